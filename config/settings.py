@@ -1,0 +1,75 @@
+"""All of Kutip's settings, read once in `main()` from the environment or `.env`.
+
+Environment variable names are exactly the field names in upper case, with no
+prefix (`TELEGRAM_BOT_TOKEN`, `CORPUS_PATH`, ...): deployments rely on them.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field, SecretStr, field_validator, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+BUNDLED_CORPUS = REPO_ROOT / "corpus"
+BUNDLED_LANGUAGE_DATA = BUNDLED_CORPUS / "lang"
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(
+        env_file=".env",
+        env_file_encoding="utf-8",
+        extra="ignore",
+        case_sensitive=False,
+    )
+
+    # --- Telegram -------------------------------------------------------
+    telegram_bot_token: SecretStr | None = None
+    telegram_api_base_url: str = "https://api.telegram.org/bot"
+    # Telegram user ids allowed to run /reload.
+    admin_user_ids: frozenset[int] = frozenset()
+
+    # --- Webhook mode (polling when webhook_url is unset) -----------------
+    webhook_url: str | None = None
+    webhook_listen: str = "0.0.0.0"
+    webhook_port: int = Field(default=8443, ge=1, le=65535)
+    webhook_secret_token: SecretStr | None = None
+    health_port: int = Field(default=8080, ge=1, le=65535)
+
+    # --- Corpus and engine ----------------------------------------------
+    corpus_path: Path = BUNDLED_CORPUS
+    language_data_path: Path = BUNDLED_LANGUAGE_DATA
+    index_dir: Path | None = None
+    strict: bool = False
+    results_per_answer: int = Field(default=3, ge=1, le=10)
+
+    # --- Flood control -----------------------------------------------------
+    user_questions_per_minute: int = Field(default=20, ge=1, le=600)
+
+    log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
+
+    @field_validator("telegram_bot_token", "webhook_secret_token", mode="before")
+    @classmethod
+    def _blank_is_unset(cls, value: object) -> object:
+        if isinstance(value, str) and not value.strip():
+            return None
+        return value
+
+    @field_validator("webhook_secret_token")
+    @classmethod
+    def _telegram_secret_alphabet(cls, value: SecretStr | None) -> SecretStr | None:
+        # Telegram accepts 1-256 characters of A-Z, a-z, 0-9, _ and -.
+        if value is None:
+            return value
+        secret = value.get_secret_value()
+        if not (1 <= len(secret) <= 256) or not all(c.isascii() and (c.isalnum() or c in "_-") for c in secret):
+            raise ValueError("must be 1-256 characters of A-Z, a-z, 0-9, _ or -")
+        return value
+
+    @model_validator(mode="after")
+    def _webhook_needs_secret(self) -> Settings:
+        if self.webhook_url and self.webhook_secret_token is None:
+            raise ValueError("WEBHOOK_SECRET_TOKEN is required when WEBHOOK_URL is set")
+        return self
