@@ -1,0 +1,129 @@
+"""`python -m bot`: run the Telegram bot, or without a token a console over the same engine.
+
+    python -m bot                       # the bot (or the console when no token is set)
+    python -m bot console               # the console, token or not
+    python -m bot ask "pertanyaan"      # one answer in the terminal (--json, --jsonl, -k N)
+    common options: --corpus PATH  --strict  --index-dir PATH
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+from pathlib import Path
+
+from pydantic import ValidationError
+
+from config.settings import Settings
+
+log = logging.getLogger("kutip")
+
+NO_TOKEN_HELP = """\
+Kutip: TELEGRAM_BOT_TOKEN belum diatur / is not set.
+  To run the Telegram bot: open @BotFather in Telegram, send /newbot, copy the token, then
+    TELEGRAM_BOT_TOKEN=123456:ABC... python -m bot
+  (or put TELEGRAM_BOT_TOKEN=... in a .env file here). Meanwhile, ask the corpus right here:
+"""
+
+
+def _parser() -> argparse.ArgumentParser:
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--corpus", type=Path, default=argparse.SUPPRESS,
+                        help="folder of Markdown articles or a .jsonl file (CORPUS_PATH)")
+    common.add_argument("--strict", action="store_true", default=argparse.SUPPRESS,
+                        help="exit non-zero when any article has a problem")
+    common.add_argument("--index-dir", type=Path, default=argparse.SUPPRESS,
+                        help="where the persisted index lives (INDEX_DIR)")
+    parser = argparse.ArgumentParser(prog="python -m bot", parents=[common],
+                                     description="Kutip: answers questions by quoting news articles.")
+    commands = parser.add_subparsers(dest="command")
+    commands.add_parser("run", parents=[common], help="run the Telegram bot (default)")
+    commands.add_parser("console", parents=[common], help="ask questions interactively in the terminal")
+    ask = commands.add_parser("ask", parents=[common], help="answer one question (or many with --jsonl)")
+    ask.add_argument("question", nargs="?")
+    fmt = ask.add_mutually_exclusive_group()
+    fmt.add_argument("--json", dest="output", action="store_const", const="json", help="one JSON object")
+    fmt.add_argument("--jsonl", dest="output", action="store_const", const="jsonl",
+                     help="questions on stdin, one JSON object per line out")
+    ask.add_argument("-k", type=int, default=None, help="how many excerpts (default 3)")
+    ask.set_defaults(output="text")
+    return parser
+
+
+def _settings(args: argparse.Namespace) -> Settings:
+    overrides: dict[str, object] = {}
+    if "corpus" in args:
+        overrides["corpus_path"] = args.corpus
+    if "strict" in args:
+        overrides["strict"] = True
+    if "index_dir" in args:
+        overrides["index_dir"] = args.index_dir
+    return Settings(**overrides)
+
+
+def _explain(error: ValidationError) -> str:
+    lines = ["kutip: invalid settings:"]
+    for item in error.errors():
+        name = "_".join(str(part) for part in item["loc"]).upper() or "SETTINGS"
+        lines.append(f"  {name}: {item['msg']}")
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    try:
+        settings = _settings(args)
+    except ValidationError as error:
+        print(_explain(error), file=sys.stderr)
+        return 2
+
+    from bot.logs import configure_logging
+
+    token = settings.telegram_bot_token.get_secret_value() if settings.telegram_bot_token else ""
+    secret = settings.webhook_secret_token.get_secret_value() if settings.webhook_secret_token else ""
+    configure_logging(settings.log_level if args.command not in ("ask", "console") else "WARNING",
+                      secrets=(token, secret))
+
+    from retrieval.corpus import CorpusError
+    from retrieval.store import load_engine
+
+    try:
+        engine, problems = load_engine(
+            settings.corpus_path,
+            language_data_path=settings.language_data_path,
+            index_dir=settings.index_dir,
+        )
+    except CorpusError as error:
+        print(f"kutip: {error}", file=sys.stderr)
+        return 2
+    for problem in problems:
+        print(f"kutip: skipped: {problem}", file=sys.stderr)
+    if problems and settings.strict:
+        print(f"kutip: --strict: {len(problems)} problem(s) in the corpus", file=sys.stderr)
+        return 1
+
+    if args.command == "ask":
+        from bot.cli import ask
+
+        k = args.k if args.k is not None else settings.results_per_answer
+        if k < 1:
+            print("kutip: -k must be at least 1", file=sys.stderr)
+            return 2
+        return ask(engine, args.question, k=k, output=args.output)
+
+    if args.command == "console" or not token:
+        from bot.console import run_console
+
+        if not token:
+            print(NO_TOKEN_HELP, file=sys.stderr)
+        return run_console(engine)
+
+    from bot.run import run_bot
+
+    run_bot(settings, engine=engine)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,59 @@
+"""`python -m bot ask`: answer questions in the terminal, as text or JSON."""
+
+from __future__ import annotations
+
+import json
+import sys
+from typing import TextIO
+
+from retrieval.records import Answer
+from retrieval.search import Engine
+
+
+def answer_json(answer: Answer) -> dict[str, object]:
+    """The one JSON shape that `ask --json`, `--jsonl` and the benchmarks read."""
+    return {
+        "query": answer.query,
+        "answered": answer.answered,
+        "results": [
+            {
+                "text": hit.sentence.text,
+                "article_id": hit.article.id,
+                "title": hit.article.title,
+                "source": hit.article.source,
+                "date": hit.article.date.isoformat() if hit.article.date else None,
+                "url": hit.article.url,
+                "score": hit.score,
+            }
+            for hit in answer.hits
+        ],
+    }
+
+
+def ask(
+    engine: Engine,
+    question: str | None,
+    *,
+    k: int = 3,
+    output: str = "text",
+    stdin: TextIO = sys.stdin,
+    stdout: TextIO = sys.stdout,
+) -> int:
+    if output == "jsonl":
+        # One object per input line, in order, even for blank lines, so callers can zip.
+        for line in stdin:
+            query = line.rstrip("\r\n")
+            stdout.write(json.dumps(answer_json(engine.search(query, k=k)), ensure_ascii=False) + "\n")
+            stdout.flush()
+        return 0
+    if question is None:
+        print("kutip: give a question, e.g. python -m bot ask \"Siapa yang diundang Rusia ke Moskow?\"", file=sys.stderr)
+        return 2
+    answer = engine.search(question, k=k)
+    if output == "json":
+        stdout.write(json.dumps(answer_json(answer), ensure_ascii=False) + "\n")
+    else:
+        from bot.render import answer_text
+
+        stdout.write(answer_text(answer) + "\n")
+    return 0

@@ -1,0 +1,82 @@
+"""What a question asks for (a person, a number, a time, a place) and whether a
+sentence offers one that the question does not already contain."""
+
+from __future__ import annotations
+
+import enum
+import re
+
+
+class Wants(enum.Enum):
+    ANYTHING = "anything"
+    PERSON = "person"
+    NUMBER = "number"
+    TIME = "time"
+    PLACE = "place"
+
+
+# Checked in order: "berapa lama" asks for a duration (a number), "sejak kapan" a time.
+_CUES: tuple[tuple[Wants, re.Pattern[str]], ...] = (
+    (Wants.NUMBER, re.compile(r"\b(berapa|berapakah|how\s+(many|much|long|old)|what\s+number)\b", re.I)),
+    (Wants.TIME, re.compile(r"\b(kapan|kapankah|bilamana|tanggal\s+berapa|tahun\s+berapa|when|what\s+(date|year|day))\b", re.I)),
+    (Wants.PERSON, re.compile(r"\b(siapa|siapakah|who|whom)\b", re.I)),
+    (Wants.PLACE, re.compile(r"\b(di\s*mana|dimanakah|dimana|ke\s*mana|kemana|dari\s*mana|where)\b", re.I)),
+)
+
+_MONTHS = (
+    "januari februari maret april mei juni juli agustus september oktober november desember "
+    "january february march may june july august october december "
+    "jan feb mar apr jun jul agu aug sep okt oct nov des dec"
+)
+_DAYS = "senin selasa rabu kamis jumat sabtu minggu monday tuesday wednesday thursday friday saturday sunday"
+_RELATIVE_TIMES = (
+    r"kemarin|besok|lusa|pekan\s+(ini|lalu|depan)|minggu\s+(ini|lalu|depan)|bulan\s+(ini|lalu|depan)|"
+    r"tahun\s+(ini|lalu|depan)|hari\s+ini|awal\s+(pekan|tahun|bulan)|akhir\s+(pekan|tahun|bulan)|"
+    r"sebelumnya|sejak|pagi|siang|sore|malam"
+)
+_TIME_RE = re.compile(
+    rf"\(\d{{1,2}}/\d{{1,2}}(/\d{{2,4}})?\)|\b\d{{1,2}}[./]\d{{2}}\b|\b(1[89]|20)\d\d\b|"
+    rf"\b({'|'.join(_MONTHS.split())})\b|\b({'|'.join(_DAYS.split())})\b|\b({_RELATIVE_TIMES})\b",
+    re.I,
+)
+_NUMBER_RE = re.compile(
+    r"\d|\b(satu|dua|tiga|empat|lima|enam|tujuh|delapan|sembilan|sepuluh|sebelas|puluhan|ratusan|ribuan|"
+    r"belas|puluh|ratus|ribu|juta|miliar|triliun|seratus|seribu|setengah|separuh|"
+    r"one|two|three|four|five|six|seven|eight|nine|ten|hundred|thousand|million|billion)\b",
+    re.I,
+)
+_PLACE_RE = re.compile(r"\b(di|ke|dari|in|at|to|from)\s+[A-Z][\w'-]+")
+# A person shows as a full name (two capitalised words, "al-"/"bin" allowed between)
+# or one capitalised word after a title; one capitalised word alone is too often a place.
+_NAME_RE = re.compile(
+    r"\b[A-Z][\w'’-]+(?:\s+(?:al-|bin\s+|de\s+|van\s+)?[A-Z][\w'’-]+)+"
+    r"|\b(?:Presiden|Menteri|Menlu|Wamenlu|Jenderal|Letnan|Raja|Pangeran|Perdana|Dr|Prof|Pak|Bu|"
+    r"pemimpin|juru\s+bicara|kata|ujar|tegas|ungkap|jelas)\s+[A-Z][\w'’-]+"
+)
+
+
+def wants(question: str) -> Wants:
+    for kind, pattern in _CUES:
+        if pattern.search(question):
+            return kind
+    return Wants.ANYTHING
+
+
+def offers(sentence: str, kind: Wants, *, question: str) -> bool:
+    """True when `sentence` holds something of `kind` that `question` lacks."""
+    if kind is Wants.ANYTHING:
+        return False
+    asked = {w.casefold() for w in re.findall(r"\w+", question)}
+    pattern = {
+        Wants.PERSON: _NAME_RE,
+        Wants.NUMBER: _NUMBER_RE,
+        Wants.TIME: _TIME_RE,
+        Wants.PLACE: _PLACE_RE,
+    }[kind]
+    for match in pattern.finditer(sentence):
+        words = {w.casefold() for w in re.findall(r"\w+", match.group(0))}
+        if kind is Wants.PLACE:
+            words -= {"di", "ke", "dari", "in", "at", "to", "from"}
+        if words - asked:
+            return True
+    return False

@@ -1,0 +1,243 @@
+"""Answer a question with the corpus sentences that answer it.
+
+Ranking is BM25 (`retrieval.index`, rank-bm25's definition) over sentence terms,
+then three judgements plain BM25 cannot make:
+- relevance: the share of the question's content words (weighted by idf) that a
+  sentence covers; below a floor the engine abstains instead of quoting the
+  least bad sentence;
+- question type: a `siapa`/`berapa`/`kapan`/`di mana` question prefers a sentence
+  that offers a name, number, time or place the question does not already hold;
+- near duplicates: the same fact in two articles is shown once, the other
+  sources carried in `Hit.also_in`.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import math
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from retrieval.index import Bm25Index
+from retrieval.question import Wants, offers, wants
+from retrieval.records import Answer, Article, Hit, Sentence
+from retrieval.text import Analyzer, split_sentences
+
+
+@dataclass(frozen=True, slots=True)
+class Tuning:
+    """Knobs measured on the seed evaluation set and FacQA train (see benchmarks/)."""
+
+    candidates: int = 100
+    # Best hit must cover this share of the question's weighted content words...
+    answer_coverage: float = 0.5
+    # ...and every listed hit at least this share.
+    hit_coverage: float = 0.34
+    type_bonus: float = 0.25
+    coverage_weight: float = 1.0
+    duplicate_overlap: float = 0.8
+
+
+@dataclass(frozen=True, slots=True)
+class _Unit:
+    """One content word of the question and the terms that satisfy it."""
+
+    terms: frozenset[str]
+    weight: float
+
+
+class Engine:
+    def __init__(
+        self,
+        *,
+        articles: Sequence[Article],
+        sentences: Sequence[Sentence],
+        index: Bm25Index,
+        analyzer: Analyzer,
+        fingerprint: str,
+        tuning: Tuning = Tuning(),
+    ) -> None:
+        self._articles = tuple(articles)
+        self._by_id = {article.id: article for article in self._articles}
+        self._sentences = sentences
+        self._index = index
+        self._analyzer = analyzer
+        self._tuning = tuning
+        self.fingerprint = fingerprint
+        # First sid of each article, so neighbours are found without a scan.
+        self._first_sid: dict[str, int] = {}
+        for sentence in sentences:
+            self._first_sid.setdefault(sentence.article_id, sentence.sid)
+
+    @classmethod
+    def from_articles(
+        cls, articles: Iterable[Article], *, analyzer: Analyzer | None = None, tuning: Tuning = Tuning()
+    ) -> Engine:
+        if analyzer is None:
+            analyzer = default_analyzer()
+        articles = tuple(articles)
+        sentences = list(iter_sentences(articles, analyzer))
+        index = Bm25Index.build(analyzer.terms(s.text) for s in sentences)
+        digest = hashlib.sha256(analyzer.fingerprint.encode())
+        for article in articles:
+            digest.update(article.id.encode() + b"\0" + article.text.encode() + b"\0")
+        return cls(
+            articles=articles,
+            sentences=sentences,
+            index=index,
+            analyzer=analyzer,
+            fingerprint=digest.hexdigest()[:10],
+            tuning=tuning,
+        )
+
+    # --- lookups --------------------------------------------------------------
+    @property
+    def articles(self) -> tuple[Article, ...]:
+        return self._articles
+
+    @property
+    def sentence_count(self) -> int:
+        return len(self._sentences)
+
+    @property
+    def analyzer(self) -> Analyzer:
+        return self._analyzer
+
+    def article(self, article_id: str) -> Article | None:
+        return self._by_id.get(article_id)
+
+    def sentence(self, sid: int) -> Sentence | None:
+        if 0 <= sid < len(self._sentences):
+            return self._sentences[sid]
+        return None
+
+    def context(self, sid: int, *, before: int = 2, after: int = 2) -> tuple[Sentence, ...]:
+        """The sentence with up to `before`/`after` neighbours from the same article."""
+        centre = self.sentence(sid)
+        if centre is None:
+            return ()
+        lo = max(self._first_sid[centre.article_id], sid - before)
+        hi = min(len(self._sentences) - 1, sid + after)
+        return tuple(s for s in self._sentences[lo : hi + 1] if s.article_id == centre.article_id)
+
+    # --- search ---------------------------------------------------------------
+    def search(self, query: str, *, k: int = 3, offset: int = 0) -> Answer:
+        units = self._units(query)
+        if not units or k <= 0:
+            return Answer(query=query)
+        query_terms = self._analyzer.terms(query)
+        ids, scores = self._index.top(query_terms, self._tuning.candidates + offset + k)
+        wanted = wants(query)
+        ranked: list[tuple[float, float, Sentence, frozenset[str]]] = []
+        for sid, bm25 in zip(ids.tolist(), scores.tolist()):
+            sentence = self._sentences[sid]
+            terms = frozenset(self._analyzer.terms(sentence.text))
+            coverage = _coverage(units, terms)
+            if coverage < self._tuning.hit_coverage:
+                continue
+            score = bm25 * (1.0 + self._tuning.coverage_weight * coverage)
+            if offers(sentence.text, wanted, question=query):
+                score *= 1.0 + self._tuning.type_bonus
+            ranked.append((score, coverage, sentence, terms))
+        ranked.sort(key=lambda item: (-item[0], item[2].sid))
+        if not ranked or ranked[0][1] < self._tuning.answer_coverage:
+            return Answer(query=query)
+        hits = self._fold_duplicates(ranked, units, limit=offset + k)
+        return Answer(query=query, hits=tuple(hits[offset : offset + k]))
+
+    def _units(self, query: str) -> list[_Unit]:
+        units: list[_Unit] = []
+        seen: set[frozenset[str]] = set()
+        for _word, terms in self._analyzer.word_terms(query):
+            key = frozenset(terms)
+            if not key or key in seen:
+                continue
+            seen.add(key)
+            units.append(_Unit(key, max(self._weight(t) for t in key)))
+        return units
+
+    def _weight(self, term: str) -> float:
+        # An unknown word weighs like the rarest possible term: a question full of
+        # words the corpus never uses is not one it can answer.
+        if self._index.has_term(term):
+            return max(self._index.idf(term), 0.05)
+        n = self._index.n_docs
+        return math.log((n + 0.5) / 0.5)
+
+    def _fold_duplicates(
+        self,
+        ranked: list[tuple[float, float, Sentence, frozenset[str]]],
+        units: list[_Unit],
+        *,
+        limit: int,
+    ) -> list[Hit]:
+        kept: list[tuple[frozenset[str], Hit, list[Article]]] = []
+        query_terms = frozenset().union(*(u.terms for u in units))
+        for score, _coverage, sentence, terms in ranked:
+            duplicate_of = next(
+                (entry for entry in kept if _overlap(entry[0], terms) >= self._tuning.duplicate_overlap), None
+            )
+            article = self._by_id[sentence.article_id]
+            if duplicate_of is not None:
+                if article.id != duplicate_of[1].article.id and article not in duplicate_of[2]:
+                    duplicate_of[2].append(article)
+                continue
+            if len(kept) >= limit:
+                continue
+            hit = Hit(
+                sentence=sentence,
+                article=article,
+                score=round(score, 6),
+                matched_words=self._matched_words(sentence.text, query_terms),
+            )
+            kept.append((terms, hit, []))
+        return [
+            Hit(hit.sentence, hit.article, hit.score, hit.matched_words, tuple(others))
+            for _terms, hit, others in kept
+        ]
+
+    def _matched_words(self, text: str, query_terms: frozenset[str]) -> tuple[str, ...]:
+        words: list[str] = []
+        for word, terms in self._analyzer.word_terms(text):
+            if query_terms.intersection(terms) and word not in words:
+                words.append(word)
+        return tuple(words)
+
+
+def iter_sentences(articles: Iterable[Article], analyzer: Analyzer) -> Iterable[Sentence]:
+    """Number the indexable sentences of `articles`; boilerplate is never indexed."""
+    sid = 0
+    for article in articles:
+        position = 0
+        for text in split_sentences(article.text):
+            if analyzer.is_boilerplate(text):
+                continue
+            yield Sentence(sid=sid, article_id=article.id, position=position, text=text)
+            sid += 1
+            position += 1
+
+
+_DEFAULT_ANALYZER: Analyzer | None = None
+
+
+def default_analyzer() -> Analyzer:
+    """The bundled language data, loaded once per process."""
+    global _DEFAULT_ANALYZER
+    if _DEFAULT_ANALYZER is None:
+        from config.settings import BUNDLED_LANGUAGE_DATA
+
+        _DEFAULT_ANALYZER = Analyzer.from_directory(BUNDLED_LANGUAGE_DATA)
+    return _DEFAULT_ANALYZER
+
+
+def _coverage(units: list[_Unit], terms: frozenset[str]) -> float:
+    total = sum(u.weight for u in units)
+    covered = sum(u.weight for u in units if not u.terms.isdisjoint(terms))
+    return covered / total if total else 0.0
+
+
+def _overlap(a: frozenset[str], b: frozenset[str]) -> float:
+    """Share of the smaller sentence's terms found in the other (containment)."""
+    if not a or not b:
+        return 0.0
+    return len(a & b) / min(len(a), len(b))
