@@ -1,0 +1,448 @@
+"""All message text Kutip sends: Telegram HTML, inline results, and plain console text.
+
+Rules every HTML message obeys (Telegram rejects or garbles the rest):
+- everything taken from users or the corpus goes through `html.escape`;
+- length is counted as Telegram counts it, in UTF-16 code units, and kept within
+  4,096 by truncating or dropping excerpts *before* markup is added, so a cut
+  never lands inside a tag or an entity;
+- callback data stays within 64 bytes.
+
+The plain renderer (`answer_text`) uses the same words from `bot.texts`, so the
+console and the terminal `ask` command read like the bot.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import html
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup
+
+from bot.texts import MONTHS, Lang, text
+from retrieval.records import Answer, Article, Hit, Sentence
+
+MAX_MESSAGE = 4096  # Telegram's limit, in UTF-16 code units
+MAX_CALLBACK_DATA = 64  # bytes
+# Inline result descriptions are shown on one or two lines; longer is wasted.
+_DESCRIPTION_CHARS = 200
+# How much of a user's question we echo back in a message.
+_ECHO_CHARS = 120
+ELLIPSIS = "…"
+
+
+# --- small pieces -------------------------------------------------------------
+
+
+def utf16_len(value: str) -> int:
+    """Length as Telegram counts it: characters outside the BMP (emoji) count twice."""
+    return len(value.encode("utf-16-le")) // 2
+
+
+def format_date(date: dt.date | None, *, approximate: bool = False, lang: Lang = "id") -> str:
+    """`14 Desember 2016`; `sekitar 7 Desember 2016` when the date is approximate."""
+    if date is None:
+        return text(lang, "date_unknown")
+    shown = f"{date.day} {MONTHS[lang][date.month - 1]} {date.year}"
+    return text(lang, "date_approx", date=shown) if approximate else shown
+
+
+def source_label(article: Article, *, lang: Lang = "id") -> str:
+    return article.source or text(lang, "source_unknown")
+
+
+def citation(article: Article, *, lang: Lang = "id") -> str:
+    """`Source, date` in plain text: the line under every quote and the inline title."""
+    date = format_date(article.date, approximate=article.date_approximate, lang=lang)
+    return f"{source_label(article, lang=lang)}, {date}"
+
+
+def shorten(value: str, limit: int) -> str:
+    """At most `limit` characters, cut at a word boundary when one is near, with an ellipsis."""
+    value = " ".join(value.split())
+    if len(value) <= limit:
+        return value
+    cut = value[: max(limit - 1, 0)]
+    space = cut.rfind(" ")
+    if space >= limit // 2:
+        cut = cut[:space]
+    return cut.rstrip() + ELLIPSIS
+
+
+def _bold_pattern(words: Sequence[str]) -> re.Pattern[str] | None:
+    unique = sorted({w for w in words if w and w.strip()}, key=len, reverse=True)
+    if not unique:
+        return None
+    alternatives = "|".join(re.escape(w) for w in unique)
+    return re.compile(rf"(?<!\w)(?:{alternatives})(?!\w)", re.IGNORECASE)
+
+
+def highlight(sentence: str, words: Sequence[str]) -> str:
+    """Escaped `sentence` with every whole-word occurrence of `words` in `<b>`."""
+    pattern = _bold_pattern(words)
+    if pattern is None:
+        return html.escape(sentence, quote=False)
+    out: list[str] = []
+    last = 0
+    for match in pattern.finditer(sentence):
+        out.append(html.escape(sentence[last : match.start()], quote=False))
+        out.append(f"<b>{html.escape(match.group(0), quote=False)}</b>")
+        last = match.end()
+    out.append(html.escape(sentence[last:], quote=False))
+    return "".join(out)
+
+
+def _headline_html(article: Article) -> str:
+    title = html.escape(article.title, quote=False)
+    if article.url and article.url.startswith(("http://", "https://")):
+        return f'<a href="{html.escape(article.url, quote=True)}">{title}</a>'
+    return title
+
+
+def _also_in_html(hit: Hit, lang: Lang) -> str:
+    if not hit.also_in:
+        return ""
+    sources = "; ".join(citation(a, lang=lang) for a in hit.also_in[:3])
+    return "\n" + html.escape(text(lang, "also_in", sources=sources), quote=False)
+
+
+def _excerpt_html(hit: Hit, number: int | None, sentence_text: str, lang: Lang) -> str:
+    """One quote block: the sentence, then `[n] <i>Source</i>, date`, then the headline."""
+    art = hit.article
+    date = format_date(art.date, approximate=art.date_approximate, lang=lang)
+    label = f"[{number}] " if number is not None else ""
+    return (
+        f"<blockquote>{highlight(sentence_text, hit.matched_words)}</blockquote>\n"
+        f"{label}<i>{html.escape(source_label(art, lang=lang), quote=False)}</i>, "
+        f"{html.escape(date, quote=False)}\n"
+        f"{_headline_html(art)}"
+        f"{_also_in_html(hit, lang)}"
+    )
+
+
+def _fit_excerpt(hit: Hit, number: int | None, lang: Lang, budget: int) -> str | None:
+    """The excerpt's HTML within `budget` UTF-16 units, truncating the sentence if needed.
+
+    The sentence is cut as plain text (then escaped and bolded), so the cut can
+    never split a tag or an `&amp;`. Returns None when not even a stub fits.
+    """
+    full = _excerpt_html(hit, number, hit.sentence.text, lang)
+    if utf16_len(full) <= budget:
+        return full
+    sentence = hit.sentence.text
+    lo, hi, best = 1, len(sentence) - 1, None
+    while lo <= hi:  # longest prefix that fits
+        mid = (lo + hi) // 2
+        candidate = _excerpt_html(hit, number, sentence[:mid].rstrip() + ELLIPSIS, lang)
+        if utf16_len(candidate) <= budget:
+            best, lo = candidate, mid + 1
+        else:
+            hi = mid - 1
+    # A stub of a few characters is not a quote; better to drop it.
+    return best if best is not None and lo > 20 else None
+
+
+# --- callback data ------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class MoreRequest:
+    """`m:<cache key>:<offset>`: show the excerpts of a cached question from `offset`."""
+
+    key: str
+    offset: int
+
+
+@dataclass(frozen=True, slots=True)
+class ContextRequest:
+    """`c:<fingerprint>:<sid>`: show sentence `sid` with its neighbours.
+
+    The engine fingerprint pins the sentence numbering: after the corpus changes
+    a sid may point at a different sentence, so such buttons are treated as expired.
+    """
+
+    fingerprint: str
+    sid: int
+
+
+FINGERPRINT_CHARS = 16
+
+
+def more_data(key: str, offset: int) -> str:
+    return _checked(f"m:{key}:{offset}")
+
+
+def context_data(fingerprint: str, sid: int) -> str:
+    return _checked(f"c:{fingerprint[:FINGERPRINT_CHARS]}:{sid}")
+
+
+def _checked(data: str) -> str:
+    if len(data.encode("utf-8")) > MAX_CALLBACK_DATA:
+        raise ValueError(f"callback data over {MAX_CALLBACK_DATA} bytes: {data!r}")
+    return data
+
+
+def parse_callback(data: str | None) -> MoreRequest | ContextRequest | None:
+    """The request a button carries, or None for anything unknown or malformed."""
+    if not data:
+        return None
+    kind, _, rest = data.partition(":")
+    head, _, tail = rest.rpartition(":")
+    if not head or not tail.isdigit():
+        return None
+    if kind == "m":
+        return MoreRequest(head, int(tail))
+    if kind == "c":
+        return ContextRequest(head, int(tail))
+    return None
+
+
+def same_fingerprint(button: str, engine_fingerprint: str) -> bool:
+    return button == engine_fingerprint[:FINGERPRINT_CHARS]
+
+
+# --- whole messages -----------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Rendered:
+    text: str
+    reply_markup: InlineKeyboardMarkup | None = None
+    # How many of the answer's hits made it into the message.
+    shown: int = 0
+
+
+def render_answer(
+    answer: Answer,
+    *,
+    lang: Lang = "id",
+    k: int = 3,
+    offset: int = 0,
+    fingerprint: str = "",
+    cache_key: str | None = None,
+    limit: int = MAX_MESSAGE,
+) -> Rendered:
+    """Up to `k` quotes of `answer` (excerpts `offset+1`...), with buttons.
+
+    Pass one more hit than `k` to let the renderer know a next page exists. With
+    `cache_key`, the message gets previous/next buttons; with `fingerprint`,
+    one context button per quote.
+    """
+    hits = answer.hits[:k]
+    header = ""
+    if offset > 0:
+        header = html.escape(
+            text(lang, "excerpts_from", first=offset + 1, last=offset + len(hits), query=shorten(answer.query, _ECHO_CHARS)),
+            quote=False,
+        ) + "\n\n"
+    blocks: list[str] = []
+    used = utf16_len(header)
+    for i, hit in enumerate(hits):
+        separator = 2 if blocks else 0  # "\n\n"
+        block = _fit_excerpt(hit, offset + i + 1, lang, limit - used - separator)
+        if block is None:
+            break
+        blocks.append(block)
+        used += separator + utf16_len(block)
+    if not blocks:
+        # Even one quote did not fit (a freakishly long headline): say where to read it.
+        hit = hits[0]
+        block = html.escape(shorten(f"{citation(hit.article, lang=lang)}: {hit.article.title}", 1000), quote=False)
+        blocks.append(block)
+    if header and len(blocks) < len(hits):
+        header = html.escape(
+            text(lang, "excerpts_from", first=offset + 1, last=offset + len(blocks), query=shorten(answer.query, _ECHO_CHARS)),
+            quote=False,
+        ) + "\n\n"
+    body = header + "\n\n".join(blocks)
+    shown = len(blocks)
+
+    rows: list[list[InlineKeyboardButton]] = []
+    if fingerprint:
+        rows.append(
+            [
+                InlineKeyboardButton(
+                    text(lang, "button_context", n=offset + i + 1),
+                    callback_data=context_data(fingerprint, hit.sentence.sid),
+                )
+                for i, hit in enumerate(hits[:shown])
+            ]
+        )
+    if cache_key is not None:
+        nav: list[InlineKeyboardButton] = []
+        if offset > 0:
+            nav.append(InlineKeyboardButton(text(lang, "button_prev"), callback_data=more_data(cache_key, max(offset - k, 0))))
+        if len(answer.hits) > shown:
+            nav.append(InlineKeyboardButton(text(lang, "button_more"), callback_data=more_data(cache_key, offset + shown)))
+        if nav:
+            rows.append(nav)
+    markup = InlineKeyboardMarkup(rows) if rows else None
+    return Rendered(body, markup, shown)
+
+
+def render_no_answer(query: str, articles: Sequence[Article], *, lang: Lang = "id") -> str:
+    """Nothing relevant: say so, suggest how to rephrase, and say what the corpus covers."""
+    lines = [
+        text(lang, "no_answer", query=shorten(query, _ECHO_CHARS)),
+        text(lang, "no_answer_tips"),
+    ]
+    covers = corpus_summary(articles, lang=lang)
+    if covers:
+        lines.append(covers + " " + text(lang, "see_sources"))
+    return html.escape("\n\n".join(lines), quote=False)
+
+
+def corpus_summary(articles: Sequence[Article], *, lang: Lang = "id") -> str:
+    if not articles:
+        return ""
+    years = sorted({a.date.year for a in articles if a.date is not None})
+    span = f"{years[0]}–{years[-1]}" if len(years) > 1 else (str(years[0]) if years else "?")
+    counts: dict[str, int] = {}
+    for article in articles:
+        if article.source:
+            counts[article.source] = counts.get(article.source, 0) + 1
+    top = sorted(counts, key=lambda s: (-counts[s], s))[:5]
+    sources = ", ".join(top) if top else text(lang, "source_unknown")
+    if len(counts) > len(top):
+        sources += ", …"
+    return text(lang, "corpus_covers", articles=len(articles), span=span, sources=sources)
+
+
+def example_question(articles: Sequence[Article]) -> str:
+    """An example that certainly finds something: the newest article's headline."""
+    dated = [a for a in articles if a.title.strip()]
+    if not dated:
+        return "…"
+    newest = max(dated, key=lambda a: (a.date or dt.date.min, a.id))
+    return shorten(newest.title.rstrip(" .!?"), 100)
+
+
+def render_welcome(articles: Sequence[Article], *, lang: Lang = "id") -> str:
+    lines = [
+        text(lang, "welcome", articles=len(articles)),
+        "",
+        text(lang, "welcome_example"),
+    ]
+    head = html.escape("\n".join(lines), quote=False)
+    example = html.escape(example_question(articles), quote=False)
+    tail = html.escape(text(lang, "welcome_more"), quote=False)
+    return f"{head}\n<i>{example}</i>\n\n{tail}"
+
+
+def render_help(bot_username: str, *, lang: Lang = "id") -> str:
+    return html.escape(text(lang, "help", bot=bot_username), quote=False)
+
+
+def render_plain(message: str) -> str:
+    """A plain sentence from `bot.texts`, escaped for HTML."""
+    return html.escape(message, quote=False)
+
+
+def render_sources(articles: Sequence[Article], *, lang: Lang = "id", limit: int = MAX_MESSAGE) -> str:
+    """The corpus, newest first: `• headline — source, date`, cut to fit one message."""
+    ordered = sorted(articles, key=lambda a: (a.date or dt.date.min, a.id), reverse=True)
+    head = f"<b>{html.escape(text(lang, 'sources_title', articles=len(articles)), quote=False)}</b>"
+    lines = [head]
+    used = utf16_len(head)
+    # Reserve room for the "... and N more" line.
+    reserve = utf16_len(text(lang, "sources_more", count=len(articles))) + 2
+    for i, article in enumerate(ordered):
+        line = "• " + _headline_html(article) + " — " + html.escape(citation(article, lang=lang), quote=False)
+        rest = len(ordered) - i - 1
+        needed = utf16_len(line) + 1 + (reserve if rest else 0)
+        if used + needed > limit:
+            lines.append(html.escape(text(lang, "sources_more", count=len(ordered) - i), quote=False))
+            break
+        lines.append(line)
+        used += utf16_len(line) + 1
+    return "\n".join(lines)
+
+
+def render_context(
+    sentences: Sequence[Sentence], article: Article, sid: int, *, lang: Lang = "id", limit: int = MAX_MESSAGE
+) -> str:
+    """The quoted sentence in bold between its neighbours, then where it comes from."""
+    date = format_date(article.date, approximate=article.date_approximate, lang=lang)
+    tail = (
+        f"\n<i>{html.escape(source_label(article, lang=lang), quote=False)}</i>, {html.escape(date, quote=False)}\n"
+        f"{_headline_html(article)}"
+    )
+    head = f"{html.escape(text(lang, 'context_title'), quote=False)}\n"
+    budget = limit - utf16_len(head + tail) - utf16_len("<blockquote></blockquote>")
+    # Share the room: the quoted sentence first, neighbours get what is left.
+    ordered = sorted(sentences, key=lambda s: (s.sid != sid, abs(s.sid - sid)))
+    pieces: dict[int, str] = {}
+    for sentence in ordered:
+        room = budget - sum(utf16_len(p) + 1 for p in pieces.values())
+        if room <= 20:
+            break
+        body = sentence.text
+        while True:
+            piece = f"<b>{html.escape(body, quote=False)}</b>" if sentence.sid == sid else html.escape(body, quote=False)
+            if utf16_len(piece) + 1 <= room or len(body) <= 1:
+                break
+            body = shorten(body, max(len(body) * room // (utf16_len(piece) + 1) - 2, 1))
+        if utf16_len(piece) + 1 <= room:
+            pieces[sentence.sid] = piece
+    quote = " ".join(pieces[s.sid] for s in sorted(sentences, key=lambda s: s.sid) if s.sid in pieces)
+    return f"{head}<blockquote>{quote}</blockquote>{tail}"
+
+
+@dataclass(frozen=True, slots=True)
+class InlineItem:
+    """One inline result: what the list shows (title, description) and what choosing it posts."""
+
+    id: str
+    title: str
+    description: str
+    message: str
+
+
+def render_inline(hit: Hit, *, lang: Lang = "id", fingerprint: str = "") -> InlineItem:
+    block = _fit_excerpt(hit, None, lang, MAX_MESSAGE)
+    if block is None:
+        block = html.escape(citation(hit.article, lang=lang), quote=False)
+    result_id = f"{fingerprint[:FINGERPRINT_CHARS]}:{hit.sentence.sid}"
+    return InlineItem(
+        id=result_id[:64],
+        title=citation(hit.article, lang=lang),
+        description=shorten(hit.sentence.text, _DESCRIPTION_CHARS),
+        message=block,
+    )
+
+
+# --- plain text (console, `python -m bot ask`) --------------------------------
+
+
+def answer_text(answer: Answer, *, lang: Lang = "id", articles: Sequence[Article] = ()) -> str:
+    """The same answer as the bot's, in plain text for a terminal."""
+    if not answer.answered:
+        lines = [text(lang, "no_answer", query=shorten(answer.query, _ECHO_CHARS)), text(lang, "no_answer_tips")]
+        covers = corpus_summary(articles, lang=lang)
+        if covers:
+            lines.append(covers)
+        return "\n\n".join(lines)
+    blocks = []
+    for i, hit in enumerate(answer.hits, start=1):
+        art = hit.article
+        lines = [
+            f"[{i}] \u201c{hit.sentence.text}\u201d",
+            f"    {citation(art, lang=lang)}",
+            f"    {art.title}",
+        ]
+        if art.url:
+            lines.append(f"    {art.url}")
+        if hit.also_in:
+            sources = "; ".join(citation(a, lang=lang) for a in hit.also_in[:3])
+            lines.append("    " + text(lang, "also_in", sources=sources))
+        blocks.append("\n".join(lines))
+    return "\n\n".join(blocks)
+
+
+def sources_text(articles: Sequence[Article], *, lang: Lang = "id") -> str:
+    ordered = sorted(articles, key=lambda a: (a.date or dt.date.min, a.id), reverse=True)
+    lines = [text(lang, "sources_title", articles=len(articles))]
+    lines += [f"• {a.title} — {citation(a, lang=lang)}" for a in ordered]
+    return "\n".join(lines)

@@ -1,0 +1,176 @@
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from bot import render
+from bot.flood import FloodLimiter, Verdict
+from bot.texts import language_for
+from retrieval.records import Answer, Article, Hit, Sentence
+from tests.botapi import parse_html
+
+ARTICLE = Article(
+    id="a1",
+    title='Judul "A" & <B>',
+    source="Sumber <X> & Co",
+    date=dt.date(2016, 12, 14),
+    text="",
+    url='https://example.org/a?x=1&y="2"',
+)
+APPROX = Article(id="a2", title="Dua", source=None, date=dt.date(2016, 12, 7), text="", date_approximate=True)
+
+
+def hit(text: str, *, article: Article = ARTICLE, sid: int = 1, words: tuple[str, ...] = ()) -> Hit:
+    return Hit(Sentence(sid, article.id, sid, text), article, 1.0, matched_words=words)
+
+
+def visible(html_text: str) -> str:
+    """The text Telegram would show; parse_html raises on anything Telegram rejects."""
+    shown, _entities = parse_html(html_text)
+    return shown
+
+
+def test_dates_in_indonesian_and_english_with_approximate_marker() -> None:
+    assert render.format_date(dt.date(2016, 12, 14)) == "14 Desember 2016"
+    assert render.format_date(dt.date(2017, 2, 7), lang="en") == "7 February 2017"
+    assert render.format_date(dt.date(2016, 12, 7), approximate=True) == "sekitar 7 Desember 2016"
+    assert render.format_date(dt.date(2016, 12, 7), approximate=True, lang="en") == "around 7 December 2016"
+    assert render.format_date(None) == "tanggal tidak diketahui"
+
+
+def test_answer_escapes_everything_and_bolds_matched_words() -> None:
+    answer = Answer("q", (hit("Lavrov <script> & \"kata\" Lavrov, lavrovian.", words=("Lavrov", "kata")),))
+    rendered = render.render_answer(answer, fingerprint="abcdef", cache_key=None)
+    html_text = rendered.text
+    assert "<script>" not in html_text and "&lt;script&gt;" in html_text
+    assert html_text.count("<b>Lavrov</b>") == 2  # whole words only: not "lavrovian"
+    assert "<b>kata</b>" in html_text
+    assert "<blockquote>" in html_text
+    assert "Sumber &lt;X&gt; &amp; Co" in html_text
+    assert "14 Desember 2016" in html_text
+    assert 'href="https://example.org/a?x=1&amp;y=&quot;2&quot;"' in html_text
+    shown = visible(html_text)
+    assert 'Judul "A" & <B>' in shown
+    assert "Lavrov <script> & \"kata\"" in shown
+
+
+def test_approximate_date_unknown_source_and_no_link() -> None:
+    html_text = render.render_answer(Answer("q", (hit("Kalimat.", article=APPROX),))).text
+    assert "sekitar 7 Desember 2016" in html_text
+    assert "sumber tidak diketahui" in html_text
+    assert "<a " not in html_text
+
+
+def test_english_user_gets_english_dates_and_labels() -> None:
+    html_text = render.render_answer(Answer("q", (hit("Kalimat.", article=APPROX),)), lang="en").text
+    assert "around 7 December 2016" in html_text and "unknown source" in html_text
+    assert language_for("en-GB") == "en" and language_for("id") == "id" and language_for(None) == "id"
+
+
+def test_buttons_more_and_context_with_short_callback_data() -> None:
+    hits = tuple(hit(f"Kalimat nomor {i}.", sid=10**9 + i) for i in range(4))
+    rendered = render.render_answer(Answer("q", hits), k=3, fingerprint="f" * 64, cache_key="k" * 8)
+    assert rendered.shown == 3
+    rows = rendered.reply_markup.inline_keyboard
+    data = [b.callback_data for row in rows for b in row]
+    assert all(len(d.encode()) <= 64 for d in data)
+    assert [render.parse_callback(d) for d in data[:3]] == [
+        render.ContextRequest("f" * 16, 10**9 + i) for i in range(3)
+    ]
+    assert render.parse_callback(data[3]) == render.MoreRequest("k" * 8, 3)
+    # A second page gets "previous" and no "more" when nothing is left.
+    page = render.render_answer(Answer("q", hits[:2]), k=3, offset=3, fingerprint="f", cache_key="key")
+    nav = [render.parse_callback(b.callback_data) for b in page.reply_markup.inline_keyboard[-1]]
+    assert nav == [render.MoreRequest("key", 0)]
+    assert "Kutipan 4–5" in page.text
+
+
+def test_parse_callback_rejects_garbage() -> None:
+    for data in (None, "", "x:1:2", "m:key:", "m::3", "c:fp:abc", "m"):
+        assert render.parse_callback(data) is None
+    with pytest.raises(ValueError):
+        render.more_data("k" * 70, 1)
+
+
+@pytest.mark.parametrize("unit", ["a", "&", "😀", "<b>"])
+def test_length_cap_counts_utf16_and_never_cuts_markup(unit: str) -> None:
+    huge = unit * 6000
+    hits = tuple(hit(huge, sid=i, words=(unit,) if unit.isalnum() else ()) for i in range(3))
+    rendered = render.render_answer(Answer("q", hits))
+    assert render.utf16_len(rendered.text) <= 4096
+    shown = visible(rendered.text)  # raises on a cut tag or entity
+    assert shown.count("…") >= 1
+    assert rendered.shown >= 1
+
+
+def test_length_cap_drops_later_excerpts_rather_than_overflowing() -> None:
+    long = "kata " * 700  # ~3,500 characters each
+    hits = tuple(hit(long, sid=i) for i in range(3))
+    rendered = render.render_answer(Answer("q", hits), fingerprint="fp", cache_key="key")
+    assert render.utf16_len(rendered.text) <= 4096
+    assert rendered.shown < 3
+    # The context buttons match what is shown; "more" continues right after it.
+    rows = rendered.reply_markup.inline_keyboard
+    assert len(rows[0]) == rendered.shown
+    assert render.parse_callback(rows[-1][-1].callback_data) == render.MoreRequest("key", rendered.shown)
+
+
+def test_no_answer_suggests_rephrasing_and_what_the_corpus_covers() -> None:
+    text = render.render_no_answer("<b>apa</b>", [ARTICLE, APPROX])
+    shown = visible(text)
+    assert "<b>apa</b>" in shown  # the question is echoed as text, not markup
+    assert "kata kunci lain" in shown
+    assert "2 artikel" in shown and "/sumber" in shown
+
+
+def test_sources_list_fits_one_message_for_thousands_of_articles() -> None:
+    articles = [
+        Article(id=f"x{i}", title=f"Judul panjang nomor {i} " + "😀" * 10, source="S", date=dt.date(2020, 1, 1), text="")
+        for i in range(3000)
+    ]
+    text = render.render_sources(articles)
+    assert render.utf16_len(text) <= 4096
+    shown = visible(text)
+    assert "3000 artikel" in shown and "artikel lainnya" in shown
+
+
+def test_context_bolds_the_quoted_sentence_and_fits() -> None:
+    sentences = [Sentence(i, "a1", i, f"Kalimat {i} " + "x" * 3000) for i in range(5)]
+    text = render.render_context(sentences, ARTICLE, 2)
+    assert render.utf16_len(text) <= 4096
+    shown = visible(text)
+    assert "Kalimat 2" in shown
+    assert "<b>Kalimat 2" in text
+
+
+def test_inline_item_titled_by_source_and_date() -> None:
+    item = render.render_inline(hit("Isi kalimat.", words=("Isi",)), fingerprint="fp")
+    assert item.title == "Sumber <X> & Co, 14 Desember 2016"
+    assert item.description == "Isi kalimat."
+    assert len(item.id.encode()) <= 64
+    assert "<b>Isi</b>" in item.message and visible(item.message)
+
+
+def test_plain_renderer_uses_the_same_wording() -> None:
+    answer = Answer("q", (hit("Kalimat <satu>.", words=("Kalimat",)), hit("Dua.", article=APPROX, sid=2)))
+    plain = render.answer_text(answer)
+    assert "[1] \u201cKalimat <satu>.\u201d" in plain
+    assert "Sumber <X> & Co, 14 Desember 2016" in plain
+    assert "sumber tidak diketahui, sekitar 7 Desember 2016" in plain
+    assert 'https://example.org/a?x=1&y="2"' in plain
+    empty = render.answer_text(Answer("zzz"), articles=[ARTICLE])
+    assert empty.startswith("Tidak ada kalimat di korpus yang menjawab \u201czzz\u201d.")
+    assert visible(render.render_no_answer("zzz", [ARTICLE])).startswith(empty.split("\n")[0])
+
+
+def test_flood_limiter_warns_once_then_drops_until_refilled() -> None:
+    now = [0.0]
+    limiter = FloodLimiter(3, clock=lambda: now[0])
+    assert [limiter.check(1) for _ in range(3)] == [Verdict.ALLOW] * 3
+    assert limiter.check(1) is Verdict.WARN
+    assert limiter.check(1) is Verdict.DROP
+    assert limiter.check(2) is Verdict.ALLOW  # others untouched
+    now[0] += 20.0  # 3 per minute -> one token per 20 s
+    assert limiter.check(1) is Verdict.ALLOW
+    assert limiter.check(1) is Verdict.WARN
