@@ -1,0 +1,153 @@
+"""Build Kutip's PTB `Application`: settings in, a ready-to-run bot out.
+
+`build_app` is the one place where handlers are registered (in order), the
+error handler is installed and Telegram-wide behaviour is set: HTML parse
+mode, link previews off, `AIORateLimiter` for Telegram's flood limits, and
+concurrent updates so one slow answer does not hold back other chats.
+
+State shared by handlers lives in `BotData` (PTB's `bot_data`, typed through
+`ContextTypes`). The engine sits behind the single attribute `BotData.engine`:
+handlers read it once per update, and `/reload` swaps it with one assignment,
+so a reload never mixes two corpora inside one answer.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import secrets
+from collections import OrderedDict
+from typing import TypeAlias
+
+from telegram import LinkPreviewOptions
+from telegram.constants import ParseMode
+from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, CallbackContext, ContextTypes, Defaults, ExtBot
+
+from bot import handlers
+from bot.flood import FloodLimiter
+from config.settings import Settings
+from retrieval.corpus import Problem
+from retrieval.search import Engine
+from retrieval.store import load_engine
+
+log = logging.getLogger(__name__)
+
+# How many concurrent updates PTB processes; searches run in worker threads.
+CONCURRENT_UPDATES = 64
+# Questions remembered for "more quotes" buttons. Keys are random, so a button
+# from before a restart (or evicted) finds nothing and is answered "expired".
+QUERY_CACHE_SIZE = 20_000
+
+
+class EngineNotReady(RuntimeError):
+    pass
+
+
+class QueryCache:
+    """Recent questions by short random key, for the "more quotes" buttons (LRU)."""
+
+    def __init__(self, size: int = QUERY_CACHE_SIZE) -> None:
+        self._size = size
+        self._items: OrderedDict[str, str] = OrderedDict()
+
+    def put(self, query: str) -> str:
+        key = secrets.token_urlsafe(6)  # 8 characters
+        self._items[key] = query
+        if len(self._items) > self._size:
+            self._items.popitem(last=False)
+        return key
+
+    def get(self, key: str) -> str | None:
+        query = self._items.get(key)
+        if query is not None:
+            self._items.move_to_end(key)
+        return query
+
+    def __len__(self) -> int:
+        return len(self._items)
+
+
+class BotData:
+    """Everything handlers share. PTB creates it with no arguments; `build_app` fills it in."""
+
+    def __init__(self) -> None:
+        # Defaults without reading the environment; `build_app` sets the real ones.
+        self.settings: Settings = Settings.model_construct()
+        self._engine: Engine | None = None
+        self.queries = QueryCache()
+        self.flood = FloodLimiter(self.settings.user_questions_per_minute)
+        self.reload_lock = asyncio.Lock()
+
+    @property
+    def engine(self) -> Engine:
+        if self._engine is None:
+            raise EngineNotReady("the engine is still loading")
+        return self._engine
+
+    @engine.setter
+    def engine(self, engine: Engine) -> None:
+        self._engine = engine
+
+    @property
+    def ready(self) -> bool:
+        return self._engine is not None
+
+
+Context: TypeAlias = CallbackContext[ExtBot[None], dict, dict, BotData]
+CONTEXT_TYPES = ContextTypes(bot_data=BotData)
+
+
+def build_app(settings: Settings, *, engine: Engine | None = None) -> Application:
+    """The bot for `settings`; the engine is loaded in `post_init` unless given."""
+    if settings.telegram_bot_token is None:
+        raise ValueError("TELEGRAM_BOT_TOKEN is not set")
+    app = (
+        ApplicationBuilder()
+        .token(settings.telegram_bot_token.get_secret_value())
+        .base_url(settings.telegram_api_base_url)
+        .defaults(Defaults(parse_mode=ParseMode.HTML, link_preview_options=LinkPreviewOptions(is_disabled=True)))
+        .context_types(CONTEXT_TYPES)
+        .concurrent_updates(CONCURRENT_UPDATES)
+        # Telegram's limits (30/s overall, 20/min per group); retry on 429 as told.
+        .rate_limiter(AIORateLimiter(max_retries=3))
+        .post_init(_post_init)
+        .post_shutdown(_post_shutdown)
+        .build()
+    )
+    data: BotData = app.bot_data
+    data.settings = settings
+    data.flood = FloodLimiter(settings.user_questions_per_minute)
+    if engine is not None:
+        data.engine = engine
+    handlers.register(app)
+    return app
+
+
+async def load_engine_for(settings: Settings) -> tuple[Engine, tuple[Problem, ...]]:
+    """Build the engine in a worker thread, so the event loop keeps serving meanwhile."""
+    engine, problems = await asyncio.to_thread(
+        load_engine, settings.corpus_path, language_data_path=settings.language_data_path, index_dir=settings.index_dir
+    )
+    for problem in problems:
+        log.warning("Corpus problem skipped: %s", problem)
+    log.info(
+        "Engine ready: %d articles, %d sentences, fingerprint %s",
+        len(engine.articles),
+        engine.sentence_count,
+        engine.fingerprint,
+    )
+    return engine, problems
+
+
+async def _post_init(app: Application) -> None:
+    data: BotData = app.bot_data
+    if not data.ready:
+        data.engine, _problems = await load_engine_for(data.settings)
+    log.info("Bot @%s is up", app.bot.username)
+
+
+async def _post_shutdown(app: Application) -> None:
+    # The engine holds only memory (arrays, records); drop it so a long-lived
+    # process that rebuilds apps (tests, reloads) does not keep corpora alive.
+    data: BotData = app.bot_data
+    data._engine = None

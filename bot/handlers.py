@@ -1,0 +1,361 @@
+"""Thin Telegram handlers: parse the update, ask the engine, send what `bot.render` made.
+
+Who gets an answer:
+- private chats: any text is a question; commands /start /help /cari /tanya
+  /ask /sumber (/reload for admins); an edited question is answered again
+  (the user fixed a typo); stickers, photos and other media get a short
+  "text only" note;
+- groups: commands addressed to the bot (`/cari@bot` and bare `/cari`), text
+  that @mentions the bot, and replies to the bot's own messages; the answer
+  replies to the asking message. Everything else, and edits, are ignored on
+  purpose so the bot never chatters in a group;
+- inline mode: `@bot question` lists up to 10 quotes.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import traceback
+from typing import TYPE_CHECKING
+
+from telegram import (
+    InlineQueryResultArticle,
+    InlineQueryResultsButton,
+    InputTextMessageContent,
+    Message,
+    MessageEntity,
+    ReplyParameters,
+    Update,
+)
+from telegram.constants import ChatType, ParseMode
+from telegram.ext import (
+    Application,
+    CallbackQueryHandler,
+    CommandHandler,
+    InlineQueryHandler,
+    MessageHandler,
+    filters,
+)
+
+from bot import render
+from bot.flood import Verdict
+from bot.texts import Lang, language_for, text
+
+if TYPE_CHECKING:
+    from bot.app import BotData, Context
+    from retrieval.search import Engine
+
+log = logging.getLogger(__name__)
+
+# A question longer than this is cut before searching: Telegram allows 4,096
+# characters, but no real question needs more, and BM25 cost grows with terms.
+MAX_QUESTION_CHARS = 500
+INLINE_RESULTS = 10
+ASK_COMMANDS = ("cari", "tanya", "ask")
+
+_GROUP_EDIT = filters.UpdateType.EDITED_MESSAGE & filters.ChatType.GROUPS
+
+
+def register(app: Application) -> None:
+    """Every handler, in order. Commands first, so `/cari` is never taken for a question."""
+    not_group_edit = ~_GROUP_EDIT
+    app.add_handler(CommandHandler("start", on_start, filters=not_group_edit))
+    app.add_handler(CommandHandler("help", on_help, filters=not_group_edit))
+    app.add_handler(CommandHandler(ASK_COMMANDS, on_ask, filters=not_group_edit))
+    app.add_handler(CommandHandler("sumber", on_sources, filters=not_group_edit))
+    app.add_handler(CommandHandler("reload", on_reload, filters=filters.UpdateType.MESSAGE))
+    app.add_handler(MessageHandler(filters.ChatType.PRIVATE & filters.COMMAND, on_unknown_command))
+    app.add_handler(MessageHandler(filters.ChatType.PRIVATE & filters.TEXT, on_private_text))
+    app.add_handler(
+        MessageHandler(filters.ChatType.GROUPS & filters.TEXT & filters.UpdateType.MESSAGE, on_group_text)
+    )
+    app.add_handler(
+        MessageHandler(filters.ChatType.PRIVATE & ~filters.TEXT & filters.UpdateType.MESSAGE, on_private_media)
+    )
+    app.add_handler(InlineQueryHandler(on_inline_query))
+    app.add_handler(CallbackQueryHandler(on_button))
+    app.add_error_handler(on_error)
+
+
+# --- helpers ----------------------------------------------------------------------
+
+
+def _lang(update: Update) -> Lang:
+    user = update.effective_user
+    return language_for(user.language_code if user else None)
+
+
+def _in_group(message: Message) -> bool:
+    return message.chat.type in (ChatType.GROUP, ChatType.SUPERGROUP)
+
+
+async def _reply(message: Message, html_text: str, **kwargs: object) -> Message:
+    """Reply in the message's chat; in groups as a reply to the asking message."""
+    return await message.reply_text(html_text, do_quote=_in_group(message), **kwargs)
+
+
+def _clean_question(raw: str) -> str:
+    return " ".join(raw.split())[:MAX_QUESTION_CHARS].strip()
+
+
+async def _search(engine: Engine, question: str, *, k: int, offset: int = 0):
+    # Searching is CPU work; a thread keeps other chats flowing meanwhile.
+    return await asyncio.to_thread(engine.search, question, k=k, offset=offset)
+
+
+async def answer_question(update: Update, context: Context, raw: str) -> None:
+    """The one path from a question to a reply, shared by commands, private text and groups."""
+    message = update.effective_message
+    user = update.effective_user
+    if message is None:
+        return
+    data: BotData = context.bot_data
+    lang = _lang(update)
+    if user is not None:
+        verdict = data.flood.check(user.id)
+        if verdict is Verdict.DROP:
+            return
+        if verdict is Verdict.WARN:
+            await _reply(message, render.render_plain(text(lang, "slow_down")))
+            return
+    engine = data.engine
+    question = _clean_question(raw)
+    if not question:
+        example = render.example_question(engine.articles)
+        await _reply(message, render.render_plain(text(lang, "usage", example=example)))
+        return
+    if not any(ch.isalnum() for ch in question):
+        example = render.example_question(engine.articles)
+        await _reply(message, render.render_plain(text(lang, "no_words", example=example)))
+        return
+    k = data.settings.results_per_answer
+    answer = await _search(engine, question, k=k + 1)  # one extra tells whether "more" exists
+    if not answer.answered:
+        await _reply(message, render.render_no_answer(question, engine.articles, lang=lang))
+        return
+    cache_key = data.queries.put(question) if len(answer.hits) > k else None
+    rendered = render.render_answer(
+        answer, lang=lang, k=k, fingerprint=engine.fingerprint, cache_key=cache_key
+    )
+    await _reply(message, rendered.text, reply_markup=rendered.reply_markup)
+
+
+# --- commands -------------------------------------------------------------------------
+
+
+async def on_start(update: Update, context: Context) -> None:
+    if update.effective_message:
+        articles = context.bot_data.engine.articles
+        await _reply(update.effective_message, render.render_welcome(articles, lang=_lang(update)))
+
+
+async def on_help(update: Update, context: Context) -> None:
+    if update.effective_message:
+        await _reply(update.effective_message, render.render_help(context.bot.username, lang=_lang(update)))
+
+
+async def on_ask(update: Update, context: Context) -> None:
+    await answer_question(update, context, " ".join(context.args or ()))
+
+
+async def on_sources(update: Update, context: Context) -> None:
+    if update.effective_message:
+        articles = context.bot_data.engine.articles
+        await _reply(update.effective_message, render.render_sources(articles, lang=_lang(update)))
+
+
+async def on_unknown_command(update: Update, context: Context) -> None:
+    if update.effective_message:
+        await _reply(update.effective_message, render.render_plain(text(_lang(update), "unknown_command")))
+
+
+async def on_reload(update: Update, context: Context) -> None:
+    """Admin-only: rebuild the engine in a thread; the old one answers until the swap."""
+    from bot.app import load_engine_for  # the app module imports this one
+
+    message, user = update.effective_message, update.effective_user
+    if message is None or user is None:
+        return
+    data: BotData = context.bot_data
+    lang = _lang(update)
+    if user.id not in data.settings.admin_user_ids:
+        await _reply(message, render.render_plain(text(lang, "reload_denied")))
+        return
+    if data.reload_lock.locked():
+        await _reply(message, render.render_plain(text(lang, "reload_busy")))
+        return
+    async with data.reload_lock:
+        await _reply(message, render.render_plain(text(lang, "reload_started")))
+        try:
+            engine, problems = await load_engine_for(data.settings)
+        except Exception as error:  # noqa: BLE001 - any failure keeps the old engine
+            log.exception("Reload failed; keeping the old engine")
+            reason = render.shorten(f"{type(error).__name__}: {error}", 300)
+            await _reply(message, render.render_plain(text(lang, "reload_failed", error=reason)))
+            return
+        data.engine = engine  # one assignment: handlers see the old or the new engine, never a mix
+        await _reply(
+            message,
+            render.render_plain(text(lang, "reload_done", articles=len(engine.articles), problems=len(problems))),
+        )
+
+
+# --- plain messages -------------------------------------------------------------------
+
+
+async def on_private_text(update: Update, context: Context) -> None:
+    message = update.effective_message
+    if message is not None and message.text is not None:
+        await answer_question(update, context, message.text)
+
+
+async def on_private_media(update: Update, context: Context) -> None:
+    message = update.effective_message
+    if message is None or message.from_user is None or message.from_user.is_bot:
+        return
+    await _reply(message, render.render_plain(text(_lang(update), "text_only")))
+
+
+def _addressed_question(message: Message, bot_id: int, username: str) -> str | None:
+    """The question in a group message meant for the bot, or None when it is chatter."""
+    body = message.text or ""
+    mention = f"@{username}".casefold()
+    mentioned = False
+    pieces: list[str] = []
+    last = 0
+    for entity, value in message.parse_entities([MessageEntity.MENTION]).items():
+        if value.casefold() == mention:
+            mentioned = True
+            # Offsets are UTF-16 based; parse_entities gives the decoded text, so
+            # cut by locating the decoded value rather than by raw offsets.
+            start = body.find(value, last)
+            if start >= 0:
+                pieces.append(body[last:start])
+                last = start + len(value)
+    pieces.append(body[last:])
+    reply = message.reply_to_message
+    replied_to_bot = reply is not None and reply.from_user is not None and reply.from_user.id == bot_id
+    if not (mentioned or replied_to_bot):
+        return None
+    return "".join(pieces)
+
+
+async def on_group_text(update: Update, context: Context) -> None:
+    message = update.effective_message
+    if message is None:
+        return
+    question = _addressed_question(message, context.bot.id, context.bot.username)
+    if question is not None:
+        await answer_question(update, context, question)
+
+
+# --- inline mode ----------------------------------------------------------------------
+
+
+async def on_inline_query(update: Update, context: Context) -> None:
+    query = update.inline_query
+    if query is None:
+        return
+    lang = _lang(update)
+    question = _clean_question(query.query)
+    if not any(ch.isalnum() for ch in question):
+        hint = InlineQueryResultsButton(text=text(lang, "inline_hint"), start_parameter="inline")
+        await query.answer([], button=hint, cache_time=300)
+        return
+    engine = context.bot_data.engine
+    answer = await _search(engine, question, k=INLINE_RESULTS)
+    results = []
+    seen: set[str] = set()
+    for hit in answer.hits[:INLINE_RESULTS]:
+        item = render.render_inline(hit, lang=lang, fingerprint=engine.fingerprint)
+        if item.id in seen:
+            continue
+        seen.add(item.id)
+        results.append(
+            InlineQueryResultArticle(
+                id=item.id,
+                title=item.title,
+                description=item.description,
+                input_message_content=InputTextMessageContent(item.message, parse_mode=ParseMode.HTML),
+            )
+        )
+    button = None
+    if not results:
+        button = InlineQueryResultsButton(text=text(lang, "inline_no_results"), start_parameter="inline")
+    await query.answer(results, button=button, cache_time=60)
+
+
+# --- buttons ------------------------------------------------------------------------------
+
+
+async def on_button(update: Update, context: Context) -> None:
+    query = update.callback_query
+    if query is None:
+        return
+    data: BotData = context.bot_data
+    lang = _lang(update)
+    engine = data.engine
+    request = render.parse_callback(query.data)
+    expired = text(lang, "expired")
+
+    if isinstance(request, render.MoreRequest):
+        question = data.queries.get(request.key)
+        if question is None:
+            await query.answer(expired)
+            return
+        k = data.settings.results_per_answer
+        answer = await _search(engine, question, k=k + 1, offset=request.offset)
+        if not answer.answered:
+            await query.answer(expired)
+            return
+        rendered = render.render_answer(
+            answer, lang=lang, k=k, offset=request.offset, fingerprint=engine.fingerprint, cache_key=request.key
+        )
+        await query.answer()
+        await query.edit_message_text(rendered.text, reply_markup=rendered.reply_markup)
+        return
+
+    if isinstance(request, render.ContextRequest) and render.same_fingerprint(request.fingerprint, engine.fingerprint):
+        sentence = engine.sentence(request.sid)
+        article = engine.article(sentence.article_id) if sentence else None
+        if sentence is not None and article is not None and query.message is not None:
+            sentences = engine.context(request.sid, before=2, after=2)
+            await query.answer()
+            await context.bot.send_message(
+                query.message.chat.id,
+                render.render_context(sentences, article, request.sid, lang=lang),
+                reply_parameters=ReplyParameters(message_id=query.message.message_id, allow_sending_without_reply=True),
+            )
+            return
+
+    await query.answer(expired)
+
+
+# --- errors --------------------------------------------------------------------------------
+
+
+async def on_error(update: object, context: Context) -> None:
+    """Log the failure (never the token) and, when a chat is waiting, apologise once."""
+    error = context.error
+    token = context.bot.token
+    detail = "".join(traceback.format_exception(error)) if error else "unknown error"
+    if token:
+        detail = detail.replace(token, "[token]")
+    update_id = update.update_id if isinstance(update, Update) else None
+    log.error("Update %s failed:\n%s", update_id, detail)
+    if not isinstance(update, Update):
+        return
+    if update.callback_query is not None:
+        try:
+            await update.callback_query.answer(text(_lang(update), "error"))
+        except Exception:  # noqa: BLE001 - the apology is best effort
+            log.debug("Could not answer the callback query after an error")
+        return
+    message = update.effective_message
+    if message is None or (update.edited_message is not None and _in_group(message)):
+        return
+    try:
+        await _reply(message, render.render_plain(text(_lang(update), "error")))
+    except Exception:  # noqa: BLE001
+        log.debug("Could not apologise in chat after an error")

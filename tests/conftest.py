@@ -1,0 +1,90 @@
+"""Shared fixtures: one engine over the bundled corpus, the stand-in Bot API, a running bot."""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+
+from bot.app import build_app
+from config.settings import BUNDLED_CORPUS, BUNDLED_LANGUAGE_DATA, Settings
+from retrieval.search import Engine
+from retrieval.store import load_engine
+from tests.botapi import BotApiServer, Call
+
+# Keep the polling loop's HTTP lines out of test logs (they carry the token).
+logging.getLogger("httpx").setLevel(logging.WARNING)
+
+
+@pytest.fixture(scope="session")
+def engine() -> Engine:
+    """Built once per test session from the corpus the bot ships with."""
+    built, problems = load_engine(BUNDLED_CORPUS, language_data_path=BUNDLED_LANGUAGE_DATA)
+    assert not problems
+    return built
+
+
+@dataclass
+class RunningBot:
+    server: BotApiServer
+    app: Any
+    engine: Engine
+
+    async def ask(self, chat_id: int, question: str | None, *, timeout: float = 5.0, **kwargs: Any) -> Call:
+        """Push a message and wait for the bot's next sendMessage into that chat."""
+        since = self.server.mark()
+        self.push(chat_id, question, **kwargs)
+        return await self.reply(chat_id, since=since, timeout=timeout)
+
+    def push(self, chat_id: int, question: str | None, **kwargs: Any) -> int:
+        return self.server.push_message(chat_id, question, **kwargs)
+
+    async def reply(self, chat_id: int, *, since: int, timeout: float = 5.0) -> Call:
+        return await self.server.wait_for("sendMessage", lambda c: same_chat(c, chat_id), since=since, timeout=timeout)
+
+    def replies(self, chat_id: int, *, since: int = 0) -> list[Call]:
+        return [c for c in self.server.calls[since:] if c.method == "sendMessage" and same_chat(c, chat_id)]
+
+
+def same_chat(call: Call, chat_id: int) -> bool:
+    return str(call.params.get("chat_id")) == str(chat_id)
+
+
+def settings_for(server: BotApiServer, **overrides: Any) -> Settings:
+    return Settings(
+        telegram_bot_token=server.token,
+        telegram_api_base_url=server.base_url,
+        corpus_path=BUNDLED_CORPUS,
+        language_data_path=BUNDLED_LANGUAGE_DATA,
+        **overrides,
+    )
+
+
+@contextlib.asynccontextmanager
+async def running_bot(engine: Engine | None, **overrides: Any) -> AsyncIterator[RunningBot]:
+    """The real Application, long-polling the stand-in server, as `python -m bot` runs it."""
+    async with BotApiServer() as server:
+        app = build_app(settings_for(server, **overrides), engine=engine)
+        await app.initialize()
+        if app.post_init:
+            await app.post_init(app)
+        await app.start()
+        await app.updater.start_polling(poll_interval=0, timeout=1)
+        try:
+            yield RunningBot(server, app, app.bot_data.engine)
+        finally:
+            await app.updater.stop()
+            await app.stop()
+            await app.shutdown()
+            if app.post_shutdown:
+                await app.post_shutdown(app)
+
+
+@pytest.fixture
+async def bot(engine: Engine) -> AsyncIterator[RunningBot]:
+    async with running_bot(engine) as running:
+        yield running
