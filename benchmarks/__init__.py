@@ -1,0 +1,1 @@
+"""Evaluation data and benchmark commands (not part of the installed package)."""
