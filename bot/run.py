@@ -69,14 +69,12 @@ class _HealthHandler(RequestHandler):
             }
         )
 
-    def log_exception(self, *args: Any) -> None:  # keep probes quiet unless something breaks
-        super().log_exception(*args)
-
 
 class HealthServer:
     """`GET /healthz` -> 200 JSON with article and sentence counts (503 while loading)."""
 
     def __init__(self, data: BotData) -> None:
+        # No access log: orchestrators probe every few seconds.
         self._app = TornadoApplication([(r"/healthz", _HealthHandler, {"data": data})], log_function=lambda _h: None)
         self._server: HTTPServer | None = None
 
