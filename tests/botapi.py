@@ -97,13 +97,15 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import contextvars
 import itertools
 import json
+import math
 import random
 import re
 import time
 import urllib.parse
-from collections import Counter
+from collections import Counter, deque
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
@@ -460,6 +462,26 @@ class FaultPlan:
         return sum(n for (_, k), n in self.counts.items() if kind is None or k == kind)
 
 
+@dataclass(frozen=True)
+class FloodLimits:
+    """Telegram's sending limits as sliding windows of (messages, seconds).
+
+    Telegram documents about 30 messages a second overall, 20 a minute per group
+    and about one a second per chat "with short bursts allowed" (taken here as 3 in
+    any second). Counted for sendMessage and message edits. With `enforce` the
+    server answers an over-limit call with 429 and the seconds until the window
+    frees; otherwise it only counts `server.flood_violations` by scope.
+    """
+
+    overall: tuple[int, float] = (30, 1.0)
+    per_group: tuple[int, float] = (20, 60.0)
+    per_chat: tuple[int, float] = (3, 1.0)
+    enforce: bool = False
+
+
+_FLOOD_METHODS = frozenset({"sendMessage", "editMessageText", "editMessageReplyMarkup"})
+
+
 # ---------------------------------------------------------------- records
 
 @dataclass(frozen=True)
@@ -511,7 +533,8 @@ class BotApiServer:
     def __init__(self, *, token: str = DEFAULT_TOKEN,
                  bot_username: str = "kutip_test_bot", bot_id: int | None = None,
                  bot_first_name: str = "Kutip", port: int = 0,
-                 first_update_id: int = 1) -> None:
+                 first_update_id: int = 1,
+                 flood_limits: FloodLimits | None = FloodLimits()) -> None:
         self.token = token
         self.bot_username = bot_username
         prefix = token.split(":", 1)[0]
@@ -519,6 +542,7 @@ class BotApiServer:
             int(prefix) if prefix.isdigit() else 123456)
         self.bot_first_name = bot_first_name
         self.faults: FaultPlan | None = None
+        self.flood_limits = flood_limits
         self._port = port
         self._server: asyncio.AbstractServer | None = None
         self._writers: set[asyncio.StreamWriter] = set()
@@ -540,6 +564,7 @@ class BotApiServer:
         self._inline_messages: dict[str, dict] = {}
         self._open_callback_queries: set[str] = set()
         self._open_inline_queries: set[str] = set()
+        self._inline_users: dict[str, dict] = {}
         self._query_ids = itertools.count(1)
         self._commands: dict[tuple[str, str], list[dict]] = {}
         self._webhook: dict | None = None
@@ -548,6 +573,11 @@ class BotApiServer:
         self._changed = asyncio.Event()
         self._blocked_until: dict[Any, float] = {}
         self.chat_actions: list[tuple[Any, str]] = []
+        self._blocked_chats: set[int] = set()
+        self._inline_answers: dict[str, list[dict]] = {}
+        self.pushed_at: dict[int, float] = {}
+        self._flood_windows: dict[Any, deque[float]] = {}
+        self.flood_violations: Counter[str] = Counter()
 
     # -- lifecycle ------------------------------------------------------------
 
@@ -592,6 +622,7 @@ class BotApiServer:
     async def _serve(self, reader: asyncio.StreamReader,
                      writer: asyncio.StreamWriter) -> None:
         self._writers.add(writer)
+        _CONNECTION.set(reader)
         task = asyncio.current_task()
         if task is not None:
             self._tasks.add(task)
@@ -660,6 +691,13 @@ class BotApiServer:
                 code = int(fault.kind)
                 text = "Internal Server Error" if code == 500 else "Bad Gateway"
                 return code, ApiError(code, text).body()
+        flood_wait = self._flood_check(method, params)
+        if flood_wait is not None:
+            err = ApiError(429, f"Too Many Requests: retry after {flood_wait}",
+                           {"retry_after": flood_wait})
+            self._blocked_until[_backoff_key(params, method)] = (
+                time.monotonic() + flood_wait)
+            return 429, err.body()
         try:
             result = handler(params)
             if asyncio.iscoroutine(result):
@@ -673,6 +711,33 @@ class BotApiServer:
         if fault is not None and fault.kind == "drop_after":
             raise _Dropped
         return status, response
+
+    def _flood_check(self, method: str, params: dict) -> int | None:
+        """Seconds to wait if this send breaks an enforced limit, else None."""
+        limits = self.flood_limits
+        if limits is None or method not in _FLOOD_METHODS:
+            return None
+        now = time.monotonic()
+        chat = params.get("chat_id")
+        scopes: list[tuple[str, Any, tuple[int, float]]] = [
+            ("overall", "overall", limits.overall)]
+        if chat not in (None, ""):
+            scopes.append(("chat", ("chat", str(chat)), limits.per_chat))
+            if str(chat).startswith("-"):
+                scopes.append(("group", ("group", str(chat)), limits.per_group))
+        wait = 0.0
+        for name, key, (count, window) in scopes:
+            stamps = self._flood_windows.setdefault(key, deque())
+            while stamps and stamps[0] <= now - window:
+                stamps.popleft()
+            if len(stamps) >= count:
+                self.flood_violations[name] += 1
+                wait = max(wait, stamps[0] + window - now)
+        if wait > 0 and limits.enforce:
+            return max(1, math.ceil(wait))
+        for _, key, _ in scopes:
+            self._flood_windows[key].append(now)
+        return None
 
     def _check_backoff(self, params: dict, method: str) -> None:
         key = _backoff_key(params, method)
@@ -702,6 +767,7 @@ class BotApiServer:
         update = {"update_id": update_id,
                   **{k: v for k, v in update.items() if k != "update_id"}}
         self._updates.append(update)
+        self.pushed_at[update_id] = time.monotonic()
         if self._poll is not None:
             self._poll.wake.set()
         self._notify()
@@ -741,7 +807,7 @@ class BotApiServer:
                      message_id: int | None = None, sticker: bool = False,
                      photo: bool = False) -> int:
         """Push a user's message (or its edit) as an update; returns the message_id."""
-        if chat_type not in ("private", "group", "supergroup", "channel"):
+        if chat_type not in ("private", "group", "supergroup"):
             raise ValueError(f"bad chat_type {chat_type!r}")
         if user_id is None:
             if chat_type != "private":
@@ -854,12 +920,54 @@ class BotApiServer:
             user["language_code"] = language_code
         query_id = f"{next(self._query_ids) + 5_000_000_000_000_000}"
         self._open_inline_queries.add(query_id)
+        self._inline_users[query_id] = user
         inline: dict[str, Any] = {"id": query_id, "from": user, "query": query,
                                   "offset": offset}
         if chat_type:
             inline["chat_type"] = "sender" if chat_type == "private" else chat_type
         self.push_update({"inline_query": inline})
         return query_id
+
+    def block_chat(self, chat_id: int, blocked: bool = True) -> None:
+        """The user blocks the bot (or the group kicks it): sends then get 403."""
+        if blocked:
+            self._blocked_chats.add(chat_id)
+        else:
+            self._blocked_chats.discard(chat_id)
+
+    def inline_answer(self, inline_query_id: str) -> list[dict] | None:
+        """The results the bot gave for an inline query (None if not answered)."""
+        return self._inline_answers.get(inline_query_id)
+
+    def choose_inline_result(self, inline_query_id: str, result_id: str, chat_id: int,
+                             *, chat_type: str = "private") -> dict:
+        """The user picks an inline result: its message is posted `via_bot` in chat_id.
+
+        Returns the posted Message. Raises ValueError if the query was not answered
+        or has no such result; ApiError if the result's text is invalid.
+        """
+        results = self._inline_answers.get(inline_query_id)
+        if results is None:
+            raise ValueError(f"inline query {inline_query_id} was not answered")
+        result = next((r for r in results if str(r.get("id")) == str(result_id)), None)
+        if result is None:
+            raise ValueError(f"no result {result_id!r} in inline query {inline_query_id}")
+        content = result.get("input_message_content") or {}
+        if "message_text" not in content:
+            raise ValueError("only text results can be chosen here")
+        text, entities = render_text(content["message_text"], content.get("parse_mode"),
+                                     content.get("entities"))
+        user = self._inline_users[inline_query_id]
+        chat = self._chat(chat_id, chat_type, title=None, user=user)
+        msg: dict[str, Any] = {"message_id": self._new_message_id(chat_id), "from": user,
+                               "chat": chat, "date": int(time.time()), "text": text,
+                               "via_bot": self.bot_user}
+        if entities:
+            msg["entities"] = entities
+        if result.get("reply_markup"):
+            msg["reply_markup"] = result["reply_markup"]
+        self._messages[chat_id][msg["message_id"]] = msg
+        return msg
 
     def sent(self, chat_id: int | None = None) -> list[dict]:
         """The bot's messages (current state), in the order they were sent."""
@@ -889,8 +997,16 @@ class BotApiServer:
                              since: int = 0) -> list[Call]:
         """Wait until at least n calls of `method` (matching predicate) were made."""
         deadline = time.monotonic() + timeout
+        found: list[Call] = []
+        scanned = since
         while True:
-            found = self.find(method, predicate, since=since)
+            # Scan only the calls made since the last wake-up: load tests wait for
+            # thousands of calls.
+            calls = self.calls
+            for c in calls[scanned:]:
+                if c.method == method and (predicate is None or predicate(c)):
+                    found.append(c)
+            scanned = max(scanned, len(calls))
             if len(found) >= n:
                 return found[:n]
             left = deadline - time.monotonic()
@@ -947,8 +1063,14 @@ class BotApiServer:
                 if batch or time.monotonic() >= deadline:
                     break
                 poll.wake.clear()
+                # Short slices so a client that hung up (PTB stopping) is noticed and
+                # its poll ends undelivered, as Telegram would not count it either.
                 with contextlib.suppress(TimeoutError):
-                    await asyncio.wait_for(poll.wake.wait(), deadline - time.monotonic())
+                    await asyncio.wait_for(poll.wake.wait(),
+                                           min(0.2, deadline - time.monotonic()))
+                reader = _CONNECTION.get()
+                if reader is not None and reader.at_eof():
+                    raise _Dropped
                 if poll.conflict:
                     raise ApiError(409, "Conflict: terminated by other getUpdates "
                                         "request; make sure that only one bot instance "
@@ -1011,6 +1133,9 @@ class BotApiServer:
                 raise ApiError.bad("chat not found")
         if not isinstance(chat_id, int) or chat_id not in self._chats:
             raise ApiError.bad("chat not found")
+        if chat_id in self._blocked_chats:
+            raise ApiError(403, "Forbidden: bot was blocked by the user"
+                           if chat_id > 0 else "Forbidden: bot was kicked from the group chat")
         return self._chats[chat_id]
 
     def _m_sendmessage(self, params: dict) -> dict:
@@ -1019,10 +1144,11 @@ class BotApiServer:
                                      params.get("entities"))
         markup = _check_markup(params.get("reply_markup"))
         store = self._messages[chat["id"]]
-        reply_id, allow_missing = _reply_target(params)
+        reply_chat, reply_id, allow_missing = _reply_target(params)
         replied = None
         if reply_id is not None:
-            replied = store.get(reply_id)
+            replied = self._messages.get(
+                chat["id"] if reply_chat is None else reply_chat, {}).get(reply_id)
             if replied is None and not allow_missing:
                 raise ApiError.bad("message to be replied not found")
         msg: dict[str, Any] = {"message_id": self._new_message_id(chat["id"]),
@@ -1141,7 +1267,18 @@ class BotApiServer:
                         "MESSAGE_EMPTY" if "empty" in err.description
                         else err.description.removeprefix("Bad Request: ")) from None
             _check_markup(result.get("reply_markup"))
+        button = params.get("button")
+        if button is not None:
+            if not isinstance(button, dict) or not str(button.get("text", "")).strip():
+                raise ApiError.bad("BUTTON_TEXT_INVALID")
+            start = button.get("start_parameter")
+            if "web_app" not in button and not re.fullmatch(
+                    r"[A-Za-z0-9_-]{1,64}", str(start or "")):
+                raise ApiError.bad("START_PARAM_INVALID")
+        if len(str(params.get("next_offset") or "").encode()) > 64:
+            raise ApiError.bad("NEXT_OFFSET_INVALID")
         self._open_inline_queries.discard(query_id)
+        self._inline_answers[query_id] = results
         return True
 
     def _m_sendchataction(self, params: dict) -> bool:
@@ -1183,9 +1320,6 @@ class BotApiServer:
     def commands(self, *, scope: dict | None = None,
                  language_code: str = "") -> list[dict]:
         """The command list set for this scope and language (test-facing)."""
-        return self._commands_key_get(scope, language_code)
-
-    def _commands_key_get(self, scope: dict | None, language_code: str) -> list[dict]:
         key = self._commands_key({"scope": scope, "language_code": language_code})
         return list(self._commands.get(key, []))
 
@@ -1226,15 +1360,18 @@ def _int(value: Any, name: str) -> int:
         raise ApiError.bad(f"wrong parameter {name} in request") from None
 
 
-def _reply_target(params: dict) -> tuple[int | None, bool]:
+def _reply_target(params: dict) -> tuple[int | None, int | None, bool]:
+    """(chat of the replied message or None = same chat, its id, allow missing)."""
     allow = bool(params.get("allow_sending_without_reply"))
     reply = params.get("reply_parameters")
     if isinstance(reply, dict) and "message_id" in reply:
-        return (_int(reply["message_id"], "reply_parameters"),
+        chat = reply.get("chat_id")
+        return (_int(chat, "reply_parameters") if chat not in (None, "") else None,
+                _int(reply["message_id"], "reply_parameters"),
                 bool(reply.get("allow_sending_without_reply", allow)))
     if params.get("reply_to_message_id") not in (None, ""):
-        return _int(params["reply_to_message_id"], "reply_to_message_id"), allow
-    return None, allow
+        return None, _int(params["reply_to_message_id"], "reply_to_message_id"), allow
+    return None, None, allow
 
 
 _BUTTON_ACTIONS = ("url", "callback_data", "switch_inline_query",
@@ -1307,6 +1444,10 @@ def _parse_params(query: str, headers: dict[str, str], body: bytes) -> dict:
 
 
 _MAX_BODY = 20 * 1024 * 1024
+
+# The reader of the connection whose request is being handled (per task).
+_CONNECTION: contextvars.ContextVar[asyncio.StreamReader | None] = (
+    contextvars.ContextVar("_CONNECTION", default=None))
 
 
 async def _read_request(

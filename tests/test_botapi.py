@@ -372,3 +372,87 @@ async def test_ptb_bot_smoke(server):
     assert call_.params["parse_mode"] == "HTML" and call_.params["chat_id"] == 42
     with pytest.raises(InvalidToken):
         await Bot("1:wrong", base_url=server.base_url).initialize()
+
+
+# ------------------------------------------------------------------ later additions
+
+async def test_blocked_chat_gets_403(server, client):
+    server.push_message(6, "x")
+    server.block_chat(6)
+    body = await call(client, "sendMessage", chat_id=6, text="y")
+    assert body == {"ok": False, "error_code": 403,
+                    "description": "Forbidden: bot was blocked by the user"}
+    server.block_chat(6, blocked=False)
+    assert (await call(client, "sendMessage", chat_id=6, text="y"))["ok"]
+
+
+async def test_reply_parameters_with_chat_id(server, client):
+    mid = server.push_message(-5, "q", user_id=1, chat_type="group")
+    body = await call(client, "sendMessage", chat_id=-5, text="a",
+                      reply_parameters={"message_id": mid, "chat_id": -5})
+    assert body["result"]["reply_to_message"]["text"] == "q"
+    assert body["result"]["chat"] == {"id": -5, "type": "group", "title": "Grup 5"}
+
+
+async def test_choose_inline_result_posts_via_bot(server, client):
+    qid = server.push_inline_query("banjir", user_id=70)
+    results = [{"type": "article", "id": "r1", "title": "Kompas",
+                "input_message_content": {"message_text": "<blockquote>kutip</blockquote>",
+                                          "parse_mode": "HTML"}}]
+    bad_button = {"text": "Bantuan", "start_parameter": "no spaces"}
+    body = await call(client, "answerInlineQuery", inline_query_id=qid, results=results,
+                      button=bad_button)
+    assert body["description"] == "Bad Request: START_PARAM_INVALID"
+    body = await call(client, "answerInlineQuery", inline_query_id=qid, results=results,
+                      button={"text": "Bantuan", "start_parameter": "help"})
+    assert body["ok"] and server.inline_answer(qid) == results
+    posted = server.choose_inline_result(qid, "r1", chat_id=70)
+    assert posted["text"] == "kutip" and posted["via_bot"]["id"] == server.bot_id
+    assert posted["entities"] == [{"type": "blockquote", "offset": 0, "length": 5}]
+    with pytest.raises(ValueError):
+        server.choose_inline_result(qid, "r2", chat_id=70)
+
+
+async def test_flood_limits_counted_and_enforced(server, client):
+    server.push_message(-9, "q", user_id=1, chat_type="supergroup")
+    for _ in range(4):
+        assert (await call(client, "sendMessage", chat_id=-9, text="x"))["ok"]
+    assert server.flood_violations == {"chat": 1}
+    server.flood_limits = type(server.flood_limits)(per_group=(2, 60.0), enforce=True)
+    server.flood_violations.clear()
+    body = await call(client, "sendMessage", chat_id=-9, text="x")
+    assert body["error_code"] == 429 and body["parameters"]["retry_after"] >= 1
+    assert server.flood_violations["group"] == 1
+    assert len(server.sent(-9)) == 4
+
+
+@pytest.mark.filterwarnings("ignore::telegram.warnings.PTBDeprecationWarning")
+async def test_ptb_rate_limiter_honours_retry_after(server):
+    from telegram.ext import AIORateLimiter, ExtBot
+
+    server.push_message(1, "q")
+    server.faults = FaultPlan().sequence("sendMessage", [Fault("429", retry_after=1)])
+    async with ExtBot(server.token, base_url=server.base_url,
+                      rate_limiter=AIORateLimiter(max_retries=2)) as bot:
+        loop = asyncio.get_running_loop()
+        start = loop.time()
+        sent = await bot.send_message(1, "sabar")
+        assert loop.time() - start >= 1.0
+    assert sent.text == "sabar"
+    assert server.faults.total("429") == 1 and server.retry_after_violations == 0
+    assert [a.fault.kind if a.fault else None
+            for a in server.attempts if a.method == "sendMessage"] == ["429", None]
+
+
+async def test_abandoned_long_poll_delivers_nothing(server):
+    async with httpx.AsyncClient(base_url=f"{server.base_url}{server.token}/") as http:
+        poll = asyncio.create_task(http.post("getUpdates", data={"timeout": "5"}))
+        await asyncio.sleep(0.2)
+        poll.cancel()  # the client hangs up, as PTB does when it stops
+        with pytest.raises(asyncio.CancelledError):
+            await poll
+    await asyncio.sleep(0.4)
+    server.push_message(1, "after")
+    await asyncio.sleep(0.3)
+    assert server.delivered == [] and server.find("getUpdates") == []
+    assert server.pending_updates == 1
