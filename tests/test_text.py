@@ -1,0 +1,402 @@
+"""Unit tests for retrieval/text.py: splitting, terms, synonyms, boilerplate, fingerprint."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from config.settings import BUNDLED_LANGUAGE_DATA
+from retrieval.text import Analyzer, split_sentences
+
+
+@pytest.fixture(scope="module")
+def analyzer() -> Analyzer:
+    return Analyzer.from_directory(BUNDLED_LANGUAGE_DATA)
+
+
+# --- split_sentences ------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # Abbreviations that never end a sentence.
+        ("Ia tinggal di Jl. Sudirman No. 5. Rumahnya besar.", ["Ia tinggal di Jl. Sudirman No. 5.", "Rumahnya besar."]),
+        ("Pasien ditangani dr. Budi. Kondisinya stabil.", ["Pasien ditangani dr. Budi.", "Kondisinya stabil."]),
+        ("Menurut Prof. Dr. Ahmad, hasilnya baik. Ia puas.", ["Menurut Prof. Dr. Ahmad, hasilnya baik.", "Ia puas."]),
+        ("Lahir di St. Petersburg pada 1952. Ia besar di sana.", ["Lahir di St. Petersburg pada 1952.", "Ia besar di sana."]),
+        ("Warga Kab. Bogor dan Kec. Cibinong hadir. Acara usai.", ["Warga Kab. Bogor dan Kec. Cibinong hadir.", "Acara usai."]),
+        ("Surat a.n. Menteri dikirim u.p. Direktur. Sudah diterima.", ["Surat a.n. Menteri dikirim u.p. Direktur.", "Sudah diterima."]),
+        ("Sambutan H. Ahmad singkat. Lalu acara dimulai.", ["Sambutan H. Ahmad singkat.", "Lalu acara dimulai."]),
+        ("Lavrov bertemu J. Kerry di Doha. Mereka berbicara.", ["Lavrov bertemu J. Kerry di Doha.", "Mereka berbicara."]),
+        # Abbreviations that may end a sentence: split only before a capital.
+        ("Ada beras, gula, dll. dan semuanya murah.", ["Ada beras, gula, dll. dan semuanya murah."]),
+        ("Ada beras, gula, dll. Semuanya murah.", ["Ada beras, gula, dll.", "Semuanya murah."]),
+        ("Buah, sayur, dsb. Harganya naik.", ["Buah, sayur, dsb.", "Harganya naik."]),
+        ("Langkah satu, dua, dst. diulang terus.", ["Langkah satu, dua, dst. diulang terus."]),
+        # Numbers.
+        ("Sedikitnya 250.000 orang tewas. Jutaan mengungsi.", ["Sedikitnya 250.000 orang tewas.", "Jutaan mengungsi."]),
+        ("Rapat dimulai pukul 10.30 WIB. Semua hadir.", ["Rapat dimulai pukul 10.30 WIB.", "Semua hadir."]),
+        ("Ekonomi tumbuh 3,5 persen. Itu rendah.", ["Ekonomi tumbuh 3,5 persen.", "Itu rendah."]),
+        ("Pertempuran sejak 19 Juli 2012. Dalam 24 jam kota jatuh.", ["Pertempuran sejak 19 Juli 2012.", "Dalam 24 jam kota jatuh."]),
+        # Dates in brackets.
+        ("Lavrov berbicara Rabu (14/12). Ia kesal.", ["Lavrov berbicara Rabu (14/12).", "Ia kesal."]),
+        ("Hal itu disampaikan Jumat (13/12/2024), mengutip Reuters. Ia menolak.", ["Hal itu disampaikan Jumat (13/12/2024), mengutip Reuters.", "Ia menolak."]),
+        # Quotations: the attribution stays with its quote.
+        ("“Semua orang tahu itu,” katanya. Ia pergi.", ["“Semua orang tahu itu,” katanya.", "Ia pergi."]),
+        ('"Kami menolak," kata Lavrov. Ia kesal.', ['"Kami menolak," kata Lavrov.', "Ia kesal."]),
+        ("“Ini sesuai prinsip kami.” Lalu ia pergi.", ["“Ini sesuai prinsip kami.”", "Lalu ia pergi."]),
+        ('"Kontak berlanjut." Lavrov pergi.', ['"Kontak berlanjut."', "Lavrov pergi."]),
+        ("“Mengapa kami?” tanya dia. Semua diam.", ["“Mengapa kami?” tanya dia.", "Semua diam."]),
+        (
+            '"Kontak berlanjut. Namun AS mundur," kata Lavrov.',
+            ['"Kontak berlanjut.', 'Namun AS mundur," kata Lavrov.'],
+        ),
+        # Question and exclamation marks, ellipsis.
+        ("Siapa pelakunya? Polisi belum tahu!  Warga marah.", ["Siapa pelakunya?", "Polisi belum tahu!", "Warga marah."]),
+        ("Ia menunggu... Lalu ia pergi.", ["Ia menunggu...", "Lalu ia pergi."]),
+        ("Ia menunggu… dan menunggu.", ["Ia menunggu… dan menunggu."]),
+        # Em dashes do not split.
+        ("Kesepakatan itu — yang disepakati September — gagal. Kontak berlanjut.", ["Kesepakatan itu — yang disepakati September — gagal.", "Kontak berlanjut."]),
+        # Domains and glued words are not boundaries.
+        ("KIBLAT.NET, Aleppo – Oposisi menolak. Rusia diam.", ["KIBLAT.NET, Aleppo – Oposisi menolak.", "Rusia diam."]),
+    ],
+)
+def test_split_sentences(text: str, expected: list[str]) -> None:
+    assert split_sentences(text) == expected
+
+
+def test_newlines_end_sentences_but_wrapped_lines_join() -> None:
+    text = "Judul Tanpa Titik\n\nReuters\nDialog itu gagal.\nKontak berlanjut di Jenewa dan\nakan diteruskan."
+    assert split_sentences(text) == [
+        "Judul Tanpa Titik",
+        "Reuters",
+        "Dialog itu gagal.",
+        "Kontak berlanjut di Jenewa dan\nakan diteruskan.",
+    ]
+
+
+def test_sentences_are_verbatim_substrings_in_order() -> None:
+    text = "  Rusia menolak.   “Kami tidak akan mundur,” ujar Lavrov.\n\n  AS diam.  "
+    sentences = split_sentences(text)
+    assert sentences == ["Rusia menolak.", "“Kami tidak akan mundur,” ujar Lavrov.", "AS diam."]
+    cursor = 0
+    for sentence in sentences:
+        found = text.index(sentence, cursor)
+        cursor = found + len(sentence)
+
+
+def test_empty_text_has_no_sentences() -> None:
+    assert split_sentences("") == []
+    assert split_sentences(" \n\n \t") == []
+
+
+def test_abbreviation_list_is_data(tmp_path: Path) -> None:
+    lang = tmp_path / "lang"
+    shutil.copytree(BUNDLED_LANGUAGE_DATA, lang)
+    text = "Ia bertemu Gub. Anies. Lalu pulang."
+    assert Analyzer.from_directory(lang).split_sentences(text) == ["Ia bertemu Gub.", "Anies.", "Lalu pulang."]
+    with (lang / "abbreviations.txt").open("a", encoding="utf-8") as handle:
+        handle.write("\nGub.\n")
+    assert Analyzer.from_directory(lang).split_sentences(text) == ["Ia bertemu Gub. Anies.", "Lalu pulang."]
+
+
+# --- terms: folding, numbers, stop words, stemming -------------------------------
+
+
+def _stems(analyzer: Analyzer, text: str) -> list[str]:
+    return [term for term in analyzer.terms(text) if not term.startswith("~")]
+
+
+def test_stemming_joins_word_forms(analyzer: Analyzer) -> None:
+    assert _stems(analyzer, "menyerang serangan diserang penyerangan") == ["serang"] * 4
+    assert _stems(analyzer, "pertemuan bertemu") == ["temu", "temu"]
+    assert _stems(analyzer, "perundingan berunding") == ["runding", "runding"]
+
+
+def test_stemming_does_not_mangle_roots(analyzer: Analyzer) -> None:
+    # Snowball Indonesian gives `lompok` and `teri` here.
+    assert _stems(analyzer, "kelompok") == ["kelompok"]
+    assert _stems(analyzer, "menteri") == ["menteri"]
+    assert _stems(analyzer, "Lavrov Aleppo Moskow Jenewa") == ["lavrov", "aleppo", "moskow", "jenewa"]
+
+
+def test_stem_overrides_fix_sastrawi_quirks(analyzer: Analyzer) -> None:
+    # Sastrawi alone: disepakati -> pakat, kesepakatan -> sepakat.
+    assert analyzer.terms("disepakati")[0] == analyzer.terms("kesepakatan")[0] == "sepakat"
+    assert analyzer.terms("menyepakati")[0] == "sepakat"
+    # Sastrawi alone: pasukan -> pasu (vase).
+    assert analyzer.terms("pasukan")[0] == "pasukan"
+
+
+def test_stem_overrides_are_data(tmp_path: Path) -> None:
+    lang = tmp_path / "lang"
+    shutil.copytree(BUNDLED_LANGUAGE_DATA, lang)
+    assert Analyzer.from_directory(lang).terms("pelabuhan") == ["labuh"]
+    with (lang / "stems.txt").open("a", encoding="utf-8") as handle:
+        handle.write("\npelabuhan pelabuhan\n")
+    assert Analyzer.from_directory(lang).terms("pelabuhan") == ["pelabuhan"]
+
+
+def test_case_and_punctuation_folding(analyzer: Analyzer) -> None:
+    assert analyzer.terms("KELOMPOK Kelompok kelompok") == ["kelompok"] * 3
+    assert analyzer.terms("Pérez Jum'at Sputnik’s") == ["perez", "jumat", "sputnik"]
+    # NFKC: a full-width word folds to the plain one.
+    assert analyzer.terms("ＫＥＬＯＭＰＯＫ") == ["kelompok"]
+
+
+def test_numbers_are_normalised(analyzer: Analyzer) -> None:
+    assert analyzer.terms("250.000") == ["250000"]
+    assert analyzer.terms("7.000 warga") == ["7000", "warga"]
+    assert analyzer.terms("3,5 persen") == ["3.5", "persen"]
+    assert analyzer.terms("pukul 10.30") == ["pukul", "10.30"]
+    assert analyzer.terms("(13/12/2024)") == ["13", "12", "2024"]
+    assert analyzer.terms("Rabu (07/02)") == analyzer.terms("Rabu (7/2)")
+    assert analyzer.terms("24 jam") == ["24", "jam"]
+
+
+def test_reduplication(analyzer: Analyzer) -> None:
+    assert analyzer.terms("negara-negara") == ["negara"]
+    assert analyzer.terms("sisa-sisa") == ["sisa"]
+    assert analyzer.terms("saluran-saluran") == analyzer.terms("saluran")
+    assert analyzer.terms("diplomat-diplomat") == ["diplomat"]
+
+
+def test_hyphenated_compounds_split(analyzer: Analyzer) -> None:
+    assert analyzer.terms("anti-teroris") == ["anti", "teroris", "~teroris"]
+    assert analyzer.terms("al-Nusra") == ["al", "nusra"]
+
+
+def test_stop_words_and_question_words_are_removed(analyzer: Analyzer) -> None:
+    assert analyzer.terms("yang dan di ke dari adalah bahwa tersebut") == []
+    assert analyzer.terms("Siapa apa apakah kapan berapa mengapa kenapa bagaimana mana dimana") == []
+    assert analyzer.terms("Who is the minister of what?") == ["minister", "~menteri"]
+    assert analyzer.terms("Siapa yang menyerang kelompok oposisi?") == ["serang", "kelompok", "oposisi", "~oposisi"]
+
+
+def test_stop_words_are_data(tmp_path: Path) -> None:
+    lang = tmp_path / "lang"
+    shutil.copytree(BUNDLED_LANGUAGE_DATA, lang)
+    (lang / "stopwords-extra.txt").write_text("# local additions\nlavrov\n", encoding="utf-8")
+    assert Analyzer.from_directory(lang).terms("Lavrov bertemu Kerry") == ["temu", "~bertemu", "kerry"]
+
+
+def test_terms_keep_order_and_duplicates(analyzer: Analyzer) -> None:
+    assert analyzer.terms("Kerry kelompok Kerry") == ["kerry", "kelompok", "kerry"]
+
+
+def test_repeated_calls_agree_with_cold_cache(analyzer: Analyzer) -> None:
+    text = "Menteri Luar Negeri AS John Kerry bertemu Lavrov di Kuala Lumpur."
+    fresh = Analyzer.from_directory(BUNDLED_LANGUAGE_DATA)
+    assert analyzer.terms(text) == analyzer.terms(text) == fresh.terms(text)
+
+
+# --- synonyms and abbreviations ----------------------------------------------------
+
+
+def test_long_form_yields_words_and_concept(analyzer: Analyzer) -> None:
+    assert analyzer.terms("Menteri Luar Negeri") == ["menteri", "luar", "negeri", "~menlu"]
+    assert analyzer.terms("Menlu") == ["menlu", "~menlu"]
+
+
+@pytest.mark.parametrize(
+    ("short", "long", "concept"),
+    [
+        ("AS", "Amerika Serikat", "~as"),
+        ("AS", "United States", "~as"),
+        ("PBB", "Perserikatan Bangsa-Bangsa", "~pbb"),
+        ("PBB", "United Nations", "~pbb"),
+        ("DK PBB", "Dewan Keamanan PBB", "~dk_pbb"),
+        ("DK PBB", "Dewan Keamanan Perserikatan Bangsa-Bangsa", "~dk_pbb"),
+        ("DK PBB", "UN Security Council", "~dk_pbb"),
+        ("Wamenlu", "Wakil Menteri Luar Negeri", "~wamenlu"),
+        ("HTS", "Hayat Tahrir al-Sham", "~hts"),
+        ("FSA", "Free Syrian Army", "~fsa"),
+        ("ISIS", "Negara Islam", "~isis"),
+        ("ISIS", "Islamic State", "~isis"),
+        ("Kemlu", "Kementerian Luar Negeri", "~kemlu"),
+        ("ASEAN", "Perhimpunan Bangsa-Bangsa Asia Tenggara", "~asean"),
+        ("Rusia", "Russia", "~rusia"),
+        ("Suriah", "Syria", "~suriah"),
+        ("Moskow", "Moscow", "~moskow"),
+        ("gencatan senjata", "ceasefire", "~gencatan_senjata"),
+        ("pengungsi", "refugees", "~pengungsi"),
+    ],
+)
+def test_synonyms_match_both_ways(analyzer: Analyzer, short: str, long: str, concept: str) -> None:
+    assert concept in analyzer.terms(f"kata {short} kemarin")
+    assert concept in analyzer.terms(f"kata {long} kemarin")
+
+
+def test_all_caps_short_forms_are_case_sensitive(analyzer: Analyzer) -> None:
+    assert analyzer.terms("AS") == ["~as"]
+    assert analyzer.terms("as") == []
+    assert "~as" not in analyzer.terms("as soon as possible")
+    assert "~as" in analyzer.terms("the US and Russia")
+    assert "~as" not in analyzer.terms("tell us")
+    assert "~pbb" in analyzer.terms("UN envoy")
+    assert "~pbb" not in analyzer.terms("un envoy")
+    # Long forms are not case-sensitive.
+    assert "~as" in analyzer.terms("amerika serikat")
+
+
+def test_longest_phrase_wins(analyzer: Analyzer) -> None:
+    terms = analyzer.terms("Wakil Menteri Luar Negeri Rusia")
+    assert "~wamenlu" in terms and "~menlu" not in terms
+    terms = analyzer.terms("Dewan Keamanan PBB")
+    assert terms.count("~dk_pbb") == 1 and "~pbb" not in terms
+
+
+def test_hyphenated_pair_matches_each_part(analyzer: Analyzer) -> None:
+    terms = analyzer.terms("Kontak Rusia-AS")
+    assert "~rusia" in terms and "~as" in terms
+
+
+def test_reduplicated_word_does_not_fake_a_phrase(analyzer: Analyzer) -> None:
+    # `negara-negara Islam` is "Islamic countries", not the Islamic State.
+    assert "~isis" not in analyzer.terms("negara-negara Islam dan Arab")
+
+
+def test_synonyms_are_data(tmp_path: Path) -> None:
+    lang = tmp_path / "lang"
+    shutil.copytree(BUNDLED_LANGUAGE_DATA, lang)
+    assert "~bi" not in Analyzer.from_directory(lang).terms("Bank Indonesia")
+    with (lang / "synonyms.txt").open("a", encoding="utf-8") as handle:
+        handle.write("\nBI | Bank Indonesia\n")
+    extended = Analyzer.from_directory(lang)
+    assert "~bi" in extended.terms("Bank Indonesia")
+    assert "~bi" in extended.terms("BI")
+
+
+def test_phrase_in_two_groups_is_an_error(tmp_path: Path) -> None:
+    lang = tmp_path / "lang"
+    shutil.copytree(BUNDLED_LANGUAGE_DATA, lang)
+    with (lang / "synonyms.txt").open("a", encoding="utf-8") as handle:
+        handle.write("\nMoscow | Moskva\n")
+    with pytest.raises(ValueError, match="two groups"):
+        Analyzer.from_directory(lang)
+
+
+# --- word_terms ------------------------------------------------------------------
+
+
+def test_word_terms_align_with_surface_words(analyzer: Analyzer) -> None:
+    text = "Menteri Luar Negeri AS, John Kerry, yang bertemu Lavrov (14/12)."
+    pairs = analyzer.word_terms(text)
+    assert [word for word, _ in pairs] == ["Menteri", "Luar", "Negeri", "AS", "John", "Kerry", "yang", "bertemu", "Lavrov", "14/12"]
+    as_dict = dict(pairs)
+    assert as_dict["Menteri"] == ("menteri", "~menlu")
+    assert as_dict["Negeri"] == ("negeri", "~menlu")
+    assert as_dict["AS"] == ("~as",)
+    assert as_dict["yang"] == ()
+    assert as_dict["14/12"] == ("14", "12")
+    for word, _ in pairs:
+        assert word in text
+
+
+def test_word_terms_cover_the_same_terms(analyzer: Analyzer) -> None:
+    text = "Pangkalan-pangkalan militer Rusia di Suriah, kata Wamenlu Rusia."
+    from_words = {term for _, terms in analyzer.word_terms(text) for term in terms}
+    assert from_words == set(analyzer.terms(text))
+
+
+def test_matching_words_can_be_found_for_a_query(analyzer: Analyzer) -> None:
+    query = set(analyzer.terms("Apa kata Menlu AS?"))
+    sentence = "Lavrov bertemu Menteri Luar Negeri Amerika Serikat di Doha."
+    matched = [word for word, terms in analyzer.word_terms(sentence) if query & set(terms)]
+    assert matched == ["Menteri", "Luar", "Negeri", "Amerika", "Serikat"]
+
+
+# --- boilerplate -------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Baca juga:",
+        "Baca Juga: Rusia Tutup Pintu Negosiasi",
+        "SHARE   :",
+        "Situs ini menggunakan kuki.",
+        "Terima kuki",
+        "This website uses cookies. Cookie policy",
+        "Klik di sini untuk mempelajari lebih lanjut.",
+        "Hak cipta milik Rossiyskaya Gazeta.",
+        "© 2024 Pantau.com",
+        "Ketika mengambil atau mengutip segala materi dari Russia Beyond, mohon masukkan tautan ke artikel asli.",
+        "Daftarkan emailmu di sini untuk mendapatkan update artikel terbaru.",
+        "Ingin Langganan Artikel?",
+        "Anda dapat berhenti langganan kapan saja.",
+        "Anda mungkin juga berminat",
+        "Reuters",
+        "(Getty Images)",
+        "Flickr / MFA Russia",
+        "Foto: Antara/Reno Esnir",
+        "Penulis :",
+        "Reporter: Sulhi El-Izzi",
+        "Oleh Khalied Malvino",
+        "HOME  ⁄  Internasional",
+        "   ",
+    ],
+)
+def test_boilerplate_is_detected(analyzer: Analyzer, sentence: str) -> None:
+    assert analyzer.is_boilerplate(sentence)
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Dialog dengan AS terkait Suriah adalah pertemuan yang tak membuahkan hasil.",
+        "Kantor berita Reuters melaporkan bahwa Lavrov menolak.",
+        "Oleh karena itu, Rusia menolak tawaran tersebut.",
+        "Foto: Pasukan Hayat Tahrir al-Sham (HTS) dan sekutu oposisi usai serangan kilat sejak 27 November, berhasil merebut Aleppo.",
+        "Warga diminta membaca juga pengumuman resmi pemerintah.",
+        "Sumber di kementerian mengatakan bahwa kontak berlanjut.",
+    ],
+)
+def test_reporting_is_not_boilerplate(analyzer: Analyzer, sentence: str) -> None:
+    assert not analyzer.is_boilerplate(sentence)
+
+
+def test_boilerplate_patterns_are_data(tmp_path: Path) -> None:
+    lang = tmp_path / "lang"
+    shutil.copytree(BUNDLED_LANGUAGE_DATA, lang)
+    sentence = "Simak kuis berhadiah setiap Jumat."
+    assert not Analyzer.from_directory(lang).is_boilerplate(sentence)
+    (lang / "boilerplate-local.txt").write_text("^simak kuis\n", encoding="utf-8")
+    assert Analyzer.from_directory(lang).is_boilerplate(sentence)
+
+
+def test_bad_boilerplate_pattern_names_the_line(tmp_path: Path) -> None:
+    lang = tmp_path / "lang"
+    shutil.copytree(BUNDLED_LANGUAGE_DATA, lang)
+    (lang / "boilerplate-local.txt").write_text("# ok\n(unclosed\n", encoding="utf-8")
+    with pytest.raises(ValueError, match=r"boilerplate-local.txt:2"):
+        Analyzer.from_directory(lang)
+
+
+# --- fingerprint and loading --------------------------------------------------------
+
+
+def test_fingerprint_is_stable_and_changes_with_data(tmp_path: Path) -> None:
+    lang = tmp_path / "lang"
+    shutil.copytree(BUNDLED_LANGUAGE_DATA, lang)
+    original = Analyzer.from_directory(lang).fingerprint
+    assert len(original) == 64 and int(original, 16) >= 0
+    assert Analyzer.from_directory(lang).fingerprint == original
+    assert Analyzer.from_directory(BUNDLED_LANGUAGE_DATA).fingerprint == original
+    with (lang / "stopwords-id.txt").open("a", encoding="utf-8") as handle:
+        handle.write("\nlavrov\n")
+    changed = Analyzer.from_directory(lang).fingerprint
+    assert changed != original
+    (lang / "synonyms-extra.txt").write_text("BI | Bank Indonesia\n", encoding="utf-8")
+    assert Analyzer.from_directory(lang).fingerprint not in {original, changed}
+
+
+def test_missing_language_folder_is_a_clear_error(tmp_path: Path) -> None:
+    with pytest.raises(FileNotFoundError, match="language data"):
+        Analyzer.from_directory(tmp_path / "nope")
+    (tmp_path / "empty").mkdir()
+    with pytest.raises(FileNotFoundError, match="no language data"):
+        Analyzer.from_directory(tmp_path / "empty")
