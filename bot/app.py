@@ -19,12 +19,14 @@ import secrets
 from collections import OrderedDict
 from typing import TypeAlias
 
-from telegram import LinkPreviewOptions
+from telegram import BotCommand, LinkPreviewOptions
 from telegram.constants import ParseMode
+from telegram.error import TelegramError
 from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, CallbackContext, ContextTypes, Defaults, ExtBot
 
 from bot import handlers
 from bot.flood import FloodLimiter
+from bot.texts import COMMAND_MENU
 from config.settings import Settings
 from retrieval.corpus import Problem
 from retrieval.search import Engine
@@ -143,6 +145,11 @@ async def _post_init(app: Application) -> None:
     data: BotData = app.bot_data
     if not data.ready:
         data.engine, _problems = await load_engine_for(data.settings)
+    try:
+        await app.bot.set_my_commands([BotCommand(*c) for c in COMMAND_MENU["id"]])
+        await app.bot.set_my_commands([BotCommand(*c) for c in COMMAND_MENU["en"]], language_code="en")
+    except TelegramError as error:  # a missing menu is cosmetic; never block start-up on it
+        log.warning("Could not set the command menu: %s", error)
     log.info("Bot @%s is up", app.bot.username)
 
 

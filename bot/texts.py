@@ -142,6 +142,23 @@ _TEXTS: dict[str, dict[str, str]] = {
 }
 
 
+# The command menu Telegram shows next to the input field (setMyCommands).
+COMMAND_MENU: dict[str, tuple[tuple[str, str], ...]] = {
+    "id": (
+        ("cari", "Cari kutipan yang menjawab pertanyaan"),
+        ("tanya", "Sama dengan /cari"),
+        ("sumber", "Daftar artikel yang saya ketahui"),
+        ("help", "Cara memakai Kutip"),
+    ),
+    "en": (
+        ("ask", "Find quotes that answer a question"),
+        ("cari", "Same as /ask"),
+        ("sumber", "List the articles I know"),
+        ("help", "How to use Kutip"),
+    ),
+}
+
+
 def language_for(language_code: str | None) -> Lang:
     """English for users whose Telegram language is English; Indonesian otherwise."""
     if language_code and language_code.lower().startswith("en"):

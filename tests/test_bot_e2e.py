@@ -139,3 +139,8 @@ async def test_buttons_from_before_a_restart_are_politely_expired(bot: RunningBo
         call = await bot.server.wait_for("answerCallbackQuery", since=since)
         assert call.params["text"] == "Tombol ini sudah kedaluwarsa. Silakan bertanya lagi."
     assert not bot.server.find("editMessageText")
+
+
+async def test_command_menu_is_set_in_both_languages(bot: RunningBot) -> None:
+    assert [c["command"] for c in bot.server.commands()] == ["cari", "tanya", "sumber", "help"]
+    assert [c["command"] for c in bot.server.commands(language_code="en")] == ["ask", "cari", "sumber", "help"]

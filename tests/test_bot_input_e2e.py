@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import asyncio
+import logging
 
-from tests.botapi import parse_html
+from tests.botapi import Fault, FaultPlan, parse_html
 from tests.conftest import RunningBot, running_bot
 
 QUESTION = "Siapa pemimpin koalisi oposisi Suriah?"
@@ -102,3 +103,20 @@ async def test_engine_is_loaded_in_post_init_when_not_given() -> None:
     async with running_bot(None) as bot:
         assert bot.engine.sentence_count > 0
         assert "<blockquote>" in (await bot.ask(240, QUESTION)).params["text"]
+
+
+async def test_a_failed_send_is_logged_without_the_token_and_apologised_for(bot: RunningBot, caplog) -> None:
+    bot.server.faults = FaultPlan().sequence("sendMessage", ["500"])
+    with caplog.at_level(logging.DEBUG):
+        reply = await bot.ask(250, QUESTION)
+    assert shown(reply) == "Maaf, terjadi kesalahan. Silakan coba lagi."
+    failures = [r for r in caplog.records if r.name == "bot.handlers" and r.levelno == logging.ERROR]
+    assert failures and "failed" in failures[0].getMessage()
+    assert bot.server.token not in caplog.text
+
+
+async def test_telegram_429_is_retried_after_the_requested_wait(bot: RunningBot) -> None:
+    bot.server.faults = FaultPlan().sequence("sendMessage", [Fault("429", retry_after=1)])
+    reply = await bot.ask(251, QUESTION)
+    assert "<blockquote>" in reply.params["text"]
+    assert bot.server.retry_after_violations == 0
