@@ -23,6 +23,7 @@ from telegram import (
     InlineQueryResultArticle,
     InlineQueryResultsButton,
     InputTextMessageContent,
+    LinkPreviewOptions,
     Message,
     MessageEntity,
     ReplyParameters,
@@ -53,6 +54,7 @@ log = logging.getLogger(__name__)
 MAX_QUESTION_CHARS = 500
 INLINE_RESULTS = 10
 ASK_COMMANDS = ("cari", "tanya", "ask")
+_NO_PREVIEW = LinkPreviewOptions(is_disabled=True)
 
 _GROUP_EDIT = filters.UpdateType.EDITED_MESSAGE & filters.ChatType.GROUPS
 
@@ -277,7 +279,9 @@ async def on_inline_query(update: Update, context: Context) -> None:
                 id=item.id,
                 title=item.title,
                 description=item.description,
-                input_message_content=InputTextMessageContent(item.message, parse_mode=ParseMode.HTML),
+                input_message_content=InputTextMessageContent(
+                    item.message, parse_mode=ParseMode.HTML, link_preview_options=_NO_PREVIEW
+                ),
             )
         )
     button = None

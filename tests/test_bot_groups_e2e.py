@@ -104,6 +104,7 @@ async def test_inline_query_lists_up_to_ten_titled_quotes(bot: RunningBot) -> No
         assert result["title"] == f"{hit.article.source}, {date}"
         content = result["input_message_content"]
         assert content["parse_mode"] == "HTML"
+        assert content["link_preview_options"]["is_disabled"] is True
         text = parse_html(content["message_text"])[0]
         assert hit.sentence.text in text and date in text and hit.article.source in text
 

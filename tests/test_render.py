@@ -3,6 +3,8 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from bot import render
 from bot.flood import FloodLimiter, Verdict
@@ -174,3 +176,33 @@ def test_flood_limiter_warns_once_then_drops_until_refilled() -> None:
     now[0] += 20.0  # 3 per minute -> one token per 20 s
     assert limiter.check(1) is Verdict.ALLOW
     assert limiter.check(1) is Verdict.WARN
+
+
+_any_text = st.text(min_size=0, max_size=3000)
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    sentences=st.lists(st.text(min_size=1, max_size=5000), min_size=1, max_size=4),
+    title=_any_text,
+    source=st.none() | _any_text,
+    url=st.none() | st.text(max_size=300).map(lambda s: "https://x.id/" + s),
+    words=st.lists(st.text(min_size=1, max_size=20), max_size=5),
+    lang=st.sampled_from(["id", "en"]),
+)
+def test_every_rendered_message_is_valid_telegram_html_within_the_limit(
+    sentences: list[str], title: str, source: str | None, url: str | None, words: list[str], lang: str
+) -> None:
+    article = Article(id="z", title=title, source=source, date=dt.date(2020, 2, 29), text="", url=url)
+    hits = tuple(hit(s, article=article, sid=i, words=tuple(words)) for i, s in enumerate(sentences))
+    rendered = render.render_answer(Answer("q" * 200, hits), lang=lang, k=3, offset=3, fingerprint="f", cache_key="k")
+    messages = [
+        rendered.text,
+        render.render_no_answer(sentences[0], [article], lang=lang),
+        render.render_context([h.sentence for h in hits], article, 0, lang=lang),
+        render.render_inline(hits[0], lang=lang).message,
+        render.render_sources([article] * 50, lang=lang),
+    ]
+    for message in messages:
+        assert render.utf16_len(message) <= 4096
+        parse_html(message)  # raises on anything Telegram would reject
