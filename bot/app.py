@@ -94,6 +94,25 @@ class BotData:
     def ready(self) -> bool:
         return self._engine is not None
 
+    async def build_engine(self) -> tuple[Engine, tuple[Problem, ...]]:
+        """A fresh engine for `settings`, built in a worker thread so the loop keeps serving.
+
+        Not installed here: the caller assigns `engine` when it wants the swap.
+        """
+        settings = self.settings
+        engine, problems = await asyncio.to_thread(
+            load_engine, settings.corpus_path, language_data_path=settings.language_data_path, index_dir=settings.index_dir
+        )
+        for problem in problems:
+            log.warning("Corpus problem skipped: %s", problem)
+        log.info(
+            "Engine ready: %d articles, %d sentences, fingerprint %s",
+            len(engine.articles),
+            engine.sentence_count,
+            engine.fingerprint,
+        )
+        return engine, problems
+
 
 Context: TypeAlias = CallbackContext[ExtBot[None], dict, dict, BotData]
 CONTEXT_TYPES = ContextTypes(bot_data=BotData)
@@ -125,26 +144,10 @@ def build_app(settings: Settings, *, engine: Engine | None = None) -> Applicatio
     return app
 
 
-async def load_engine_for(settings: Settings) -> tuple[Engine, tuple[Problem, ...]]:
-    """Build the engine in a worker thread, so the event loop keeps serving meanwhile."""
-    engine, problems = await asyncio.to_thread(
-        load_engine, settings.corpus_path, language_data_path=settings.language_data_path, index_dir=settings.index_dir
-    )
-    for problem in problems:
-        log.warning("Corpus problem skipped: %s", problem)
-    log.info(
-        "Engine ready: %d articles, %d sentences, fingerprint %s",
-        len(engine.articles),
-        engine.sentence_count,
-        engine.fingerprint,
-    )
-    return engine, problems
-
-
 async def _post_init(app: Application) -> None:
     data: BotData = app.bot_data
     if not data.ready:
-        data.engine, _problems = await load_engine_for(data.settings)
+        data.engine, _problems = await data.build_engine()
     try:
         await app.bot.set_my_commands([BotCommand(*c) for c in COMMAND_MENU["id"]])
         await app.bot.set_my_commands([BotCommand(*c) for c in COMMAND_MENU["en"]], language_code="en")

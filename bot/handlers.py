@@ -45,6 +45,7 @@ from bot.texts import Lang, language_for, text
 
 if TYPE_CHECKING:
     from bot.app import BotData, Context
+    from retrieval.records import Answer
     from retrieval.search import Engine
 
 log = logging.getLogger(__name__)
@@ -101,7 +102,7 @@ def _clean_question(raw: str) -> str:
     return " ".join(raw.split())[:MAX_QUESTION_CHARS].strip()
 
 
-async def _search(engine: Engine, question: str, *, k: int, offset: int = 0):
+async def _search(engine: Engine, question: str, *, k: int, offset: int = 0) -> Answer:
     # Searching is CPU work; a thread keeps other chats flowing meanwhile.
     return await asyncio.to_thread(engine.search, question, k=k, offset=offset)
 
@@ -174,8 +175,6 @@ async def on_unknown_command(update: Update, context: Context) -> None:
 
 async def on_reload(update: Update, context: Context) -> None:
     """Admin-only: rebuild the engine in a thread; the old one answers until the swap."""
-    from bot.app import load_engine_for  # the app module imports this one
-
     message, user = update.effective_message, update.effective_user
     if message is None or user is None:
         return
@@ -190,7 +189,7 @@ async def on_reload(update: Update, context: Context) -> None:
     async with data.reload_lock:
         await _reply(message, render.render_plain(text(lang, "reload_started")))
         try:
-            engine, problems = await load_engine_for(data.settings)
+            engine, problems = await data.build_engine()
         except Exception as error:  # noqa: BLE001 - any failure keeps the old engine
             log.exception("Reload failed; keeping the old engine")
             reason = render.shorten(f"{type(error).__name__}: {error}", 300)
