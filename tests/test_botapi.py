@@ -456,3 +456,14 @@ async def test_abandoned_long_poll_delivers_nothing(server):
     await asyncio.sleep(0.3)
     assert server.delivered == [] and server.find("getUpdates") == []
     assert server.pending_updates == 1
+
+
+async def test_latency_from_push_to_reply(server, client):
+    mid = server.push_message(12, "tanya")
+    await asyncio.sleep(0.1)
+    await call(client, "sendMessage", chat_id=12, text="jawab",
+               reply_parameters={"message_id": mid})
+    await call(client, "sendMessage", chat_id=12, text="tanpa balasan")
+    replied, plain = server.find("sendMessage")
+    assert 0.1 <= server.latency(replied) < 5
+    assert server.latency(plain) is None
