@@ -467,3 +467,49 @@ async def test_latency_from_push_to_reply(server, client):
     replied, plain = server.find("sendMessage")
     assert 0.1 <= server.latency(replied) < 5
     assert server.latency(plain) is None
+
+
+async def _run_polling_app(server: BotApiServer, seen: list[int], until) -> None:
+    """A minimal real PTB Application that records each update it handles."""
+    from telegram import Update
+    from telegram.ext import ApplicationBuilder, TypeHandler
+
+    async def record(update: Update, _context) -> None:
+        seen.append(update.update_id)
+
+    app = ApplicationBuilder().token(server.token).base_url(server.base_url).build()
+    app.add_handler(TypeHandler(Update, record))
+    async with app:
+        await app.start()
+        await app.updater.start_polling(poll_interval=0, timeout=1)
+        await until()
+        await app.updater.stop()
+        await app.stop()
+
+
+async def test_ptb_restart_and_dropped_poll_handle_each_update_once(server):
+    """Offsets as PTB uses them: a restart mid-stream and a getUpdates answer lost
+    on the wire (drop_after) neither lose nor repeat an update."""
+    seen: list[int] = []
+
+    async def some_seen():  # stop while most of the batch is still queued in PTB
+        while len(seen) < 5:
+            await asyncio.sleep(0.01)
+
+    async def all_seen():
+        while len(seen) < 30:
+            await asyncio.sleep(0.01)
+
+    for chat in range(1, 21):
+        server.push_message(chat, "q")
+    await asyncio.wait_for(_run_polling_app(server, seen, some_seen), 20)
+    assert sorted(seen) == list(range(1, 21)) and server.pending_updates == 0
+    for chat in range(1, 11):  # these arrive while the bot is down
+        server.push_message(chat, "lagi")
+    server.faults = FaultPlan().sequence("getUpdates", ["drop_after"])
+    await asyncio.wait_for(_run_polling_app(server, seen, all_seen), 20)
+    assert sorted(seen) == list(range(1, 31))
+    assert server.faults.counts == {("getUpdates", "drop_after"): 1}
+    assert server.pending_updates == 0
+    # The batch lost on the wire was delivered again, and handled once.
+    assert server.delivered == list(range(1, 21)) + list(range(21, 31)) * 2
