@@ -15,12 +15,26 @@ class Wants(enum.Enum):
     PLACE = "place"
 
 
-# Checked in order: "berapa lama" asks for a duration (a number), "sejak kapan" a time.
+# Checked in order: "tahun berapa" asks for a time before "berapa" asks for a number.
 _CUES: tuple[tuple[Wants, re.Pattern[str]], ...] = (
-    (Wants.NUMBER, re.compile(r"\b(berapa|berapakah|how\s+(many|much|long|old)|what\s+number)\b", re.I)),
-    (Wants.TIME, re.compile(r"\b(kapan|kapankah|bilamana|tanggal\s+berapa|tahun\s+berapa|when|what\s+(date|year|day))\b", re.I)),
+    (
+        Wants.TIME,
+        re.compile(
+            r"\b(kapan|kapankah|bilamana|(tanggal|tahun|bulan|hari|pukul|jam)\s+(berapa|berapakah|apa|apakah)|"
+            r"pada\s+(tanggal|tahun|bulan|hari)|sejak\s+kapan|when|what\s+(date|year|day|time))\b",
+            re.I,
+        ),
+    ),
+    (Wants.NUMBER, re.compile(r"\b(berapa|berapakah|seberapa|how\s+(many|much|long|old)|what\s+number)\b", re.I)),
     (Wants.PERSON, re.compile(r"\b(siapa|siapakah|who|whom)\b", re.I)),
-    (Wants.PLACE, re.compile(r"\b(di\s*mana|dimanakah|dimana|ke\s*mana|kemana|dari\s*mana|where)\b", re.I)),
+    (
+        Wants.PLACE,
+        re.compile(
+            r"\b(di\s*mana(kah)?|dimana(kah)?|ke\s*mana|kemana|dari\s*mana|berasal\s+dari|"
+            r"(negara|kota|provinsi|daerah|lokasi|tempat)\s+(mana|manakah|apa|apakah)|where)\b",
+            re.I,
+        ),
+    ),
 )
 
 _MONTHS = (
@@ -62,6 +76,17 @@ def wants(question: str) -> Wants:
     return Wants.ANYTHING
 
 
+# Capitalised words that start organisations, offices and places, not people:
+# "Kementerian Luar Negeri Rusia" answers no `siapa`.
+_NOT_PERSON_HEADS = frozenset(
+    """kantor kementerian departemen dewan badan komite komisi partai universitas institut fakultas
+    bandar bandara pelabuhan desa kecamatan kabupaten kota provinsi pulau selat sungai danau gunung
+    jalan negara republik kerajaan tentara pasukan angkatan pangkalan perserikatan persatuan
+    front koalisi kelompok organisasi perusahaan bank pt cv sekolah rumah gedung istana markas
+    amerika uni timur barat utara selatan tenggara asia eropa afrika laut samudra the""".split()
+)
+
+
 def offers(sentence: str, kind: Wants, *, question: str) -> bool:
     """True when `sentence` holds something of `kind` that `question` lacks."""
     if kind is Wants.ANYTHING:
@@ -77,6 +102,8 @@ def offers(sentence: str, kind: Wants, *, question: str) -> bool:
         words = {w.casefold() for w in re.findall(r"\w+", match.group(0))}
         if kind is Wants.PLACE:
             words -= {"di", "ke", "dari", "in", "at", "to", "from"}
+        elif kind is Wants.PERSON and match.group(0).split()[0].casefold() in _NOT_PERSON_HEADS:
+            continue
         if words - asked:
             return True
     return False

@@ -13,7 +13,9 @@ then three judgements plain BM25 cannot make:
 
 from __future__ import annotations
 
+import copy
 import hashlib
+import itertools
 import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -26,16 +28,40 @@ from retrieval.text import Analyzer, split_sentences
 
 @dataclass(frozen=True, slots=True)
 class Tuning:
-    """Knobs measured on the seed evaluation set and FacQA train (see benchmarks/)."""
+    """Knobs measured on the seed evaluation set and FacQA train (benchmarks/tune.py)."""
 
-    candidates: int = 100
-    # Best hit must cover this share of the question's weighted content words...
-    answer_coverage: float = 0.5
-    # ...and every listed hit at least this share.
-    hit_coverage: float = 0.34
-    type_bonus: float = 0.25
+    candidates: int = 60
+    # The best hit's window (sentence and neighbours) must cover this share of the
+    # question's idf-weighted content words, or the engine abstains...
+    answer_coverage: float = 0.4
+    # ...and every listed hit's window at least this share.
+    hit_coverage: float = 0.25
+    # Share of the best neighbour's BM25 added to a sentence's own: the subject is
+    # often named in the sentence before ("Hal ini disampaikan ...").
+    context_weight: float = 0.3
+    # How many of the best candidates bring their neighbours into the pool.
+    neighbour_pool: int = 10
     coverage_weight: float = 1.0
+    article_weight: float = 4.0
+    # A `siapa`/`berapa`/`kapan`/`di mana` question: sentences offering such a thing
+    # gain, those that cannot answer it lose.
+    type_bonus: float = 0.5
+    type_penalty: float = 0.3
+    # Weight of a question word the corpus never uses, as a share of the rarest
+    # possible term's idf.
+    unknown_weight: float = 1.0
     duplicate_overlap: float = 0.8
+
+
+_TERM_CACHE_SIZE = 50_000
+
+
+@dataclass(frozen=True, slots=True)
+class _Scored:
+    score: float
+    window_coverage: float
+    sentence: Sentence
+    terms: frozenset[str]
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,6 +90,8 @@ class Engine:
         self._analyzer = analyzer
         self._tuning = tuning
         self.fingerprint = fingerprint
+        self._term_cache: dict[int, frozenset[str]] = {}
+        self._article_term_cache: dict[str, frozenset[str]] = {}
         # First sid of each article, so neighbours are found without a scan.
         self._first_sid: dict[str, int] = {}
         for sentence in sentences:
@@ -89,6 +117,12 @@ class Engine:
             fingerprint=digest.hexdigest()[:10],
             tuning=tuning,
         )
+
+    def tuned(self, tuning: Tuning) -> Engine:
+        """The same corpus and index ranked with other knobs (for benchmarks/tune.py)."""
+        twin = copy.copy(self)
+        twin._tuning = tuning
+        return twin
 
     # --- lookups --------------------------------------------------------------
     @property
@@ -125,25 +159,76 @@ class Engine:
         units = self._units(query)
         if not units or k <= 0:
             return Answer(query=query)
+        tuning = self._tuning
         query_terms = self._analyzer.terms(query)
-        ids, scores = self._index.top(query_terms, self._tuning.candidates + offset + k)
+        ids, scores = self._index.top(query_terms, tuning.candidates + offset + k)
+        bm25 = dict(zip(ids.tolist(), scores.tolist()))
+        # The answer often sits beside the sentence that repeats the question's
+        # words ("Dia merebut medali emas ..." follows the name): neighbours of the
+        # best candidates compete too, carried by their neighbour's score.
+        extra = {n for sid in ids[: tuning.neighbour_pool].tolist() for n in self._neighbours(sid)} - bm25.keys()
+        if extra:
+            extra_ids = sorted(extra)
+            bm25.update(zip(extra_ids, self._index.scores_for(query_terms, extra_ids).tolist()))
+        neighbours = self._neighbour_scores(query_terms, bm25)
         wanted = wants(query)
-        ranked: list[tuple[float, float, Sentence, frozenset[str]]] = []
-        for sid, bm25 in zip(ids.tolist(), scores.tolist()):
+        ranked: list[_Scored] = []
+        for sid, own in bm25.items():
             sentence = self._sentences[sid]
-            terms = frozenset(self._analyzer.terms(sentence.text))
-            coverage = _coverage(units, terms)
-            if coverage < self._tuning.hit_coverage:
+            terms = self._terms_of(sid)
+            window = terms.union(*(self._terms_of(n) for n in self._neighbours(sid)))
+            window_coverage = _coverage(units, window)
+            if window_coverage < tuning.hit_coverage:
                 continue
-            score = bm25 * (1.0 + self._tuning.coverage_weight * coverage)
-            if offers(sentence.text, wanted, question=query):
-                score *= 1.0 + self._tuning.type_bonus
-            ranked.append((score, coverage, sentence, terms))
-        ranked.sort(key=lambda item: (-item[0], item[2].sid))
-        if not ranked or ranked[0][1] < self._tuning.answer_coverage:
+            score = own + tuning.context_weight * neighbours.get(sid, 0.0)
+            score *= 1.0 + tuning.coverage_weight * _coverage(units, terms)
+            # A question names several things about one story; the article that
+            # holds them all is likelier to be that story than one sentence's match.
+            score *= 1.0 + tuning.article_weight * _coverage(units, self._article_terms(sentence.article_id))
+            if wanted is not Wants.ANYTHING:
+                if offers(sentence.text, wanted, question=query):
+                    score *= 1.0 + tuning.type_bonus
+                else:
+                    score *= 1.0 - tuning.type_penalty
+            ranked.append(_Scored(score, window_coverage, sentence, terms))
+        ranked.sort(key=lambda item: (-item.score, item.sentence.sid))
+        if not ranked or max(item.window_coverage for item in ranked[: k + offset]) < tuning.answer_coverage:
             return Answer(query=query)
         hits = self._fold_duplicates(ranked, units, limit=offset + k)
         return Answer(query=query, hits=tuple(hits[offset : offset + k]))
+
+    def _neighbours(self, sid: int) -> list[int]:
+        article_id = self._sentences[sid].article_id
+        return [n for n in (sid - 1, sid + 1) if 0 <= n < len(self._sentences) and self._sentences[n].article_id == article_id]
+
+    def _neighbour_scores(self, query_terms: list[str], bm25: dict[int, float]) -> dict[int, float]:
+        """Best BM25 among each candidate's neighbours, scored exactly even when not candidates."""
+        wanted = sorted({n for sid in bm25 for n in self._neighbours(sid)} - bm25.keys())
+        known = dict(bm25)
+        if wanted:
+            known.update(zip(wanted, self._index.scores_for(query_terms, wanted).tolist()))
+        return {sid: max((known[n] for n in self._neighbours(sid)), default=0.0) for sid in bm25}
+
+    def _article_terms(self, article_id: str) -> frozenset[str]:
+        terms = self._article_term_cache.get(article_id)
+        if terms is None:
+            if len(self._article_term_cache) >= _TERM_CACHE_SIZE // 10:
+                self._article_term_cache.clear()
+            first = self._first_sid[article_id]
+            sids = range(first, len(self._sentences))
+            terms = frozenset().union(
+                *(self._terms_of(sid) for sid in itertools.takewhile(lambda i: self._sentences[i].article_id == article_id, sids))
+            )
+            self._article_term_cache[article_id] = terms
+        return terms
+
+    def _terms_of(self, sid: int) -> frozenset[str]:
+        terms = self._term_cache.get(sid)
+        if terms is None:
+            if len(self._term_cache) >= _TERM_CACHE_SIZE:
+                self._term_cache.clear()
+            terms = self._term_cache[sid] = frozenset(self._analyzer.terms(self._sentences[sid].text))
+        return terms
 
     def _units(self, query: str) -> list[_Unit]:
         units: list[_Unit] = []
@@ -162,18 +247,19 @@ class Engine:
         if self._index.has_term(term):
             return max(self._index.idf(term), 0.05)
         n = self._index.n_docs
-        return math.log((n + 0.5) / 0.5)
+        return self._tuning.unknown_weight * math.log((n + 0.5) / 0.5)
 
     def _fold_duplicates(
         self,
-        ranked: list[tuple[float, float, Sentence, frozenset[str]]],
+        ranked: list[_Scored],
         units: list[_Unit],
         *,
         limit: int,
     ) -> list[Hit]:
         kept: list[tuple[frozenset[str], Hit, list[Article]]] = []
         query_terms = frozenset().union(*(u.terms for u in units))
-        for score, _coverage, sentence, terms in ranked:
+        for item in ranked:
+            score, sentence, terms = item.score, item.sentence, item.terms
             duplicate_of = next(
                 (entry for entry in kept if _overlap(entry[0], terms) >= self._tuning.duplicate_overlap), None
             )

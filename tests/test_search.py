@@ -1,0 +1,94 @@
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from retrieval.records import Article
+from retrieval.search import Engine
+
+
+def _article(article_id: str, text: str, *, source: str = "Sumber", day: int = 1) -> Article:
+    return Article(id=article_id, title=f"Judul {article_id}", source=source, date=dt.date(2020, 1, day), text=text)
+
+
+@pytest.fixture(scope="module")
+def engine() -> Engine:
+    return Engine.from_articles(
+        [
+            _article(
+                "a",
+                "Menteri Luar Negeri Rusia bertemu Menteri Luar Negeri AS di Jenewa. "
+                "Pertemuan itu membahas gencatan senjata di Aleppo. "
+                "Sebanyak 7.000 warga sipil telah dievakuasi dari Aleppo timur.\n\n"
+                "Baca juga: Rusia dan Turki",
+            ),
+            _article(
+                "b",
+                "Pasukan pemerintah menyerang kota itu pada Senin (12/12). "
+                "Sebanyak 7.000 warga sipil telah dievakuasi dari Aleppo timur, kata pejabat. "
+                "Juru bicara Badr Jamus menolak berkomentar.",
+                source="Lain",
+                day=2,
+            ),
+            _article("c", "Harga minyak dunia naik tajam pekan ini karena pasokan terganggu."),
+        ]
+    )
+
+
+def test_abbreviation_matches_long_form_both_ways(engine: Engine) -> None:
+    answer = engine.search("Di mana Menlu Rusia bertemu Menlu Amerika Serikat?")
+    assert answer.answered
+    assert "Jenewa" in answer.hits[0].sentence.text
+
+
+def test_word_forms_meet_through_the_stemmer(engine: Engine) -> None:
+    answer = engine.search("Kapan serangan pasukan pemerintah terjadi?")
+    assert answer.hits[0].sentence.text.startswith("Pasukan pemerintah menyerang")
+    assert "menyerang" in answer.hits[0].matched_words
+
+
+def test_abstains_when_nothing_is_relevant(engine: Engine) -> None:
+    assert not engine.search("Berapa harga beras di Jakarta hari ini?").answered
+    assert not engine.search("siapa yang apa?").answered  # only question and stop words
+    assert not engine.search("").answered
+
+
+def test_boilerplate_is_never_returned(engine: Engine) -> None:
+    answer = engine.search("Baca juga Rusia dan Turki", k=10)
+    assert all("Baca juga" not in hit.sentence.text for hit in answer.hits)
+
+
+def test_near_duplicates_fold_into_one_hit_keeping_the_other_source(engine: Engine) -> None:
+    answer = engine.search("Berapa warga sipil dievakuasi dari Aleppo timur?", k=5)
+    evacuations = [h for h in answer.hits if "7.000 warga sipil" in h.sentence.text]
+    assert len(evacuations) == 1
+    other = {evacuations[0].article.id, *(a.id for a in evacuations[0].also_in)}
+    assert other == {"a", "b"}
+
+
+def test_person_question_prefers_a_sentence_with_a_new_name(engine: Engine) -> None:
+    answer = engine.search("Siapa juru bicara yang menolak berkomentar?")
+    assert "Badr Jamus" in answer.hits[0].sentence.text
+
+
+def test_offset_pages_through_results_without_repeats(engine: Engine) -> None:
+    first = engine.search("Aleppo", k=1)
+    second = engine.search("Aleppo", k=1, offset=1)
+    assert first.answered and second.answered
+    assert first.hits[0].sentence.sid != second.hits[0].sentence.sid
+
+
+def test_context_stays_inside_the_article(engine: Engine) -> None:
+    hit = engine.search("Juru bicara Badr Jamus").hits[0]
+    context = engine.context(hit.sentence.sid, before=5, after=5)
+    assert {s.article_id for s in context} == {"b"}
+    assert [s.position for s in context] == [0, 1, 2]
+    assert engine.context(10_000) == ()
+
+
+def test_fingerprint_follows_the_corpus() -> None:
+    one = Engine.from_articles([_article("x", "Rusia memveto rancangan resolusi.")])
+    same = Engine.from_articles([_article("x", "Rusia memveto rancangan resolusi.")])
+    other = Engine.from_articles([_article("x", "Cina memveto rancangan resolusi.")])
+    assert one.fingerprint == same.fingerprint != other.fingerprint
