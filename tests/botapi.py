@@ -106,7 +106,10 @@ Faults
     then handled normally), ``drop_before`` (socket closed, call not executed),
     ``drop_after`` (call executed, socket closed before the answer: the client
     cannot know, which is how duplicates arise). Sequences are consumed first,
-    then the rates are drawn from the seeded RNG. ``plan.counts`` is a Counter of
+    then each rate rule in order draws from the seeded RNG (the first that fires
+    wins); ``FaultPlan(spare=("getMe",
+    "deleteWebhook"))`` keeps "*" rules off methods PTB needs to start (or set
+    ``server.faults`` once the bot runs). ``plan.counts`` is a Counter of
     ``(method, kind)``; ``plan.total(kind=None)``. ``server.faults = None`` stops.
 """
 
@@ -186,7 +189,10 @@ class Fault:
 class FaultPlan:
     """Which calls fail and how; set `server.faults` to one at any time."""
 
-    def __init__(self, *, seed: int = 0) -> None:
+    def __init__(self, *, seed: int = 0, spare: tuple[str, ...] = ()) -> None:
+        # `spare`: methods the "*" rules never hit (e.g. getMe and deleteWebhook,
+        # which PTB needs to start at all); rules naming them still apply.
+        self._spare = frozenset(spare)
         self._rng = random.Random(seed)
         self._rates: list[tuple[str, Fault, float]] = []
         self._sequences: dict[str, list[Fault | None]] = {}
@@ -210,7 +216,8 @@ class FaultPlan:
     def choose(self, method: str) -> Fault | None:
         fault: Fault | None = None
         chosen = False
-        for key in (method, "*"):
+        keys = (method,) if method in self._spare else (method, "*")
+        for key in keys:
             queue = self._sequences.get(key)
             if queue:
                 fault = queue.pop(0)
@@ -218,7 +225,7 @@ class FaultPlan:
                 break
         if not chosen:
             for target, candidate, probability in self._rates:
-                if target in (method, "*") and self._rng.random() < probability:
+                if target in keys and self._rng.random() < probability:
                     fault = candidate
                     break
         if fault is not None:

@@ -339,6 +339,9 @@ async def test_fault_rates_are_seeded_and_skip_test_api(server, client):
         plan = FaultPlan(seed=seed).rate("*", "500", 0.3)
         return [plan.choose("getMe") is not None for _ in range(200)], plan
 
+    spared = FaultPlan(spare=("getMe",)).rate("*", "500", 1.0).rate("getMe", "502", 0.0)
+    assert spared.choose("getMe") is None and spared.choose("sendMessage").kind == "500"
+
     a, plan = run(7)
     assert a == run(7)[0] and a != run(8)[0]
     assert 30 < plan.total("500") < 90
@@ -513,3 +516,18 @@ async def test_ptb_restart_and_dropped_poll_handle_each_update_once(server):
     assert server.pending_updates == 0
     # The batch lost on the wire was delivered again, and handled once.
     assert server.delivered == list(range(1, 21)) + list(range(21, 31)) * 2
+
+
+async def test_query_string_and_multipart_bodies(server, client):
+    server.push_message(15, "x")
+    got = await client.get("sendMessage", params={"chat_id": "15", "text": "lewat GET"})
+    assert got.json()["result"]["text"] == "lewat GET"
+    multipart = await client.post(
+        "sendMessage", data={"chat_id": "15", "text": "123", "disable_notification": "true"},
+        files={"thumbnail": ("a.jpg", b"\xff\xd8\xff", "image/jpeg")})
+    assert multipart.json()["result"]["text"] == "123"  # text stays a string
+    params = server.calls[-1].params
+    assert params["chat_id"] == 15 and params["disable_notification"] is True
+    assert params["thumbnail"] == {"file_name": "a.jpg", "size": 3}
+    odd = await client.post("sendMessage", content=b"x", headers={"content-type": "text/plain"})
+    assert odd.status_code == 400
