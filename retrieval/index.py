@@ -1,0 +1,755 @@
+"""BM25 over term lists: rank-bm25's `BM25Okapi` scores, vectorised, persisted.
+
+The definition of a score is `rank_bm25.BM25Okapi(docs).get_scores(query)`
+(k1=1.5, b=0.75, epsilon=0.25 by default).  This module computes the very same
+floating-point operations in the same order, so `scores()` is not merely close
+to rank-bm25 but normally bit-for-bit equal, and `top()` ranks exactly as a full
+`get_scores` + sort would (ties broken by the lower doc id).
+
+idf and terms found in more than half of all docs
+-------------------------------------------------
+For a term in `df` of `N` docs the raw idf is `log(N - df + 0.5) - log(df + 0.5)`.
+It is negative when `df > N/2`.  rank-bm25 replaces every negative idf with a
+floor `epsilon * average_idf`, where `average_idf` is the mean of the *raw*
+idfs (negatives included) over the whole vocabulary; this module does the same
+(the mean is summed in the same first-occurrence order).  Consequences worth
+knowing, reproduced on purpose because rank-bm25 is the reference:
+
+- a term in more than half of the docs gets the floor, which is usually larger
+  than the idf of a term in, say, 45% of the docs;
+- a term in exactly half of the docs (`df == N/2`, so `N - df == df`) has raw
+  idf exactly 0.0, which is not negative, so it is *not* floored: it
+  contributes nothing to any score (a doc that contains only such terms still
+  "contains a query term" for `top()`, with score 0.0);
+- if the average raw idf is itself negative (tiny corpora where most terms are
+  everywhere) the floor is negative and so are those terms' contributions.
+
+Unknown query terms contribute 0; a query term repeated n times counts n times.
+
+Layout
+------
+Postings are stored term-major, CSC-like: the docs of term `t` are
+`doc_ids[term_ptr[t]:term_ptr[t + 1]]` (ascending), with the raw term frequency
+`tf` and the precomputed float64 weight `tf*(k1+1) / (tf + k1*(1-b+b*dl/avgdl))`
+(the idf is multiplied in at query time, exactly as rank-bm25 orders it).
+float64 rather than float32 weights: float32 would reorder near-ties and break
+the "same top 10 as rank-bm25" guarantee.  Term ids are assigned in order of
+first occurrence, which is also rank-bm25's vocabulary order.
+
+`top()` scores only matched postings and prunes with MaxScore: a lower bound on
+the k-th best score from a seed set of docs makes the query terms whose summed
+upper bounds cannot reach it "non-essential", so only docs containing an
+essential term are scored (exactly, with all query terms, in query order).
+When the essential lists are large, only their docs whose partial score plus
+the non-essential bounds can reach the threshold are scored.  Queries with a
+negative idf (negative floor) cannot be bounded and are accumulated densely.
+
+Persistence is a directory holding `manifest.json` (format version,
+fingerprint, parameters, vocabulary, array names/shapes/dtypes/sha256, caller
+meta) and one `.npy` file per array, read with `allow_pickle=False`.  It is
+written to a temporary sibling directory and renamed into place.  The
+fingerprint is the caller's: it must cover the corpus, the text processing and
+the BM25 parameters it expects.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import math
+import os
+import re
+import shutil
+import uuid
+from array import array
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from types import MappingProxyType
+
+import numpy as np
+
+__all__ = [
+    "FORMAT_VERSION",
+    "Bm25Index",
+    "IndexCorrupt",
+    "IndexMissing",
+    "IndexStale",
+    "IndexUnusable",
+    "LoadedIndex",
+]
+
+FORMAT_VERSION = 1
+_FORMAT_NAME = "kutip-bm25"
+_MANIFEST = "manifest.json"
+# Docs are tokenised into postings this many at a time, which bounds the
+# memory of the raw token buffers while streaming.
+_CHUNK_DOCS = 65_536
+_EXTRA_NAME = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_.-]{0,99}$")
+# Relative slack on MaxScore upper bounds, far above float64 rounding so that
+# pruning can never drop a doc whose computed score reaches the threshold.
+_BOUND_SLACK = 1e-9
+
+
+class IndexUnusable(Exception):
+    """A persisted index cannot be used; the caller should rebuild it."""
+
+
+class IndexStale(IndexUnusable):
+    """The index was written by another format version or for another fingerprint."""
+
+
+class IndexCorrupt(IndexUnusable):
+    """A file of the index is missing, truncated, altered or inconsistent."""
+
+
+class IndexMissing(IndexCorrupt):
+    """There is no index in that directory yet (a first start)."""
+
+
+@dataclass(frozen=True, slots=True)
+class LoadedIndex:
+    index: Bm25Index
+    extra: Mapping[str, np.ndarray] = field(default_factory=dict)
+    meta: Mapping[str, object] = field(default_factory=dict)
+
+
+class Bm25Index:
+    """Immutable BM25 index; `extend` returns a new index and leaves this one usable."""
+
+    __slots__ = (
+        "k1",
+        "b",
+        "epsilon",
+        "n_docs",
+        "avgdl",
+        "average_idf",
+        "_vocab",
+        "_terms",
+        "_term_ptr",
+        "_doc_ids",
+        "_tf",
+        "_doc_len",
+        "_total_len",
+        "_weights",
+        "_idf",
+        "_max_weight",
+    )
+
+    def __init__(
+        self,
+        *,
+        terms: list[str],
+        term_ptr: np.ndarray,
+        doc_ids: np.ndarray,
+        tf: np.ndarray,
+        doc_len: np.ndarray,
+        k1: float,
+        b: float,
+        epsilon: float,
+    ) -> None:
+        # Private: use `build`, `extend` or `load`.
+        self.k1 = float(k1)
+        self.b = float(b)
+        self.epsilon = float(epsilon)
+        self._terms = terms
+        self._vocab = {t: i for i, t in enumerate(terms)}
+        if len(self._vocab) != len(terms):
+            raise IndexCorrupt("duplicate terms in the vocabulary")
+        self._term_ptr = term_ptr
+        self._doc_ids = doc_ids
+        self._tf = tf
+        self._doc_len = doc_len
+        self.n_docs = int(doc_len.shape[0])
+        self._total_len = int(doc_len.sum(dtype=np.int64))
+        # Python int / int, as rank-bm25 computes it.
+        self.avgdl = self._total_len / self.n_docs if self.n_docs else 0.0
+        self._idf, self.average_idf = _idf_table(np.diff(term_ptr), self.n_docs, self.epsilon)
+        self._weights = _weights(tf, doc_ids, doc_len, self.avgdl, self.k1, self.b)
+        if terms:
+            self._max_weight = np.maximum.reduceat(self._weights, term_ptr[:-1])
+        else:
+            self._max_weight = np.zeros(0)
+
+    # ------------------------------------------------------------------ build
+
+    @classmethod
+    def build(
+        cls,
+        docs: Iterable[Sequence[str]],
+        *,
+        k1: float = 1.5,
+        b: float = 0.75,
+        epsilon: float = 0.25,
+    ) -> Bm25Index:
+        """Index `docs` (term lists; doc id = position), reading the iterable once."""
+        vocab = _Vocabulary()
+        term, doc, tf, doc_len = _collect_postings(docs, vocab, first_doc=0)
+        return cls._from_postings(
+            list(vocab), term, doc, tf, doc_len, k1=k1, b=b, epsilon=epsilon
+        )
+
+    def extend(self, docs: Iterable[Sequence[str]]) -> Bm25Index:
+        """A new index with `docs` appended as ids `n_docs, n_docs + 1, ...`.
+
+        Equal to rebuilding from all docs: old postings keep their raw term
+        frequencies, so only idf, avgdl and weights are recomputed (vectorised).
+        """
+        vocab = _Vocabulary(self._vocab)
+        term, doc, tf, doc_len = _collect_postings(docs, vocab, first_doc=self.n_docs)
+        old_term = np.repeat(
+            np.arange(len(self._terms), dtype=np.int32), np.diff(self._term_ptr)
+        )
+        return self._from_postings(
+            list(vocab),
+            np.concatenate([old_term, term]),
+            np.concatenate([self._doc_ids, doc]),
+            np.concatenate([self._tf, tf]),
+            np.concatenate([self._doc_len, doc_len]),
+            k1=self.k1,
+            b=self.b,
+            epsilon=self.epsilon,
+        )
+
+    @classmethod
+    def _from_postings(
+        cls,
+        terms: list[str],
+        term: np.ndarray,
+        doc: np.ndarray,
+        tf: np.ndarray,
+        doc_len: np.ndarray,
+        *,
+        k1: float,
+        b: float,
+        epsilon: float,
+    ) -> Bm25Index:
+        # Postings arrive doc-ordered runs of term-major chunks; a stable sort
+        # by term alone (timsort merges the runs) yields term-major order with
+        # docs ascending inside each term.
+        order = np.argsort(term, kind="stable")
+        term_ptr = np.zeros(len(terms) + 1, dtype=np.int64)
+        np.cumsum(np.bincount(term, minlength=len(terms)), out=term_ptr[1:])
+        return cls(
+            terms=terms,
+            term_ptr=term_ptr,
+            doc_ids=doc[order],
+            tf=tf[order],
+            doc_len=doc_len,
+            k1=k1,
+            b=b,
+            epsilon=epsilon,
+        )
+
+    # ---------------------------------------------------------------- lookups
+
+    @property
+    def vocabulary_size(self) -> int:
+        return len(self._terms)
+
+    def has_term(self, term: str) -> bool:
+        return term in self._vocab
+
+    def doc_freq(self, term: str) -> int:
+        t = self._vocab.get(term)
+        return 0 if t is None else int(self._term_ptr[t + 1] - self._term_ptr[t])
+
+    def idf(self, term: str) -> float:
+        t = self._vocab.get(term)
+        return 0.0 if t is None else float(self._idf[t])
+
+    def doc_length(self, doc_id: int) -> int:
+        return int(self._doc_len[doc_id])
+
+    # ---------------------------------------------------------------- scoring
+
+    def scores(self, query_terms: Sequence[str]) -> np.ndarray:
+        """BM25 score of every doc (float64, length `n_docs`), as `get_scores`."""
+        acc = np.zeros(self.n_docs)
+        for t in self._occurrences(query_terms):
+            lo, hi = self._term_ptr[t], self._term_ptr[t + 1]
+            acc[self._doc_ids[lo:hi]] += self._idf[t] * self._weights[lo:hi]
+        return acc
+
+    def scores_for(self, query_terms: Sequence[str], doc_ids: Sequence[int] | np.ndarray) -> np.ndarray:
+        """Scores of the given docs only (like rank-bm25's `get_batch_scores`)."""
+        ids = np.asarray(doc_ids, dtype=np.int64)
+        if ids.size and (ids.min() < 0 or ids.max() >= self.n_docs):
+            raise IndexError("doc id out of range")
+        uniq, inverse = np.unique(ids, return_inverse=True)
+        return self._score_sorted(uniq, self._occurrences(query_terms))[inverse]
+
+    def top(self, query_terms: Sequence[str], k: int) -> tuple[np.ndarray, np.ndarray]:
+        """Ids and scores of the `k` best docs containing at least one query term.
+
+        Descending score, ties broken by the lower doc id: the same ranking as
+        sorting `scores()` over the docs that match.
+        """
+        occ = self._occurrences(query_terms)
+        if k <= 0 or occ.size == 0:
+            return np.zeros(0, dtype=np.int64), np.zeros(0)
+        uniq, counts = np.unique(occ, return_counts=True)
+        idf = self._idf[uniq]
+        lo, hi = self._term_ptr[uniq], self._term_ptr[uniq + 1]
+        dfs = hi - lo
+        total = int(dfs.sum())
+        if total <= 4 * k or total <= 2048:
+            cand = self._union(lo, hi, total)
+            return _select(cand, self._score_sorted(cand, occ), k)
+        if (idf < 0).any():
+            # Negative contributions defeat upper bounds: score everything matched.
+            return self._top_dense(occ, uniq, k)
+
+        bound = counts * idf * self._max_weight[uniq] * (1 + _BOUND_SLACK)
+        theta = self._threshold(occ, uniq, bound, lo, hi, k)
+        # MaxScore: the cheapest-bounded terms whose bounds sum below theta
+        # cannot lift a doc into the top k on their own.
+        by_bound = np.argsort(bound, kind="stable")
+        reach = np.cumsum(bound[by_bound])
+        essential = by_bound[reach >= theta]
+        e_total = int(dfs[essential].sum())
+        if e_total * 8 > self.n_docs:
+            if theta == -math.inf:
+                return self._top_dense(occ, uniq, k)
+            cand = self._survivors(essential, uniq, counts, lo, hi, reach, theta)
+            if cand.size * 16 > self.n_docs:
+                # Too many to look up one by one: a dense pass is cheaper.
+                return self._top_dense(occ, uniq, k)
+        else:
+            cand = self._union(lo[essential], hi[essential], e_total)
+        return _select(cand, self._score_sorted(cand, occ), k)
+
+    # --------------------------------------------------------------- internals
+
+    def _occurrences(self, query_terms: Sequence[str]) -> np.ndarray:
+        if isinstance(query_terms, str):
+            raise TypeError("query_terms must be a sequence of terms, not a string")
+        get = self._vocab.get
+        ids = [i for i in (get(q) for q in query_terms) if i is not None]
+        return np.asarray(ids, dtype=np.int64)
+
+    def _union(self, lo: np.ndarray, hi: np.ndarray, total: int) -> np.ndarray:
+        """Sorted distinct docs of the posting slices [lo, hi)."""
+        parts = [self._doc_ids[a:z] for a, z in zip(lo.tolist(), hi.tolist())]
+        if total * 32 < self.n_docs:
+            return np.unique(np.concatenate(parts)) if parts else np.zeros(0, np.int32)
+        mask = np.zeros(self.n_docs, dtype=bool)
+        for p in parts:
+            mask[p] = True
+        return np.flatnonzero(mask)
+
+    def _score_sorted(self, cand: np.ndarray, occ: np.ndarray) -> np.ndarray:
+        """Exact scores of the sorted distinct docs `cand`, summed in query order."""
+        acc = np.zeros(cand.shape[0])
+        if cand.size == 0:
+            return acc
+        ptr, docs_all, w_all = self._term_ptr, self._doc_ids, self._weights
+        for t in occ.tolist():
+            lo, hi = int(ptr[t]), int(ptr[t + 1])
+            docs = docs_all[lo:hi]
+            if hi - lo <= cand.size:
+                pos = np.searchsorted(cand, docs)
+                np.minimum(pos, cand.size - 1, out=pos)
+                hit = cand[pos] == docs
+                acc[pos[hit]] += self._idf[t] * w_all[lo:hi][hit]
+            else:
+                pos = np.searchsorted(docs, cand)
+                np.minimum(pos, hi - lo - 1, out=pos)
+                hit = docs[pos] == cand
+                acc[hit] += self._idf[t] * w_all[lo + pos[hit]]
+        return acc
+
+    def _threshold(
+        self,
+        occ: np.ndarray,
+        uniq: np.ndarray,
+        bound: np.ndarray,
+        lo: np.ndarray,
+        hi: np.ndarray,
+        k: int,
+    ) -> float:
+        """A lower bound on the k-th best score: the k-th best of a seed set."""
+        # Seed: whole posting lists of the highest-bounded terms while small,
+        # plus an even sample of every other list, so that docs matching
+        # several query terms are likely to be in it.
+        budget = max(64 * k, 4096)
+        seeds = []
+        used = 0
+        for i in np.argsort(-bound, kind="stable").tolist():
+            a, z = int(lo[i]), int(hi[i])
+            if used + (z - a) <= budget:
+                seeds.append(self._doc_ids[a:z])
+                used += z - a
+            else:
+                step = max(1, (z - a) // 512)
+                seeds.append(self._doc_ids[a:z:step])
+        seed = np.unique(np.concatenate(seeds))
+        if seed.size < k:
+            return -math.inf
+        sc = self._score_sorted(seed, occ)
+        return float(np.partition(sc, seed.size - k)[seed.size - k])
+
+    def _survivors(
+        self,
+        essential: np.ndarray,
+        uniq: np.ndarray,
+        counts: np.ndarray,
+        lo: np.ndarray,
+        hi: np.ndarray,
+        reach: np.ndarray,
+        theta: float,
+    ) -> np.ndarray:
+        """Docs of large essential lists that can still reach `theta`.
+
+        A doc's score is at most its summed essential contributions plus the
+        bounds of all non-essential terms, so the (often largest) non-essential
+        lists are never scanned; the few survivors are scored exactly later.
+        """
+        rest = float(reach[reach < theta][-1]) if (reach < theta).any() else 0.0
+        need = theta - rest
+        if essential.size == 1:
+            i = int(essential[0])
+            a, z = int(lo[i]), int(hi[i])
+            partial = (counts[i] * self._idf[uniq[i]]) * self._weights[a:z]
+            return self._doc_ids[a:z][partial * (1 + _BOUND_SLACK) >= need]
+        partial = np.zeros(self.n_docs)
+        for i in essential.tolist():
+            a, z = int(lo[i]), int(hi[i])
+            np.add.at(partial, self._doc_ids[a:z], (counts[i] * self._idf[uniq[i]]) * self._weights[a:z])
+        return np.flatnonzero(partial * (1 + _BOUND_SLACK) >= need)
+
+    def _top_dense(self, occ: np.ndarray, uniq: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
+        acc = np.zeros(self.n_docs)
+        ptr, idf = self._term_ptr, self._idf
+        for t in occ.tolist():
+            lo, hi = int(ptr[t]), int(ptr[t + 1])
+            # np.add.at is the fastest unbuffered scatter-add in NumPy 2 and
+            # keeps rank-bm25's per-doc summation order (query order).
+            np.add.at(acc, self._doc_ids[lo:hi], idf[t] * self._weights[lo:hi])
+        if (idf[uniq] > 0).all():
+            # Every posting adds a positive amount, so "matched" == "score > 0".
+            cand = np.flatnonzero(acc > 0)
+        else:
+            matched = np.zeros(self.n_docs, dtype=bool)
+            for t in uniq.tolist():
+                matched[self._doc_ids[int(ptr[t]) : int(ptr[t + 1])]] = True
+            cand = np.flatnonzero(matched)
+        return _select(cand, acc[cand], k)
+
+    # ------------------------------------------------------------ persistence
+
+    def save(
+        self,
+        directory: Path,
+        *,
+        fingerprint: str,
+        extra: Mapping[str, np.ndarray] = MappingProxyType({}),
+        meta: Mapping[str, object] = MappingProxyType({}),
+    ) -> None:
+        """Write the index (and `extra` arrays, `meta`) to `directory`, atomically."""
+        directory = Path(directory)
+        if directory.exists() and any(directory.iterdir()) and not (directory / _MANIFEST).is_file():
+            raise FileExistsError(f"{directory} exists and does not hold an index; refusing to replace it")
+        for name in extra:
+            if not _EXTRA_NAME.match(name):
+                raise ValueError(f"extra array name {name!r}: use letters, digits, '_', '.', '-'")
+        directory.parent.mkdir(parents=True, exist_ok=True)
+        _remove_leftovers(directory)
+        tmp = directory.parent / f".{directory.name}.tmp-{os.getpid()}-{uuid.uuid4().hex}"
+        tmp.mkdir()
+        try:
+            arrays = {
+                "term_ptr": self._term_ptr,
+                "doc_ids": self._doc_ids,
+                "tf": self._tf,
+                "doc_len": self._doc_len,
+            }
+            manifest = {
+                "format": _FORMAT_NAME,
+                "version": FORMAT_VERSION,
+                "fingerprint": fingerprint,
+                "params": {"k1": self.k1, "b": self.b, "epsilon": self.epsilon},
+                "n_docs": self.n_docs,
+                "vocabulary": self._terms,
+                "arrays": {n: _write_array(tmp / f"{n}.npy", a) for n, a in arrays.items()},
+                "extra": {
+                    n: _write_array(tmp / f"extra-{n}.npy", np.asarray(a)) for n, a in extra.items()
+                },
+                "meta": dict(meta),
+            }
+            with open(tmp / _MANIFEST, "w", encoding="utf-8") as f:
+                json.dump(manifest, f, ensure_ascii=False, separators=(",", ":"))
+                f.flush()
+                os.fsync(f.fileno())
+            _fsync_dir(tmp)
+            # A directory cannot be renamed over a non-empty one: move the old
+            # index aside first.  A crash in between leaves no index (rebuilt
+            # on next start), never a half-written one.
+            old = None
+            if directory.exists():
+                old = directory.parent / f".{directory.name}.old-{os.getpid()}-{uuid.uuid4().hex}"
+                os.rename(directory, old)
+            os.rename(tmp, directory)
+            _fsync_dir(directory.parent)
+            if old is not None:
+                shutil.rmtree(old, ignore_errors=True)
+        except BaseException:
+            shutil.rmtree(tmp, ignore_errors=True)
+            raise
+
+    @classmethod
+    def load(cls, directory: Path, *, fingerprint: str) -> LoadedIndex:
+        """Read an index written by `save`; raise `IndexStale` or `IndexCorrupt`."""
+        directory = Path(directory)
+        path = directory / _MANIFEST
+        try:
+            text = path.read_text(encoding="utf-8")
+        except FileNotFoundError:
+            raise IndexMissing(f"no index at {directory}") from None
+        except (OSError, UnicodeDecodeError) as exc:
+            raise IndexCorrupt(f"{path}: unreadable ({exc})") from exc
+        try:
+            manifest = json.loads(text)
+        except json.JSONDecodeError as exc:
+            raise IndexCorrupt(f"{path}: not valid JSON ({exc})") from exc
+        if not isinstance(manifest, dict) or manifest.get("format") != _FORMAT_NAME:
+            raise IndexCorrupt(f"{path}: not a {_FORMAT_NAME} manifest")
+        if manifest.get("version") != FORMAT_VERSION:
+            raise IndexStale(
+                f"{directory}: format version {manifest.get('version')!r}, this code reads {FORMAT_VERSION}"
+            )
+        if manifest.get("fingerprint") != fingerprint:
+            raise IndexStale(f"{directory}: built for another corpus or text settings (fingerprint differs)")
+        try:
+            return _load_checked(cls, directory, manifest)
+        except IndexUnusable:
+            raise
+        except (KeyError, TypeError, ValueError, OSError, AttributeError) as exc:
+            raise IndexCorrupt(f"{directory}: {type(exc).__name__}: {exc}") from exc
+
+
+# ------------------------------------------------------------------ helpers
+
+
+class _Vocabulary(dict):
+    """term -> id, giving unseen terms the next id (first-occurrence order)."""
+
+    __slots__ = ()
+
+    def __missing__(self, term: object) -> int:
+        if not isinstance(term, str):
+            raise TypeError(f"terms must be str, got {type(term).__name__}")
+        i = self[term] = len(self)
+        return i
+
+
+def _collect_postings(
+    docs: Iterable[Sequence[str]], vocab: _Vocabulary, *, first_doc: int
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """(term, doc, tf) postings of `docs` plus their lengths; grows `vocab`.
+
+    The result is a sequence of doc-ordered chunks, each term-major.
+    """
+    terms_out: list[np.ndarray] = []
+    docs_out: list[np.ndarray] = []
+    tfs_out: list[np.ndarray] = []
+    lens_out: list[np.ndarray] = []
+    tokens: list[int] = []
+    lens = array("q")
+    base = first_doc
+
+    def flush() -> None:
+        nonlocal tokens, lens, base
+        n = len(lens)
+        if n == 0:
+            return
+        t = np.fromiter(tokens, dtype=np.int64, count=len(tokens))
+        dl = np.frombuffer(lens, dtype=np.int64)
+        key = t * n + np.repeat(np.arange(n, dtype=np.int64), dl)
+        key.sort()
+        if key.size:
+            starts = np.flatnonzero(np.concatenate(([True], key[1:] != key[:-1])))
+            counts = np.diff(np.append(starts, key.size))
+            uk = key[starts]
+            terms_out.append((uk // n).astype(np.int32))
+            docs_out.append((uk % n + base).astype(np.int32))
+            tfs_out.append(counts.astype(np.int32))
+        lens_out.append(dl.astype(np.int32))
+        base += n
+        tokens = []
+        lens = array("q")
+
+    lookup = vocab.__getitem__
+    for doc in docs:
+        if isinstance(doc, str):
+            raise TypeError("each doc must be a sequence of terms, not a string")
+        # C-level loop; only unseen terms reach Python (`_Vocabulary.__missing__`).
+        tokens += map(lookup, doc)
+        lens.append(len(doc))
+        if len(lens) >= _CHUNK_DOCS:
+            flush()
+    flush()
+    if base >= 2**31:
+        raise ValueError("more than 2**31 docs")
+
+    def cat(parts: list[np.ndarray], dtype: type) -> np.ndarray:
+        return np.concatenate(parts) if parts else np.zeros(0, dtype=dtype)
+
+    return cat(terms_out, np.int32), cat(docs_out, np.int32), cat(tfs_out, np.int32), cat(lens_out, np.int32)
+
+
+def _idf_table(df: np.ndarray, n_docs: int, epsilon: float) -> tuple[np.ndarray, float]:
+    """rank-bm25's idf per term id, and the average raw idf."""
+    if df.size == 0:
+        return np.zeros(0), 0.0
+    # math.log on the few distinct df values: the same libm call as rank-bm25
+    # (np.log may differ in the last bit).
+    distinct, inverse = np.unique(df, return_inverse=True)
+    table = np.array([math.log(n_docs - d + 0.5) - math.log(d + 0.5) for d in distinct.tolist()])
+    raw = table[inverse]
+    # Sequential sum in vocabulary (first-occurrence) order, like rank-bm25's loop.
+    average = float(np.cumsum(raw)[-1]) / df.size
+    idf = raw.copy()
+    idf[raw < 0] = epsilon * average
+    return idf, average
+
+
+def _weights(
+    tf: np.ndarray, doc_ids: np.ndarray, doc_len: np.ndarray, avgdl: float, k1: float, b: float
+) -> np.ndarray:
+    """tf*(k1+1) / (tf + k1*(1-b+b*dl/avgdl)) per posting, in rank-bm25's operation order."""
+    if tf.size == 0:
+        return np.zeros(0)
+    norm = k1 * (1 - b + b * doc_len.astype(np.float64) / avgdl)
+    # In-place to spare 100 MB temporaries at a million docs; the operations
+    # (and so the rounding) are rank-bm25's: tf*(k1+1) / (tf + norm).
+    den = norm[doc_ids]
+    w = tf.astype(np.float64)
+    den += w
+    w *= k1 + 1
+    w /= den
+    return w
+
+
+def _select(cand: np.ndarray, sc: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
+    """Top k of (cand ascending, sc) by score desc, then doc id asc."""
+    if cand.size > k:
+        kth = np.partition(sc, cand.size - k)[cand.size - k]
+        above = np.flatnonzero(sc > kth)
+        tied = np.flatnonzero(sc == kth)[: k - above.size]
+        keep = np.concatenate([above, tied])
+        cand, sc = cand[keep], sc[keep]
+    order = np.lexsort((cand, -sc))
+    return cand[order].astype(np.int64), sc[order]
+
+
+def _write_array(path: Path, a: np.ndarray) -> dict[str, object]:
+    if a.dtype.hasobject:
+        raise TypeError(f"{path.name}: object arrays cannot be stored without pickle")
+    with open(path, "wb") as f:
+        np.save(f, a, allow_pickle=False)
+        f.flush()
+        os.fsync(f.fileno())
+    return {
+        "file": path.name,
+        "shape": list(a.shape),
+        "dtype": a.dtype.str,
+        "sha256": _sha256(path),
+    }
+
+
+def _sha256(path: Path) -> str:
+    with open(path, "rb") as f:
+        return hashlib.file_digest(f, "sha256").hexdigest()
+
+
+def _read_array(directory: Path, entry: Mapping[str, object]) -> np.ndarray:
+    name = entry["file"]
+    if not isinstance(name, str) or "/" in name or name.startswith("."):
+        raise IndexCorrupt(f"{directory}: bad file name {name!r} in manifest")
+    path = directory / name
+    try:
+        digest = _sha256(path)
+    except FileNotFoundError:
+        raise IndexCorrupt(f"{path}: missing") from None
+    if digest != entry["sha256"]:
+        raise IndexCorrupt(f"{path}: checksum mismatch (truncated or altered)")
+    a = np.load(path, allow_pickle=False)
+    if list(a.shape) != list(entry["shape"]) or a.dtype.str != entry["dtype"]:
+        raise IndexCorrupt(f"{path}: shape/dtype {a.shape} {a.dtype.str} differ from manifest")
+    return a
+
+
+def _load_checked(cls: type[Bm25Index], directory: Path, manifest: Mapping[str, object]) -> LoadedIndex:
+    terms = manifest["vocabulary"]
+    params = manifest["params"]
+    entries = manifest["arrays"]
+    n_docs = manifest["n_docs"]
+    if not isinstance(terms, list) or not all(type(t) is str for t in terms):
+        raise IndexCorrupt(f"{directory}: vocabulary is not a list of strings")
+    arrays = {n: _read_array(directory, entries[n]) for n in ("term_ptr", "doc_ids", "tf", "doc_len")}
+    term_ptr, doc_ids, tf, doc_len = (arrays[n] for n in ("term_ptr", "doc_ids", "tf", "doc_len"))
+    expect = {"term_ptr": np.int64, "doc_ids": np.int32, "tf": np.int32, "doc_len": np.int32}
+    for n, dt in expect.items():
+        if arrays[n].dtype != dt or arrays[n].ndim != 1:
+            raise IndexCorrupt(f"{directory}: {n} has dtype {arrays[n].dtype}, shape {arrays[n].shape}")
+    nnz = doc_ids.shape[0]
+    df = np.diff(term_ptr)
+    consistent = (
+        term_ptr.shape[0] == len(terms) + 1
+        and doc_len.shape[0] == n_docs
+        and tf.shape[0] == nnz
+        and term_ptr[0] == 0
+        and term_ptr[-1] == nnz
+        and (df >= 1).all()
+        and (nnz == 0 or (doc_ids.min() >= 0 and doc_ids.max() < n_docs))
+        and (tf >= 1).all()
+        and (doc_len >= 0).all()
+        and int(tf.sum(dtype=np.int64)) == int(doc_len.sum(dtype=np.int64))
+    )
+    if not consistent:
+        raise IndexCorrupt(f"{directory}: arrays are inconsistent with each other")
+    index = cls(
+        terms=terms,
+        term_ptr=term_ptr,
+        doc_ids=doc_ids,
+        tf=tf,
+        doc_len=doc_len,
+        k1=float(params["k1"]),
+        b=float(params["b"]),
+        epsilon=float(params["epsilon"]),
+    )
+    extra_entries = manifest["extra"]
+    extra = {n: _read_array(directory, e) for n, e in extra_entries.items()}
+    meta = manifest["meta"]
+    if not isinstance(meta, dict):
+        raise IndexCorrupt(f"{directory}: meta is not an object")
+    return LoadedIndex(index=index, extra=MappingProxyType(extra), meta=MappingProxyType(meta))
+
+
+def _fsync_dir(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def _remove_leftovers(directory: Path) -> None:
+    """Delete temp/old siblings left by a crashed `save` of a process now gone."""
+    for p in directory.parent.glob(f".{directory.name}.*-*-*"):
+        m = re.fullmatch(rf"\.{re.escape(directory.name)}\.(tmp|old)-(\d+)-[0-9a-f]+", p.name)
+        if m and not _alive(int(m.group(2))):
+            shutil.rmtree(p, ignore_errors=True)
+
+
+def _alive(pid: int) -> bool:
+    if pid == os.getpid():
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True

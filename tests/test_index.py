@@ -1,0 +1,428 @@
+"""Bm25Index: equivalence with rank-bm25, append path, persistence and its failure modes."""
+
+from __future__ import annotations
+
+import ast
+import csv
+import json
+import re
+from pathlib import Path
+
+import numpy as np
+import pytest
+from rank_bm25 import BM25Okapi
+
+from retrieval.index import (
+    FORMAT_VERSION,
+    Bm25Index,
+    IndexCorrupt,
+    IndexMissing,
+    IndexStale,
+    IndexUnusable,
+)
+
+FACQA_TRAIN = Path("/work/shared/datasets/facqa/train_preprocess.csv")
+_WORD = re.compile(r"\w+")
+
+
+def _tokens(text: str) -> list[str]:
+    return _WORD.findall(text.lower())
+
+
+def _random_corpus(rng: np.random.Generator, n_docs: int, vocab: int, max_len: int) -> list[list[str]]:
+    # Zipfian draws over a small vocabulary: the first few terms are in more
+    # than half of the docs (epsilon floor), and some docs are empty.
+    return [
+        [f"t{x % vocab}" for x in rng.zipf(1.4, size=int(rng.integers(0, max_len + 1)))]
+        for _ in range(n_docs)
+    ]
+
+
+def _random_query(rng: np.random.Generator, vocab: int) -> list[str]:
+    # May repeat a term, may include terms absent from the corpus.
+    return [f"t{x}" for x in rng.integers(0, vocab + 4, size=int(rng.integers(1, 7)))]
+
+
+def _assert_top_matches_reference(index: Bm25Index, ref_scores: np.ndarray, docs, query, k: int) -> None:
+    ids, scores = index.top(query, k)
+    qset = set(query)
+    matched = np.array([i for i, d in enumerate(docs) if qset.intersection(d)], dtype=np.int64)
+    expected = matched[np.argsort(-ref_scores[matched], kind="stable")][:k]
+    assert len(ids) == len(expected)
+    # Ties aside: the same score at every rank, and each returned doc really has that score.
+    np.testing.assert_allclose(scores, ref_scores[expected], rtol=1e-9, atol=0)
+    np.testing.assert_allclose(ref_scores[ids], scores, rtol=1e-9, atol=0)
+    assert len(set(ids.tolist())) == len(ids)
+    assert set(ids.tolist()) <= set(matched.tolist())
+    # Descending score, lower doc id first among equal scores.
+    for (i1, s1), (i2, s2) in zip(zip(ids, scores), zip(ids[1:], scores[1:])):
+        assert s1 > s2 or (s1 == s2 and i1 < i2)
+
+
+def _assert_same_index(a: Bm25Index, b: Bm25Index) -> None:
+    assert a.n_docs == b.n_docs
+    assert a._terms == b._terms
+    for name in ("_term_ptr", "_doc_ids", "_tf", "_doc_len", "_weights", "_idf"):
+        np.testing.assert_array_equal(getattr(a, name), getattr(b, name))
+    assert a.avgdl == b.avgdl
+    assert a.average_idf == b.average_idf
+
+
+# ------------------------------------------------------------- equivalence
+
+
+@pytest.mark.parametrize("seed", range(12))
+def test_scores_and_top_equal_rank_bm25_on_random_corpora(seed: int) -> None:
+    rng = np.random.default_rng(seed)
+    vocab = int(rng.integers(3, 40))
+    docs = _random_corpus(rng, int(rng.integers(2, 120)), vocab, max_len=15)
+    docs[0] = ["t0", "t0", "t1"]  # never an all-empty corpus (rank-bm25 divides by zero there)
+    docs[-1] = []
+    ref = BM25Okapi(docs)
+    index = Bm25Index.build(iter(docs))  # a one-shot iterator: build reads it once
+    assert index.n_docs == len(docs)
+    for _ in range(25):
+        query = _random_query(rng, vocab)
+        ref_scores = ref.get_scores(query)
+        got = index.scores(query)
+        assert got.dtype == np.float64 and got.shape == (len(docs),)
+        np.testing.assert_allclose(got, ref_scores, rtol=1e-9, atol=1e-12)
+        for k in (1, 3, 10, len(docs) + 5):
+            _assert_top_matches_reference(index, ref_scores, docs, query, k)
+
+
+def test_idf_and_doc_freq_follow_rank_bm25_including_epsilon_floor() -> None:
+    rng = np.random.default_rng(99)
+    docs = _random_corpus(rng, 200, 30, max_len=12)
+    ref = BM25Okapi(docs)
+    index = Bm25Index.build(docs)
+    floored = [t for t in ref.idf if index.doc_freq(t) > len(docs) / 2]
+    assert floored, "the corpus must contain terms in more than half of the docs"
+    for term, idf in ref.idf.items():
+        assert index.idf(term) == pytest.approx(idf, rel=1e-12)
+        assert index.doc_freq(term) == sum(term in d for d in docs)
+    for term in floored:
+        assert index.idf(term) == pytest.approx(0.25 * ref.average_idf, rel=1e-12)
+    assert index.average_idf == pytest.approx(ref.average_idf, rel=1e-12)
+    assert index.idf("absent") == 0.0 and not index.has_term("absent") and index.doc_freq("absent") == 0
+
+
+def test_term_in_exactly_half_the_docs_has_idf_zero_yet_still_matches() -> None:
+    docs = [["x", "a"], ["x", "b"], ["c"], ["d", "a"]]
+    ref = BM25Okapi(docs)
+    index = Bm25Index.build(docs)
+    assert ref.idf["x"] == 0.0 and index.idf("x") == 0.0  # df == N/2: not negative, not floored
+    assert ref.idf["a"] == 0.0
+    np.testing.assert_array_equal(index.scores(["x"]), ref.get_scores(["x"]))
+    ids, scores = index.top(["x"], 10)
+    assert ids.tolist() == [0, 1] and scores.tolist() == [0.0, 0.0]
+    ids, scores = index.top(["b", "x"], 10)
+    assert ids.tolist() == [1, 0] and scores[0] > 0 and scores[1] == 0.0
+
+
+def test_duplicate_and_unknown_query_terms() -> None:
+    docs = [["a", "b"], ["b", "c", "c"], ["d"], ["a", "a", "e"], ["f"]]
+    ref = BM25Okapi(docs)
+    index = Bm25Index.build(docs)
+    np.testing.assert_allclose(index.scores(["c", "c", "zz"]), ref.get_scores(["c", "c", "zz"]), rtol=1e-12)
+    np.testing.assert_allclose(index.scores(["c", "c"]), 2 * index.scores(["c"]), rtol=1e-12)
+    assert index.top(["zz", "yy"], 5)[0].size == 0
+    assert index.top([], 5)[0].size == 0
+    assert index.top(["a"], 0)[0].size == 0
+    assert not index.scores(["zz"]).any()
+
+
+def test_top_matches_full_ranking_on_a_corpus_large_enough_to_prune() -> None:
+    # 20,000 docs over a Zipfian vocabulary: queries mix terms in most docs
+    # with rare ones, so MaxScore pruning, the dense fallback and the small
+    # path all run.  `scores` is checked against rank-bm25 above; here `top`
+    # must rank exactly as sorting `scores` over the matched docs.
+    rng = np.random.default_rng(5)
+    vocab = 3000
+    docs = [[f"t{x % vocab}" for x in rng.zipf(1.1, size=int(rng.integers(3, 25)))] for _ in range(20_000)]
+    index = Bm25Index.build(docs)
+    doc_sets = [set(d) for d in docs]
+    # Queries made only of the most frequent terms force large essential lists.
+    frequent = [["t0", "t1"], ["t0", "t1", "t2", "t1"], ["t2", "t0", "t7", "t2999"], ["t0"]]
+    for n in range(40 + len(frequent)):
+        if n < len(frequent):
+            query = frequent[n]
+        else:
+            source = docs[int(rng.integers(len(docs)))]
+            query = list(rng.choice(source, size=min(len(source), int(rng.integers(1, 6))), replace=False))
+        full = index.scores(query)
+        qset = set(query)
+        matched = np.array([i for i, d in enumerate(doc_sets) if qset & d], dtype=np.int64)
+        ranked = matched[np.lexsort((matched, -full[matched]))]
+        for k in (1, 10, 100, 3000):
+            ids, scores = index.top(query, k)
+            np.testing.assert_array_equal(ids, ranked[:k])
+            np.testing.assert_array_equal(scores, full[ranked[:k]])
+
+
+def test_negative_epsilon_floor_on_a_larger_corpus() -> None:
+    # Most of the vocabulary is in ~90% of the docs, so the average idf and
+    # with it the floor are negative: contributions can be negative, and
+    # `top` must still rank exactly as rank-bm25 (no pruning by bounds).
+    rng = np.random.default_rng(11)
+    docs = [[f"c{j}" for j in range(10) if rng.random() < 0.9] + (["rare"] if i % 97 == 0 else []) for i in range(3000)]
+    ref = BM25Okapi(docs)
+    index = Bm25Index.build(docs)
+    assert ref.average_idf < 0 and index.idf("c0") < 0
+    for query in (["c0", "c1", "rare"], ["c3"], ["rare", "c2", "c2"]):
+        ref_scores = ref.get_scores(query)
+        np.testing.assert_allclose(index.scores(query), ref_scores, rtol=1e-9, atol=1e-12)
+        for k in (1, 10, 50):
+            _assert_top_matches_reference(index, ref_scores, docs, query, k)
+
+
+def _facqa_passages_and_questions() -> tuple[list[str], list[str]]:
+    passages: dict[str, None] = {}
+    questions = []
+    with open(FACQA_TRAIN, encoding="utf-8", newline="") as f:
+        for row in csv.DictReader(f):
+            passages[" ".join(ast.literal_eval(row["passage"]))] = None
+            questions.append(" ".join(ast.literal_eval(row["question"])))
+    return list(passages), questions
+
+
+@pytest.mark.skipif(not FACQA_TRAIN.is_file(), reason="FacQA train split not available")
+def test_equivalence_on_indonesian_facqa_passages() -> None:
+    passages, questions = _facqa_passages_and_questions()
+    docs = [_tokens(p) for p in passages]
+    assert len(docs) > 500
+    ref = BM25Okapi(docs)
+    index = Bm25Index.build(docs)
+    common = max(ref.idf, key=lambda t: index.doc_freq(t))
+    assert index.doc_freq(common) > len(docs) / 2  # e.g. "yang": the epsilon floor is exercised
+    for question in questions[::10]:
+        query = _tokens(question)
+        ref_scores = ref.get_scores(query)
+        np.testing.assert_allclose(index.scores(query), ref_scores, rtol=1e-9, atol=1e-12)
+        _assert_top_matches_reference(index, ref_scores, docs, query, 10)
+
+
+# ------------------------------------------------------------- append path
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_extend_equals_rebuild(seed: int) -> None:
+    rng = np.random.default_rng(100 + seed)
+    docs = _random_corpus(rng, 150, 25, max_len=10)
+    docs[0] = ["t0"]
+    split = int(rng.integers(1, 149))
+    more = docs[split:] + [["brand", "new", "terms"], []]
+    base = Bm25Index.build(docs[:split])
+    before = base.scores(["t0", "t1"]).copy()
+    grown = base.extend(iter(more))
+    _assert_same_index(grown, Bm25Index.build(docs[:split] + more))
+    np.testing.assert_array_equal(base.scores(["t0", "t1"]), before)  # the old index is untouched
+    assert base.n_docs == split and grown.n_docs == split + len(more)
+    ids, _ = grown.top(["brand"], 3)
+    assert ids.tolist() == [split + len(more) - 2]
+
+
+def test_extend_in_several_steps_and_from_empty() -> None:
+    rng = np.random.default_rng(7)
+    docs = _random_corpus(rng, 90, 20, max_len=8)
+    docs[0] = ["t3", "t3"]
+    index = Bm25Index.build([])
+    assert index.n_docs == 0 and index.top(["t0"], 3)[0].size == 0 and index.scores(["t0"]).size == 0
+    for lo, hi in ((0, 10), (10, 10), (10, 55), (55, 90)):
+        index = index.extend(docs[lo:hi])
+    _assert_same_index(index, Bm25Index.build(docs))
+
+
+def test_build_rejects_strings_where_term_lists_belong() -> None:
+    with pytest.raises(TypeError):
+        Bm25Index.build(["a whole sentence"])
+    with pytest.raises(TypeError):
+        Bm25Index.build([["ok", 3]])
+    with pytest.raises(TypeError):
+        Bm25Index.build([["a"]]).top("a", 1)
+
+
+# ------------------------------------------------------------- persistence
+
+
+@pytest.fixture
+def small_index() -> tuple[Bm25Index, list[list[str]]]:
+    rng = np.random.default_rng(3)
+    docs = _random_corpus(rng, 60, 15, max_len=9)
+    docs[0] = ["kata", "ulang", "ulang"]
+    return Bm25Index.build(docs), docs
+
+
+def _saved(tmp_path: Path, index: Bm25Index) -> Path:
+    target = tmp_path / "idx"
+    index.save(
+        target,
+        fingerprint="fp-1",
+        extra={"spans": np.arange(12, dtype=np.int64).reshape(6, 2)},
+        meta={"articles": 3, "note": "ké"},
+    )
+    return target
+
+
+def test_save_load_round_trip(tmp_path: Path, small_index) -> None:
+    index, docs = small_index
+    target = _saved(tmp_path, index)
+    loaded = Bm25Index.load(target, fingerprint="fp-1")
+    _assert_same_index(loaded.index, index)
+    assert (loaded.index.k1, loaded.index.b, loaded.index.epsilon) == (1.5, 0.75, 0.25)
+    np.testing.assert_array_equal(loaded.extra["spans"], np.arange(12).reshape(6, 2))
+    assert loaded.extra["spans"].dtype == np.int64
+    assert dict(loaded.meta) == {"articles": 3, "note": "ké"}
+    ref = BM25Okapi(docs)
+    np.testing.assert_allclose(loaded.index.scores(["ulang", "t1"]), ref.get_scores(["ulang", "t1"]), rtol=1e-9)
+    manifest = json.loads((target / "manifest.json").read_text(encoding="utf-8"))
+    assert manifest["version"] == FORMAT_VERSION and manifest["fingerprint"] == "fp-1"
+    assert manifest["vocabulary"][:2] == ["kata", "ulang"]
+    # Only the index directory remains: no temporary or old siblings.
+    assert [p.name for p in tmp_path.iterdir()] == ["idx"]
+
+
+def test_save_replaces_an_existing_index(tmp_path: Path, small_index) -> None:
+    index, _ = small_index
+    target = _saved(tmp_path, index)
+    bigger = index.extend([["baru", "sekali"]])
+    bigger.save(target, fingerprint="fp-2")
+    loaded = Bm25Index.load(target, fingerprint="fp-2")
+    assert loaded.index.n_docs == index.n_docs + 1 and dict(loaded.extra) == {}
+    assert [p.name for p in tmp_path.iterdir()] == ["idx"]
+
+
+def test_failed_save_leaves_previous_index_intact(tmp_path: Path, small_index) -> None:
+    index, _ = small_index
+    target = _saved(tmp_path, index)
+    # An object array cannot be written without pickle: save fails midway.
+    with pytest.raises(TypeError):
+        index.save(target, fingerprint="fp-2", extra={"bad": np.array([{"a": 1}], dtype=object)})
+    assert Bm25Index.load(target, fingerprint="fp-1").index.n_docs == index.n_docs
+    assert [p.name for p in tmp_path.iterdir()] == ["idx"]
+
+
+def test_save_refuses_to_replace_a_directory_that_is_not_an_index(tmp_path: Path, small_index) -> None:
+    index, _ = small_index
+    (tmp_path / "notes.txt").write_text("keep me", encoding="utf-8")
+    with pytest.raises(FileExistsError):
+        index.save(tmp_path, fingerprint="fp")
+    assert (tmp_path / "notes.txt").read_text(encoding="utf-8") == "keep me"
+
+
+def test_missing_index_is_reported_as_missing(tmp_path: Path) -> None:
+    with pytest.raises(IndexMissing):
+        Bm25Index.load(tmp_path / "nowhere", fingerprint="fp")
+    assert issubclass(IndexMissing, IndexCorrupt) and issubclass(IndexCorrupt, IndexUnusable)
+
+
+def test_other_fingerprint_is_stale(tmp_path: Path, small_index) -> None:
+    target = _saved(tmp_path, small_index[0])
+    with pytest.raises(IndexStale):
+        Bm25Index.load(target, fingerprint="fp-2")
+
+
+@pytest.mark.parametrize("version", [FORMAT_VERSION - 1, FORMAT_VERSION + 1, "1", None])
+def test_other_format_version_is_stale(tmp_path: Path, small_index, version) -> None:
+    target = _saved(tmp_path, small_index[0])
+    manifest_path = target / "manifest.json"
+    manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
+    manifest["version"] = version
+    manifest_path.write_text(json.dumps(manifest), encoding="utf-8")
+    with pytest.raises(IndexStale):
+        Bm25Index.load(target, fingerprint="fp-1")
+
+
+_FILES = ["term_ptr.npy", "doc_ids.npy", "tf.npy", "doc_len.npy", "extra-spans.npy"]
+
+
+@pytest.mark.parametrize("name", _FILES)
+def test_truncated_file_is_corrupt(tmp_path: Path, small_index, name: str) -> None:
+    target = _saved(tmp_path, small_index[0])
+    path = target / name
+    path.write_bytes(path.read_bytes()[:-9])
+    with pytest.raises(IndexCorrupt, match="checksum"):
+        Bm25Index.load(target, fingerprint="fp-1")
+
+
+@pytest.mark.parametrize("name", _FILES)
+def test_flipped_byte_is_corrupt(tmp_path: Path, small_index, name: str) -> None:
+    target = _saved(tmp_path, small_index[0])
+    path = target / name
+    data = bytearray(path.read_bytes())
+    data[-3] ^= 0x01
+    path.write_bytes(bytes(data))
+    with pytest.raises(IndexCorrupt, match="checksum"):
+        Bm25Index.load(target, fingerprint="fp-1")
+
+
+@pytest.mark.parametrize("name", [*_FILES, "manifest.json"])
+def test_deleted_file_is_corrupt(tmp_path: Path, small_index, name: str) -> None:
+    target = _saved(tmp_path, small_index[0])
+    (target / name).unlink()
+    with pytest.raises(IndexCorrupt):
+        Bm25Index.load(target, fingerprint="fp-1")
+
+
+@pytest.mark.parametrize(
+    "garbage",
+    [
+        b"",
+        b"\x00\xff\xfe garbage",
+        b'{"format": "kutip-bm25", "version": 1',
+        b"[1, 2, 3]",
+        b'{"format": "something-else", "version": 1}',
+    ],
+)
+def test_garbage_manifest_is_corrupt(tmp_path: Path, small_index, garbage: bytes) -> None:
+    target = _saved(tmp_path, small_index[0])
+    (target / "manifest.json").write_bytes(garbage)
+    with pytest.raises(IndexCorrupt):
+        Bm25Index.load(target, fingerprint="fp-1")
+
+
+def _edit_manifest(target: Path, edit) -> None:
+    path = target / "manifest.json"
+    manifest = json.loads(path.read_text(encoding="utf-8"))
+    edit(manifest)
+    path.write_text(json.dumps(manifest), encoding="utf-8")
+
+
+@pytest.mark.parametrize(
+    "edit",
+    [
+        lambda m: m["arrays"]["doc_ids"].update(shape=[3]),
+        lambda m: m["arrays"]["tf"].update(dtype="<f8"),
+        lambda m: m["arrays"].pop("tf"),
+        lambda m: m.update(n_docs=m["n_docs"] + 1),
+        lambda m: m["vocabulary"].pop(),
+        lambda m: m["vocabulary"].__setitem__(1, m["vocabulary"][0]),
+        lambda m: m.update(vocabulary="not a list"),
+        lambda m: m["arrays"]["tf"].update(file="../elsewhere.npy"),
+        lambda m: m.pop("params"),
+        lambda m: m.update(meta=[1, 2]),
+    ],
+    ids=["shape", "dtype", "array-entry", "n_docs", "vocab-length", "vocab-duplicate",
+         "vocab-type", "path-escape", "params", "meta-type"],
+)
+def test_manifest_inconsistent_with_arrays_is_corrupt(tmp_path: Path, small_index, edit) -> None:
+    target = _saved(tmp_path, small_index[0])
+    _edit_manifest(target, edit)
+    with pytest.raises(IndexCorrupt):
+        Bm25Index.load(target, fingerprint="fp-1")
+
+
+def test_arrays_are_never_unpickled(tmp_path: Path, small_index) -> None:
+    # A pickled object array with a matching checksum in the manifest must
+    # still be refused: np.load runs with allow_pickle=False.
+    target = _saved(tmp_path, small_index[0])
+    path = target / "extra-spans.npy"
+    np.save(path, np.array([{"boom": 1}] * 6, dtype=object), allow_pickle=True)
+    import hashlib
+
+    digest = hashlib.sha256(path.read_bytes()).hexdigest()
+    _edit_manifest(target, lambda m: m["extra"]["spans"].update(sha256=digest, dtype="|O", shape=[6]))
+    with pytest.raises(IndexCorrupt):
+        Bm25Index.load(target, fingerprint="fp-1")
+    with pytest.raises(TypeError):
+        small_index[0].save(tmp_path / "other", fingerprint="fp", extra={"o": np.array([None], dtype=object)})
