@@ -21,7 +21,8 @@ from typing import TypeAlias
 
 from telegram import BotCommand, LinkPreviewOptions
 from telegram.constants import ParseMode
-from telegram.error import TelegramError
+from aiolimiter import AsyncLimiter
+from telegram.error import BadRequest, NetworkError, TelegramError
 from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, CallbackContext, ContextTypes, Defaults, ExtBot
 
 from bot import handlers
@@ -39,6 +40,53 @@ CONCURRENT_UPDATES = 64
 # Questions remembered for "more quotes" buttons. Keys are random, so a button
 # from before a restart (or evicted) finds nothing and is answered "expired".
 QUERY_CACHE_SIZE = 20_000
+
+
+class PatientRateLimiter(AIORateLimiter):
+    """`AIORateLimiter` plus what a bot that must not lose answers needs.
+
+    - One message a second per private chat: AIORateLimiter paces only groups
+      (20/min) and the bot overall (30/s), so a user who pastes ten questions got
+      ten answers in a burst, Telegram's per-chat limit answered 429, and after
+      `max_retries` the answers were lost.
+    - Transient failures (HTTP 5xx, dropped connections, timeouts: PTB's
+      `NetworkError`) are retried with exponential backoff instead of failing the
+      handler. A send whose lost response hid a success then shows twice, which
+      is Telegram's own at-least-once behaviour and better than a lost answer.
+    """
+
+    def __init__(self, *, max_retries: int = 5, network_retries: int = 3, backoff: float = 0.25) -> None:
+        super().__init__(max_retries=max_retries)
+        self._network_retries = network_retries
+        self._backoff = backoff
+        self._chat_limiters: OrderedDict[int, AsyncLimiter] = OrderedDict()
+
+    def _chat_limiter(self, chat_id: int) -> AsyncLimiter:
+        limiter = self._chat_limiters.get(chat_id)
+        if limiter is None:
+            limiter = self._chat_limiters[chat_id] = AsyncLimiter(1, 1)
+            if len(self._chat_limiters) > 10_000:
+                self._chat_limiters.popitem(last=False)
+        self._chat_limiters.move_to_end(chat_id)
+        return limiter
+
+    async def process_request(self, callback, args, kwargs, endpoint, data, rate_limit_args):  # type: ignore[no-untyped-def]
+        chat_id = data.get("chat_id")
+        private = isinstance(chat_id, int) and chat_id > 0 or (isinstance(chat_id, str) and chat_id.isdigit())
+        for attempt in range(self._network_retries + 1):
+            try:
+                if private:
+                    async with self._chat_limiter(int(chat_id)):
+                        return await super().process_request(callback, args, kwargs, endpoint, data, rate_limit_args)
+                return await super().process_request(callback, args, kwargs, endpoint, data, rate_limit_args)
+            except BadRequest:
+                raise  # PTB makes it a NetworkError, but a refused request fails the same way again
+            except NetworkError:
+                if attempt == self._network_retries:
+                    raise
+                log.info("Bot API %s failed transiently; retry %d", endpoint, attempt + 1)
+                await asyncio.sleep(self._backoff * 2**attempt)
+        raise AssertionError("unreachable")
 
 
 class EngineNotReady(RuntimeError):
@@ -129,8 +177,9 @@ def build_app(settings: Settings, *, engine: Engine | None = None) -> Applicatio
         .defaults(Defaults(parse_mode=ParseMode.HTML, link_preview_options=LinkPreviewOptions(is_disabled=True)))
         .context_types(CONTEXT_TYPES)
         .concurrent_updates(CONCURRENT_UPDATES)
-        # Telegram's limits (30/s overall, 20/min per group); retry on 429 as told.
-        .rate_limiter(AIORateLimiter(max_retries=3))
+        # Telegram's limits (30/s overall, 20/min per group, 1/s per private chat);
+        # retry on 429 as told and on transient network/5xx failures.
+        .rate_limiter(PatientRateLimiter())
         .post_init(_post_init)
         .post_shutdown(_post_shutdown)
         .build()

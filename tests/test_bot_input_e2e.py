@@ -106,7 +106,8 @@ async def test_engine_is_loaded_in_post_init_when_not_given() -> None:
 
 
 async def test_a_failed_send_is_logged_without_the_token_and_apologised_for(bot: RunningBot, caplog) -> None:
-    bot.server.faults = FaultPlan().sequence("sendMessage", ["500"])
+    # The rate limiter retries 5xx three times; the fourth failure reaches the handler.
+    bot.server.faults = FaultPlan().sequence("sendMessage", ["500"] * 4)
     with caplog.at_level(logging.DEBUG):
         reply = await bot.ask(250, QUESTION)
     assert shown(reply) == "Maaf, terjadi kesalahan. Silakan coba lagi."
