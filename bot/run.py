@@ -50,6 +50,17 @@ def webhook_options(settings: Settings) -> dict[str, Any]:
     }
 
 
+def limit_request_bodies(max_bytes: int) -> None:
+    """Make tornado refuse request bodies over `max_bytes` (it answers 400 and drops them).
+
+    PTB's webhook server builds tornado's `HTTPServer` with tornado's 100 MB
+    default and has no option for it; `HTTPServer` is a tornado `Configurable`,
+    so its defaults can be set before PTB builds one. Process-wide on purpose:
+    no server in this process should accept more.
+    """
+    HTTPServer.configure(None, max_body_size=max_bytes)
+
+
 class _HealthHandler(RequestHandler):
     def initialize(self, data: BotData) -> None:
         self.data = data
@@ -109,6 +120,7 @@ def run_bot(settings: Settings, *, engine: Engine | None = None) -> None:
         return
 
     options = webhook_options(settings)
+    limit_request_bodies(settings.webhook_max_body_bytes)
     health = HealthServer(app.bot_data)
 
     async def start_health(app: Application) -> None:

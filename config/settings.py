@@ -36,6 +36,8 @@ class Settings(BaseSettings):
     webhook_listen: str = "0.0.0.0"
     webhook_port: int = Field(default=8443, ge=1, le=65535)
     webhook_secret_token: SecretStr | None = None
+    # Telegram's updates are a few kilobytes; anything far larger is not Telegram.
+    webhook_max_body_bytes: int = Field(default=1_048_576, ge=1024, le=104_857_600)
     health_port: int = Field(default=8080, ge=1, le=65535)
 
     # --- Corpus and engine ----------------------------------------------

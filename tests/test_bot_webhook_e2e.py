@@ -18,7 +18,7 @@ import httpx
 import pytest
 
 from bot.app import BotData, build_app
-from bot.run import HealthServer, webhook_options
+from bot.run import HealthServer, limit_request_bodies, webhook_options
 from tests.botapi import BotApiServer, parse_html
 from tests.conftest import same_chat, settings_for
 
@@ -52,6 +52,7 @@ async def test_webhook_requires_the_secret_token(engine) -> None:
         app = build_app(settings, engine=engine)
         await app.initialize()
         await app.start()
+        limit_request_bodies(settings.webhook_max_body_bytes)
         await app.updater.start_webhook(**webhook_options(settings))
         try:
             assert server.webhook["url"] == "https://kutip.example.org/tg/hook"
@@ -78,6 +79,17 @@ async def test_webhook_requires_the_secret_token(engine) -> None:
                 assert "<blockquote>" in reply.params["text"]
                 await asyncio.sleep(0.2)
                 assert not [c for c in server.calls[since:] if c.method == "sendMessage" and not same_chat(c, 503)]
+                # An oversized body, even with the right secret, is refused and never processed.
+                huge = _update_for(server, 504, QUESTION, 9004)
+                huge["message"]["text"] = QUESTION + " " + "x" * settings.webhook_max_body_bytes
+                try:
+                    refused = await client.post(url, json=huge, headers={"X-Telegram-Bot-Api-Secret-Token": SECRET})
+                except httpx.TransportError:
+                    pass  # tornado answered 400 and closed while the body was still being sent
+                else:
+                    assert refused.status_code in (400, 413)
+                await asyncio.sleep(0.3)
+                assert not [c for c in server.calls[since:] if c.method == "sendMessage" and same_chat(c, 504)]
         finally:
             await app.updater.stop()
             await app.stop()
