@@ -1,0 +1,90 @@
+"""`python -m bot` as a user runs it: a subprocess, real corpus, real output."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+
+
+def run(*args: str, stdin: str = "", env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    clean = {k: v for k, v in os.environ.items() if not k.startswith(("TELEGRAM_", "WEBHOOK_", "CORPUS_"))}
+    return subprocess.run(
+        [sys.executable, "-m", "bot", *args],
+        input=stdin,
+        capture_output=True,
+        text=True,
+        cwd=REPO,
+        env={**clean, **(env or {})},
+        timeout=120,
+    )
+
+
+def test_ask_json_has_exactly_the_documented_shape() -> None:
+    result = run("ask", "--json", "-k", "2", "Kapan Lavrov bertemu Kerry di Kuala Lumpur?")
+    assert result.returncode == 0, result.stderr
+    answer = json.loads(result.stdout)
+    assert set(answer) == {"query", "answered", "results"}
+    assert answer["answered"] is True and 1 <= len(answer["results"]) <= 2
+    first = answer["results"][0]
+    assert set(first) == {"text", "article_id", "title", "source", "date", "url", "score"}
+    assert "Kuala Lumpur" in first["text"]
+    assert first["date"] == "2015-08-05" and first["url"] is None
+    assert isinstance(first["score"], float)
+
+
+def test_ask_jsonl_answers_every_line_in_order() -> None:
+    questions = ["Siapa pemimpin koalisi yang menyambut baik undangan ke Moskow?", "", "Berapa harga beras di Jakarta hari ini?"]
+    result = run("ask", "--jsonl", "-k", "1", stdin="\n".join(questions) + "\n")
+    assert result.returncode == 0, result.stderr
+    lines = [json.loads(line) for line in result.stdout.splitlines()]
+    assert [line["query"] for line in lines] == questions
+    assert [line["answered"] for line in lines] == [True, False, False]
+    assert "Badr Jamus" in lines[0]["results"][0]["text"]
+    assert lines[2]["results"] == []
+
+
+def test_ask_text_shows_source_and_indonesian_date() -> None:
+    result = run("ask", "Berapa warga sipil dievakuasi dari Aleppo timur dalam 24 jam?")
+    assert result.returncode == 0, result.stderr
+    assert "7.000 warga sipil" in result.stdout
+    assert "14 Desember 2016" in result.stdout and "Russia Beyond" in result.stdout
+
+
+def test_problems_are_reported_and_strict_turns_them_into_failure(tmp_path: Path) -> None:
+    corpus = tmp_path / "corpus.jsonl"
+    good = {"id": "a", "title": "T", "source": "S", "date": "2020-01-02", "url": None, "text": "Rusia memveto resolusi itu."}
+    corpus.write_text(json.dumps(good) + "\n" + '{"id": "b", "title": "T2", "source": "S", "date": "2020-13-40", "text": "x"}\n')
+    lenient = run("ask", "--corpus", str(corpus), "--json", "Siapa memveto resolusi?")
+    assert lenient.returncode == 0
+    assert "line 2" in lenient.stderr and "date" in lenient.stderr
+    assert json.loads(lenient.stdout)["answered"] is True
+    strict = run("ask", "--corpus", str(corpus), "--strict", "--json", "Siapa memveto resolusi?")
+    assert strict.returncode == 1
+    assert "line 2" in strict.stderr
+
+
+def test_empty_or_missing_corpus_is_a_clear_error(tmp_path: Path) -> None:
+    result = run("ask", "--corpus", str(tmp_path / "nowhere"), "apa?")
+    assert result.returncode == 2
+    assert "nowhere" in result.stderr and "Traceback" not in result.stderr
+    (tmp_path / "empty").mkdir()
+    result = run("ask", "--corpus", str(tmp_path / "empty"), "apa?")
+    assert result.returncode == 2 and "Traceback" not in result.stderr
+
+
+def test_invalid_setting_is_named() -> None:
+    result = run("ask", "apa?", env={"RESULTS_PER_ANSWER": "0"})
+    assert result.returncode == 2
+    assert "RESULTS_PER_ANSWER" in result.stderr
+
+
+def test_without_a_token_it_explains_and_opens_the_console() -> None:
+    result = run(stdin="Kapan Lavrov bertemu Kerry?\n")
+    assert result.returncode == 0, result.stderr
+    assert "TELEGRAM_BOT_TOKEN" in result.stderr and "BotFather" in result.stderr
+    assert "Kuala Lumpur" in result.stdout
