@@ -17,6 +17,7 @@ import copy
 import hashlib
 import itertools
 import math
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
@@ -39,6 +40,9 @@ class Tuning:
     # Share of the best neighbour's BM25 added to a sentence's own: the subject is
     # often named in the sentence before ("Hal ini disampaikan ...").
     context_weight: float = 0.3
+    # Share of the previous sentence's BM25 that a sentence opening with a
+    # reference to it ("Hal ini", "Dia", "Mereka") inherits.
+    anaphora_weight: float = 0.8
     # How many of the best candidates bring their neighbours into the pool.
     neighbour_pool: int = 10
     coverage_weight: float = 1.0
@@ -54,6 +58,11 @@ class Tuning:
 
 
 _TERM_CACHE_SIZE = 50_000
+_ANAPHORA = re.compile(
+    r"^[\W_]*(hal\s+(ini|itu|tersebut)|(dia|ia|beliau|mereka|keduanya)\b|(pernyataan|langkah|keputusan|"
+    r"kebijakan|peristiwa|kejadian)\s+(ini|itu|tersebut)|demikian|he\b|she\b|they\b|this\b)",
+    re.IGNORECASE,
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -181,6 +190,12 @@ class Engine:
             if window_coverage < tuning.hit_coverage:
                 continue
             score = own + tuning.context_weight * neighbours.get(sid, 0.0)
+            if tuning.anaphora_weight and _ANAPHORA.match(sentence.text):
+                # "Hal ini disampaikan Bogdanov ...", "Dia merebut medali ...": the
+                # sentence is about what the one before it said.
+                previous = sid - 1
+                if previous in bm25 and self._sentences[previous].article_id == sentence.article_id:
+                    score = max(score, own + tuning.anaphora_weight * bm25[previous])
             score *= 1.0 + tuning.coverage_weight * _coverage(units, terms)
             # A question names several things about one story; the article that
             # holds them all is likelier to be that story than one sentence's match.

@@ -15,7 +15,7 @@ def test_seed_evaluation_set_floors() -> None:
     engine = Engine.from_articles(load_corpus(BUNDLED_CORPUS).articles)
     metrics = evaluate(engine, load_eval_set(), k=10)
     assert metrics.answerable >= 60 and metrics.unanswerable >= 10
-    assert metrics.recall_at_1 >= 0.84  # measured 0.875
+    assert metrics.recall_at_1 >= 0.85  # measured 0.885
     assert metrics.recall_at_3 >= 0.95  # measured 0.981
     assert metrics.correct_abstention is not None and metrics.correct_abstention >= 0.90  # measured 0.95
     assert metrics.wrongly_abstained <= 0.02  # measured 0.010
