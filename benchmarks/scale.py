@@ -1,0 +1,294 @@
+"""Scale benchmark: build, warm start, query latency against rank-bm25, append, memory.
+
+    python -m benchmarks.scale --articles 20000      # ~200k sentences
+    python -m benchmarks.scale --articles 100000     # ~1M sentences
+    python -m benchmarks.scale --corpus my.jsonl
+
+Each stage runs in its own child process so that its peak RSS
+(`ru_maxrss`) is its own: cold (parse + split + analyse + index + save),
+warm (reopen the saved index, then time queries: `Engine.search`, the raw
+`Bm25Index.top`, and rank-bm25's `BM25Okapi.get_scores` + argsort over the
+very same tokens in the same process), append (+1% articles on a copy).
+Queries are the seed evaluation questions (`benchmarks/data/seed_eval.jsonl`),
+falling back to FacQA valid questions, analysed with the real analyzer.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import platform
+import resource
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import numpy as np
+import psutil
+
+from benchmarks.make_corpus import FACQA_DIR, OUT_DIR, default_path, write_corpus
+
+SEED_EVAL = Path(__file__).resolve().parent / "data" / "seed_eval.jsonl"
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--articles", type=int, default=20000)
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--corpus", type=Path, default=None, help="use this JSONL corpus instead of generating one")
+    parser.add_argument("--rank-bm25-queries", type=int, default=None,
+                        help="queries timed through rank-bm25 (default: all up to 200k sentences, else 20)")
+    parser.add_argument("--rounds", type=int, default=3, help="timed passes over the queries (fast paths)")
+    parser.add_argument("--phase", choices=("cold", "warm", "append"), help=argparse.SUPPRESS)
+    parser.add_argument("--index-dir", type=Path, help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+    if args.phase:
+        result = _PHASES[args.phase](args)
+        result["peak_rss_mb"] = _peak_rss_mb()
+        print(json.dumps(result))
+        return 0
+    return _run(args)
+
+
+# --- parent: orchestrate and print --------------------------------------------------
+
+
+def _run(args: argparse.Namespace) -> int:
+    print(_machine())
+    corpus = args.corpus
+    if corpus is None:
+        corpus = default_path(args.articles, args.seed)
+        if not corpus.exists():
+            began = time.perf_counter()
+            write_corpus(corpus, args.articles, seed=args.seed)
+            print(f"generated {corpus} in {time.perf_counter() - began:.1f} s")
+    print(f"corpus: {corpus} ({corpus.stat().st_size / 1e6:.1f} MB)")
+    OUT_DIR.mkdir(parents=True, exist_ok=True)
+    work = Path(tempfile.mkdtemp(prefix="scale-", dir=OUT_DIR))
+    try:
+        index_dir = work / "index"
+        cold = _child("cold", args, corpus, index_dir)
+        print(f"articles {cold['articles']:,}, sentences {cold['sentences']:,}, vocabulary {cold['vocabulary']:,}")
+        print(f"corpus load (parse only, streamed) {cold['parse_s']:.2f} s")
+        print(f"cold build (parse+split+analyse+index) {cold['build_s']:.2f} s, save {cold['save_s']:.2f} s,"
+              f" index on disk {cold['index_mb']:.1f} MB; peak RSS {cold['peak_rss_mb']:.0f} MB")
+
+        warm = _child("warm", args, corpus, index_dir)
+        print(f"warm start {warm['warm_s']:.2f} s ({warm['build']}: digest {warm['timings'].get('digest', 0):.2f},"
+              f" load index {warm['timings'].get('load_index', 0):.2f}, parse {warm['timings'].get('parse', 0):.2f},"
+              f" engine {warm['engine_s']:.2f}); RSS after warm start {warm['rss_after_warm_mb']:.0f} MB")
+        print(f"queries: {warm['queries']} ({warm['query_source']}), {args.rounds} rounds")
+        for name in ("engine_search", "index_top10", "rank_bm25_top10"):
+            m = warm[name]
+            print(f"  {name:16s} median {m['median_ms']:8.3f} ms  p95 {m['p95_ms']:8.3f} ms  (n={m['n']})")
+        print(f"  rank-bm25 over {warm['rank_bm25_queries']} queries; BM25Okapi construction {warm['rank_bm25_build_s']:.1f} s,"
+              f" tokenising all sentences {warm['tokenise_s']:.1f} s")
+        print(f"  ratio rank-bm25 / index.top (median) {warm['ratio_median']:.0f}x,"
+              f" per-query mean ratio {warm['ratio_mean']:.0f}x; same top 10 as rank-bm25 (ties aside):"
+              f" {warm['same_top10']}/{warm['rank_bm25_queries']}")
+        print(f"  peak RSS warm start + queries {warm['peak_rss_before_rank_bm25_mb']:.0f} MB;"
+              f" with rank-bm25 loaded {warm['peak_rss_mb']:.0f} MB")
+
+        append = _child("append", args, corpus, index_dir, work=work)
+        print(f"append +{append['added']:,} articles (+1%): {append['append_s']:.2f} s total ({append['build']}:"
+              f" {', '.join(f'{k} {v:.2f}' for k, v in append['timings'].items())}); peak RSS {append['peak_rss_mb']:.0f} MB")
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    return 0
+
+
+def _child(phase: str, args: argparse.Namespace, corpus: Path, index_dir: Path, *, work: Path | None = None) -> dict:
+    command = [sys.executable, "-m", "benchmarks.scale", "--phase", phase, "--corpus", str(corpus),
+               "--index-dir", str(index_dir), "--rounds", str(args.rounds), "--seed", str(args.seed)]
+    if args.rank_bm25_queries is not None:
+        command += ["--rank-bm25-queries", str(args.rank_bm25_queries)]
+    done = subprocess.run(command, capture_output=True, text=True, cwd=Path(__file__).resolve().parent.parent)
+    if done.returncode != 0:
+        sys.stderr.write(done.stderr)
+        raise SystemExit(f"{phase} phase failed (exit {done.returncode})")
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+# --- children -------------------------------------------------------------------------
+
+
+def _cold(args: argparse.Namespace) -> dict:
+    from retrieval.store import _parse, open_engine
+
+    began = time.perf_counter()
+    articles, _problems = _parse(args.corpus)
+    parse_s = time.perf_counter() - began
+    del articles, _problems
+    opened = open_engine(args.corpus, index_dir=args.index_dir)
+    assert opened.build == "built", opened.reason
+    size = sum(p.stat().st_size for p in args.index_dir.rglob("*") if p.is_file())
+    return {
+        "parse_s": parse_s,
+        "build_s": opened.timings["build"],
+        "save_s": opened.timings["save"],
+        "articles": len(opened.engine.articles),
+        "sentences": opened.engine.sentence_count,
+        "vocabulary": opened.engine._index.vocabulary_size,
+        "index_mb": size / 1e6,
+    }
+
+
+def _warm(args: argparse.Namespace) -> dict:
+    from rank_bm25 import BM25Okapi
+
+    from retrieval.store import open_engine
+
+    began = time.perf_counter()
+    opened = open_engine(args.corpus, index_dir=args.index_dir)
+    warm_s = time.perf_counter() - began
+    assert opened.build == "loaded", opened.reason
+    engine = opened.engine
+    index = engine._index
+    analyzer = engine.analyzer
+    rss_after_warm = psutil.Process().memory_info().rss / 2**20
+
+    questions, source = _questions()
+    terms = [analyzer.terms(q) for q in questions]
+    for q in questions[:5]:
+        engine.search(q)  # warm caches (stemmer, page cache) before timing
+    search_ms = _timed_rounds(lambda i: engine.search(questions[i]), len(questions), args.rounds)
+    top_ms = _timed_rounds(lambda i: index.top(terms[i], 10), len(questions), args.rounds)
+    peak_before = _peak_rss_mb()
+
+    # rank-bm25 over exactly the index's tokens.
+    began = time.perf_counter()
+    tokens = [analyzer.terms(s.text) for s in engine._sentences]
+    tokenise_s = time.perf_counter() - began
+    began = time.perf_counter()
+    reference = BM25Okapi(tokens)
+    build_s = time.perf_counter() - began
+    del tokens
+    n_ref = args.rank_bm25_queries
+    if n_ref is None:
+        n_ref = len(questions) if index.n_docs <= 250_000 else 20
+    picks = np.linspace(0, len(questions) - 1, num=min(n_ref, len(questions))).round().astype(int).tolist()
+    ref_ms: list[float] = []
+    top_pick_ms: list[float] = []
+    same = 0
+    for i in picks:
+        began = time.perf_counter()
+        scores = reference.get_scores(terms[i])
+        best = np.argsort(-scores, kind="stable")[:10]
+        ref_ms.append((time.perf_counter() - began) * 1000)
+        began = time.perf_counter()
+        ids, fast = index.top(terms[i], 10)
+        top_pick_ms.append((time.perf_counter() - began) * 1000)
+        same += _same_top(scores, best, ids, fast)
+    ratios = [r / t for r, t in zip(ref_ms, top_pick_ms)]
+    return {
+        "build": opened.build,
+        "timings": dict(opened.timings),
+        "warm_s": warm_s,
+        "engine_s": warm_s - sum(opened.timings.values()),
+        "rss_after_warm_mb": rss_after_warm,
+        "queries": len(questions),
+        "query_source": source,
+        "engine_search": _summary(search_ms),
+        "index_top10": _summary(top_ms),
+        "rank_bm25_top10": _summary(ref_ms),
+        "rank_bm25_queries": len(picks),
+        "rank_bm25_build_s": build_s,
+        "tokenise_s": tokenise_s,
+        "ratio_median": statistics.median(ref_ms) / statistics.median(top_ms),
+        "ratio_mean": statistics.fmean(ratios),
+        "same_top10": same,
+        "peak_rss_before_rank_bm25_mb": peak_before,
+    }
+
+
+def _append(args: argparse.Namespace) -> dict:
+    from retrieval.store import open_engine
+
+    assert args.index_dir is not None
+    work = args.index_dir.parent
+    corpus = work / "grown.jsonl"
+    index_dir = work / "index-append"
+    shutil.copyfile(args.corpus, corpus)
+    shutil.copytree(args.index_dir, index_dir)
+    # The hint remembers the original corpus bytes; the copy has the same bytes.
+    existing = sum(1 for line in corpus.open("rb") if line.strip())
+    added = max(1, existing // 100)
+    write_corpus(corpus, added, seed=args.seed, start=existing, append=True)
+    began = time.perf_counter()
+    opened = open_engine(corpus, index_dir=index_dir)
+    append_s = time.perf_counter() - began
+    return {"build": opened.build, "added": added, "append_s": append_s, "timings": dict(opened.timings)}
+
+
+_PHASES = {"cold": _cold, "warm": _warm, "append": _append}
+
+
+# --- helpers ----------------------------------------------------------------------------
+
+
+def _questions() -> tuple[list[str], str]:
+    if SEED_EVAL.is_file():
+        questions = [json.loads(line)["question"] for line in SEED_EVAL.read_text(encoding="utf-8").splitlines() if line.strip()]
+        if questions:
+            return questions, "seed_eval.jsonl"
+    from benchmarks.facqa import facqa_questions
+
+    return [q for q, _a in facqa_questions(FACQA_DIR, "valid")], "FacQA valid"
+
+
+def _timed_rounds(run, n: int, rounds: int) -> list[float]:  # type: ignore[no-untyped-def]
+    times: list[float] = []
+    for _ in range(rounds):
+        for i in range(n):
+            began = time.perf_counter()
+            run(i)
+            times.append((time.perf_counter() - began) * 1000)
+    return times
+
+
+def _summary(ms: list[float]) -> dict:
+    ordered = sorted(ms)
+    return {
+        "median_ms": statistics.median(ordered),
+        "p95_ms": ordered[min(len(ordered) - 1, int(round(0.95 * (len(ordered) - 1))))],
+        "n": len(ordered),
+    }
+
+
+def _same_top(scores: np.ndarray, best: np.ndarray, ids: np.ndarray, fast: np.ndarray) -> bool:
+    """Same top 10 as rank-bm25 up to ties: equal scores rank by rank, equal ids where a score is untied."""
+    k = len(fast)
+    ref = scores[best[:k]]
+    if k == 0 or not np.allclose(ref, fast, rtol=1e-12, atol=0.0):
+        return k == 0 and not (scores > 0).any()
+    for doc, fast_doc, score in zip(best[:k].tolist(), ids.tolist(), ref.tolist()):
+        tied = np.count_nonzero(np.isclose(scores, score, rtol=1e-12, atol=0.0)) > 1
+        if not tied and doc != fast_doc:
+            return False
+    return True
+
+
+def _peak_rss_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def _machine() -> str:
+    cpu = platform.processor() or platform.machine()
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    memory = psutil.virtual_memory().total / 2**30
+    return (f"machine: {cpu}, {psutil.cpu_count()} CPUs, {memory:.0f} GiB RAM; Python {platform.python_version()},"
+            f" NumPy {np.__version__}")
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,345 @@
+"""Persisted engine: round trip, invalidation, corruption, append path, reload."""
+
+from __future__ import annotations
+
+import json
+import logging
+import shutil
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from config.settings import BUNDLED_CORPUS, BUNDLED_LANGUAGE_DATA
+from retrieval.corpus import load_corpus
+from retrieval.records import Article
+from retrieval.search import Engine
+from retrieval.store import SentenceTable, corpus_digest, load_engine, open_engine, reload_engine
+from retrieval.text import Analyzer
+
+SEED_EVAL = Path(__file__).resolve().parent.parent / "benchmarks" / "data" / "seed_eval.jsonl"
+QUESTIONS = [
+    json.loads(line)["question"] for line in SEED_EVAL.read_text(encoding="utf-8").splitlines() if line.strip()
+][:24] + ["Kapan Rusia mengundang oposisi Suriah ke Moskow?", "Siapa menteri luar negeri Rusia?"]
+
+
+def _answers(engine: Engine) -> list:
+    return [engine.search(q, k=3) for q in QUESTIONS]
+
+
+def _fresh(corpus: Path, lang: Path | None = None) -> Engine:
+    analyzer = Analyzer.from_directory(lang) if lang else None
+    return Engine.from_articles(load_corpus(corpus).articles, analyzer=analyzer)
+
+
+def _record(article: Article) -> dict[str, object]:
+    return {
+        "id": article.id,
+        "title": article.title,
+        "source": article.source,
+        "date": article.date.isoformat() if article.date else None,
+        "date_approximate": article.date_approximate,
+        "author": article.author,
+        "text": article.text,
+    }
+
+
+def _lines(articles: list[Article]) -> str:
+    return "".join(json.dumps(_record(a), ensure_ascii=False) + "\n" for a in articles)
+
+
+@pytest.fixture(scope="module")
+def seed_articles() -> list[Article]:
+    return list(load_corpus(BUNDLED_CORPUS).articles)
+
+
+@pytest.fixture
+def markdown(tmp_path: Path) -> Path:
+    folder = tmp_path / "corpus"
+    folder.mkdir()
+    for file in BUNDLED_CORPUS.glob("*.md"):
+        shutil.copy(file, folder / file.name)
+    return folder
+
+
+@pytest.fixture
+def jsonl(tmp_path: Path, seed_articles: list[Article]) -> Path:
+    path = tmp_path / "corpus.jsonl"
+    path.write_text(_lines(seed_articles), encoding="utf-8")
+    return path
+
+
+@pytest.fixture(scope="module")
+def reference_answers(seed_articles: list[Article]) -> list:
+    answers = _answers(Engine.from_articles(seed_articles))
+    # The questions must exercise the engine, or equality below proves little.
+    assert sum(a.answered for a in answers) >= len(answers) // 2
+    return answers
+
+
+# --- round trip -------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("kind", ["markdown", "jsonl"])
+def test_warm_start_answers_exactly_like_a_fresh_build(
+    kind: str, markdown: Path, jsonl: Path, tmp_path: Path, reference_answers: list
+) -> None:
+    corpus = markdown if kind == "markdown" else jsonl
+    index_dir = tmp_path / "index"
+    first = open_engine(corpus, index_dir=index_dir)
+    second = open_engine(corpus, index_dir=index_dir)
+    assert (first.build, second.build) == ("built", "loaded")
+    fresh = _fresh(corpus)
+    assert list(second.engine._sentences) == list(fresh._sentences)
+    assert _answers(second.engine) == _answers(first.engine) == reference_answers
+    assert second.engine.fingerprint == first.engine.fingerprint
+    sid = reference_answers[1].hits[0].sentence.sid
+    assert second.engine.context(sid, before=2, after=2) == fresh.context(sid, before=2, after=2)
+
+
+def test_without_index_dir_builds_in_memory(markdown: Path, reference_answers: list) -> None:
+    opened = open_engine(markdown)
+    assert opened.build == "memory"
+    assert _answers(opened.engine) == reference_answers
+    engine, problems = load_engine(markdown)
+    assert problems == () and engine.sentence_count == opened.engine.sentence_count
+
+
+def test_problems_are_reported_on_warm_start_too(jsonl: Path, tmp_path: Path) -> None:
+    with jsonl.open("a", encoding="utf-8") as handle:
+        handle.write('{"id": "x", "title": "T"}\n')
+    cold = open_engine(jsonl, index_dir=tmp_path / "index")
+    warm = open_engine(jsonl, index_dir=tmp_path / "index")
+    assert warm.build == "loaded"
+    assert len(cold.problems) == 1 and warm.problems == cold.problems
+
+
+# --- invalidation ----------------------------------------------------------------------------
+
+
+def test_changed_article_rebuilds(markdown: Path, tmp_path: Path) -> None:
+    index_dir = tmp_path / "index"
+    open_engine(markdown, index_dir=index_dir)
+    file = sorted(markdown.glob("*.md"))[0]
+    file.write_text(
+        file.read_text(encoding="utf-8") + "\nPerundingan lanjutan digelar di Wina pada hari Jumat.\n", encoding="utf-8"
+    )
+    opened = open_engine(markdown, index_dir=index_dir)
+    assert opened.build == "built" and opened.reason.startswith("stale")
+    question = "Di mana perundingan lanjutan digelar?"
+    assert opened.engine.search(question) == _fresh(markdown).search(question)
+    assert "Wina" in opened.engine.search(question).hits[0].sentence.text
+    assert open_engine(markdown, index_dir=index_dir).build == "loaded"
+
+
+def test_added_and_removed_markdown_files_rebuild(markdown: Path, tmp_path: Path) -> None:
+    # A folder has no cheap "only additions" test: any change rebuilds.
+    index_dir = tmp_path / "index"
+    open_engine(markdown, index_dir=index_dir)
+    removed = sorted(markdown.glob("*.md"))[-1]
+    removed.unlink()
+    opened = open_engine(markdown, index_dir=index_dir)
+    assert opened.build == "built"
+    assert len(opened.engine.articles) == 4
+    assert _answers(opened.engine) == _answers(_fresh(markdown))
+
+
+def test_changed_language_data_rebuilds(markdown: Path, tmp_path: Path) -> None:
+    lang = tmp_path / "lang"
+    shutil.copytree(BUNDLED_LANGUAGE_DATA, lang)
+    index_dir = tmp_path / "index"
+    assert open_engine(markdown, language_data_path=lang, index_dir=index_dir).build == "built"
+    assert open_engine(markdown, language_data_path=lang, index_dir=index_dir).build == "loaded"
+    stopwords = sorted(lang.glob("stopwords*.txt"))[0]
+    stopwords.write_text(stopwords.read_text(encoding="utf-8") + "\nmoskow\n", encoding="utf-8")
+    opened = open_engine(markdown, language_data_path=lang, index_dir=index_dir)
+    assert opened.build == "built"
+    assert not opened.engine._index.has_term("moskow")
+    assert _answers(opened.engine) == _answers(_fresh(markdown, lang))
+
+
+# --- corruption -------------------------------------------------------------------------------
+
+
+def _truncate(path: Path) -> None:
+    data = path.read_bytes()
+    path.write_bytes(data[: len(data) // 2])
+
+
+def _flip(path: Path) -> None:
+    data = bytearray(path.read_bytes())
+    data[-3] ^= 0x01
+    path.write_bytes(bytes(data))
+
+
+@pytest.mark.parametrize(
+    ("target", "damage"),
+    [
+        ("doc_ids.npy", _truncate),
+        ("tf.npy", _flip),
+        ("extra-sent_start.npy", _flip),
+        ("extra-sent_article.npy", Path.unlink),
+        ("manifest.json", _truncate),
+        ("manifest.json", lambda p: p.write_text("[]", encoding="utf-8")),
+    ],
+    ids=["truncated-postings", "flipped-tf", "flipped-spans", "deleted-spans", "truncated-manifest", "not-manifest"],
+)
+def test_corrupt_index_is_rebuilt_never_trusted(
+    target: str, damage, jsonl: Path, tmp_path: Path, reference_answers: list, caplog: pytest.LogCaptureFixture
+) -> None:
+    index_dir = tmp_path / "index"
+    open_engine(jsonl, index_dir=index_dir)
+    damage(index_dir / "bm25" / target)
+    with caplog.at_level(logging.WARNING, logger="retrieval.store"):
+        opened = open_engine(jsonl, index_dir=index_dir)
+    assert opened.build == "built"
+    assert opened.reason.startswith("corrupt")
+    assert any("corrupt" in r.getMessage() for r in caplog.records if r.levelno == logging.WARNING)
+    assert _answers(opened.engine) == reference_answers
+    assert open_engine(jsonl, index_dir=index_dir).build == "loaded"
+
+
+def test_deleted_index_is_rebuilt(jsonl: Path, tmp_path: Path, reference_answers: list) -> None:
+    index_dir = tmp_path / "index"
+    open_engine(jsonl, index_dir=index_dir)
+    shutil.rmtree(index_dir / "bm25")
+    opened = open_engine(jsonl, index_dir=index_dir)
+    assert opened.build == "built"
+    assert _answers(opened.engine) == reference_answers
+
+
+def test_unwritable_index_dir_still_answers(jsonl: Path, tmp_path: Path, reference_answers: list) -> None:
+    blocker = tmp_path / "index"
+    blocker.write_text("a file where the index folder should be", encoding="utf-8")
+    opened = open_engine(jsonl, index_dir=blocker)
+    assert opened.build == "built"
+    assert _answers(opened.engine) == reference_answers
+
+
+# --- append path ----------------------------------------------------------------------------------
+
+
+def test_appended_lines_extend_the_index(tmp_path: Path, seed_articles: list[Article], reference_answers: list) -> None:
+    corpus = tmp_path / "grow.jsonl"
+    index_dir = tmp_path / "index"
+    corpus.write_text(_lines(seed_articles[:2]), encoding="utf-8")
+    assert open_engine(corpus, index_dir=index_dir).build == "built"
+    with corpus.open("a", encoding="utf-8") as handle:
+        handle.write(_lines(seed_articles[2:4]))
+    grown = open_engine(corpus, index_dir=index_dir)
+    assert (grown.build, grown.reason) == ("appended", "2 articles appended to the JSONL corpus")
+    assert "append" in grown.timings and "build" not in grown.timings
+    with corpus.open("a", encoding="utf-8") as handle:
+        handle.write(_lines(seed_articles[4:]))
+    grown = open_engine(corpus, index_dir=index_dir)
+    assert grown.build == "appended"
+    fresh = _fresh(corpus)
+    assert list(grown.engine._sentences) == list(fresh._sentences)
+    assert _answers(grown.engine) == reference_answers
+    # Same scores as an index built from scratch, not merely the same ranking.
+    full = open_engine(corpus).engine
+    for question in QUESTIONS[:5]:
+        terms = full.analyzer.terms(question)
+        assert np.array_equal(grown.engine._index.scores(terms), full._index.scores(terms))
+    assert open_engine(corpus, index_dir=index_dir).build == "loaded"
+
+
+def test_appended_duplicate_id_is_a_problem_not_a_replacement(
+    jsonl: Path, tmp_path: Path, seed_articles: list[Article]
+) -> None:
+    index_dir = tmp_path / "index"
+    open_engine(jsonl, index_dir=index_dir)
+    changed = _record(seed_articles[0]) | {"text": "Teks pengganti yang tidak boleh dimuat."}
+    with jsonl.open("a", encoding="utf-8") as handle:
+        handle.write(json.dumps(changed) + "\n")
+    opened = open_engine(jsonl, index_dir=index_dir)
+    assert opened.build == "appended" and opened.reason.startswith("0 articles")
+    assert len(opened.problems) == 1 and "duplicate id" in opened.problems[0].message
+    assert opened.engine.article(seed_articles[0].id) == seed_articles[0]
+
+
+def test_edited_line_is_not_an_append(jsonl: Path, tmp_path: Path, seed_articles: list[Article]) -> None:
+    index_dir = tmp_path / "index"
+    open_engine(jsonl, index_dir=index_dir)
+    text = jsonl.read_text(encoding="utf-8").replace("Rusia", "Russia", 1)
+    jsonl.write_text(text, encoding="utf-8")
+    with jsonl.open("a", encoding="utf-8") as handle:
+        handle.write(json.dumps({"id": "baru", "title": "Baru", "source": "S", "text": "Kalimat baru."}) + "\n")
+    opened = open_engine(jsonl, index_dir=index_dir)
+    assert opened.build == "built"
+    assert _answers(opened.engine) == _answers(_fresh(jsonl))
+
+
+def test_append_to_a_file_without_final_newline_rebuilds(tmp_path: Path, seed_articles: list[Article]) -> None:
+    # The old last line is continued by the new bytes: its article may have changed.
+    corpus = tmp_path / "c.jsonl"
+    index_dir = tmp_path / "index"
+    corpus.write_text(_lines(seed_articles[:3]).rstrip("\n"), encoding="utf-8")
+    open_engine(corpus, index_dir=index_dir)
+    with corpus.open("a", encoding="utf-8") as handle:
+        handle.write("\n" + _lines(seed_articles[3:]))
+    opened = open_engine(corpus, index_dir=index_dir)
+    assert opened.build == "built"
+    assert len(opened.engine.articles) == len(seed_articles)
+
+
+def test_digest_prefix_matches_the_old_file(tmp_path: Path) -> None:
+    path = tmp_path / "c.jsonl"
+    path.write_bytes(b'{"a": 1}\n')
+    old = corpus_digest(path)
+    path.write_bytes(b'{"a": 1}\n{"b": 2}\n')
+    new = corpus_digest(path, prefix=(old.size, old.sha256))
+    assert new.prefix_sha256 == old.sha256 and new.prefix_ends_line
+    assert new.sha256 != old.sha256 and new.size == old.size + 9
+
+
+# --- reload ---------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("persisted", [True, False])
+def test_reload_builds_a_new_engine_and_leaves_the_old_one_working(
+    persisted: bool, tmp_path: Path, seed_articles: list[Article]
+) -> None:
+    corpus = tmp_path / "c.jsonl"
+    index_dir = tmp_path / "index" if persisted else None
+    corpus.write_text(_lines(seed_articles[:3]), encoding="utf-8")
+    old, _ = load_engine(corpus, index_dir=index_dir)
+    before = _answers(old)
+    old_sentences = list(old._sentences)
+    with corpus.open("a", encoding="utf-8") as handle:
+        handle.write(_lines(seed_articles[3:]))
+    new, problems = reload_engine(old, corpus, index_dir=index_dir)
+    assert problems == ()
+    assert new is not old
+    assert len(new.articles) == len(seed_articles) and len(old.articles) == 3
+    assert list(old._sentences) == old_sentences
+    assert _answers(old) == before
+    assert _answers(new) == _answers(_fresh(corpus))
+
+
+def test_reload_of_a_broken_corpus_raises_and_keeps_the_old_engine(jsonl: Path, tmp_path: Path) -> None:
+    from retrieval.corpus import CorpusError
+
+    old, _ = load_engine(jsonl, index_dir=tmp_path / "index")
+    before = _answers(old)
+    jsonl.write_text("", encoding="utf-8")
+    with pytest.raises(CorpusError):
+        reload_engine(old, jsonl, index_dir=tmp_path / "index")
+    assert _answers(old) == before
+
+
+# --- sentence table ------------------------------------------------------------------------------
+
+
+def test_sentence_table_slices_like_a_list(seed_articles: list[Article]) -> None:
+    fresh = Engine.from_articles(seed_articles)
+    expected = list(fresh._sentences)
+    table = open_engine(BUNDLED_CORPUS).engine._sentences
+    assert isinstance(table, SentenceTable)
+    assert len(table) == len(expected)
+    assert list(table) == expected
+    assert [table[i] for i in range(len(table))] == expected
+    assert table[-1] == expected[-1]
+    assert table[3:9] == expected[3:9]
+    with pytest.raises(IndexError):
+        table[len(table)]
