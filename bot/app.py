@@ -16,6 +16,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import secrets
+import signal
 from collections import OrderedDict
 from typing import TypeAlias
 
@@ -161,6 +162,21 @@ class BotData:
         )
         return engine, problems
 
+    async def reload(self) -> tuple[Engine, tuple[Problem, ...]] | None:
+        """Rebuild and swap in one assignment; None when a reload is already running.
+
+        The old engine answers until the new one is ready; a failure raises and
+        leaves the old engine in place. `/reload` and SIGHUP both come here.
+        """
+        if self.reload_lock.locked():
+            return None
+        async with self.reload_lock:
+            engine, problems = await self.build_engine()
+            if problems and self.settings.strict:
+                raise ValueError(f"STRICT is set and the corpus has {len(problems)} problem(s)")
+            self.engine = engine
+            return engine, problems
+
 
 Context: TypeAlias = CallbackContext[ExtBot[None], dict, dict, BotData]
 CONTEXT_TYPES = ContextTypes(bot_data=BotData)
@@ -202,7 +218,29 @@ async def _post_init(app: Application) -> None:
         await app.bot.set_my_commands([BotCommand(*c) for c in COMMAND_MENU["en"]], language_code="en")
     except TelegramError as error:  # a missing menu is cosmetic; never block start-up on it
         log.warning("Could not set the command menu: %s", error)
+    _install_sighup(app)
     log.info("Bot @%s is up", app.bot.username)
+
+
+def _install_sighup(app: Application) -> None:
+    """SIGHUP reloads the corpus, as daemons do (main thread on Unix only)."""
+    try:
+        asyncio.get_running_loop().add_signal_handler(signal.SIGHUP, lambda: app.create_task(_reload_on_signal(app)))
+    except (NotImplementedError, RuntimeError, ValueError, AttributeError):
+        log.debug("SIGHUP reload unavailable here")
+
+
+async def _reload_on_signal(app: Application) -> None:
+    data: BotData = app.bot_data
+    try:
+        outcome = await data.reload()
+    except Exception:  # noqa: BLE001 - any failure keeps the old engine
+        log.exception("SIGHUP reload failed; still answering from the previous corpus")
+        return
+    if outcome is None:
+        log.info("SIGHUP ignored: a reload is already running")
+    else:
+        log.info("SIGHUP reload done: %d articles, %d problem(s)", len(outcome[0].articles), len(outcome[1]))
 
 
 async def _post_shutdown(app: Application) -> None:
@@ -210,3 +248,7 @@ async def _post_shutdown(app: Application) -> None:
     # process that rebuilds apps (tests, reloads) does not keep corpora alive.
     data: BotData = app.bot_data
     data._engine = None
+    try:
+        asyncio.get_running_loop().remove_signal_handler(signal.SIGHUP)
+    except (NotImplementedError, RuntimeError, ValueError, AttributeError):
+        pass

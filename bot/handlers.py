@@ -186,20 +186,22 @@ async def on_reload(update: Update, context: Context) -> None:
     if data.reload_lock.locked():
         await _reply(message, render.render_plain(text(lang, "reload_busy")))
         return
-    async with data.reload_lock:
-        await _reply(message, render.render_plain(text(lang, "reload_started")))
-        try:
-            engine, problems = await data.build_engine()
-        except Exception as error:  # noqa: BLE001 - any failure keeps the old engine
-            log.exception("Reload failed; keeping the old engine")
-            reason = render.shorten(f"{type(error).__name__}: {error}", 300)
-            await _reply(message, render.render_plain(text(lang, "reload_failed", error=reason)))
-            return
-        data.engine = engine  # one assignment: handlers see the old or the new engine, never a mix
-        await _reply(
-            message,
-            render.render_plain(text(lang, "reload_done", articles=len(engine.articles), problems=len(problems))),
-        )
+    await _reply(message, render.render_plain(text(lang, "reload_started")))
+    try:
+        outcome = await data.reload()
+    except Exception as error:  # noqa: BLE001 - any failure keeps the old engine
+        log.exception("Reload failed; keeping the old engine")
+        reason = render.shorten(f"{type(error).__name__}: {error}", 300)
+        await _reply(message, render.render_plain(text(lang, "reload_failed", error=reason)))
+        return
+    if outcome is None:
+        await _reply(message, render.render_plain(text(lang, "reload_busy")))
+        return
+    engine, problems = outcome
+    await _reply(
+        message,
+        render.render_plain(text(lang, "reload_done", articles=len(engine.articles), problems=len(problems))),
+    )
 
 
 # --- plain messages -------------------------------------------------------------------

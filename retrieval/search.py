@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from retrieval.index import Bm25Index
 from retrieval.question import Wants, offers, wants
 from retrieval.records import Answer, Article, Hit, Sentence
-from retrieval.text import Analyzer, split_sentences
+from retrieval.text import Analyzer
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,7 +57,7 @@ class Tuning:
     duplicate_overlap: float = 0.8
 
 
-_TERM_CACHE_SIZE = 50_000
+_ARTICLE_CACHE_SIZE = 20_000
 _ANAPHORA = re.compile(
     r"^[\W_]*(hal\s+(ini|itu|tersebut)|(dia|ia|beliau|mereka|keduanya)\b|(pernyataan|langkah|keputusan|"
     r"kebijakan|peristiwa|kejadian)\s+(ini|itu|tersebut)|demikian|he\b|she\b|they\b|this\b)",
@@ -99,12 +99,18 @@ class Engine:
         self._analyzer = analyzer
         self._tuning = tuning
         self.fingerprint = fingerprint
-        self._term_cache: dict[int, frozenset[str]] = {}
         self._article_term_cache: dict[str, frozenset[str]] = {}
-        # First sid of each article, so neighbours are found without a scan.
-        self._first_sid: dict[str, int] = {}
-        for sentence in sentences:
-            self._first_sid.setdefault(sentence.article_id, sentence.sid)
+        # First sid of each article, so neighbours are found without a scan;
+        # a persisted sentence table knows them without building every sentence.
+        first_sids = getattr(sentences, "first_sids", None)
+        if callable(first_sids):
+            self._first_sid: dict[str, int] = first_sids()
+        else:
+            self._first_sid = {}
+            for sentence in sentences:
+                self._first_sid.setdefault(sentence.article_id, sentence.sid)
+        if index.n_docs:
+            index.doc_terms(0)  # build the doc-major view now, not on the first question
 
     @classmethod
     def from_articles(
@@ -227,7 +233,7 @@ class Engine:
     def _article_terms(self, article_id: str) -> frozenset[str]:
         terms = self._article_term_cache.get(article_id)
         if terms is None:
-            if len(self._article_term_cache) >= _TERM_CACHE_SIZE // 10:
+            if len(self._article_term_cache) >= _ARTICLE_CACHE_SIZE:
                 self._article_term_cache.clear()
             first = self._first_sid[article_id]
             sids = range(first, len(self._sentences))
@@ -238,12 +244,7 @@ class Engine:
         return terms
 
     def _terms_of(self, sid: int) -> frozenset[str]:
-        terms = self._term_cache.get(sid)
-        if terms is None:
-            if len(self._term_cache) >= _TERM_CACHE_SIZE:
-                self._term_cache.clear()
-            terms = self._term_cache[sid] = frozenset(self._analyzer.terms(self._sentences[sid].text))
-        return terms
+        return self._index.doc_terms(sid)
 
     def _units(self, query: str) -> list[_Unit]:
         units: list[_Unit] = []
@@ -310,7 +311,7 @@ def iter_sentences(articles: Iterable[Article], analyzer: Analyzer) -> Iterable[
     sid = 0
     for article in articles:
         position = 0
-        for text in split_sentences(article.text):
+        for text in analyzer.split_sentences(article.text):
             if analyzer.is_boilerplate(text):
                 continue
             yield Sentence(sid=sid, article_id=article.id, position=position, text=text)

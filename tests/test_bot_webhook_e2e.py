@@ -7,6 +7,7 @@ loop, PTB's signal handling) against the stand-in Bot API in this process.
 from __future__ import annotations
 
 import asyncio
+import json
 import os
 import signal
 import socket
@@ -201,3 +202,36 @@ async def test_webhook_bot_serves_health_and_stops_on_sigterm() -> None:
                 await process.wait()
         assert process.returncode == 0, output
         assert server.token not in output and SECRET not in output
+
+
+async def test_sighup_reloads_a_grown_corpus_without_stopping(tmp_path) -> None:
+    corpus = tmp_path / "corpus.jsonl"
+    first = {"id": "a", "title": "Veto", "source": "Uji", "date": "2020-01-02", "url": None,
+             "text": "Rusia dan Cina memveto rancangan resolusi gencatan senjata di Dewan Keamanan."}
+    corpus.write_text(json.dumps(first) + "\n", encoding="utf-8")
+    async with BotApiServer() as server:
+        process = await _spawn(server, CORPUS_PATH=str(corpus), INDEX_DIR=str(tmp_path / "index"))
+        try:
+            server.push_message(701, "Berapa ton gandum yang diekspor Ukraina?")
+            before = await server.wait_for("sendMessage", lambda c: same_chat(c, 701), timeout=20)
+            assert "<blockquote>" not in before.params["text"]  # nothing relevant yet
+            grown = {"id": "b", "title": "Gandum", "source": "Uji", "date": "2020-01-03", "url": None,
+                     "text": "Ukraina mengekspor 5 juta ton gandum melalui koridor Laut Hitam."}
+            with corpus.open("a", encoding="utf-8") as handle:
+                handle.write(json.dumps(grown) + "\n")
+            process.send_signal(signal.SIGHUP)
+            deadline = time.monotonic() + 20
+            while True:  # the old engine keeps answering until the swap
+                since = server.mark()
+                server.push_message(702, "Berapa ton gandum yang diekspor Ukraina?")
+                reply = await server.wait_for("sendMessage", lambda c: same_chat(c, 702), since=since, timeout=20)
+                if "koridor Laut Hitam" in reply.params["text"] or time.monotonic() > deadline:
+                    break
+                await asyncio.sleep(0.3)
+            assert "koridor Laut Hitam" in reply.params["text"]
+            _elapsed, output = await _stops_within(process, signal.SIGTERM, 5)
+        finally:
+            if process.returncode is None:
+                process.kill()
+                await process.wait()
+        assert process.returncode == 0, output
