@@ -15,11 +15,12 @@ from __future__ import annotations
 
 import copy
 import hashlib
-import itertools
 import math
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+
+import numpy as np
 
 from retrieval.index import Bm25Index
 from retrieval.question import Wants, offers, wants
@@ -99,7 +100,7 @@ class Engine:
         self._analyzer = analyzer
         self._tuning = tuning
         self.fingerprint = fingerprint
-        self._article_term_cache: dict[str, frozenset[str]] = {}
+        self._article_term_cache: dict[int, frozenset[str]] = {}
         # First sid of each article, so neighbours are found without a scan;
         # a persisted sentence table knows them without building every sentence.
         first_sids = getattr(sentences, "first_sids", None)
@@ -109,6 +110,16 @@ class Engine:
             self._first_sid = {}
             for sentence in sentences:
                 self._first_sid.setdefault(sentence.article_id, sentence.sid)
+        # Article number of every sid (sids of one article are consecutive), so
+        # neighbours and an article's sentences are found without building records.
+        numbers = getattr(sentences, "article_numbers", None)
+        if callable(numbers):
+            self._article_of: np.ndarray = numbers()
+        else:
+            seen: dict[str, int] = {}
+            self._article_of = np.fromiter(
+                (seen.setdefault(s.article_id, len(seen)) for s in sentences), dtype=np.int64, count=len(sentences)
+            )
         if index.n_docs:
             index.doc_terms(0)  # build the doc-major view now, not on the first question
 
@@ -200,12 +211,12 @@ class Engine:
                 # "Hal ini disampaikan Bogdanov ...", "Dia merebut medali ...": the
                 # sentence is about what the one before it said.
                 previous = sid - 1
-                if previous in bm25 and self._sentences[previous].article_id == sentence.article_id:
+                if previous in bm25 and self._article_of[previous] == self._article_of[sid]:
                     score = max(score, own + tuning.anaphora_weight * bm25[previous])
             score *= 1.0 + tuning.coverage_weight * _coverage(units, terms)
             # A question names several things about one story; the article that
             # holds them all is likelier to be that story than one sentence's match.
-            score *= 1.0 + tuning.article_weight * _coverage(units, self._article_terms(sentence.article_id))
+            score *= 1.0 + tuning.article_weight * _coverage(units, self._article_terms(sid))
             if wanted is not Wants.ANYTHING:
                 if offers(sentence.text, wanted, question=query):
                     score *= 1.0 + tuning.type_bonus
@@ -219,8 +230,8 @@ class Engine:
         return Answer(query=query, hits=tuple(hits[offset : offset + k]))
 
     def _neighbours(self, sid: int) -> list[int]:
-        article_id = self._sentences[sid].article_id
-        return [n for n in (sid - 1, sid + 1) if 0 <= n < len(self._sentences) and self._sentences[n].article_id == article_id]
+        article_of = self._article_of
+        return [n for n in (sid - 1, sid + 1) if 0 <= n < len(article_of) and article_of[n] == article_of[sid]]
 
     def _neighbour_scores(self, query_terms: list[str], bm25: dict[int, float]) -> dict[int, float]:
         """Best BM25 among each candidate's neighbours, scored exactly even when not candidates."""
@@ -230,17 +241,17 @@ class Engine:
             known.update(zip(wanted, self._index.scores_for(query_terms, wanted).tolist()))
         return {sid: max((known[n] for n in self._neighbours(sid)), default=0.0) for sid in bm25}
 
-    def _article_terms(self, article_id: str) -> frozenset[str]:
-        terms = self._article_term_cache.get(article_id)
+    def _article_terms(self, sid: int) -> frozenset[str]:
+        """Distinct terms of the whole article that sentence `sid` belongs to."""
+        number = int(self._article_of[sid])
+        terms = self._article_term_cache.get(number)
         if terms is None:
             if len(self._article_term_cache) >= _ARTICLE_CACHE_SIZE:
                 self._article_term_cache.clear()
-            first = self._first_sid[article_id]
-            sids = range(first, len(self._sentences))
-            terms = frozenset().union(
-                *(self._terms_of(sid) for sid in itertools.takewhile(lambda i: self._sentences[i].article_id == article_id, sids))
-            )
-            self._article_term_cache[article_id] = terms
+            lo = int(np.searchsorted(self._article_of, number, side="left"))
+            hi = int(np.searchsorted(self._article_of, number, side="right"))
+            terms = frozenset().union(*(self._terms_of(i) for i in range(lo, hi)))
+            self._article_term_cache[number] = terms
         return terms
 
     def _terms_of(self, sid: int) -> frozenset[str]:

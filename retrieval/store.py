@@ -260,6 +260,10 @@ class SentenceTable(Sequence[Sentence]):
     def arrays(self) -> dict[str, np.ndarray]:
         return {"sent_article": self._article, "sent_start": self._start, "sent_end": self._end}
 
+    def article_numbers(self) -> np.ndarray:
+        """Article number (order in the corpus) of every sid, non-decreasing."""
+        return self._article
+
     def first_sids(self) -> dict[str, int]:
         """First sid of every article that has sentences (what Engine indexes neighbours by)."""
         firsts = self._first.tolist()
