@@ -365,6 +365,9 @@ class Bm25Index:
         if cand.size == 0:
             return acc
         ptr, docs_all, w_all = self._term_ptr, self._doc_ids, self._weights
+        # One dtype on both sides: searchsorted would otherwise cast a whole
+        # posting list (up to millions of ids) on every call.
+        cand = cand.astype(docs_all.dtype, copy=False)
         for t in occ.tolist():
             lo, hi = int(ptr[t]), int(ptr[t + 1])
             docs = docs_all[lo:hi]

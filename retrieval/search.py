@@ -32,7 +32,7 @@ from retrieval.text import Analyzer
 class Tuning:
     """Knobs measured on the seed evaluation set and FacQA train (benchmarks/tune.py)."""
 
-    candidates: int = 60
+    candidates: int = 30
     # The best hit's window (sentence and neighbours) must cover this share of the
     # question's idf-weighted content words, or the engine abstains...
     answer_coverage: float = 0.4
@@ -243,15 +243,15 @@ class Engine:
 
     def _article_terms(self, sid: int) -> frozenset[str]:
         """Distinct terms of the whole article that sentence `sid` belongs to."""
-        number = int(self._article_of[sid])
-        terms = self._article_term_cache.get(number)
+        number = self._article_of[sid]  # a NumPy scalar: searchsorted then needs no cast of the array
+        terms = self._article_term_cache.get(int(number))
         if terms is None:
             if len(self._article_term_cache) >= _ARTICLE_CACHE_SIZE:
                 self._article_term_cache.clear()
             lo = int(np.searchsorted(self._article_of, number, side="left"))
             hi = int(np.searchsorted(self._article_of, number, side="right"))
             terms = frozenset().union(*(self._terms_of(i) for i in range(lo, hi)))
-            self._article_term_cache[number] = terms
+            self._article_term_cache[int(number)] = terms
         return terms
 
     def _terms_of(self, sid: int) -> frozenset[str]:
