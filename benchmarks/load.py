@@ -48,10 +48,10 @@ from bot import render
 from bot.app import build_app
 from bot.logs import configure_logging
 from bot.texts import text
-from config.settings import BUNDLED_CORPUS, BUNDLED_LANGUAGE_DATA, Settings
+from config.settings import BUNDLED_CORPUS, BUNDLED_LANGUAGE_DATA
 from retrieval.search import Engine
 from retrieval.store import load_engine
-from tests.botapi import BotApiServer, FaultPlan, FloodLimits
+from tests.botapi import BotApiServer, FaultPlan, FloodLimits, settings_for
 
 SEED_EVAL = Path(__file__).resolve().parent / "data" / "seed_eval.jsonl"
 GROUP_MEMBERS = 3
@@ -234,16 +234,6 @@ def verify(server: BotApiServer, asked: list[Asked], *, since: int = 0) -> Outco
 
 
 # --- running the bot ----------------------------------------------------------------------
-
-
-def settings_for(server: BotApiServer, **overrides: Any) -> Settings:
-    return Settings(
-        telegram_bot_token=server.token,
-        telegram_api_base_url=server.base_url,
-        corpus_path=BUNDLED_CORPUS,
-        language_data_path=BUNDLED_LANGUAGE_DATA,
-        **overrides,
-    )
 
 
 async def start_bot(server: BotApiServer, engine: Engine, **overrides: Any) -> Application:

@@ -132,6 +132,8 @@ from typing import Any
 
 from tornado.httputil import HTTPHeaders, parse_body_arguments
 
+from config.settings import BUNDLED_CORPUS, BUNDLED_LANGUAGE_DATA, Settings
+
 from tests.telegram_html import (  # noqa: F401  (re-exported for tests)
     MAX_MESSAGE_UTF16,
     ApiError,
@@ -1273,3 +1275,14 @@ async def _read_request(
             return None
         body = await reader.readexactly(length) if length else b""
     return verb, target, headers, body
+
+
+def settings_for(server: BotApiServer, **overrides: Any) -> Settings:
+    """Kutip's settings for a bot talking to `server` over the bundled corpus."""
+    return Settings(
+        telegram_bot_token=server.token,
+        telegram_api_base_url=server.base_url,
+        corpus_path=BUNDLED_CORPUS,
+        language_data_path=BUNDLED_LANGUAGE_DATA,
+        **overrides,
+    )

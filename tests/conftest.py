@@ -11,10 +11,10 @@ from typing import Any
 import pytest
 
 from bot.app import build_app
-from config.settings import BUNDLED_CORPUS, BUNDLED_LANGUAGE_DATA, Settings
+from config.settings import BUNDLED_CORPUS, BUNDLED_LANGUAGE_DATA
 from retrieval.search import Engine
 from retrieval.store import load_engine
-from tests.botapi import BotApiServer, Call
+from tests.botapi import BotApiServer, Call, settings_for  # noqa: F401  (tests import it from here)
 
 # Keep the polling loop's HTTP lines out of test logs (they carry the token).
 logging.getLogger("httpx").setLevel(logging.WARNING)
@@ -52,16 +52,6 @@ class RunningBot:
 
 def same_chat(call: Call, chat_id: int) -> bool:
     return str(call.params.get("chat_id")) == str(chat_id)
-
-
-def settings_for(server: BotApiServer, **overrides: Any) -> Settings:
-    return Settings(
-        telegram_bot_token=server.token,
-        telegram_api_base_url=server.base_url,
-        corpus_path=BUNDLED_CORPUS,
-        language_data_path=BUNDLED_LANGUAGE_DATA,
-        **overrides,
-    )
 
 
 @contextlib.asynccontextmanager

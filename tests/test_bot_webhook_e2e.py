@@ -7,12 +7,14 @@ loop, PTB's signal handling) against the stand-in Bot API in this process.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import os
 import signal
 import socket
 import sys
 import time
+from collections.abc import AsyncIterator
 from pathlib import Path
 
 import httpx
@@ -120,7 +122,9 @@ async def test_health_endpoint_reports_counts_and_loading(engine) -> None:
         await health.stop()
 
 
-def _spawn(server: BotApiServer, **env: str) -> asyncio.subprocess.Process:
+@contextlib.asynccontextmanager
+async def _bot_process(server: BotApiServer, **env: str) -> AsyncIterator[asyncio.subprocess.Process]:
+    """`run_bot` in its own process against `server`; killed if a test leaves it running."""
     code = "from bot.run import run_bot; from config.settings import Settings; run_bot(Settings())"
     environment = {
         **{k: v for k, v in os.environ.items() if k not in ("WEBHOOK_URL", "TELEGRAM_BOT_TOKEN")},
@@ -129,10 +133,16 @@ def _spawn(server: BotApiServer, **env: str) -> asyncio.subprocess.Process:
         "PYTHONPATH": str(REPO),
         **env,
     }
-    return asyncio.create_subprocess_exec(
+    process = await asyncio.create_subprocess_exec(
         sys.executable, "-c", code, env=environment, cwd=REPO,
         stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.STDOUT,
     )
+    try:
+        yield process
+    finally:
+        if process.returncode is None:
+            process.kill()
+            await process.wait()
 
 
 async def _stops_within(process: asyncio.subprocess.Process, sig: int, seconds: float) -> tuple[float, str]:
@@ -145,18 +155,13 @@ async def _stops_within(process: asyncio.subprocess.Process, sig: int, seconds: 
 @pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGINT])
 async def test_polling_bot_answers_then_stops_cleanly_on_signal(sig: int) -> None:
     async with BotApiServer() as server:
-        process = await _spawn(server)
-        try:
+        async with _bot_process(server) as process:
             # Pending before the bot starts: the first long poll returns it at once
             # (a long poll is only recorded when it completes).
             server.push_message(601, QUESTION)
             reply = await server.wait_for("sendMessage", lambda c: same_chat(c, 601), timeout=20)
             assert "<blockquote>" in reply.params["text"]
             _elapsed, output = await _stops_within(process, sig, 5)
-        finally:
-            if process.returncode is None:
-                process.kill()
-                await process.wait()
         assert process.returncode == 0, output
         assert server.token not in output
 
@@ -164,15 +169,14 @@ async def test_polling_bot_answers_then_stops_cleanly_on_signal(sig: int) -> Non
 async def test_webhook_bot_serves_health_and_stops_on_sigterm() -> None:
     webhook_port, health_port = free_port(), free_port()
     async with BotApiServer() as server:
-        process = await _spawn(
+        async with _bot_process(
             server,
             WEBHOOK_URL="https://kutip.example.org/hook",
             WEBHOOK_LISTEN="127.0.0.1",
             WEBHOOK_PORT=str(webhook_port),
             WEBHOOK_SECRET_TOKEN=SECRET,
             HEALTH_PORT=str(health_port),
-        )
-        try:
+        ) as process:
             await server.wait_for("setWebhook", timeout=20)
             async with httpx.AsyncClient(timeout=5) as client:
                 for _ in range(100):  # the health server starts right after post_init
@@ -196,10 +200,6 @@ async def test_webhook_bot_serves_health_and_stops_on_sigterm() -> None:
                 assert "<blockquote>" in reply.params["text"] and parse_html(reply.params["text"])[0]
                 assert len([c for c in server.calls[since:] if c.method == "sendMessage"]) == 1
             _elapsed, output = await _stops_within(process, signal.SIGTERM, 5)
-        finally:
-            if process.returncode is None:
-                process.kill()
-                await process.wait()
         assert process.returncode == 0, output
         assert server.token not in output and SECRET not in output
 
@@ -210,8 +210,7 @@ async def test_sighup_reloads_a_grown_corpus_without_stopping(tmp_path) -> None:
              "text": "Rusia dan Cina memveto rancangan resolusi gencatan senjata di Dewan Keamanan."}
     corpus.write_text(json.dumps(first) + "\n", encoding="utf-8")
     async with BotApiServer() as server:
-        process = await _spawn(server, CORPUS_PATH=str(corpus), INDEX_DIR=str(tmp_path / "index"))
-        try:
+        async with _bot_process(server, CORPUS_PATH=str(corpus), INDEX_DIR=str(tmp_path / "index")) as process:
             server.push_message(701, "Berapa ton gandum yang diekspor Ukraina?")
             before = await server.wait_for("sendMessage", lambda c: same_chat(c, 701), timeout=20)
             assert "<blockquote>" not in before.params["text"]  # nothing relevant yet
@@ -230,8 +229,4 @@ async def test_sighup_reloads_a_grown_corpus_without_stopping(tmp_path) -> None:
                 await asyncio.sleep(0.3)
             assert "koridor Laut Hitam" in reply.params["text"]
             _elapsed, output = await _stops_within(process, signal.SIGTERM, 5)
-        finally:
-            if process.returncode is None:
-                process.kill()
-                await process.wait()
         assert process.returncode == 0, output
