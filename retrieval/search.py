@@ -75,6 +75,35 @@ class _Scored:
 
 
 @dataclass(frozen=True, slots=True)
+class _Features:
+    """What the engine knows of one candidate sentence, before the knobs weigh it."""
+
+    own: float  # the sentence's BM25
+    neighbour: float  # best BM25 of the sentences beside it
+    previous: float | None  # BM25 of the sentence before, when this one refers back to it
+    coverage: float  # idf-weighted share of the question's words in the sentence
+    window_coverage: float  # ... in the sentence and its neighbours
+    article_coverage: float  # ... anywhere in its article
+    type_match: bool | None  # offers what a siapa/berapa/kapan/di mana question wants
+
+    def score(self, tuning: Tuning) -> float:
+        score = self.own + tuning.context_weight * self.neighbour
+        if self.previous is not None and tuning.anaphora_weight:
+            # "Hal ini disampaikan Bogdanov ...", "Dia merebut medali ...": the
+            # sentence is about what the one before it said.
+            score = max(score, self.own + tuning.anaphora_weight * self.previous)
+        score *= 1.0 + tuning.coverage_weight * self.coverage
+        # A question names several things about one story; the article that
+        # holds them all is likelier to be that story than one sentence's match.
+        score *= 1.0 + tuning.article_weight * self.article_coverage
+        if self.type_match is True:
+            score *= 1.0 + tuning.type_bonus
+        elif self.type_match is False:
+            score *= 1.0 - tuning.type_penalty
+        return score
+
+
+@dataclass(frozen=True, slots=True)
 class _Unit:
     """One content word of the question and the terms that satisfy it."""
 
@@ -186,8 +215,22 @@ class Engine:
         if not units or k <= 0:
             return Answer(query=query)
         tuning = self._tuning
+        ranked: list[_Scored] = []
+        for sid, features in self._candidates(query, units, pool=tuning.candidates + offset + k):
+            if features.window_coverage < tuning.hit_coverage:
+                continue
+            ranked.append(_Scored(features.score(tuning), features.window_coverage, self._sentences[sid], self._terms_of(sid)))
+        ranked.sort(key=lambda item: (-item.score, item.sentence.sid))
+        if not ranked or max(item.window_coverage for item in ranked[: k + offset]) < tuning.answer_coverage:
+            return Answer(query=query)
+        hits = self._fold_duplicates(ranked, units, limit=offset + k)
+        return Answer(query=query, hits=tuple(hits[offset : offset + k]))
+
+    def _candidates(self, query: str, units: list[_Unit], *, pool: int) -> list[tuple[int, _Features]]:
+        """The `pool` best BM25 sentences and the neighbours of the best of them, with their features."""
+        tuning = self._tuning
         query_terms = self._analyzer.terms(query)
-        ids, scores = self._index.top(query_terms, tuning.candidates + offset + k)
+        ids, scores = self._index.top(query_terms, pool)
         bm25 = dict(zip(ids.tolist(), scores.tolist()))
         # The answer often sits beside the sentence that repeats the question's
         # words ("Dia merebut medali emas ..." follows the name): neighbours of the
@@ -198,36 +241,40 @@ class Engine:
             bm25.update(zip(extra_ids, self._index.scores_for(query_terms, extra_ids).tolist()))
         neighbours = self._neighbour_scores(query_terms, bm25)
         wanted = wants(query)
-        ranked: list[_Scored] = []
-        for sid, own in bm25.items():
-            sentence = self._sentences[sid]
-            terms = self._terms_of(sid)
-            window = terms.union(*(self._terms_of(n) for n in self._neighbours(sid)))
-            window_coverage = _coverage(units, window)
-            if window_coverage < tuning.hit_coverage:
-                continue
-            score = own + tuning.context_weight * neighbours.get(sid, 0.0)
-            if tuning.anaphora_weight and _ANAPHORA.match(sentence.text):
-                # "Hal ini disampaikan Bogdanov ...", "Dia merebut medali ...": the
-                # sentence is about what the one before it said.
-                previous = sid - 1
-                if previous in bm25 and self._article_of[previous] == self._article_of[sid]:
-                    score = max(score, own + tuning.anaphora_weight * bm25[previous])
-            score *= 1.0 + tuning.coverage_weight * _coverage(units, terms)
-            # A question names several things about one story; the article that
-            # holds them all is likelier to be that story than one sentence's match.
-            score *= 1.0 + tuning.article_weight * _coverage(units, self._article_terms(sid))
-            if wanted is not Wants.ANYTHING:
-                if offers(sentence.text, wanted, question=query):
-                    score *= 1.0 + tuning.type_bonus
-                else:
-                    score *= 1.0 - tuning.type_penalty
-            ranked.append(_Scored(score, window_coverage, sentence, terms))
-        ranked.sort(key=lambda item: (-item.score, item.sentence.sid))
-        if not ranked or max(item.window_coverage for item in ranked[: k + offset]) < tuning.answer_coverage:
-            return Answer(query=query)
-        hits = self._fold_duplicates(ranked, units, limit=offset + k)
-        return Answer(query=query, hits=tuple(hits[offset : offset + k]))
+        return [
+            (sid, self._features(sid, own, units=units, bm25=bm25, neighbours=neighbours, query=query, wanted=wanted))
+            for sid, own in bm25.items()
+        ]
+
+    def _features(
+        self,
+        sid: int,
+        own: float,
+        *,
+        units: list[_Unit],
+        bm25: dict[int, float],
+        neighbours: dict[int, float],
+        query: str,
+        wanted: Wants,
+    ) -> _Features:
+        sentence = self._sentences[sid]
+        terms = self._terms_of(sid)
+        window = terms.union(*(self._terms_of(n) for n in self._neighbours(sid)))
+        previous = sid - 1
+        anaphoric = (
+            bool(_ANAPHORA.match(sentence.text))
+            and previous in bm25
+            and self._article_of[previous] == self._article_of[sid]
+        )
+        return _Features(
+            own=own,
+            neighbour=neighbours.get(sid, 0.0),
+            previous=bm25[previous] if anaphoric else None,
+            coverage=_coverage(units, terms),
+            window_coverage=_coverage(units, window),
+            article_coverage=_coverage(units, self._article_terms(sid)),
+            type_match=None if wanted is Wants.ANYTHING else offers(sentence.text, wanted, question=query),
+        )
 
     def _neighbours(self, sid: int) -> list[int]:
         article_of = self._article_of
