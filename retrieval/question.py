@@ -13,10 +13,18 @@ class Wants(enum.Enum):
     NUMBER = "number"
     TIME = "time"
     PLACE = "place"
+    FREQUENCY = "frequency"
 
 
 # Checked in order: "tahun berapa" asks for a time before "berapa" asks for a number.
 _CUES: tuple[tuple[Wants, re.Pattern[str]], ...] = (
+    # "Sampai kapan?" is as often answered by an event ("sampai titik darah
+    # terakhir", "hingga Assad mundur") as by a date: no type to insist on.
+    (Wants.ANYTHING, re.compile(r"\b(sampai|hingga|until)\s+(kapan|when)\b", re.I)),
+    (
+        Wants.FREQUENCY,
+        re.compile(r"\b((se)?berapa\s+(sering|kerap)|how\s+(often|frequently))\b", re.I),
+    ),
     (
         Wants.TIME,
         re.compile(
@@ -59,6 +67,11 @@ _NUMBER_RE = re.compile(
     r"one|two|three|four|five|six|seven|eight|nine|ten|hundred|thousand|million|billion)\b",
     re.I,
 )
+_FREQUENCY_RE = re.compile(
+    r"\b(setiap|tiap|saban|sekali|dua\s+kali|\d+\s+kali|kali\s+(se|dalam)\w*|harian|mingguan|bulanan|tahunan|"
+    r"selalu|sering|kerap|jarang|rutin|berkala|every|daily|weekly|monthly|yearly|annually|once|twice|always|often)\b",
+    re.I,
+)
 _PLACE_RE = re.compile(r"\b(di|ke|dari|in|at|to|from)\s+[A-Z][\w'-]+")
 # A person shows as a full name (two capitalised words, "al-"/"bin" allowed between)
 # or one capitalised word after a title; one capitalised word alone is too often a place.
@@ -86,9 +99,35 @@ _NOT_PERSON_HEADS = frozenset(
     amerika uni timur barat utara selatan tenggara asia eropa afrika laut samudra the""".split()
 )
 
+# ...and words that end them: "Aleppo Timur", "Jawa Tengah", "Amerika Serikat".
+_NOT_PERSON_TAILS = frozenset("timur barat utara selatan tengah tenggara daya laut raya serikat pusat".split())
+_TITLES = frozenset(
+    """presiden menteri menlu wamenlu jenderal letnan raja pangeran perdana dr prof pak bu pemimpin juru bicara
+    kata ujar tegas ungkap jelas""".split()
+)
+
 
 def offers(sentence: str, kind: Wants, *, question: str) -> bool:
     """True when `sentence` holds something of `kind` that `question` lacks."""
+    return _offered(sentence, kind, question=question, beside_asked=False)
+
+
+def offers_beside(sentence: str, kind: Wants, *, question: str) -> bool:
+    """True when that new thing stands right after a word the question uses: the
+    apposition that names what was asked ("Siapa Wamenlu Rusia ...?" ->
+    "Wamenlu Rusia, Mikhail Bogdanov"; "Siapa Menteri Kesehatan?" -> "Menteri
+    Kesehatan Siti Fadilah Supari")."""
+    return _offered(sentence, kind, question=question, beside_asked=True)
+
+
+_APPOSITION_REACH = 3
+_FUNCTION_WORDS = frozenset(
+    "yang dan di ke dari pada untuk dengan oleh dalam itu ini atau juga sang para dia ia mereka beliau "
+    "the of and in on at to a an he she they".split()
+)
+
+
+def _offered(sentence: str, kind: Wants, *, question: str, beside_asked: bool) -> bool:
     if kind is Wants.ANYTHING:
         return False
     asked = {w.casefold() for w in re.findall(r"\w+", question)}
@@ -97,13 +136,23 @@ def offers(sentence: str, kind: Wants, *, question: str) -> bool:
         Wants.NUMBER: _NUMBER_RE,
         Wants.TIME: _TIME_RE,
         Wants.PLACE: _PLACE_RE,
+        Wants.FREQUENCY: _FREQUENCY_RE,
     }[kind]
     for match in pattern.finditer(sentence):
         words = {w.casefold() for w in re.findall(r"\w+", match.group(0))}
         if kind is Wants.PLACE:
             words -= {"di", "ke", "dari", "in", "at", "to", "from"}
-        elif kind is Wants.PERSON and match.group(0).split()[0].casefold() in _NOT_PERSON_HEADS:
+        elif kind is Wants.PERSON:
+            names = match.group(0).split()
+            if names[0].casefold() in _NOT_PERSON_HEADS or names[-1].casefold() in _NOT_PERSON_TAILS:
+                continue
+            # "kata Lavrov" offers no one new when the question names Lavrov.
+            words -= _TITLES
+        if not words - asked:
             continue
-        if words - asked:
+        if not beside_asked:
+            return True
+        before = re.findall(r"\w+", sentence[: match.start()])[-_APPOSITION_REACH:]
+        if any(w.casefold() in asked and w.casefold() not in _FUNCTION_WORDS for w in before):
             return True
     return False

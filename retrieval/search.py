@@ -23,7 +23,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from retrieval.index import Bm25Index
-from retrieval.question import Wants, offers, wants
+from retrieval.question import Wants, offers, offers_beside, wants
 from retrieval.records import Answer, Article, Hit, Sentence
 from retrieval.text import Analyzer
 
@@ -52,6 +52,8 @@ class Tuning:
     # gain, those that cannot answer it lose.
     type_bonus: float = 0.5
     type_penalty: float = 0.3
+    # ...and more when it stands right after a word of the question.
+    apposition_bonus: float = 0.5
     # Weight of a question word the corpus never uses, as a share of the rarest
     # possible term's idf.
     unknown_weight: float = 1.0
@@ -85,6 +87,7 @@ class _Features:
     window_coverage: float  # ... in the sentence and its neighbours
     article_coverage: float  # ... anywhere in its article
     type_match: bool | None  # offers what a siapa/berapa/kapan/di mana question wants
+    apposition: bool  # ...right after a word of the question ("Wamenlu Rusia, Mikhail Bogdanov")
 
     def score(self, tuning: Tuning) -> float:
         score = self.own + tuning.context_weight * self.neighbour
@@ -100,6 +103,8 @@ class _Features:
             score *= 1.0 + tuning.type_bonus
         elif self.type_match is False:
             score *= 1.0 - tuning.type_penalty
+        if self.apposition:
+            score *= 1.0 + tuning.apposition_bonus
         return score
 
 
@@ -274,6 +279,7 @@ class Engine:
             window_coverage=_coverage(units, window),
             article_coverage=_coverage(units, self._article_terms(sid)),
             type_match=None if wanted is Wants.ANYTHING else offers(sentence.text, wanted, question=query),
+            apposition=wanted is Wants.PERSON and offers_beside(sentence.text, wanted, question=query),
         )
 
     def _neighbours(self, sid: int) -> list[int]:

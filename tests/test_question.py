@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from retrieval.question import Wants, offers, wants
+from retrieval.question import Wants, offers, offers_beside, wants
 
 
 @pytest.mark.parametrize(
@@ -20,6 +20,12 @@ from retrieval.question import Wants, offers, wants
         ("When did Russia invite the opposition?", Wants.TIME),
         ("Di mana pangkalan angkatan laut Rusia?", Wants.PLACE),
         ("Mengapa Rusia memveto resolusi?", Wants.ANYTHING),
+        ("Seberapa sering mereka bertemu?", Wants.FREQUENCY),
+        ("How often do the diplomats meet?", Wants.FREQUENCY),
+        ("Berapa kali mereka bertemu?", Wants.NUMBER),
+        # An end point is as often an event as a date.
+        ("Sampai kapan oposisi akan melawan?", Wants.ANYTHING),
+        ("Hingga kapan gencatan senjata berlaku?", Wants.ANYTHING),
     ],
 )
 def test_wants_reads_the_question_word(question: str, kind: Wants) -> None:
@@ -46,3 +52,31 @@ def test_number_time_place() -> None:
 
 def test_anything_offers_nothing() -> None:
     assert not offers("Sergey Lavrov, 7.000 warga, Rabu (14/12).", Wants.ANYTHING, question="Mengapa?")
+
+
+def test_places_and_titles_are_not_new_people() -> None:
+    question = "Siapa yang memveto rencana di Aleppo?"
+    # Two capitalised words ending in a compass point or "Serikat" name a place.
+    assert not offers("Rencana gencatan senjata di Aleppo Timur ditolak.", Wants.PERSON, question=question)
+    assert not offers("Amerika Serikat menolak.", Wants.PERSON, question=question)
+    # A title before a name the question already holds brings no one new.
+    assert not offers("Kontak terus terjadi, kata Lavrov.", Wants.PERSON, question="Siapa yang ditemui Lavrov?")
+    assert offers("Kontak terus terjadi, kata Lavrov.", Wants.PERSON, question="Siapa yang berkata demikian?")
+
+
+def test_frequency() -> None:
+    question = "Seberapa sering pertemuan Rusia dan Amerika di Jenewa?"
+    assert offers("Setiap minggu, kedua pihak bertemu di Jenewa.", Wants.FREQUENCY, question=question)
+    assert offers("Mereka bertemu dua kali sebulan.", Wants.FREQUENCY, question=question)
+    assert not offers("Kedua pihak bertemu di Jenewa, Selasa (7/2).", Wants.FREQUENCY, question=question)
+
+
+def test_a_name_beside_the_role_asked_about() -> None:
+    question = "Siapa Wamenlu Rusia yang mengumumkan kontak dengan HTS?"
+    sentence = "Hal ini disampaikan Wakil Menteri Luar Negeri (Wamenlu) Rusia, Mikhail Bogdanov, pada Kamis."
+    assert offers_beside(sentence, Wants.PERSON, question=question)
+    elsewhere = "Rusia menjalin kontak dengan HTS, yang berkuasa setelah penggulingan Presiden Bashar al-Assad."
+    assert offers(elsewhere, Wants.PERSON, question=question)
+    assert not offers_beside(elsewhere, Wants.PERSON, question=question)
+    # The role word must be the question's, and a function word is not a role.
+    assert not offers_beside("Dia bertemu dengan Mikhail Bogdanov.", Wants.PERSON, question="Siapa yang datang dengan dia?")
