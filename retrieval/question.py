@@ -14,6 +14,7 @@ class Wants(enum.Enum):
     TIME = "time"
     PLACE = "place"
     FREQUENCY = "frequency"
+    NAME = "name"
 
 
 # Checked in order: "tahun berapa" asks for a time before "berapa" asks for a number.
@@ -38,8 +39,20 @@ _CUES: tuple[tuple[Wants, re.Pattern[str]], ...] = (
     (
         Wants.PLACE,
         re.compile(
-            r"\b(di\s*mana(kah)?|dimana(kah)?|ke\s*mana|kemana|dari\s*mana|berasal\s+dari|"
-            r"(negara|kota|provinsi|daerah|lokasi|tempat)\s+(mana|manakah|apa|apakah)|where)\b",
+            r"\b(di\s*mana(kah)?|dimana(kah)?|ke\s*mana(kah)?|kemana(kah)?|dari\s*mana(kah)?|darimana(kah)?|"
+            r"berasal\s+dari|(negara|kota|provinsi|daerah|lokasi|tempat)\s+(mana|manakah|apa|apakah)|where)\b",
+            re.I,
+        ),
+    ),
+    # "Apa nama ...?", "Partai apakah ...?": a proper name, of anything but a person.
+    (
+        Wants.NAME,
+        re.compile(
+            r"\b(apa|apakah)\s+(nama|judul|kepanjangan|singkatan)\b|"
+            r"\b(badan|partai|organisasi|perusahaan|lembaga|departemen|kementerian|kelompok|maskapai|universitas|"
+            r"yayasan|klub|tim|film|buku|lagu|album|program|penghargaan|festival|kapal|pesawat|merek|produk|"
+            r"media|surat\s+kabar|harian|majalah|stasiun|bandara|pelabuhan|gedung|jalan)\s+(apa|apakah|manakah)\b|"
+            r"\bwhat\s+(is|was)\s+the\s+name\b|\bwhich\s+(organi[sz]ation|company|party|group|agency)\b",
             re.I,
         ),
     ),
@@ -72,6 +85,8 @@ _FREQUENCY_RE = re.compile(
     r"selalu|sering|kerap|jarang|rutin|berkala|every|daily|weekly|monthly|yearly|annually|once|twice|always|often)\b",
     re.I,
 )
+# A capitalised word or acronym that does not open the sentence.
+_PROPER_RE = re.compile(r"(?<=[\w,;:()\"“”'’-] )[A-Z][\w'’-]*")
 _PLACE_RE = re.compile(r"\b(di|ke|dari|in|at|to|from)\s+[A-Z][\w'-]+")
 # A person shows as a full name (two capitalised words, "al-"/"bin" allowed between)
 # or one capitalised word after a title; one capitalised word alone is too often a place.
@@ -137,6 +152,7 @@ def _offered(sentence: str, kind: Wants, *, question: str, beside_asked: bool) -
         Wants.TIME: _TIME_RE,
         Wants.PLACE: _PLACE_RE,
         Wants.FREQUENCY: _FREQUENCY_RE,
+        Wants.NAME: _PROPER_RE,
     }[kind]
     for match in pattern.finditer(sentence):
         words = {w.casefold() for w in re.findall(r"\w+", match.group(0))}

@@ -278,7 +278,7 @@ class Engine:
             coverage=_coverage(units, terms),
             window_coverage=_coverage(units, window),
             article_coverage=_coverage(units, self._article_terms(sid)),
-            type_match=None if wanted is Wants.ANYTHING else offers(sentence.text, wanted, question=query),
+            type_match=_type_match(sentence.text, wanted, query),
             apposition=wanted is Wants.PERSON and offers_beside(sentence.text, wanted, question=query),
         )
 
@@ -394,6 +394,16 @@ def default_analyzer() -> Analyzer:
 
         _DEFAULT_ANALYZER = Analyzer.from_directory(BUNDLED_LANGUAGE_DATA)
     return _DEFAULT_ANALYZER
+
+
+def _type_match(text: str, wanted: Wants, query: str) -> bool | None:
+    if wanted is Wants.ANYTHING:
+        return None
+    if offers(text, wanted, question=query):
+        return True
+    # Capitalised words are a weak sign of the name asked for, so lacking one is
+    # no evidence against a sentence (penalising it cost FacQA valid R@3 0.904 -> 0.897).
+    return None if wanted is Wants.NAME else False
 
 
 def _coverage(units: list[_Unit], terms: frozenset[str]) -> float:

@@ -26,6 +26,12 @@ from retrieval.question import Wants, offers, offers_beside, wants
         # An end point is as often an event as a date.
         ("Sampai kapan oposisi akan melawan?", Wants.ANYTHING),
         ("Hingga kapan gencatan senjata berlaku?", Wants.ANYTHING),
+        ("Dari manakah solar akan diimpor?", Wants.PLACE),
+        ("Ke manakah pesawat itu terbang?", Wants.PLACE),
+        ("Apa nama induk organisasi kempo di Indonesia?", Wants.NAME),
+        ("Partai apakah yang memenangi pemilu?", Wants.NAME),
+        ("Apakah kepanjangan PVSEC?", Wants.NAME),
+        ("Siapa nama pengarang buku itu?", Wants.PERSON),
     ],
 )
 def test_wants_reads_the_question_word(question: str, kind: Wants) -> None:
@@ -80,3 +86,11 @@ def test_a_name_beside_the_role_asked_about() -> None:
     assert not offers_beside(elsewhere, Wants.PERSON, question=question)
     # The role word must be the question's, and a function word is not a role.
     assert not offers_beside("Dia bertemu dengan Mikhail Bogdanov.", Wants.PERSON, question="Siapa yang datang dengan dia?")
+
+
+def test_a_name_is_a_capitalised_word_the_question_lacks() -> None:
+    question = "Apa nama induk organisasi kempo di Indonesia?"
+    assert offers("Induk organisasi kempo di Indonesia adalah Perkemi.", Wants.NAME, question=question)
+    assert not offers("Olah raga kempo di Indonesia berkembang pesat.", Wants.NAME, question=question)
+    # The capital that opens a sentence names nothing.
+    assert not offers("Organisasi kempo berkembang pesat.", Wants.NAME, question=question)
