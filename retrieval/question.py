@@ -91,7 +91,7 @@ _PLACE_RE = re.compile(r"\b(di|ke|dari|in|at|to|from)\s+[A-Z][\w'-]+")
 # A person shows as a full name (two capitalised words, "al-"/"bin" allowed between)
 # or one capitalised word after a title; one capitalised word alone is too often a place.
 _NAME_RE = re.compile(
-    r"\b[A-Z][\w'’-]+(?:\s+(?:al-|bin\s+|de\s+|van\s+)?[A-Z][\w'’-]+)+"
+    r"\b[A-Z][\w'’-]*(?:\s+(?:al-|bin\s+|de\s+|van\s+)?[A-Z][\w'’-]*)+"
     r"|\b(?:Presiden|Menteri|Menlu|Wamenlu|Jenderal|Letnan|Raja|Pangeran|Perdana|Dr|Prof|Pak|Bu|"
     r"pemimpin|juru\s+bicara|kata|ujar|tegas|ungkap|jelas)\s+[A-Z][\w'’-]+"
 )
@@ -168,7 +168,12 @@ def _offered(sentence: str, kind: Wants, *, question: str, beside_asked: bool) -
             continue
         if not beside_asked:
             return True
-        before = re.findall(r"\w+", sentence[: match.start()])[-_APPOSITION_REACH:]
-        if any(w.casefold() in asked and w.casefold() not in _FUNCTION_WORDS for w in before):
+        # The words leading up to the first new one, inside the match too:
+        # "Menteri Perhubungan Hatta Rajasa" answers "Siapa Menteri Perhubungan?".
+        inside = [w.casefold() for w in re.findall(r"\w+", match.group(0))]
+        first_new = next((i for i, w in enumerate(inside) if w not in asked and w not in _TITLES), len(inside))
+        before = [w.casefold() for w in re.findall(r"\w+", sentence[: match.start()])]
+        lead = (before + inside[:first_new])[-_APPOSITION_REACH:]
+        if any(w in asked and w not in _FUNCTION_WORDS and w not in _TITLES for w in lead):
             return True
     return False

@@ -94,3 +94,15 @@ def test_a_name_is_a_capitalised_word_the_question_lacks() -> None:
     assert not offers("Olah raga kempo di Indonesia berkembang pesat.", Wants.NAME, question=question)
     # The capital that opens a sentence names nothing.
     assert not offers("Organisasi kempo berkembang pesat.", Wants.NAME, question=question)
+
+
+def test_the_role_asked_about_may_open_the_name() -> None:
+    question = "Siapakah Menteri Perhubungan Indonesia sekarang?"
+    assert offers_beside("Menteri Perhubungan Hatta Rajasa meninjau bandara.", Wants.PERSON, question=question)
+    assert not offers_beside("Menteri Keuangan Sri Mulyani meninjau bandara.", Wants.PERSON, question=question)
+
+
+def test_initials_belong_to_names() -> None:
+    question = "Siapakah atlet yang meraih dua emas?"
+    assert offers("M Fauzan dari Musi Banyuasin meraih dua emas.", Wants.PERSON, question=question)
+    assert offers("Atlet asal Palembang, Albert C Susanto, meraih emas.", Wants.PERSON, question=question)
