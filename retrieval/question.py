@@ -74,6 +74,11 @@ _TIME_RE = re.compile(
     rf"\b({'|'.join(_MONTHS.split())})\b|\b({'|'.join(_DAYS.split())})\b|\b({_RELATIVE_TIMES})\b",
     re.I,
 )
+_DATE_RE = re.compile(
+    rf"\b\d{{1,2}}\s+({'|'.join(_MONTHS.split())})(\s+\d{{4}})?\b|\b({'|'.join(_MONTHS.split())})\s+\d{{4}}\b|"
+    r"\(\d{1,2}/\d{1,2}(/\d{2,4})?\)|\b(tahun|tanggal|sejak|pada)\s+(1[89]|20)\d\d\b",
+    re.I,
+)
 _NUMBER_RE = re.compile(
     r"\d|\b(satu|dua|tiga|empat|lima|enam|tujuh|delapan|sembilan|sepuluh|sebelas|puluhan|ratusan|ribuan|"
     r"belas|puluh|ratus|ribu|juta|miliar|triliun|seratus|seribu|setengah|separuh|"
@@ -154,6 +159,9 @@ def _offered(sentence: str, kind: Wants, *, question: str, beside_asked: bool) -
         Wants.FREQUENCY: _FREQUENCY_RE,
         Wants.NAME: _PROPER_RE,
     }[kind]
+    if kind is Wants.NUMBER:
+        # "8 September 2005" and "(13/12)" are dates, not the quantity asked for.
+        sentence = _DATE_RE.sub(lambda m: " " * len(m.group(0)), sentence)
     for match in pattern.finditer(sentence):
         words = {w.casefold() for w in re.findall(r"\w+", match.group(0))}
         if kind is Wants.PLACE:

@@ -106,3 +106,11 @@ def test_initials_belong_to_names() -> None:
     question = "Siapakah atlet yang meraih dua emas?"
     assert offers("M Fauzan dari Musi Banyuasin meraih dua emas.", Wants.PERSON, question=question)
     assert offers("Atlet asal Palembang, Albert C Susanto, meraih emas.", Wants.PERSON, question=question)
+
+
+def test_a_date_is_not_the_quantity_asked_for() -> None:
+    question = "Berapakah jumlah karyawan kontrak pabrik itu?"
+    assert not offers("Pabrik berhenti beroperasi sejak 8 September 2005.", Wants.NUMBER, question=question)
+    assert not offers("Pabrik berhenti beroperasi Senin (12/9).", Wants.NUMBER, question=question)
+    assert offers("Karyawan kontrak 2.000 orang.", Wants.NUMBER, question=question)
+    assert offers("Pada 8 September 2005 tercatat 2.000 karyawan kontrak.", Wants.NUMBER, question=question)
