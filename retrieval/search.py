@@ -14,6 +14,7 @@ then three judgements plain BM25 cannot make:
 from __future__ import annotations
 
 import copy
+import dataclasses
 import hashlib
 import math
 import re
@@ -22,6 +23,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from retrieval.entity import focus, offers_name, wants_name
 from retrieval.index import Bm25Index
 from retrieval.question import Wants, offers, wants
 from retrieval.records import Answer, Article, Hit, Sentence
@@ -56,6 +58,12 @@ class Tuning:
     # possible term's idf.
     unknown_weight: float = 1.0
     duplicate_overlap: float = 0.8
+    # Weights of the log-linear ranking score over `_Features.vector` (names in
+    # `FEATURE_NAMES`), fitted by benchmarks/ltr.py on FacQA train and the seed set;
+    # () ranks by the hand-set formula above (`_Features.hand_score`).
+    learned: tuple[float, ...] = (
+        0.949, -0.059, 0.320, 2.341, 2.963, 0.794, -0.836, 1.633, 0.825, 0.626, 0.370, -1.550, 0.647, -0.609,
+    )
 
 
 _ARTICLE_CACHE_SIZE = 20_000
@@ -85,8 +93,39 @@ class _Features:
     window_coverage: float  # ... in the sentence and its neighbours
     article_coverage: float  # ... anywhere in its article
     type_match: bool | None  # offers what a siapa/berapa/kapan/di mana question wants
+    best_own: float = 0.0  # best candidate BM25 of the question
+    proximity: float = 0.0  # share of the question's adjacent word pairs found close together
+    novelty: float = 0.0  # share of the sentence's terms the question lacks
+    name_match: bool | None = None  # offers a name an "apa nama ..." question lacks
+    focus_match: bool | None = None  # holds the question's focus noun ("Siapa *pelatih* ...")
 
     def score(self, tuning: Tuning) -> float:
+        if not tuning.learned:
+            return self.hand_score(tuning)
+        # exp keeps the score positive, as a BM25-like score shown in `Hit.score` is.
+        return math.exp(sum(w * v for w, v in zip(tuning.learned, self.vector(tuning))))
+
+    def vector(self, tuning: Tuning) -> list[float]:
+        """The features in the order of `FEATURE_NAMES`, as the learned weights read them."""
+        return [
+            math.log(max(self.hand_score(tuning), 1e-6)),
+            math.log1p(self.neighbour),
+            math.log1p(self.previous or 0.0),
+            self.window_coverage,
+            self.article_coverage,
+            float(self.type_match is True),
+            float(self.type_match is False),
+            self.own / self.best_own if self.best_own else 0.0,
+            self.proximity,
+            self.novelty,
+            float(self.name_match is True),
+            float(self.name_match is False),
+            float(self.focus_match is True),
+            float(self.focus_match is False),
+        ]
+
+    def hand_score(self, tuning: Tuning) -> float:
+        """The hand-set combination: BM25 with its neighbour, scaled by the judgements."""
         score = self.own + tuning.context_weight * self.neighbour
         if self.previous is not None and tuning.anaphora_weight:
             # "Hal ini disampaikan Bogdanov ...", "Dia merebut medali ...": the
@@ -241,10 +280,26 @@ class Engine:
             bm25.update(zip(extra_ids, self._index.scores_for(query_terms, extra_ids).tolist()))
         neighbours = self._neighbour_scores(query_terms, bm25)
         wanted = wants(query)
-        return [
-            (sid, self._features(sid, own, units=units, bm25=bm25, neighbours=neighbours, query=query, wanted=wanted))
-            for sid, own in bm25.items()
-        ]
+        best = max(bm25.values(), default=0.0)
+        query_words = self._analyzer.word_terms(query)
+        question_words = [set(terms) for _word, terms in query_words if terms]
+        focus_terms = frozenset(focus(query, query_words))
+        query_set = frozenset(query_terms)
+        name_wanted = wanted is Wants.ANYTHING and wants_name(query)
+        out = []
+        for sid, own in bm25.items():
+            f = self._features(sid, own, units=units, bm25=bm25, neighbours=neighbours, query=query, wanted=wanted)
+            terms = self._terms_of(sid)
+            f = dataclasses.replace(
+                f,
+                best_own=best,
+                proximity=_proximity(question_words, self._analyzer.word_terms(self._sentences[sid].text)),
+                novelty=len(terms - query_set) / len(terms) if terms else 0.0,
+                focus_match=(not focus_terms.isdisjoint(terms)) if focus_terms else None,
+                name_match=offers_name(self._sentences[sid].text, question=query) if name_wanted else None,
+            )
+            out.append((sid, f))
+        return out
 
     def _features(
         self,
@@ -394,6 +449,27 @@ def _coverage(units: list[_Unit], terms: frozenset[str]) -> float:
     total = sum(u.weight for u in units)
     covered = sum(u.weight for u in units if not u.terms.isdisjoint(terms))
     return covered / total if total else 0.0
+
+
+def _proximity(question_words: list[set[str]], sentence_words: list[tuple[str, tuple[str, ...]]]) -> float:
+    """Share of the question's consecutive content-word pairs that stand within two words of each other."""
+    if len(question_words) < 2:
+        return 0.0
+    positions: list[list[int]] = []
+    for wanted in question_words:
+        positions.append([i for i, (_w, terms) in enumerate(sentence_words) if not wanted.isdisjoint(terms)])
+    pairs = close = 0
+    for a, b in zip(positions, positions[1:]):
+        pairs += 1
+        if any(0 < abs(j - i) <= 2 for i in a for j in b):
+            close += 1
+    return close / pairs
+
+
+FEATURE_NAMES = (
+    "log_score", "log_neighbour", "log_previous", "window_coverage", "article_coverage", "type_yes", "type_no",
+    "own_share", "proximity", "novelty", "name_yes", "name_no", "focus_yes", "focus_no",
+)
 
 
 def _overlap(a: frozenset[str], b: frozenset[str]) -> float:
