@@ -455,13 +455,15 @@ def _proximity(question_words: list[set[str]], sentence_words: list[tuple[str, t
     """Share of the question's consecutive content-word pairs that stand within two words of each other."""
     if len(question_words) < 2:
         return 0.0
-    positions: list[list[int]] = []
-    for wanted in question_words:
-        positions.append([i for i, (_w, terms) in enumerate(sentence_words) if not wanted.isdisjoint(terms)])
+    where: dict[str, list[int]] = {}
+    for i, (_word, terms) in enumerate(sentence_words):
+        for term in terms:
+            where.setdefault(term, []).append(i)
+    positions = [sorted({i for term in wanted for i in where.get(term, ())}) for wanted in question_words]
     pairs = close = 0
     for a, b in zip(positions, positions[1:]):
         pairs += 1
-        if any(0 < abs(j - i) <= 2 for i in a for j in b):
+        if a and b and any(0 < abs(j - i) <= 2 for i in a for j in b):
             close += 1
     return close / pairs
 
