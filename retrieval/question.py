@@ -185,3 +185,37 @@ def _offered(sentence: str, kind: Wants, *, question: str, beside_asked: bool) -
         if any(w in asked and w not in _FUNCTION_WORDS and w not in _TITLES for w in lead):
             return True
     return False
+
+
+# The noun a question asks about: "*Badan* apa ...", "Di *kota* manakah ...",
+# "Siapa *pelatih* karate ...". Reasons and manners ("mengapa", "bagaimana") have none.
+_NOUN_WHICH = re.compile(r"\b(\w+)\s+(apa|apakah|manakah)\b", re.I)
+_QUESTION_WORDS = frozenset("apa apakah siapa siapakah berapa berapakah kapan kapankah mana manakah dimana dimanakah".split())
+_NOT_FOCUS = frozenset(
+    """yang dengan untuk oleh karena dari di ke pada adalah ialah itu ini dan atau hal sebagai dalam
+    tentang terhadap akan sudah telah bisa dapat merupakan menjadi nama namanya kepanjangan singkatan""".split()
+)
+
+
+def focus(question: str, words: list[tuple[str, tuple[str, ...]]]) -> tuple[str, ...]:
+    """Terms of the question's focus noun, given the question's (word, terms) pairs:
+    the word just before "apa"/"manakah", else the first content word after the
+    question word; () when there is none."""
+    terms_of = {word.casefold(): terms for word, terms in words}
+    for match in _NOUN_WHICH.finditer(question):
+        noun = match.group(1).casefold()
+        if noun not in _NOT_FOCUS and terms_of.get(noun):
+            return terms_of[noun]
+    for i, (word, _terms) in enumerate(words):
+        if word.casefold() not in _QUESTION_WORDS:
+            continue
+        for later, terms in words[i + 1 :]:
+            if later.casefold() in _NOT_FOCUS:
+                continue
+            if terms:
+                return terms
+            if later.casefold() in _QUESTION_WORDS:
+                continue
+            return ()
+        return ()
+    return ()

@@ -9,6 +9,8 @@ then three judgements plain BM25 cannot make:
   that offers a name, number, time or place the question does not already hold;
 - near duplicates: the same fact in two articles is shown once, the other
   sources carried in `Hit.also_in`.
+Each candidate is described by one `_Features` record; a log-linear score over
+them, with weights fitted by `benchmarks/ltr.py` (`Tuning.learned`), orders them.
 """
 
 from __future__ import annotations
@@ -23,7 +25,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from retrieval.index import Bm25Index
-from retrieval.question import Wants, offers, offers_beside, wants
+from retrieval.question import Wants, focus, offers, offers_beside, wants
 from retrieval.records import Answer, Article, Hit, Sentence
 from retrieval.text import Analyzer
 
@@ -58,9 +60,18 @@ class Tuning:
     # possible term's idf.
     unknown_weight: float = 1.0
     duplicate_overlap: float = 0.8
+    # Weights of the log-linear ranking score over `_Features.vector` (names in
+    # `FEATURE_NAMES`), fitted by benchmarks/ltr.py on FacQA train and the seed set;
+    # () ranks by the hand-set formula above (`_Features.hand_score`).
+    learned: tuple[float, ...] = (
+        0.958, -0.061, 0.280, 2.476, 2.865, 0.822, -0.832, 1.622, 0.859, 0.783, 0.311, -1.204, 0.616, -0.591, 0.459,
+    )
 
 
 _ARTICLE_CACHE_SIZE = 20_000
+# The candidate pool grows in steps of this many, so the pages of one question
+# ("more" in the bot asks k + 1 from an offset) are cut from one ranking.
+_PAGE_POOL = 10
 _ANAPHORA = re.compile(
     r"^[\W_]*(hal\s+(ini|itu|tersebut)|(dia|ia|beliau|mereka|keduanya)\b|(pernyataan|langkah|keputusan|"
     r"kebijakan|peristiwa|kejadian)\s+(ini|itu|tersebut)|demikian|he\b|she\b|they\b|this\b)",
@@ -88,8 +99,40 @@ class _Features:
     article_coverage: float  # ... anywhere in its article
     type_match: bool | None  # offers what a siapa/berapa/kapan/di mana question wants
     apposition: bool  # ...right after a word of the question ("Wamenlu Rusia, Mikhail Bogdanov")
+    name_match: bool | None  # offers a proper name an "Apa nama ...?" question lacks
+    focus_match: bool | None  # holds the question's focus noun ("Siapa *pelatih* ...")
+    own_share: float  # own BM25 as a share of the question's best candidate's
+    proximity: float  # share of the question's adjacent word pairs found close together
+    novelty: float  # share of the sentence's terms the question lacks
 
     def score(self, tuning: Tuning) -> float:
+        if not tuning.learned:
+            return self.hand_score(tuning)
+        # exp keeps the score positive, as a BM25-like score shown in `Hit.score` is.
+        return math.exp(sum(w * v for w, v in zip(tuning.learned, self.vector(tuning))))
+
+    def vector(self, tuning: Tuning) -> list[float]:
+        """The features in the order of `FEATURE_NAMES`, as the learned weights read them."""
+        return [
+            math.log(max(self.hand_score(tuning), 1e-6)),
+            math.log1p(self.neighbour),
+            math.log1p(self.previous or 0.0),
+            self.window_coverage,
+            self.article_coverage,
+            float(self.type_match is True),
+            float(self.type_match is False),
+            self.own_share,
+            self.proximity,
+            self.novelty,
+            float(self.name_match is True),
+            float(self.name_match is False),
+            float(self.focus_match is True),
+            float(self.focus_match is False),
+            float(self.apposition),
+        ]
+
+    def hand_score(self, tuning: Tuning) -> float:
+        """The hand-set combination: BM25 with its neighbour, scaled by the judgements."""
         score = self.own + tuning.context_weight * self.neighbour
         if self.previous is not None and tuning.anaphora_weight:
             # "Hal ini disampaikan Bogdanov ...", "Dia merebut medali ...": the
@@ -114,6 +157,32 @@ class _Unit:
 
     terms: frozenset[str]
     weight: float
+
+
+@dataclass(frozen=True, slots=True)
+class _Question:
+    """What ranking reads from the question, once per search."""
+
+    text: str
+    units: list[_Unit]
+    terms: frozenset[str]
+    words: list[frozenset[str]]  # terms of each content word, in order
+    wanted: Wants
+    focus: frozenset[str]
+    best: float  # the best candidate's BM25
+
+    @classmethod
+    def read(cls, text: str, units: list[_Unit], analyzer: Analyzer, *, best: float) -> _Question:
+        words = analyzer.word_terms(text)
+        return cls(
+            text=text,
+            units=units,
+            terms=frozenset(analyzer.terms(text)),
+            words=[frozenset(terms) for _word, terms in words if terms],
+            wanted=wants(text),
+            focus=frozenset(focus(text, words)),
+            best=best,
+        )
 
 
 class Engine:
@@ -221,7 +290,7 @@ class Engine:
             return Answer(query=query)
         tuning = self._tuning
         ranked: list[_Scored] = []
-        for sid, features in self._candidates(query, units, pool=tuning.candidates + offset + k):
+        for sid, features in self._candidates(query, units, pool=tuning.candidates + _PAGE_POOL * math.ceil((offset + k) / _PAGE_POOL)):
             if features.window_coverage < tuning.hit_coverage:
                 continue
             ranked.append(_Scored(features.score(tuning), features.window_coverage, self._sentences[sid], self._terms_of(sid)))
@@ -245,9 +314,9 @@ class Engine:
             extra_ids = sorted(extra)
             bm25.update(zip(extra_ids, self._index.scores_for(query_terms, extra_ids).tolist()))
         neighbours = self._neighbour_scores(query_terms, bm25)
-        wanted = wants(query)
+        question = _Question.read(query, units, self._analyzer, best=max(bm25.values(), default=0.0))
         return [
-            (sid, self._features(sid, own, units=units, bm25=bm25, neighbours=neighbours, query=query, wanted=wanted))
+            (sid, self._features(sid, own, question=question, bm25=bm25, neighbours=neighbours))
             for sid, own in bm25.items()
         ]
 
@@ -256,21 +325,18 @@ class Engine:
         sid: int,
         own: float,
         *,
-        units: list[_Unit],
+        question: _Question,
         bm25: dict[int, float],
         neighbours: dict[int, float],
-        query: str,
-        wanted: Wants,
     ) -> _Features:
-        sentence = self._sentences[sid]
+        text = self._sentences[sid].text
         terms = self._terms_of(sid)
         window = terms.union(*(self._terms_of(n) for n in self._neighbours(sid)))
         previous = sid - 1
         anaphoric = (
-            bool(_ANAPHORA.match(sentence.text))
-            and previous in bm25
-            and self._article_of[previous] == self._article_of[sid]
+            bool(_ANAPHORA.match(text)) and previous in bm25 and self._article_of[previous] == self._article_of[sid]
         )
+        wanted, units = question.wanted, question.units
         return _Features(
             own=own,
             neighbour=neighbours.get(sid, 0.0),
@@ -278,8 +344,13 @@ class Engine:
             coverage=_coverage(units, terms),
             window_coverage=_coverage(units, window),
             article_coverage=_coverage(units, self._article_terms(sid)),
-            type_match=_type_match(sentence.text, wanted, query),
-            apposition=wanted is Wants.PERSON and offers_beside(sentence.text, wanted, question=query),
+            type_match=None if wanted is Wants.NAME else _type_match(text, wanted, question.text),
+            apposition=wanted is Wants.PERSON and offers_beside(text, wanted, question=question.text),
+            name_match=offers(text, wanted, question=question.text) if wanted is Wants.NAME else None,
+            focus_match=not question.focus.isdisjoint(terms) if question.focus else None,
+            own_share=own / question.best if question.best else 0.0,
+            proximity=_proximity(question.words, self._analyzer.word_terms(text)),
+            novelty=len(terms - question.terms) / len(terms) if terms else 0.0,
         )
 
     def _neighbours(self, sid: int) -> list[int]:
@@ -397,19 +468,36 @@ def default_analyzer() -> Analyzer:
 
 
 def _type_match(text: str, wanted: Wants, query: str) -> bool | None:
-    if wanted is Wants.ANYTHING:
-        return None
-    if offers(text, wanted, question=query):
-        return True
-    # Capitalised words are a weak sign of the name asked for, so lacking one is
-    # no evidence against a sentence (penalising it cost FacQA valid R@3 0.904 -> 0.897).
-    return None if wanted is Wants.NAME else False
+    return None if wanted is Wants.ANYTHING else offers(text, wanted, question=query)
 
 
 def _coverage(units: list[_Unit], terms: frozenset[str]) -> float:
     total = sum(u.weight for u in units)
     covered = sum(u.weight for u in units if not u.terms.isdisjoint(terms))
     return covered / total if total else 0.0
+
+
+def _proximity(question_words: list[frozenset[str]], sentence_words: list[tuple[str, tuple[str, ...]]]) -> float:
+    """Share of the question's consecutive content-word pairs that stand within two words of each other."""
+    if len(question_words) < 2:
+        return 0.0
+    where: dict[str, list[int]] = {}
+    for i, (_word, terms) in enumerate(sentence_words):
+        for term in terms:
+            where.setdefault(term, []).append(i)
+    positions = [sorted({i for term in wanted for i in where.get(term, ())}) for wanted in question_words]
+    pairs = close = 0
+    for a, b in zip(positions, positions[1:]):
+        pairs += 1
+        if a and b and any(0 < abs(j - i) <= 2 for i in a for j in b):
+            close += 1
+    return close / pairs
+
+
+FEATURE_NAMES = (
+    "log_score", "log_neighbour", "log_previous", "window_coverage", "article_coverage", "type_yes", "type_no",
+    "own_share", "proximity", "novelty", "name_yes", "name_no", "focus_yes", "focus_no", "apposition",
+)
 
 
 def _overlap(a: frozenset[str], b: frozenset[str]) -> float:

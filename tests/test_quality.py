@@ -15,15 +15,15 @@ def test_seed_evaluation_set_floors() -> None:
     engine = Engine.from_articles(load_corpus(BUNDLED_CORPUS).articles)
     metrics = evaluate(engine, load_eval_set(), k=10)
     assert metrics.answerable >= 60 and metrics.unanswerable >= 10
-    assert metrics.recall_at_1 >= 0.85  # measured 0.885
-    assert metrics.recall_at_3 >= 0.95  # measured 0.981
+    assert metrics.recall_at_1 >= 0.91  # measured 0.942
+    assert metrics.recall_at_3 >= 0.96  # measured 0.990
     assert metrics.correct_abstention is not None and metrics.correct_abstention >= 0.90  # measured 0.95
-    assert metrics.wrongly_abstained <= 0.02  # measured 0.010
+    assert metrics.wrongly_abstained <= 0.02  # measured 0.000
 
 
 @pytest.mark.skipif(not DEFAULT_FACQA.is_dir(), reason="FacQA lives in ../shared/datasets/facqa")
 def test_facqa_valid_floors() -> None:
     engine = Engine.from_articles(facqa_articles(DEFAULT_FACQA))
     metrics = evaluate(engine, facqa_eval_set(DEFAULT_FACQA, "valid"), k=10)
-    assert metrics.recall_at_1 >= 0.73  # measured 0.759; plain rank-bm25 0.685
-    assert metrics.recall_at_3 >= 0.88  # measured 0.904; plain rank-bm25 0.855
+    assert metrics.recall_at_1 >= 0.75  # measured 0.778; plain rank-bm25 0.685
+    assert metrics.recall_at_3 >= 0.89  # measured 0.913; plain rank-bm25 0.855

@@ -1,8 +1,10 @@
 from __future__ import annotations
 
+import re
+
 import pytest
 
-from retrieval.question import Wants, offers, offers_beside, wants
+from retrieval.question import Wants, focus, offers, offers_beside, wants
 
 
 @pytest.mark.parametrize(
@@ -114,3 +116,18 @@ def test_a_date_is_not_the_quantity_asked_for() -> None:
     assert not offers("Pabrik berhenti beroperasi Senin (12/9).", Wants.NUMBER, question=question)
     assert offers("Karyawan kontrak 2.000 orang.", Wants.NUMBER, question=question)
     assert offers("Pada 8 September 2005 tercatat 2.000 karyawan kontrak.", Wants.NUMBER, question=question)
+
+
+@pytest.mark.parametrize(
+    ("question", "noun"),
+    [
+        ("Badan apa yang mengurus pemilu?", "badan"),
+        ("Di kota manakah konferensi itu digelar?", "kota"),
+        ("Siapa pelatih karate nasional?", "pelatih"),
+        ("Berapakah jumlah karyawan kontrak?", "jumlah"),
+        ("Mengapa Rusia memveto resolusi?", None),
+    ],
+)
+def test_focus_is_the_noun_asked_about(question: str, noun: str | None) -> None:
+    words = [(w, (w.casefold(),)) for w in re.findall(r"\w+", question)]
+    assert focus(question, words) == ((noun,) if noun else ())

@@ -92,3 +92,41 @@ def test_fingerprint_follows_the_corpus() -> None:
     same = Engine.from_articles([_article("x", "Rusia memveto rancangan resolusi.")])
     other = Engine.from_articles([_article("x", "Cina memveto rancangan resolusi.")])
     assert one.fingerprint == same.fingerprint != other.fingerprint
+
+
+def test_proximity_counts_adjacent_question_pairs_that_stay_close() -> None:
+    from retrieval.search import _proximity
+
+    question = [frozenset({"karyawan"}), frozenset({"kontrak"}), frozenset({"pabrik"})]
+    close = [("karyawan", ("karyawan",)), ("kontrak", ("kontrak",)), ("pabrik", ("pabrik",))]
+    apart = [(w, (w,)) for w in ("karyawan", "a", "b", "c", "kontrak", "d", "e", "f", "pabrik")]
+    assert _proximity(question, close) == 1.0
+    assert _proximity(question, apart) == 0.0
+    assert _proximity(question[:1], close) == 0.0  # one word has no pairs
+
+
+def test_learned_and_hand_ranking_agree_on_an_obvious_question() -> None:
+    import dataclasses
+
+    from config.settings import BUNDLED_CORPUS
+    from retrieval.corpus import load_corpus
+    from retrieval.search import Engine
+
+    engine = Engine.from_articles(load_corpus(BUNDLED_CORPUS).articles)
+    hand = engine.tuned(dataclasses.replace(engine._tuning, learned=()))
+    question = "Siapa pemimpin Koalisi Nasional Suriah?"
+    assert "Badr Jamus" in engine.search(question, k=1).hits[0].sentence.text
+    assert "Badr Jamus" in hand.search(question, k=1).hits[0].sentence.text
+
+
+@pytest.mark.parametrize("question", ["Rusia", "Aleppo", "Lavrov AS"])
+def test_pages_are_cut_from_one_ranking(question: str) -> None:
+    from config.settings import BUNDLED_CORPUS
+    from retrieval.corpus import load_corpus
+    from retrieval.search import Engine
+
+    engine = Engine.from_articles(load_corpus(BUNDLED_CORPUS).articles)
+    whole = [h.sentence.sid for h in engine.search(question, k=9).hits]
+    # The bot asks one more than it shows, to know whether to offer "more".
+    pages = [[h.sentence.sid for h in engine.search(question, k=k, offset=o).hits] for k, o in ((4, 0), (4, 3), (4, 6))]
+    assert pages[0][:3] + pages[1][:3] + pages[2][:3] == whole
