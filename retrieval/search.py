@@ -172,12 +172,14 @@ class _Question:
     best: float  # the best candidate's BM25
 
     @classmethod
-    def read(cls, text: str, units: list[_Unit], analyzer: Analyzer, *, best: float) -> _Question:
+    def read(
+        cls, text: str, units: list[_Unit], analyzer: Analyzer, *, terms: Sequence[str], best: float
+    ) -> _Question:
         words = analyzer.word_terms(text)
         return cls(
             text=text,
             units=units,
-            terms=frozenset(analyzer.terms(text)),
+            terms=frozenset(terms),
             words=[frozenset(terms) for _word, terms in words if terms],
             wanted=wants(text),
             focus=frozenset(focus(text, words)),
@@ -314,7 +316,9 @@ class Engine:
             extra_ids = sorted(extra)
             bm25.update(zip(extra_ids, self._index.scores_for(query_terms, extra_ids).tolist()))
         neighbours = self._neighbour_scores(query_terms, bm25)
-        question = _Question.read(query, units, self._analyzer, best=max(bm25.values(), default=0.0))
+        question = _Question.read(
+            query, units, self._analyzer, terms=query_terms, best=max(bm25.values(), default=0.0)
+        )
         return [
             (sid, self._features(sid, own, question=question, bm25=bm25, neighbours=neighbours))
             for sid, own in bm25.items()
