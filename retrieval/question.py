@@ -93,12 +93,17 @@ _FREQUENCY_RE = re.compile(
 # A capitalised word or acronym that does not open the sentence.
 _PROPER_RE = re.compile(r"(?<=[\w,;:()\"“”'’-] )[A-Z][\w'’-]*")
 _PLACE_RE = re.compile(r"\b(di|ke|dari|in|at|to|from)\s+[A-Z][\w'-]+")
+# Words that introduce a name without being one: offices, and the verbs of attribution.
+_TITLE_WORDS = (
+    "Presiden Menteri Menlu Wamenlu Jenderal Letnan Raja Pangeran Perdana Dr Prof Pak Bu".split()
+    + ["pemimpin", "juru bicara", "kata", "ujar", "tegas", "ungkap", "jelas"]
+)
+_TITLE_ALTERNATIVES = "|".join(title.replace(" ", r"\s+") for title in _TITLE_WORDS)
 # A person shows as a full name (two capitalised words, "al-"/"bin" allowed between)
 # or one capitalised word after a title; one capitalised word alone is too often a place.
 _NAME_RE = re.compile(
     r"\b[A-Z][\w'’-]*(?:\s+(?:al-|bin\s+|de\s+|van\s+)?[A-Z][\w'’-]*)+"
-    r"|\b(?:Presiden|Menteri|Menlu|Wamenlu|Jenderal|Letnan|Raja|Pangeran|Perdana|Dr|Prof|Pak|Bu|"
-    r"pemimpin|juru\s+bicara|kata|ujar|tegas|ungkap|jelas)\s+[A-Z][\w'’-]+"
+    rf"|\b(?:{_TITLE_ALTERNATIVES})\s+[A-Z][\w'’-]+"
 )
 
 
@@ -121,10 +126,7 @@ _NOT_PERSON_HEADS = frozenset(
 
 # ...and words that end them: "Aleppo Timur", "Jawa Tengah", "Amerika Serikat".
 _NOT_PERSON_TAILS = frozenset("timur barat utara selatan tengah tenggara daya laut raya serikat pusat".split())
-_TITLES = frozenset(
-    """presiden menteri menlu wamenlu jenderal letnan raja pangeran perdana dr prof pak bu pemimpin juru bicara
-    kata ujar tegas ungkap jelas""".split()
-)
+_TITLES = frozenset(word.casefold() for title in _TITLE_WORDS for word in title.split())
 
 
 def offers(sentence: str, kind: Wants, *, question: str) -> bool:
@@ -163,7 +165,8 @@ def _offered(sentence: str, kind: Wants, *, question: str, beside_asked: bool) -
         # "8 September 2005" and "(13/12)" are dates, not the quantity asked for.
         sentence = _DATE_RE.sub(lambda m: " " * len(m.group(0)), sentence)
     for match in pattern.finditer(sentence):
-        words = {w.casefold() for w in re.findall(r"\w+", match.group(0))}
+        inside = [w.casefold() for w in re.findall(r"\w+", match.group(0))]
+        words = set(inside)
         if kind is Wants.PLACE:
             words -= {"di", "ke", "dari", "in", "at", "to", "from"}
         elif kind is Wants.PERSON:
@@ -178,7 +181,6 @@ def _offered(sentence: str, kind: Wants, *, question: str, beside_asked: bool) -
             return True
         # The words leading up to the first new one, inside the match too:
         # "Menteri Perhubungan Hatta Rajasa" answers "Siapa Menteri Perhubungan?".
-        inside = [w.casefold() for w in re.findall(r"\w+", match.group(0))]
         first_new = next((i for i, w in enumerate(inside) if w not in asked and w not in _TITLES), len(inside))
         before = [w.casefold() for w in re.findall(r"\w+", sentence[: match.start()])]
         lead = (before + inside[:first_new])[-_APPOSITION_REACH:]

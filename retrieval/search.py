@@ -180,7 +180,7 @@ class _Question:
             text=text,
             units=units,
             terms=frozenset(terms),
-            words=[frozenset(terms) for _word, terms in words if terms],
+            words=[frozenset(word_terms) for _word, word_terms in words if word_terms],
             wanted=wants(text),
             focus=frozenset(focus(text, words)),
             best=best,
@@ -292,7 +292,8 @@ class Engine:
             return Answer(query=query)
         tuning = self._tuning
         ranked: list[_Scored] = []
-        for sid, features in self._candidates(query, units, pool=tuning.candidates + _PAGE_POOL * math.ceil((offset + k) / _PAGE_POOL)):
+        pool = tuning.candidates + _PAGE_POOL * math.ceil((offset + k) / _PAGE_POOL)
+        for sid, features in self._candidates(query, units, pool=pool):
             if features.window_coverage < tuning.hit_coverage:
                 continue
             ranked.append(_Scored(features.score(tuning), features.window_coverage, self._sentences[sid], self._terms_of(sid)))
@@ -341,6 +342,7 @@ class Engine:
             bool(_ANAPHORA.match(text)) and previous in bm25 and self._article_of[previous] == self._article_of[sid]
         )
         wanted, units = question.wanted, question.units
+        offered = offers(text, wanted, question=question.text)
         return _Features(
             own=own,
             neighbour=neighbours.get(sid, 0.0),
@@ -348,9 +350,11 @@ class Engine:
             coverage=_coverage(units, terms),
             window_coverage=_coverage(units, window),
             article_coverage=_coverage(units, self._article_terms(sid)),
-            type_match=None if wanted is Wants.NAME else _type_match(text, wanted, question.text),
-            apposition=wanted is Wants.PERSON and offers_beside(text, wanted, question=question.text),
-            name_match=offers(text, wanted, question=question.text) if wanted is Wants.NAME else None,
+            # A proper name is its own feature: capitals are a weaker sign than a
+            # person's full name or a number, so it must not share their weights.
+            type_match=None if wanted in (Wants.ANYTHING, Wants.NAME) else offered,
+            apposition=wanted is Wants.PERSON and offered and offers_beside(text, wanted, question=question.text),
+            name_match=offered if wanted is Wants.NAME else None,
             focus_match=not question.focus.isdisjoint(terms) if question.focus else None,
             own_share=own / question.best if question.best else 0.0,
             proximity=_proximity(question.words, self._analyzer.word_terms(text)),
@@ -469,10 +473,6 @@ def default_analyzer() -> Analyzer:
 
         _DEFAULT_ANALYZER = Analyzer.from_directory(BUNDLED_LANGUAGE_DATA)
     return _DEFAULT_ANALYZER
-
-
-def _type_match(text: str, wanted: Wants, query: str) -> bool | None:
-    return None if wanted is Wants.ANYTHING else offers(text, wanted, question=query)
 
 
 def _coverage(units: list[_Unit], terms: frozenset[str]) -> float:
