@@ -123,7 +123,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     def scorer(x: np.ndarray, base: np.ndarray) -> np.ndarray:
         return x @ w
 
-    print(f"fitted: train cv {cv_hits / len(train):.3f} train {recall_at(train, scorer):.3f}"
+    print(f"fitted: train cv {cv_hits / len(train):.4f} train {recall_at(train, scorer):.3f}"
           f" R@3 {recall_at(train, scorer, 3):.3f} seed {recall_at(seed, scorer):.3f}/{recall_at(seed, scorer, 3):.3f}"
           + (f" valid {recall_at(valid, scorer):.3f}/{recall_at(valid, scorer, 3):.3f}" if valid else ""))
     for name, value in zip(FEATURE_NAMES, w):

@@ -51,7 +51,7 @@ _CUES: tuple[tuple[Wants, re.Pattern[str]], ...] = (
             r"\b(apa|apakah)\s+(nama|judul|kepanjangan|singkatan)\b|"
             r"\b(badan|partai|organisasi|perusahaan|lembaga|departemen|kementerian|kelompok|maskapai|universitas|"
             r"yayasan|klub|tim|film|buku|lagu|album|program|penghargaan|festival|kapal|pesawat|merek|produk|"
-            r"media|surat\s+kabar|harian|majalah|stasiun|bandara|pelabuhan|gedung|jalan)\s+(apa|apakah|manakah)\b|"
+            r"media|surat\s+kabar|harian|majalah|stasiun|bandara|pelabuhan|gedung|jalan)\s+(apa|apakah|mana|manakah)\b|"
             r"\bwhat\s+(is|was)\s+the\s+name\b|\bwhich\s+(organi[sz]ation|company|party|group|agency)\b",
             re.I,
         ),
@@ -191,7 +191,7 @@ def _offered(sentence: str, kind: Wants, *, question: str, beside_asked: bool) -
 
 # The noun a question asks about: "*Badan* apa ...", "Di *kota* manakah ...",
 # "Siapa *pelatih* karate ...". Reasons and manners ("mengapa", "bagaimana") have none.
-_NOUN_WHICH = re.compile(r"\b(\w+)\s+(apa|apakah|manakah)\b", re.I)
+_NOUN_WHICH = re.compile(r"\b(\w+)\s+(apa|apakah|mana|manakah)\b", re.I)
 _QUESTION_WORDS = frozenset("apa apakah siapa siapakah berapa berapakah kapan kapankah mana manakah dimana dimanakah".split())
 _NOT_FOCUS = frozenset(
     """yang dengan untuk oleh karena dari di ke pada adalah ialah itu ini dan atau hal sebagai dalam

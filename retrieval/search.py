@@ -38,6 +38,9 @@ class Tuning:
     # The best hit's window (sentence and neighbours) must cover this share of the
     # question's idf-weighted content words, or the engine abstains...
     answer_coverage: float = 0.4
+    # A long question is on topic below that share when the window holds this many
+    # rarest-possible-term idfs of it (0 turns the rule off).
+    answer_mass: float = 2.0
     # ...and every listed hit's window at least this share.
     hit_coverage: float = 0.25
     # Share of the best neighbour's BM25 added to a sentence's own: the subject is
@@ -298,10 +301,18 @@ class Engine:
                 continue
             ranked.append(_Scored(features.score(tuning), features.window_coverage, self._sentences[sid], self._terms_of(sid)))
         ranked.sort(key=lambda item: (-item.score, item.sentence.sid))
-        if not ranked or max(item.window_coverage for item in ranked[: k + offset]) < tuning.answer_coverage:
+        if not ranked or max(item.window_coverage for item in ranked[: k + offset]) < self._answer_floor(units):
             return Answer(query=query)
         hits = self._fold_duplicates(ranked, units, limit=offset + k)
         return Answer(query=query, hits=tuple(hits[offset : offset + k]))
+
+    def _answer_floor(self, units: list[_Unit]) -> float:
+        """The window coverage the best hits need before the engine answers."""
+        tuning = self._tuning
+        if not tuning.answer_mass:
+            return tuning.answer_coverage
+        rarest = math.log((self._index.n_docs + 0.5) / 0.5)
+        return min(tuning.answer_coverage, tuning.answer_mass * rarest / sum(u.weight for u in units))
 
     def _candidates(self, query: str, units: list[_Unit], *, pool: int) -> list[tuple[int, _Features]]:
         """The `pool` best BM25 sentences and the neighbours of the best of them, with their features."""

@@ -33,6 +33,7 @@ from retrieval.question import Wants, focus, offers, offers_beside, wants
         ("Apa nama induk organisasi kempo di Indonesia?", Wants.NAME),
         ("Partai apakah yang memenangi pemilu?", Wants.NAME),
         ("Apakah kepanjangan PVSEC?", Wants.NAME),
+        ("Universitas mana yang didirikan tahun 1459?", Wants.NAME),
         ("Siapa nama pengarang buku itu?", Wants.PERSON),
     ],
 )
@@ -123,6 +124,7 @@ def test_a_date_is_not_the_quantity_asked_for() -> None:
     [
         ("Badan apa yang mengurus pemilu?", "badan"),
         ("Di kota manakah konferensi itu digelar?", "kota"),
+        ("Dengan kelompok mana saja Rusia berdialog?", "kelompok"),
         ("Siapa pelatih karate nasional?", "pelatih"),
         ("Berapakah jumlah karyawan kontrak?", "jumlah"),
         ("Mengapa Rusia memveto resolusi?", None),

@@ -130,3 +130,34 @@ def test_pages_are_cut_from_one_ranking(question: str) -> None:
     # The bot asks one more than it shows, to know whether to offer "more".
     pages = [[h.sentence.sid for h in engine.search(question, k=k, offset=o).hits] for k, o in ((4, 0), (4, 3), (4, 6))]
     assert pages[0][:3] + pages[1][:3] + pages[2][:3] == whole
+
+
+_FILLER = [
+    f"Warga desa {name} menanam padi dan jagung di sawah mereka setiap musim hujan."
+    for name in ("Ambar", "Bening", "Cemara", "Delima", "Enau", "Flamboyan", "Gaharu", "Harum", "Ilalang", "Jati")
+] + [
+    f"Pasar {name} ramai dikunjungi pembeli pada akhir pekan menjelang hari raya."
+    for name in ("Kenari", "Lontar", "Mahoni", "Nangka", "Pinus", "Randu", "Salak", "Tanjung", "Ulin")
+]
+
+
+@pytest.fixture(scope="module")
+def long_question_engine() -> Engine:
+    story = "Rolf Soiron belajar sejarah di Basel sebelum memimpin perusahaan farmasi."
+    return Engine.from_articles([_article("f", " ".join(_FILLER)), _article("s", story)])
+
+
+def test_a_long_question_with_several_rare_matches_is_answered(long_question_engine: Engine) -> None:
+    import dataclasses
+
+    # Soiron, sejarah, Basel and farmasi are in one sentence; six rarer words are
+    # nowhere, so the sentence covers about a third of the question's weight.
+    question = "Apakah Soiron belajar sejarah di Basel untuk farmasi Zorblat Quenthor Vimmex Ploskar Drenvik Yastrel?"
+    answer = long_question_engine.search(question)
+    assert answer.hits and "Soiron" in answer.hits[0].sentence.text
+    share_only = long_question_engine.tuned(dataclasses.replace(long_question_engine._tuning, answer_mass=0.0))
+    assert not share_only.search(question).hits  # the share floor alone would abstain
+
+
+def test_a_short_question_with_one_rare_match_still_abstains(long_question_engine: Engine) -> None:
+    assert not long_question_engine.search("Apakah Soiron menyukai Zorblat Quenthor?").hits

@@ -129,6 +129,8 @@ def test_stem_overrides_fix_sastrawi_quirks(analyzer: Analyzer) -> None:
     assert analyzer.terms("menyepakati")[0] == "sepakat"
     # Sastrawi alone: pasukan -> pasu (vase).
     assert analyzer.terms("pasukan")[0] == "pasukan"
+    # Sastrawi alone: dikepalai -> ke + palai (a prefix is stripped before -i).
+    assert analyzer.terms("dikepalai")[0] == analyzer.terms("mengepalai")[0] == analyzer.terms("kepala")[0] == "kepala"
 
 
 def test_stem_overrides_are_data(tmp_path: Path) -> None:
