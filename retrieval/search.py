@@ -24,6 +24,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from retrieval.acronyms import ArticleAcronyms
 from retrieval.index import Bm25Index
 from retrieval.question import Wants, focus, offers, offers_beside, wants
 from retrieval.records import Answer, Article, Hit, Sentence
@@ -239,7 +240,8 @@ class Engine:
             analyzer = default_analyzer()
         articles = tuple(articles)
         sentences = list(iter_sentences(articles, analyzer))
-        index = Bm25Index.build(analyzer.terms(s.text) for s in sentences)
+        acronyms = {article.id: ArticleAcronyms.find(article.text, analyzer) for article in articles}
+        index = Bm25Index.build(acronyms[s.article_id].extend(s.text, analyzer.terms(s.text)) for s in sentences)
         digest = hashlib.sha256(analyzer.fingerprint.encode())
         for article in articles:
             digest.update(article.id.encode() + b"\0" + article.text.encode() + b"\0")

@@ -47,6 +47,7 @@ from typing import Literal, overload
 import numpy as np
 
 from retrieval.corpus import Problem, iter_corpus
+from retrieval.acronyms import ArticleAcronyms
 from retrieval.index import FORMAT_VERSION, Bm25Index, LoadedIndex, IndexCorrupt, IndexMissing, IndexStale, IndexUnusable
 from retrieval.records import Article, Sentence
 from retrieval.search import Engine, default_analyzer
@@ -66,7 +67,7 @@ log = logging.getLogger(__name__)
 
 # Bump when what is stored beside the index, or how articles are cut into
 # sentences and spans, changes meaning: old indexes are then rebuilt.
-STORE_VERSION = 1
+STORE_VERSION = 2  # 2: sentences carry their article's acronym definitions
 _INDEX_SUBDIR = "bm25"
 _HINT = "corpus.json"
 _CHUNK = 1 << 20
@@ -326,11 +327,12 @@ class _Spans:
 
     def docs(self, articles: Iterable[tuple[int, Article]], analyzer: Analyzer) -> Iterator[list[str]]:
         for number, article in articles:
+            acronyms = ArticleAcronyms.find(article.text, analyzer)
             for start, end, sentence in _spans(article.text, analyzer):
                 self.article.append(number)
                 self.start.append(start)
                 self.end.append(end)
-                yield analyzer.terms(sentence)
+                yield acronyms.extend(sentence, analyzer.terms(sentence))
 
     def columns(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         return tuple(np.frombuffer(c, dtype=np.int32).copy() for c in (self.article, self.start, self.end))  # type: ignore[return-value]
