@@ -41,6 +41,8 @@ class ArticleAcronyms:
         pairs: dict[str, _Pair] = {}
         for match in _BRACKETED.finditer(text):
             acronym = match.group(1)
+            if sum(ch.isupper() for ch in acronym) < 2:
+                continue  # "(Senin)", "(Persero)": a word in brackets, not an acronym
             long_form = _spelled_by(text[max(0, match.start() - _LOOK_BACK) : match.start()].split(), acronym)
             if long_form is None or acronym in pairs:
                 continue
