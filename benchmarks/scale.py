@@ -244,7 +244,6 @@ def _questions() -> tuple[list[str], str]:
     return [q for q, _a in facqa_questions(FACQA_DIR, "valid")], "FacQA valid"
 
 
-
 def _index_tokens(engine: Engine) -> list[list[str]]:
     """Each sentence's terms as the index holds them (with its article's acronyms)."""
     from retrieval.acronyms import ArticleAcronyms
@@ -257,6 +256,7 @@ def _index_tokens(engine: Engine) -> list[list[str]]:
             acronyms = ArticleAcronyms.find(engine.article(article_id).text, analyzer)
         tokens.append(acronyms.extend(sentence.text, analyzer.terms(sentence.text)))
     return tokens
+
 
 def _timed_rounds(run, n: int, rounds: int) -> list[float]:  # type: ignore[no-untyped-def]
     times: list[float] = []

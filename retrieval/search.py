@@ -313,8 +313,7 @@ class Engine:
         tuning = self._tuning
         if not tuning.answer_mass:
             return tuning.answer_coverage
-        rarest = math.log((self._index.n_docs + 0.5) / 0.5)
-        return min(tuning.answer_coverage, tuning.answer_mass * rarest / sum(u.weight for u in units))
+        return min(tuning.answer_coverage, tuning.answer_mass * self._rarest_idf() / sum(u.weight for u in units))
 
     def _candidates(self, query: str, units: list[_Unit], *, pool: int) -> list[tuple[int, _Features]]:
         """The `pool` best BM25 sentences and the neighbours of the best of them, with their features."""
@@ -418,8 +417,11 @@ class Engine:
         # words the corpus never uses is not one it can answer.
         if self._index.has_term(term):
             return max(self._index.idf(term), 0.05)
-        n = self._index.n_docs
-        return self._tuning.unknown_weight * math.log((n + 0.5) / 0.5)
+        return self._tuning.unknown_weight * self._rarest_idf()
+
+    def _rarest_idf(self) -> float:
+        """The idf a term found in a single sentence would have, had it no floor."""
+        return math.log((self._index.n_docs + 0.5) / 0.5)
 
     def _fold_duplicates(
         self,
