@@ -131,6 +131,12 @@ def test_stem_overrides_fix_sastrawi_quirks(analyzer: Analyzer) -> None:
     assert analyzer.terms("pasukan")[0] == "pasukan"
     # Sastrawi alone: dikepalai -> ke + palai (a prefix is stripped before -i).
     assert analyzer.terms("dikepalai")[0] == analyzer.terms("mengepalai")[0] == analyzer.terms("kepala")[0] == "kepala"
+    # Sastrawi alone: mengunjungi -> unjung, mengemas -> emas (gold), pengarang -> arang (charcoal).
+    assert _stems(analyzer, "mengunjungi pengunjung kunjungan dikunjungi") == ["kunjung"] * 4
+    assert _stems(analyzer, "mengemas dikemas kemasan emas") == ["kemas", "kemas", "kemas", "emas"]
+    assert _stems(analyzer, "pengarang karangan arang") == ["karang", "karang", "arang"]
+    # ... while mengawali (to begin) keeps awal and mengawal (to escort) gets kawal.
+    assert _stems(analyzer, "mengawali awal mengawal dikawal") == ["awal", "awal", "kawal", "kawal"]
 
 
 def test_stem_overrides_are_data(tmp_path: Path) -> None:
