@@ -26,7 +26,7 @@ from Sastrawi.Stemmer.StemmerFactory import StemmerFactory
 
 # Bump whenever the code changes the terms it produces: persisted indexes
 # compare fingerprints and rebuild.
-TEXT_VERSION = "1"
+TEXT_VERSION = "2"  # 2: ke-/pe-/per- nouns of k-final roots keep their k
 
 _STOPWORD_GLOB = "stopwords*.txt"
 _SYNONYM_GLOB = "synonyms*.txt"
@@ -173,6 +173,7 @@ _POSSESSIVE = re.compile(r"['’ʼ]s$")
 _THOUSANDS = re.compile(r"^\d{1,3}(?:\.\d{3})+(?:,\d+)?$")
 _DECIMAL_COMMA = re.compile(r"^\d+,\d+$")
 _STEMMABLE = re.compile(r"^[a-z]+$")
+_NOUN_PREFIXES = ("ke", "pe")  # pe- covers per- and peN-
 
 
 @dataclass(frozen=True, slots=True)
@@ -430,9 +431,22 @@ class Analyzer:
             stem = self._stem_overrides.get(word)
             if stem is None:
                 stem = self._sastrawi.stem_word(word) if _STEMMABLE.match(word) else word
+                stem = _noun_of_k_root(word, stem) or stem
                 stem = self._stem_overrides.get(stem, stem) or word
             self._stems[word] = stem
         return stem
+
+
+def _noun_of_k_root(word: str, stem: str) -> str | None:
+    """kerusakan -> rusak, not rusa (deer): Sastrawi strips -kan before -an.
+
+    A noun prefix (ke-, pe-, per-) never takes the verb suffix -kan, so a word
+    with one of them that ends in stem + "kan" is stem + "k" + "an" whenever that
+    root exists. Bare words stay ambiguous (desakan is desak, katakan is kata).
+    """
+    if word.startswith(_NOUN_PREFIXES) and word.endswith(stem + "kan") and _sastrawi().dictionary.contains(stem + "k"):
+        return stem + "k"
+    return None
 
 
 def _number_terms(token: str) -> tuple[str, ...]:

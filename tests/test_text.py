@@ -139,6 +139,16 @@ def test_stem_overrides_fix_sastrawi_quirks(analyzer: Analyzer) -> None:
     assert _stems(analyzer, "mengawali awal mengawal dikawal") == ["awal", "awal", "kawal", "kawal"]
 
 
+def test_noun_of_a_k_final_root_keeps_its_k(analyzer: Analyzer) -> None:
+    # Sastrawi alone reads root + -kan: kerusakan -> rusa (deer), penculikan -> culi.
+    assert _stems(analyzer, "kerusakan perusakan rusak") == ["rusak"] * 3
+    assert _stems(analyzer, "penculikan pergerakan peternakan") == ["culik", "gerak", "ternak"]
+    # A verb with -kan keeps it: dikatakan is kata + -kan, not katak (frog).
+    assert _stems(analyzer, "dikatakan melarikan") == ["kata", "lari"]
+    # A bare noun is ambiguous, so stems.txt names the forms: desakan (pressure) is not desa (village).
+    assert _stems(analyzer, "desakan gerakan desa") == ["desak", "gerak", "desa"]
+
+
 def test_stem_overrides_are_data(tmp_path: Path) -> None:
     lang = tmp_path / "lang"
     shutil.copytree(BUNDLED_LANGUAGE_DATA, lang)
