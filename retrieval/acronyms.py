@@ -1,17 +1,20 @@
-"""Acronyms an article defines for itself: "Kebun Raya Cibodas (KRC)".
+"""Acronyms the corpus defines for itself: "Kebun Raya Cibodas (KRC)".
 
 News text spells a name out once, with its acronym in brackets, and uses the
 acronym from then on; a question may use either. The bundled abbreviation data
 cannot know every organisation in a user's corpus, so each article's own
-definitions are read from its text, and inside that article a sentence with one
-form also carries the terms of the other. Questions are analysed as before: the
-index side is where the article's knowledge lives.
+definitions are read from its text. Inside that article a sentence with one
+form also carries the terms of the other (index side, `ArticleAcronyms`). Other
+articles use the acronym without defining it, so a question that uses one form
+also asks for the other wherever some article defined it (query side,
+`CorpusAcronyms`): that needs no re-indexing when an appended article brings a
+new definition.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from retrieval.text import Analyzer
@@ -20,10 +23,13 @@ from retrieval.text import Analyzer
 _CONNECTORS = frozenset("dan dari untuk di ke pada atas bagi serta of the and for on in".split())
 _BRACKETED = re.compile(r"\(\s*([A-Z][A-Za-z]{1,9})\s*\)")
 _LOOK_BACK = 160  # characters before the bracket that may hold the long form
+_WORD = re.compile(r"[\w-]+")
 
 
 @dataclass(frozen=True, slots=True)
 class _Pair:
+    acronym_text: str
+    long_text: str
     acronym: re.Pattern[str]
     long_form: re.Pattern[str]
     acronym_terms: tuple[str, ...]
@@ -52,6 +58,8 @@ class ArticleAcronyms:
             if not acronym_terms or not long_terms or set(acronym_terms) & set(long_terms):
                 continue
             pairs[acronym] = _Pair(
+                acronym_text=acronym,
+                long_text=long_form,
                 acronym=re.compile(rf"(?<![\w-]){re.escape(acronym)}(?![\w-])"),
                 long_form=re.compile(r"\s+".join(re.escape(w) for w in long_form.split()), re.IGNORECASE),
                 acronym_terms=acronym_terms,
@@ -69,6 +77,61 @@ class ArticleAcronyms:
             elif has_long and not has_acronym:
                 terms = terms + list(pair.acronym_terms)
         return terms
+
+
+class CorpusAcronyms:
+    """Every acronym some article of the corpus defines, with one long form only."""
+
+    def __init__(self, found: Iterable[ArticleAcronyms]) -> None:
+        first: dict[str, _Pair] = {}
+        long_forms: dict[str, set[tuple[str, ...]]] = {}
+        for acronyms in found:
+            for pair in acronyms.pairs:
+                first.setdefault(pair.acronym_text, pair)
+                long_forms.setdefault(pair.acronym_text, set()).add(pair.long_terms)
+        # Spelled out two ways (PAN: Partai Amanat Nasional, Pusat Arsip Nasional),
+        # an acronym cannot tell a question which one it means.
+        pairs = [pair for key, pair in first.items() if len(long_forms[key]) == 1]
+        self._by_acronym = {pair.acronym_text: pair for pair in pairs}
+        self._by_first_word: dict[str, list[_Pair]] = {}
+        for pair in pairs:
+            self._by_first_word.setdefault(pair.long_text.split()[0].casefold(), []).append(pair)
+
+    def __len__(self) -> int:
+        return len(self._by_acronym)
+
+    def expand(
+        self, question: str, words: list[tuple[str, tuple[str, ...]]]
+    ) -> tuple[list[tuple[str, tuple[str, ...]]], list[str]]:
+        """`words` (the question's `Analyzer.word_terms`) with the other form's terms
+        joined to the words of the form the question uses, and those added terms."""
+        added: list[str] = []
+        for pair in self._used_in(question):
+            has_acronym = pair.acronym.search(question) is not None
+            has_long = pair.long_form.search(question) is not None
+            if has_acronym == has_long:
+                continue
+            if has_acronym:
+                source, other = pair.acronym_terms, pair.long_terms
+            else:
+                source, other = pair.long_terms, pair.acronym_terms
+            words = [(word, _joined(terms, other) if set(terms) & set(source) else terms) for word, terms in words]
+            added.extend(other)
+        return words, added
+
+    def _used_in(self, question: str) -> list[_Pair]:
+        found: dict[str, _Pair] = {}
+        for word in _WORD.findall(question):
+            pair = self._by_acronym.get(word)
+            if pair is not None:
+                found[word] = pair
+            for pair in self._by_first_word.get(word.casefold(), ()):
+                found[pair.acronym_text] = pair
+        return list(found.values())
+
+
+def _joined(terms: tuple[str, ...], other: tuple[str, ...]) -> tuple[str, ...]:
+    return terms + tuple(term for term in other if term not in terms)
 
 
 def _spelled_by(words: Sequence[str], acronym: str) -> str | None:

@@ -24,7 +24,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from retrieval.acronyms import ArticleAcronyms
+from retrieval.acronyms import ArticleAcronyms, CorpusAcronyms
 from retrieval.index import Bm25Index
 from retrieval.question import Wants, focus, offers, offers_beside, wants
 from retrieval.records import Answer, Article, Hit, Sentence
@@ -177,9 +177,14 @@ class _Question:
 
     @classmethod
     def read(
-        cls, text: str, units: list[_Unit], analyzer: Analyzer, *, terms: Sequence[str], best: float
+        cls,
+        text: str,
+        units: list[_Unit],
+        words: list[tuple[str, tuple[str, ...]]],
+        *,
+        terms: Sequence[str],
+        best: float,
     ) -> _Question:
-        words = analyzer.word_terms(text)
         return cls(
             text=text,
             units=units,
@@ -201,8 +206,12 @@ class Engine:
         analyzer: Analyzer,
         fingerprint: str,
         tuning: Tuning = Tuning(),
+        acronyms: CorpusAcronyms | None = None,
     ) -> None:
         self._articles = tuple(articles)
+        if acronyms is None:
+            acronyms = CorpusAcronyms(ArticleAcronyms.find(article.text, analyzer) for article in self._articles)
+        self._acronyms = acronyms
         self._by_id = {article.id: article for article in self._articles}
         self._sentences = sentences
         self._index = index
@@ -252,6 +261,7 @@ class Engine:
             analyzer=analyzer,
             fingerprint=digest.hexdigest()[:10],
             tuning=tuning,
+            acronyms=CorpusAcronyms(acronyms.values()),
         )
 
     def tuned(self, tuning: Tuning) -> Engine:
@@ -318,7 +328,7 @@ class Engine:
     def _candidates(self, query: str, units: list[_Unit], *, pool: int) -> list[tuple[int, _Features]]:
         """The `pool` best BM25 sentences and the neighbours of the best of them, with their features."""
         tuning = self._tuning
-        query_terms = self._analyzer.terms(query)
+        words, query_terms = self._query_words(query)
         ids, scores = self._index.top(query_terms, pool)
         bm25 = dict(zip(ids.tolist(), scores.tolist()))
         # The answer often sits beside the sentence that repeats the question's
@@ -329,9 +339,7 @@ class Engine:
             extra_ids = sorted(extra)
             bm25.update(zip(extra_ids, self._index.scores_for(query_terms, extra_ids).tolist()))
         neighbours = self._neighbour_scores(query_terms, bm25)
-        question = _Question.read(
-            query, units, self._analyzer, terms=query_terms, best=max(bm25.values(), default=0.0)
-        )
+        question = _Question.read(query, units, words, terms=query_terms, best=max(bm25.values(), default=0.0))
         return [
             (sid, self._features(sid, own, question=question, bm25=bm25, neighbours=neighbours))
             for sid, own in bm25.items()
@@ -401,10 +409,16 @@ class Engine:
     def _terms_of(self, sid: int) -> frozenset[str]:
         return self._index.doc_terms(sid)
 
+    def _query_words(self, query: str) -> tuple[list[tuple[str, tuple[str, ...]]], list[str]]:
+        """The question's words with their terms, and its BM25 terms; an acronym the
+        corpus defines somewhere also asks for its long form, and the other way round."""
+        words, added = self._acronyms.expand(query, self._analyzer.word_terms(query))
+        return words, self._analyzer.terms(query) + added
+
     def _units(self, query: str) -> list[_Unit]:
         units: list[_Unit] = []
         seen: set[frozenset[str]] = set()
-        for _word, terms in self._analyzer.word_terms(query):
+        for _word, terms in self._query_words(query)[0]:
             key = frozenset(terms)
             if not key or key in seen:
                 continue

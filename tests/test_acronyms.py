@@ -1,4 +1,4 @@
-"""Acronyms an article defines for itself, in both directions, in both build paths."""
+"""Acronyms the corpus defines: inside the article (index side) and across articles (query side)."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from retrieval.acronyms import ArticleAcronyms
+from retrieval.acronyms import ArticleAcronyms, CorpusAcronyms
 from retrieval.records import Article
 from retrieval.search import Engine, default_analyzer
 from retrieval.store import open_engine
@@ -20,6 +20,10 @@ _STORY = (
     "Para peneliti Badan Pengkajian dan Penerapan Teknologi memetakan 200 jenis lumut."
 )
 _OTHER = "Kebun binatang di Surabaya menambah koleksi satwa. Pengunjung ramai pada hari libur raya."
+# Uses the acronym without defining it, next to a sentence that shares the question's other words.
+_ELSEWHERE = "KRC menanam 500 pohon langka tahun ini. Petugas merawat taman di sana."
+_DISTRACTOR = "Kebun binatang Ragunan menanam 300 pohon peneduh."
+_CROSS_QUESTION = "Berapa pohon yang ditanam Kebun Raya Cibodas?"
 
 
 def _article(article_id: str, text: str) -> Article:
@@ -58,8 +62,50 @@ def test_questions_find_the_other_form_inside_the_article() -> None:
     assert "200 jenis" in engine.search("Berapa jenis lumut yang dipetakan BPPT?", k=1).hits[0].sentence.text
 
 
+def test_the_corpus_table_keeps_acronyms_with_one_long_form() -> None:
+    analyzer = default_analyzer()
+    texts = (_STORY, "Partai Amanat Nasional (PAN) menang.", "Pusat Arsip Nasional (PAN) dibuka.")
+    table = CorpusAcronyms(ArticleAcronyms.find(text, analyzer) for text in texts)
+    assert len(table) == 2  # KRC and BPPT; PAN is spelled out two ways
+
+
+def test_a_question_in_one_form_also_asks_for_the_other() -> None:
+    analyzer = default_analyzer()
+    table = CorpusAcronyms([ArticleAcronyms.find(_STORY, analyzer)])
+
+    words, added = table.expand(_CROSS_QUESTION, analyzer.word_terms(_CROSS_QUESTION))
+    assert added == ["krc"]
+    assert [word for word, terms in words if "krc" in terms] == ["Kebun", "Raya", "Cibodas"]
+
+    question = "Siapa pendiri KRC?"
+    words, added = table.expand(question, analyzer.word_terms(question))
+    assert added == ["kebun", "raya", "cibodas"]
+    assert dict(words)["KRC"] == ("krc", "kebun", "raya", "cibodas")
+
+    both = "Berapa luas Kebun Raya Cibodas (KRC)?"
+    assert table.expand(both, analyzer.word_terms(both)) == (analyzer.word_terms(both), [])
+    lower = "siapa pendiri krc?"  # an acronym is matched as written, like the article's own
+    assert table.expand(lower, analyzer.word_terms(lower))[1] == []
+
+
+def test_an_acronym_defined_in_one_article_answers_in_another() -> None:
+    articles = [_article("krc", _STORY), _article("tanam", _ELSEWHERE), _article("zoo", _DISTRACTOR)]
+    engine = Engine.from_articles(articles)
+    assert engine.search(_CROSS_QUESTION, k=1).hits[0].sentence.text.startswith("KRC menanam 500 pohon")
+    # The same index without the corpus table answers from the zoo: the table is what finds it.
+    without = Engine(
+        articles=engine.articles,
+        sentences=[engine.sentence(sid) for sid in range(engine.sentence_count)],
+        index=engine._index,
+        analyzer=engine.analyzer,
+        fingerprint=engine.fingerprint,
+        acronyms=CorpusAcronyms(()),
+    )
+    assert without.search(_CROSS_QUESTION, k=1).hits[0].article.id == "zoo"
+
+
 def test_a_persisted_index_holds_the_same_terms(tmp_path: Path) -> None:
-    articles = [_article("krc", _STORY), _article("zoo", _OTHER)]
+    articles = [_article("krc", _STORY), _article("zoo", _OTHER), _article("tanam", _ELSEWHERE)]
     corpus = tmp_path / "corpus.jsonl"
     corpus.write_text(
         "".join(
@@ -74,6 +120,10 @@ def test_a_persisted_index_holds_the_same_terms(tmp_path: Path) -> None:
     assert opened.engine.sentence_count == fresh.sentence_count
     for sid in range(fresh.sentence_count):
         assert opened.engine._index.doc_terms(sid) == fresh._index.doc_terms(sid)
+    # A warm start reads the corpus table again from the parsed articles.
+    reopened = open_engine(corpus, index_dir=tmp_path / "index")
+    assert reopened.build == "loaded"
+    assert reopened.engine.search(_CROSS_QUESTION, k=1).hits[0].article.id == "tanam"
 
 
 @pytest.mark.parametrize("text", ["", "(KRC)", "Kebun (KRC)", "A B C (ABC)" * 50])
