@@ -36,12 +36,12 @@ def collect(engine: Engine, questions: Sequence[EvalQuestion]) -> list[Group]:
     for item in questions:
         if item.expect is None:
             continue
-        units = engine._units(item.question)
-        if not units:
+        query = engine._read(item.question)
+        if not query.units:
             continue
         wanted = normalise(item.expect)
         rows, labels, base = [], [], []
-        for sid, features in engine._candidates(item.question, units, pool=tuning.candidates + 10):
+        for sid, features in engine._candidates(query, pool=tuning.candidates + 10):
             if features.window_coverage < tuning.hit_coverage:
                 continue
             rows.append(features.vector(tuning))

@@ -164,6 +164,16 @@ class _Unit:
 
 
 @dataclass(frozen=True, slots=True)
+class _Query:
+    """The question analysed once per search: its words, BM25 terms and coverage units."""
+
+    text: str
+    words: list[tuple[str, tuple[str, ...]]]
+    terms: list[str]
+    units: list[_Unit]
+
+
+@dataclass(frozen=True, slots=True)
 class _Question:
     """What ranking reads from the question, once per search."""
 
@@ -176,22 +186,14 @@ class _Question:
     best: float  # the best candidate's BM25
 
     @classmethod
-    def read(
-        cls,
-        text: str,
-        units: list[_Unit],
-        words: list[tuple[str, tuple[str, ...]]],
-        *,
-        terms: Sequence[str],
-        best: float,
-    ) -> _Question:
+    def read(cls, query: _Query, *, best: float) -> _Question:
         return cls(
-            text=text,
-            units=units,
-            terms=frozenset(terms),
-            words=[frozenset(word_terms) for _word, word_terms in words if word_terms],
-            wanted=wants(text),
-            focus=frozenset(focus(text, words)),
+            text=query.text,
+            units=query.units,
+            terms=frozenset(query.terms),
+            words=[frozenset(word_terms) for _word, word_terms in query.words if word_terms],
+            wanted=wants(query.text),
+            focus=frozenset(focus(query.text, query.words)),
             best=best,
         )
 
@@ -302,13 +304,14 @@ class Engine:
 
     # --- search ---------------------------------------------------------------
     def search(self, query: str, *, k: int = 3, offset: int = 0) -> Answer:
-        units = self._units(query)
+        asked = self._read(query)
+        units = asked.units
         if not units or k <= 0:
             return Answer(query=query)
         tuning = self._tuning
         ranked: list[_Scored] = []
         pool = tuning.candidates + _PAGE_POOL * math.ceil((offset + k) / _PAGE_POOL)
-        for sid, features in self._candidates(query, units, pool=pool):
+        for sid, features in self._candidates(asked, pool=pool):
             if features.window_coverage < tuning.hit_coverage:
                 continue
             ranked.append(_Scored(features.score(tuning), features.window_coverage, self._sentences[sid], self._terms_of(sid)))
@@ -325,10 +328,10 @@ class Engine:
             return tuning.answer_coverage
         return min(tuning.answer_coverage, tuning.answer_mass * self._rarest_idf() / sum(u.weight for u in units))
 
-    def _candidates(self, query: str, units: list[_Unit], *, pool: int) -> list[tuple[int, _Features]]:
+    def _candidates(self, query: _Query, *, pool: int) -> list[tuple[int, _Features]]:
         """The `pool` best BM25 sentences and the neighbours of the best of them, with their features."""
         tuning = self._tuning
-        words, query_terms = self._query_words(query)
+        query_terms = query.terms
         ids, scores = self._index.top(query_terms, pool)
         bm25 = dict(zip(ids.tolist(), scores.tolist()))
         # The answer often sits beside the sentence that repeats the question's
@@ -339,7 +342,7 @@ class Engine:
             extra_ids = sorted(extra)
             bm25.update(zip(extra_ids, self._index.scores_for(query_terms, extra_ids).tolist()))
         neighbours = self._neighbour_scores(query_terms, bm25)
-        question = _Question.read(query, units, words, terms=query_terms, best=max(bm25.values(), default=0.0))
+        question = _Question.read(query, best=max(bm25.values(), default=0.0))
         return [
             (sid, self._features(sid, own, question=question, bm25=bm25, neighbours=neighbours))
             for sid, own in bm25.items()
@@ -409,16 +412,16 @@ class Engine:
     def _terms_of(self, sid: int) -> frozenset[str]:
         return self._index.doc_terms(sid)
 
-    def _query_words(self, query: str) -> tuple[list[tuple[str, tuple[str, ...]]], list[str]]:
-        """The question's words with their terms, and its BM25 terms; an acronym the
-        corpus defines somewhere also asks for its long form, and the other way round."""
+    def _read(self, query: str) -> _Query:
+        """The question's words, BM25 terms and units; an acronym the corpus defines
+        somewhere also asks for its long form, and the other way round."""
         words, added = self._acronyms.expand(query, self._analyzer.word_terms(query))
-        return words, self._analyzer.terms(query) + added
+        return _Query(text=query, words=words, terms=self._analyzer.terms(query) + added, units=self._units(words))
 
-    def _units(self, query: str) -> list[_Unit]:
+    def _units(self, words: list[tuple[str, tuple[str, ...]]]) -> list[_Unit]:
         units: list[_Unit] = []
         seen: set[frozenset[str]] = set()
-        for _word, terms in self._query_words(query)[0]:
+        for _word, terms in words:
             key = frozenset(terms)
             if not key or key in seen:
                 continue
