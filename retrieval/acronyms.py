@@ -16,6 +16,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 from retrieval.text import Analyzer
 
@@ -49,22 +50,12 @@ class ArticleAcronyms:
             acronym = match.group(1)
             if sum(ch.isupper() for ch in acronym) < 2:
                 continue  # "(Senin)", "(Persero)": a word in brackets, not an acronym
+            if acronym in pairs:
+                continue
             long_form = _spelled_by(text[max(0, match.start() - _LOOK_BACK) : match.start()].split(), acronym)
-            if long_form is None or acronym in pairs:
-                continue
-            acronym_terms = tuple(analyzer.terms(acronym))
-            long_terms = tuple(analyzer.terms(long_form))
-            # Already one concept (bundled data), or nothing to add.
-            if not acronym_terms or not long_terms or set(acronym_terms) & set(long_terms):
-                continue
-            pairs[acronym] = _Pair(
-                acronym_text=acronym,
-                long_text=long_form,
-                acronym=re.compile(rf"(?<![\w-]){re.escape(acronym)}(?![\w-])"),
-                long_form=re.compile(r"\s+".join(re.escape(w) for w in long_form.split()), re.IGNORECASE),
-                acronym_terms=acronym_terms,
-                long_terms=long_terms,
-            )
+            pair = None if long_form is None else _pair(acronym, long_form, analyzer)
+            if pair is not None:
+                pairs[acronym] = pair
         return cls(tuple(pairs.values()))
 
     def extend(self, sentence: str, terms: list[str]) -> list[str]:
@@ -128,6 +119,25 @@ class CorpusAcronyms:
             for pair in self._by_first_word.get(word.casefold(), ()):
                 found[pair.acronym_text] = pair
         return list(found.values())
+
+
+# The same definitions recur across a corpus ("Komisi Pemberantasan Korupsi (KPK)"
+# in every story about it): analysing and compiling each once keeps start-up short.
+@lru_cache(maxsize=8192)
+def _pair(acronym: str, long_form: str, analyzer: Analyzer) -> _Pair | None:
+    acronym_terms = tuple(analyzer.terms(acronym))
+    long_terms = tuple(analyzer.terms(long_form))
+    # Already one concept (bundled data), or nothing to add.
+    if not acronym_terms or not long_terms or set(acronym_terms) & set(long_terms):
+        return None
+    return _Pair(
+        acronym_text=acronym,
+        long_text=long_form,
+        acronym=re.compile(rf"(?<![\w-]){re.escape(acronym)}(?![\w-])"),
+        long_form=re.compile(r"\s+".join(re.escape(w) for w in long_form.split()), re.IGNORECASE),
+        acronym_terms=acronym_terms,
+        long_terms=long_terms,
+    )
 
 
 def _joined(terms: tuple[str, ...], other: tuple[str, ...]) -> tuple[str, ...]:
