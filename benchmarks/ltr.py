@@ -2,7 +2,7 @@
 
     python -m benchmarks.ltr [--valid]
 
-Every question's candidates (`Engine._candidates`) become feature vectors; a
+Every question's candidates (`Engine.candidates`) become feature vectors; a
 candidate is right when its sentence contains the expected phrase. A softmax
 over each question's candidates (plain NumPy, Adam, L2) learns the weights that
 put the most probability on the right ones; they ship as plain numbers in
@@ -23,7 +23,8 @@ import numpy as np
 from benchmarks.facqa import facqa_articles
 from benchmarks.quality import BUNDLED_CORPUS, DEFAULT_FACQA, EvalQuestion, facqa_eval_set, load_eval_set, normalise
 from retrieval.corpus import load_corpus
-from retrieval.search import FEATURE_NAMES, Engine
+from retrieval.ranking import Features
+from retrieval.search import Engine
 
 # One question's candidates: feature rows, right/wrong labels, the hand formula's scores.
 Group = tuple[np.ndarray, np.ndarray, np.ndarray]
@@ -31,17 +32,17 @@ Group = tuple[np.ndarray, np.ndarray, np.ndarray]
 
 def collect(engine: Engine, questions: Sequence[EvalQuestion]) -> list[Group]:
     """Per answerable question: candidate features, right/wrong labels, current engine scores."""
-    tuning = dataclasses.replace(engine._tuning, learned=())
+    tuning = dataclasses.replace(engine.tuning, learned=())
     out = []
     for item in questions:
         if item.expect is None:
             continue
-        query = engine._read(item.question)
+        query = engine.read(item.question)
         if not query.units:
             continue
         wanted = normalise(item.expect)
         rows, labels, base = [], [], []
-        for sid, features in engine._candidates(query, pool=tuning.candidates + 10):
+        for sid, features in engine.candidates(query, pool=tuning.candidates + 10):
             if features.window_coverage < tuning.hit_coverage:
                 continue
             rows.append(features.vector(tuning))
@@ -103,7 +104,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     seed = collect(seed_engine, load_eval_set())
     weighted_seed = seed * args.seed_weight
     valid = collect(facqa_engine, facqa_eval_set(DEFAULT_FACQA, "valid")) if args.valid else []
-    keep = np.array([name not in args.drop.split(",") for name in FEATURE_NAMES])
+    keep = np.array([name not in args.drop.split(",") for name in Features.NAMES])
 
     def base_scorer(x: np.ndarray, base: np.ndarray) -> np.ndarray:
         return base
@@ -126,7 +127,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     print(f"fitted: train cv {cv_hits / len(train):.4f} train {recall_at(train, scorer):.3f}"
           f" R@3 {recall_at(train, scorer, 3):.3f} seed {recall_at(seed, scorer):.3f}/{recall_at(seed, scorer, 3):.3f}"
           + (f" valid {recall_at(valid, scorer):.3f}/{recall_at(valid, scorer, 3):.3f}" if valid else ""))
-    for name, value in zip(FEATURE_NAMES, w):
+    for name, value in zip(Features.NAMES, w):
         print(f"  {name:>20} {value:+.4f}")
     print("learned=(" + ", ".join(f"{value:.3f}" for value in w) + ")")
     return 0

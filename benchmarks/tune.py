@@ -14,7 +14,8 @@ from collections.abc import Sequence
 from benchmarks.facqa import facqa_articles
 from benchmarks.quality import BUNDLED_CORPUS, DEFAULT_FACQA, evaluate, facqa_eval_set, load_eval_set
 from retrieval.corpus import load_corpus
-from retrieval.search import Engine, Tuning
+from retrieval.ranking import Tuning
+from retrieval.search import Engine
 
 DEFAULT_GRID: dict[str, list[float]] = {
     "context_weight": [0.0, 0.3],

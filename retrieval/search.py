@@ -9,7 +9,7 @@ then three judgements plain BM25 cannot make:
   that offers a name, number, time or place the question does not already hold;
 - near duplicates: the same fact in two articles is shown once, the other
   sources carried in `Hit.also_in`.
-Each candidate is described by one `_Features` record; a log-linear score over
+Each candidate is described by one `Features` record; a log-linear score over
 them, with weights fitted by `benchmarks/ltr.py` (`Tuning.learned`), orders them.
 """
 
@@ -26,50 +26,10 @@ import numpy as np
 
 from retrieval.acronyms import ArticleAcronyms, CorpusAcronyms
 from retrieval.index import Bm25Index
-from retrieval.question import Wants, focus, offers, offers_beside, wants
+from retrieval.question import Wants, offers, offers_beside
+from retrieval.ranking import Features, Query, Question, Tuning, Unit, coverage, proximity
 from retrieval.records import Answer, Article, Hit, Sentence
 from retrieval.text import Analyzer
-
-
-@dataclass(frozen=True, slots=True)
-class Tuning:
-    """Knobs measured on the seed evaluation set and FacQA train (benchmarks/tune.py)."""
-
-    candidates: int = 30
-    # The best hit's window (sentence and neighbours) must cover this share of the
-    # question's idf-weighted content words, or the engine abstains...
-    answer_coverage: float = 0.4
-    # A long question is on topic below that share when the window holds this many
-    # rarest-possible-term idfs of it (0 turns the rule off).
-    answer_mass: float = 2.0
-    # ...and every listed hit's window at least this share.
-    hit_coverage: float = 0.25
-    # Share of the best neighbour's BM25 added to a sentence's own: the subject is
-    # often named in the sentence before ("Hal ini disampaikan ...").
-    context_weight: float = 0.3
-    # Share of the previous sentence's BM25 that a sentence opening with a
-    # reference to it ("Hal ini", "Dia", "Mereka") inherits.
-    anaphora_weight: float = 0.8
-    # How many of the best candidates bring their neighbours into the pool.
-    neighbour_pool: int = 10
-    coverage_weight: float = 1.0
-    article_weight: float = 4.0
-    # A `siapa`/`berapa`/`kapan`/`di mana` question: sentences offering such a thing
-    # gain, those that cannot answer it lose.
-    type_bonus: float = 0.5
-    type_penalty: float = 0.3
-    # ...and more when it stands right after a word of the question.
-    apposition_bonus: float = 0.5
-    # Weight of a question word the corpus never uses, as a share of the rarest
-    # possible term's idf.
-    unknown_weight: float = 1.0
-    duplicate_overlap: float = 0.8
-    # Weights of the log-linear ranking score over `_Features.vector` (names in
-    # `FEATURE_NAMES`), fitted by benchmarks/ltr.py on FacQA train and the seed set;
-    # () ranks by the hand-set formula above (`_Features.hand_score`).
-    learned: tuple[float, ...] = (
-        0.958, -0.061, 0.280, 2.476, 2.865, 0.822, -0.832, 1.622, 0.859, 0.783, 0.311, -1.204, 0.616, -0.591, 0.459,
-    )
 
 
 _ARTICLE_CACHE_SIZE = 20_000
@@ -89,113 +49,6 @@ class _Scored:
     window_coverage: float
     sentence: Sentence
     terms: frozenset[str]
-
-
-@dataclass(frozen=True, slots=True)
-class _Features:
-    """What the engine knows of one candidate sentence, before the knobs weigh it."""
-
-    own: float  # the sentence's BM25
-    neighbour: float  # best BM25 of the sentences beside it
-    previous: float | None  # BM25 of the sentence before, when this one refers back to it
-    coverage: float  # idf-weighted share of the question's words in the sentence
-    window_coverage: float  # ... in the sentence and its neighbours
-    article_coverage: float  # ... anywhere in its article
-    type_match: bool | None  # offers what a siapa/berapa/kapan/di mana question wants
-    apposition: bool  # ...right after a word of the question ("Wamenlu Rusia, Mikhail Bogdanov")
-    name_match: bool | None  # offers a proper name an "Apa nama ...?" question lacks
-    focus_match: bool | None  # holds the question's focus noun ("Siapa *pelatih* ...")
-    own_share: float  # own BM25 as a share of the question's best candidate's
-    proximity: float  # share of the question's adjacent word pairs found close together
-    novelty: float  # share of the sentence's terms the question lacks
-
-    def score(self, tuning: Tuning) -> float:
-        if not tuning.learned:
-            return self.hand_score(tuning)
-        # exp keeps the score positive, as a BM25-like score shown in `Hit.score` is.
-        return math.exp(sum(w * v for w, v in zip(tuning.learned, self.vector(tuning))))
-
-    def vector(self, tuning: Tuning) -> list[float]:
-        """The features in the order of `FEATURE_NAMES`, as the learned weights read them."""
-        return [
-            math.log(max(self.hand_score(tuning), 1e-6)),
-            math.log1p(self.neighbour),
-            math.log1p(self.previous or 0.0),
-            self.window_coverage,
-            self.article_coverage,
-            float(self.type_match is True),
-            float(self.type_match is False),
-            self.own_share,
-            self.proximity,
-            self.novelty,
-            float(self.name_match is True),
-            float(self.name_match is False),
-            float(self.focus_match is True),
-            float(self.focus_match is False),
-            float(self.apposition),
-        ]
-
-    def hand_score(self, tuning: Tuning) -> float:
-        """The hand-set combination: BM25 with its neighbour, scaled by the judgements."""
-        score = self.own + tuning.context_weight * self.neighbour
-        if self.previous is not None and tuning.anaphora_weight:
-            # "Hal ini disampaikan Bogdanov ...", "Dia merebut medali ...": the
-            # sentence is about what the one before it said.
-            score = max(score, self.own + tuning.anaphora_weight * self.previous)
-        score *= 1.0 + tuning.coverage_weight * self.coverage
-        # A question names several things about one story; the article that
-        # holds them all is likelier to be that story than one sentence's match.
-        score *= 1.0 + tuning.article_weight * self.article_coverage
-        if self.type_match is True:
-            score *= 1.0 + tuning.type_bonus
-        elif self.type_match is False:
-            score *= 1.0 - tuning.type_penalty
-        if self.apposition:
-            score *= 1.0 + tuning.apposition_bonus
-        return score
-
-
-@dataclass(frozen=True, slots=True)
-class _Unit:
-    """One content word of the question and the terms that satisfy it."""
-
-    terms: frozenset[str]
-    weight: float
-
-
-@dataclass(frozen=True, slots=True)
-class _Query:
-    """The question analysed once per search: its words, BM25 terms and coverage units."""
-
-    text: str
-    words: list[tuple[str, tuple[str, ...]]]
-    terms: list[str]
-    units: list[_Unit]
-
-
-@dataclass(frozen=True, slots=True)
-class _Question:
-    """What ranking reads from the question, once per search."""
-
-    text: str
-    units: list[_Unit]
-    terms: frozenset[str]
-    words: list[frozenset[str]]  # terms of each content word, in order
-    wanted: Wants
-    focus: frozenset[str]
-    best: float  # the best candidate's BM25
-
-    @classmethod
-    def read(cls, query: _Query, *, best: float) -> _Question:
-        return cls(
-            text=query.text,
-            units=query.units,
-            terms=frozenset(query.terms),
-            words=[frozenset(word_terms) for _word, word_terms in query.words if word_terms],
-            wanted=wants(query.text),
-            focus=frozenset(focus(query.text, query.words)),
-            best=best,
-        )
 
 
 class Engine:
@@ -282,6 +135,10 @@ class Engine:
         return len(self._sentences)
 
     @property
+    def tuning(self) -> Tuning:
+        return self._tuning
+
+    @property
     def analyzer(self) -> Analyzer:
         return self._analyzer
 
@@ -304,14 +161,14 @@ class Engine:
 
     # --- search ---------------------------------------------------------------
     def search(self, query: str, *, k: int = 3, offset: int = 0) -> Answer:
-        asked = self._read(query)
+        asked = self.read(query)
         units = asked.units
         if not units or k <= 0:
             return Answer(query=query)
         tuning = self._tuning
         ranked: list[_Scored] = []
         pool = tuning.candidates + _PAGE_POOL * math.ceil((offset + k) / _PAGE_POOL)
-        for sid, features in self._candidates(asked, pool=pool):
+        for sid, features in self.candidates(asked, pool=pool):
             if features.window_coverage < tuning.hit_coverage:
                 continue
             ranked.append(_Scored(features.score(tuning), features.window_coverage, self._sentences[sid], self._terms_of(sid)))
@@ -321,14 +178,14 @@ class Engine:
         hits = self._fold_duplicates(ranked, units, limit=offset + k)
         return Answer(query=query, hits=tuple(hits[offset : offset + k]))
 
-    def _answer_floor(self, units: list[_Unit]) -> float:
+    def _answer_floor(self, units: list[Unit]) -> float:
         """The window coverage the best hits need before the engine answers."""
         tuning = self._tuning
         if not tuning.answer_mass:
             return tuning.answer_coverage
         return min(tuning.answer_coverage, tuning.answer_mass * self._rarest_idf() / sum(u.weight for u in units))
 
-    def _candidates(self, query: _Query, *, pool: int) -> list[tuple[int, _Features]]:
+    def candidates(self, query: Query, *, pool: int) -> list[tuple[int, Features]]:
         """The `pool` best BM25 sentences and the neighbours of the best of them, with their features."""
         tuning = self._tuning
         query_terms = query.terms
@@ -342,7 +199,7 @@ class Engine:
             extra_ids = sorted(extra)
             bm25.update(zip(extra_ids, self._index.scores_for(query_terms, extra_ids).tolist()))
         neighbours = self._neighbour_scores(query_terms, bm25)
-        question = _Question.read(query, best=max(bm25.values(), default=0.0))
+        question = Question.read(query, best=max(bm25.values(), default=0.0))
         return [
             (sid, self._features(sid, own, question=question, bm25=bm25, neighbours=neighbours))
             for sid, own in bm25.items()
@@ -353,10 +210,10 @@ class Engine:
         sid: int,
         own: float,
         *,
-        question: _Question,
+        question: Question,
         bm25: dict[int, float],
         neighbours: dict[int, float],
-    ) -> _Features:
+    ) -> Features:
         text = self._sentences[sid].text
         terms = self._terms_of(sid)
         window = terms.union(*(self._terms_of(n) for n in self._neighbours(sid)))
@@ -366,13 +223,13 @@ class Engine:
         )
         wanted, units = question.wanted, question.units
         offered = offers(text, wanted, question=question.text)
-        return _Features(
+        return Features(
             own=own,
             neighbour=neighbours.get(sid, 0.0),
             previous=bm25[previous] if anaphoric else None,
-            coverage=_coverage(units, terms),
-            window_coverage=_coverage(units, window),
-            article_coverage=_coverage(units, self._article_terms(sid)),
+            coverage=coverage(units, terms),
+            window_coverage=coverage(units, window),
+            article_coverage=coverage(units, self._article_terms(sid)),
             # A proper name is its own feature: capitals are a weaker sign than a
             # person's full name or a number, so it must not share their weights.
             type_match=None if wanted in (Wants.ANYTHING, Wants.NAME) else offered,
@@ -380,7 +237,7 @@ class Engine:
             name_match=offered if wanted is Wants.NAME else None,
             focus_match=not question.focus.isdisjoint(terms) if question.focus else None,
             own_share=own / question.best if question.best else 0.0,
-            proximity=_proximity(question.words, self._analyzer.word_terms(text)),
+            proximity=proximity(question.words, self._analyzer.word_terms(text)),
             novelty=len(terms - question.terms) / len(terms) if terms else 0.0,
         )
 
@@ -412,21 +269,21 @@ class Engine:
     def _terms_of(self, sid: int) -> frozenset[str]:
         return self._index.doc_terms(sid)
 
-    def _read(self, query: str) -> _Query:
+    def read(self, query: str) -> Query:
         """The question's words, BM25 terms and units; an acronym the corpus defines
         somewhere also asks for its long form, and the other way round."""
         words, added = self._acronyms.expand(query, self._analyzer.word_terms(query))
-        return _Query(text=query, words=words, terms=self._analyzer.terms(query) + added, units=self._units(words))
+        return Query(text=query, words=words, terms=self._analyzer.terms(query) + added, units=self._units(words))
 
-    def _units(self, words: list[tuple[str, tuple[str, ...]]]) -> list[_Unit]:
-        units: list[_Unit] = []
+    def _units(self, words: list[tuple[str, tuple[str, ...]]]) -> list[Unit]:
+        units: list[Unit] = []
         seen: set[frozenset[str]] = set()
         for _word, terms in words:
             key = frozenset(terms)
             if not key or key in seen:
                 continue
             seen.add(key)
-            units.append(_Unit(key, max(self._weight(t) for t in key)))
+            units.append(Unit(key, max(self._weight(t) for t in key)))
         return units
 
     def _weight(self, term: str) -> float:
@@ -443,7 +300,7 @@ class Engine:
     def _fold_duplicates(
         self,
         ranked: list[_Scored],
-        units: list[_Unit],
+        units: list[Unit],
         *,
         limit: int,
     ) -> list[Hit]:
@@ -505,35 +362,6 @@ def default_analyzer() -> Analyzer:
 
         _DEFAULT_ANALYZER = Analyzer.from_directory(BUNDLED_LANGUAGE_DATA)
     return _DEFAULT_ANALYZER
-
-
-def _coverage(units: list[_Unit], terms: frozenset[str]) -> float:
-    total = sum(u.weight for u in units)
-    covered = sum(u.weight for u in units if not u.terms.isdisjoint(terms))
-    return covered / total if total else 0.0
-
-
-def _proximity(question_words: list[frozenset[str]], sentence_words: list[tuple[str, tuple[str, ...]]]) -> float:
-    """Share of the question's consecutive content-word pairs that stand within two words of each other."""
-    if len(question_words) < 2:
-        return 0.0
-    where: dict[str, list[int]] = {}
-    for i, (_word, terms) in enumerate(sentence_words):
-        for term in terms:
-            where.setdefault(term, []).append(i)
-    positions = [sorted({i for term in wanted for i in where.get(term, ())}) for wanted in question_words]
-    pairs = close = 0
-    for a, b in zip(positions, positions[1:]):
-        pairs += 1
-        if a and b and any(0 < abs(j - i) <= 2 for i in a for j in b):
-            close += 1
-    return close / pairs
-
-
-FEATURE_NAMES = (
-    "log_score", "log_neighbour", "log_previous", "window_coverage", "article_coverage", "type_yes", "type_no",
-    "own_share", "proximity", "novelty", "name_yes", "name_no", "focus_yes", "focus_no", "apposition",
-)
 
 
 def _overlap(a: frozenset[str], b: frozenset[str]) -> float:

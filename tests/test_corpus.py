@@ -158,16 +158,20 @@ BAD_MARKDOWN = [
     ("python tag", f"---\n{FRONT_OK}author: !!python/object/apply:os.getcwd []\n---\nTeks.\n", "front matter", "tag 'tag:yaml.org,2002:python/object/apply:os.getcwd'"),
     ("custom tag", f"---\n{FRONT_OK}author: !penulis Siapa\n---\nTeks.\n", "front matter", "tag '!penulis'"),
     ("explicit str tag", f"---\n{FRONT_OK}author: !!str Siapa\n---\nTeks.\n", "front matter", "tags are not allowed"),
-    ("deep nesting", "---\ntitle: " + "[" * 3000 + "\n---\nTeks.\n", "front matter", "nested more than 8 levels deep"),
+    # Kutip's own depth check or, when the YAML library's scanner refuses first
+    # (PyYAML >= 6.0.4), Kutip's invalid-YAML wording: either names file and field.
+    ("deep nesting", "---\ntitle: " + "[" * 3000 + "\n---\nTeks.\n", "front matter", ("nested more than 8 levels deep", "is not valid YAML at line 2")),
 ]
 
 
 @pytest.mark.parametrize(("content", "field", "words"), [c[1:] for c in BAD_MARKDOWN], ids=[c[0] for c in BAD_MARKDOWN])
-def test_bad_markdown_is_one_problem_naming_file_and_field(tmp_path: Path, content: str, field: str, words: str) -> None:
+def test_bad_markdown_is_one_problem_naming_file_and_field(
+    tmp_path: Path, content: str, field: str, words: str | tuple[str, ...]
+) -> None:
     corpus, bad_file = corpus_with(tmp_path, content)
     problem = only_problem(corpus, bad_file)
     assert problem.field == field
-    assert words in problem.message, problem.message
+    assert any(w in problem.message for w in ((words,) if isinstance(words, str) else words)), problem.message
     assert str(problem).startswith(f"{bad_file}: field '{field}': ")
 
 

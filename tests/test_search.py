@@ -95,14 +95,14 @@ def test_fingerprint_follows_the_corpus() -> None:
 
 
 def test_proximity_counts_adjacent_question_pairs_that_stay_close() -> None:
-    from retrieval.search import _proximity
+    from retrieval.ranking import proximity
 
     question = [frozenset({"karyawan"}), frozenset({"kontrak"}), frozenset({"pabrik"})]
     close = [("karyawan", ("karyawan",)), ("kontrak", ("kontrak",)), ("pabrik", ("pabrik",))]
     apart = [(w, (w,)) for w in ("karyawan", "a", "b", "c", "kontrak", "d", "e", "f", "pabrik")]
-    assert _proximity(question, close) == 1.0
-    assert _proximity(question, apart) == 0.0
-    assert _proximity(question[:1], close) == 0.0  # one word has no pairs
+    assert proximity(question, close) == 1.0
+    assert proximity(question, apart) == 0.0
+    assert proximity(question[:1], close) == 0.0  # one word has no pairs
 
 
 def test_learned_and_hand_ranking_agree_on_an_obvious_question() -> None:
@@ -113,7 +113,7 @@ def test_learned_and_hand_ranking_agree_on_an_obvious_question() -> None:
     from retrieval.search import Engine
 
     engine = Engine.from_articles(load_corpus(BUNDLED_CORPUS).articles)
-    hand = engine.tuned(dataclasses.replace(engine._tuning, learned=()))
+    hand = engine.tuned(dataclasses.replace(engine.tuning, learned=()))
     question = "Siapa pemimpin Koalisi Nasional Suriah?"
     assert "Badr Jamus" in engine.search(question, k=1).hits[0].sentence.text
     assert "Badr Jamus" in hand.search(question, k=1).hits[0].sentence.text
@@ -155,7 +155,7 @@ def test_a_long_question_with_several_rare_matches_is_answered(long_question_eng
     question = "Apakah Soiron belajar sejarah di Basel untuk farmasi Zorblat Quenthor Vimmex Ploskar Drenvik Yastrel?"
     answer = long_question_engine.search(question)
     assert answer.hits and "Soiron" in answer.hits[0].sentence.text
-    share_only = long_question_engine.tuned(dataclasses.replace(long_question_engine._tuning, answer_mass=0.0))
+    share_only = long_question_engine.tuned(dataclasses.replace(long_question_engine.tuning, answer_mass=0.0))
     assert not share_only.search(question).hits  # the share floor alone would abstain
 
 

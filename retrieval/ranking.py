@@ -1,0 +1,194 @@
+"""How candidate sentences are described and ordered: the ranking stage.
+
+`Engine` (retrieval/search.py) finds candidates and measures them; this module
+says what is measured (`Features`, its `vector` and the `NAMES` beside it),
+how the measurements are weighed (`Tuning`: hand-set knobs and the log-linear
+weights fitted by benchmarks/ltr.py), and what the question contributes
+(`Query`, `Unit`, `Question`). benchmarks/ use this surface, not the engine's
+private methods.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import ClassVar
+
+from retrieval.question import Wants, focus, wants
+
+
+@dataclass(frozen=True, slots=True)
+class Tuning:
+    """Knobs measured on the seed evaluation set and FacQA train (benchmarks/tune.py)."""
+
+    candidates: int = 30
+    # The best hit's window (sentence and neighbours) must cover this share of the
+    # question's idf-weighted content words, or the engine abstains...
+    answer_coverage: float = 0.4
+    # A long question is on topic below that share when the window holds this many
+    # rarest-possible-term idfs of it (0 turns the rule off).
+    answer_mass: float = 2.0
+    # ...and every listed hit's window at least this share.
+    hit_coverage: float = 0.25
+    # Share of the best neighbour's BM25 added to a sentence's own: the subject is
+    # often named in the sentence before ("Hal ini disampaikan ...").
+    context_weight: float = 0.3
+    # Share of the previous sentence's BM25 that a sentence opening with a
+    # reference to it ("Hal ini", "Dia", "Mereka") inherits.
+    anaphora_weight: float = 0.8
+    # How many of the best candidates bring their neighbours into the pool.
+    neighbour_pool: int = 10
+    coverage_weight: float = 1.0
+    article_weight: float = 4.0
+    # A `siapa`/`berapa`/`kapan`/`di mana` question: sentences offering such a thing
+    # gain, those that cannot answer it lose.
+    type_bonus: float = 0.5
+    type_penalty: float = 0.3
+    # ...and more when it stands right after a word of the question.
+    apposition_bonus: float = 0.5
+    # Weight of a question word the corpus never uses, as a share of the rarest
+    # possible term's idf.
+    unknown_weight: float = 1.0
+    duplicate_overlap: float = 0.8
+    # Weights of the log-linear ranking score over `Features.vector` (names in
+    # `Features.NAMES`), fitted by benchmarks/ltr.py on FacQA train and the seed set;
+    # () ranks by the hand-set formula above (`Features.hand_score`).
+    learned: tuple[float, ...] = (
+        0.958, -0.061, 0.280, 2.476, 2.865, 0.822, -0.832, 1.622, 0.859, 0.783, 0.311, -1.204, 0.616, -0.591, 0.459,
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class Features:
+    """What the engine knows of one candidate sentence, before the knobs weigh it."""
+
+    own: float  # the sentence's BM25
+    neighbour: float  # best BM25 of the sentences beside it
+    previous: float | None  # BM25 of the sentence before, when this one refers back to it
+    coverage: float  # idf-weighted share of the question's words in the sentence
+    window_coverage: float  # ... in the sentence and its neighbours
+    article_coverage: float  # ... anywhere in its article
+    type_match: bool | None  # offers what a siapa/berapa/kapan/di mana question wants
+    apposition: bool  # ...right after a word of the question ("Wamenlu Rusia, Mikhail Bogdanov")
+    name_match: bool | None  # offers a proper name an "Apa nama ...?" question lacks
+    focus_match: bool | None  # holds the question's focus noun ("Siapa *pelatih* ...")
+    own_share: float  # own BM25 as a share of the question's best candidate's
+    proximity: float  # share of the question's adjacent word pairs found close together
+    novelty: float  # share of the sentence's terms the question lacks
+
+    # The names of `vector`'s entries, in its order (benchmarks/ltr.py prints weights by them).
+    NAMES: ClassVar[tuple[str, ...]] = (
+        "log_score", "log_neighbour", "log_previous", "window_coverage", "article_coverage", "type_yes", "type_no",
+        "own_share", "proximity", "novelty", "name_yes", "name_no", "focus_yes", "focus_no", "apposition",
+    )
+
+    def score(self, tuning: Tuning) -> float:
+        if not tuning.learned:
+            return self.hand_score(tuning)
+        # exp keeps the score positive, as a BM25-like score shown in `Hit.score` is.
+        return math.exp(sum(w * v for w, v in zip(tuning.learned, self.vector(tuning))))
+
+    def vector(self, tuning: Tuning) -> list[float]:
+        """The features in the order of `NAMES`, as the learned weights read them."""
+        return [
+            math.log(max(self.hand_score(tuning), 1e-6)),
+            math.log1p(self.neighbour),
+            math.log1p(self.previous or 0.0),
+            self.window_coverage,
+            self.article_coverage,
+            float(self.type_match is True),
+            float(self.type_match is False),
+            self.own_share,
+            self.proximity,
+            self.novelty,
+            float(self.name_match is True),
+            float(self.name_match is False),
+            float(self.focus_match is True),
+            float(self.focus_match is False),
+            float(self.apposition),
+        ]
+
+    def hand_score(self, tuning: Tuning) -> float:
+        """The hand-set combination: BM25 with its neighbour, scaled by the judgements."""
+        score = self.own + tuning.context_weight * self.neighbour
+        if self.previous is not None and tuning.anaphora_weight:
+            # "Hal ini disampaikan Bogdanov ...", "Dia merebut medali ...": the
+            # sentence is about what the one before it said.
+            score = max(score, self.own + tuning.anaphora_weight * self.previous)
+        score *= 1.0 + tuning.coverage_weight * self.coverage
+        # A question names several things about one story; the article that
+        # holds them all is likelier to be that story than one sentence's match.
+        score *= 1.0 + tuning.article_weight * self.article_coverage
+        if self.type_match is True:
+            score *= 1.0 + tuning.type_bonus
+        elif self.type_match is False:
+            score *= 1.0 - tuning.type_penalty
+        if self.apposition:
+            score *= 1.0 + tuning.apposition_bonus
+        return score
+
+
+@dataclass(frozen=True, slots=True)
+class Unit:
+    """One content word of the question and the terms that satisfy it."""
+
+    terms: frozenset[str]
+    weight: float
+
+
+@dataclass(frozen=True, slots=True)
+class Query:
+    """The question analysed once per search: its words, BM25 terms and coverage units."""
+
+    text: str
+    words: list[tuple[str, tuple[str, ...]]]
+    terms: list[str]
+    units: list[Unit]
+
+
+@dataclass(frozen=True, slots=True)
+class Question:
+    """What ranking reads from the question, once per search."""
+
+    text: str
+    units: list[Unit]
+    terms: frozenset[str]
+    words: list[frozenset[str]]  # terms of each content word, in order
+    wanted: Wants
+    focus: frozenset[str]
+    best: float  # the best candidate's BM25
+
+    @classmethod
+    def read(cls, query: Query, *, best: float) -> Question:
+        return cls(
+            text=query.text,
+            units=query.units,
+            terms=frozenset(query.terms),
+            words=[frozenset(word_terms) for _word, word_terms in query.words if word_terms],
+            wanted=wants(query.text),
+            focus=frozenset(focus(query.text, query.words)),
+            best=best,
+        )
+
+
+def coverage(units: list[Unit], terms: frozenset[str]) -> float:
+    total = sum(u.weight for u in units)
+    covered = sum(u.weight for u in units if not u.terms.isdisjoint(terms))
+    return covered / total if total else 0.0
+
+
+def proximity(question_words: list[frozenset[str]], sentence_words: list[tuple[str, tuple[str, ...]]]) -> float:
+    """Share of the question's consecutive content-word pairs that stand within two words of each other."""
+    if len(question_words) < 2:
+        return 0.0
+    where: dict[str, list[int]] = {}
+    for i, (_word, terms) in enumerate(sentence_words):
+        for term in terms:
+            where.setdefault(term, []).append(i)
+    positions = [sorted({i for term in wanted for i in where.get(term, ())}) for wanted in question_words]
+    pairs = close = 0
+    for a, b in zip(positions, positions[1:]):
+        pairs += 1
+        if a and b and any(0 < abs(j - i) <= 2 for i in a for j in b):
+            close += 1
+    return close / pairs
