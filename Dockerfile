@@ -15,11 +15,12 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
 WORKDIR /app
 
 # Dependencies first, so editing code or articles does not reinstall them.
-COPY pyproject.toml README.md ./
+COPY pyproject.toml README.md constraints.txt ./
 COPY bot ./bot
 COPY retrieval ./retrieval
 COPY config ./config
-RUN pip install .
+# constraints.txt is the lock the tests passed with (README, .ci/run use it too).
+RUN pip install -c constraints.txt .
 
 # The corpus lives outside the installed package so a mounted volume can
 # replace it (CORPUS_PATH). The language data gets its own copy, so a mounted
