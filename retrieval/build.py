@@ -13,12 +13,12 @@ while the bot runs (`retrieval.store.extend_engine`), is a `Built` made here.
   again under the same id). The earlier slot is *retired*: its sentences keep
   their sids and stay in the BM25 statistics (N, df, avgdl), exactly as a fresh
   build of the same stream has them, but the engine never quotes them.
-- Fingerprint: a chain over the stream, `f_i = H(f_{i-1} || H(article_i))`,
-  seeded with the store and index format versions and the analyzer's own
-  fingerprint. Appending articles extends the chain without reading the old
-  ones again, and a fresh build of the same stream arrives at the same value,
-  so a saved index is valid for a corpus exactly when the chain over the
-  corpus's first `versions` articles equals the saved one.
+- Fingerprint: SHA-256 over the stream, article after article (each one's
+  fields length-prefixed), seeded with the store and index format versions and
+  the analyzer's own fingerprint. `Built` keeps the running hash state, so
+  appending articles hashes only them, and a fresh build of the same stream
+  arrives at the same value; a saved index is valid for a corpus exactly when
+  the hash over the corpus's first `versions` articles equals the saved one.
 - Numbering identity (`numbering`): the fingerprint at the last full build;
   `extend` keeps it. Two engines with the same `numbering` agree on every sid
   both have (a sid from an older engine may only have been retired since).
@@ -31,8 +31,8 @@ import json
 import time
 from array import array
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import dataclass
-from typing import overload
+from dataclasses import dataclass, field
+from typing import Any, overload
 
 import numpy as np
 
@@ -42,11 +42,11 @@ from retrieval.progress import Progress
 from retrieval.records import Article, Sentence
 from retrieval.text import Analyzer
 
-__all__ = ["STORE_VERSION", "Built", "SentenceTable", "chain", "iter_sentences", "stream_seed"]
+__all__ = ["STORE_VERSION", "Built", "SentenceTable", "absorb", "iter_sentences", "stream_hasher"]
 
 # Bump when how articles are cut into sentences, spans or fingerprinted changes
 # meaning: saved indexes are then rebuilt.
-STORE_VERSION = 3  # 3: article-version chain fingerprint, retired versions
+STORE_VERSION = 3  # 3: fingerprint over article versions, retired versions
 
 ProgressCallback = Callable[[Progress], None]
 
@@ -63,9 +63,11 @@ class Built:
     retired: frozenset[int]
     table: SentenceTable
     index: Bm25Index
-    # Hex chain over `versions` (see the module doc), and the chain at the last full build.
+    # Hex SHA-256 over `versions` (see the module doc), and its value at the last full build.
     fingerprint: str
     numbering: str
+    # The running hash after `versions` (copied, never updated in place).
+    hasher: Any = field(repr=False)
 
     @classmethod
     def build(
@@ -77,10 +79,10 @@ class Built:
         total: int | None = None,
     ) -> Built:
         """Analyse and index `articles` (read once, streamed); `total` only feeds `progress`."""
-        run = _Run(analyzer, stream_seed(analyzer), {}, progress, total, "building")
+        run = _Run(analyzer, stream_hasher(analyzer), {}, progress, total, "building")
         index = Bm25Index.build(run.docs(articles, first_slot=0))
         run.finish()
-        fingerprint = run.chain.hex()
+        fingerprint = run.hasher.hexdigest()
         return cls(
             analyzer=analyzer,
             versions=tuple(run.versions),
@@ -90,6 +92,7 @@ class Built:
             index=index,
             fingerprint=fingerprint,
             numbering=fingerprint,
+            hasher=run.hasher,
         )
 
     def extend(self, articles: Iterable[Article], *, progress: ProgressCallback | None = None) -> Built:
@@ -103,7 +106,7 @@ class Built:
         if not articles:
             return self
         live = {a.id: slot for slot, a in enumerate(self.versions) if slot not in self.retired}
-        run = _Run(self.analyzer, bytes.fromhex(self.fingerprint), live, progress, len(articles), "adding")
+        run = _Run(self.analyzer, self.hasher.copy(), live, progress, len(articles), "adding")
         index = self.index.extend(run.docs(articles, first_slot=len(self.versions)))
         run.finish()
         versions = self.versions + tuple(run.versions)
@@ -115,8 +118,9 @@ class Built:
             retired=self.retired | run.retired,
             table=SentenceTable(versions, *columns),
             index=index,
-            fingerprint=run.chain.hex(),
+            fingerprint=run.hasher.hexdigest(),
             numbering=self.numbering,
+            hasher=run.hasher,
         )
 
     @property
@@ -150,33 +154,35 @@ def retired_slots(versions: Sequence[Article]) -> frozenset[int]:
     return frozenset(retired)
 
 
-# --- the fingerprint chain ------------------------------------------------------------
+# --- the fingerprint ---------------------------------------------------------------------
 
 
-def stream_seed(analyzer: Analyzer) -> bytes:
-    """The chain's start: what else decides how a stream is indexed."""
+def stream_hasher(analyzer: Analyzer) -> Any:
+    """A SHA-256 seeded with what else decides how a stream is indexed."""
     material = json.dumps(
         {"store": STORE_VERSION, "index": FORMAT_VERSION, "analyzer": analyzer.fingerprint}, sort_keys=True
     )
-    return hashlib.sha256(material.encode("utf-8")).digest()
+    return hashlib.sha256(material.encode("utf-8"))
 
 
-def chain(previous: bytes, article: Article) -> bytes:
-    """The fingerprint after `article` is appended to a stream whose fingerprint is `previous`."""
-    parts = (
-        article.id,
-        article.title,
-        article.source,
-        article.date.isoformat() if article.date else None,
-        "1" if article.date_approximate else "0",
-        article.author,
-        article.url,
-        article.text,
+def absorb(hasher: Any, article: Article) -> None:
+    """Feed one article version to the stream's running hash."""
+    text = article.text.encode("utf-8", "surrogatepass")
+    # Length-prefixed fields: no text can make two different streams hash alike.
+    head = "".join(
+        "-" if p is None else f"{len(p)}:{p}"
+        for p in (
+            article.id,
+            article.title,
+            article.source,
+            article.date.isoformat() if article.date else None,
+            "1" if article.date_approximate else "0",
+            article.author,
+            article.url,
+        )
     )
-    # Length-prefixed fields: no text can make two different articles hash alike.
-    canonical = "".join("-" if p is None else f"{len(p)}:{p}" for p in parts)
-    digest = hashlib.sha256(canonical.encode("utf-8", "surrogatepass")).digest()
-    return hashlib.sha256(previous + digest).digest()
+    hasher.update(f"{head}{len(text)}:".encode("utf-8", "surrogatepass"))
+    hasher.update(text)
 
 
 # --- sentences ------------------------------------------------------------------------
@@ -284,19 +290,19 @@ class SentenceTable(Sequence[Sentence]):
 
 
 class _Run:
-    """Analyses articles as the index consumes their sentences' terms, keeping spans and chain."""
+    """Analyses articles as the index consumes their sentences' terms, keeping spans and the hash."""
 
     def __init__(
         self,
         analyzer: Analyzer,
-        seed: bytes,
+        hasher: Any,
         live: dict[str, int],
         progress: ProgressCallback | None,
         total: int | None,
         stage: str,
     ) -> None:
         self.analyzer = analyzer
-        self.chain = seed
+        self.hasher = hasher
         self.live = live
         self.versions: list[Article] = []
         self.acronyms: list[ArticleAcronyms] = []
@@ -317,7 +323,7 @@ class _Run:
                 self.retired.add(old)
             self.live[article.id] = slot
             self.versions.append(article)
-            self.chain = chain(self.chain, article)
+            absorb(self.hasher, article)
             # Found once per article: the index side extends its sentences'
             # terms, and the engine's corpus table reuses the same record.
             acronyms = ArticleAcronyms.find(article.text, analyzer)

@@ -10,7 +10,7 @@ Two entry points:
   version (which is never quoted again), and the persisted index is replaced.
 
 Both go through the one builder in `retrieval.build` (`Built`), which also
-defines the sentence numbering and the fingerprint: a chain over the corpus's
+defines the sentence numbering and the fingerprint: SHA-256 over the corpus's
 article versions, seeded with the format versions and the language data.
 
 Where the index lives: `index_dir` when given (the `INDEX_DIR` setting), else a
@@ -20,7 +20,7 @@ A folder holds `bm25/` (the `retrieval.index` directory), `stream.json` (how
 many article versions the saved index covers and their fingerprint: a hint,
 checked, never trusted) and `.lock`.
 
-At start-up the corpus is parsed and the chain over its first `versions`
+At start-up the corpus is parsed and the fingerprint of its first `versions`
 articles is compared with the saved one:
 - loaded: equal, and the corpus holds nothing more: no sentence is split or
   analysed again (spans are stored beside the index);
@@ -64,7 +64,7 @@ import numpy as np
 import platformdirs
 from filelock import FileLock, Timeout
 
-from retrieval.build import STORE_VERSION, Built, ProgressCallback, SentenceTable, chain, retired_slots, stream_seed
+from retrieval.build import STORE_VERSION, Built, ProgressCallback, SentenceTable, absorb, retired_slots, stream_hasher
 from retrieval.acronyms import ArticleAcronyms
 from retrieval.corpus import Problem, load_corpus
 from retrieval.index import Bm25Index, IndexCorrupt, IndexMissing, IndexStale, IndexUnusable, LoadedIndex
@@ -213,16 +213,16 @@ def _open(
     if hint is not None and hint[0] <= len(articles):
         saved, fingerprint = hint
         with timed("digest"):
-            prefix = stream_seed(analyzer)
+            hasher = stream_hasher(analyzer)
             for article in articles[:saved]:
-                prefix = chain(prefix, article)
-        if prefix.hex() != fingerprint:
+                absorb(hasher, article)
+        if hasher.hexdigest() != fingerprint:
             reason = "the corpus changed since the index was saved"
         else:
             try:
                 with timed("load_index"):
                     loaded = Bm25Index.load(location / _INDEX_SUBDIR, fingerprint=fingerprint)
-                built = _built_from_saved(analyzer, articles[:saved], loaded, fingerprint)
+                built = _built_from_saved(analyzer, articles[:saved], loaded, hasher)
                 if saved == len(articles):
                     log.info("index at %s reused (%d sentences)", location, len(built.table))
                     return _opened(built, problems, "loaded", "saved index matches corpus and settings", location)
@@ -262,7 +262,7 @@ def _engine(built: Built, like: Engine | None = None) -> Engine:
     return Engine.from_built(built, tuning=like.tuning)
 
 
-def _built_from_saved(analyzer: Analyzer, versions: tuple[Article, ...], loaded: LoadedIndex, fingerprint: str) -> Built:
+def _built_from_saved(analyzer: Analyzer, versions: tuple[Article, ...], loaded: LoadedIndex, hasher: object) -> Built:
     """The saved spans, checked against the articles just parsed (IndexCorrupt if they disagree)."""
     meta, extra = loaded.meta, loaded.extra
     if meta.get("store_version") != STORE_VERSION:
@@ -291,8 +291,9 @@ def _built_from_saved(analyzer: Analyzer, versions: tuple[Article, ...], loaded:
         retired=retired_slots(versions),
         table=SentenceTable(versions, article, start, end),
         index=loaded.index,
-        fingerprint=fingerprint,
+        fingerprint=hasher.hexdigest(),  # type: ignore[attr-defined]
         numbering=numbering,
+        hasher=hasher,
     )
 
 
