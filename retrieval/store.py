@@ -373,7 +373,7 @@ def _locked(location: Path, *, wait: float = LOCK_WAIT_SECONDS) -> Iterator[bool
             except Timeout:
                 log.info("waiting for another Kutip process working on the index at %s", location)
                 lock.acquire(timeout=wait)
-            if (location / _LOCK).exists():
+            if location.is_dir():
                 break
             # The cache cleaner moved the folder away while we waited: take the new one's lock.
             lock.release()
