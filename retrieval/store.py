@@ -287,7 +287,7 @@ def _built_from_saved(analyzer: Analyzer, versions: tuple[Article, ...], loaded:
     return Built(
         analyzer=analyzer,
         versions=versions,
-        acronyms=tuple(ArticleAcronyms.find(a.text, analyzer) for a in versions),
+        acronyms=_acronyms_from_saved(meta, versions, analyzer),
         retired=retired_slots(versions),
         table=SentenceTable(versions, article, start, end),
         index=loaded.index,
@@ -297,8 +297,31 @@ def _built_from_saved(analyzer: Analyzer, versions: tuple[Article, ...], loaded:
     )
 
 
+def _acronyms_from_saved(meta: Mapping[str, object], versions: tuple[Article, ...], analyzer: Analyzer) -> tuple[ArticleAcronyms, ...]:
+    """Each version's acronym definitions as stored: a warm start reads no article text for them."""
+    stored = meta.get("acronyms")
+    found: dict[int, list[tuple[str, str]]] = {}
+    try:
+        for slot, acronym, long_form in stored:  # type: ignore[union-attr]
+            if not (type(slot) is int and 0 <= slot < len(versions) and isinstance(acronym, str) and isinstance(long_form, str)):
+                raise ValueError(f"bad entry {slot!r}")
+            found.setdefault(slot, []).append((acronym, long_form))
+        empty = ArticleAcronyms()
+        return tuple(
+            ArticleAcronyms.from_definitions(found[slot], analyzer) if slot in found else empty
+            for slot in range(len(versions))
+        )
+    except (TypeError, ValueError) as exc:
+        raise IndexCorrupt(f"stored acronyms unusable: {exc}") from exc
+
+
 def _save(location: Path, built: Built) -> bool:
-    meta = {"store_version": STORE_VERSION, "versions": len(built.versions), "numbering": built.numbering}
+    meta = {
+        "store_version": STORE_VERSION,
+        "versions": len(built.versions),
+        "numbering": built.numbering,
+        "acronyms": [[slot, *d] for slot, found in enumerate(built.acronyms) for d in found.definitions()],
+    }
     try:
         built.index.save(location / _INDEX_SUBDIR, fingerprint=built.fingerprint, extra=built.table.arrays(), meta=meta)
         _write_json(location / _HINT, {"versions": len(built.versions), "fingerprint": built.fingerprint})

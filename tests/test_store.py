@@ -362,3 +362,16 @@ def test_sentence_table_slices_like_a_list(seed_articles: list[Article]) -> None
     assert table[3:9] == expected[3:9]
     with pytest.raises(IndexError):
         table[len(table)]
+
+
+@pytest.mark.parametrize("bad", [[[999, "KRC", "Kebun Raya Cibodas"]], [[0, "ZZ", "bukan singkatan"]], "x", [[0]]])
+def test_unusable_stored_acronyms_rebuild(bad: object, jsonl: Path, tmp_path: Path, reference_answers: list) -> None:
+    index_dir = tmp_path / "index"
+    open_engine(jsonl, index_dir=index_dir)
+    manifest = index_dir / "bm25" / "manifest.json"
+    data = json.loads(manifest.read_text(encoding="utf-8"))
+    data["meta"]["acronyms"] = bad
+    manifest.write_text(json.dumps(data), encoding="utf-8")
+    opened = open_engine(jsonl, index_dir=index_dir)
+    assert opened.build == "built" and opened.reason.startswith("corrupt"), opened.reason
+    assert _answers(opened.engine) == reference_answers
