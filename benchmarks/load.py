@@ -50,7 +50,7 @@ from bot.logs import configure_logging
 from bot.texts import text
 from config.settings import BUNDLED_CORPUS, BUNDLED_LANGUAGE_DATA
 from retrieval.search import Engine
-from retrieval.store import load_engine
+from retrieval.store import open_engine
 from tests.botapi import BotApiServer, FaultPlan, FloodLimits, settings_for
 
 SEED_EVAL = Path(__file__).resolve().parent / "data" / "seed_eval.jsonl"
@@ -420,7 +420,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     # Failed handlers log tracebacks; what matters here is counted in the report.
     configure_logging("CRITICAL")
-    engine, _problems = load_engine(BUNDLED_CORPUS, language_data_path=BUNDLED_LANGUAGE_DATA)
+    engine = open_engine(BUNDLED_CORPUS, language_data_path=BUNDLED_LANGUAGE_DATA).engine
     faults = fault_plan(seed=args.seed, share=args.fault_rate) if args.faults else None
     report = asyncio.run(run_load(
         engine, questions=args.questions, chats=args.chats, window=args.window, faults=faults,

@@ -121,12 +121,13 @@ def _child(phase: str, args: argparse.Namespace, corpus: Path, index_dir: Path, 
 
 
 def _cold(args: argparse.Namespace) -> dict:
-    from retrieval.store import _parse, open_engine
+    from retrieval.corpus import load_corpus
+    from retrieval.store import open_engine
 
     began = time.perf_counter()
-    articles, _problems = _parse(args.corpus)
+    corpus = load_corpus(args.corpus)
     parse_s = time.perf_counter() - began
-    del articles, _problems
+    del corpus
     opened = open_engine(args.corpus, index_dir=args.index_dir)
     assert opened.build == "built", opened.reason
     size = sum(p.stat().st_size for p in args.index_dir.rglob("*") if p.is_file())
@@ -218,7 +219,7 @@ def _append(args: argparse.Namespace) -> dict:
     index_dir = work / "index-append"
     shutil.copyfile(args.corpus, corpus)
     shutil.copytree(args.index_dir, index_dir)
-    # The hint remembers the original corpus bytes; the copy has the same bytes.
+    # The hint names the article versions the index covers; the copy holds them.
     existing = sum(1 for line in corpus.open("rb") if line.strip())
     added = max(1, existing // 100)
     write_corpus(corpus, added, seed=args.seed, start=existing, append=True)

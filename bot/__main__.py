@@ -34,7 +34,7 @@ def _parser() -> argparse.ArgumentParser:
     common.add_argument("--strict", action="store_true", default=argparse.SUPPRESS,
                         help="exit non-zero when any article has a problem")
     common.add_argument("--index-dir", type=Path, default=argparse.SUPPRESS,
-                        help="where the persisted index lives (INDEX_DIR)")
+                        help="where the persisted index lives (INDEX_DIR; default: the user cache folder)")
     parser = argparse.ArgumentParser(prog="python -m bot", parents=[common],
                                      description="Kutip: answers questions by quoting news articles.")
     commands = parser.add_subparsers(dest="command")
@@ -82,21 +82,34 @@ def main(argv: list[str] | None = None) -> int:
 
     token = settings.telegram_bot_token.get_secret_value() if settings.telegram_bot_token else ""
     secret = settings.webhook_secret_token.get_secret_value() if settings.webhook_secret_token else ""
-    configure_logging(settings.log_level if args.command not in ("ask", "console") else "WARNING",
-                      secrets=(token, secret))
+    # The terminal commands stay quiet unless LOG_LEVEL is set explicitly.
+    quiet = args.command in ("ask", "console") and "log_level" not in settings.model_fields_set
+    configure_logging("WARNING" if quiet else settings.log_level, secrets=(token, secret))
 
     from retrieval.corpus import CorpusError
-    from retrieval.store import load_engine
+    from retrieval.progress import TerminalProgress
+    from retrieval.store import open_engine
 
     try:
-        engine, problems = load_engine(
+        opened = open_engine(
             settings.corpus_path,
             language_data_path=settings.language_data_path,
             index_dir=settings.index_dir,
+            progress=TerminalProgress(),
         )
     except CorpusError as error:
         print(f"kutip: {error}", file=sys.stderr)
         return 2
+    engine, problems = opened.engine, opened.problems
+    log.info(
+        "engine %s (%s): %d articles, %d sentences, index %s, %.2f s",
+        opened.build,
+        opened.reason,
+        len(engine.articles),
+        engine.sentence_count,
+        opened.index_dir or "not persisted",
+        sum(opened.timings.values()),
+    )
     for problem in problems:
         print(f"kutip: skipped: {problem}", file=sys.stderr)
     if problems and settings.strict:

@@ -43,6 +43,8 @@ class Settings(BaseSettings):
     # --- Corpus and engine ----------------------------------------------
     corpus_path: Path = BUNDLED_CORPUS
     language_data_path: Path = BUNDLED_LANGUAGE_DATA
+    # Where the persisted index lives; None: a folder per corpus in the user cache
+    # (platformdirs.user_cache_dir("kutip"), or KUTIP_CACHE_DIR), see retrieval/store.py.
     index_dir: Path | None = None
     strict: bool = False
     results_per_answer: int = Field(default=3, ge=1, le=10)

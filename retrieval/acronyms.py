@@ -58,6 +58,21 @@ class ArticleAcronyms:
                 pairs[acronym] = pair
         return cls(tuple(pairs.values()))
 
+    def definitions(self) -> tuple[tuple[str, str], ...]:
+        """(acronym, long form) pairs as found, for storing beside an index."""
+        return tuple((pair.acronym_text, pair.long_text) for pair in self.pairs)
+
+    @classmethod
+    def from_definitions(cls, definitions: Iterable[tuple[str, str]], analyzer: Analyzer) -> ArticleAcronyms:
+        """What `find` returned, from its stored `definitions` (no text is read again)."""
+        pairs = []
+        for acronym, long_form in definitions:
+            pair = _pair(acronym, long_form, analyzer)
+            if pair is None:
+                raise ValueError(f"stored acronym {acronym!r} ({long_form!r}) is no definition for this analyzer")
+            pairs.append(pair)
+        return cls(tuple(pairs))
+
     def extend(self, sentence: str, terms: list[str]) -> list[str]:
         """`terms` of `sentence`, plus the other form of each acronym it uses in one form only."""
         for pair in self.pairs:

@@ -19,7 +19,11 @@ A folder is read recursively (`*.md`, sorted by path); folders named `lang`
 A JSONL corpus carries one JSON object a line with the same fields and the
 body under `text`; `id`, `title`, `source` and `text` are required there (no
 file name to fall back on). Blank lines are skipped. Unknown fields are
-ignored in both formats.
+ignored in both formats. A JSONL file is an append log: a line whose id an
+earlier line already used is a newer version of that article (an updated page
+ingested again), and the stream carries both, in file order; the engine
+quotes only the latest (`retrieval.build`). In a Markdown folder two files
+with one id are a mistake: the second is reported and skipped.
 
 Bad input never stops the load: each bad article becomes a `Problem` naming
 the file (or JSONL line) and field, that article is left out, and the rest
@@ -83,8 +87,15 @@ class Problem:
 
 @dataclass(frozen=True, slots=True)
 class Corpus:
+    # Every article version in corpus order (a JSONL id may come again, newer).
     articles: tuple[Article, ...]
     problems: tuple[Problem, ...]
+
+    @property
+    def current(self) -> tuple[Article, ...]:
+        """The latest version of every article, in the order the versions came."""
+        latest = {a.id: i for i, a in enumerate(self.articles)}
+        return tuple(a for i, a in enumerate(self.articles) if latest[a.id] == i)
 
 
 class CorpusError(Exception):
@@ -121,24 +132,26 @@ def iter_corpus(
     if path.is_dir():
         items = _iter_markdown_folder(path, max_article_bytes)
         empty_hint = f"no Markdown article (*.md) found in {path}"
+        versions = False
     elif path.is_file() and path.suffix.lower() == ".jsonl":
         items = _iter_jsonl(path, max_article_bytes)
         empty_hint = f"{path} contains no article lines"
+        versions = True
     else:
         raise CorpusError(
             f"corpus path {path} is neither a folder nor a .jsonl file: point CORPUS_PATH "
             "(or --corpus) at a folder of Markdown articles or a file ending in .jsonl"
         )
-    return _deduplicated(items, empty_hint)
+    return _deduplicated(items, empty_hint, versions=versions)
 
 
 # --- shared checks ------------------------------------------------------------
 
 
 def _deduplicated(
-    items: Iterator[tuple[Article | Problem, str]], empty_hint: str
+    items: Iterator[tuple[Article | Problem, str]], empty_hint: str, *, versions: bool
 ) -> Iterator[Article | Problem]:
-    """Drop later articles whose id was already seen; raise if nothing loaded."""
+    """Report later articles whose id was already seen (unless they are `versions`); raise if nothing loaded."""
     seen: dict[str, str] = {}
     problems: list[Problem] = []
     loaded = 0
@@ -151,7 +164,7 @@ def _deduplicated(
             yield item
             continue
         first = seen.get(item.id)
-        if first is not None:
+        if first is not None and not versions:
             problem = Problem(
                 location, "id", f"duplicate id {item.id!r}, already used by {first}; this copy is skipped"
             )
@@ -159,7 +172,7 @@ def _deduplicated(
                 problems.append(problem)
             yield problem
             continue
-        seen[item.id] = location
+        seen.setdefault(item.id, location)
         loaded += 1
         yield item
     if not loaded:

@@ -16,7 +16,6 @@ them, with weights fitted by `benchmarks/ltr.py` (`Tuning.learned`), orders them
 from __future__ import annotations
 
 import copy
-import hashlib
 import math
 import re
 from collections.abc import Iterable, Sequence
@@ -25,6 +24,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from retrieval.acronyms import ArticleAcronyms, CorpusAcronyms
+from retrieval.build import Built, iter_sentences  # noqa: F401  (iter_sentences: the one numbering)
 from retrieval.index import Bm25Index
 from retrieval.question import Wants, offers, offers_beside
 from retrieval.ranking import Features, Query, Question, Tuning, Unit, coverage, proximity
@@ -62,7 +62,15 @@ class Engine:
         fingerprint: str,
         tuning: Tuning = Tuning(),
         acronyms: CorpusAcronyms | None = None,
+        retired: np.ndarray | None = None,
+        numbering: str | None = None,
     ) -> None:
+        """Made by `from_built` (the one builder, `retrieval.build`); `articles` are the live ones.
+
+        `retired` (a bool per sid) marks sentences of article versions a later
+        version replaced: they keep their sids and BM25 statistics but are never
+        quoted. `numbering` names the sid numbering (kept when articles are appended).
+        """
         self._articles = tuple(articles)
         if acronyms is None:
             acronyms = CorpusAcronyms(ArticleAcronyms.find(article.text, analyzer) for article in self._articles)
@@ -73,6 +81,8 @@ class Engine:
         self._analyzer = analyzer
         self._tuning = tuning
         self.fingerprint = fingerprint
+        self.numbering = numbering if numbering is not None else fingerprint
+        self._retired = retired if retired is not None and retired.any() else None
         self._article_term_cache: dict[int, frozenset[str]] = {}
         # First sid of each article, so neighbours are found without a scan;
         # a persisted sentence table knows them without building every sentence.
@@ -97,27 +107,25 @@ class Engine:
             index.doc_terms(0)  # build the doc-major view now, not on the first question
 
     @classmethod
+    def from_built(cls, built: Built, *, tuning: Tuning = Tuning()) -> Engine:
+        return cls(
+            articles=built.live,
+            sentences=built.table,
+            index=built.index,
+            analyzer=built.analyzer,
+            fingerprint=built.fingerprint[:16],
+            tuning=tuning,
+            acronyms=built.corpus_acronyms(),
+            retired=built.retired_sids(),
+            numbering=built.numbering[:16],
+        )
+
+    @classmethod
     def from_articles(
         cls, articles: Iterable[Article], *, analyzer: Analyzer | None = None, tuning: Tuning = Tuning()
     ) -> Engine:
-        if analyzer is None:
-            analyzer = default_analyzer()
-        articles = tuple(articles)
-        sentences = list(iter_sentences(articles, analyzer))
-        acronyms = {article.id: ArticleAcronyms.find(article.text, analyzer) for article in articles}
-        index = Bm25Index.build(acronyms[s.article_id].extend(s.text, analyzer.terms(s.text)) for s in sentences)
-        digest = hashlib.sha256(analyzer.fingerprint.encode())
-        for article in articles:
-            digest.update(article.id.encode() + b"\0" + article.text.encode() + b"\0")
-        return cls(
-            articles=articles,
-            sentences=sentences,
-            index=index,
-            analyzer=analyzer,
-            fingerprint=digest.hexdigest()[:10],
-            tuning=tuning,
-            acronyms=CorpusAcronyms(acronyms.values()),
-        )
+        """An in-memory engine over `articles` (a later article with an id already seen replaces it)."""
+        return cls.from_built(Built.build(articles, analyzer if analyzer is not None else default_analyzer()), tuning=tuning)
 
     def tuned(self, tuning: Tuning) -> Engine:
         """The same corpus and index ranked with other knobs (for benchmarks/tune.py)."""
@@ -146,7 +154,8 @@ class Engine:
         return self._by_id.get(article_id)
 
     def sentence(self, sid: int) -> Sentence | None:
-        if 0 <= sid < len(self._sentences):
+        """Sentence `sid`, or None when there is none or its article was replaced since."""
+        if 0 <= sid < len(self._sentences) and (self._retired is None or not self._retired[sid]):
             return self._sentences[sid]
         return None
 
@@ -189,7 +198,7 @@ class Engine:
         """The `pool` best BM25 sentences and the neighbours of the best of them, with their features."""
         tuning = self._tuning
         query_terms = query.terms
-        ids, scores = self._index.top(query_terms, pool)
+        ids, scores = self._top(query_terms, pool)
         bm25 = dict(zip(ids.tolist(), scores.tolist()))
         # The answer often sits beside the sentence that repeats the question's
         # words ("Dia merebut medali emas ..." follows the name): neighbours of the
@@ -240,6 +249,20 @@ class Engine:
             proximity=proximity(question.words, self._analyzer.word_terms(text)),
             novelty=len(terms - question.terms) / len(terms) if terms else 0.0,
         )
+
+    def _top(self, query_terms: list[str], pool: int) -> tuple[np.ndarray, np.ndarray]:
+        """The index's `top`, without sentences of replaced article versions."""
+        ids, scores = self._index.top(query_terms, pool)
+        retired = self._retired
+        if retired is None:
+            return ids, scores
+        want = pool
+        while True:
+            live = ~retired[ids]
+            if int(live.sum()) >= pool or ids.size < want:
+                return ids[live][:pool], scores[live][:pool]
+            want *= 2
+            ids, scores = self._index.top(query_terms, want)
 
     def _neighbours(self, sid: int) -> list[int]:
         article_of = self._article_of
@@ -336,19 +359,6 @@ class Engine:
             if query_terms.intersection(terms) and word not in words:
                 words.append(word)
         return tuple(words)
-
-
-def iter_sentences(articles: Iterable[Article], analyzer: Analyzer) -> Iterable[Sentence]:
-    """Number the indexable sentences of `articles`; boilerplate is never indexed."""
-    sid = 0
-    for article in articles:
-        position = 0
-        for text in analyzer.split_sentences(article.text):
-            if analyzer.is_boilerplate(text):
-                continue
-            yield Sentence(sid=sid, article_id=article.id, position=position, text=text)
-            sid += 1
-            position += 1
 
 
 _DEFAULT_ANALYZER: Analyzer | None = None

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import contextlib
 import logging
+import os
+import shutil
+import tempfile
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from typing import Any
@@ -13,19 +16,28 @@ import pytest
 from bot.app import build_app
 from config.settings import BUNDLED_CORPUS, BUNDLED_LANGUAGE_DATA
 from retrieval.search import Engine
-from retrieval.store import load_engine
+from retrieval.store import open_engine
 from tests.botapi import BotApiServer, Call, settings_for  # noqa: F401  (tests import it from here)
 
 # Keep the polling loop's HTTP lines out of test logs (they carry the token).
 logging.getLogger("httpx").setLevel(logging.WARNING)
 
+# Tests never write to the real ~/.cache: persisted indexes (and those of the
+# `python -m bot` subprocesses tests start, which inherit the environment) go here.
+_CACHE = tempfile.mkdtemp(prefix="kutip-test-cache-")
+os.environ["KUTIP_CACHE_DIR"] = _CACHE
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    shutil.rmtree(_CACHE, ignore_errors=True)
+
 
 @pytest.fixture(scope="session")
 def engine() -> Engine:
     """Built once per test session from the corpus the bot ships with."""
-    built, problems = load_engine(BUNDLED_CORPUS, language_data_path=BUNDLED_LANGUAGE_DATA)
-    assert not problems
-    return built
+    opened = open_engine(BUNDLED_CORPUS, language_data_path=BUNDLED_LANGUAGE_DATA)
+    assert not opened.problems
+    return opened.engine
 
 
 @dataclass

@@ -123,6 +123,9 @@ def test_a_persisted_index_holds_the_same_terms(tmp_path: Path) -> None:
     # A warm start reads the corpus table again from the parsed articles.
     reopened = open_engine(corpus, index_dir=tmp_path / "index")
     assert reopened.build == "loaded"
+    # Read back from the index, not found in the text again, and the same.
+    assert [a.definitions() for a in reopened.built.acronyms] == [a.definitions() for a in opened.built.acronyms]
+    assert any(a.definitions() for a in reopened.built.acronyms)
     assert reopened.engine.search(_CROSS_QUESTION, k=1).hits[0].article.id == "tanam"
 
 

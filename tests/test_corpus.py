@@ -293,6 +293,9 @@ def test_problem_reads_as_one_actionable_line() -> None:
 # --- JSONL --------------------------------------------------------------------------------
 
 
+LAVROV = "Lavrov bertemu Kerry di Kuala Lumpur."
+
+
 def jsonl_record(article_id: str, **changes: object) -> dict[str, object]:
     record: dict[str, object] = {
         "id": article_id, "title": f"Judul {article_id}", "source": "Sumber", "date": "2016-12-14",
@@ -313,7 +316,7 @@ def test_jsonl_reports_each_bad_line_and_loads_the_rest(tmp_path: Path) -> None:
         json.dumps(jsonl_record("e", date=None, author="Penulis")).encode(),      # 7 good, no date
         json.dumps(jsonl_record("f", text="Jen\u00e9wa"), ensure_ascii=False).encode().replace(b"\xc3\xa9", b"\xe9"),  # 8 latin-1
         json.dumps(jsonl_record("g", date="2016-02-30")).encode(),                # 9 impossible date
-        json.dumps(jsonl_record("a")).encode(),                                   # 10 duplicate id
+        json.dumps(jsonl_record("a", text="Versi baru.")).encode(),               # 10 same id: a newer version
         json.dumps(jsonl_record("h", text="   ")).encode(),                       # 11 empty text
         json.dumps(jsonl_record("i", date_approximate="true")).encode(),          # 12 approximate as text
         b'{"id": "j", "title": "T\\u0000", "text": "\x00"}',                    # 13 NUL byte
@@ -323,12 +326,14 @@ def test_jsonl_reports_each_bad_line_and_loads_the_rest(tmp_path: Path) -> None:
     file = tmp_path / "big.jsonl"
     file.write_bytes(b"\n".join(lines) + b"\n")
     corpus = load_corpus(file)
-    assert [a.id for a in corpus.articles] == ["a", "e", "7"]
+    # A JSONL file is an append log: line 10 is a newer version of article "a", not a problem.
+    assert [a.id for a in corpus.articles] == ["a", "e", "a", "7"]
+    assert [(a.id, a.text) for a in corpus.current] == [("e", LAVROV), ("a", "Versi baru."), ("7", LAVROV)]
     assert corpus.articles[1].date is None and corpus.articles[1].author == "Penulis"
     found = {(p.location.removeprefix(f"{file} "), p.field) for p in corpus.problems}
     assert found == {
         ("line 2", None), ("line 3", None), ("line 4", "title"), ("line 5", "id"), ("line 8", None),
-        ("line 9", "date"), ("line 10", "id"), ("line 11", "text"), ("line 12", "date_approximate"),
+        ("line 9", "date"), ("line 11", "text"), ("line 12", "date_approximate"),
         ("line 13", None), ("line 14", "source"),
     }
     messages = {p.location.rsplit(" ", 1)[-1]: p.message for p in corpus.problems}
@@ -338,7 +343,6 @@ def test_jsonl_reports_each_bad_line_and_loads_the_rest(tmp_path: Path) -> None:
     assert "is missing" in messages["5"]
     offset = lines[7].index(b"\xe9")
     assert f"byte offset {offset}" in messages["8"]
-    assert "already used by" in messages["10"] and f"{file} line 1" in messages["10"]
     assert "NUL byte" in messages["13"]
 
 

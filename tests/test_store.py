@@ -1,4 +1,4 @@
-"""Persisted engine: round trip, invalidation, corruption, append path, reload."""
+"""Persisted engine: round trip, invalidation, corruption, append path, reload, extend, cache."""
 
 from __future__ import annotations
 
@@ -14,7 +14,8 @@ from config.settings import BUNDLED_CORPUS, BUNDLED_LANGUAGE_DATA
 from retrieval.corpus import load_corpus
 from retrieval.records import Article
 from retrieval.search import Engine
-from retrieval.store import SentenceTable, corpus_digest, load_engine, open_engine, reload_engine
+from retrieval.build import SentenceTable
+from retrieval.store import cache_root, extend_engine, open_engine
 from retrieval.text import Analyzer
 
 SEED_EVAL = Path(__file__).resolve().parent.parent / "benchmarks" / "data" / "seed_eval.jsonl"
@@ -46,6 +47,16 @@ def _record(article: Article) -> dict[str, object]:
 
 def _lines(articles: list[Article]) -> str:
     return "".join(json.dumps(_record(a), ensure_ascii=False) + "\n" for a in articles)
+
+
+def _assert_never_quoted(engine: Engine, sids: list[int], questions: list[str] = ()) -> None:
+    """No answer quotes a retired sentence, even when asked with that sentence's own words."""
+    gone = set(sids)
+    asked = list(questions) + QUESTIONS
+    for question in asked:
+        for offset in (0, 3):
+            quoted = {h.sentence.sid for h in engine.search(question, k=3, offset=offset).hits}
+            assert not quoted & gone, question
 
 
 @pytest.fixture(scope="module")
@@ -97,12 +108,14 @@ def test_warm_start_answers_exactly_like_a_fresh_build(
     assert second.engine.context(sid, before=2, after=2) == fresh.context(sid, before=2, after=2)
 
 
-def test_without_index_dir_builds_in_memory(markdown: Path, reference_answers: list) -> None:
+def test_without_index_dir_the_index_persists_in_the_cache(markdown: Path, reference_answers: list) -> None:
     opened = open_engine(markdown)
-    assert opened.build == "memory"
-    assert _answers(opened.engine) == reference_answers
-    engine, problems = load_engine(markdown)
-    assert problems == () and engine.sentence_count == opened.engine.sentence_count
+    assert opened.build == "built"
+    assert opened.index_dir is not None and opened.index_dir.parent == cache_root()
+    assert (opened.index_dir / "bm25" / "manifest.json").is_file()
+    again = open_engine(markdown)
+    assert (again.build, again.index_dir) == ("loaded", opened.index_dir)
+    assert _answers(again.engine) == _answers(opened.engine) == reference_answers
 
 
 def test_problems_are_reported_on_warm_start_too(jsonl: Path, tmp_path: Path) -> None:
@@ -125,7 +138,7 @@ def test_changed_article_rebuilds(markdown: Path, tmp_path: Path) -> None:
         file.read_text(encoding="utf-8") + "\nPerundingan lanjutan digelar di Wina pada hari Jumat.\n", encoding="utf-8"
     )
     opened = open_engine(markdown, index_dir=index_dir)
-    assert opened.build == "built" and opened.reason.startswith("stale")
+    assert opened.build == "built" and opened.reason.startswith("the corpus changed")
     question = "Di mana perundingan lanjutan digelar?"
     assert opened.engine.search(question) == _fresh(markdown).search(question)
     assert "Wina" in opened.engine.search(question).hits[0].sentence.text
@@ -133,7 +146,7 @@ def test_changed_article_rebuilds(markdown: Path, tmp_path: Path) -> None:
 
 
 def test_added_and_removed_markdown_files_rebuild(markdown: Path, tmp_path: Path) -> None:
-    # A folder has no cheap "only additions" test: any change rebuilds.
+    # Fewer articles than the saved index covers: nothing to append to.
     index_dir = tmp_path / "index"
     open_engine(markdown, index_dir=index_dir)
     removed = sorted(markdown.glob("*.md"))[-1]
@@ -227,7 +240,7 @@ def test_appended_lines_extend_the_index(tmp_path: Path, seed_articles: list[Art
     with corpus.open("a", encoding="utf-8") as handle:
         handle.write(_lines(seed_articles[2:4]))
     grown = open_engine(corpus, index_dir=index_dir)
-    assert (grown.build, grown.reason) == ("appended", "2 articles appended to the JSONL corpus")
+    assert (grown.build, grown.reason) == ("appended", "2 articles appended to the corpus")
     assert "append" in grown.timings and "build" not in grown.timings
     with corpus.open("a", encoding="utf-8") as handle:
         handle.write(_lines(seed_articles[4:]))
@@ -244,18 +257,22 @@ def test_appended_lines_extend_the_index(tmp_path: Path, seed_articles: list[Art
     assert open_engine(corpus, index_dir=index_dir).build == "loaded"
 
 
-def test_appended_duplicate_id_is_a_problem_not_a_replacement(
+def test_appended_same_id_replaces_the_old_version(
     jsonl: Path, tmp_path: Path, seed_articles: list[Article]
 ) -> None:
     index_dir = tmp_path / "index"
-    open_engine(jsonl, index_dir=index_dir)
-    changed = _record(seed_articles[0]) | {"text": "Teks pengganti yang tidak boleh dimuat."}
+    before = open_engine(jsonl, index_dir=index_dir)
+    replaced = seed_articles[0]
+    changed = _record(replaced) | {"text": "Teks pengganti tentang perundingan di Wina."}
     with jsonl.open("a", encoding="utf-8") as handle:
         handle.write(json.dumps(changed) + "\n")
     opened = open_engine(jsonl, index_dir=index_dir)
-    assert opened.build == "appended" and opened.reason.startswith("0 articles")
-    assert len(opened.problems) == 1 and "duplicate id" in opened.problems[0].message
-    assert opened.engine.article(seed_articles[0].id) == seed_articles[0]
+    assert (opened.build, opened.problems) == ("appended", ())
+    assert opened.engine.article(replaced.id).text == changed["text"]
+    assert [a.id for a in opened.engine.articles].count(replaced.id) == 1
+    old_sids = [s.sid for s in before.engine._sentences if s.article_id == replaced.id]
+    assert old_sids and all(opened.engine.sentence(sid) is None for sid in old_sids)
+    _assert_never_quoted(opened.engine, old_sids, [before.engine.sentence(sid).text for sid in old_sids])
 
 
 def test_edited_line_is_not_an_append(jsonl: Path, tmp_path: Path, seed_articles: list[Article]) -> None:
@@ -270,8 +287,9 @@ def test_edited_line_is_not_an_append(jsonl: Path, tmp_path: Path, seed_articles
     assert _answers(opened.engine) == _answers(_fresh(jsonl))
 
 
-def test_append_to_a_file_without_final_newline_rebuilds(tmp_path: Path, seed_articles: list[Article]) -> None:
-    # The old last line is continued by the new bytes: its article may have changed.
+def test_a_last_line_without_newline_then_more_lines_is_an_append(tmp_path: Path, seed_articles: list[Article]) -> None:
+    # What counts is the articles the file holds, not its bytes: the old last
+    # line still parses to the same article once a newline and more lines follow.
     corpus = tmp_path / "c.jsonl"
     index_dir = tmp_path / "index"
     corpus.write_text(_lines(seed_articles[:3]).rstrip("\n"), encoding="utf-8")
@@ -279,37 +297,38 @@ def test_append_to_a_file_without_final_newline_rebuilds(tmp_path: Path, seed_ar
     with corpus.open("a", encoding="utf-8") as handle:
         handle.write("\n" + _lines(seed_articles[3:]))
     opened = open_engine(corpus, index_dir=index_dir)
-    assert opened.build == "built"
-    assert len(opened.engine.articles) == len(seed_articles)
+    assert opened.build == "appended"
+    assert _answers(opened.engine) == _answers(_fresh(corpus))
 
 
-def test_digest_prefix_matches_the_old_file(tmp_path: Path) -> None:
-    path = tmp_path / "c.jsonl"
-    path.write_bytes(b'{"a": 1}\n')
-    old = corpus_digest(path)
-    path.write_bytes(b'{"a": 1}\n{"b": 2}\n')
-    new = corpus_digest(path, prefix=(old.size, old.sha256))
-    assert new.prefix_sha256 == old.sha256 and new.prefix_ends_line
-    assert new.sha256 != old.sha256 and new.size == old.size + 9
+def test_a_garbled_hint_rebuilds(jsonl: Path, tmp_path: Path, reference_answers: list) -> None:
+    index_dir = tmp_path / "index"
+    open_engine(jsonl, index_dir=index_dir)
+    for garbage in ("{", '{"versions": 2, "fingerprint": "00"}', '{"versions": 99, "fingerprint": "00"}'):
+        (index_dir / "stream.json").write_text(garbage, encoding="utf-8")
+        opened = open_engine(jsonl, index_dir=index_dir)
+        assert opened.build == "built", garbage
+        assert _answers(opened.engine) == reference_answers
 
 
 # --- reload ---------------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("persisted", [True, False])
-def test_reload_builds_a_new_engine_and_leaves_the_old_one_working(
-    persisted: bool, tmp_path: Path, seed_articles: list[Article]
+@pytest.mark.parametrize("persisted", ["index_dir", "cache"])
+def test_reopening_builds_a_new_engine_and_leaves_the_old_one_working(
+    persisted: str, tmp_path: Path, seed_articles: list[Article]
 ) -> None:
     corpus = tmp_path / "c.jsonl"
-    index_dir = tmp_path / "index" if persisted else None
+    index_dir = tmp_path / "index" if persisted == "index_dir" else None
     corpus.write_text(_lines(seed_articles[:3]), encoding="utf-8")
-    old, _ = load_engine(corpus, index_dir=index_dir)
+    old = open_engine(corpus, index_dir=index_dir).engine
     before = _answers(old)
     old_sentences = list(old._sentences)
     with corpus.open("a", encoding="utf-8") as handle:
         handle.write(_lines(seed_articles[3:]))
-    new, problems = reload_engine(old, corpus, index_dir=index_dir)
-    assert problems == ()
+    opened = open_engine(corpus, index_dir=index_dir)
+    new = opened.engine
+    assert (opened.build, opened.problems) == ("appended", ())
     assert new is not old
     assert len(new.articles) == len(seed_articles) and len(old.articles) == 3
     assert list(old._sentences) == old_sentences
@@ -317,14 +336,14 @@ def test_reload_builds_a_new_engine_and_leaves_the_old_one_working(
     assert _answers(new) == _answers(_fresh(corpus))
 
 
-def test_reload_of_a_broken_corpus_raises_and_keeps_the_old_engine(jsonl: Path, tmp_path: Path) -> None:
+def test_reopening_a_broken_corpus_raises_and_keeps_the_old_engine(jsonl: Path, tmp_path: Path) -> None:
     from retrieval.corpus import CorpusError
 
-    old, _ = load_engine(jsonl, index_dir=tmp_path / "index")
+    old = open_engine(jsonl, index_dir=tmp_path / "index").engine
     before = _answers(old)
     jsonl.write_text("", encoding="utf-8")
     with pytest.raises(CorpusError):
-        reload_engine(old, jsonl, index_dir=tmp_path / "index")
+        open_engine(jsonl, index_dir=tmp_path / "index")
     assert _answers(old) == before
 
 
@@ -343,3 +362,16 @@ def test_sentence_table_slices_like_a_list(seed_articles: list[Article]) -> None
     assert table[3:9] == expected[3:9]
     with pytest.raises(IndexError):
         table[len(table)]
+
+
+@pytest.mark.parametrize("bad", [[[999, "KRC", "Kebun Raya Cibodas"]], [[0, "ZZ", "bukan singkatan"]], "x", [[0]]])
+def test_unusable_stored_acronyms_rebuild(bad: object, jsonl: Path, tmp_path: Path, reference_answers: list) -> None:
+    index_dir = tmp_path / "index"
+    open_engine(jsonl, index_dir=index_dir)
+    manifest = index_dir / "bm25" / "manifest.json"
+    data = json.loads(manifest.read_text(encoding="utf-8"))
+    data["meta"]["acronyms"] = bad
+    manifest.write_text(json.dumps(data), encoding="utf-8")
+    opened = open_engine(jsonl, index_dir=index_dir)
+    assert opened.build == "built" and opened.reason.startswith("corrupt"), opened.reason
+    assert _answers(opened.engine) == reference_answers
