@@ -493,12 +493,13 @@ def corpus_digest(path: Path, *, prefix: tuple[int, str] | None = None) -> Corpu
 
 
 def _markdown_files(root: Path) -> list[Path]:
-    # Every .md file outside hidden folders: a superset of what corpus.py reads
-    # (it also skips `lang/`), so nothing it reads can change unnoticed.
+    # Every .md and .jsonl file outside hidden folders: a superset of what
+    # corpus.py reads (it also skips `lang/`), so nothing it reads (ingested
+    # articles included) can change unnoticed.
     found: list[Path] = []
     for folder, subfolders, files in os.walk(root):
         subfolders[:] = sorted(d for d in subfolders if not d.startswith("."))
-        found.extend(Path(folder, f) for f in files if f.endswith(".md") and not f.startswith("."))
+        found.extend(Path(folder, f) for f in files if f.endswith((".md", ".jsonl")) and not f.startswith("."))
     return sorted(found)
 
 
