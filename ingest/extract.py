@@ -568,7 +568,12 @@ def _article_container(tree):
     if marked:
         return max(marked, key=lambda e: len(e.text_content()))
     scores: dict = {}
-    for paragraph in tree.iter("p"):
+    for paragraph in tree.iter("p", "div", "td", "section", "article"):
+        # A paragraph is a <p>, or any block whose own text (not its children's) is running text.
+        if paragraph.tag != "p":
+            own_text = (paragraph.text or "") + "".join(child.tail or "" for child in paragraph)
+            if len(own_text.strip()) < 40:
+                continue
         if any(a.tag in ("nav", "footer", "aside", "header") for a in paragraph.iterancestors()):
             continue
         text = langdata.collapse(paragraph.text_content())

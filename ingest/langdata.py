@@ -8,6 +8,7 @@ subfolder keeps these files out of the retriever's index fingerprint.
 
 from __future__ import annotations
 
+import os
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -140,6 +141,8 @@ def load(directory: Path) -> LangData:
     """Read the extraction data in `directory` (a `corpus/lang` folder)."""
     directory = Path(directory)
     folder = directory / _EXTRACTION_FOLDER
+    if not folder.is_dir():
+        raise FileNotFoundError(f"extraction language data folder not found: {folder}")
     by_domain: dict[str, str] = {}
     by_name: dict[str, str] = {}
     for number, line in _lines(folder / "sources.txt"):
@@ -173,8 +176,14 @@ def load(directory: Path) -> LangData:
 
 @lru_cache(maxsize=1)
 def bundled() -> LangData:
+    """The language data of this deployment: `LANGUAGE_DATA_PATH` (the setting the
+    retriever reads too, e.g. /app/lang in the image) when it has an extraction
+    folder, else the repository's `corpus/lang`."""
     from config.settings import BUNDLED_LANGUAGE_DATA
 
+    configured = os.environ.get("LANGUAGE_DATA_PATH")
+    if configured and (Path(configured) / _EXTRACTION_FOLDER).is_dir():
+        return load(Path(configured))
     return load(BUNDLED_LANGUAGE_DATA)
 
 
