@@ -19,6 +19,7 @@ COPY pyproject.toml README.md ./
 COPY bot ./bot
 COPY retrieval ./retrieval
 COPY config ./config
+COPY ingest ./ingest
 RUN pip install .
 
 # The corpus lives outside the installed package so a mounted volume can
