@@ -3,6 +3,7 @@
     python -m bot                       # the bot (or the console when no token is set)
     python -m bot console               # the console, token or not
     python -m bot ask "pertanyaan"      # one answer in the terminal (--json, --jsonl, -k N)
+    python -m bot ingest SOURCE...      # add pages, text copies, links or feeds to the corpus
     common options: --corpus PATH  --strict  --index-dir PATH
 """
 
@@ -48,6 +49,11 @@ def _parser() -> argparse.ArgumentParser:
                      help="questions on stdin, one JSON object per line out")
     ask.add_argument("-k", type=int, default=None, help="how many excerpts (default 3)")
     ask.set_defaults(output="text")
+    ingest = commands.add_parser("ingest", parents=[common],
+                                 help="add saved pages, .txt copies, folders, article URLs or feeds to the corpus")
+    from ingest.cli import add_arguments
+
+    add_arguments(ingest)
     return parser
 
 
@@ -82,8 +88,13 @@ def main(argv: list[str] | None = None) -> int:
 
     token = settings.telegram_bot_token.get_secret_value() if settings.telegram_bot_token else ""
     secret = settings.webhook_secret_token.get_secret_value() if settings.webhook_secret_token else ""
-    configure_logging(settings.log_level if args.command not in ("ask", "console") else "WARNING",
+    configure_logging(settings.log_level if args.command not in ("ask", "console", "ingest") else "WARNING",
                       secrets=(token, secret))
+
+    if args.command == "ingest":
+        from ingest.cli import run_ingest
+
+        return run_ingest(settings, args)
 
     from retrieval.corpus import CorpusError
     from retrieval.store import load_engine

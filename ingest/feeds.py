@@ -134,8 +134,8 @@ def parse_feed(
             )
         )
     if not entries:
-        if parsed.get("bozo") and not parsed.entries:
-            raise NotAFeed(f"is not well-formed XML ({_bozo_reason(parsed)}) and no entry could be read")
+        if parsed.get("bozo"):
+            raise NotAFeed(f"is not well-formed XML ({_bozo_reason(parsed)}) and no entry with a link could be read")
         raise NotAFeed("has no entries with a link")
     warning = None
     if parsed.get("bozo") and total <= max_entries:

@@ -66,7 +66,7 @@ def test_bozo_is_not_fatal_when_entries_parse():
 
 @pytest.mark.parametrize(("data", "words"), [
     (b"<!DOCTYPE html><html><body><p>bukan feed</p></body></html>", "HTML page"),
-    (b"<?xml version='1.0'?><rss version='2.0'><channel><title>x</title><item><title>", "no entries"),
+    (b"<?xml version='1.0'?><rss version='2.0'><channel><title>x</title><item><title>", "not well-formed"),
     (b'<?xml version="1.0"?><rss><channel><item><title>x</title><link>https://a/1</lin', None),
     (b"<?xml version='1.0'?><svg xmlns='http://www.w3.org/2000/svg'/>", "not an RSS or Atom feed"),
     (b"just text", "not XML"),
