@@ -73,6 +73,9 @@ class _Progress:
         self.stream.write(text + "\n")
         self._draw()
 
+    def start(self) -> None:
+        self._draw()
+
     def source_done(self) -> None:
         self.done += 1
         self._draw()
@@ -110,6 +113,7 @@ def run_ingest(settings: Settings, args: argparse.Namespace, *, stderr: TextIO |
                          enabled=len(args.sources) >= _PROGRESS_FROM and stderr.isatty())
 
     async def run() -> list[IngestOutcome]:
+        progress.start()
         results: list[IngestOutcome] = []
         async with ingestor:
             for source in args.sources:
