@@ -12,6 +12,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import datetime as dt
+import sqlite3
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
@@ -109,6 +110,9 @@ def run_ingest(settings: Settings, args: argparse.Namespace, *, stderr: TextIO |
     except IngestError as exc:
         print(f"kutip: ingest: {exc}", file=stderr)
         return 2
+    except (OSError, sqlite3.Error) as exc:
+        print(f"kutip: ingest: cannot open the ingest state (STATE_DIR): {exc}", file=stderr)
+        return 2
     progress = _Progress(len(args.sources), stderr,
                          enabled=len(args.sources) >= _PROGRESS_FROM and stderr.isatty())
 
@@ -124,6 +128,11 @@ def run_ingest(settings: Settings, args: argparse.Namespace, *, stderr: TextIO |
 
     try:
         outcomes = asyncio.run(run())
+    except OSError as exc:
+        progress.close()
+        print(f"kutip: ingest: cannot write {target}: {exc.strerror or exc}; what was stored before is kept",
+              file=stderr)
+        return 1
     except KeyboardInterrupt:
         progress.close()
         print("kutip: ingest: interrupted; what was stored so far is kept", file=stderr)

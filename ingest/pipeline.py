@@ -259,6 +259,10 @@ class Ingestor:
         except Exception as exc:  # noqa: BLE001 - one feed must never stop the others or the bot
             if isinstance(exc, (FetchError, NotAFeed)):
                 error = str(exc)
+            elif isinstance(exc, OSError):
+                # Not the feed's fault, but the poll did not complete: say where.
+                error = f"cannot write the corpus {self.into}: {exc.strerror or exc}"
+                log.error("feed %s: %s", url, error)
             else:
                 log.exception("feed %s: unexpected error", url)
                 error = f"unexpected error: {type(exc).__name__}: {exc}"

@@ -193,3 +193,19 @@ def test_encodings_declared_or_sniffed():
     assert decode_text("café".encode()) == "café"
     assert decode_text(b"caf\xe9 tanpa deklarasi") == "café tanpa deklarasi"
     assert decode_text(b"\xef\xbb\xbfhalo") == "halo"
+
+
+async def test_the_connection_itself_refuses_a_private_address(server):
+    # Even if a name resolved to a public address at the first check and to a
+    # private one when connecting (DNS rebinding), the connect-time check refuses it.
+    from ingest.fetch import _GuardedBackend, _Refused
+
+    backend = _GuardedBackend(allow_private=False, allowed=())
+    port = int(server.base.rsplit(":", 1)[1])
+    with pytest.raises(_Refused):
+        await backend.connect_tcp("127.0.0.1", port)
+    with pytest.raises(_Refused):
+        await backend.connect_tcp("localhost", port)
+    stream = await _GuardedBackend(allow_private=True, allowed=()).connect_tcp("127.0.0.1", port)
+    await stream.aclose()
+    assert server.requests == []

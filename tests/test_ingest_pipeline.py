@@ -241,3 +241,24 @@ def test_cli_end_to_end(server, tmp_path, monkeypatch, capsys):
     assert main(["ask", "--corpus", str(into), "--json", "berapa biaya jembatan gantung"]) == 0
     answer = json.loads(capsys.readouterr().out)
     assert answer["answered"] and answer["results"][0]["source"] == "Berita Contoh"
+
+
+async def test_an_iso_8859_1_feed_over_http(server, tmp_path):
+    server.routes["/berita/1"] = page(article_html(1))
+    latin = rss(server.base, [1], title="Berita Caf\xe9").replace("UTF-8", "ISO-8859-1").encode("latin-1")
+    server.routes["/feed"] = page(latin, content_type="application/rss+xml; charset=ISO-8859-1")
+    async with ingestor(tmp_path, feeds=[server.url("/feed")]) as ing:
+        (polled,) = await ing.poll_feeds()
+    assert polled.status == "polled" and [o.status for o in polled.outcomes] == ["added"]
+
+
+def test_an_unwritable_corpus_is_reported_not_a_traceback(tmp_path, monkeypatch, capsys):
+    # A directory where the lock file must go makes every write fail with an
+    # OSError, even for root (who writes through file permissions).
+    target = tmp_path / "c.jsonl"
+    (tmp_path / "c.jsonl.lock").mkdir()
+    page_file = tmp_path / "p.html"
+    page_file.write_text(article_html(3), encoding="utf-8")
+    monkeypatch.setenv("STATE_DIR", str(tmp_path / "state"))
+    assert main(["ingest", "--into", str(target), str(page_file)]) == 1
+    assert f"cannot write {target}" in capsys.readouterr().err
