@@ -156,6 +156,9 @@ class Ingestor:
         # Stores are serialised in-process too (flock is per open file, and
         # the bot may poll and /tambah at the same moment).
         self._store_lock = asyncio.Lock()
+        # Extraction is CPU work in threads; two at a time keep the bot's
+        # answers responsive on a small machine while a big poll runs.
+        self._extract_slots = asyncio.Semaphore(2)
 
     @classmethod
     def from_settings(cls, settings: Settings, *, into: Path | None = None) -> Ingestor:
@@ -376,10 +379,11 @@ class Ingestor:
         if looks_like_feed(data):
             return await self._feed_document(name, data, overrides, content_type=None, base=None)
         try:
-            if _looks_like_html(data):
-                extracted = await asyncio.to_thread(_extract_html, data, None)
-            else:
-                extracted = await asyncio.to_thread(_extract_text, decode_text(data), path.name)
+            async with self._extract_slots:
+                if _looks_like_html(data):
+                    extracted = await asyncio.to_thread(_extract_html, data, None)
+                else:
+                    extracted = await asyncio.to_thread(_extract_text, decode_text(data), path.name)
         except NotAnArticle as exc:
             return [IngestOutcome(name, "problem", problem=f"not an article: {exc}")]
         built = _build(name, extracted, overrides, hint=None, fetched_url=None)
@@ -409,13 +413,14 @@ class Ingestor:
         self, url: str, fetched: Fetched, overrides: Overrides, *, hint: FeedEntry | None
     ) -> tuple[Article, tuple[str, ...]] | IngestOutcome:
         try:
-            if fetched.content_type == "text/plain" or (
-                fetched.content_type is None and not _looks_like_html(fetched.content)
-            ):
-                name = urlsplit(fetched.url).path.rsplit("/", 1)[-1] or None
-                extracted = await asyncio.to_thread(_extract_text, fetched.text(), name)
-            else:
-                extracted = await asyncio.to_thread(_extract_html, fetched.text(), fetched.url)
+            async with self._extract_slots:
+                if fetched.content_type == "text/plain" or (
+                    fetched.content_type is None and not _looks_like_html(fetched.content)
+                ):
+                    name = urlsplit(fetched.url).path.rsplit("/", 1)[-1] or None
+                    extracted = await asyncio.to_thread(_extract_text, fetched.text(), name)
+                else:
+                    extracted = await asyncio.to_thread(_extract_html, fetched.text(), fetched.url)
         except NotAnArticle as exc:
             return IngestOutcome(url, "problem", problem=f"not an article: {exc}")
         return _build(url, extracted, overrides, hint=hint, fetched_url=fetched.url)
