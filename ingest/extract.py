@@ -78,7 +78,7 @@ _BYLINE_CLASS = re.compile(
 )
 # A dateline opens a report: `Jakarta (ANTARA) - `, `VIVA.co.id - `,
 # `REPUBLIKA.CO.ID, JAKARTA -- `, `KOBE – `.
-_TITLE_SEPARATORS = re.compile(r"\s+(?:[|–—-]{1,2}|::|»|·)\s+")
+_TITLE_SEPARATORS = re.compile(r"\s+(?:[|–—-]{1,2}|::?|»|·)\s+")
 _LEADING_DATE = re.compile(
     r"^((senin|selasa|rabu|kamis|jumat|sabtu|minggu|ahad|monday|tuesday|wednesday|thursday|friday|"
     r"saturday|sunday)\s*,?\s*)?\d{1,2}[\s/.-]+(\w+|\d{1,2})[\s/.-]+\d{2,4}\s*[,|-]?\s*"
@@ -242,7 +242,10 @@ def _source(data: langdata.LangData, canonical: str | None, url: str | None, sit
     if name:
         return name
     if sitename and not re.fullmatch(r"[\w.-]+\.[a-z]{2,}", sitename.casefold()):
-        return sitename
+        # `PT Warta Pesisir Tbk` -> `Warta Pesisir`: the company form is not what readers say.
+        name = re.sub(r"^(pt|cv)\.?\s+|\s+tbk\.?$", "", sitename, flags=re.IGNORECASE).strip()
+        if name:
+            return name
     domain = _registered_label(canonical or url or sitename)
     return domain.capitalize() if domain else None
 

@@ -64,6 +64,8 @@ def page(
         ("Jembatan Baru Hubungkan Dua Kabupaten | Republika Online", "https://republika.co.id/berita/abc/jembatan"),
         ("Jembatan Baru Hubungkan Dua Kabupaten - ANTARA News", "https://www.antaranews.com/berita/1/jembatan"),
         ("Kabar Kita Daily | Jembatan Baru Hubungkan Dua Kabupaten", "https://kabarkitadaily.example/jembatan"),
+        ("Jembatan Baru Hubungkan Dua Kabupaten : Okezone News", "https://news.okezone.com/read/2024/12/13/1/2"),
+        ("Jembatan Baru Hubungkan Dua Kabupaten - News Liputan6.com", "https://www.liputan6.com/news/read/1/jembatan"),
     ],
 )
 def test_title_loses_the_site_suffix(raw: str, url: str) -> None:
@@ -141,6 +143,11 @@ def test_a_bad_pattern_in_the_data_names_file_and_line(tmp_path: Path) -> None:
         '<div class="info">Reporter: Nur Hadi Santoso</div>',
         '<div class="nama-reporter"><div>Nur Hadi Santoso</div><span>Jurnalis</span></div>',
         '<div itemprop="author">Oleh : <b>Nur Hadi Santoso</b></div>',
+        '<div class="penulis">Penulis: Nur Hadi Santoso | Editor: Bambang Wijaya</div>',
+        '<p class="info">Laporan Wartawan Wartapesisir.com, Nur Hadi Santoso</p>',
+        '<div class="author">Nur Hadi Santoso - detikNews</div>',
+        '<div class="detail-author">Nur Hadi Santoso, CNN Indonesia | Jumat, 13/12/2024 10:15 WIB</div>',
+        '<div class="kredit">Rep: Nur Hadi Santoso/ Red: Bambang Wijaya</div>',
     ],
 )
 def test_author_without_role_labels(byline: str) -> None:
@@ -154,6 +161,8 @@ def test_author_without_role_labels(byline: str) -> None:
         '<meta name="author" content="Redaksi Warta Pesisir">',
         '<meta name="author" content="Designed by Studio Web Kreatif">',
         '<meta name="author" content="wartapesisir.com">',
+        '<meta name="author" content="CNN Indonesia">',
+        '<div class="author">Tim detikcom</div>',
     ],
 )
 def test_a_company_or_web_credit_is_never_the_author(credit: str) -> None:
