@@ -653,8 +653,8 @@ def _keep(data, blocks: list[tuple[str, float]], *, title: str | None, anchors: 
         if not line:
             continue
         key = _fold_title(line)
-        if not key or key in seen:
-            continue
+        if not key or key in seen or not any(ch.isalpha() for ch in line):
+            continue  # repeats, and counters left as text (`0`, `12.345`)
         if link_share >= 0.5 and len(line.split()) < 40:
             continue
         if _fold_title(_undated(line)) in anchors and len(line) <= 250:
