@@ -78,7 +78,7 @@ _BYLINE_CLASS = re.compile(
 )
 # A dateline opens a report: `Jakarta (ANTARA) - `, `VIVA.co.id - `,
 # `REPUBLIKA.CO.ID, JAKARTA -- `, `KOBE – `.
-_TITLE_SEPARATORS = re.compile(r"\s+(?:[|–—-]{1,2}|::|»|·)\s+")
+_TITLE_SEPARATORS = re.compile(r"\s+(?:[|–—-]{1,2}|::?|»|·)\s+")
 _LEADING_DATE = re.compile(
     r"^((senin|selasa|rabu|kamis|jumat|sabtu|minggu|ahad|monday|tuesday|wednesday|thursday|friday|"
     r"saturday|sunday)\s*,?\s*)?\d{1,2}[\s/.-]+(\w+|\d{1,2})[\s/.-]+\d{2,4}\s*[,|-]?\s*"
@@ -113,7 +113,7 @@ def extract_html(
     source = _source(data, canonical, url, sitename)
     if source is None:
         notes.append("no source: the page names no outlet and its address is unknown")
-    title = _title(data, tree, _clean(getattr(document, "title", None)), source, sitename, canonical or url)
+    title = _title(data, tree, _raw_title(tree) or _clean(getattr(document, "title", None)), source, sitename, canonical or url)
     if title is None:
         notes.append("no title found on the page")
     date = _date(getattr(document, "date", None))
@@ -242,7 +242,10 @@ def _source(data: langdata.LangData, canonical: str | None, url: str | None, sit
     if name:
         return name
     if sitename and not re.fullmatch(r"[\w.-]+\.[a-z]{2,}", sitename.casefold()):
-        return sitename
+        # `PT Warta Pesisir Tbk` -> `Warta Pesisir`: the company form is not what readers say.
+        name = re.sub(r"^(pt|cv)\.?\s+|\s+tbk\.?$", "", sitename, flags=re.IGNORECASE).strip()
+        if name:
+            return name
     domain = _registered_label(canonical or url or sitename)
     return domain.capitalize() if domain else None
 
@@ -258,6 +261,20 @@ def _registered_label(address: str | None) -> str | None:
     return labels[-2]
 
 
+def _raw_title(tree) -> str | None:
+    """The page's own headline field as printed (og:title, else <title>), site name and all.
+
+    Read here rather than taken from the library, which splits titles at
+    separators itself and sometimes keeps the site's part.
+    """
+    for xpath in ('//meta[@property="og:title"]/@content', '//meta[@name="twitter:title"]/@content', "//title//text()"):
+        values = [langdata.collapse(v) for v in tree.xpath(xpath)]
+        values = [v for v in values if v]
+        if values:
+            return values[0]
+    return None
+
+
 def _title(
     data: langdata.LangData,
     tree,
@@ -270,6 +287,35 @@ def _title(
     headings = [h for h in headings if len(h.split()) >= 2]
     if not raw_title:
         return headings[0] if headings else None
+    stripped = _strip_site(data, tree, raw_title, headings, source, sitename, address)
+    return _visible_headline(stripped, headings) or stripped
+
+
+def _visible_headline(title: str, headings: list[str]) -> str | None:
+    """The page's <h1> when it is this article's headline worded differently.
+
+    Many sites give search engines and social cards a shorter title than the
+    headline readers see; the headline is what a reader would cite. An <h1>
+    counts when it shares at least half the title's words.
+    """
+    words = _title_words(title)
+    if not words:
+        return None
+    if any(_fold_title(heading) == _fold_title(title) for heading in headings):
+        return None
+    for heading in headings:
+        if len(heading.split()) < 4 or len(heading.split()) > 40 or len(_TITLE_SEPARATORS.split(heading)) > 1:
+            continue  # a logo or a page-title banner (`Okezone ... :: Okezone Lifestyle`)
+        if len(words & _title_words(heading)) * 2 >= len(words):
+            return heading
+    return None
+
+
+def _title_words(text: str) -> set[str]:
+    return {w for w in re.findall(r"\w+", text.casefold()) if len(w) >= 3}
+
+
+def _strip_site(data, tree, raw_title: str, headings: list[str], source, sitename, address) -> str:
     segments = _TITLE_SEPARATORS.split(raw_title)
     if len(segments) == 1:
         return raw_title
@@ -330,19 +376,27 @@ def _date(value: str | None) -> dt.date | None:
 
 
 def _author(data: langdata.LangData, tree, page_text: str, library_author: str | None) -> str | None:
+    """The writer the page names: a labelled byline first, then structured data, then the library's."""
     editors = _editor_names(data, page_text)
     candidates: list[str] = []
     candidates.extend(_labelled_bylines(data, tree))
-    if library_author:
-        candidates.extend(part for part in re.split(r"\s*;\s*", library_author) if part)
     candidates.extend(_schema_people(tree))
     candidates.extend(_itemprop_and_class_bylines(tree))
     candidates.extend(
         m.get("content", "") for m in tree.xpath('//meta[@name="author" or @property="article:author"]')
     )
+    rejected: list[str] = []
     for candidate in candidates:
         name = data.person_name(candidate)
         if name and langdata.fold_person(name) not in editors:
+            return name
+        rejected.append(langdata.fold_person(candidate))
+    # The library rewrites what it reads (`Designed by X` -> `X`, `site.com` ->
+    # `Site Com`): its author counts only when it is not one we turned down.
+    for part in re.split(r"\s*;\s*", library_author or ""):
+        name = data.person_name(part)
+        folded = langdata.fold_person(name) if name else ""
+        if name and folded not in editors and not any(folded in r for r in rejected if r):
             return name
     return None
 
@@ -362,7 +416,7 @@ def _labelled_bylines(data: langdata.LangData, tree) -> list[str]:
             continue
         if element.tag not in ("div", "span", "p", "li", "small", "strong", "b", "em", "td", "address"):
             continue
-        text = langdata.collapse(element.text_content())
+        text = langdata.collapse(" ".join(element.itertext()))
         if len(text) > 90:
             continue
         match = label.match(text)
@@ -419,13 +473,13 @@ def _itemprop_and_class_bylines(tree) -> list[str]:
         if named:
             found.append(named[0].get("content") or named[0].text_content())
         else:
-            found.append(element.get("content") or element.text_content())
+            found.append(element.get("content") or " ".join(element.itertext()))
     for element in tree.iter():
         if not isinstance(element.tag, str) or element.tag in ("script", "style", "body", "html"):
             continue
         marker = f"{element.get('class', '')} {element.get('id', '')}"
         if _BYLINE_CLASS.search(marker):
-            text = langdata.collapse(element.text_content())
+            text = langdata.collapse(" ".join(element.itertext()))
             if 2 <= len(text) <= 90:
                 found.append(text)
     return found
@@ -599,8 +653,8 @@ def _keep(data, blocks: list[tuple[str, float]], *, title: str | None, anchors: 
         if not line:
             continue
         key = _fold_title(line)
-        if not key or key in seen:
-            continue
+        if not key or key in seen or not any(ch.isalpha() for ch in line):
+            continue  # repeats, and counters left as text (`0`, `12.345`)
         if link_share >= 0.5 and len(line.split()) < 40:
             continue
         if _fold_title(_undated(line)) in anchors and len(line) <= 250:

@@ -49,15 +49,24 @@ class LangData:
         text = collapse(candidate or "").strip(_TRIM)
         if not text or text.startswith(("http://", "https://")):
             return None
-        if any(pattern.search(text) for pattern in self.not_a_person):
+        # Checked before the labels go too (`No Author` must not become `No`),
+        # unless a comma may separate an outlet from the person.
+        if "," not in text and any(pattern.search(text) for pattern in self.not_a_person):
             return None
         text = self.strip_roles(text)
-        # `Maya Sofia - VIVA.co.id`, `Rob Picheta, CNN`: keep the person's part.
-        text = re.split(r"\s+[|–—-]\s+|\s*,\s*(?=[A-Z]{2,}\b)", text)[0].strip(_TRIM)
+        # `Laporan Wartawan Tribunnews.com, Rina Ayu`: the outlet, then the person.
+        outlet, comma, rest = text.partition(", ")
+        if comma and (self.is_outlet(outlet) or any(p.search(outlet) for p in self.not_a_person)):
+            text = self.strip_roles(rest)
+        # `Maya Sofia - VIVA.co.id`, `Rob Picheta, CNN`, `X | Editor: Y`, `X/ Red: Y`,
+        # `X Editor: Y`: keep the person's part.
+        text = re.split(
+            r"\s+[|–—-]\s+|\s*[|/]\s*|\s*,\s*(?=[A-Z]{2,}\b)|\s+\w+\s*:\s", text
+        )[0].strip(_TRIM)
         text = self.strip_roles(text)
         if not text or len(text) > 80:
             return None
-        if any(pattern.search(text) for pattern in self.not_a_person):
+        if self.is_outlet(text) or any(pattern.search(text) for pattern in self.not_a_person):
             return None
         words = text.split()
         if not 1 <= len(words) <= 8 or any(ch.isdigit() for ch in text) or "@" in text:
@@ -66,6 +75,10 @@ class LangData:
         if any(not w[0].isupper() and w.casefold() not in _NAME_CONNECTORS for w in words):
             return None
         return text
+
+    def is_outlet(self, name: str) -> bool:
+        """True when `name` is an outlet in sources.txt (`CNN Indonesia`, `Kompas`)."""
+        return bool(name) and fold_name(name) in self.sources_by_name
 
     def strip_roles(self, text: str) -> str:
         """`Pewarta: X` -> `X`; `X Jurnalis` -> `X` (labels from roles.txt and editor-roles.txt)."""
