@@ -106,7 +106,7 @@ class Stored:
 class _Entry:
     id: str
     url: str | None
-    text: str
+    key: str  # text_key of the text
     writable: bool
 
 
@@ -117,6 +117,9 @@ class CorpusWriter:
         self.path = Path(path)
         self.also = tuple(Path(p) for p in also if Path(p) != Path(path))
         self.repaired: list[str] = []
+        # path -> (signature, entries): a big corpus is read once, not on every
+        # store; any change by someone else changes the signature.
+        self._cache: dict[Path, tuple[object, list[_Entry]]] = {}
 
     @contextlib.contextmanager
     def _locked(self) -> Iterator[None]:
@@ -138,6 +141,7 @@ class CorpusWriter:
             results: list[Stored] = []
             appended: list[Article] = []
             replaced: dict[str, Article] = {}
+            new_entries: list[_Entry] = []
             for article in articles:
                 url = canonical_url(article.url)
                 key = text_key(article.text)
@@ -149,8 +153,8 @@ class CorpusWriter:
                 if same_url is not None and same_url.writable:
                     new = dataclasses.replace(article, id=same_url.id)
                     replaced[same_url.id] = new
-                    texts.pop(text_key(same_url.text), None)
-                    same_url.text = new.text
+                    texts.pop(same_url.key, None)
+                    same_url.key = key
                     texts[key] = same_url
                     results.append(Stored("updated", new, same_url.id))
                     continue
@@ -163,7 +167,8 @@ class CorpusWriter:
                 while new_id in ids:
                     new_id, n = f"{base}-{n}", n + 1
                 new = dataclasses.replace(article, id=new_id)
-                entry = _Entry(new_id, url, new.text, True)
+                entry = _Entry(new_id, url, key, True)
+                new_entries.append(entry)
                 ids.add(new_id)
                 texts[key] = entry
                 if url:
@@ -171,22 +176,38 @@ class CorpusWriter:
                 appended.append(new)
                 results.append(Stored("added", new))
             if replaced:
+                self._cache.pop(self.path, None)
                 self._rewrite(replaced, appended)
             elif appended:
+                cached = self._cache.pop(self.path, None)
                 self._append(appended)
+                if cached is not None:
+                    self._cache[self.path] = (_signature(self.path, skip=None), cached[1] + new_entries)
             return results
 
     # --- reading ------------------------------------------------------------
 
+    def _cached(self, path: Path, *, writable: bool) -> list[_Entry]:
+        signature = _signature(path, skip=self.path)
+        hit = self._cache.get(path)
+        if hit is not None and hit[0] == signature:
+            return hit[1]
+        entries = _read_entries(path, writable=writable)
+        self._cache[path] = (signature, entries)
+        return entries
+
     def _catalog(self) -> tuple[list[_Entry], dict[str, _Entry], dict[str, _Entry], set[str]]:
+        mine = self._cached(self.path, writable=True)
+        my_ids = {e.id for e in mine}
         entries: list[_Entry] = []
         for path in self.also:
-            entries.extend(_read_entries(path, writable=False))
-        entries.extend(_read_entries(self.path, writable=True))
+            # A folder corpus holds the target file too; its records count as the target's.
+            entries.extend(e for e in self._cached(path, writable=False) if e.id not in my_ids)
+        entries.extend(mine)
         texts: dict[str, _Entry] = {}
         urls: dict[str, _Entry] = {}
         for entry in entries:
-            texts.setdefault(text_key(entry.text), entry)
+            texts.setdefault(entry.key, entry)
             if entry.url:
                 # The last record for a URL is the current one.
                 urls[entry.url] = entry
@@ -285,7 +306,7 @@ def _line_id(line: bytes) -> str | None:
 
 def _read_entries(path: Path, *, writable: bool) -> list[_Entry]:
     if path.is_dir():
-        return [_Entry(a.id, canonical_url(a.url), a.text, writable) for a in _folder_articles(path)]
+        return [_Entry(a.id, canonical_url(a.url), text_key(a.text), writable) for a in _folder_articles(path)]
     if not path.exists():
         return []
     entries: list[_Entry] = []
@@ -302,14 +323,31 @@ def _read_entries(path: Path, *, writable: bool) -> list[_Entry]:
                 if not isinstance(record_id, (str, int)) or isinstance(record_id, bool):
                     continue
                 url = record.get("url") if isinstance(record.get("url"), str) else None
-                entries.append(_Entry(str(record_id), canonical_url(url), record["text"], writable))
+                entries.append(_Entry(str(record_id), canonical_url(url), text_key(record["text"]), writable))
         return entries
     return entries
 
 
+def _signature(path: Path, *, skip: Path | None) -> object:
+    """Changes whenever the file (or any corpus file in the folder, but `skip`) changes."""
+    if path.is_dir():
+        items = []
+        for root, dirs, files in os.walk(path):
+            dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+            for name in sorted(files):
+                file = Path(root, name)
+                if name.endswith((".md", ".jsonl")) and not name.startswith(".") and file != skip:
+                    st = file.stat()
+                    items.append((str(file), st.st_ino, st.st_size, st.st_mtime_ns))
+        return tuple(items)
+    try:
+        st = path.stat()
+    except FileNotFoundError:
+        return None
+    return (st.st_ino, st.st_size, st.st_mtime_ns)
+
+
 def _folder_articles(folder: Path) -> list[Article]:
-    # The target file inside the folder is read too; `_catalog` reads the
-    # target last, so its records win for URL matches (and stay replaceable).
     from retrieval.corpus import CorpusError, iter_corpus
 
     try:

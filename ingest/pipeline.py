@@ -47,7 +47,9 @@ __all__ = [
     "IngestOutcome",
     "Ingestor",
     "Overrides",
+    "backoff_seconds",
     "ingest_target",
+    "next_retry_in",
     "state_path",
 ]
 
@@ -532,5 +534,3 @@ def next_retry_in(state: FeedState, now: float | None = None) -> float | None:
         return None
     return max(0.0, state.next_retry - (time.time() if now is None else now))
 
-
-__all__ += ["next_retry_in", "backoff_seconds"]

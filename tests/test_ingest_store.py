@@ -178,3 +178,15 @@ def test_canonical_url():
     assert canonical_url("http://WWW.Kompas.com/read/1/?utm_medium=x&id=3#top") == "https://kompas.com/read/1?id=3"
     assert canonical_url("https://a.example:8443/x") == "https://a.example:8443/x"
     assert canonical_url(None) is None
+
+
+def test_a_writer_sees_what_another_writer_added_since(tmp_path):
+    target = tmp_path / "corpus.jsonl"
+    bot, cli = CorpusWriter(target), CorpusWriter(target)
+    bot.store([article(1)])  # the bot's writer now holds the file's records in memory
+    cli.store([article(2)])
+    cli.store([article(1, text="Teks yang diperbarui oleh CLI. Kalimat kedua.")])  # a rewrite
+    assert [s.status for s in bot.store([article(2), article(1, text="Teks yang diperbarui oleh CLI. Kalimat kedua.")])] == [
+        "duplicate", "duplicate"]
+    assert [s.status for s in bot.store([article(3)])] == ["added"]
+    assert len(load_corpus(target).articles) == 3
