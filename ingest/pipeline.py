@@ -216,7 +216,15 @@ class Ingestor:
         overrides = overrides or Overrides()
         results: list[IngestOutcome] = []
         for source in sources:
-            for outcome in await self._source(source, overrides):
+            try:
+                outcomes = await self._source(source, overrides)
+            except OSError:
+                raise  # the corpus cannot be written: nothing after this could be stored either
+            except Exception as exc:  # noqa: BLE001 - one odd source must not stop the rest
+                log.exception("ingest %s: unexpected error", source)
+                outcomes = [IngestOutcome(source, "problem",
+                                          problem=f"could not be read (unexpected {type(exc).__name__}: {exc})")]
+            for outcome in outcomes:
                 results.append(outcome)
                 if on_outcome is not None:
                     on_outcome(outcome)
@@ -326,9 +334,13 @@ class Ingestor:
     ) -> tuple[Article, tuple[str, ...]] | tuple[IngestOutcome, bool]:
         try:
             fetched = await self._fetcher.fetch(entry.url)
+            built = await self._from_fetched(entry.url, fetched, overrides, hint=entry)
         except FetchError as exc:
             return IngestOutcome(entry.url, "problem", problem=str(exc)), exc.problem in _PERMANENT
-        built = await self._from_fetched(entry.url, fetched, overrides, hint=entry)
+        except Exception as exc:  # noqa: BLE001 - one odd page must not block its feed
+            log.exception("feed %s: entry %s could not be read", feed_url, entry.url)
+            return IngestOutcome(entry.url, "problem",
+                                 problem=f"could not be read (unexpected {type(exc).__name__}; see the log)"), True
         if isinstance(built, IngestOutcome):
             return built, True
         return built
