@@ -720,6 +720,11 @@ def _merge_edges(library: list[str], own: list[str]) -> list[str]:
         return own if prose(own) > prose(library) else library
     lead = [p for p in own[: matched[0]] if _is_prose(p)]
     tail = [p for p in own[matched[-1] + 1 :] if _is_prose(p)]
+    first = langdata.fold_name(library[0])
+    if lead and first and langdata.fold_name(lead[-1]).endswith(first):
+        # The library kept the opening paragraph without its dateline
+        # (`JAKARTA, KOMPAS.com -` in bold): take the whole paragraph.
+        return lead + library[1:] + tail
     return lead + library + tail
 
 

@@ -355,6 +355,13 @@ def test_opening_and_closing_paragraphs_the_library_dropped_are_put_back() -> No
     assert merged == [dateline, *BODY[1:4], closing]
 
 
+def test_an_opening_paragraph_kept_without_its_dateline_gets_it_back() -> None:
+    from ingest.extract import _merge_edges
+
+    merged = _merge_edges(BODY, ["JAKARTA, KOMPAS.com - " + BODY[0], *BODY[1:]])
+    assert merged == ["JAKARTA, KOMPAS.com - " + BODY[0], *BODY[1:]]
+
+
 def test_when_the_library_read_another_part_of_the_page_the_article_wins() -> None:
     from ingest.extract import _merge_edges
 
