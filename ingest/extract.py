@@ -23,7 +23,6 @@ import copy
 import datetime as dt
 import json
 import re
-import unicodedata
 from collections.abc import Iterable
 
 import lxml.html
@@ -82,9 +81,9 @@ _BYLINE_CLASS = re.compile(
     r"author|byline|reporter|writer|penulis|jurnalis|wartawan|pewarta|kontributor|creator",
     re.IGNORECASE,
 )
-# A dateline opens a report: `Jakarta (ANTARA) - `, `VIVA.co.id - `,
-# `REPUBLIKA.CO.ID, JAKARTA -- `, `KOBE – `.
+# Between a headline and the site's name in <title>: ` - `, ` | `, ` :: `, ` : `, ` » `.
 _TITLE_SEPARATORS = re.compile(r"\s+(?:[|–—-]{1,2}|::?|»|·)\s+")
+# A date opening a line: related-article list items carry one before the headline.
 _LEADING_DATE = re.compile(
     r"^((senin|selasa|rabu|kamis|jumat|sabtu|minggu|ahad|monday|tuesday|wednesday|thursday|friday|"
     r"saturday|sunday)\s*,?\s*)?\d{1,2}[\s/.-]+(\w+|\d{1,2})[\s/.-]+\d{2,4}\s*[,|-]?\s*"
