@@ -56,6 +56,9 @@ class Tally:
         self.total[metric] += 1
         self.right[metric] += int(ok)
 
+    def share(self, metric: str) -> float:
+        return self.right[metric] / self.total[metric] if self.total[metric] else 0.0
+
     def cell(self, metric: str) -> str:
         total = self.total[metric]
         if not total:
@@ -120,14 +123,21 @@ def library_alone(html: bytes, url: str | None) -> Extracted | None:
     )
 
 
-def run_pages(data: Path, *, verbose: bool) -> None:
+def is_indonesian(gold: dict) -> bool:
+    return gold.get("lang") == "id" or gold["file"].startswith("id-")
+
+
+def evaluate_pages(
+    data: Path = PAGES, *, systems: tuple[str, ...] = ("kutip", "library"), verbose: bool = False
+) -> tuple[dict[tuple[str, str], Tally], dict[str, float], int]:
+    """Tallies per (system, group) with group `id` (Indonesian pages) or `all`; seconds per system; pages."""
     golds = [json.loads(line) for line in (data / "gold.jsonl").read_text(encoding="utf-8").splitlines() if line.strip()]
-    tallies = {(system, group): Tally() for system in ("kutip", "library") for group in ("id", "all")}
-    seconds = {"kutip": 0.0, "library": 0.0}
+    tallies = {(system, group): Tally() for system in systems for group in ("id", "all")}
+    seconds = dict.fromkeys(systems, 0.0)
     for gold in golds:
         html = (data / "pages" / gold["file"]).read_bytes()
-        groups = ("id", "all") if gold.get("lang") == "id" or gold["file"].startswith("id-") else ("all",)
-        for system in ("kutip", "library"):
+        groups = ("id", "all") if is_indonesian(gold) else ("all",)
+        for system in systems:
             start = time.perf_counter()
             try:
                 result = extract_html(html, url=gold.get("url")) if system == "kutip" else library_alone(html, gold.get("url"))
@@ -144,8 +154,13 @@ def run_pages(data: Path, *, verbose: bool) -> None:
                 print(f"  {gold['file']}:")
                 for failure in failures:
                     print(f"      {failure}")
-    n_id = sum(1 for g in golds if g.get("lang") == "id" or g["file"].startswith("id-"))
-    print(f"\nnews pages: {data}  ({n_id} Indonesian, {len(golds)} in all)")
+    return tallies, seconds, len(golds)
+
+
+def run_pages(data: Path, *, verbose: bool) -> None:
+    tallies, seconds, pages = evaluate_pages(data, verbose=verbose)
+    n_id = tallies[("kutip", "id")].total["date"]
+    print(f"\nnews pages: {data}  ({n_id} Indonesian, {pages} in all)")
     header = f"{'':16} {'Kutip (id)':>13} {'library (id)':>13}   {'Kutip (all)':>13} {'library (all)':>13}"
     print(header)
     print("-" * len(header))
@@ -155,8 +170,8 @@ def run_pages(data: Path, *, verbose: bool) -> None:
             f"   {tallies[('kutip', 'all')].cell(metric):>13} {tallies[('library', 'all')].cell(metric):>13}"
         )
     print(
-        f"time per page: Kutip {1000 * seconds['kutip'] / len(golds):.0f} ms, "
-        f"trafilatura alone {1000 * seconds['library'] / len(golds):.0f} ms"
+        f"time per page: Kutip {1000 * seconds['kutip'] / pages:.0f} ms, "
+        f"trafilatura alone {1000 * seconds['library'] / pages:.0f} ms"
     )
 
 
@@ -180,7 +195,10 @@ def seed_gold(metadata: Path) -> dict[str, dict]:
     return golds
 
 
-def run_seeds(seeds: Path, metadata: Path, *, verbose: bool) -> None:
+def evaluate_seeds(
+    seeds: Path = SEEDS, metadata: Path = METADATA, *, verbose: bool = False
+) -> dict[str, dict[str, int]]:
+    """Right / empty / wrong counts per field (title, date, source) over the seed text copies."""
     golds = seed_gold(metadata)
     counts = {metric: {"right": 0, "empty": 0, "wrong": 0} for metric in ("title", "date", "source")}
     for name, gold in sorted(golds.items()):
@@ -201,7 +219,12 @@ def run_seeds(seeds: Path, metadata: Path, *, verbose: bool) -> None:
             print(f"  {name}: title={result.title!r} date={result.date}{approx} source={result.source!r} author={result.author!r}")
             for note in result.notes:
                 print(f"      note: {note}")
-    print(f"\nraw text copies: {seeds} vs {metadata.name} ({len(golds)} seeds)")
+    return counts
+
+
+def run_seeds(seeds: Path, metadata: Path, *, verbose: bool) -> None:
+    counts = evaluate_seeds(seeds, metadata, verbose=verbose)
+    print(f"\nraw text copies: {seeds} vs {metadata.name} ({sum(counts['title'].values())} seeds)")
     print(f"{'':8} {'right':>6} {'empty':>6} {'wrong':>6}")
     for metric, c in counts.items():
         print(f"{metric:8} {c['right']:>6} {c['empty']:>6} {c['wrong']:>6}")

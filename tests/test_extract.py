@@ -194,6 +194,11 @@ def test_an_editor_is_not_the_author() -> None:
     assert extract_html(only_editor).author is None
 
 
+def test_a_writer_who_also_edited_is_still_the_author() -> None:
+    html = page(before='<div class="kredit">Penulis: Desi Kartika</div>', after="<p>Editor: Desi Kartika</p>")
+    assert extract_html(html).author == "Desi Kartika"
+
+
 def test_a_login_name_is_not_an_author() -> None:
     html = page(before='<div class="byline">Pewarta: <span itemprop="author">adm01</span></div>')
     assert extract_html(html).author is None
@@ -312,8 +317,14 @@ def test_too_large_is_refused_before_parsing() -> None:
         extract_html(b"<html>" + b" " * 2_000, max_bytes=1_000)
 
 
+def test_a_page_with_too_many_elements_is_refused() -> None:
+    with pytest.raises(NotAnArticle, match="too complex"):
+        extract_html(page(outside="<i></i>" * 200_000))
+
+
 def test_a_large_real_page_is_still_extracted() -> None:
-    filler = "".join(f'<div class="promo"><a href="/p/{i}">Promo nomor {i}</a></div>' for i in range(20_000))
+    # 12,000 elements: above the point where only the library's main pass runs.
+    filler = "".join(f'<div class="promo"><a href="/p/{i}">Promo nomor {i}</a></div>' for i in range(6_000))
     result = extract_html(page(outside=filler))
     assert BODY[2] in result.text
     assert "Promo nomor" not in result.text
@@ -342,6 +353,13 @@ def test_opening_and_closing_paragraphs_the_library_dropped_are_put_back() -> No
     closing = BODY[4]
     merged = _merge_edges(BODY[1:4], [dateline, *BODY[1:4], "Bagikan artikel ini", closing])
     assert merged == [dateline, *BODY[1:4], closing]
+
+
+def test_an_opening_paragraph_kept_without_its_dateline_gets_it_back() -> None:
+    from ingest.extract import _merge_edges
+
+    merged = _merge_edges(BODY, ["JAKARTA, KOMPAS.com - " + BODY[0], *BODY[1:]])
+    assert merged == ["JAKARTA, KOMPAS.com - " + BODY[0], *BODY[1:]]
 
 
 def test_when_the_library_read_another_part_of_the_page_the_article_wins() -> None:
