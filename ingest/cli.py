@@ -29,13 +29,13 @@ _PROGRESS_FROM = 5  # sources; fewer finish before a bar would help
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("sources", nargs="+", metavar="SOURCE",
                         help="saved HTML page, .txt copy, folder of them, article URL, or feed (file or URL)")
-    parser.add_argument("--into", type=Path, default=None,
+    parser.add_argument("--into", type=Path, default=None, metavar="PATH",
                         help="corpus to add to: a .jsonl file (created if missing) or a folder "
                              "(adds to <folder>/ingested.jsonl); default: CORPUS_PATH's ingest target")
-    parser.add_argument("--source", dest="override_source", default=None, help="the outlet name, e.g. Antara")
-    parser.add_argument("--date", dest="override_date", type=_date, default=None, help="publication date YYYY-MM-DD")
-    parser.add_argument("--title", dest="override_title", default=None, help="the headline")
-    parser.add_argument("--author", dest="override_author", default=None, help="the writer")
+    parser.add_argument("--source", dest="override_source", default=None, metavar="NAME", help="the outlet name, e.g. Antara")
+    parser.add_argument("--date", dest="override_date", type=_date, default=None, metavar="YYYY-MM-DD", help="publication date YYYY-MM-DD")
+    parser.add_argument("--title", dest="override_title", default=None, metavar="TEXT", help="the headline")
+    parser.add_argument("--author", dest="override_author", default=None, metavar="NAME", help="the writer")
 
 
 def _date(value: str) -> dt.date:
