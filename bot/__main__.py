@@ -15,6 +15,7 @@ import sys
 from pathlib import Path
 
 from pydantic import ValidationError
+from pydantic_settings import SettingsError
 
 from config.settings import Settings
 
@@ -82,6 +83,11 @@ def main(argv: list[str] | None = None) -> int:
         settings = _settings(args)
     except ValidationError as error:
         print(_explain(error), file=sys.stderr)
+        return 2
+    except SettingsError as error:
+        # A list or set setting that is not JSON (FEEDS, ADMIN_USER_IDS).
+        print(f"kutip: invalid settings: {error}: write it as JSON, e.g. "
+              "FEEDS='[\"https://example.org/rss\"]' or ADMIN_USER_IDS='[12345]'", file=sys.stderr)
         return 2
 
     from bot.logs import configure_logging
