@@ -19,6 +19,7 @@ COPY pyproject.toml README.md constraints.txt ./
 COPY bot ./bot
 COPY retrieval ./retrieval
 COPY config ./config
+COPY ingest ./ingest
 # constraints.txt is the lock the tests passed with (README, .ci/run use it too).
 RUN pip install -c constraints.txt .
 

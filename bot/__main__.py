@@ -3,6 +3,7 @@
     python -m bot                       # the bot (or the console when no token is set)
     python -m bot console               # the console, token or not
     python -m bot ask "pertanyaan"      # one answer in the terminal (--json, --jsonl, -k N)
+    python -m bot ingest SOURCE...      # add pages, text copies, links or feeds to the corpus
     common options: --corpus PATH  --strict  --index-dir PATH
 """
 
@@ -14,6 +15,7 @@ import sys
 from pathlib import Path
 
 from pydantic import ValidationError
+from pydantic_settings import SettingsError
 
 from config.settings import Settings
 
@@ -48,6 +50,11 @@ def _parser() -> argparse.ArgumentParser:
                      help="questions on stdin, one JSON object per line out")
     ask.add_argument("-k", type=int, default=None, help="how many excerpts (default 3)")
     ask.set_defaults(output="text")
+    ingest = commands.add_parser("ingest", parents=[common],
+                                 help="add saved pages, .txt copies, folders, article URLs or feeds to the corpus")
+    from ingest.cli import add_arguments
+
+    add_arguments(ingest)
     return parser
 
 
@@ -77,14 +84,24 @@ def main(argv: list[str] | None = None) -> int:
     except ValidationError as error:
         print(_explain(error), file=sys.stderr)
         return 2
+    except SettingsError as error:
+        # A list or set setting that is not JSON (FEEDS, ADMIN_USER_IDS).
+        print(f"kutip: invalid settings: {error}: write it as JSON, e.g. "
+              "FEEDS='[\"https://example.org/rss\"]' or ADMIN_USER_IDS='[12345]'", file=sys.stderr)
+        return 2
 
     from bot.logs import configure_logging
 
     token = settings.telegram_bot_token.get_secret_value() if settings.telegram_bot_token else ""
     secret = settings.webhook_secret_token.get_secret_value() if settings.webhook_secret_token else ""
     # The terminal commands stay quiet unless LOG_LEVEL is set explicitly.
-    quiet = args.command in ("ask", "console") and "log_level" not in settings.model_fields_set
+    quiet = args.command in ("ask", "console", "ingest") and "log_level" not in settings.model_fields_set
     configure_logging("WARNING" if quiet else settings.log_level, secrets=(token, secret))
+
+    if args.command == "ingest":
+        from ingest.cli import run_ingest
+
+        return run_ingest(settings, args)
 
     from retrieval.corpus import CorpusError
     from retrieval.progress import TerminalProgress

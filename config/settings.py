@@ -49,10 +49,43 @@ class Settings(BaseSettings):
     strict: bool = False
     results_per_answer: int = Field(default=3, ge=1, le=10)
 
+    # --- Ingest: feeds and fetching ---------------------------------------
+    # Feed URLs (RSS or Atom) the running bot polls, as a JSON list.
+    feeds: list[str] = Field(default_factory=list)
+    feed_poll_seconds: int = Field(default=900, ge=5, le=7 * 24 * 3600)
+    # Items read from one feed document (the newest first), and new entries
+    # fetched per feed and poll; the rest wait for the next polls.
+    feed_max_entries: int = Field(default=200, ge=1, le=10_000)
+    feed_max_new_per_poll: int = Field(default=30, ge=1, le=1000)
+    # Fetch loopback, private, link-local and other non-public addresses
+    # (tests and intranet deployments); refused by default.
+    allow_private_urls: bool = False
+    fetch_timeout_seconds: float = Field(default=30.0, ge=1.0, le=600.0)
+    fetch_connect_timeout_seconds: float = Field(default=10.0, ge=0.5, le=120.0)
+    fetch_read_timeout_seconds: float = Field(default=15.0, ge=0.5, le=600.0)
+    fetch_max_bytes: int = Field(default=10_000_000, ge=10_000, le=500_000_000)
+    fetch_max_redirects: int = Field(default=5, ge=0, le=20)
+    fetch_per_host: int = Field(default=2, ge=1, le=16)
+    # Where the ingest state (SQLite: feed validators, entries seen) lives;
+    # default INDEX_DIR, else a `.kutip` folder beside the ingest target.
+    state_dir: Path | None = None
+
     # --- Flood control -----------------------------------------------------
     user_questions_per_minute: int = Field(default=20, ge=1, le=600)
 
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
+
+    @field_validator("feeds")
+    @classmethod
+    def _feed_urls(cls, value: list[str]) -> list[str]:
+        urls = []
+        for item in value:
+            url = item.strip()
+            if not url.lower().startswith(("http://", "https://")):
+                raise ValueError(f"{item!r} is not an http(s) URL; FEEDS is a JSON list of feed URLs")
+            if url not in urls:
+                urls.append(url)
+        return urls
 
     @field_validator("telegram_bot_token", "webhook_secret_token", mode="before")
     @classmethod

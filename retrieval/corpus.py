@@ -13,8 +13,10 @@ A Markdown article is a file with YAML front matter between two `---` lines:
     ---
     The article's text, paragraphs separated by blank lines.
 
-A folder is read recursively (`*.md`, sorted by path); folders named `lang`
-(language data, not articles) and hidden files and folders are skipped.
+A folder is read recursively (`*.md`, and `*.jsonl` files such as the
+`ingested.jsonl` that `python -m bot ingest` writes, sorted by path); folders
+named `lang` (language data, not articles) and hidden files and folders are
+skipped. Ids must be unique across all the files of a folder.
 
 A JSONL corpus carries one JSON object a line with the same fields and the
 body under `text`; `id`, `title`, `source` and `text` are required there (no
@@ -131,7 +133,7 @@ def iter_corpus(
         )
     if path.is_dir():
         items = _iter_markdown_folder(path, max_article_bytes)
-        empty_hint = f"no Markdown article (*.md) found in {path}"
+        empty_hint = f"no Markdown article (*.md) or JSONL article (*.jsonl) found in {path}"
         versions = False
     elif path.is_file() and path.suffix.lower() == ".jsonl":
         items = _iter_jsonl(path, max_article_bytes)
@@ -331,6 +333,12 @@ def _short(value: Any) -> str:
 def _iter_markdown_folder(root: Path, limit: int) -> Iterator[tuple[Article | Problem, str]]:
     for file in _markdown_files(root):
         location = str(file)
+        if file.suffix == ".jsonl":
+            try:
+                yield from _iter_jsonl(file, limit)
+            except CorpusError as exc:
+                yield Problem(location, None, str(exc)), location
+            continue
         yield _read_markdown(file, location, limit), location
 
 
@@ -338,7 +346,7 @@ def _markdown_files(root: Path) -> list[Path]:
     found: list[Path] = []
     for folder, subfolders, files in os.walk(root):
         subfolders[:] = [d for d in subfolders if d not in _SKIPPED_FOLDERS and not d.startswith(".")]
-        found.extend(Path(folder, f) for f in files if f.endswith(".md") and not f.startswith("."))
+        found.extend(Path(folder, f) for f in files if f.endswith((".md", ".jsonl")) and not f.startswith("."))
     return sorted(found)
 
 

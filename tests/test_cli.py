@@ -83,6 +83,12 @@ def test_invalid_setting_is_named() -> None:
     assert "RESULTS_PER_ANSWER" in result.stderr
 
 
+def test_a_list_setting_that_is_not_json_is_named() -> None:
+    result = run("ingest", "halaman.html", env={"FEEDS": "https://example.org/rss"})
+    assert result.returncode == 2 and "Traceback" not in result.stderr
+    assert '"feeds"' in result.stderr and "JSON" in result.stderr
+
+
 def test_without_a_token_it_explains_and_opens_the_console() -> None:
     result = run(stdin="Kapan Lavrov bertemu Kerry?\n")
     assert result.returncode == 0, result.stderr

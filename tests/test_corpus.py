@@ -283,6 +283,21 @@ def test_folder_is_read_recursively_in_order_skipping_lang_and_hidden(tmp_path: 
     assert [a.id for a in corpus.articles] == ["a", "b-z", "c"]
 
 
+def test_folder_loads_jsonl_files_with_the_markdown(tmp_path: Path) -> None:
+    (tmp_path / "a.md").write_text(good_md("a"), encoding="utf-8")
+    (tmp_path / "ingested.jsonl").write_text(
+        json.dumps(jsonl_record("from-feed")) + "\n" + json.dumps(jsonl_record("a")) + "\n{broken\n", encoding="utf-8"
+    )
+    (tmp_path / "lang").mkdir()
+    (tmp_path / "lang" / "data.jsonl").write_text("not articles", encoding="utf-8")
+    corpus = load_corpus(tmp_path)
+    assert [a.id for a in corpus.articles] == ["a", "from-feed"]
+    # The id clash across files and the broken line are named; the rest loads.
+    assert [p.location for p in corpus.problems] == [
+        f"{tmp_path / 'ingested.jsonl'} line 2", f"{tmp_path / 'ingested.jsonl'} line 3"
+    ]
+
+
 def test_problem_reads_as_one_actionable_line() -> None:
     assert str(Problem("corpus/x.md", "date", '"2016-13-01" is not a date in YYYY-MM-DD form')) == (
         'corpus/x.md: field \'date\': "2016-13-01" is not a date in YYYY-MM-DD form'

@@ -157,6 +157,17 @@ def test_added_and_removed_markdown_files_rebuild(markdown: Path, tmp_path: Path
     assert _answers(opened.engine) == _answers(_fresh(markdown))
 
 
+def test_ingested_jsonl_in_a_folder_is_part_of_the_digest(markdown: Path, tmp_path: Path) -> None:
+    index_dir = tmp_path / "index"
+    open_engine(markdown, index_dir=index_dir)
+    new = Article("ingested-1", "Zebra terbang", "Antara", None, "Seekor zebra terbang di atas Jakarta kemarin.")
+    (markdown / "ingested.jsonl").write_text(_lines([new]), encoding="utf-8")
+    opened = open_engine(markdown, index_dir=index_dir)
+    assert opened.build == "built"  # never the stale saved index
+    assert len(opened.engine.articles) == 6
+    assert opened.engine.search("zebra terbang", k=1).hits[0].article.id == "ingested-1"
+
+
 def test_changed_language_data_rebuilds(markdown: Path, tmp_path: Path) -> None:
     lang = tmp_path / "lang"
     shutil.copytree(BUNDLED_LANGUAGE_DATA, lang)
