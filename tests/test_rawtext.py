@@ -164,6 +164,11 @@ def test_a_place_before_the_dash_is_not_a_source() -> None:
     assert any("source" in note for note in result.notes)
 
 
+def test_an_agency_in_capitals_in_the_dateline_is_the_source_but_a_nickname_is_not() -> None:
+    assert extract_text(copy(HEADLINE, "Jenewa (AFP) - " + PARAGRAPHS[0], *PARAGRAPHS[1:])).source == "AFP"
+    assert extract_text(copy(HEADLINE, "Presiden Joko Widodo (Jokowi) - " + PARAGRAPHS[0], *PARAGRAPHS[1:])).source is None
+
+
 def test_an_agency_quoted_in_the_text_is_not_the_source() -> None:
     result = extract_text(copy(HEADLINE, PARAGRAPHS[0] + " kata dia kepada Reuters.", *PARAGRAPHS[1:]))
     assert result.source is None
