@@ -5,6 +5,8 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from ingest.rawtext import MAX_TEXT_CHARS, extract_text
 from ingest.records import NotAnArticle
@@ -206,3 +208,15 @@ def test_a_long_real_copy_is_still_read() -> None:
 def test_wrong_type_is_a_type_error() -> None:
     with pytest.raises(TypeError):
         extract_text(b"bytes")  # type: ignore[arg-type]
+
+
+@settings(max_examples=80, deadline=None)
+@given(st.lists(st.sampled_from([HEADLINE, *PARAGRAPHS, "Baca juga:", "Oleh", "Penulis :", "Rabu (14/12)", "2012", "\x00", ""]) | st.text(max_size=30), max_size=60))
+def test_any_text_is_an_article_or_a_named_problem(lines: list[str]) -> None:
+    try:
+        result = extract_text("\n".join(lines), name="kiriman.txt")
+    except NotAnArticle as problem:
+        assert "kiriman.txt" in str(problem)
+    else:
+        assert result.text.strip()
+        assert result.date is None or result.date <= dt.date.today()
