@@ -61,6 +61,7 @@ _BINARY_SIGNATURES: tuple[tuple[bytes, str], ...] = (
     (b"\x00\x00\x00", "binary data (a video or image container)"),
 )
 
+_UNSAFE_CHARS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff]")
 _BLOCK_TAGS = frozenset(
     "p div section article h1 h2 h3 h4 h5 h6 li ul ol blockquote table tr td th "
     "figure figcaption header footer pre dd dt dl center".split()
@@ -172,7 +173,8 @@ def _decode(html: bytes | str, *, where: str, max_bytes: int) -> str:
         raise NotAnArticle(f"{where}: binary data, not an HTML page")
     if "<" not in text[:65536]:
         raise NotAnArticle(f"{where}: no HTML markup (plain text? use the text-copy extraction)")
-    return text.replace("\x00", "")
+    # lxml refuses control characters and lone surrogates anywhere in a string.
+    return _UNSAFE_CHARS.sub(" ", text)
 
 
 def _decode_bytes(raw: bytes, *, where: str) -> str:

@@ -176,6 +176,11 @@ def _source(data: langdata.LangData, body: list[str], lines: list[str]) -> str |
             if groups.get("source"):
                 found = groups["source"].strip()
                 return data.source_for_name(found) or _tidy(found)
+            if groups.get("agency"):
+                agency = groups["agency"].strip()
+                # `(ANTARA)`, `(AFP)`; not `Presiden (Jokowi) -`.
+                if data.source_for_name(agency) or agency.split()[0].isupper():
+                    return data.source_for_name(agency) or agency
             if groups.get("known"):
                 known = data.source_for_name(groups["known"])
                 if known:

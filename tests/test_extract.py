@@ -9,6 +9,8 @@ import shutil
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from config.settings import BUNDLED_LANGUAGE_DATA
 from ingest import langdata
@@ -368,3 +370,24 @@ def test_when_the_library_read_another_part_of_the_page_the_article_wins() -> No
     teasers = ["Artis A liburan.", "Artis B menikah."]
     assert _merge_edges(teasers, BODY) == BODY
     assert _merge_edges(BODY, teasers) == BODY
+
+
+_FRAGMENTS = [
+    "<p>", "</p>", "<div>", "</div>", "<a href='/x'>", "</a>", "<h1>", "</h1>", "<title>", "</title>",
+    "<script>", "</script>", "<!--", "-->", "&amp;", "&#0;", "&#xD800;", "\x00", "Pewarta: ", "Editor: ", "©",
+    "Baca juga:", "Jakarta (ANTARA) - ", "<meta name='author' content='PT X'>", "<br>", "\n\n",
+    "<script type='application/ld+json'>{\"author\": [[[", BODY[0],
+]
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.sampled_from(_FRAGMENTS) | st.text(max_size=20), max_size=120), st.booleans())
+def test_any_input_is_an_article_or_a_named_problem(parts: list[str], as_bytes: bool) -> None:
+    html = "".join(parts)
+    data = html.encode("utf-8", "surrogatepass") if as_bytes else html
+    try:
+        result = extract_html(data, url="https://wartapesisir.example/a")
+    except NotAnArticle as problem:
+        assert "https://wartapesisir.example/a" in str(problem)
+    else:
+        assert result.text.strip()

@@ -5,6 +5,8 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from ingest.rawtext import MAX_TEXT_CHARS, extract_text
 from ingest.records import NotAnArticle
@@ -164,6 +166,11 @@ def test_a_place_before_the_dash_is_not_a_source() -> None:
     assert any("source" in note for note in result.notes)
 
 
+def test_an_agency_in_capitals_in_the_dateline_is_the_source_but_a_nickname_is_not() -> None:
+    assert extract_text(copy(HEADLINE, "Jenewa (AFP) - " + PARAGRAPHS[0], *PARAGRAPHS[1:])).source == "AFP"
+    assert extract_text(copy(HEADLINE, "Presiden Joko Widodo (Jokowi) - " + PARAGRAPHS[0], *PARAGRAPHS[1:])).source is None
+
+
 def test_an_agency_quoted_in_the_text_is_not_the_source() -> None:
     result = extract_text(copy(HEADLINE, PARAGRAPHS[0] + " kata dia kepada Reuters.", *PARAGRAPHS[1:]))
     assert result.source is None
@@ -201,3 +208,15 @@ def test_a_long_real_copy_is_still_read() -> None:
 def test_wrong_type_is_a_type_error() -> None:
     with pytest.raises(TypeError):
         extract_text(b"bytes")  # type: ignore[arg-type]
+
+
+@settings(max_examples=80, deadline=None)
+@given(st.lists(st.sampled_from([HEADLINE, *PARAGRAPHS, "Baca juga:", "Oleh", "Penulis :", "Rabu (14/12)", "2012", "\x00", ""]) | st.text(max_size=30), max_size=60))
+def test_any_text_is_an_article_or_a_named_problem(lines: list[str]) -> None:
+    try:
+        result = extract_text("\n".join(lines), name="kiriman.txt")
+    except NotAnArticle as problem:
+        assert "kiriman.txt" in str(problem)
+    else:
+        assert result.text.strip()
+        assert result.date is None or result.date <= dt.date.today()
