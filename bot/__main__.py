@@ -85,34 +85,33 @@ def main(argv: list[str] | None = None) -> int:
     configure_logging(settings.log_level if args.command not in ("ask", "console") else "WARNING",
                       secrets=(token, secret))
 
+    from bot.library import StrictCorpusError, open_corpus
     from retrieval.corpus import CorpusError
-    from retrieval.store import load_engine
 
-    try:
-        engine, problems = load_engine(
-            settings.corpus_path,
-            language_data_path=settings.language_data_path,
-            index_dir=settings.index_dir,
-        )
-    except CorpusError as error:
-        print(f"kutip: {error}", file=sys.stderr)
-        return 2
-    for problem in problems:
-        print(f"kutip: skipped: {problem}", file=sys.stderr)
-    if problems and settings.strict:
-        print(f"kutip: --strict: {len(problems)} problem(s) in the corpus", file=sys.stderr)
-        return 1
-
-    if args.command == "ask":
-        from bot.cli import ask
-
-        k = args.k if args.k is not None else settings.results_per_answer
-        if k < 1:
-            print("kutip: -k must be at least 1", file=sys.stderr)
+    if args.command in ("ask", "console") or not token:
+        try:
+            opened = open_corpus(settings)
+        except StrictCorpusError as error:
+            for problem in error.problems:
+                print(f"kutip: skipped: {problem}", file=sys.stderr)
+            print(f"kutip: --strict: {len(error.problems)} problem(s) in the corpus", file=sys.stderr)
+            return 1
+        except CorpusError as error:
+            print(f"kutip: {error}", file=sys.stderr)
             return 2
-        return ask(engine, args.question, k=k, output=args.output)
+        for problem in opened.problems:
+            print(f"kutip: skipped: {problem}", file=sys.stderr)
+        engine = opened.engine
 
-    if args.command == "console" or not token:
+        if args.command == "ask":
+            from bot.cli import ask
+
+            k = args.k if args.k is not None else settings.results_per_answer
+            if k < 1:
+                print("kutip: -k must be at least 1", file=sys.stderr)
+                return 2
+            return ask(engine, args.question, k=k, output=args.output)
+
         from bot.console import run_console
 
         if not token:
@@ -121,7 +120,16 @@ def main(argv: list[str] | None = None) -> int:
 
     from bot.run import run_bot
 
-    run_bot(settings, engine=engine)
+    # The bot opens the corpus itself, in `post_init` (bot.library): the same
+    # rules, and a failure there ends `run_bot` with the error.
+    try:
+        run_bot(settings)
+    except StrictCorpusError as error:
+        print(f"kutip: --strict: {error} (see the log for each one)", file=sys.stderr)
+        return 1
+    except CorpusError as error:
+        print(f"kutip: {error}", file=sys.stderr)
+        return 2
     return 0
 
 
