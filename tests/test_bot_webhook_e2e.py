@@ -20,10 +20,14 @@ from pathlib import Path
 import httpx
 import pytest
 
-from bot.app import BotData, build_app
+from bot.app import build_app
+from bot.library import Library
+from config.settings import Settings
 from bot.run import HealthServer, limit_request_bodies, webhook_options
 from tests.botapi import BotApiServer, parse_html
 from tests.conftest import same_chat, settings_for
+
+pytestmark = pytest.mark.e2e
 
 REPO = Path(__file__).resolve().parent.parent
 SECRET = "kutip-Secret_42"
@@ -101,14 +105,14 @@ async def test_webhook_requires_the_secret_token(engine) -> None:
 
 async def test_health_endpoint_reports_counts_and_loading(engine) -> None:
     port = free_port()
-    data = BotData()
-    health = HealthServer(data)
+    library = Library(Settings.model_construct(), engine=engine)
+    health = HealthServer(library)
     health.start(listen="127.0.0.1", port=port)
     try:
         async with httpx.AsyncClient(timeout=5) as client:
             loading = await client.get(f"http://127.0.0.1:{port}/healthz")
             assert loading.status_code == 503 and loading.json()["status"] == "loading"
-            data.engine = engine
+            await library.start()
             ready = await client.get(f"http://127.0.0.1:{port}/healthz")
             assert ready.status_code == 200
             assert ready.json() == {
