@@ -50,7 +50,7 @@ from bot import render
 from bot.context import Context
 from bot.flood import Verdict
 from bot.library import EngineNotReady
-from bot.pages import PAGES, rank
+from bot.pages import PAGES, Ranking
 from bot.texts import Lang, language_for, text
 from retrieval.records import Answer
 from retrieval.search import Engine
@@ -63,8 +63,8 @@ MAX_QUESTION_CHARS = 500
 INLINE_RESULTS = 10
 ASK_COMMANDS = ("cari", "tanya", "ask")
 _NO_PREVIEW = LinkPreviewOptions(is_disabled=True)
-# The flood gate runs in this group, before every handler (group 0).
-FLOOD_GROUP = -1
+# The flood gate runs in this group, before every other handler (groups above it).
+FLOOD_GROUP = -10
 
 _GROUP_EDIT = filters.UpdateType.EDITED_MESSAGE & filters.ChatType.GROUPS
 
@@ -129,16 +129,6 @@ async def _search(engine: Engine, question: str, *, k: int, offset: int = 0) -> 
     return await asyncio.to_thread(engine.search, question, k=k, offset=offset)
 
 
-def _first_page(engine: Engine, question: str, k: int) -> tuple[Answer, Answer | None, int]:
-    """Page 1 exactly as `search` ranks it (k + 1 tells whether "more" exists) and, when it
-    does, the same ranking `PAGES` pages deep, kept so later pages survive a corpus swap."""
-    first = engine.search(question, k=k + 1)
-    if len(first.hits) <= k:
-        return first, None, 0
-    wanted = k * PAGES + 1
-    return first, engine.search(question, k=wanted), wanted
-
-
 # --- flood control ----------------------------------------------------------------
 
 
@@ -199,15 +189,22 @@ async def answer_question(update: Update, context: Context, raw: str) -> None:
         await _reply(message, render.render_plain(text(lang, "no_words", example=example)))
         return
     k = data.settings.results_per_answer
-    answer, deeper, wanted = await asyncio.to_thread(_first_page, engine, question, k)
+    answer = await _search(engine, question, k=k + 1)  # one extra tells whether "more" exists
     if not answer.answered:
         await _reply(message, render.render_no_answer(question, engine.articles, lang=lang))
         return
-    cache_key = None
-    if deeper is not None:
-        cache_key = data.queries.put(rank(answer, deeper, wanted=wanted, edition=edition.number))
+    kept = cache_key = None
+    if len(answer.hits) > k:
+        kept = Ranking.first(answer, edition=edition.number)
+        cache_key = data.queries.put(kept)
     rendered = render.render_answer(answer, lang=lang, k=k, context_buttons=True, cache_key=cache_key)
     await _reply(message, rendered.text, reply_markup=rendered.reply_markup)
+    if kept is not None and cache_key is not None:
+        # After the reply, so the answer waits for nothing: keep the ranking PAGES pages
+        # deep from this very engine, so "more" continues it even after a corpus swap.
+        wanted = k * PAGES + 1
+        deeper = await _search(engine, question, k=wanted)
+        data.queries.replace(cache_key, kept.extended(deeper, wanted=wanted), only_if=kept)
 
 
 # --- commands -------------------------------------------------------------------------

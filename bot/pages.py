@@ -1,7 +1,8 @@
 """Rankings kept for the "more quotes" buttons, so every page continues the first one's ranking.
 
 When an answer has more quotes than one message shows, the ranking it came
-from is kept (to `PAGES` pages deep) under a short random key, by sentence
+from is kept (page 1's hits at once, then `PAGES` pages deep, searched right
+after the reply from the same engine) under a short random key, by sentence
 name rather than by sid or object: a later page is cut from that ranking, so
 no page repeats or skips what an earlier one showed, even after the engine
 was swapped. Sentences are looked up in the current engine when a page is
@@ -63,6 +64,11 @@ class Ranking:
     # True when the engine had nothing past `hits`; else it may be extended.
     complete: bool
 
+    @classmethod
+    def first(cls, answer: Answer, *, edition: int) -> Ranking:
+        """Page 1's own hits (k + 1 of them), to be `extended` deeper from the same engine."""
+        return cls(answer.query, edition, tuple(KeptHit.of(h) for h in answer.hits), False)
+
     def page(self, edition: Edition, *, offset: int, k: int) -> Page:
         """Up to `k + 1` quotes from ranking index `offset`, as `edition` has them now.
 
@@ -99,16 +105,6 @@ class Page:
     answer: Answer
     positions: tuple[int, ...]  # ranking index of each hit
     more_beyond: bool  # the ranking goes on past the last of `answer.hits`
-
-
-def rank(first: Answer, deeper: Answer, *, wanted: int, edition: int) -> Ranking:
-    """The ranking page 1 came from: page 1's hits, then the deeper search's others, in order.
-
-    `deeper` is the same question searched for `wanted` hits in the same
-    engine; its first hits are normally page 1's own.
-    """
-    kept = tuple(KeptHit.of(h) for h in first.hits)
-    return Ranking(first.query, edition, _merge(kept, deeper.hits), len(deeper.hits) < wanted)
 
 
 def _merge(kept: Sequence[KeptHit], more: Iterable[Hit]) -> tuple[KeptHit, ...]:
@@ -148,10 +144,12 @@ class QueryCache:
             self._items.popitem(last=False)
         return key
 
-    def replace(self, key: str, ranking: Ranking) -> None:
-        if key in self._items:
-            self._items[key] = ranking
-            self._items.move_to_end(key)
+    def replace(self, key: str, ranking: Ranking, *, only_if: Ranking | None = None) -> None:
+        """Keep `ranking` under `key` if the key is still known (and still holds `only_if`, when given)."""
+        held = self._items.get(key)
+        if held is None or (only_if is not None and held is not only_if):
+            return
+        self._items[key] = ranking
 
     def get(self, key: str) -> Ranking | None:
         ranking = self._items.get(key)

@@ -22,7 +22,7 @@ import pytest
 
 from bot.app import build_app
 from bot.library import Library
-from config.settings import Settings
+from config.settings import BUNDLED_CORPUS, BUNDLED_LANGUAGE_DATA, Settings
 from bot.run import HealthServer, limit_request_bodies, webhook_options
 from tests.botapi import BotApiServer, parse_html
 from tests.conftest import same_chat, settings_for
@@ -105,7 +105,7 @@ async def test_webhook_requires_the_secret_token(engine) -> None:
 
 async def test_health_endpoint_reports_counts_and_loading(engine) -> None:
     port = free_port()
-    library = Library(Settings.model_construct(), engine=engine)
+    library = Library(Settings.model_construct(corpus_path=BUNDLED_CORPUS, language_data_path=BUNDLED_LANGUAGE_DATA))
     health = HealthServer(library)
     health.start(listen="127.0.0.1", port=port)
     try:
