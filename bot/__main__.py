@@ -12,10 +12,14 @@ import argparse
 import logging
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from pydantic import ValidationError
 
 from config.settings import Settings
+
+if TYPE_CHECKING:
+    from bot.library import StrictCorpusError
 
 log = logging.getLogger("kutip")
 
@@ -70,6 +74,13 @@ def _explain(error: ValidationError) -> str:
     return "\n".join(lines)
 
 
+def _strict_failure(error: StrictCorpusError) -> int:
+    for problem in error.problems:
+        print(f"kutip: skipped: {problem}", file=sys.stderr)
+    print(f"kutip: --strict: {len(error.problems)} problem(s) in the corpus", file=sys.stderr)
+    return 1
+
+
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     try:
@@ -92,10 +103,7 @@ def main(argv: list[str] | None = None) -> int:
         try:
             opened = open_corpus(settings)
         except StrictCorpusError as error:
-            for problem in error.problems:
-                print(f"kutip: skipped: {problem}", file=sys.stderr)
-            print(f"kutip: --strict: {len(error.problems)} problem(s) in the corpus", file=sys.stderr)
-            return 1
+            return _strict_failure(error)
         except CorpusError as error:
             print(f"kutip: {error}", file=sys.stderr)
             return 2
@@ -125,8 +133,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         run_bot(settings)
     except StrictCorpusError as error:
-        print(f"kutip: --strict: {error} (see the log for each one)", file=sys.stderr)
-        return 1
+        return _strict_failure(error)
     except CorpusError as error:
         print(f"kutip: {error}", file=sys.stderr)
         return 2

@@ -234,3 +234,31 @@ async def test_sighup_reloads_a_grown_corpus_without_stopping(tmp_path) -> None:
             assert "koridor Laut Hitam" in reply.params["text"]
             _elapsed, output = await _stops_within(process, signal.SIGTERM, 5)
         assert process.returncode == 0, output
+
+
+async def test_strict_bot_with_a_bad_corpus_exits_1_naming_the_problem(tmp_path) -> None:
+    corpus = tmp_path / "corpus.jsonl"
+    good = {"id": "a", "title": "Veto", "source": "Uji", "date": "2020-01-02", "url": None,
+            "text": "Rusia dan Cina memveto rancangan resolusi gencatan senjata di Dewan Keamanan."}
+    corpus.write_text(json.dumps(good) + "\n{not json\n", encoding="utf-8")
+    async with BotApiServer() as server:
+        environment = {
+            **{k: v for k, v in os.environ.items() if k not in ("WEBHOOK_URL", "TELEGRAM_BOT_TOKEN")},
+            "TELEGRAM_BOT_TOKEN": server.token,
+            "TELEGRAM_API_BASE_URL": server.base_url,
+            "PYTHONPATH": str(REPO),
+        }
+        process = await asyncio.create_subprocess_exec(
+            sys.executable, "-m", "bot", "--corpus", str(corpus), "--strict", env=environment, cwd=REPO,
+            stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
+        )
+        try:
+            _out, err = await asyncio.wait_for(process.communicate(), timeout=60)
+        finally:
+            if process.returncode is None:
+                process.kill()
+                await process.wait()
+    assert process.returncode == 1
+    errors = err.decode()
+    assert f"{corpus} line 2" in errors and "--strict: 1 problem(s)" in errors
+    assert server.token not in errors
