@@ -106,10 +106,13 @@ def build_app(settings: Settings, *, engine: Engine | None = None) -> Applicatio
         .build()
     )
     data: BotData = app.bot_data
+    library, queries = Library(settings, engine=engine), QueryCache()
+    # Answers' "more" rankings are kept deeper from the old engine before each swap.
+    library.before_swap(lambda outgoing: queries.settle(outgoing, k=settings.results_per_answer))
     data.install(
         settings=settings,
-        library=Library(settings, engine=engine),
-        queries=QueryCache(),
+        library=library,
+        queries=queries,
         flood=FloodLimiter(settings.user_questions_per_minute),
     )
     handlers.register(app)

@@ -193,18 +193,11 @@ async def answer_question(update: Update, context: Context, raw: str) -> None:
     if not answer.answered:
         await _reply(message, render.render_no_answer(question, engine.articles, lang=lang))
         return
-    kept = cache_key = None
-    if len(answer.hits) > k:
-        kept = Ranking.first(answer, edition=edition.number)
-        cache_key = data.queries.put(kept)
+    cache_key = None
+    if len(answer.hits) > k:  # kept for "more"; deepened on the first press or before a swap
+        cache_key = data.queries.put(Ranking.first(answer, edition=edition.number))
     rendered = render.render_answer(answer, lang=lang, k=k, context_buttons=True, cache_key=cache_key)
     await _reply(message, rendered.text, reply_markup=rendered.reply_markup)
-    if kept is not None and cache_key is not None:
-        # After the reply, so the answer waits for nothing: keep the ranking PAGES pages
-        # deep from this very engine, so "more" continues it even after a corpus swap.
-        wanted = k * PAGES + 1
-        deeper = await _search(engine, question, k=wanted)
-        data.queries.replace(cache_key, kept.extended(deeper, wanted=wanted), only_if=kept)
 
 
 # --- commands -------------------------------------------------------------------------

@@ -17,7 +17,7 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import logging
-from collections.abc import Mapping, Sequence
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from bot.keys import SentenceKey, article_key, text_key
@@ -101,6 +101,7 @@ class Library:
         self._edition = Edition.make(engine, number=0, build="given") if engine is not None else None
         self._lock = asyncio.Lock()
         self._swaps = 0
+        self._before_swap: list[Callable[[Edition], Awaitable[object]]] = []
 
     # --- what handlers read ------------------------------------------------------------
 
@@ -132,6 +133,14 @@ class Library:
         """When the current engine was built, reopened or extended (UTC); None before start."""
         return self._edition.at if self._edition is not None else None
 
+    def before_swap(self, hook: Callable[[Edition], Awaitable[object]]) -> None:
+        """Await `hook(outgoing edition)` after each new engine is built, just before the swap.
+
+        The outgoing engine still answers meanwhile; a failing hook is logged
+        and never stops the swap.
+        """
+        self._before_swap.append(hook)
+
     # --- life --------------------------------------------------------------------------
 
     async def start(self) -> Edition:
@@ -152,6 +161,13 @@ class Library:
             return None
         async with self._lock:
             edition = await self._open(number=self._swaps + 1)
+            outgoing = self._edition
+            if outgoing is not None:
+                for hook in self._before_swap:
+                    try:
+                        await hook(outgoing)
+                    except Exception:  # noqa: BLE001 - a hook never blocks a new corpus
+                        log.exception("A before-swap hook failed; swapping anyway")
             self._swaps += 1
             self._edition = edition
             return edition

@@ -1,14 +1,17 @@
 """Rankings kept for the "more quotes" buttons, so every page continues the first one's ranking.
 
-When an answer has more quotes than one message shows, the ranking it came
-from is kept (page 1's hits at once, then `PAGES` pages deep, searched right
-after the reply from the same engine) under a short random key, by sentence
-name rather than by sid or object: a later page is cut from that ranking, so
-no page repeats or skips what an earlier one showed, even after the engine
-was swapped. Sentences are looked up in the current engine when a page is
-shown; one that is gone since (its article changed or removed) is left out.
-Past the kept depth the ranking is extended only from the engine it came
-from; after a swap the bot says plainly that the corpus changed.
+When an answer has more quotes than one message shows, page 1's hits are kept
+under a short random key, by sentence name rather than by sid or object. A
+"more" press extends the ranking from the same engine (`PAGES` pages deep)
+and cuts the page from it, so no page repeats or skips what an earlier one
+showed. Before the engine is swapped, the rankings made from it that were not
+extended yet are (the `SETTLE_LIMIT` most recent; `QueryCache.settle`, a
+`Library.before_swap` hook), while the old engine still answers: a later
+page then continues the old ranking even though the corpus has grown. This
+costs nothing while the corpus does not change. A ranking that could not be
+settled says plainly that the corpus changed. Sentences are looked up in the
+current engine when a page is shown; one gone since (its article changed or
+removed) is left out.
 
 What is kept is small (ids, positions, short hashes, matched words): never
 an `Article`, whose text would keep a swapped-out corpus alive.
@@ -16,6 +19,8 @@ an `Article`, whose text would keep a swapped-out corpus alive.
 
 from __future__ import annotations
 
+import asyncio
+import logging
 import secrets
 from collections import OrderedDict
 from collections.abc import Iterable, Sequence
@@ -25,8 +30,12 @@ from bot.keys import text_key
 from bot.library import Edition
 from retrieval.records import Answer, Hit
 
-# How many pages deep a ranking is kept when its first page is shown.
+log = logging.getLogger(__name__)
+
+# How many pages deep a ranking is kept once it is extended.
 PAGES = 5
+# At most this many rankings are settled (searched deeper) before a swap: the most recent.
+SETTLE_LIMIT = 500
 # Rankings remembered; keys are random, so a button from before a restart (or
 # evicted) finds nothing and is answered "expired".
 QUERY_CACHE_SIZE = 20_000
@@ -150,6 +159,31 @@ class QueryCache:
         if held is None or (only_if is not None and held is not only_if):
             return
         self._items[key] = ranking
+
+    async def settle(self, edition: Edition, *, k: int) -> int:
+        """Extend the rankings `edition` made that are still one page deep, from its engine.
+
+        Meant to run just before `edition` is swapped out (it still answers
+        meanwhile); searches run in a worker thread. Returns how many were settled.
+        """
+        wanted = k * PAGES + 1
+        settled = 0
+        for _ in range(3):  # answers given meanwhile come from `edition` too
+            pending = [
+                (key, ranking)
+                for key, ranking in reversed(self._items.items())
+                if ranking.edition == edition.number and not ranking.complete and len(ranking.hits) < wanted
+            ][: SETTLE_LIMIT - settled]
+            if not pending:
+                break
+            engine = edition.engine
+            deeper = await asyncio.to_thread(lambda: [engine.search(r.query, k=wanted) for _key, r in pending])
+            for (key, ranking), answer in zip(pending, deeper):
+                self.replace(key, ranking.extended(answer, wanted=wanted), only_if=ranking)
+            settled += len(pending)
+        if settled:
+            log.info("Kept %d answer ranking(s) %d pages deep before the corpus swap", settled, PAGES)
+        return settled
 
     def get(self, key: str) -> Ranking | None:
         ranking = self._items.get(key)

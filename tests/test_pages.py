@@ -75,3 +75,20 @@ def test_query_cache_forgets_the_least_recently_used() -> None:
     assert cache.get(keys[2]) is held
     cache.replace(keys[2], Ranking("deeper", 0, (), True), only_if=held)
     assert cache.get(keys[2]).query == "deeper"
+
+
+async def test_settle_deepens_only_the_outgoing_editions_one_page_rankings(engine: Engine) -> None:
+    cache = QueryCache()
+    outgoing, other = _edition(engine, 3), _edition(engine, 4)
+    first = engine.search(QUESTION, k=4)
+    mine = cache.put(Ranking.first(first, edition=3))
+    theirs = cache.put(Ranking.first(first, edition=4))
+    assert await cache.settle(outgoing, k=3) == 1
+    settled = cache.get(mine)
+    deep = engine.search(QUESTION, k=16).hits
+    assert [(h.article_id, h.position) for h in settled.hits] == [(h.sentence.article_id, h.sentence.position) for h in deep]
+    assert len(cache.get(theirs).hits) == 4  # another edition's ranking is not its business
+    assert await cache.settle(outgoing, k=3) == 0  # nothing left to do
+    # Settled, page 2 is what the engine itself pages to, and holds up in the next edition.
+    page = settled.page(other, offset=3, k=3)
+    assert [h.sentence.sid for h in page.answer.hits[:3]] == [h.sentence.sid for h in engine.search(QUESTION, k=3, offset=3).hits]
