@@ -102,6 +102,7 @@ class Library:
         self._lock = asyncio.Lock()
         self._swaps = 0
         self._before_swap: list[Callable[[Edition], Awaitable[object]]] = []
+        self._stopped = False
 
     # --- what handlers read ------------------------------------------------------------
 
@@ -147,6 +148,7 @@ class Library:
         """Open the engine in a worker thread unless one was given; call from `post_init`."""
         async with self._lock:
             if self._edition is None:
+                self._stopped = False
                 self._edition = await self._open(number=0)
             return self._edition
 
@@ -154,8 +156,8 @@ class Library:
         """Reopen the corpus and swap the engine in one assignment.
 
         None when another refresh is running and `wait` is false (`/reload`,
-        SIGHUP: the running one reads the same files). A failure raises and
-        keeps the current engine.
+        SIGHUP: the running one reads the same files), or when the library was
+        stopped meanwhile. A failure raises and keeps the current engine.
         """
         if self._lock.locked() and not wait:
             return None
@@ -168,6 +170,8 @@ class Library:
                         await hook(outgoing)
                     except Exception:  # noqa: BLE001 - a hook never blocks a new corpus
                         log.exception("A before-swap hook failed; swapping anyway")
+            if self._stopped:
+                return None
             self._swaps += 1
             self._edition = edition
             return edition
@@ -180,14 +184,19 @@ class Library:
         JSONL corpus with INDEX_DIR indexes only the appended lines.
         """
         edition = await self.refresh(wait=True)
-        assert edition is not None
+        if edition is None:
+            raise EngineNotReady("the library was stopped while extending")
         log.info("Corpus extended by %d article(s): now %d", len(articles), len(edition.engine.articles))
         return edition
 
     async def stop(self) -> None:
-        """Drop the engine (memory only) so a process that builds apps again frees the corpus."""
-        async with self._lock:
-            self._edition = None
+        """Drop the engine (memory only) so a process that builds apps again frees the corpus.
+
+        Does not wait for a running refresh (a rebuild may take minutes); that
+        one then installs nothing.
+        """
+        self._stopped = True
+        self._edition = None
 
     async def _open(self, *, number: int) -> Edition:
         settings = self._settings
