@@ -71,11 +71,27 @@ class Edition:
 
     @classmethod
     def make(
-        cls, engine: Engine, *, number: int, build: Build | str, reason: str = "", problems: tuple[Problem, ...] = ()
+        cls,
+        engine: Engine,
+        *,
+        number: int,
+        build: Build | str,
+        reason: str = "",
+        problems: tuple[Problem, ...] = (),
+        previous: Edition | None = None,
     ) -> Edition:
-        """Blocking (hashes every article id): call it in a worker thread for a large corpus."""
-        ids = {article_key(article.id): article.id for article in engine.articles}
-        return cls(engine, number, dt.datetime.now(dt.UTC), build, reason, problems, ids)
+        """Blocking: hashes every article id `previous` did not have (about 15 µs each).
+
+        Call it in a worker thread; with the outgoing edition as `previous`, an
+        append hashes only the new ids.
+        """
+        ids = {article.id for article in engine.articles}
+        keys: dict[str, str] = {}
+        if previous is not None:
+            keys = {key: article_id for key, article_id in previous._article_ids.items() if article_id in ids}
+            ids.difference_update(keys.values())
+        keys.update((article_key(article_id), article_id) for article_id in ids)
+        return cls(engine, number, dt.datetime.now(dt.UTC), build, reason, problems, keys)
 
     def find(self, key: SentenceKey) -> Sentence | None:
         """The sentence `key` names, if this engine still has it word for word."""
@@ -213,5 +229,11 @@ class Library:
             engine.fingerprint,
         )
         return await asyncio.to_thread(
-            Edition.make, engine, number=number, build=opened.build, reason=opened.reason, problems=opened.problems
+            Edition.make,
+            engine,
+            number=number,
+            build=opened.build,
+            reason=opened.reason,
+            problems=opened.problems,
+            previous=self._edition,
         )

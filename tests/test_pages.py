@@ -92,3 +92,14 @@ async def test_settle_deepens_only_the_outgoing_editions_one_page_rankings(engin
     # Settled, page 2 is what the engine itself pages to, and holds up in the next edition.
     page = settled.page(other, offset=3, k=3)
     assert [h.sentence.sid for h in page.answer.hits[:3]] == [h.sentence.sid for h in engine.search(QUESTION, k=3, offset=3).hits]
+
+
+def test_an_edition_made_from_the_previous_one_names_the_same_articles(engine: Engine) -> None:
+    full = _edition(engine)
+    smaller = Engine.from_articles(engine.articles[1:], analyzer=engine.analyzer)
+    after = Edition.make(smaller, number=1, build="test", previous=full)
+    removed = SentenceKey.of(engine.sentence_at(engine.articles[0].id, 0))
+    kept = SentenceKey.of(smaller.sentence_at(engine.articles[1].id, 0))
+    assert after.find(removed) is None and full.find(removed) is not None
+    assert after.find(kept) == smaller.sentence_at(engine.articles[1].id, 0)
+    assert Edition.make(engine, number=2, build="test", previous=after).find(removed) is not None  # back again
