@@ -112,7 +112,7 @@ def expected_reply(engine: Engine, question: str, *, k: int) -> str:
     answer = engine.search(question, k=k + 1)
     if not answer.answered:
         return render.render_no_answer(question, engine.articles, lang="id")
-    return render.render_answer(answer, lang="id", k=k, fingerprint=engine.fingerprint).text
+    return render.render_answer(answer, lang="id", k=k, context_buttons=True).text
 
 
 def plan_questions(engine: Engine, *, questions: int, chats: int, bot_username: str, k: int = 3,

@@ -13,11 +13,15 @@ import argparse
 import logging
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from pydantic import ValidationError
 from pydantic_settings import SettingsError
 
 from config.settings import Settings
+
+if TYPE_CHECKING:
+    from bot.library import StrictCorpusError
 
 log = logging.getLogger("kutip")
 
@@ -77,6 +81,13 @@ def _explain(error: ValidationError) -> str:
     return "\n".join(lines)
 
 
+def _strict_failure(error: StrictCorpusError) -> int:
+    for problem in error.problems:
+        print(f"kutip: skipped: {problem}", file=sys.stderr)
+    print(f"kutip: --strict: {len(error.problems)} problem(s) in the corpus", file=sys.stderr)
+    return 1
+
+
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     try:
@@ -103,46 +114,32 @@ def main(argv: list[str] | None = None) -> int:
 
         return run_ingest(settings, args)
 
+    from bot.library import StrictCorpusError, open_corpus
     from retrieval.corpus import CorpusError
-    from retrieval.progress import TerminalProgress
-    from retrieval.store import open_engine
 
-    try:
-        opened = open_engine(
-            settings.corpus_path,
-            language_data_path=settings.language_data_path,
-            index_dir=settings.index_dir,
-            progress=TerminalProgress(),
-        )
-    except CorpusError as error:
-        print(f"kutip: {error}", file=sys.stderr)
-        return 2
-    engine, problems = opened.engine, opened.problems
-    log.info(
-        "engine %s (%s): %d articles, %d sentences, index %s, %.2f s",
-        opened.build,
-        opened.reason,
-        len(engine.articles),
-        engine.sentence_count,
-        opened.index_dir or "not persisted",
-        sum(opened.timings.values()),
-    )
-    for problem in problems:
-        print(f"kutip: skipped: {problem}", file=sys.stderr)
-    if problems and settings.strict:
-        print(f"kutip: --strict: {len(problems)} problem(s) in the corpus", file=sys.stderr)
-        return 1
+    if args.command in ("ask", "console") or not token:
+        from retrieval.progress import TerminalProgress
 
-    if args.command == "ask":
-        from bot.cli import ask
-
-        k = args.k if args.k is not None else settings.results_per_answer
-        if k < 1:
-            print("kutip: -k must be at least 1", file=sys.stderr)
+        try:
+            opened = open_corpus(settings, progress=TerminalProgress())
+        except StrictCorpusError as error:
+            return _strict_failure(error)
+        except CorpusError as error:
+            print(f"kutip: {error}", file=sys.stderr)
             return 2
-        return ask(engine, args.question, k=k, output=args.output)
+        for problem in opened.problems:
+            print(f"kutip: skipped: {problem}", file=sys.stderr)
+        engine = opened.engine
 
-    if args.command == "console" or not token:
+        if args.command == "ask":
+            from bot.cli import ask
+
+            k = args.k if args.k is not None else settings.results_per_answer
+            if k < 1:
+                print("kutip: -k must be at least 1", file=sys.stderr)
+                return 2
+            return ask(engine, args.question, k=k, output=args.output)
+
         from bot.console import run_console
 
         if not token:
@@ -151,7 +148,15 @@ def main(argv: list[str] | None = None) -> int:
 
     from bot.run import run_bot
 
-    run_bot(settings, engine=engine)
+    # The bot opens the corpus itself, in `post_init` (bot.library): the same
+    # rules, and a failure there ends `run_bot` with the error.
+    try:
+        run_bot(settings)
+    except StrictCorpusError as error:
+        return _strict_failure(error)
+    except CorpusError as error:
+        print(f"kutip: {error}", file=sys.stderr)
+        return 2
     return 0
 
 

@@ -5,42 +5,39 @@ error handler is installed and Telegram-wide behaviour is set: HTML parse
 mode, link previews off, `AIORateLimiter` for Telegram's flood limits, and
 concurrent updates so one slow answer does not hold back other chats.
 
-State shared by handlers lives in `BotData` (PTB's `bot_data`, typed through
-`ContextTypes`). The engine sits behind the single attribute `BotData.engine`:
-handlers read it once per update, and `/reload` swaps it with one assignment,
-so a reload never mixes two corpora inside one answer.
+State shared by handlers lives in `bot.context.BotData` (PTB's `bot_data`),
+each object built once here: the settings, the `Library` that owns the engine
+(started in `post_init`, stopped in `post_shutdown`; `/reload`, SIGHUP and
+corpus appends all go through it), the kept rankings and the flood limiter.
+Imports run one way: app -> handlers -> library/pages/render -> retrieval.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
-import secrets
 import signal
 from collections import OrderedDict
-from typing import TypeAlias
 
 from telegram import BotCommand, LinkPreviewOptions
 from telegram.constants import ParseMode
 from aiolimiter import AsyncLimiter
 from telegram.error import BadRequest, NetworkError, TelegramError
-from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, CallbackContext, ContextTypes, Defaults, ExtBot
+from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, Defaults
 
 from bot import handlers
+from bot.context import CONTEXT_TYPES, BotData
 from bot.flood import FloodLimiter
+from bot.library import Library
+from bot.pages import QueryCache
 from bot.texts import COMMAND_MENU
 from config.settings import Settings
-from retrieval.corpus import Problem
 from retrieval.search import Engine
-from retrieval.store import load_engine
 
 log = logging.getLogger(__name__)
 
 # How many concurrent updates PTB processes; searches run in worker threads.
 CONCURRENT_UPDATES = 64
-# Questions remembered for "more quotes" buttons. Keys are random, so a button
-# from before a restart (or evicted) finds nothing and is answered "expired".
-QUERY_CACHE_SIZE = 20_000
 
 
 class PatientRateLimiter(AIORateLimiter):
@@ -90,98 +87,6 @@ class PatientRateLimiter(AIORateLimiter):
         raise AssertionError("unreachable")
 
 
-class EngineNotReady(RuntimeError):
-    pass
-
-
-class QueryCache:
-    """Recent questions by short random key, for the "more quotes" buttons (LRU)."""
-
-    def __init__(self, size: int = QUERY_CACHE_SIZE) -> None:
-        self._size = size
-        self._items: OrderedDict[str, str] = OrderedDict()
-
-    def put(self, query: str) -> str:
-        key = secrets.token_urlsafe(6)  # 8 characters
-        self._items[key] = query
-        if len(self._items) > self._size:
-            self._items.popitem(last=False)
-        return key
-
-    def get(self, key: str) -> str | None:
-        query = self._items.get(key)
-        if query is not None:
-            self._items.move_to_end(key)
-        return query
-
-    def __len__(self) -> int:
-        return len(self._items)
-
-
-class BotData:
-    """Everything handlers share. PTB creates it with no arguments; `build_app` fills it in."""
-
-    def __init__(self) -> None:
-        # Defaults without reading the environment; `build_app` sets the real ones.
-        self.settings: Settings = Settings.model_construct()
-        self._engine: Engine | None = None
-        self.queries = QueryCache()
-        self.flood = FloodLimiter(self.settings.user_questions_per_minute)
-        self.reload_lock = asyncio.Lock()
-
-    @property
-    def engine(self) -> Engine:
-        if self._engine is None:
-            raise EngineNotReady("the engine is still loading")
-        return self._engine
-
-    @engine.setter
-    def engine(self, engine: Engine) -> None:
-        self._engine = engine
-
-    @property
-    def ready(self) -> bool:
-        return self._engine is not None
-
-    async def build_engine(self) -> tuple[Engine, tuple[Problem, ...]]:
-        """A fresh engine for `settings`, built in a worker thread so the loop keeps serving.
-
-        Not installed here: the caller assigns `engine` when it wants the swap.
-        """
-        settings = self.settings
-        engine, problems = await asyncio.to_thread(
-            load_engine, settings.corpus_path, language_data_path=settings.language_data_path, index_dir=settings.index_dir
-        )
-        for problem in problems:
-            log.warning("Corpus problem skipped: %s", problem)
-        log.info(
-            "Engine ready: %d articles, %d sentences, fingerprint %s",
-            len(engine.articles),
-            engine.sentence_count,
-            engine.fingerprint,
-        )
-        return engine, problems
-
-    async def reload(self) -> tuple[Engine, tuple[Problem, ...]] | None:
-        """Rebuild and swap in one assignment; None when a reload is already running.
-
-        The old engine answers until the new one is ready; a failure raises and
-        leaves the old engine in place. `/reload` and SIGHUP both come here.
-        """
-        if self.reload_lock.locked():
-            return None
-        async with self.reload_lock:
-            engine, problems = await self.build_engine()
-            if problems and self.settings.strict:
-                raise ValueError(f"STRICT is set and the corpus has {len(problems)} problem(s)")
-            self.engine = engine
-            return engine, problems
-
-
-Context: TypeAlias = CallbackContext[ExtBot[None], dict, dict, BotData]
-CONTEXT_TYPES = ContextTypes(bot_data=BotData)
-
-
 def build_app(settings: Settings, *, engine: Engine | None = None) -> Application:
     """The bot for `settings`; the engine is loaded in `post_init` unless given."""
     if settings.telegram_bot_token is None:
@@ -201,18 +106,22 @@ def build_app(settings: Settings, *, engine: Engine | None = None) -> Applicatio
         .build()
     )
     data: BotData = app.bot_data
-    data.settings = settings
-    data.flood = FloodLimiter(settings.user_questions_per_minute)
-    if engine is not None:
-        data.engine = engine
+    library, queries = Library(settings, engine=engine), QueryCache()
+    # Answers' "more" rankings are kept deeper from the old engine before each swap.
+    library.before_swap(lambda outgoing: queries.settle(outgoing, k=settings.results_per_answer))
+    data.install(
+        settings=settings,
+        library=library,
+        queries=queries,
+        flood=FloodLimiter(settings.user_questions_per_minute),
+    )
     handlers.register(app)
     return app
 
 
 async def _post_init(app: Application) -> None:
     data: BotData = app.bot_data
-    if not data.ready:
-        data.engine, _problems = await data.build_engine()
+    await data.library.start()
     try:
         await app.bot.set_my_commands([BotCommand(*c) for c in COMMAND_MENU["id"]])
         await app.bot.set_my_commands([BotCommand(*c) for c in COMMAND_MENU["en"]], language_code="en")
@@ -233,21 +142,19 @@ def _install_sighup(app: Application) -> None:
 async def _reload_on_signal(app: Application) -> None:
     data: BotData = app.bot_data
     try:
-        outcome = await data.reload()
+        edition = await data.library.refresh()
     except Exception:  # noqa: BLE001 - any failure keeps the old engine
         log.exception("SIGHUP reload failed; still answering from the previous corpus")
         return
-    if outcome is None:
+    if edition is None:
         log.info("SIGHUP ignored: a reload is already running")
     else:
-        log.info("SIGHUP reload done: %d articles, %d problem(s)", len(outcome[0].articles), len(outcome[1]))
+        log.info("SIGHUP reload done: %d articles, %d problem(s)", len(edition.engine.articles), len(edition.problems))
 
 
 async def _post_shutdown(app: Application) -> None:
-    # The engine holds only memory (arrays, records); drop it so a long-lived
-    # process that rebuilds apps (tests, reloads) does not keep corpora alive.
     data: BotData = app.bot_data
-    data._engine = None
+    await data.library.stop()
     try:
         asyncio.get_running_loop().remove_signal_handler(signal.SIGHUP)
     except (NotImplementedError, RuntimeError, ValueError, AttributeError):

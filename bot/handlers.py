@@ -10,6 +10,12 @@ Who gets an answer:
   replies to the asking message. Everything else, and edits, are ignored on
   purpose so the bot never chatters in a group;
 - inline mode: `@bot question` lists up to 10 quotes.
+
+Flood control runs once, before every handler (`flood_gate`, group -1), for
+everything a user can trigger that some handler would take: messages,
+commands, inline queries and button presses. Buttons are routed by pattern,
+one handler per kind. The engine is read from `bot.library.Library`, once per
+update.
 """
 
 from __future__ import annotations
@@ -17,7 +23,6 @@ from __future__ import annotations
 import asyncio
 import logging
 import traceback
-from typing import TYPE_CHECKING
 
 from telegram import (
     InlineQueryResultArticle,
@@ -32,21 +37,23 @@ from telegram import (
 from telegram.constants import ChatType, ParseMode
 from telegram.ext import (
     Application,
+    ApplicationHandlerStop,
     CallbackQueryHandler,
     CommandHandler,
     InlineQueryHandler,
     MessageHandler,
+    TypeHandler,
     filters,
 )
 
 from bot import render
+from bot.context import Context
 from bot.flood import Verdict
+from bot.library import EngineNotReady
+from bot.pages import PAGES, Ranking
 from bot.texts import Lang, language_for, text
-
-if TYPE_CHECKING:
-    from bot.app import BotData, Context
-    from retrieval.records import Answer
-    from retrieval.search import Engine
+from retrieval.records import Answer
+from retrieval.search import Engine
 
 log = logging.getLogger(__name__)
 
@@ -56,12 +63,23 @@ MAX_QUESTION_CHARS = 500
 INLINE_RESULTS = 10
 ASK_COMMANDS = ("cari", "tanya", "ask")
 _NO_PREVIEW = LinkPreviewOptions(is_disabled=True)
+# The flood gate runs in this group, before every other handler (groups above it).
+FLOOD_GROUP = -10
 
 _GROUP_EDIT = filters.UpdateType.EDITED_MESSAGE & filters.ChatType.GROUPS
 
 
+class _AddressedToBot(filters.MessageFilter):
+    """Group text meant for the bot: it @mentions the bot or replies to one of its messages."""
+
+    def filter(self, message: Message) -> bool:
+        bot = message.get_bot()
+        return _addressed_question(message, bot.id, bot.username) is not None
+
+
 def register(app: Application) -> None:
     """Every handler, in order. Commands first, so `/cari` is never taken for a question."""
+    app.add_handler(TypeHandler(Update, flood_gate), group=FLOOD_GROUP)
     not_group_edit = ~_GROUP_EDIT
     app.add_handler(CommandHandler("start", on_start, filters=not_group_edit))
     app.add_handler(CommandHandler("help", on_help, filters=not_group_edit))
@@ -71,13 +89,17 @@ def register(app: Application) -> None:
     app.add_handler(MessageHandler(filters.ChatType.PRIVATE & filters.COMMAND, on_unknown_command))
     app.add_handler(MessageHandler(filters.ChatType.PRIVATE & filters.TEXT, on_private_text))
     app.add_handler(
-        MessageHandler(filters.ChatType.GROUPS & filters.TEXT & filters.UpdateType.MESSAGE, on_group_text)
+        MessageHandler(
+            filters.ChatType.GROUPS & filters.TEXT & filters.UpdateType.MESSAGE & _AddressedToBot(), on_group_text
+        )
     )
     app.add_handler(
         MessageHandler(filters.ChatType.PRIVATE & ~filters.TEXT & filters.UpdateType.MESSAGE, on_private_media)
     )
     app.add_handler(InlineQueryHandler(on_inline_query))
-    app.add_handler(CallbackQueryHandler(on_button))
+    app.add_handler(CallbackQueryHandler(on_more, pattern=render.MORE_PATTERN))
+    app.add_handler(CallbackQueryHandler(on_context, pattern=render.CONTEXT_PATTERN))
+    app.add_handler(CallbackQueryHandler(on_unknown_button))  # old formats, garbage: "expired"
     app.add_error_handler(on_error)
 
 
@@ -107,22 +129,56 @@ async def _search(engine: Engine, question: str, *, k: int, offset: int = 0) -> 
     return await asyncio.to_thread(engine.search, question, k=k, offset=offset)
 
 
+# --- flood control ----------------------------------------------------------------
+
+
+def _handled(app: Application, update: Update) -> bool:
+    """Whether some handler after the gate would take `update` (chatter is never counted)."""
+    return any(
+        handler.check_update(update) not in (None, False)
+        for group, handlers in app.handlers.items()
+        if group > FLOOD_GROUP
+        for handler in handlers
+    )
+
+
+async def flood_gate(update: Update, context: Context) -> None:
+    """Per-user flood control for everything a user can trigger, before any handler runs.
+
+    Over the limit: a button press gets the polite note as its toast and an
+    inline query an empty answer whose button says it; a message gets the
+    note once, then silence until the user may ask again. Either way no
+    handler runs (`ApplicationHandlerStop`).
+    """
+    user = update.effective_user
+    if user is None or not _handled(context.application, update):
+        return
+    verdict = context.bot_data.flood.check(user.id)
+    if verdict is Verdict.ALLOW:
+        return
+    note = text(_lang(update), "slow_down")
+    if update.callback_query is not None:
+        await update.callback_query.answer(note)
+    elif update.inline_query is not None:
+        button = InlineQueryResultsButton(text=note, start_parameter="inline")
+        await update.inline_query.answer([], button=button, cache_time=0)
+    elif verdict is Verdict.WARN and update.effective_message is not None:
+        await _reply(update.effective_message, render.render_plain(note))
+    raise ApplicationHandlerStop
+
+
+# --- questions --------------------------------------------------------------------
+
+
 async def answer_question(update: Update, context: Context, raw: str) -> None:
     """The one path from a question to a reply, shared by commands, private text and groups."""
     message = update.effective_message
-    user = update.effective_user
     if message is None:
         return
-    data: BotData = context.bot_data
+    data = context.bot_data
     lang = _lang(update)
-    if user is not None:
-        verdict = data.flood.check(user.id)
-        if verdict is Verdict.DROP:
-            return
-        if verdict is Verdict.WARN:
-            await _reply(message, render.render_plain(text(lang, "slow_down")))
-            return
-    engine = data.engine
+    edition = data.library.edition
+    engine = edition.engine
     question = _clean_question(raw)
     if not question:
         example = render.example_question(engine.articles)
@@ -137,10 +193,10 @@ async def answer_question(update: Update, context: Context, raw: str) -> None:
     if not answer.answered:
         await _reply(message, render.render_no_answer(question, engine.articles, lang=lang))
         return
-    cache_key = data.queries.put(question) if len(answer.hits) > k else None
-    rendered = render.render_answer(
-        answer, lang=lang, k=k, fingerprint=engine.fingerprint, cache_key=cache_key
-    )
+    cache_key = None
+    if len(answer.hits) > k:  # kept for "more"; deepened on the first press or before a swap
+        cache_key = data.queries.put(Ranking.first(answer, edition=edition.number))
+    rendered = render.render_answer(answer, lang=lang, k=k, context_buttons=True, cache_key=cache_key)
     await _reply(message, rendered.text, reply_markup=rendered.reply_markup)
 
 
@@ -149,7 +205,7 @@ async def answer_question(update: Update, context: Context, raw: str) -> None:
 
 async def on_start(update: Update, context: Context) -> None:
     if update.effective_message:
-        articles = context.bot_data.engine.articles
+        articles = context.bot_data.library.current.articles
         await _reply(update.effective_message, render.render_welcome(articles, lang=_lang(update)))
 
 
@@ -164,7 +220,7 @@ async def on_ask(update: Update, context: Context) -> None:
 
 async def on_sources(update: Update, context: Context) -> None:
     if update.effective_message:
-        articles = context.bot_data.engine.articles
+        articles = context.bot_data.library.current.articles
         await _reply(update.effective_message, render.render_sources(articles, lang=_lang(update)))
 
 
@@ -178,29 +234,31 @@ async def on_reload(update: Update, context: Context) -> None:
     message, user = update.effective_message, update.effective_user
     if message is None or user is None:
         return
-    data: BotData = context.bot_data
+    data = context.bot_data
+    library = data.library
     lang = _lang(update)
     if user.id not in data.settings.admin_user_ids:
         await _reply(message, render.render_plain(text(lang, "reload_denied")))
         return
-    if data.reload_lock.locked():
+    if library.busy:
         await _reply(message, render.render_plain(text(lang, "reload_busy")))
         return
     await _reply(message, render.render_plain(text(lang, "reload_started")))
     try:
-        outcome = await data.reload()
+        edition = await library.refresh()
     except Exception as error:  # noqa: BLE001 - any failure keeps the old engine
         log.exception("Reload failed; keeping the old engine")
         reason = render.shorten(f"{type(error).__name__}: {error}", 300)
         await _reply(message, render.render_plain(text(lang, "reload_failed", error=reason)))
         return
-    if outcome is None:
+    if edition is None:
         await _reply(message, render.render_plain(text(lang, "reload_busy")))
         return
-    engine, problems = outcome
     await _reply(
         message,
-        render.render_plain(text(lang, "reload_done", articles=len(engine.articles), problems=len(problems))),
+        render.render_plain(
+            text(lang, "reload_done", articles=len(edition.engine.articles), problems=len(edition.problems))
+        ),
     )
 
 
@@ -266,12 +324,12 @@ async def on_inline_query(update: Update, context: Context) -> None:
         hint = InlineQueryResultsButton(text=text(lang, "inline_hint"), start_parameter="inline")
         await query.answer([], button=hint, cache_time=300)
         return
-    engine = context.bot_data.engine
+    engine = context.bot_data.library.current
     answer = await _search(engine, question, k=INLINE_RESULTS)
     results = []
     seen: set[str] = set()
     for hit in answer.hits[:INLINE_RESULTS]:
-        item = render.render_inline(hit, lang=lang, fingerprint=engine.fingerprint)
+        item = render.render_inline(hit, lang=lang)
         if item.id in seen:
             continue
         seen.add(item.id)
@@ -294,47 +352,70 @@ async def on_inline_query(update: Update, context: Context) -> None:
 # --- buttons ------------------------------------------------------------------------------
 
 
-async def on_button(update: Update, context: Context) -> None:
+async def on_more(update: Update, context: Context) -> None:
+    """The next or previous page of a kept ranking (see `bot.pages`)."""
     query = update.callback_query
-    if query is None:
+    request = render.parse_callback(query.data if query else None)
+    if query is None or not isinstance(request, render.MoreRequest):
         return
-    data: BotData = context.bot_data
+    data = context.bot_data
     lang = _lang(update)
-    engine = data.engine
-    request = render.parse_callback(query.data)
-    expired = text(lang, "expired")
-
-    if isinstance(request, render.MoreRequest):
-        question = data.queries.get(request.key)
-        if question is None:
-            await query.answer(expired)
-            return
-        k = data.settings.results_per_answer
-        answer = await _search(engine, question, k=k + 1, offset=request.offset)
-        if not answer.answered:
-            await query.answer(expired)
-            return
-        rendered = render.render_answer(
-            answer, lang=lang, k=k, offset=request.offset, fingerprint=engine.fingerprint, cache_key=request.key
-        )
-        await query.answer()
-        await query.edit_message_text(rendered.text, reply_markup=rendered.reply_markup)
+    ranking = data.queries.get(request.key)
+    if ranking is None:
+        await query.answer(text(lang, "expired"))
         return
+    edition = data.library.edition
+    k = data.settings.results_per_answer
+    if ranking.needs(request.offset, k) and ranking.edition == edition.number:
+        # Deeper than kept: only the engine the ranking came from may continue it.
+        wanted = request.offset + k * PAGES + 1
+        ranking = ranking.extended(await _search(edition.engine, ranking.query, k=wanted), wanted=wanted)
+        data.queries.replace(request.key, ranking)
+    page = ranking.page(edition, offset=request.offset, k=k)
+    if not page.answer.hits:
+        await query.answer(text(lang, "expired" if ranking.edition == edition.number else "corpus_changed"))
+        return
+    rendered = render.render_answer(
+        page.answer,
+        lang=lang,
+        k=k,
+        offset=request.offset,
+        context_buttons=True,
+        cache_key=request.key,
+        positions=page.positions,
+        more_beyond=page.more_beyond,
+    )
+    await query.answer()
+    await query.edit_message_text(rendered.text, reply_markup=rendered.reply_markup)
 
-    if isinstance(request, render.ContextRequest) and render.same_fingerprint(request.fingerprint, engine.fingerprint):
-        sentence = engine.sentence(request.sid)
-        article = engine.article(sentence.article_id) if sentence else None
-        if sentence is not None and article is not None and query.message is not None:
-            sentences = engine.context(request.sid, before=2, after=2)
-            await query.answer()
-            await context.bot.send_message(
-                query.message.chat.id,
-                render.render_context(sentences, article, request.sid, lang=lang),
-                reply_parameters=ReplyParameters(message_id=query.message.message_id, allow_sending_without_reply=True),
-            )
-            return
 
-    await query.answer(expired)
+async def on_context(update: Update, context: Context) -> None:
+    """The quoted sentence between its neighbours, while the corpus still has it word for word."""
+    query = update.callback_query
+    request = render.parse_callback(query.data if query else None)
+    if query is None or not isinstance(request, render.ContextRequest):
+        return
+    lang = _lang(update)
+    edition = context.bot_data.library.edition
+    engine = edition.engine
+    sentence = edition.find(request.sentence)
+    article = engine.article(sentence.article_id) if sentence is not None else None
+    if sentence is None or article is None or query.message is None:
+        await query.answer(text(lang, "expired"))
+        return
+    sentences = engine.context(sentence.sid, before=2, after=2)
+    await query.answer()
+    await context.bot.send_message(
+        query.message.chat.id,
+        render.render_context(sentences, article, sentence.sid, lang=lang),
+        reply_parameters=ReplyParameters(message_id=query.message.message_id, allow_sending_without_reply=True),
+    )
+
+
+async def on_unknown_button(update: Update, context: Context) -> None:
+    """A button of a format this version does not make (older releases, garbage)."""
+    if update.callback_query is not None:
+        await update.callback_query.answer(text(_lang(update), "expired"))
 
 
 # --- errors --------------------------------------------------------------------------------
@@ -351,9 +432,11 @@ async def on_error(update: object, context: Context) -> None:
     log.error("Update %s failed:\n%s", update_id, detail)
     if not isinstance(update, Update):
         return
+    # Updates that arrive before the first engine is open (webhook mode) are told to wait.
+    apology = text(_lang(update), "not_ready" if isinstance(error, EngineNotReady) else "error")
     if update.callback_query is not None:
         try:
-            await update.callback_query.answer(text(_lang(update), "error"))
+            await update.callback_query.answer(apology)
         except Exception:  # noqa: BLE001 - the apology is best effort
             log.debug("Could not answer the callback query after an error")
         return
@@ -361,6 +444,6 @@ async def on_error(update: object, context: Context) -> None:
     if message is None or (update.edited_message is not None and _in_group(message)):
         return
     try:
-        await _reply(message, render.render_plain(text(_lang(update), "error")))
+        await _reply(message, render.render_plain(apology))
     except Exception:  # noqa: BLE001
         log.debug("Could not apologise in chat after an error")

@@ -21,6 +21,7 @@ from dataclasses import dataclass
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
+from bot.keys import ARTICLE_KEY_CHARS, TEXT_KEY_CHARS, SentenceKey
 from bot.texts import MONTHS, Lang, text
 from retrieval.records import Answer, Article, Hit, Sentence
 
@@ -145,11 +146,19 @@ def _fit_excerpt(hit: Hit, number: int | None, lang: Lang, budget: int) -> str |
 
 
 # --- callback data ------------------------------------------------------------
+#
+# Each button kind has its own prefix and pattern; `bot.handlers` routes a press
+# by pattern to one handler per kind. Both kinds name things that survive a
+# corpus that grows: a kept ranking (by random key) and a sentence (by
+# `bot.keys.SentenceKey`), never a sid or the corpus fingerprint.
+
+MORE_PATTERN = r"^m:[A-Za-z0-9_-]{1,16}:\d{1,6}$"
+CONTEXT_PATTERN = r"^c:[A-Za-z0-9_-]{%d}:\d{1,10}:[A-Za-z0-9_-]{%d}$" % (ARTICLE_KEY_CHARS, TEXT_KEY_CHARS)
 
 
 @dataclass(frozen=True, slots=True)
 class MoreRequest:
-    """`m:<cache key>:<offset>`: show the excerpts of a cached question from `offset`."""
+    """`m:<ranking key>:<offset>`: show a kept ranking's quotes from index `offset`."""
 
     key: str
     offset: int
@@ -157,25 +166,18 @@ class MoreRequest:
 
 @dataclass(frozen=True, slots=True)
 class ContextRequest:
-    """`c:<fingerprint>:<sid>`: show sentence `sid` with its neighbours.
+    """`c:<article key>:<position>:<text key>`: show that sentence with its neighbours."""
 
-    The engine fingerprint pins the sentence numbering: after the corpus changes
-    a sid may point at a different sentence, so such buttons are treated as expired.
-    """
-
-    fingerprint: str
-    sid: int
-
-
-FINGERPRINT_CHARS = 16
+    sentence: SentenceKey
 
 
 def more_data(key: str, offset: int) -> str:
     return _checked(f"m:{key}:{offset}")
 
 
-def context_data(fingerprint: str, sid: int) -> str:
-    return _checked(f"c:{fingerprint[:FINGERPRINT_CHARS]}:{sid}")
+def context_data(sentence: Sentence) -> str:
+    name = SentenceKey.of(sentence)
+    return _checked(f"c:{name.article}:{name.position}:{name.text}")
 
 
 def _checked(data: str) -> str:
@@ -185,22 +187,16 @@ def _checked(data: str) -> str:
 
 
 def parse_callback(data: str | None) -> MoreRequest | ContextRequest | None:
-    """The request a button carries, or None for anything unknown or malformed."""
+    """The request a button carries, or None for anything unknown or malformed (old formats too)."""
     if not data:
         return None
-    kind, _, rest = data.partition(":")
-    head, _, tail = rest.rpartition(":")
-    if not head or not tail.isdigit():
-        return None
-    if kind == "m":
-        return MoreRequest(head, int(tail))
-    if kind == "c":
-        return ContextRequest(head, int(tail))
+    if re.fullmatch(MORE_PATTERN, data):
+        _kind, key, offset = data.split(":")
+        return MoreRequest(key, int(offset))
+    if re.fullmatch(CONTEXT_PATTERN, data):
+        _kind, article, position, text_hash = data.split(":")
+        return ContextRequest(SentenceKey(article, int(position), text_hash))
     return None
-
-
-def same_fingerprint(button: str, engine_fingerprint: str) -> bool:
-    return button == engine_fingerprint[:FINGERPRINT_CHARS]
 
 
 # --- whole messages -----------------------------------------------------------
@@ -220,28 +216,34 @@ def render_answer(
     lang: Lang = "id",
     k: int = 3,
     offset: int = 0,
-    fingerprint: str = "",
+    context_buttons: bool = False,
     cache_key: str | None = None,
+    positions: Sequence[int] | None = None,
+    more_beyond: bool = False,
     limit: int = MAX_MESSAGE,
 ) -> Rendered:
     """Up to `k` quotes of `answer` (excerpts `offset+1`...), with buttons.
 
     Pass one more hit than `k` to let the renderer know a next page exists. With
-    `cache_key`, the message gets previous/next buttons; with `fingerprint`,
-    one context button per quote.
+    `cache_key`, the message gets previous/next buttons; with `context_buttons`,
+    one context button per quote. A page cut from a kept ranking passes each
+    hit's index in it (`positions`: quotes gone since leave gaps) and whether
+    the ranking goes on past the last hit (`more_beyond`).
     """
     hits = answer.hits[:k]
+    if positions is None:
+        positions = range(offset, offset + len(answer.hits))
     header = ""
     if offset > 0:
         header = html.escape(
-            text(lang, "excerpts_from", first=offset + 1, last=offset + len(hits), query=shorten(answer.query, _ECHO_CHARS)),
+            text(lang, "excerpts_from", first=positions[0] + 1, last=positions[len(hits) - 1] + 1, query=shorten(answer.query, _ECHO_CHARS)),
             quote=False,
         ) + "\n\n"
     blocks: list[str] = []
     used = utf16_len(header)
     for i, hit in enumerate(hits):
         separator = 2 if blocks else 0  # "\n\n"
-        block = _fit_excerpt(hit, offset + i + 1, lang, limit - used - separator)
+        block = _fit_excerpt(hit, positions[i] + 1, lang, limit - used - separator)
         if block is None:
             break
         blocks.append(block)
@@ -253,19 +255,19 @@ def render_answer(
         blocks.append(block)
     if header and len(blocks) < len(hits):
         header = html.escape(
-            text(lang, "excerpts_from", first=offset + 1, last=offset + len(blocks), query=shorten(answer.query, _ECHO_CHARS)),
+            text(lang, "excerpts_from", first=positions[0] + 1, last=positions[len(blocks) - 1] + 1, query=shorten(answer.query, _ECHO_CHARS)),
             quote=False,
         ) + "\n\n"
     body = header + "\n\n".join(blocks)
     shown = len(blocks)
 
     rows: list[list[InlineKeyboardButton]] = []
-    if fingerprint:
+    if context_buttons:
         rows.append(
             [
                 InlineKeyboardButton(
-                    text(lang, "button_context", n=offset + i + 1),
-                    callback_data=context_data(fingerprint, hit.sentence.sid),
+                    text(lang, "button_context", n=positions[i] + 1),
+                    callback_data=context_data(hit.sentence),
                 )
                 for i, hit in enumerate(hits[:shown])
             ]
@@ -274,8 +276,8 @@ def render_answer(
         nav: list[InlineKeyboardButton] = []
         if offset > 0:
             nav.append(InlineKeyboardButton(text(lang, "button_prev"), callback_data=more_data(cache_key, max(offset - k, 0))))
-        if len(answer.hits) > shown:
-            nav.append(InlineKeyboardButton(text(lang, "button_more"), callback_data=more_data(cache_key, offset + shown)))
+        if len(answer.hits) > shown or more_beyond:
+            nav.append(InlineKeyboardButton(text(lang, "button_more"), callback_data=more_data(cache_key, positions[shown - 1] + 1)))
         if nav:
             rows.append(nav)
     markup = InlineKeyboardMarkup(rows) if rows else None
@@ -400,13 +402,13 @@ class InlineItem:
     message: str
 
 
-def render_inline(hit: Hit, *, lang: Lang = "id", fingerprint: str = "") -> InlineItem:
+def render_inline(hit: Hit, *, lang: Lang = "id") -> InlineItem:
     block = _fit_excerpt(hit, None, lang, MAX_MESSAGE)
     if block is None:
         block = html.escape(citation(hit.article, lang=lang), quote=False)
-    result_id = f"{fingerprint[:FINGERPRINT_CHARS]}:{hit.sentence.sid}"
+    name = SentenceKey.of(hit.sentence)
     return InlineItem(
-        id=result_id[:64],
+        id=f"{name.article}:{name.position}:{name.text}",
         title=citation(hit.article, lang=lang),
         description=shorten(hit.sentence.text, _DESCRIPTION_CHARS),
         message=block,

@@ -25,7 +25,8 @@ from tornado.httpserver import HTTPServer
 from tornado.web import Application as TornadoApplication
 from tornado.web import RequestHandler
 
-from bot.app import BotData, build_app
+from bot.app import build_app
+from bot.library import Library
 from config.settings import Settings
 from retrieval.search import Engine
 
@@ -62,15 +63,15 @@ def limit_request_bodies(max_bytes: int) -> None:
 
 
 class _HealthHandler(RequestHandler):
-    def initialize(self, data: BotData) -> None:
-        self.data = data
+    def initialize(self, library: Library) -> None:
+        self.library = library
 
     def get(self) -> None:
-        if not self.data.ready:
+        if not self.library.ready:
             self.set_status(503)
             self.write({"status": "loading"})
             return
-        engine = self.data.engine
+        engine = self.library.current
         self.write(
             {
                 "status": "ok",
@@ -84,9 +85,11 @@ class _HealthHandler(RequestHandler):
 class HealthServer:
     """`GET /healthz` -> 200 JSON with article and sentence counts (503 while loading)."""
 
-    def __init__(self, data: BotData) -> None:
+    def __init__(self, library: Library) -> None:
         # No access log: orchestrators probe every few seconds.
-        self._app = TornadoApplication([(r"/healthz", _HealthHandler, {"data": data})], log_function=lambda _h: None)
+        self._app = TornadoApplication(
+            [(r"/healthz", _HealthHandler, {"library": library})], log_function=lambda _h: None
+        )
         self._server: HTTPServer | None = None
 
     def start(self, *, listen: str, port: int) -> None:
@@ -121,7 +124,7 @@ def run_bot(settings: Settings, *, engine: Engine | None = None) -> None:
 
     options = webhook_options(settings)
     limit_request_bodies(settings.webhook_max_body_bytes)
-    health = HealthServer(app.bot_data)
+    health = HealthServer(app.bot_data.library)
 
     async def start_health(app: Application) -> None:
         health.start(listen=settings.webhook_listen, port=settings.health_port)

@@ -360,6 +360,14 @@ class Engine:
                 words.append(word)
         return tuple(words)
 
+    def sentence_at(self, article_id: str, position: int) -> Sentence | None:
+        """Sentence `position` of article `article_id`: a name that, unlike a sid, survives appends and rebuilds."""
+        first = self._first_sid.get(article_id)
+        if first is None or position < 0:
+            return None
+        sentence = self.sentence(first + position)
+        return sentence if sentence is not None and sentence.article_id == article_id else None
+
 
 _DEFAULT_ANALYZER: Analyzer | None = None
 

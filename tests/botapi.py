@@ -1282,7 +1282,5 @@ def settings_for(server: BotApiServer, **overrides: Any) -> Settings:
     return Settings(
         telegram_bot_token=server.token,
         telegram_api_base_url=server.base_url,
-        corpus_path=BUNDLED_CORPUS,
-        language_data_path=BUNDLED_LANGUAGE_DATA,
-        **overrides,
+        **{"corpus_path": BUNDLED_CORPUS, "language_data_path": BUNDLED_LANGUAGE_DATA, **overrides},
     )

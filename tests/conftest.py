@@ -77,7 +77,7 @@ async def running_bot(engine: Engine | None, **overrides: Any) -> AsyncIterator[
         await app.start()
         await app.updater.start_polling(poll_interval=0, timeout=1)
         try:
-            yield RunningBot(server, app, app.bot_data.engine)
+            yield RunningBot(server, app, app.bot_data.library.current)
         finally:
             await app.updater.stop()
             await app.stop()

@@ -4,9 +4,14 @@ from __future__ import annotations
 
 import re
 
+import pytest
+
+from bot.keys import SentenceKey
 from bot.render import format_date, parse_callback, MoreRequest, ContextRequest
 from tests.botapi import parse_html
 from tests.conftest import RunningBot
+
+pytestmark = pytest.mark.e2e
 
 QUESTION = "Siapa pemimpin koalisi oposisi Suriah?"
 
@@ -112,7 +117,7 @@ async def test_context_button_shows_neighbouring_sentences(bot: RunningBot) -> N
     first = await bot.ask(chat, QUESTION)
     context_data = [d for d in buttons(first) if isinstance(parse_callback(d), ContextRequest)]
     assert len(context_data) == 3
-    sid = parse_callback(context_data[0]).sid
+    sid = bot.engine.search(QUESTION, k=3).hits[0].sentence.sid
     since = bot.server.mark()
     bot.server.push_callback_query(chat, first.result["message_id"], context_data[0])
     reply = await bot.reply(chat, since=since)
@@ -133,7 +138,16 @@ async def test_buttons_from_before_a_restart_are_politely_expired(bot: RunningBo
     chat = 112
     first = await bot.ask(chat, "Rusia")
     message_id = first.result["message_id"]
-    for data in ("m:gone1234:3", "c:0000000000:1", "c:" + bot.engine.fingerprint[:16] + ":999999", "nonsense"):
+    gone = SentenceKey.of(bot.engine.sentence(0))
+    stale = [
+        "m:gone1234:3",  # a ranking this process never kept (or evicted)
+        "c:0000000000:1",  # the format before sentence keys
+        f"c:{gone.article}:{gone.position}:AAAAAA",  # the sentence's text is not what the button quoted
+        f"c:{gone.article}:999999:{gone.text}",  # no such sentence in that article
+        "c:AAAAAAAAAAA:0:AAAAAA",  # no such article
+        "nonsense",
+    ]
+    for data in stale:
         since = bot.server.mark()
         bot.server.push_callback_query(chat, message_id, data)
         call = await bot.server.wait_for("answerCallbackQuery", since=since)

@@ -4,9 +4,13 @@ from __future__ import annotations
 
 import asyncio
 
+import pytest
+
 from bot.render import format_date
 from tests.botapi import parse_html
 from tests.conftest import RunningBot
+
+pytestmark = pytest.mark.e2e
 
 QUESTION = "Siapa pemimpin koalisi oposisi Suriah?"
 BOT = "kutip_test_bot"

@@ -3,12 +3,19 @@
 from __future__ import annotations
 
 import asyncio
+import json
 import logging
+
+import pytest
 
 from tests.botapi import Fault, FaultPlan, parse_html
 from tests.conftest import RunningBot, running_bot
 
+pytestmark = pytest.mark.e2e
+
 QUESTION = "Siapa pemimpin koalisi oposisi Suriah?"
+ARTICLE = {"id": "a", "title": "Veto", "source": "Uji", "date": "2020-01-02", "url": None,
+           "text": "Rusia dan Cina memveto rancangan resolusi gencatan senjata di Dewan Keamanan."}
 
 
 def shown(call) -> str:
@@ -80,23 +87,26 @@ async def test_reload_is_admin_only_and_swaps_the_engine(engine) -> None:
         )
         assert shown(done[0]).startswith("Memuat ulang korpus")
         assert shown(done[1]) == f"Korpus dimuat ulang: {len(engine.articles)} artikel, 0 masalah."
-        assert bot.app.bot_data.engine is not engine
-        assert bot.app.bot_data.engine.fingerprint == engine.fingerprint
+        assert bot.app.bot_data.library.current is not engine
+        assert bot.app.bot_data.library.current.fingerprint == engine.fingerprint
         # Answers keep flowing with the new engine.
         assert "<blockquote>" in (await bot.ask(222, QUESTION)).params["text"]
 
 
-async def test_reload_failure_keeps_the_old_engine(engine, tmp_path) -> None:
+async def test_reload_failure_keeps_the_old_engine(tmp_path) -> None:
     admin = 230
-    async with running_bot(engine, admin_user_ids=frozenset({admin})) as bot:
-        bot.app.bot_data.settings = bot.app.bot_data.settings.model_copy(update={"corpus_path": tmp_path / "missing"})
+    corpus = tmp_path / "corpus.jsonl"
+    corpus.write_text(json.dumps(ARTICLE) + "\n", encoding="utf-8")
+    async with running_bot(None, admin_user_ids=frozenset({admin}), corpus_path=corpus) as bot:
+        corpus.unlink()  # the corpus became unusable
         since = bot.server.mark()
         bot.push(admin, "/reload")
         done = await bot.server.wait_for_count(
             "sendMessage", 2, predicate=lambda c: str(c.params["chat_id"]) == str(admin), since=since
         )
         assert shown(done[1]).startswith("Gagal memuat ulang korpus; korpus lama tetap dipakai.")
-        assert bot.app.bot_data.engine is engine
+        assert bot.app.bot_data.library.current is bot.engine
+        assert "<blockquote>" in (await bot.ask(231, "Siapa memveto rancangan resolusi?")).params["text"]
 
 
 async def test_engine_is_loaded_in_post_init_when_not_given() -> None:

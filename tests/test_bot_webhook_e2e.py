@@ -20,10 +20,14 @@ from pathlib import Path
 import httpx
 import pytest
 
-from bot.app import BotData, build_app
+from bot.app import build_app
+from bot.library import Library
+from config.settings import BUNDLED_CORPUS, BUNDLED_LANGUAGE_DATA, Settings
 from bot.run import HealthServer, limit_request_bodies, webhook_options
 from tests.botapi import BotApiServer, parse_html
 from tests.conftest import same_chat, settings_for
+
+pytestmark = pytest.mark.e2e
 
 REPO = Path(__file__).resolve().parent.parent
 SECRET = "kutip-Secret_42"
@@ -101,14 +105,14 @@ async def test_webhook_requires_the_secret_token(engine) -> None:
 
 async def test_health_endpoint_reports_counts_and_loading(engine) -> None:
     port = free_port()
-    data = BotData()
-    health = HealthServer(data)
+    library = Library(Settings.model_construct(corpus_path=BUNDLED_CORPUS, language_data_path=BUNDLED_LANGUAGE_DATA))
+    health = HealthServer(library)
     health.start(listen="127.0.0.1", port=port)
     try:
         async with httpx.AsyncClient(timeout=5) as client:
             loading = await client.get(f"http://127.0.0.1:{port}/healthz")
             assert loading.status_code == 503 and loading.json()["status"] == "loading"
-            data.engine = engine
+            await library.start()
             ready = await client.get(f"http://127.0.0.1:{port}/healthz")
             assert ready.status_code == 200
             assert ready.json() == {
@@ -230,3 +234,31 @@ async def test_sighup_reloads_a_grown_corpus_without_stopping(tmp_path) -> None:
             assert "koridor Laut Hitam" in reply.params["text"]
             _elapsed, output = await _stops_within(process, signal.SIGTERM, 5)
         assert process.returncode == 0, output
+
+
+async def test_strict_bot_with_a_bad_corpus_exits_1_naming_the_problem(tmp_path) -> None:
+    corpus = tmp_path / "corpus.jsonl"
+    good = {"id": "a", "title": "Veto", "source": "Uji", "date": "2020-01-02", "url": None,
+            "text": "Rusia dan Cina memveto rancangan resolusi gencatan senjata di Dewan Keamanan."}
+    corpus.write_text(json.dumps(good) + "\n{not json\n", encoding="utf-8")
+    async with BotApiServer() as server:
+        environment = {
+            **{k: v for k, v in os.environ.items() if k not in ("WEBHOOK_URL", "TELEGRAM_BOT_TOKEN")},
+            "TELEGRAM_BOT_TOKEN": server.token,
+            "TELEGRAM_API_BASE_URL": server.base_url,
+            "PYTHONPATH": str(REPO),
+        }
+        process = await asyncio.create_subprocess_exec(
+            sys.executable, "-m", "bot", "--corpus", str(corpus), "--strict", env=environment, cwd=REPO,
+            stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
+        )
+        try:
+            _out, err = await asyncio.wait_for(process.communicate(), timeout=60)
+        finally:
+            if process.returncode is None:
+                process.kill()
+                await process.wait()
+    assert process.returncode == 1
+    errors = err.decode()
+    assert f"{corpus} line 2" in errors and "--strict: 1 problem(s)" in errors
+    assert server.token not in errors

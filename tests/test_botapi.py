@@ -19,6 +19,8 @@ from tests.botapi import (
     utf16_len,
 )
 
+pytestmark = pytest.mark.e2e
+
 
 @pytest.fixture
 async def server():

@@ -79,11 +79,11 @@ def test_any_question_is_searched_and_rendered_as_valid_telegram_html(engine, qu
         _valid(render.render_no_answer(question, engine.articles, lang=lang))
         return
     for offset in (0, 3):  # offset > 0 echoes the question in the header
-        rendered = render.render_answer(answer, lang=lang, k=3, offset=offset, fingerprint=engine.fingerprint,
+        rendered = render.render_answer(answer, lang=lang, k=3, offset=offset, context_buttons=True,
                                         cache_key="AbCd_123")
         _valid(rendered.text)
     for hit in answer.hits:
-        item = render.render_inline(hit, lang=lang, fingerprint=engine.fingerprint)
+        item = render.render_inline(hit, lang=lang)
         _valid(item.message)
         assert item.title.strip() and len(item.id.encode()) <= 64
         sentences = engine.context(hit.sentence.sid, before=2, after=2)

@@ -10,8 +10,12 @@ from __future__ import annotations
 
 from collections import Counter
 
+import pytest
+
 from benchmarks.load import FAULT_KINDS, fault_plan, run_load, verify
 from tests.botapi import BotApiServer
+
+pytestmark = pytest.mark.e2e
 
 
 async def test_sixty_questions_from_twelve_chats_are_each_answered_once(engine) -> None:

@@ -19,8 +19,12 @@ import sys
 from collections import Counter
 from pathlib import Path
 
+import pytest
+
 from benchmarks.load import ask, plan_questions, start_bot, stop_bot, verify
 from tests.botapi import BotApiServer, FaultPlan
+
+pytestmark = pytest.mark.e2e
 
 REPO = Path(__file__).resolve().parent.parent
 

@@ -1,12 +1,14 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from bot import render
+from bot.keys import SentenceKey
 from bot.flood import FloodLimiter, Verdict
 from bot.texts import language_for
 from retrieval.records import Answer, Article, Hit, Sentence
@@ -43,7 +45,7 @@ def test_dates_in_indonesian_and_english_with_approximate_marker() -> None:
 
 def test_answer_escapes_everything_and_bolds_matched_words() -> None:
     answer = Answer("q", (hit("Lavrov <script> & \"kata\" Lavrov, lavrovian.", words=("Lavrov", "kata")),))
-    rendered = render.render_answer(answer, fingerprint="abcdef", cache_key=None)
+    rendered = render.render_answer(answer, context_buttons=True, cache_key=None)
     html_text = rendered.text
     assert "<script>" not in html_text and "&lt;script&gt;" in html_text
     assert html_text.count("<b>Lavrov</b>") == 2  # whole words only: not "lavrovian"
@@ -72,24 +74,48 @@ def test_english_user_gets_english_dates_and_labels() -> None:
 
 def test_buttons_more_and_context_with_short_callback_data() -> None:
     hits = tuple(hit(f"Kalimat nomor {i}.", sid=10**9 + i) for i in range(4))
-    rendered = render.render_answer(Answer("q", hits), k=3, fingerprint="f" * 64, cache_key="k" * 8)
+    rendered = render.render_answer(Answer("q", hits), k=3, context_buttons=True, cache_key="k" * 8)
     assert rendered.shown == 3
     rows = rendered.reply_markup.inline_keyboard
     data = [b.callback_data for row in rows for b in row]
     assert all(len(d.encode()) <= 64 for d in data)
+    # A context button names its sentence by article, place and text, never by sid.
     assert [render.parse_callback(d) for d in data[:3]] == [
-        render.ContextRequest("f" * 16, 10**9 + i) for i in range(3)
+        render.ContextRequest(SentenceKey.of(h.sentence)) for h in hits[:3]
     ]
+    assert all(re.fullmatch(render.CONTEXT_PATTERN, d) for d in data[:3])
     assert render.parse_callback(data[3]) == render.MoreRequest("k" * 8, 3)
+    assert re.fullmatch(render.MORE_PATTERN, data[3])
     # A second page gets "previous" and no "more" when nothing is left.
-    page = render.render_answer(Answer("q", hits[:2]), k=3, offset=3, fingerprint="f", cache_key="key")
+    page = render.render_answer(Answer("q", hits[:2]), k=3, offset=3, context_buttons=True, cache_key="key")
     nav = [render.parse_callback(b.callback_data) for b in page.reply_markup.inline_keyboard[-1]]
     assert nav == [render.MoreRequest("key", 0)]
     assert "Kutipan 4–5" in page.text
 
 
-def test_parse_callback_rejects_garbage() -> None:
-    for data in (None, "", "x:1:2", "m:key:", "m::3", "c:fp:abc", "m"):
+def test_sentence_key_survives_renumbering_but_not_a_changed_text() -> None:
+    sentence = Sentence(5, "artikel-panjang-dengan-id-yang-sangat-panjang" * 3, 2, "Kalimat yang dikutip.")
+    moved = Sentence(9_000_000, sentence.article_id, 2, sentence.text)  # the corpus was rebuilt: new sid
+    changed = Sentence(5, sentence.article_id, 2, "Kalimat yang dikutip, diperbarui.")
+    assert render.context_data(sentence) == render.context_data(moved)
+    assert render.context_data(sentence) != render.context_data(changed)
+    assert len(render.context_data(Sentence(0, "x" * 1000, 999_999, "y"))) <= 64
+
+
+def test_a_page_of_a_kept_ranking_numbers_quotes_by_their_place_in_it() -> None:
+    hits = tuple(hit(f"Kalimat nomor {i}.", sid=i) for i in range(3))
+    # Quote 5 of the ranking is gone since: the page shows 4, 6, 7 and continues after 7.
+    page = render.render_answer(
+        Answer("q", hits), k=3, offset=3, cache_key="key", positions=(3, 5, 6), more_beyond=True
+    )
+    shown = visible(page.text)
+    assert "Kutipan 4–7" in shown and "[4]" in shown and "[6]" in shown and "[7]" in shown and "[5]" not in shown
+    nav = [render.parse_callback(b.callback_data) for b in page.reply_markup.inline_keyboard[-1]]
+    assert nav == [render.MoreRequest("key", 0), render.MoreRequest("key", 7)]
+
+
+def test_parse_callback_rejects_garbage_and_old_formats() -> None:
+    for data in (None, "", "x:1:2", "m:key:", "m::3", "c:fp:abc", "m", "c:0123456789abcdef:12", "c:aaaaaaaaaaa:1:bbbbbbb"):
         assert render.parse_callback(data) is None
     with pytest.raises(ValueError):
         render.more_data("k" * 70, 1)
@@ -109,7 +135,7 @@ def test_length_cap_counts_utf16_and_never_cuts_markup(unit: str) -> None:
 def test_length_cap_drops_later_excerpts_rather_than_overflowing() -> None:
     long = "kata " * 700  # ~3,500 characters each
     hits = tuple(hit(long, sid=i) for i in range(3))
-    rendered = render.render_answer(Answer("q", hits), fingerprint="fp", cache_key="key")
+    rendered = render.render_answer(Answer("q", hits), context_buttons=True, cache_key="key")
     assert render.utf16_len(rendered.text) <= 4096
     assert rendered.shown < 3
     # The context buttons match what is shown; "more" continues right after it.
@@ -147,7 +173,7 @@ def test_context_bolds_the_quoted_sentence_and_fits() -> None:
 
 
 def test_inline_item_titled_by_source_and_date() -> None:
-    item = render.render_inline(hit("Isi kalimat.", words=("Isi",)), fingerprint="fp")
+    item = render.render_inline(hit("Isi kalimat.", words=("Isi",)))
     assert item.title == "Sumber <X> & Co, 14 Desember 2016"
     assert item.description == "Isi kalimat."
     assert len(item.id.encode()) <= 64
@@ -195,7 +221,7 @@ def test_every_rendered_message_is_valid_telegram_html_within_the_limit(
 ) -> None:
     article = Article(id="z", title=title, source=source, date=dt.date(2020, 2, 29), text="", url=url)
     hits = tuple(hit(s, article=article, sid=i, words=tuple(words)) for i, s in enumerate(sentences))
-    rendered = render.render_answer(Answer("q" * 200, hits), lang=lang, k=3, offset=3, fingerprint="f", cache_key="k")
+    rendered = render.render_answer(Answer("q" * 200, hits), lang=lang, k=3, offset=3, context_buttons=True, cache_key="k")
     messages = [
         rendered.text,
         render.render_no_answer(sentences[0], [article], lang=lang),

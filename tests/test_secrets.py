@@ -21,6 +21,8 @@ from benchmarks.load import start_bot, stop_bot
 from bot.logs import configure_logging
 from tests.botapi import BotApiServer, FaultPlan
 
+pytestmark = pytest.mark.e2e
+
 TOKEN = "987654321:AAE-kutipSECRET_tokenZZ-0123456789xy"
 QUESTION = "Siapa pemimpin koalisi oposisi Suriah?"
 

@@ -1,0 +1,92 @@
+"""The bot's engine owner over a real JSONL corpus and index directory (no Telegram)."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from pathlib import Path
+
+import pytest
+
+from bot.library import EngineNotReady, Library, StrictCorpusError, open_corpus
+from config.settings import BUNDLED_LANGUAGE_DATA, Settings
+from retrieval.corpus import CorpusError
+from retrieval.records import Article
+
+
+def _line(i: int) -> str:
+    return json.dumps({"id": f"a{i}", "title": f"Judul {i}", "source": "Uji", "date": "2020-01-02",
+                       "text": f"Rusia dan Cina memveto resolusi nomor {i} di Dewan Keamanan."}) + "\n"
+
+
+@pytest.fixture
+def corpus(tmp_path: Path) -> Path:
+    path = tmp_path / "corpus.jsonl"
+    path.write_text(_line(0) + _line(1), encoding="utf-8")
+    return path
+
+
+def _settings(corpus: Path, tmp_path: Path, **overrides: object) -> Settings:
+    return Settings.model_construct(
+        corpus_path=corpus, language_data_path=BUNDLED_LANGUAGE_DATA, index_dir=tmp_path / "index", **overrides
+    )
+
+
+async def test_start_refresh_extend_and_stop(corpus: Path, tmp_path: Path) -> None:
+    library = Library(_settings(corpus, tmp_path))
+    with pytest.raises(EngineNotReady):
+        library.current
+    first = await library.start()
+    assert library.ready and first.number == 0 and len(library.current.articles) == 2
+    assert await library.start() is first  # idempotent
+
+    with corpus.open("a", encoding="utf-8") as handle:
+        handle.write(_line(2))
+    seen: list[int] = []
+
+    async def hook(outgoing) -> None:
+        seen.append(outgoing.number)
+        assert library.edition is outgoing  # still answering while the hook runs
+
+    library.before_swap(hook)
+    grown = await library.extend([Article("a2", "Judul 2", "Uji", None, "")])
+    assert grown.build == "appended" and grown.number == 1 and seen == [0]
+    assert library.current is grown.engine and len(grown.engine.articles) == 3
+    assert library.updated_at == grown.at >= first.at
+
+    await library.stop()
+    assert not library.ready
+
+
+async def test_refresh_while_busy_is_skipped_and_a_failure_keeps_the_engine(corpus: Path, tmp_path: Path) -> None:
+    library = Library(_settings(corpus, tmp_path))
+    await library.start()
+    before = library.edition
+    running = asyncio.create_task(library.refresh())
+    await asyncio.sleep(0)
+    assert library.busy and await library.refresh() is None  # /reload, SIGHUP: one at a time
+    assert (await running).number == 1
+
+    async def broken(_outgoing) -> None:
+        raise RuntimeError("hook bug")
+
+    library.before_swap(broken)
+    assert (await library.refresh()).number == 2  # a failing hook never blocks the swap
+
+    corpus.unlink()
+    current = library.edition
+    # (With INDEX_DIR the store reports a missing corpus as FileNotFoundError, without it as CorpusError.)
+    with pytest.raises((CorpusError, OSError)):
+        await library.refresh()
+    assert library.edition is current and current is not before
+
+
+async def test_strict_is_enforced_in_one_place(corpus: Path, tmp_path: Path) -> None:
+    with corpus.open("a", encoding="utf-8") as handle:
+        handle.write("{not json\n")
+    assert len(open_corpus(_settings(corpus, tmp_path, strict=False)).problems) == 1
+    with pytest.raises(StrictCorpusError) as raised:
+        open_corpus(_settings(corpus, tmp_path, strict=True))
+    assert "line 3" in str(raised.value.problems[0])
+    with pytest.raises(StrictCorpusError):
+        await Library(_settings(corpus, tmp_path, strict=True)).start()
