@@ -105,7 +105,7 @@ class Engine:
         articles = tuple(articles)
         sentences = list(iter_sentences(articles, analyzer))
         acronyms = {article.id: ArticleAcronyms.find(article.text, analyzer) for article in articles}
-        index = Bm25Index.build(acronyms[s.article_id].extend(s.text, analyzer.terms(s.text)) for s in sentences)
+        index = Bm25Index.build((_analysed(s.text, acronyms[s.article_id], analyzer) for s in sentences), positional=True)
         digest = hashlib.sha256(analyzer.fingerprint.encode())
         for article in articles:
             digest.update(article.id.encode() + b"\0" + article.text.encode() + b"\0")
@@ -200,8 +200,11 @@ class Engine:
             bm25.update(zip(extra_ids, self._index.scores_for(query_terms, extra_ids).tolist()))
         neighbours = self._neighbour_scores(query_terms, bm25)
         question = Question.read(query, best=max(bm25.values(), default=0.0))
+        # Term ids of the question's words, for reading positions from the index.
+        word_ids = {t: name for name in frozenset().union(*question.words) if (t := self._index.term_id(name)) is not None}
+        terms: dict[int, frozenset[str]] = {}
         return [
-            (sid, self._features(sid, own, question=question, bm25=bm25, neighbours=neighbours))
+            (sid, self._features(sid, own, question=question, bm25=bm25, neighbours=neighbours, terms=terms, word_ids=word_ids))
             for sid, own in bm25.items()
         ]
 
@@ -213,10 +216,20 @@ class Engine:
         question: Question,
         bm25: dict[int, float],
         neighbours: dict[int, float],
+        terms: dict[int, frozenset[str]],
+        word_ids: dict[int, str],
     ) -> Features:
         text = self._sentences[sid].text
-        terms = self._terms_of(sid)
-        window = terms.union(*(self._terms_of(n) for n in self._neighbours(sid)))
+
+        def terms_of(i: int) -> frozenset[str]:
+            # A sentence is one candidate and the neighbour of two: read it once per question.
+            found = terms.get(i)
+            if found is None:
+                found = terms[i] = self._terms_of(i)
+            return found
+
+        own_terms = terms_of(sid)
+        window = own_terms.union(*(terms_of(n) for n in self._neighbours(sid)))
         previous = sid - 1
         anaphoric = (
             bool(_ANAPHORA.match(text)) and previous in bm25 and self._article_of[previous] == self._article_of[sid]
@@ -227,7 +240,7 @@ class Engine:
             own=own,
             neighbour=neighbours.get(sid, 0.0),
             previous=bm25[previous] if anaphoric else None,
-            coverage=coverage(units, terms),
+            coverage=coverage(units, own_terms),
             window_coverage=coverage(units, window),
             article_coverage=coverage(units, self._article_terms(sid)),
             # A proper name is its own feature: capitals are a weaker sign than a
@@ -235,11 +248,33 @@ class Engine:
             type_match=None if wanted in (Wants.ANYTHING, Wants.NAME) else offered,
             apposition=wanted is Wants.PERSON and offered and offers_beside(text, wanted, question=question.text),
             name_match=offered if wanted is Wants.NAME else None,
-            focus_match=not question.focus.isdisjoint(terms) if question.focus else None,
+            focus_match=not question.focus.isdisjoint(own_terms) if question.focus else None,
             own_share=own / question.best if question.best else 0.0,
-            proximity=proximity(question.words, self._analyzer.word_terms(text)),
-            novelty=len(terms - question.terms) / len(terms) if terms else 0.0,
+            proximity=proximity(question.words, self._word_terms(sid, text, word_ids)) if len(question.words) > 1 else 0.0,
+            novelty=len(own_terms - question.terms) / len(own_terms) if own_terms else 0.0,
         )
+
+    def _word_terms(self, sid: int, text: str, wanted: dict[int, str]) -> list[tuple[str, tuple[str, ...]]]:
+        """`Analyzer.word_terms(text)` as far as the question's terms go, read from the index.
+
+        Only terms in `wanted` (id -> term) are kept and surface words are left
+        blank: proximity looks up nothing else, so its value is the same as over
+        the full analysis, without analysing the sentence again.
+        """
+        if not self._index.has_words:
+            return self._analyzer.word_terms(text)
+        positions, term_ids = self._index.words_of(sid)
+        found: dict[int, list[str]] = {}
+        for position, term in zip(positions.tolist(), term_ids.tolist()):
+            name = wanted.get(term)
+            if name is not None:
+                found.setdefault(position, []).append(name)
+        if not found:
+            return []
+        words: list[tuple[str, tuple[str, ...]]] = [("", ())] * (max(found) + 1)
+        for position, names in found.items():
+            words[position] = ("", tuple(names))
+        return words
 
     def _neighbours(self, sid: int) -> list[int]:
         article_of = self._article_of
@@ -262,7 +297,8 @@ class Engine:
                 self._article_term_cache.clear()
             lo = int(np.searchsorted(self._article_of, number, side="left"))
             hi = int(np.searchsorted(self._article_of, number, side="right"))
-            terms = frozenset().union(*(self._terms_of(i) for i in range(lo, hi)))
+            # An article's sids are consecutive: its terms are one slice of the doc-major view.
+            terms = frozenset(self._index.term_names(np.unique(self._index.doc_term_ids(lo, hi)).tolist()))
             self._article_term_cache[int(number)] = terms
         return terms
 
@@ -322,7 +358,7 @@ class Engine:
                 sentence=sentence,
                 article=article,
                 score=round(score, 6),
-                matched_words=self._matched_words(sentence.text, query_terms),
+                matched_words=self._matched_words(sentence.sid, sentence.text, query_terms),
             )
             kept.append((terms, hit, []))
         return [
@@ -330,12 +366,32 @@ class Engine:
             for _terms, hit, others in kept
         ]
 
-    def _matched_words(self, text: str, query_terms: frozenset[str]) -> tuple[str, ...]:
+    def _matched_words(self, sid: int, text: str, query_terms: frozenset[str]) -> tuple[str, ...]:
+        """Surface words of the sentence that yield a query term, in order, each once."""
         words: list[str] = []
-        for word, terms in self._analyzer.word_terms(text):
-            if query_terms.intersection(terms) and word not in words:
-                words.append(word)
+        if not self._index.has_words:
+            for word, terms in self._analyzer.word_terms(text):
+                if query_terms.intersection(terms) and word not in words:
+                    words.append(word)
+            return tuple(words)
+        wanted = {t for term in query_terms if (t := self._index.term_id(term)) is not None}
+        positions, term_ids = self._index.words_of(sid)
+        hits = sorted({p for p, t in zip(positions.tolist(), term_ids.tolist()) if t in wanted})
+        if hits:
+            surface = self._analyzer.words(text)
+            for position in hits:
+                if surface[position] not in words:
+                    words.append(surface[position])
         return tuple(words)
+
+
+def _analysed(
+    text: str, acronyms: ArticleAcronyms, analyzer: Analyzer
+) -> tuple[list[str], list[tuple[str, tuple[str, ...]]]]:
+    """One sentence as `Bm25Index.build(..., positional=True)` takes it: its BM25
+    terms (with its article's acronyms) and its terms by word position."""
+    terms, words = analyzer.analyse(text)
+    return acronyms.extend(text, terms), words
 
 
 def iter_sentences(articles: Iterable[Article], analyzer: Analyzer) -> Iterable[Sentence]:

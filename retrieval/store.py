@@ -50,7 +50,7 @@ from retrieval.corpus import Problem, iter_corpus
 from retrieval.acronyms import ArticleAcronyms
 from retrieval.index import FORMAT_VERSION, Bm25Index, LoadedIndex, IndexCorrupt, IndexMissing, IndexStale, IndexUnusable
 from retrieval.records import Article, Sentence
-from retrieval.search import Engine, default_analyzer
+from retrieval.search import Engine, _analysed, default_analyzer
 from retrieval.text import Analyzer
 
 __all__ = [
@@ -325,14 +325,16 @@ class _Spans:
     def __init__(self) -> None:
         self.article, self.start, self.end = array("i"), array("i"), array("i")
 
-    def docs(self, articles: Iterable[tuple[int, Article]], analyzer: Analyzer) -> Iterator[list[str]]:
+    def docs(
+        self, articles: Iterable[tuple[int, Article]], analyzer: Analyzer
+    ) -> Iterator[tuple[list[str], list[tuple[str, tuple[str, ...]]]]]:
         for number, article in articles:
             acronyms = ArticleAcronyms.find(article.text, analyzer)
             for start, end, sentence in _spans(article.text, analyzer):
                 self.article.append(number)
                 self.start.append(start)
                 self.end.append(end)
-                yield acronyms.extend(sentence, analyzer.terms(sentence))
+                yield _analysed(sentence, acronyms, analyzer)
 
     def columns(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         return tuple(np.frombuffer(c, dtype=np.int32).copy() for c in (self.article, self.start, self.end))  # type: ignore[return-value]
@@ -357,7 +359,7 @@ def _build(
                 problems.append(item)
 
     spans = _Spans()
-    index = Bm25Index.build(spans.docs(numbered(), analyzer))
+    index = Bm25Index.build(spans.docs(numbered(), analyzer), positional=True)
     frozen = tuple(articles)
     return frozen, tuple(problems), SentenceTable(frozen, *spans.columns()), index
 
@@ -367,7 +369,9 @@ def _append(
 ) -> tuple[SentenceTable, Bm25Index]:
     first_new = old.article_count
     spans = _Spans()
-    extended = index.extend(spans.docs(((i, articles[i]) for i in range(first_new, len(articles))), analyzer))
+    extended = index.extend(
+        spans.docs(((i, articles[i]) for i in range(first_new, len(articles))), analyzer), positional=True
+    )
     new = spans.columns()
     columns = [np.concatenate([o, n]) for o, n in zip((old._article, old._start, old._end), new)]
     return SentenceTable(articles, *columns), extended
