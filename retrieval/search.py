@@ -52,6 +52,8 @@ class _Scored:
 
 
 class Engine:
+    _article_bounds: np.ndarray | None = None  # see _article_terms
+
     def __init__(
         self,
         *,
@@ -295,10 +297,15 @@ class Engine:
         if terms is None:
             if len(self._article_term_cache) >= _ARTICLE_CACHE_SIZE:
                 self._article_term_cache.clear()
-            lo = int(np.searchsorted(self._article_of, number, side="left"))
-            hi = int(np.searchsorted(self._article_of, number, side="right"))
+            bounds = self._article_bounds
+            if bounds is None:
+                # First sid of every article number (and the end), found once.
+                bounds = self._article_bounds = np.searchsorted(
+                    self._article_of, np.arange(int(self._article_of[-1]) + 2), side="left"
+                )
+            lo, hi = int(bounds[number]), int(bounds[number + 1])
             # An article's sids are consecutive: its terms are one slice of the doc-major view.
-            terms = frozenset(self._index.term_names(np.unique(self._index.doc_term_ids(lo, hi)).tolist()))
+            terms = frozenset(self._index.term_names(self._index.doc_term_ids(lo, hi).tolist()))
             self._article_term_cache[int(number)] = terms
         return terms
 
