@@ -197,10 +197,14 @@ class Engine:
         # words ("Dia merebut medali emas ..." follows the name): neighbours of the
         # best candidates compete too, carried by their neighbour's score.
         extra = {n for sid in ids[: tuning.neighbour_pool].tolist() for n in self._neighbours(sid)} - bm25.keys()
-        if extra:
-            extra_ids = sorted(extra)
-            bm25.update(zip(extra_ids, self._index.scores_for(query_terms, extra_ids).tolist()))
-        neighbours = self._neighbour_scores(query_terms, bm25)
+        # Every candidate's neighbours need an exact score too (`_neighbour_scores`):
+        # one scoring pass for them and the extra candidates (a doc's score does not
+        # depend on which others are scored with it).
+        around = {n for sid in (*bm25, *extra) for n in self._neighbours(sid)} - bm25.keys()
+        wanted = sorted(extra | around)
+        known = dict(zip(wanted, self._index.scores_for(query_terms, wanted).tolist())) if wanted else {}
+        bm25.update((sid, known[sid]) for sid in sorted(extra))
+        neighbours = self._neighbour_scores(bm25, known)
         question = Question.read(query, best=max(bm25.values(), default=0.0))
         # Term ids of the question's words, for reading positions from the index.
         word_ids = {t: name for name in frozenset().union(*question.words) if (t := self._index.term_id(name)) is not None}
@@ -282,12 +286,9 @@ class Engine:
         article_of = self._article_of
         return [n for n in (sid - 1, sid + 1) if 0 <= n < len(article_of) and article_of[n] == article_of[sid]]
 
-    def _neighbour_scores(self, query_terms: list[str], bm25: dict[int, float]) -> dict[int, float]:
-        """Best BM25 among each candidate's neighbours, scored exactly even when not candidates."""
-        wanted = sorted({n for sid in bm25 for n in self._neighbours(sid)} - bm25.keys())
-        known = dict(bm25)
-        if wanted:
-            known.update(zip(wanted, self._index.scores_for(query_terms, wanted).tolist()))
+    def _neighbour_scores(self, bm25: dict[int, float], others: dict[int, float]) -> dict[int, float]:
+        """Best BM25 among each candidate's neighbours (`others` scores those that are not candidates)."""
+        known = {**others, **bm25}
         return {sid: max((known[n] for n in self._neighbours(sid)), default=0.0) for sid in bm25}
 
     def _article_terms(self, sid: int) -> frozenset[str]:
