@@ -5,19 +5,26 @@
     python -m benchmarks.scale --corpus my.jsonl
 
 Each stage runs in its own child process so that its peak RSS
-(`ru_maxrss`) is its own: cold (parse + split + analyse + index + save),
-warm (reopen the saved index, then time queries: `Engine.search`, the raw
-`Bm25Index.top`, and rank-bm25's `BM25Okapi.get_scores` + argsort over the
-very same tokens in the same process), append (+1% articles on a copy).
+(`ru_maxrss`) is its own: cold (parse + split + analyse + index + save, then
+in the same process plain rank-bm25's regex tokenising of the same sentences
+and `BM25Okapi` over them), warm (reopen the saved index, then time queries:
+`Engine.search`, the raw `Bm25Index.top`, and rank-bm25's
+`BM25Okapi.get_scores` + argsort over the very same tokens in the same
+process), ask (end to end: `python -m bot ask --jsonl` with the questions on
+stdin, against rank-bm25 answering the same questions in the same run:
+regex tokens, `get_scores`, top 3), append (+1% articles on a copy).
 Queries are the seed evaluation questions (`benchmarks/data/seed_eval.jsonl`),
-falling back to FacQA valid questions, analysed with the real analyzer.
+falling back to FacQA valid questions, analysed with the real analyzer; the
+ask phase uses every FacQA train/valid question and the seed questions.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
 import platform
+import re
 import resource
 import shutil
 import statistics
@@ -47,7 +54,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--rank-bm25-queries", type=int, default=None,
                         help="queries timed through rank-bm25 (default: all up to 200k sentences, else 20)")
     parser.add_argument("--rounds", type=int, default=3, help="timed passes over the queries (fast paths)")
-    parser.add_argument("--phase", choices=("cold", "warm", "append"), help=argparse.SUPPRESS)
+    parser.add_argument("--ask-rank-bm25", type=int, default=100,
+                        help="questions rank-bm25 answers in the ask comparison (it takes ~0.3 s each at 200k)")
+    parser.add_argument("--skip", nargs="*", default=(), choices=("ask", "append"), help="phases to leave out")
+    parser.add_argument("--phase", choices=("cold", "warm", "ask", "append"), help=argparse.SUPPRESS)
     parser.add_argument("--index-dir", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.phase:
@@ -79,7 +89,11 @@ def _run(args: argparse.Namespace) -> int:
         print(f"articles {cold['articles']:,}, sentences {cold['sentences']:,}, vocabulary {cold['vocabulary']:,}")
         print(f"corpus load (parse only, streamed) {cold['parse_s']:.2f} s")
         print(f"cold build (parse+split+analyse+index) {cold['build_s']:.2f} s, save {cold['save_s']:.2f} s,"
-              f" index on disk {cold['index_mb']:.1f} MB; peak RSS {cold['peak_rss_mb']:.0f} MB")
+              f" index on disk {cold['index_mb']:.1f} MB; peak RSS {cold['peak_rss_before_rank_bm25_mb']:.0f} MB")
+        print(f"  rank-bm25 on the same sentences: regex tokenise {cold['rank_bm25_tokenise_s']:.2f} s"
+              f" + BM25Okapi {cold['rank_bm25_build_s']:.2f} s = {cold['rank_bm25_total_s']:.2f} s;"
+              f" Kutip build / rank-bm25 {cold['build_s'] / cold['rank_bm25_total_s']:.2f}x"
+              f" ({cold['cpus']} CPUs, load average {cold['load']})")
 
         warm = _child("warm", args, corpus, index_dir)
         print(f"warm start {warm['warm_s']:.2f} s ({warm['build']}: digest {warm['timings'].get('digest', 0):.2f},"
@@ -97,6 +111,16 @@ def _run(args: argparse.Namespace) -> int:
         print(f"  peak RSS warm start + queries {warm['peak_rss_before_rank_bm25_mb']:.0f} MB;"
               f" with rank-bm25 loaded {warm['peak_rss_mb']:.0f} MB")
 
+        if "ask" not in args.skip:
+            ask = _child("ask", args, corpus, index_dir)
+            print(f"ask --jsonl end to end, {ask['questions']} questions: {ask['kutip_total_s']:.2f} s"
+                  f" ({ask['kutip_per_q_ms']:.2f} ms per question with start-up,"
+                  f" {ask['kutip_steady_ms']:.2f} ms without its {ask['kutip_start_s']:.2f} s start-up)")
+            print(f"  rank-bm25 (regex tokens, get_scores, top 3) over {ask['rank_bm25_questions']} of them:"
+                  f" {ask['rank_bm25_per_q_ms']:.1f} ms per question; rank-bm25 / Kutip"
+                  f" {ask['ratio']:.0f}x ({ask['ratio_steady']:.0f}x without start-up); load average {ask['load']}")
+        if "append" in args.skip:
+            return 0
         append = _child("append", args, corpus, index_dir, work=work)
         print(f"append +{append['added']:,} articles (+1%): {append['append_s']:.2f} s total ({append['build']}:"
               f" {', '.join(f'{k} {v:.2f}' for k, v in append['timings'].items())}); peak RSS {append['peak_rss_mb']:.0f} MB")
@@ -107,7 +131,8 @@ def _run(args: argparse.Namespace) -> int:
 
 def _child(phase: str, args: argparse.Namespace, corpus: Path, index_dir: Path, *, work: Path | None = None) -> dict:
     command = [sys.executable, "-m", "benchmarks.scale", "--phase", phase, "--corpus", str(corpus),
-               "--index-dir", str(index_dir), "--rounds", str(args.rounds), "--seed", str(args.seed)]
+               "--index-dir", str(index_dir), "--rounds", str(args.rounds), "--seed", str(args.seed),
+               "--ask-rank-bm25", str(args.ask_rank_bm25)]
     if args.rank_bm25_queries is not None:
         command += ["--rank-bm25-queries", str(args.rank_bm25_queries)]
     done = subprocess.run(command, capture_output=True, text=True, cwd=Path(__file__).resolve().parent.parent)
@@ -131,6 +156,12 @@ def _cold(args: argparse.Namespace) -> dict:
     opened = open_engine(args.corpus, index_dir=args.index_dir)
     assert opened.build == "built", opened.reason
     size = sum(p.stat().st_size for p in args.index_dir.rglob("*") if p.is_file())
+    peak_before = _peak_rss_mb()
+    # rank-bm25's own way over the very sentences Kutip indexed: lower-cased \w+
+    # tokens (benchmarks.quality.Bm25Reference), then BM25Okapi.
+    texts = [s.text for s in opened.engine._sentences]
+    tokenise_s, build_s, _reference = _rank_bm25_build(texts)
+    del _reference, texts
     return {
         "parse_s": parse_s,
         "build_s": opened.timings["build"],
@@ -139,6 +170,77 @@ def _cold(args: argparse.Namespace) -> dict:
         "sentences": opened.engine.sentence_count,
         "vocabulary": opened.engine._index.vocabulary_size,
         "index_mb": size / 1e6,
+        "rank_bm25_tokenise_s": tokenise_s,
+        "rank_bm25_build_s": build_s,
+        "rank_bm25_total_s": tokenise_s + build_s,
+        "peak_rss_before_rank_bm25_mb": peak_before,
+        "cpus": os.cpu_count(),
+        "load": _load(),
+    }
+
+
+_TOKEN = re.compile(r"\w+")
+
+
+def _rank_bm25_build(texts: list[str]):  # type: ignore[no-untyped-def]
+    from rank_bm25 import BM25Okapi
+
+    began = time.perf_counter()
+    tokens = [_TOKEN.findall(t.lower()) for t in texts]
+    tokenise_s = time.perf_counter() - began
+    began = time.perf_counter()
+    reference = BM25Okapi(tokens)
+    build_s = time.perf_counter() - began
+    return tokenise_s, build_s, reference
+
+
+def _ask(args: argparse.Namespace) -> dict:
+    """`python -m bot ask --jsonl` end to end, then rank-bm25 on the same questions, in one run."""
+    import numpy as np
+
+    from retrieval.store import open_engine
+
+    questions = _ask_questions()
+    command = [sys.executable, "-m", "bot", "ask", "--jsonl", "--corpus", str(args.corpus),
+               "--index-dir", str(args.index_dir)]
+    root = Path(__file__).resolve().parent.parent
+
+    def run(lines: list[str]) -> float:
+        began = time.perf_counter()
+        done = subprocess.run(command, input="".join(q + "\n" for q in lines), capture_output=True, text=True,
+                              cwd=root)
+        took = time.perf_counter() - began
+        if done.returncode != 0 or len(done.stdout.splitlines()) != len(lines):
+            raise SystemExit(f"ask failed (exit {done.returncode}): {done.stderr[-2000:]}")
+        return took
+
+    start_s = min(run([]) for _ in range(2))  # start-up alone: open the saved index, answer nothing
+    total_s = run(questions)
+    engine = open_engine(args.corpus, index_dir=args.index_dir).engine
+    texts = [s.text for s in engine._sentences]
+    del engine
+    _tok, _build, reference = _rank_bm25_build(texts)
+    del texts
+    picks = np.linspace(0, len(questions) - 1, num=min(args.ask_rank_bm25, len(questions))).round().astype(int)
+    began = time.perf_counter()
+    for i in picks.tolist():
+        scores = reference.get_scores(_TOKEN.findall(questions[i].lower()))
+        best = np.argpartition(-scores, 3)[:3]
+        best[np.argsort(-scores[best], kind="stable")]
+    ref_ms = (time.perf_counter() - began) * 1000 / len(picks)
+    per_q = total_s * 1000 / len(questions)
+    steady = (total_s - start_s) * 1000 / len(questions)
+    return {
+        "questions": len(questions),
+        "kutip_total_s": total_s,
+        "kutip_start_s": start_s,
+        "kutip_per_q_ms": per_q,
+        "kutip_steady_ms": steady,
+        "rank_bm25_questions": len(picks),
+        "rank_bm25_per_q_ms": ref_ms,
+        "ratio": ref_ms / per_q,
+        "ratio_steady": ref_ms / steady,
+        "load": _load(),
     }
 
 
@@ -229,7 +331,7 @@ def _append(args: argparse.Namespace) -> dict:
     return {"build": opened.build, "added": added, "append_s": append_s, "timings": dict(opened.timings)}
 
 
-_PHASES = {"cold": _cold, "warm": _warm, "append": _append}
+_PHASES = {"cold": _cold, "warm": _warm, "ask": _ask, "append": _append}
 
 
 # --- helpers ----------------------------------------------------------------------------
@@ -243,6 +345,19 @@ def _questions() -> tuple[list[str], str]:
     from benchmarks.facqa import facqa_questions
 
     return [q for q, _a in facqa_questions(FACQA_DIR, "valid")], "FacQA valid"
+
+
+def _ask_questions() -> list[str]:
+    """FacQA train and valid questions, then the seed questions (about 3,000)."""
+    from benchmarks.facqa import SPLITS, facqa_questions
+
+    questions = [q for split in SPLITS for q, _a in facqa_questions(FACQA_DIR, split)]
+    questions += _questions()[0] if SEED_EVAL.is_file() else []
+    return [" ".join(q.split()) for q in questions if q.strip()]
+
+
+def _load() -> str:
+    return " ".join(f"{x:.1f}" for x in os.getloadavg())
 
 
 def _index_tokens(engine: Engine) -> list[list[str]]:

@@ -80,7 +80,7 @@ class Built:
     ) -> Built:
         """Analyse and index `articles` (read once, streamed); `total` only feeds `progress`."""
         run = _Run(analyzer, stream_hasher(analyzer), {}, progress, total, "building")
-        index = Bm25Index.build(run.docs(articles, first_slot=0))
+        index = Bm25Index.build(run.docs(articles, first_slot=0), positional=True)
         run.finish()
         fingerprint = run.hasher.hexdigest()
         return cls(
@@ -107,7 +107,7 @@ class Built:
             return self
         live = {a.id: slot for slot, a in enumerate(self.versions) if slot not in self.retired}
         run = _Run(self.analyzer, self.hasher.copy(), live, progress, len(articles), "adding")
-        index = self.index.extend(run.docs(articles, first_slot=len(self.versions)))
+        index = self.index.extend(run.docs(articles, first_slot=len(self.versions)), positional=True)
         run.finish()
         versions = self.versions + tuple(run.versions)
         columns = [np.concatenate([old, new]) for old, new in zip(self.table.columns(), run.columns())]
@@ -313,7 +313,9 @@ class _Run:
         self._stage = stage
         self._began = time.monotonic()
 
-    def docs(self, articles: Iterable[Article], *, first_slot: int) -> Iterator[list[str]]:
+    def docs(
+        self, articles: Iterable[Article], *, first_slot: int
+    ) -> Iterator[tuple[list[str], list[tuple[str, tuple[str, ...]]]]]:
         analyzer = self.analyzer
         slot = first_slot
         sentences = 0
@@ -333,7 +335,10 @@ class _Run:
                 self.start.append(start)
                 self.end.append(end)
                 sentences += 1
-                yield acronyms.extend(sentence, analyzer.terms(sentence))
+                # BM25 terms (with the article's acronyms) and the terms by word
+                # position, which ranking reads instead of analysing candidates again.
+                terms, words = analyzer.analyse(sentence)
+                yield acronyms.extend(sentence, terms), words
             slot += 1
             if self._progress is not None:
                 self._report(len(self.versions), sentences, done=False)

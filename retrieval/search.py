@@ -52,6 +52,8 @@ class _Scored:
 
 
 class Engine:
+    _article_bounds: np.ndarray | None = None  # see _article_terms
+
     def __init__(
         self,
         *,
@@ -204,13 +206,20 @@ class Engine:
         # words ("Dia merebut medali emas ..." follows the name): neighbours of the
         # best candidates compete too, carried by their neighbour's score.
         extra = {n for sid in ids[: tuning.neighbour_pool].tolist() for n in self._neighbours(sid)} - bm25.keys()
-        if extra:
-            extra_ids = sorted(extra)
-            bm25.update(zip(extra_ids, self._index.scores_for(query_terms, extra_ids).tolist()))
-        neighbours = self._neighbour_scores(query_terms, bm25)
+        # Every candidate's neighbours need an exact score too (`_neighbour_scores`):
+        # one scoring pass for them and the extra candidates (a doc's score does not
+        # depend on which others are scored with it).
+        around = {n for sid in (*bm25, *extra) for n in self._neighbours(sid)} - bm25.keys()
+        wanted = sorted(extra | around)
+        known = dict(zip(wanted, self._index.scores_for(query_terms, wanted).tolist())) if wanted else {}
+        bm25.update((sid, known[sid]) for sid in sorted(extra))
+        neighbours = self._neighbour_scores(bm25, known)
         question = Question.read(query, best=max(bm25.values(), default=0.0))
+        # Term ids of the question's words, for reading positions from the index.
+        word_ids = {t: name for name in frozenset().union(*question.words) if (t := self._index.term_id(name)) is not None}
+        terms: dict[int, frozenset[str]] = {}
         return [
-            (sid, self._features(sid, own, question=question, bm25=bm25, neighbours=neighbours))
+            (sid, self._features(sid, own, question=question, bm25=bm25, neighbours=neighbours, terms=terms, word_ids=word_ids))
             for sid, own in bm25.items()
         ]
 
@@ -222,10 +231,20 @@ class Engine:
         question: Question,
         bm25: dict[int, float],
         neighbours: dict[int, float],
+        terms: dict[int, frozenset[str]],
+        word_ids: dict[int, str],
     ) -> Features:
         text = self._sentences[sid].text
-        terms = self._terms_of(sid)
-        window = terms.union(*(self._terms_of(n) for n in self._neighbours(sid)))
+
+        def terms_of(i: int) -> frozenset[str]:
+            # A sentence is one candidate and the neighbour of two: read it once per question.
+            found = terms.get(i)
+            if found is None:
+                found = terms[i] = self._terms_of(i)
+            return found
+
+        own_terms = terms_of(sid)
+        window = own_terms.union(*(terms_of(n) for n in self._neighbours(sid)))
         previous = sid - 1
         anaphoric = (
             bool(_ANAPHORA.match(text)) and previous in bm25 and self._article_of[previous] == self._article_of[sid]
@@ -236,7 +255,7 @@ class Engine:
             own=own,
             neighbour=neighbours.get(sid, 0.0),
             previous=bm25[previous] if anaphoric else None,
-            coverage=coverage(units, terms),
+            coverage=coverage(units, own_terms),
             window_coverage=coverage(units, window),
             article_coverage=coverage(units, self._article_terms(sid)),
             # A proper name is its own feature: capitals are a weaker sign than a
@@ -244,10 +263,10 @@ class Engine:
             type_match=None if wanted in (Wants.ANYTHING, Wants.NAME) else offered,
             apposition=wanted is Wants.PERSON and offered and offers_beside(text, wanted, question=question.text),
             name_match=offered if wanted is Wants.NAME else None,
-            focus_match=not question.focus.isdisjoint(terms) if question.focus else None,
+            focus_match=not question.focus.isdisjoint(own_terms) if question.focus else None,
             own_share=own / question.best if question.best else 0.0,
-            proximity=proximity(question.words, self._analyzer.word_terms(text)),
-            novelty=len(terms - question.terms) / len(terms) if terms else 0.0,
+            proximity=proximity(question.words, self._word_terms(sid, text, word_ids)) if len(question.words) > 1 else 0.0,
+            novelty=len(own_terms - question.terms) / len(own_terms) if own_terms else 0.0,
         )
 
     def _top(self, query_terms: list[str], pool: int) -> tuple[np.ndarray, np.ndarray]:
@@ -264,16 +283,35 @@ class Engine:
             want *= 2
             ids, scores = self._index.top(query_terms, want)
 
+    def _word_terms(self, sid: int, text: str, wanted: dict[int, str]) -> list[tuple[str, tuple[str, ...]]]:
+        """`Analyzer.word_terms(text)` as far as the question's terms go, read from the index.
+
+        Only terms in `wanted` (id -> term) are kept and surface words are left
+        blank: proximity looks up nothing else, so its value is the same as over
+        the full analysis, without analysing the sentence again.
+        """
+        if not self._index.has_words:
+            return self._analyzer.word_terms(text)
+        positions, term_ids = self._index.words_of(sid)
+        found: dict[int, list[str]] = {}
+        for position, term in zip(positions.tolist(), term_ids.tolist()):
+            name = wanted.get(term)
+            if name is not None:
+                found.setdefault(position, []).append(name)
+        if not found:
+            return []
+        words: list[tuple[str, tuple[str, ...]]] = [("", ())] * (max(found) + 1)
+        for position, names in found.items():
+            words[position] = ("", tuple(names))
+        return words
+
     def _neighbours(self, sid: int) -> list[int]:
         article_of = self._article_of
         return [n for n in (sid - 1, sid + 1) if 0 <= n < len(article_of) and article_of[n] == article_of[sid]]
 
-    def _neighbour_scores(self, query_terms: list[str], bm25: dict[int, float]) -> dict[int, float]:
-        """Best BM25 among each candidate's neighbours, scored exactly even when not candidates."""
-        wanted = sorted({n for sid in bm25 for n in self._neighbours(sid)} - bm25.keys())
-        known = dict(bm25)
-        if wanted:
-            known.update(zip(wanted, self._index.scores_for(query_terms, wanted).tolist()))
+    def _neighbour_scores(self, bm25: dict[int, float], others: dict[int, float]) -> dict[int, float]:
+        """Best BM25 among each candidate's neighbours (`others` scores those that are not candidates)."""
+        known = {**others, **bm25}
         return {sid: max((known[n] for n in self._neighbours(sid)), default=0.0) for sid in bm25}
 
     def _article_terms(self, sid: int) -> frozenset[str]:
@@ -283,9 +321,15 @@ class Engine:
         if terms is None:
             if len(self._article_term_cache) >= _ARTICLE_CACHE_SIZE:
                 self._article_term_cache.clear()
-            lo = int(np.searchsorted(self._article_of, number, side="left"))
-            hi = int(np.searchsorted(self._article_of, number, side="right"))
-            terms = frozenset().union(*(self._terms_of(i) for i in range(lo, hi)))
+            bounds = self._article_bounds
+            if bounds is None:
+                # First sid of every article number (and the end), found once.
+                bounds = self._article_bounds = np.searchsorted(
+                    self._article_of, np.arange(int(self._article_of[-1]) + 2), side="left"
+                )
+            lo, hi = int(bounds[number]), int(bounds[number + 1])
+            # An article's sids are consecutive: its terms are one slice of the doc-major view.
+            terms = frozenset(self._index.term_names(self._index.doc_term_ids(lo, hi).tolist()))
             self._article_term_cache[int(number)] = terms
         return terms
 
@@ -345,7 +389,7 @@ class Engine:
                 sentence=sentence,
                 article=article,
                 score=round(score, 6),
-                matched_words=self._matched_words(sentence.text, query_terms),
+                matched_words=self._matched_words(sentence.sid, sentence.text, query_terms),
             )
             kept.append((terms, hit, []))
         return [
@@ -353,11 +397,22 @@ class Engine:
             for _terms, hit, others in kept
         ]
 
-    def _matched_words(self, text: str, query_terms: frozenset[str]) -> tuple[str, ...]:
+    def _matched_words(self, sid: int, text: str, query_terms: frozenset[str]) -> tuple[str, ...]:
+        """Surface words of the sentence that yield a query term, in order, each once."""
         words: list[str] = []
-        for word, terms in self._analyzer.word_terms(text):
-            if query_terms.intersection(terms) and word not in words:
-                words.append(word)
+        if not self._index.has_words:
+            for word, terms in self._analyzer.word_terms(text):
+                if query_terms.intersection(terms) and word not in words:
+                    words.append(word)
+            return tuple(words)
+        wanted = {t for term in query_terms if (t := self._index.term_id(term)) is not None}
+        positions, term_ids = self._index.words_of(sid)
+        hits = sorted({p for p, t in zip(positions.tolist(), term_ids.tolist()) if t in wanted})
+        if hits:
+            surface = self._analyzer.words(text)
+            for position in hits:
+                if surface[position] not in words:
+                    words.append(surface[position])
         return tuple(words)
 
     def sentence_at(self, article_id: str, position: int) -> Sentence | None:

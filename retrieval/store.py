@@ -79,7 +79,6 @@ __all__ = [
     "cache_root",
     "extend_engine",
     "index_location",
-    "load_engine",
     "open_engine",
 ]
 
@@ -179,17 +178,6 @@ def extend_engine(
     reason = f"{len(articles)} articles added ({replaced} replacing an older version)"
     log.info("engine extended: %s; %d sentences", reason, engine.sentence_count)
     return Opened(engine, opened.problems, "extended", reason, timings, opened.corpus_path, saved_to, built)
-
-
-def load_engine(
-    corpus_path: Path,
-    *,
-    language_data_path: Path | None = None,
-    index_dir: Path | None = None,
-) -> tuple[Engine, tuple[Problem, ...]]:
-    """Deprecated: `open_engine(...)`'s engine and problems (kept until bot/app.py calls open_engine)."""
-    opened = open_engine(corpus_path, language_data_path=language_data_path, index_dir=index_dir)
-    return opened.engine, opened.problems
 
 
 # --- opening ------------------------------------------------------------------------------

@@ -285,7 +285,31 @@ class Analyzer:
         so a renderer can bold `Amerika Serikat` when the question said `AS`.
         """
         words, pieces, owners = self._pieces(text)
+        return self._word_terms(words, pieces, owners, self._match_phrases(pieces))
+
+    def analyse(self, text: str) -> tuple[list[str], list[tuple[str, tuple[str, ...]]]]:
+        """`(terms(text), word_terms(text))` from one pass over the text.
+
+        The index keeps each sentence's terms by word position, so that ranking
+        reads them instead of analysing candidate sentences again per question.
+        """
+        words, pieces, owners = self._pieces(text)
         concepts_after = self._match_phrases(pieces)
+        out: list[str] = []
+        for index, piece in enumerate(pieces):
+            out.extend(piece.terms)
+            out.extend(concepts_after.get(index, ()))
+        return out, self._word_terms(words, pieces, owners, concepts_after)
+
+    @staticmethod
+    def words(text: str) -> list[str]:
+        """The surface words of `text`, as `word_terms` numbers them (no analysis)."""
+        return _WORD.findall(text)
+
+    @staticmethod
+    def _word_terms(
+        words: list[str], pieces: list[_Piece], owners: list[int], concepts_after: dict[int, dict[str, int]]
+    ) -> list[tuple[str, tuple[str, ...]]]:
         per_word: list[list[str]] = [[] for _ in words]
         for index, piece in enumerate(pieces):
             per_word[owners[index]].extend(piece.terms)

@@ -333,7 +333,10 @@ def test_other_format_version_is_stale(tmp_path: Path, small_index, version) -> 
         Bm25Index.load(target, fingerprint="fp-1")
 
 
-_FILES = ["term_ptr.npy", "doc_ids.npy", "tf.npy", "doc_len.npy", "extra-spans.npy"]
+_FILES = [
+    "term_ptr.npy", "doc_ids.npy", "tf.npy", "doc_len.npy", "weights.npy", "max_weight.npy", "doc_ptr.npy",
+    "doc_terms.npy", "extra-spans.npy",
+]
 
 
 @pytest.mark.parametrize("name", _FILES)
