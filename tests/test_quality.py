@@ -3,11 +3,14 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 
 from benchmarks.facqa import facqa_articles
 from benchmarks.quality import BUNDLED_CORPUS, DEFAULT_FACQA, evaluate, facqa_eval_set, load_eval_set
 from retrieval.corpus import load_corpus
+from retrieval.records import Article
 from retrieval.search import Engine
 
 
@@ -27,3 +30,44 @@ def test_facqa_valid_floors() -> None:
     metrics = evaluate(engine, facqa_eval_set(DEFAULT_FACQA, "valid"), k=10)
     assert metrics.recall_at_1 >= 0.75  # measured 0.778; plain rank-bm25 0.685
     assert metrics.recall_at_3 >= 0.89  # measured 0.913; plain rank-bm25 0.855
+
+
+def _news(article_id: str, text: str) -> Article:
+    return Article(id=article_id, title=f"Judul {article_id}", source="Sumber", date=dt.date(2016, 12, 14), text=text)
+
+
+@pytest.fixture(scope="module")
+def lavrov() -> Engine:
+    return Engine.from_articles(
+        [
+            _news(
+                "suriah",
+                "Menteri Luar Negeri Rusia Sergei Lavrov mengatakan Rusia akan terus membantu Suriah. "
+                "Lavrov menyebut serangan di Aleppo sebagai operasi melawan teroris. "
+                "Dia juga meminta Amerika Serikat berhenti melindungi kelompok Al-Nusra.",
+            ),
+            _news(
+                "korea",
+                "Korea Selatan dan Jepang menggelar latihan militer bersama pekan ini. "
+                "Pyongyang mengecam latihan tersebut sebagai provokasi.",
+            ),
+        ]
+    )
+
+
+def test_a_question_about_something_the_corpus_lacks_is_not_answered(lavrov: Engine) -> None:
+    answer = lavrov.search("Apa kata Lavrov tentang Korea Utara?")
+    assert not answer.answered and answer.hits == ()
+    assert answer.missing == ("Korea Utara",)
+    # The closest sentences are carried apart from the hits, those about Lavrov first.
+    assert answer.closest and "Korea" not in answer.closest[0].sentence.text
+    # The same question about what the corpus holds is answered, with nothing missing.
+    about_syria = lavrov.search("Apa kata Lavrov tentang Suriah?")
+    assert about_syria.answered and about_syria.missing == ()
+    assert "Suriah" in about_syria.hits[0].sentence.text
+
+
+def test_a_year_the_corpus_does_not_hold_is_not_answered(lavrov: Engine) -> None:
+    answer = lavrov.search("Apa kata Lavrov tentang Aleppo pada tahun 1999?")
+    assert not answer.answered and answer.missing == ("1999",)
+    assert any("Aleppo" in hit.sentence.text for hit in answer.closest)
