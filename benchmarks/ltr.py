@@ -135,6 +135,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--l2", type=float, default=1.0)
     parser.add_argument("--drop", default="", help="comma-separated feature names to leave out")
     parser.add_argument("--seed-weight", type=int, default=1, help="count each seed question this many times")
+    parser.add_argument("--no-cv", action="store_true", help="skip the 5-fold cross-validation")
+    parser.add_argument("--facqa-weight", type=int, default=1, help="count each FacQA train question this many times")
     parser.add_argument("--cache", type=Path, default=None,
                         help="keep the collected candidate features here (delete it after changing a feature)")
     args = parser.parse_args(argv)
@@ -170,17 +172,20 @@ def main(argv: Sequence[str] | None = None) -> int:
     random.Random(7).shuffle(order)
     cv_hits = {"facqa": 0.0, "idk": 0.0}
     cv_hits3 = {"facqa": 0.0, "idk": 0.0}
-    for fold in range(5):
+    facqa_extra = facqa_train * (args.facqa_weight - 1)
+    for fold in range(0 if args.no_cv else 5):
         held = set(order[fold::5])
-        w = _fit_kept([g for i, g in enumerate(train) if i not in held] + weighted_seed, keep, args.l2)
+        extra = [g for i, g in enumerate(train) if i not in held and i < len(facqa_train)] * (args.facqa_weight - 1)
+        w = _fit_kept([g for i, g in enumerate(train) if i not in held] + extra + weighted_seed, keep, args.l2)
         for name, lo, hi in (("facqa", 0, len(facqa_train)), ("idk", len(facqa_train), len(train))):
             part = [train[i] for i in held if lo <= i < hi]
             cv_hits[name] += recall_at(part, lambda x, _base, w=w: x @ w) * len(part)
             cv_hits3[name] += recall_at(part, lambda x, _base, w=w: x @ w, 3) * len(part)
-    print(f"5-fold cv candidate R@1/R@3: facqa train {cv_hits['facqa'] / len(facqa_train):.4f}"
-          f"/{cv_hits3['facqa'] / len(facqa_train):.4f} idk train {cv_hits['idk'] / len(idk_train):.4f}"
-          f"/{cv_hits3['idk'] / len(idk_train):.4f}")
-    w = _fit_kept(train + weighted_seed, keep, args.l2)
+    if not args.no_cv:
+        print(f"5-fold cv candidate R@1/R@3: facqa train {cv_hits['facqa'] / len(facqa_train):.4f}"
+              f"/{cv_hits3['facqa'] / len(facqa_train):.4f} idk train {cv_hits['idk'] / len(idk_train):.4f}"
+              f"/{cv_hits3['idk'] / len(idk_train):.4f}")
+    w = _fit_kept(train + facqa_extra + weighted_seed, keep, args.l2)
 
     def scorer(x: np.ndarray, base: np.ndarray) -> np.ndarray:
         return x @ w

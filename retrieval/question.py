@@ -256,8 +256,12 @@ def named(words: list[tuple[str, tuple[str, ...]]]) -> list[tuple[str, tuple[fro
     current: list[tuple[str, tuple[str, ...]]] = []
     for i, (word, terms) in enumerate(words):
         # The first word is capitalised because it opens the question, so it tells nothing.
-        is_name = i > 0 and word[:1].isupper() and word.casefold() not in _ASKING_WORDS
-        is_number = any(ch.isdigit() for ch in word)
+        # Dates are left out: a news sentence rarely repeats its article's date
+        # ("pada 12 September 2005"), and numbers are written in words as often.
+        is_name = (
+            i > 0 and word[:1].isupper() and word.casefold() not in _ASKING_WORDS and not _TIME_RE.fullmatch(word)
+        )
+        is_number = False
         if (is_name or is_number) and terms:
             if current and (is_number != any(ch.isdigit() for ch in current[-1][0])):
                 runs.append(current)

@@ -172,14 +172,18 @@ class Engine:
             scored.append(_Scored(features.score(tuning), features.window_coverage, self._sentences[sid], self._terms_of(sid)))
         scored.sort(key=lambda item: (-item.score, item.sentence.sid))
         ranked = [item for item in scored if item.window_coverage >= tuning.hit_coverage]
-        # A sentence is about something else when its window lacks a thing the question
+        # A sentence is about something else when its article lacks a thing the question
         # names ("Apa kata Lavrov tentang Korea Utara?" over Lavrov on Syria): it is no
         # answer. When no candidate holds them all, say what the closest ones lack, and
         # show those only as not an answer.
         names = named(asked.words)
         if names and scored:
-            lacking = {item.sentence.sid: missing_names(names, self._window_terms(item.sentence.sid)) for item in scored}
-            complete = [item for item in ranked if not lacking[item.sentence.sid]]
+            # Scope is the article: a news story names its subject ("Aleppo") in its lead,
+            # not in every sentence that answers about it.
+            lacking = {item.sentence.sid: missing_names(names, self._article_terms(item.sentence.sid)) for item in scored}
+            # A long question names more than one sentence repeats: lacking fewer than
+            # half of its named things is still on its topic.
+            complete = [item for item in ranked if len(lacking[item.sentence.sid]) < tuning.names_share * len(names)]
             if not complete:
                 # The closest hold as many of the named things as any candidate does (and at
                 # least one); the answer says what they lack.

@@ -146,7 +146,8 @@ def _named(question: str) -> list[str]:
     ("question", "names"),
     [
         ("Apa kata Lavrov tentang Korea Utara?", ["Lavrov", "Korea Utara"]),
-        ("Siapa pendiri Cape Town pada tahun 1852?", ["Cape Town", "1852"]),
+        # Dates are not required: a news sentence rarely repeats its article's date.
+        ("Siapa pendiri Cape Town pada 12 September 1852?", ["Cape Town"]),
         # The first word is capitalised because it opens the question.
         ("Rusia mengundang siapa ke Moskow?", ["Moskow"]),
         ("Siapakah yang menemukan virus polio?", []),
@@ -171,4 +172,3 @@ def test_a_name_is_found_by_a_distinctive_word_not_a_generic_one() -> None:
     assert missing("Kapan Paul Leonard Newman lahir?", "Newman lahir pada 1925.") == []
     assert missing("Apa kata Lavrov tentang Korea Utara?", "Lavrov berbicara tentang Aleppo Utara.") == ["Korea Utara"]
     assert missing("Berapa luas Kabupaten Mantan Barat?", "Kabupaten Brebes di Jawa Barat luas.") == ["Kabupaten Mantan Barat"]
-    assert missing("Siapa pendiri Cape Town pada tahun 1852?", "Cape Town didirikan pada tahun 1652.") == ["1852"]
