@@ -1,9 +1,10 @@
-"""Fit the weights of the engine's log-linear ranking score on FacQA *train* (and the seed set).
+"""Fit the weights of the engine's log-linear ranking score on FacQA and IDK-MRC *train* (and the seed set).
 
     python -m benchmarks.ltr [--valid]
 
 Every question's candidates (`Engine.candidates`) become feature vectors; a
-candidate is right when its sentence contains the expected phrase. A softmax
+candidate is right when its sentence contains the expected phrase (for IDK-MRC,
+one of its answers, in the question's own paragraph). A softmax
 over each question's candidates (plain NumPy, Adam, L2) learns the weights that
 put the most probability on the right ones; they ship as plain numbers in
 `Tuning.learned`. Pairwise logistic regression gave the same figures, so only
@@ -17,11 +18,21 @@ import argparse
 import dataclasses
 import random
 from collections.abc import Callable, Sequence
+from pathlib import Path
 
 import numpy as np
 
 from benchmarks.facqa import facqa_articles
-from benchmarks.quality import BUNDLED_CORPUS, DEFAULT_FACQA, EvalQuestion, facqa_eval_set, load_eval_set, normalise
+from benchmarks.quality import (
+    BUNDLED_CORPUS,
+    DEFAULT_FACQA,
+    DEFAULT_IDKMRC,
+    EvalQuestion,
+    facqa_eval_set,
+    idkmrc_eval_set,
+    load_eval_set,
+    normalise,
+)
 from retrieval.corpus import load_corpus
 from retrieval.ranking import Features
 from retrieval.search import Engine
@@ -40,17 +51,44 @@ def collect(engine: Engine, questions: Sequence[EvalQuestion]) -> list[Group]:
         query = engine.read(item.question)
         if not query.units:
             continue
-        wanted = normalise(item.expect)
+        wanted = [normalise(text) for text in (item.expect, *item.also)]
         rows, labels, base = [], [], []
         for sid, features in engine.candidates(query, pool=tuning.candidates + 10):
             if features.window_coverage < tuning.hit_coverage:
                 continue
             rows.append(features.vector(tuning))
-            labels.append(wanted in normalise(engine.sentence(sid).text))
+            sentence = engine.sentence(sid)
+            text = normalise(sentence.text)
+            own = item.article_id is None or sentence.article_id == item.article_id
+            labels.append(own and any(w in text for w in wanted))
             base.append(features.hand_score(tuning) - 1e-9 * sid)
         if rows:
             out.append((np.array(rows), np.array(labels), np.array(base)))
     return out
+
+
+def _cached(path: Path | None, name: str, make: Callable[[], list[Group]]) -> list[Group]:
+    """`make()`, kept as plain arrays (`.npz`, no pickle) under `path` so refits skip the engine."""
+    if path is None:
+        return make()
+    file = path / f"{name}.npz"
+    if file.is_file():
+        with np.load(file, allow_pickle=False) as data:
+            cuts = data["cuts"].tolist()
+            return [
+                (data["x"][a:b], data["y"][a:b], data["base"][a:b]) for a, b in zip(cuts, cuts[1:])
+            ]
+    groups = make()
+    path.mkdir(parents=True, exist_ok=True)
+    cuts = np.cumsum([0] + [len(g[0]) for g in groups])
+    np.savez(
+        file,
+        x=np.concatenate([g[0] for g in groups]),
+        y=np.concatenate([g[1] for g in groups]),
+        base=np.concatenate([g[2] for g in groups]),
+        cuts=cuts,
+    )
+    return groups
 
 
 def fit_listwise(groups: list[Group], *, l2: float = 1.0, steps: int = 1500) -> np.ndarray:
@@ -97,36 +135,66 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--l2", type=float, default=1.0)
     parser.add_argument("--drop", default="", help="comma-separated feature names to leave out")
     parser.add_argument("--seed-weight", type=int, default=1, help="count each seed question this many times")
+    parser.add_argument("--no-cv", action="store_true", help="skip the 5-fold cross-validation")
+    parser.add_argument("--facqa-weight", type=int, default=1, help="count each FacQA train question this many times")
+    parser.add_argument("--cache", type=Path, default=None,
+                        help="keep the collected candidate features here (delete it after changing a feature)")
     args = parser.parse_args(argv)
     facqa_engine = Engine.from_articles(facqa_articles(DEFAULT_FACQA))
     seed_engine = Engine.from_articles(load_corpus(BUNDLED_CORPUS).articles)
-    train = collect(facqa_engine, facqa_eval_set(DEFAULT_FACQA, "train"))
-    seed = collect(seed_engine, load_eval_set())
+
+    def idk(split: str) -> list[Group]:
+        articles, questions = idkmrc_eval_set(DEFAULT_IDKMRC, split)
+        return collect(Engine.from_articles(articles), questions)
+
+    cache = args.cache
+    facqa_train = _cached(cache, "facqa-train", lambda: collect(facqa_engine, facqa_eval_set(DEFAULT_FACQA, "train")))
+    idk_train = _cached(cache, "idkmrc-train", lambda: idk("train"))
+    train = facqa_train + idk_train
+    seed = _cached(cache, "seed", lambda: collect(seed_engine, load_eval_set()))
     weighted_seed = seed * args.seed_weight
-    valid = collect(facqa_engine, facqa_eval_set(DEFAULT_FACQA, "valid")) if args.valid else []
+    valid: list[Group] = []
+    idk_valid: list[Group] = []
+    if args.valid:
+        valid = _cached(cache, "facqa-valid", lambda: collect(facqa_engine, facqa_eval_set(DEFAULT_FACQA, "valid")))
+        idk_valid = _cached(cache, "idkmrc-valid", lambda: idk("valid"))
     keep = np.array([name not in args.drop.split(",") for name in Features.NAMES])
 
     def base_scorer(x: np.ndarray, base: np.ndarray) -> np.ndarray:
         return base
 
-    print(f"candidate R@1 now: train {recall_at(train, base_scorer):.3f} seed {recall_at(seed, base_scorer):.3f}"
-          + (f" valid {recall_at(valid, base_scorer):.3f}" if valid else ""))
+    print(f"candidate R@1 hand formula: facqa train {recall_at(facqa_train, base_scorer):.3f}"
+          f" idk train {recall_at(idk_train, base_scorer):.3f} seed {recall_at(seed, base_scorer):.3f}"
+          + (f" facqa valid {recall_at(valid, base_scorer):.3f} idk valid {recall_at(idk_valid, base_scorer):.3f}"
+             if valid else ""))
     # 5-fold cross-validation on train questions, so the figure is not in-sample.
     order = list(range(len(train)))
     random.Random(7).shuffle(order)
-    cv_hits = 0.0
-    for fold in range(5):
+    cv_hits = {"facqa": 0.0, "idk": 0.0}
+    cv_hits3 = {"facqa": 0.0, "idk": 0.0}
+    facqa_extra = facqa_train * (args.facqa_weight - 1)
+    for fold in range(0 if args.no_cv else 5):
         held = set(order[fold::5])
-        w = _fit_kept([g for i, g in enumerate(train) if i not in held] + weighted_seed, keep, args.l2)
-        cv_hits += recall_at([train[i] for i in held], lambda x, _base, w=w: x @ w) * len(held)
-    w = _fit_kept(train + weighted_seed, keep, args.l2)
+        extra = [g for i, g in enumerate(train) if i not in held and i < len(facqa_train)] * (args.facqa_weight - 1)
+        w = _fit_kept([g for i, g in enumerate(train) if i not in held] + extra + weighted_seed, keep, args.l2)
+        for name, lo, hi in (("facqa", 0, len(facqa_train)), ("idk", len(facqa_train), len(train))):
+            part = [train[i] for i in held if lo <= i < hi]
+            cv_hits[name] += recall_at(part, lambda x, _base, w=w: x @ w) * len(part)
+            cv_hits3[name] += recall_at(part, lambda x, _base, w=w: x @ w, 3) * len(part)
+    if not args.no_cv:
+        print(f"5-fold cv candidate R@1/R@3: facqa train {cv_hits['facqa'] / len(facqa_train):.4f}"
+              f"/{cv_hits3['facqa'] / len(facqa_train):.4f} idk train {cv_hits['idk'] / len(idk_train):.4f}"
+              f"/{cv_hits3['idk'] / len(idk_train):.4f}")
+    w = _fit_kept(train + facqa_extra + weighted_seed, keep, args.l2)
 
     def scorer(x: np.ndarray, base: np.ndarray) -> np.ndarray:
         return x @ w
 
-    print(f"fitted: train cv {cv_hits / len(train):.4f} train {recall_at(train, scorer):.3f}"
-          f" R@3 {recall_at(train, scorer, 3):.3f} seed {recall_at(seed, scorer):.3f}/{recall_at(seed, scorer, 3):.3f}"
-          + (f" valid {recall_at(valid, scorer):.3f}/{recall_at(valid, scorer, 3):.3f}" if valid else ""))
+    print(f"fitted: facqa train {recall_at(facqa_train, scorer):.3f}/{recall_at(facqa_train, scorer, 3):.3f}"
+          f" idk train {recall_at(idk_train, scorer):.3f}/{recall_at(idk_train, scorer, 3):.3f}"
+          f" seed {recall_at(seed, scorer):.3f}/{recall_at(seed, scorer, 3):.3f}"
+          + (f" facqa valid {recall_at(valid, scorer):.3f}/{recall_at(valid, scorer, 3):.3f}"
+             f" idk valid {recall_at(idk_valid, scorer):.3f}/{recall_at(idk_valid, scorer, 3):.3f}" if valid else ""))
     for name, value in zip(Features.NAMES, w):
         print(f"  {name:>20} {value:+.4f}")
     print("learned=(" + ", ".join(f"{value:.3f}" for value in w) + ")")

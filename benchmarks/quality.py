@@ -2,12 +2,14 @@
 
     python -m benchmarks.quality [--json] [--split train|valid] [--verbose]
 
-Two question sets: the seed evaluation set (`benchmarks/data/seed_eval.jsonl`,
+Three question sets: the seed evaluation set (`benchmarks/data/seed_eval.jsonl`,
 answerable questions with the phrase the right excerpt contains, plus
-questions the corpus cannot answer) over the bundled corpus, and FacQA
-(`--split`, default `valid`) over every distinct FacQA passage pooled. A hit
-is an excerpt whose text contains the expected phrase (case and whitespace
-folded). Tune on `--split train` so `valid` stays a fair report.
+questions the corpus cannot answer) over the bundled corpus; FacQA
+(`--split`, default `valid`) over every distinct FacQA passage pooled; and
+IDK-MRC (same `--split`) over the paragraphs of that split, half of its
+questions unanswerable. A hit is an excerpt whose text contains the expected
+phrase (case and whitespace folded) and, for IDK-MRC, comes from the question's
+own paragraph. Tune on `--split train` so `valid` stays a fair report.
 """
 
 from __future__ import annotations
@@ -29,6 +31,7 @@ from typing import Protocol
 from rank_bm25 import BM25Okapi
 
 from benchmarks.facqa import SPLITS, facqa_articles, facqa_questions
+from benchmarks.idkmrc import load_split
 from retrieval.records import Answer, Article, Hit, Sentence
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
@@ -36,6 +39,7 @@ SEED_EVAL = REPO_ROOT / "benchmarks" / "data" / "seed_eval.jsonl"
 BUNDLED_CORPUS = REPO_ROOT / "corpus"
 # The shared data set lives beside the repository; FACQA_DIR overrides it.
 DEFAULT_FACQA = Path(os.environ.get("FACQA_DIR", REPO_ROOT.parent / "shared" / "datasets" / "facqa"))
+DEFAULT_IDKMRC = Path(os.environ.get("IDKMRC_DIR", REPO_ROOT.parent / "shared" / "datasets" / "idkmrc"))
 KINDS = ("plain", "word-form", "abbreviation", "english", "siapa", "berapa", "kapan", "unanswerable")
 
 
@@ -48,6 +52,11 @@ class EvalQuestion:
     question: str
     expect: str | None  # None: the corpus cannot answer it
     kind: str
+    # Other texts that also count as the answer (IDK-MRC lists several).
+    also: tuple[str, ...] = ()
+    # When set, a right excerpt must also come from this article (IDK-MRC: short
+    # answers such as "Indonesia" occur in many paragraphs).
+    article_id: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -100,6 +109,15 @@ def facqa_eval_set(dataset_dir: Path, split: str) -> list[EvalQuestion]:
     return [EvalQuestion(q, a, "facqa") for q, a in facqa_questions(dataset_dir, split)]
 
 
+def idkmrc_eval_set(dataset_dir: Path, split: str) -> tuple[list[Article], list[EvalQuestion]]:
+    """IDK-MRC paragraphs of one split as articles, and its questions typed by question word."""
+    articles, questions = load_split(dataset_dir, split)
+    return articles, [
+        EvalQuestion(q.question, q.answers[0] if q.answers else None, q.kind, q.answers[1:], q.article_id)
+        for q in questions
+    ]
+
+
 def normalise(text: str) -> str:
     return " ".join(text.casefold().split())
 
@@ -123,11 +141,12 @@ def evaluate(engine: Searcher, questions: Iterable[EvalQuestion], *, k: int = 10
             unanswerable += 1
             declined = not answer.answered
             declined_unanswerable += declined
-            kind_scores[item.kind].append(float(declined))
+            kind = item.kind if item.kind == "unanswerable" else f"{item.kind} unanswerable"
+            kind_scores[kind].append(float(declined))
             if not declined:
                 misses.append(Miss(item.question, None, item.kind, None, first))
             continue
-        rank = _first_right(hits, item.expect)
+        rank = _first_right(hits, (item.expect, *item.also), item.article_id)
         ranks.append(rank)
         declined_answerable += not answer.answered
         kind_scores[item.kind].append(float(rank == 1))
@@ -197,6 +216,7 @@ def run(
     corpus: Path = BUNDLED_CORPUS,
     eval_set: Path = SEED_EVAL,
     facqa_dir: Path | None = DEFAULT_FACQA,
+    idkmrc_dir: Path | None = DEFAULT_IDKMRC,
     split: str = "valid",
     k: int = 10,
 ) -> list[Report]:
@@ -207,6 +227,8 @@ def run(
     reports += _both("seed", seed_articles, load_eval_set(eval_set), k=k)
     if facqa_dir is not None:
         reports += _both(f"facqa-{split}", facqa_articles(facqa_dir), facqa_eval_set(facqa_dir, split), k=k)
+    if idkmrc_dir is not None:
+        reports += _both(f"idkmrc-{split}", *idkmrc_eval_set(idkmrc_dir, split), k=k)
     return reports
 
 
@@ -251,7 +273,7 @@ def format_table(reports: Sequence[Report]) -> str:
     ]
     kinds = sorted({kind for r in reports for kind in r.metrics.by_kind})
     for kind in kinds:
-        label = f"  {kind} ({'abstained' if kind == 'unanswerable' else 'R@1'})"
+        label = f"  {kind} ({'abstained' if kind.endswith('unanswerable') else 'R@1'})"
         rows.append((label, [_maybe(r.metrics.by_kind.get(kind)) for r in reports]))
     label_width = max(len(label) for label, _ in rows)
     lines = [" " * label_width + "  " + "  ".join(c.rjust(width) for c in columns)]
@@ -290,14 +312,22 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--corpus", type=Path, default=BUNDLED_CORPUS)
     parser.add_argument("--eval-set", type=Path, default=SEED_EVAL)
     parser.add_argument("--facqa", type=Path, default=DEFAULT_FACQA, help="FacQA folder (env FACQA_DIR)")
-    parser.add_argument("--no-facqa", action="store_true", help="only the seed evaluation set")
+    parser.add_argument("--no-facqa", action="store_true", help="leave FacQA out")
+    parser.add_argument("--idkmrc", type=Path, default=DEFAULT_IDKMRC, help="IDK-MRC folder (env IDKMRC_DIR)")
+    parser.add_argument("--no-idkmrc", action="store_true", help="leave IDK-MRC out")
     args = parser.parse_args(argv)
 
     facqa_dir: Path | None = None if args.no_facqa else args.facqa
     if facqa_dir is not None and not (facqa_dir / f"{args.split}_preprocess.csv").is_file():
         print(f"FacQA not found in {facqa_dir}; skipping it (set FACQA_DIR or --facqa)", file=sys.stderr)
         facqa_dir = None
-    reports = run(corpus=args.corpus, eval_set=args.eval_set, facqa_dir=facqa_dir, split=args.split)
+    idkmrc_dir: Path | None = None if args.no_idkmrc else args.idkmrc
+    if idkmrc_dir is not None and not (idkmrc_dir / f"{args.split}.json").is_file():
+        print(f"IDK-MRC not found in {idkmrc_dir}; skipping it (set IDKMRC_DIR or --idkmrc)", file=sys.stderr)
+        idkmrc_dir = None
+    reports = run(
+        corpus=args.corpus, eval_set=args.eval_set, facqa_dir=facqa_dir, idkmrc_dir=idkmrc_dir, split=args.split
+    )
     if args.json:
         print(json.dumps(as_json(reports), ensure_ascii=False))
     else:
@@ -307,10 +337,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     return 0
 
 
-def _first_right(hits: Sequence[Hit], expect: str) -> int | None:
-    wanted = normalise(expect)
+def _first_right(hits: Sequence[Hit], expected: Sequence[str], article_id: str | None = None) -> int | None:
+    wanted = [normalise(expect) for expect in expected]
     for rank, hit in enumerate(hits, start=1):
-        if wanted in normalise(hit.sentence.text):
+        if article_id is not None and hit.article.id != article_id:
+            continue
+        text = normalise(hit.sentence.text)
+        if any(w in text for w in wanted):
             return rank
     return None
 

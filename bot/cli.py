@@ -6,7 +6,7 @@ import json
 import sys
 from typing import TextIO
 
-from retrieval.records import Answer
+from retrieval.records import Answer, Hit
 from retrieval.search import Engine
 
 
@@ -15,18 +15,23 @@ def answer_json(answer: Answer) -> dict[str, object]:
     return {
         "query": answer.query,
         "answered": answer.answered,
-        "results": [
-            {
-                "text": hit.sentence.text,
-                "article_id": hit.article.id,
-                "title": hit.article.title,
-                "source": hit.article.source,
-                "date": hit.article.date.isoformat() if hit.article.date else None,
-                "url": hit.article.url,
-                "score": hit.score,
-            }
-            for hit in answer.hits
-        ],
+        "results": [_hit_json(hit) for hit in answer.hits],
+        # When the engine declined because nothing in the corpus is about a thing the
+        # question names: those names, and the closest sentences (not answers).
+        "missing": list(answer.missing),
+        "closest": [_hit_json(hit) for hit in answer.closest],
+    }
+
+
+def _hit_json(hit: Hit) -> dict[str, object]:
+    return {
+        "text": hit.sentence.text,
+        "article_id": hit.article.id,
+        "title": hit.article.title,
+        "source": hit.article.source,
+        "date": hit.article.date.isoformat() if hit.article.date else None,
+        "url": hit.article.url,
+        "score": hit.score,
     }
 
 

@@ -296,6 +296,25 @@ def render_no_answer(query: str, articles: Sequence[Article], *, lang: Lang = "i
     return html.escape("\n\n".join(lines), quote=False)
 
 
+def render_not_about(answer: Answer, *, lang: Lang = "id", limit: int = MAX_MESSAGE) -> str:
+    """The engine declined because the corpus holds nothing about a thing the question
+    names (`answer.missing`): say so, then the closest sentence, marked as not an answer.
+
+    Handlers call it when `not answer.answered and answer.missing`; the other
+    declines keep `render_no_answer`.
+    """
+    missing = text(lang, "and").join(f"<i>{html.escape(name, quote=False)}</i>" for name in answer.missing)
+    head = html.escape(
+        text(lang, "not_about", missing="\0", query=shorten(answer.query, _ECHO_CHARS)), quote=False
+    ).replace("\0", missing)
+    if not answer.closest:
+        return head
+    label = html.escape(text(lang, "closest_not_answer"), quote=False)
+    budget = limit - utf16_len(head) - utf16_len(label) - 4
+    block = _fit_excerpt(answer.closest[0], None, lang, budget)
+    return head if block is None else f"{head}\n\n{label}\n{block}"
+
+
 def corpus_summary(articles: Sequence[Article], *, lang: Lang = "id") -> str:
     if not articles:
         return ""
@@ -420,6 +439,19 @@ def render_inline(hit: Hit, *, lang: Lang = "id") -> InlineItem:
 
 def answer_text(answer: Answer, *, lang: Lang = "id", articles: Sequence[Article] = ()) -> str:
     """The same answer as the bot's, in plain text for a terminal."""
+    def quoted(sentence: str) -> str:
+        # A sentence that is itself one quotation keeps its own marks, not two pairs.
+        if len(sentence) > 1 and sentence[0] in "\u201c\"" and sentence[-1] in "\u201d\"":
+            return sentence
+        return f"\u201c{sentence}\u201d"
+
+    if not answer.answered and answer.missing:
+        missing = text(lang, "and").join(answer.missing)
+        lines = [text(lang, "not_about", missing=missing, query=shorten(answer.query, _ECHO_CHARS))]
+        if answer.closest:
+            hit = answer.closest[0]
+            lines.append(f"{text(lang, 'closest_not_answer')}\n  {quoted(hit.sentence.text)}\n    {citation(hit.article, lang=lang)}")
+        return "\n\n".join(lines)
     if not answer.answered:
         lines = [text(lang, "no_answer", query=shorten(answer.query, _ECHO_CHARS)), text(lang, "no_answer_tips")]
         covers = corpus_summary(articles, lang=lang)
@@ -430,7 +462,7 @@ def answer_text(answer: Answer, *, lang: Lang = "id", articles: Sequence[Article
     for i, hit in enumerate(answer.hits, start=1):
         art = hit.article
         lines = [
-            f"[{i}] \u201c{hit.sentence.text}\u201d",
+            f"[{i}] {quoted(hit.sentence.text)}",
             f"    {citation(art, lang=lang)}",
             f"    {art.title}",
         ]

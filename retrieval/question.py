@@ -124,6 +124,13 @@ _NOT_PERSON_HEADS = frozenset(
     amerika uni timur barat utara selatan tenggara asia eropa afrika laut samudra the""".split()
 )
 
+# Of those, the ones that start a group or an organisation, which does answer a
+# `siapa`: "Siapa yang diundang Rusia?" -> "delegasi ... Koalisi Nasional Suriah".
+_GROUP_HEADS = frozenset(
+    """kementerian departemen dewan badan komite komisi partai tentara pasukan angkatan perserikatan
+    persatuan front koalisi kelompok organisasi perusahaan""".split()
+)
+
 # ...and words that end them: "Aleppo Timur", "Jawa Tengah", "Amerika Serikat".
 _NOT_PERSON_TAILS = frozenset("timur barat utara selatan tengah tenggara daya laut raya serikat pusat".split())
 _TITLES = frozenset(word.casefold() for title in _TITLE_WORDS for word in title.split())
@@ -171,7 +178,8 @@ def _offered(sentence: str, kind: Wants, *, question: str, beside_asked: bool) -
             words -= {"di", "ke", "dari", "in", "at", "to", "from"}
         elif kind is Wants.PERSON:
             names = match.group(0).split()
-            if names[0].casefold() in _NOT_PERSON_HEADS or names[-1].casefold() in _NOT_PERSON_TAILS:
+            group = names[0].casefold() in _GROUP_HEADS
+            if not group and (names[0].casefold() in _NOT_PERSON_HEADS or names[-1].casefold() in _NOT_PERSON_TAILS):
                 continue
             # "kata Lavrov" offers no one new when the question names Lavrov.
             words -= _TITLES
@@ -221,3 +229,76 @@ def focus(question: str, words: list[tuple[str, tuple[str, ...]]]) -> tuple[str,
             return ()
         return ()
     return ()
+
+
+# Words of a name that do not tell one thing from another: "Kabupaten", "Utara",
+# "Universitas", "Sir", "Inc". A name is found when a distinctive word of it is
+# ("Paul Leonard Newman" -> "Newman"); "Korea Utara" is not found by "Utara".
+_GENERIC_NAME_WORDS = (
+    _NOT_PERSON_HEADS
+    | _NOT_PERSON_TAILS
+    | _TITLES
+    | frozenset(
+        """sir inc ltd co corp international nasional internasional raja ratu kaisar kekaisaran museum
+        operasi perang pertempuran ekspedisi kongres festival piala pertama kedua ketiga i ii iii iv v
+        bapak ibu saint santo st""".split()
+    )
+)
+_ASKING_WORDS = _QUESTION_WORDS | frozenset("bagaimana bagaimanakah mengapa kenapa darimana kemana".split())
+
+
+def named(words: list[tuple[str, tuple[str, ...]]]) -> list[tuple[str, tuple[frozenset[str], ...]]]:
+    """The things a question names, given its (word, terms) pairs: runs of capitalised
+    words after the first word ("Korea Utara", "Lavrov") and numbers ("1852"), each
+    with the terms of its distinctive words. A sentence is about the thing when it
+    holds any one of them."""
+    runs: list[list[tuple[str, tuple[str, ...]]]] = []
+    current: list[tuple[str, tuple[str, ...]]] = []
+    for i, (word, terms) in enumerate(words):
+        # The first word is capitalised because it opens the question, so it tells nothing.
+        # Dates are left out: a news sentence rarely repeats its article's date
+        # ("pada 12 September 2005"), and numbers are written in words as often.
+        is_name = (
+            i > 0 and word[:1].isupper() and word.casefold() not in _ASKING_WORDS and not _TIME_RE.fullmatch(word)
+        )
+        is_number = False
+        if (is_name or is_number) and terms:
+            if current and (is_number != any(ch.isdigit() for ch in current[-1][0])):
+                runs.append(current)
+                current = []
+            current.append((word, terms))
+        elif current:
+            runs.append(current)
+            current = []
+    if current:
+        runs.append(current)
+    out: list[tuple[str, tuple[frozenset[str], ...]]] = []
+    for run in runs:
+        # A phrase the synonym list knows as one thing ("Korea Utara") is found by that thing only.
+        shared = frozenset.intersection(*(frozenset(t) for _w, t in run)) if len(run) > 1 else frozenset()
+        concepts = frozenset(t for t in shared if t.startswith("~"))
+        if concepts:
+            out.append((" ".join(w for w, _ in run), (concepts,)))
+            continue
+        distinctive = [frozenset(t) for w, t in run if w.casefold() not in _GENERIC_NAME_WORDS]
+        out.append((" ".join(w for w, _ in run), tuple(distinctive or [frozenset(t) for _w, t in run])))
+    return out
+
+
+# "Apa itu X?", "Apa yang dimaksud dengan X?", "Apa arti X?": a definition, which a
+# sentence gives as "X adalah ...", "X merupakan ...", "X (...) ialah ...".
+_ASKS_DEFINITION = re.compile(
+    r"^\W*(apa|apakah)\s+(itu|yang\s+dimaksud|maksud|arti|pengertian|definisi|kepanjangan)\b|"
+    r"\bitu\s+(apa|apakah)\W*$|^\W*what\s+(is|are|does)\b",
+    re.I,
+)
+_DEFINES = re.compile(r"\b(adalah|merupakan|ialah|yaitu|yakni|is|are|means)\b", re.I)
+
+
+def asks_definition(question: str) -> bool:
+    return bool(_ASKS_DEFINITION.search(question))
+
+
+def defines(sentence: str) -> bool:
+    """The sentence says what something is ("X adalah ...")."""
+    return bool(_DEFINES.search(sentence))

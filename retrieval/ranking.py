@@ -11,10 +11,11 @@ private methods.
 from __future__ import annotations
 
 import math
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import ClassVar
 
-from retrieval.question import Wants, focus, wants
+from retrieval.question import Wants, asks_definition, focus, named, wants
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,11 +51,16 @@ class Tuning:
     # possible term's idf.
     unknown_weight: float = 1.0
     duplicate_overlap: float = 0.8
+    # Only sentences whose window lacks fewer than this share of the things the
+    # question names are answers ("Korea Utara" of "Lavrov" and "Korea Utara" is half).
+    names_share: float = 0.5
+    names_filter: bool = True
     # Weights of the log-linear ranking score over `Features.vector` (names in
     # `Features.NAMES`), fitted by benchmarks/ltr.py on FacQA train and the seed set;
     # () ranks by the hand-set formula above (`Features.hand_score`).
     learned: tuple[float, ...] = (
         0.958, -0.061, 0.280, 2.476, 2.865, 0.822, -0.832, 1.622, 0.859, 0.783, 0.311, -1.204, 0.616, -0.591, 0.459,
+        0.0, 0.0, 0.0, 0.0,
     )
 
 
@@ -75,11 +81,19 @@ class Features:
     own_share: float  # own BM25 as a share of the question's best candidate's
     proximity: float  # share of the question's adjacent word pairs found close together
     novelty: float  # share of the sentence's terms the question lacks
+    # Share of the things the question names ("Korea Utara", "1852") that the
+    # sentence's window does not hold.
+    names_missing: float = 0.0
+    # A definition question ("Apa yang dimaksud dengan X?") and a sentence that says
+    # what something is ("X adalah ..."); None for other questions.
+    definition: bool | None = None
+    lead: bool = False  # first sentence of its article: where news and encyclopedias say what it is about
 
     # The names of `vector`'s entries, in its order (benchmarks/ltr.py prints weights by them).
     NAMES: ClassVar[tuple[str, ...]] = (
         "log_score", "log_neighbour", "log_previous", "window_coverage", "article_coverage", "type_yes", "type_no",
         "own_share", "proximity", "novelty", "name_yes", "name_no", "focus_yes", "focus_no", "apposition",
+        "names_missing", "definition_yes", "definition_no", "lead",
     )
 
     def score(self, tuning: Tuning) -> float:
@@ -106,6 +120,10 @@ class Features:
             float(self.focus_match is True),
             float(self.focus_match is False),
             float(self.apposition),
+            self.names_missing,
+            float(self.definition is True),
+            float(self.definition is False),
+            float(self.lead),
         ]
 
     def hand_score(self, tuning: Tuning) -> float:
@@ -157,6 +175,9 @@ class Question:
     wanted: Wants
     focus: frozenset[str]
     best: float  # the best candidate's BM25
+    # What the question names, each with the term sets of which one must be present.
+    names: tuple[tuple[str, tuple[frozenset[str], ...]], ...] = ()
+    definition: bool = False  # asks what something is
 
     @classmethod
     def read(cls, query: Query, *, best: float) -> Question:
@@ -168,7 +189,18 @@ class Question:
             wanted=wants(query.text),
             focus=frozenset(focus(query.text, query.words)),
             best=best,
+            names=tuple(named(query.words)),
+            definition=asks_definition(query.text),
         )
+
+    def missing(self, terms: frozenset[str]) -> list[str]:
+        """The named things of the question that `terms` (a sentence's window) lacks."""
+        return missing_names(self.names, terms)
+
+
+def missing_names(names: Iterable[tuple[str, tuple[frozenset[str], ...]]], terms: frozenset[str]) -> list[str]:
+    """The named things (`question.named`) of which `terms` holds no distinctive word."""
+    return [name for name, needed in names if all(terms.isdisjoint(t) for t in needed)]
 
 
 def coverage(units: list[Unit], terms: frozenset[str]) -> float:

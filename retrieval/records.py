@@ -48,6 +48,11 @@ class Hit:
 class Answer:
     query: str
     hits: tuple[Hit, ...] = field(default=())
+    # When the engine declined because the best sentences do not hold something the
+    # question names ("Korea Utara"): those names, and the closest sentences, which
+    # are not an answer and must not be shown as one.
+    missing: tuple[str, ...] = ()
+    closest: tuple[Hit, ...] = ()
 
     @property
     def answered(self) -> bool:

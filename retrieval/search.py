@@ -26,8 +26,8 @@ import numpy as np
 from retrieval.acronyms import ArticleAcronyms, CorpusAcronyms
 from retrieval.build import Built, iter_sentences  # noqa: F401  (iter_sentences: the one numbering)
 from retrieval.index import Bm25Index
-from retrieval.question import Wants, offers, offers_beside
-from retrieval.ranking import Features, Query, Question, Tuning, Unit, coverage, proximity
+from retrieval.question import Wants, defines, named, offers, offers_beside
+from retrieval.ranking import Features, Query, Question, Tuning, Unit, coverage, missing_names, proximity
 from retrieval.records import Answer, Article, Hit, Sentence
 from retrieval.text import Analyzer
 
@@ -177,14 +177,37 @@ class Engine:
         if not units or k <= 0:
             return Answer(query=query)
         tuning = self._tuning
-        ranked: list[_Scored] = []
+        scored: list[_Scored] = []
         pool = tuning.candidates + _PAGE_POOL * math.ceil((offset + k) / _PAGE_POOL)
         for sid, features in self.candidates(asked, pool=pool):
-            if features.window_coverage < tuning.hit_coverage:
-                continue
-            ranked.append(_Scored(features.score(tuning), features.window_coverage, self._sentences[sid], self._terms_of(sid)))
-        ranked.sort(key=lambda item: (-item.score, item.sentence.sid))
-        if not ranked or max(item.window_coverage for item in ranked[: k + offset]) < self._answer_floor(units):
+            scored.append(_Scored(features.score(tuning), features.window_coverage, self._sentences[sid], self._terms_of(sid)))
+        scored.sort(key=lambda item: (-item.score, item.sentence.sid))
+        ranked = [item for item in scored if item.window_coverage >= tuning.hit_coverage]
+        # A sentence is about something else when its article lacks a thing the question
+        # names ("Apa kata Lavrov tentang Korea Utara?" over Lavrov on Syria): it is no
+        # answer. When no candidate holds them all, say what the closest ones lack, and
+        # show those only as not an answer.
+        names = named(asked.words)
+        if names and scored:
+            # Scope is the article: a news story names its subject ("Aleppo") in its lead,
+            # not in every sentence that answers about it.
+            lacking = {item.sentence.sid: missing_names(names, self._article_terms(item.sentence.sid)) for item in scored}
+            # A long question names more than one sentence repeats: lacking fewer than
+            # half of its named things is still on its topic.
+            complete = [item for item in ranked if len(lacking[item.sentence.sid]) < tuning.names_share * len(names)]
+            if not complete:
+                # The closest hold as many of the named things as any candidate does (and at
+                # least one); the answer says what they lack.
+                nearer = sorted(scored, key=lambda item: len(lacking[item.sentence.sid]))
+                missing = lacking[nearer[0].sentence.sid]
+                nearer = [item for item in nearer if len(lacking[item.sentence.sid]) == len(missing) < len(names)]
+                closest = self._fold_duplicates(nearer, units, limit=k)
+                return Answer(query=query, missing=tuple(missing), closest=tuple(closest))
+            if tuning.names_filter:
+                ranked = complete
+        if not ranked:
+            return Answer(query=query)
+        if max(item.window_coverage for item in ranked[: k + offset]) < self._answer_floor(units):
             return Answer(query=query)
         hits = self._fold_duplicates(ranked, units, limit=offset + k)
         return Answer(query=query, hits=tuple(hits[offset : offset + k]))
@@ -234,7 +257,8 @@ class Engine:
         terms: dict[int, frozenset[str]],
         word_ids: dict[int, str],
     ) -> Features:
-        text = self._sentences[sid].text
+        sentence = self._sentences[sid]
+        text = sentence.text
 
         def terms_of(i: int) -> frozenset[str]:
             # A sentence is one candidate and the neighbour of two: read it once per question.
@@ -267,6 +291,9 @@ class Engine:
             own_share=own / question.best if question.best else 0.0,
             proximity=proximity(question.words, self._word_terms(sid, text, word_ids)) if len(question.words) > 1 else 0.0,
             novelty=len(own_terms - question.terms) / len(own_terms) if own_terms else 0.0,
+            names_missing=len(question.missing(window)) / len(question.names) if question.names else 0.0,
+            definition=defines(text) if question.definition else None,
+            lead=sentence.position == 0,
         )
 
     def _top(self, query_terms: list[str], pool: int) -> tuple[np.ndarray, np.ndarray]:
@@ -304,6 +331,9 @@ class Engine:
         for position, names in found.items():
             words[position] = ("", tuple(names))
         return words
+
+    def _window_terms(self, sid: int) -> frozenset[str]:
+        return self._terms_of(sid).union(*(self._terms_of(n) for n in self._neighbours(sid)))
 
     def _neighbours(self, sid: int) -> list[int]:
         article_of = self._article_of

@@ -32,8 +32,9 @@ def test_ask_json_has_exactly_the_documented_shape() -> None:
     result = run("ask", "--json", "-k", "2", "Kapan Lavrov bertemu Kerry di Kuala Lumpur?")
     assert result.returncode == 0, result.stderr
     answer = json.loads(result.stdout)
-    assert set(answer) == {"query", "answered", "results"}
+    assert set(answer) == {"query", "answered", "results", "missing", "closest"}
     assert answer["answered"] is True and 1 <= len(answer["results"]) <= 2
+    assert answer["missing"] == [] and answer["closest"] == []
     first = answer["results"][0]
     assert set(first) == {"text", "article_id", "title", "source", "date", "url", "score"}
     assert "Kuala Lumpur" in first["text"]
@@ -50,6 +51,15 @@ def test_ask_jsonl_answers_every_line_in_order() -> None:
     assert [line["answered"] for line in lines] == [True, False, False]
     assert "Badr Jamus" in lines[0]["results"][0]["text"]
     assert lines[2]["results"] == []
+
+
+def test_ask_json_names_what_the_corpus_lacks_and_shows_no_answer() -> None:
+    result = run("ask", "--json", "Apa kata Lavrov tentang Korea Utara?")
+    assert result.returncode == 0, result.stderr
+    answer = json.loads(result.stdout)
+    assert answer["answered"] is False and answer["results"] == []
+    assert answer["missing"] == ["Korea Utara"]
+    assert answer["closest"] and "Korea" not in answer["closest"][0]["text"]
 
 
 def test_ask_text_shows_source_and_indonesian_date() -> None:

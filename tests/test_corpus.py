@@ -56,7 +56,7 @@ def only_problem(corpus: Corpus, bad_file: Path) -> Problem:
 EXPECTED = {
     # id: (date, approximate, author, source)
     "rusia-undang-oposisi-suriah-ke-moskow": (
-        dt.date(2015, 8, 5), False, None, "Associated Press, terjemahan (Indonesian publisher unknown)"),
+        dt.date(2015, 8, 5), False, None, "Associated Press (terjemahan)"),
     "lavrov-as-hindari-serang-al-nusra": (
         dt.date(2016, 12, 14), False, None, "Russia Beyond (Rossiyskaya Gazeta)"),
     "kontak-rusia-as-suriah-berlanjut": (dt.date(2017, 2, 7), False, None, "Russia Beyond"),

@@ -3,11 +3,22 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 
 from benchmarks.facqa import facqa_articles
-from benchmarks.quality import BUNDLED_CORPUS, DEFAULT_FACQA, evaluate, facqa_eval_set, load_eval_set
+from benchmarks.quality import (
+    BUNDLED_CORPUS,
+    DEFAULT_FACQA,
+    DEFAULT_IDKMRC,
+    evaluate,
+    facqa_eval_set,
+    idkmrc_eval_set,
+    load_eval_set,
+)
 from retrieval.corpus import load_corpus
+from retrieval.records import Article
 from retrieval.search import Engine
 
 
@@ -25,5 +36,66 @@ def test_seed_evaluation_set_floors() -> None:
 def test_facqa_valid_floors() -> None:
     engine = Engine.from_articles(facqa_articles(DEFAULT_FACQA))
     metrics = evaluate(engine, facqa_eval_set(DEFAULT_FACQA, "valid"), k=10)
-    assert metrics.recall_at_1 >= 0.75  # measured 0.778; plain rank-bm25 0.685
-    assert metrics.recall_at_3 >= 0.89  # measured 0.913; plain rank-bm25 0.855
+    assert metrics.recall_at_1 >= 0.75  # measured 0.775; plain rank-bm25 0.685
+    assert metrics.recall_at_3 >= 0.85  # measured 0.875; plain rank-bm25 0.855
+    assert metrics.wrongly_abstained <= 0.05  # measured 0.035
+
+
+@pytest.mark.skipif(not DEFAULT_IDKMRC.is_dir(), reason="IDK-MRC lives in ../shared/datasets/idkmrc")
+def test_idkmrc_valid_floors() -> None:
+    # About 10-20 s on a loaded 2-core machine (764 questions over 358 paragraphs).
+    articles, questions = idkmrc_eval_set(DEFAULT_IDKMRC, "valid")
+    metrics = evaluate(Engine.from_articles(articles), questions, k=10)
+    assert metrics.answerable == 382 and metrics.unanswerable == 382
+    assert metrics.recall_at_1 >= 0.53  # measured 0.552; plain rank-bm25 0.411
+    assert metrics.recall_at_3 >= 0.76  # measured 0.780; plain rank-bm25 0.641
+    assert metrics.correct_abstention is not None and metrics.correct_abstention >= 0.22  # measured 0.251
+    assert metrics.wrongly_abstained <= 0.11  # measured 0.094
+
+
+def _news(article_id: str, text: str) -> Article:
+    return Article(id=article_id, title=f"Judul {article_id}", source="Sumber", date=dt.date(2016, 12, 14), text=text)
+
+
+@pytest.fixture(scope="module")
+def lavrov() -> Engine:
+    return Engine.from_articles(
+        [
+            _news(
+                "suriah",
+                "Menteri Luar Negeri Rusia Sergei Lavrov mengatakan Rusia akan terus membantu Suriah. "
+                "Lavrov menyebut serangan di Aleppo sebagai operasi melawan teroris. "
+                "Dia juga meminta Amerika Serikat berhenti melindungi kelompok Al-Nusra.",
+            ),
+            _news(
+                "korea",
+                "Korea Selatan dan Jepang menggelar latihan militer bersama pekan ini. "
+                "Pyongyang mengecam latihan tersebut sebagai provokasi.",
+            ),
+        ]
+    )
+
+
+def test_a_question_about_something_the_corpus_lacks_is_not_answered(lavrov: Engine) -> None:
+    answer = lavrov.search("Apa kata Lavrov tentang Korea Utara?")
+    assert not answer.answered and answer.hits == ()
+    assert answer.missing == ("Korea Utara",)
+    # The closest sentences are carried apart from the hits, those about Lavrov first.
+    assert answer.closest and "Korea" not in answer.closest[0].sentence.text
+    # The same question about what the corpus holds is answered, with nothing missing.
+    about_syria = lavrov.search("Apa kata Lavrov tentang Suriah?")
+    assert about_syria.answered and about_syria.missing == ()
+    assert "Suriah" in about_syria.hits[0].sentence.text
+
+
+def test_a_long_question_lacking_one_of_several_names_is_still_answered(lavrov: Engine) -> None:
+    # A long question names more than one sentence repeats: one of three missing is on topic.
+    answer = lavrov.search("Apa kata Sergei Lavrov tentang serangan di Aleppo dan kelompok Al-Nusra di Idlib?")
+    assert answer.answered and answer.missing == ()
+
+
+def test_siapa_answered_by_a_group_before_a_sentence_that_only_holds_a_name() -> None:
+    engine = Engine.from_articles(load_corpus(BUNDLED_CORPUS).articles)
+    answer = engine.search("Siapa yang diundang Rusia ke Moskow?")
+    assert answer.answered
+    assert "delegasi dari kelompok oposisi Koalisi Nasional Suriah telah diundang" in answer.hits[0].sentence.text

@@ -133,3 +133,42 @@ def test_a_date_is_not_the_quantity_asked_for() -> None:
 def test_focus_is_the_noun_asked_about(question: str, noun: str | None) -> None:
     words = [(w, (w.casefold(),)) for w in re.findall(r"\w+", question)]
     assert focus(question, words) == ((noun,) if noun else ())
+
+
+def _named(question: str) -> list[str]:
+    from retrieval.question import named
+    from retrieval.search import default_analyzer
+
+    return [name for name, _terms in named(default_analyzer().word_terms(question))]
+
+
+@pytest.mark.parametrize(
+    ("question", "names"),
+    [
+        ("Apa kata Lavrov tentang Korea Utara?", ["Lavrov", "Korea Utara"]),
+        # Dates are not required: a news sentence rarely repeats its article's date.
+        ("Siapa pendiri Cape Town pada 12 September 1852?", ["Cape Town"]),
+        # The first word is capitalised because it opens the question.
+        ("Rusia mengundang siapa ke Moskow?", ["Moskow"]),
+        ("Siapakah yang menemukan virus polio?", []),
+    ],
+)
+def test_named_reads_the_things_a_question_names(question: str, names: list[str]) -> None:
+    assert _named(question) == names
+
+
+def test_a_name_is_found_by_a_distinctive_word_not_a_generic_one() -> None:
+    from retrieval.question import named
+    from retrieval.ranking import missing_names
+    from retrieval.search import default_analyzer
+
+    analyzer = default_analyzer()
+
+    def missing(question: str, sentence: str) -> list[str]:
+        return missing_names(named(analyzer.word_terms(question)), frozenset(analyzer.terms(sentence)))
+
+    # "Newman" alone names Paul Leonard Newman; "Utara" alone does not name Korea Utara,
+    # nor "Kabupaten" and "Barat" a Kabupaten Mantan Barat.
+    assert missing("Kapan Paul Leonard Newman lahir?", "Newman lahir pada 1925.") == []
+    assert missing("Apa kata Lavrov tentang Korea Utara?", "Lavrov berbicara tentang Aleppo Utara.") == ["Korea Utara"]
+    assert missing("Berapa luas Kabupaten Mantan Barat?", "Kabupaten Brebes di Jawa Barat luas.") == ["Kabupaten Mantan Barat"]
