@@ -195,6 +195,11 @@ class Engine:
             # A long question names more than one sentence repeats: lacking fewer than
             # half of its named things is still on its topic.
             complete = [item for item in ranked if len(lacking[item.sentence.sid]) < tuning.names_share * len(names)]
+            # A question mostly about things the corpus never mentions ("Korea Utara"
+            # beside "Lavrov") has no answer here, however well the rest matches.
+            unknown = [name for name, needed in names if not any(self._index.has_term(t) for ts in needed for t in ts)]
+            if tuning.unknown_names_decline and 2 * len(unknown) >= len(names):
+                complete = []
             if not complete:
                 # The closest hold as many of the named things as any candidate does (and at
                 # least one); the answer says what they lack.
