@@ -191,7 +191,10 @@ async def answer_question(update: Update, context: Context, raw: str) -> None:
     k = data.settings.results_per_answer
     answer = await _search(engine, question, k=k + 1)  # one extra tells whether "more" exists
     if not answer.answered:
-        await _reply(message, render.render_no_answer(question, engine.articles, lang=lang))
+        if answer.missing:  # the corpus holds nothing about a thing the question names
+            await _reply(message, render.render_not_about(answer, lang=lang))
+        else:
+            await _reply(message, render.render_no_answer(question, engine.articles, lang=lang))
         return
     cache_key = None
     if len(answer.hits) > k:  # kept for "more"; deepened on the first press or before a swap

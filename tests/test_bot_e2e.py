@@ -158,3 +158,15 @@ async def test_buttons_from_before_a_restart_are_politely_expired(bot: RunningBo
 async def test_command_menu_is_set_in_both_languages(bot: RunningBot) -> None:
     assert [c["command"] for c in bot.server.commands()] == ["cari", "tanya", "sumber", "help"]
     assert [c["command"] for c in bot.server.commands(language_code="en")] == ["ask", "cari", "sumber", "help"]
+
+
+async def test_a_question_about_something_the_corpus_never_names_says_so(bot: RunningBot) -> None:
+    question = "Apa kata Lavrov tentang Korea Utara?"
+    expected = bot.engine.search(question, k=4)
+    assert not expected.answered and expected.missing
+    call = await bot.ask(108, question)
+    html, text = call.params["text"], shown(call)
+    assert "<i>Korea Utara</i>" in html
+    assert "tidak menyebut" in text
+    # The closest sentence is shown only as not an answer: no buttons to page through it.
+    assert not buttons(call)
