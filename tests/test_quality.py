@@ -26,7 +26,7 @@ def test_seed_evaluation_set_floors() -> None:
     engine = Engine.from_articles(load_corpus(BUNDLED_CORPUS).articles)
     metrics = evaluate(engine, load_eval_set(), k=10)
     assert metrics.answerable >= 60 and metrics.unanswerable >= 10
-    assert metrics.recall_at_1 >= 0.91  # measured 0.942
+    assert metrics.recall_at_1 >= 0.92  # measured 0.952
     assert metrics.recall_at_3 >= 0.96  # measured 0.990
     assert metrics.correct_abstention is not None and metrics.correct_abstention >= 0.90  # measured 0.95
     assert metrics.wrongly_abstained <= 0.02  # measured 0.000
@@ -36,9 +36,9 @@ def test_seed_evaluation_set_floors() -> None:
 def test_facqa_valid_floors() -> None:
     engine = Engine.from_articles(facqa_articles(DEFAULT_FACQA))
     metrics = evaluate(engine, facqa_eval_set(DEFAULT_FACQA, "valid"), k=10)
-    assert metrics.recall_at_1 >= 0.75  # measured 0.775; plain rank-bm25 0.685
-    assert metrics.recall_at_3 >= 0.85  # measured 0.875; plain rank-bm25 0.855
-    assert metrics.wrongly_abstained <= 0.05  # measured 0.035
+    assert metrics.recall_at_1 >= 0.76  # measured 0.781; plain rank-bm25 0.685
+    assert metrics.recall_at_3 >= 0.88  # measured 0.900; plain rank-bm25 0.855
+    assert metrics.wrongly_abstained <= 0.04  # measured 0.019
 
 
 @pytest.mark.skipif(not DEFAULT_IDKMRC.is_dir(), reason="IDK-MRC lives in ../shared/datasets/idkmrc")
@@ -47,10 +47,10 @@ def test_idkmrc_valid_floors() -> None:
     articles, questions = idkmrc_eval_set(DEFAULT_IDKMRC, "valid")
     metrics = evaluate(Engine.from_articles(articles), questions, k=10)
     assert metrics.answerable == 382 and metrics.unanswerable == 382
-    assert metrics.recall_at_1 >= 0.53  # measured 0.552; plain rank-bm25 0.411
-    assert metrics.recall_at_3 >= 0.76  # measured 0.780; plain rank-bm25 0.641
-    assert metrics.correct_abstention is not None and metrics.correct_abstention >= 0.22  # measured 0.251
-    assert metrics.wrongly_abstained <= 0.11  # measured 0.094
+    assert metrics.recall_at_1 >= 0.53  # measured 0.555; plain rank-bm25 0.411
+    assert metrics.recall_at_3 >= 0.77  # measured 0.791; plain rank-bm25 0.641
+    assert metrics.correct_abstention is not None and metrics.correct_abstention >= 0.20  # measured 0.228
+    assert metrics.wrongly_abstained <= 0.10  # measured 0.084
 
 
 def _news(article_id: str, text: str) -> Article:
