@@ -198,6 +198,8 @@ async def test_a_feed_entry_is_quoted_after_the_next_poll_and_a_restart_does_not
 
     # A restart on the same corpus, index and state: nothing fetched again, nothing twice.
     async with feed_bot(tmp_path, corpus, [feed]) as bot:
+        # The index the appends saved is loaded as it is: the articles served are the ones written.
+        assert bot.app.bot_data.library.edition.build == "loaded", bot.app.bot_data.library.edition.reason
         await poll_now(bot)
         engine = bot.app.bot_data.library.current
         assert [a.url for a in engine.articles].count(new_url) == 1
