@@ -226,6 +226,8 @@ class Library:
             current = self._edition
             if current is None:
                 raise EngineNotReady("the engine is not open yet")
+            # A refresh that ran meanwhile may have read these lines already.
+            articles = [a for a in articles if current.engine.article(a.id) != a]
             if not articles:
                 return current
             edition: Edition | None = None
