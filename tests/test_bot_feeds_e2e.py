@@ -245,6 +245,15 @@ async def test_tambah_by_an_admin_adds_a_page_and_by_anyone_else_fetches_nothing
         assert shown(await bot.ask(USER, f"/tambah {url}")) == UNKNOWN
         assert shown(await bot.ask(USER, f"/add {url}")) == UNKNOWN
         assert web.hits("/berita/sampah") == []
+        # In a group, a non-admin's /tambah and /status get silence, as other unknown commands do.
+        group, since = -7001, bot.server.mark()
+        for command in (f"/tambah@kutip_test_bot {url}", "/status@kutip_test_bot", f"/add {url}"):
+            bot.push(group, command, chat_type="group", user_id=USER)
+        sentinel = bot.push(group, "/cari@kutip_test_bot festival durian", chat_type="group", user_id=USER)
+        await bot.reply(group, since=since)
+        await asyncio.sleep(0.2)  # room for a wrong reply to show up
+        assert [c.params["reply_parameters"]["message_id"] for c in bot.replies(group, since=since)] == [sentinel]
+        assert web.hits("/berita/sampah") == []
         help_user = shown(await bot.ask(USER, "/help"))
         assert "/tambah" not in help_user and "/status" not in help_user
         assert "/tambah" in shown(await bot.ask(ADMIN, "/help"))
