@@ -152,9 +152,8 @@ class Feeds:
 
 
 def _log_outcome(outcome: FeedOutcome) -> None:
-    if outcome.status == "failed":
-        log.warning("Feed %s failed: %s", outcome.url, outcome.error)
-    elif outcome.outcomes or outcome.warning:
+    # A failed feed is logged by the pipeline itself (with its backoff); entries are logged here.
+    if outcome.outcomes or outcome.warning:
         problems = [o for o in outcome.outcomes if o.status == "problem"]
         log.info("Feed %s: %d new article(s), %d problem(s)%s", outcome.url, len(outcome.articles), len(problems),
                  f"; {outcome.warning}" if outcome.warning else "")
