@@ -8,7 +8,9 @@ concurrent updates so one slow answer does not hold back other chats.
 State shared by handlers lives in `bot.context.BotData` (PTB's `bot_data`),
 each object built once here: the settings, the `Library` that owns the engine
 (started in `post_init`, stopped in `post_shutdown`; `/reload`, SIGHUP and
-corpus appends all go through it), the kept rankings and the flood limiter.
+corpus appends all go through it), the kept rankings, the flood limiter and
+`Feeds` (the ingest pipeline for the feed job and /tambah, also started and
+stopped there). With FEEDS set, the feed job runs on PTB's JobQueue.
 Imports run one way: app -> handlers -> library/pages/render -> retrieval.
 """
 
@@ -23,10 +25,11 @@ from telegram import BotCommand, LinkPreviewOptions
 from telegram.constants import ParseMode
 from aiolimiter import AsyncLimiter
 from telegram.error import BadRequest, NetworkError, TelegramError
-from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, Defaults
+from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, Defaults, Job
 
 from bot import handlers
 from bot.context import CONTEXT_TYPES, BotData
+from bot.feeds import Feeds
 from bot.flood import FloodLimiter
 from bot.library import Library
 from bot.pages import QueryCache
@@ -114,14 +117,49 @@ def build_app(settings: Settings, *, engine: Engine | None = None) -> Applicatio
         library=library,
         queries=queries,
         flood=FloodLimiter(settings.user_questions_per_minute),
+        feeds=Feeds(settings, library),
     )
     handlers.register(app)
+    if settings.feeds:
+        schedule_feed_job(app, settings)
     return app
+
+
+FEED_JOB = "feeds"
+# The first poll, after start-up: soon, but after the first answers of a restart.
+FEED_FIRST_DELAY_SECONDS = 5.0
+
+
+def schedule_feed_job(app: Application, settings: Settings, *, first: float | None = None) -> Job:
+    """Poll FEEDS every FEED_POLL_SECONDS on PTB's JobQueue (APScheduler underneath).
+
+    `max_instances=1` (APScheduler's default, stated here on purpose): a poll
+    still running when the next is due makes that one skip, never overlap;
+    `coalesce` folds polls missed while the loop was busy into one.
+    """
+    if app.job_queue is None:
+        raise RuntimeError("FEEDS needs PTB's JobQueue: install python-telegram-bot[job-queue]")
+    return app.job_queue.run_repeating(
+        _poll_feeds,
+        interval=settings.feed_poll_seconds,
+        first=min(FEED_FIRST_DELAY_SECONDS, settings.feed_poll_seconds) if first is None else first,
+        name=FEED_JOB,
+        job_kwargs={"max_instances": 1, "coalesce": True, "misfire_grace_time": None},
+    )
+
+
+async def _poll_feeds(context) -> None:  # type: ignore[no-untyped-def]
+    data: BotData = context.bot_data
+    try:
+        await data.feeds.poll()
+    except Exception:  # noqa: BLE001 - belt and braces: `poll` already catches; the job must never die
+        log.exception("The feed job failed")
 
 
 async def _post_init(app: Application) -> None:
     data: BotData = app.bot_data
     await data.library.start()
+    await data.feeds.start()
     try:
         await app.bot.set_my_commands([BotCommand(*c) for c in COMMAND_MENU["id"]])
         await app.bot.set_my_commands([BotCommand(*c) for c in COMMAND_MENU["en"]], language_code="en")
@@ -154,6 +192,7 @@ async def _reload_on_signal(app: Application) -> None:
 
 async def _post_shutdown(app: Application) -> None:
     data: BotData = app.bot_data
+    await data.feeds.stop()
     await data.library.stop()
     try:
         asyncio.get_running_loop().remove_signal_handler(signal.SIGHUP)

@@ -11,6 +11,7 @@ from typing import TypeAlias
 
 from telegram.ext import CallbackContext, ContextTypes, ExtBot
 
+from bot.feeds import Feeds
 from bot.flood import FloodLimiter
 from bot.library import Library
 from bot.pages import QueryCache
@@ -24,10 +25,14 @@ class BotData:
     library: Library
     queries: QueryCache
     flood: FloodLimiter
+    feeds: Feeds
 
-    def install(self, *, settings: Settings, library: Library, queries: QueryCache, flood: FloodLimiter) -> None:
+    def install(
+        self, *, settings: Settings, library: Library, queries: QueryCache, flood: FloodLimiter, feeds: Feeds
+    ) -> None:
         self.settings = settings
         self.library = library
+        self.feeds = feeds
         self.queries = queries
         self.flood = flood
 

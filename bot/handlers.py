@@ -2,7 +2,8 @@
 
 Who gets an answer:
 - private chats: any text is a question; commands /start /help /cari /tanya
-  /ask /sumber (/reload for admins); an edited question is answered again
+  /ask /sumber (/reload, /tambah /add and /status for admins: everyone else
+  gets "unknown command" for the last three); an edited question is answered again
   (the user fixed a typo); stickers, photos and other media get a short
   "text only" note;
 - groups: commands addressed to the bot (`/cari@bot` and bare `/cari`), text
@@ -34,7 +35,7 @@ from telegram import (
     ReplyParameters,
     Update,
 )
-from telegram.constants import ChatType, ParseMode
+from telegram.constants import ChatAction, ChatType, ParseMode
 from telegram.ext import (
     Application,
     ApplicationHandlerStop,
@@ -62,6 +63,7 @@ log = logging.getLogger(__name__)
 MAX_QUESTION_CHARS = 500
 INLINE_RESULTS = 10
 ASK_COMMANDS = ("cari", "tanya", "ask")
+ADD_COMMANDS = ("tambah", "add")
 _NO_PREVIEW = LinkPreviewOptions(is_disabled=True)
 # The flood gate runs in this group, before every other handler (groups above it).
 FLOOD_GROUP = -10
@@ -86,6 +88,10 @@ def register(app: Application) -> None:
     app.add_handler(CommandHandler(ASK_COMMANDS, on_ask, filters=not_group_edit))
     app.add_handler(CommandHandler("sumber", on_sources, filters=not_group_edit))
     app.add_handler(CommandHandler("reload", on_reload, filters=filters.UpdateType.MESSAGE))
+    # Admins only: for anyone else these fall through to "unknown command" (or silence in groups).
+    admins = filters.User(user_id=app.bot_data.settings.admin_user_ids)
+    app.add_handler(CommandHandler(ADD_COMMANDS, on_add, filters=filters.UpdateType.MESSAGE & admins))
+    app.add_handler(CommandHandler("status", on_status, filters=filters.UpdateType.MESSAGE & admins))
     app.add_handler(MessageHandler(filters.ChatType.PRIVATE & filters.COMMAND, on_unknown_command))
     app.add_handler(MessageHandler(filters.ChatType.PRIVATE & filters.TEXT, on_private_text))
     app.add_handler(
@@ -214,7 +220,10 @@ async def on_start(update: Update, context: Context) -> None:
 
 async def on_help(update: Update, context: Context) -> None:
     if update.effective_message:
-        await _reply(update.effective_message, render.render_help(context.bot.username, lang=_lang(update)))
+        user = update.effective_user
+        admin = user is not None and user.id in context.bot_data.settings.admin_user_ids
+        help_text = render.render_help(context.bot.username, lang=_lang(update), admin=admin)
+        await _reply(update.effective_message, help_text)
 
 
 async def on_ask(update: Update, context: Context) -> None:
@@ -263,6 +272,46 @@ async def on_reload(update: Update, context: Context) -> None:
             text(lang, "reload_done", articles=len(edition.engine.articles), problems=len(edition.problems))
         ),
     )
+
+
+async def on_add(update: Update, context: Context) -> None:
+    """Admin-only (by filter): ingest one article URL now and say what was extracted, or why not."""
+    message = update.effective_message
+    if message is None:
+        return
+    lang = _lang(update)
+    url = " ".join(context.args or ()).strip()
+    if not url or len(context.args or ()) != 1:
+        await _reply(message, render.render_plain(text(lang, "add_usage")))
+        return
+    await message.chat.send_action(ChatAction.TYPING)
+    added = await context.bot_data.feeds.add(url)
+    await _reply(message, render.render_added(added.outcome, lang=lang, index_error=added.index_error))
+
+
+async def on_status(update: Update, context: Context) -> None:
+    """Admin-only (by filter): corpus size, newest article, feeds, when the index was built/extended."""
+    message = update.effective_message
+    if message is None:
+        return
+    data = context.bot_data
+    library, feeds = data.library, data.feeds
+    engine = library.current
+    poll = feeds.last_poll
+    status = render.render_status(
+        engine.articles,
+        sentences=engine.sentence_count,
+        built_at=library.built_at,
+        extended_at=library.extended_at,
+        feeds=feeds.feed_states(),
+        poll_seconds=data.settings.feed_poll_seconds,
+        last_poll=poll.started if poll else None,
+        last_poll_articles=poll.articles if poll else 0,
+        last_poll_seconds=poll.seconds if poll else 0.0,
+        last_poll_error=poll.error if poll else None,
+        lang=_lang(update),
+    )
+    await _reply(message, status)
 
 
 # --- plain messages -------------------------------------------------------------------

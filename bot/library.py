@@ -6,9 +6,11 @@ corpus (start-up, `/reload`, SIGHUP, the feed job's appends) goes through it,
 serialised by its own lock; handlers read `current` (or `edition`) once per
 update and nothing else.
 
-Opening and rebuilding run in a worker thread, so the loop keeps serving, and
-a new engine is swapped in with one assignment: the old one answers until
-then, and a failure leaves it in place. The strict-corpus rule lives here and
+Opening, rebuilding and extending run in a worker thread, so the loop keeps
+serving, and a new engine is swapped in with one assignment: the old one
+answers until then, and a failure leaves it in place. An extension appends to
+the current `Opened` (`retrieval.store.extend_engine`): the corpus is neither
+re-read nor re-hashed. The strict-corpus rule lives here and
 nowhere else (`open_corpus`, also used by the terminal commands).
 """
 
@@ -19,6 +21,7 @@ import datetime as dt
 import logging
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from bot.keys import SentenceKey, article_key, text_key
 from config.settings import Settings
@@ -26,7 +29,7 @@ from retrieval.corpus import CorpusError, Problem
 from retrieval.progress import Progress
 from retrieval.records import Article, Sentence
 from retrieval.search import Engine
-from retrieval.store import Build, Opened, open_engine
+from retrieval.store import Build, Opened, extend_engine, open_engine
 
 log = logging.getLogger(__name__)
 
@@ -80,6 +83,8 @@ class Edition:
     problems: tuple[Problem, ...] = ()
     # article_key -> article id, to resolve the sentence keys buttons carry.
     _article_ids: Mapping[str, str] = field(default_factory=dict, repr=False)
+    # What the store opened or extended (None for a given engine): the base of the next append.
+    opened: Opened | None = field(default=None, repr=False, compare=False)
 
     @classmethod
     def make(
@@ -91,6 +96,7 @@ class Edition:
         reason: str = "",
         problems: tuple[Problem, ...] = (),
         previous: Edition | None = None,
+        opened: Opened | None = None,
     ) -> Edition:
         """Blocking: hashes every article id `previous` did not have (about 15 µs each).
 
@@ -103,7 +109,7 @@ class Edition:
             keys = {key: article_id for key, article_id in previous._article_ids.items() if article_id in ids}
             ids.difference_update(keys.values())
         keys.update((article_key(article_id), article_id) for article_id in ids)
-        return cls(engine, number, dt.datetime.now(dt.UTC), build, reason, problems, keys)
+        return cls(engine, number, dt.datetime.now(dt.UTC), build, reason, problems, keys, opened)
 
     def find(self, key: SentenceKey) -> Sentence | None:
         """The sentence `key` names, if this engine still has it word for word."""
@@ -131,6 +137,10 @@ class Library:
         self._swaps = 0
         self._before_swap: list[Callable[[Edition], Awaitable[object]]] = []
         self._stopped = False
+        # When the corpus was last read whole (start, refresh) and last appended to (UTC).
+        self._built_at: dt.datetime | None = None
+        self._extended_at: dt.datetime | None = None
+        self._index_dir: Path | None = None
 
     # --- what handlers read ------------------------------------------------------------
 
@@ -162,6 +172,16 @@ class Library:
         """When the current engine was built, reopened or extended (UTC); None before start."""
         return self._edition.at if self._edition is not None else None
 
+    @property
+    def built_at(self) -> dt.datetime | None:
+        """When the corpus was last opened whole (start, /reload, SIGHUP, a fallback); UTC."""
+        return self._built_at
+
+    @property
+    def extended_at(self) -> dt.datetime | None:
+        """When new articles were last appended to the running engine (UTC); None if never."""
+        return self._extended_at
+
     def before_swap(self, hook: Callable[[Edition], Awaitable[object]]) -> None:
         """Await `hook(outgoing edition)` after each new engine is built, just before the swap.
 
@@ -190,32 +210,46 @@ class Library:
         if self._lock.locked() and not wait:
             return None
         async with self._lock:
-            edition = await self._open(number=self._swaps + 1)
-            outgoing = self._edition
-            if outgoing is not None:
-                for hook in self._before_swap:
-                    try:
-                        await hook(outgoing)
-                    except Exception:  # noqa: BLE001 - a hook never blocks a new corpus
-                        log.exception("A before-swap hook failed; swapping anyway")
-            if self._stopped:
-                return None
-            self._swaps += 1
-            self._edition = edition
-            return edition
+            return await self._install(await self._open(number=self._swaps + 1))
 
     async def extend(self, articles: Sequence[Article]) -> Edition:
-        """Serve `articles`, already appended to the corpus file by the caller (the feed job).
+        """Serve `articles`, already appended to the corpus file by the caller (feed job, /tambah).
 
-        Waits for a running refresh rather than skipping: that one may have read
-        the file before the append. For now this reopens the corpus, which for a
-        JSONL corpus with INDEX_DIR indexes only the appended lines.
+        Appends them to the current engine (new sids after all existing ones; an
+        id already served is replaced, its old sentences never quoted again) and
+        saves the index, in a worker thread, without re-reading the corpus. Waits
+        for a running refresh rather than skipping: that one may have read the
+        file before the append. Falls back to reopening the corpus when the
+        engine was given without its store (tests, tools) or the append fails.
         """
-        edition = await self.refresh(wait=True)
-        if edition is None:
-            raise EngineNotReady("the library was stopped while extending")
-        log.info("Corpus extended by %d article(s): now %d", len(articles), len(edition.engine.articles))
-        return edition
+        async with self._lock:
+            current = self._edition
+            if current is None:
+                raise EngineNotReady("the engine is not open yet")
+            # A refresh that ran meanwhile may have read these lines already.
+            articles = [a for a in articles if current.engine.article(a.id) != a]
+            if not articles:
+                return current
+            edition: Edition | None = None
+            if current.opened is not None:
+                try:
+                    edition = await self._extend(current, current.opened, articles)
+                except Exception:  # noqa: BLE001 - a full reopen still serves the appended file
+                    log.exception("Appending %d article(s) to the index failed; reopening the corpus", len(articles))
+            if edition is None:
+                edition = await self._open(number=self._swaps + 1)
+            installed = await self._install(edition)
+            if installed is None:
+                raise EngineNotReady("the library was stopped while extending")
+            self._extended_at = installed.at
+            log.info(
+                "Corpus extended by %d article(s) (%s): now %d articles, %d sentences",
+                len(articles),
+                installed.build,
+                len(installed.engine.articles),
+                installed.engine.sentence_count,
+            )
+            return installed
 
     async def stop(self) -> None:
         """Drop the engine (memory only) so a process that builds apps again frees the corpus.
@@ -225,6 +259,37 @@ class Library:
         """
         self._stopped = True
         self._edition = None
+
+    async def _install(self, edition: Edition) -> Edition | None:
+        """Run the before-swap hooks, then swap `edition` in with one assignment (lock held)."""
+        outgoing = self._edition
+        if outgoing is not None:
+            for hook in self._before_swap:
+                try:
+                    await hook(outgoing)
+                except Exception:  # noqa: BLE001 - a hook never blocks a new corpus
+                    log.exception("A before-swap hook failed; swapping anyway")
+        if self._stopped:
+            return None
+        self._swaps += 1
+        self._edition = edition
+        return edition
+
+    async def _extend(self, current: Edition, opened: Opened, articles: Sequence[Article]) -> Edition:
+        # Saved where the last full open kept the index: an append whose save was
+        # skipped (index folder locked) leaves `opened.index_dir` None.
+        index_dir = opened.index_dir or self._index_dir
+        extended = await asyncio.to_thread(extend_engine, opened, articles, index_dir=index_dir)
+        return await asyncio.to_thread(
+            Edition.make,
+            extended.engine,
+            number=self._swaps + 1,
+            build=extended.build,
+            reason=extended.reason,
+            problems=current.problems,
+            previous=current,
+            opened=extended,
+        )
 
     async def _open(self, *, number: int) -> Edition:
         settings = self._settings
@@ -240,7 +305,7 @@ class Library:
             engine.sentence_count,
             engine.fingerprint,
         )
-        return await asyncio.to_thread(
+        edition = await asyncio.to_thread(
             Edition.make,
             engine,
             number=number,
@@ -248,4 +313,7 @@ class Library:
             reason=opened.reason,
             problems=opened.problems,
             previous=self._edition,
+            opened=opened,
         )
+        self._built_at, self._index_dir = edition.at, opened.index_dir
+        return edition

@@ -18,12 +18,17 @@ import html
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot.keys import ARTICLE_KEY_CHARS, TEXT_KEY_CHARS, SentenceKey
 from bot.texts import MONTHS, Lang, text
 from retrieval.records import Answer, Article, Hit, Sentence
+
+if TYPE_CHECKING:
+    from ingest.pipeline import IngestOutcome
+    from ingest.state import FeedState
 
 MAX_MESSAGE = 4096  # Telegram's limit, in UTF-16 code units
 MAX_CALLBACK_DATA = 64  # bytes
@@ -352,8 +357,12 @@ def render_welcome(articles: Sequence[Article], *, lang: Lang = "id") -> str:
     return f"{head}\n<i>{example}</i>\n\n{tail}"
 
 
-def render_help(bot_username: str, *, lang: Lang = "id") -> str:
-    return html.escape(text(lang, "help", bot=bot_username), quote=False)
+def render_help(bot_username: str, *, lang: Lang = "id", admin: bool = False) -> str:
+    """The help text; admins also see their commands (they are not in the public menu)."""
+    shown = text(lang, "help", bot=bot_username)
+    if admin:
+        shown += "\n\n" + text(lang, "help_admin")
+    return html.escape(shown, quote=False)
 
 
 def render_plain(message: str) -> str:
@@ -479,4 +488,109 @@ def sources_text(articles: Sequence[Article], *, lang: Lang = "id") -> str:
     ordered = sorted(articles, key=lambda a: (a.date or dt.date.min, a.id), reverse=True)
     lines = [text(lang, "sources_title", articles=len(articles))]
     lines += [f"• {a.title} — {citation(a, lang=lang)}" for a in ordered]
+    return "\n".join(lines)
+
+
+# --- admin: /tambah and /status -----------------------------------------------------
+
+
+def format_moment(moment: dt.datetime | float | None, *, lang: Lang = "id") -> str:
+    """`2026-11-30 08:43:05 UTC` (or "never"): admins compare it with logs, so UTC and seconds."""
+    if moment is None:
+        return text(lang, "status_never")
+    if isinstance(moment, (int, float)):
+        moment = dt.datetime.fromtimestamp(moment, dt.UTC)
+    return moment.astimezone(dt.UTC).strftime("%Y-%m-%d %H:%M:%S UTC")
+
+
+def _article_card(article: Article, lang: Lang) -> str:
+    """`<b>title</b>` / `source, date` / url: what an admin checks after an ingest."""
+    lines = [f"<b>{html.escape(shorten(article.title, 300), quote=False)}</b>",
+             html.escape(citation(article, lang=lang), quote=False)]
+    if article.url:
+        lines.append(html.escape(shorten(article.url, 300), quote=False))
+    return "\n".join(lines)
+
+
+def render_added(outcome: IngestOutcome, *, lang: Lang = "id", index_error: str | None = None) -> str:
+    """The reply to /tambah: what was extracted (title, source, date) or why not."""
+    if outcome.status == "problem" or outcome.article is None:
+        problem = outcome.problem or outcome.status
+        return render_plain(text(lang, "add_problem", url=shorten(outcome.source, 300), problem=shorten(problem, 600)))
+    key = {"added": "add_added", "updated": "add_updated"}.get(outcome.status, "add_duplicate")
+    parts = [render_plain(text(lang, key)), _article_card(outcome.article, lang)]
+    if index_error is not None:
+        parts.append(render_plain(text(lang, "add_not_served", error=shorten(index_error, 300))))
+    return "\n".join(parts)
+
+
+def newest_article(articles: Sequence[Article]) -> Article | None:
+    """The article with the latest date; among equal dates the one added last."""
+    dated = [(a.date, i) for i, a in enumerate(articles) if a.date is not None]
+    if not dated:
+        return articles[-1] if articles else None
+    return articles[max(dated)[1]]
+
+
+def render_status(
+    articles: Sequence[Article],
+    *,
+    sentences: int,
+    built_at: dt.datetime | None,
+    extended_at: dt.datetime | None,
+    feeds: Sequence[FeedState],
+    poll_seconds: int,
+    last_poll: dt.datetime | None = None,
+    last_poll_articles: int = 0,
+    last_poll_seconds: float = 0.0,
+    last_poll_error: str | None = None,
+    lang: Lang = "id",
+) -> str:
+    """/status for admins: corpus size, newest article, each feed's last success or error, the index."""
+    out = [f"<b>{render_plain(text(lang, 'status_title'))}</b>",
+           render_plain(text(lang, "status_corpus", articles=len(articles), sentences=sentences))]
+    newest = newest_article(articles)
+    if newest is not None:
+        out += [render_plain(text(lang, "status_newest")), _article_card(newest, lang)]
+    out.append(render_plain(text(lang, "status_index", built=format_moment(built_at, lang=lang),
+                                 extended=format_moment(extended_at, lang=lang))))
+    if not feeds:
+        out.append(render_plain(text(lang, "status_no_feeds")))
+    else:
+        out.append(render_plain(text(lang, "status_feeds", count=len(feeds), seconds=poll_seconds)))
+        for state in feeds:
+            out.append(_feed_line(state, lang))
+        if last_poll is not None:
+            out.append(render_plain(text(lang, "status_last_poll", when=format_moment(last_poll, lang=lang),
+                                         articles=last_poll_articles, seconds=f"{last_poll_seconds:.1f}")))
+        if last_poll_error:
+            out.append(render_plain(text(lang, "status_poll_failed", error=shorten(last_poll_error, 300))))
+    return _fit("\n".join(out))
+
+
+def _feed_line(state: FeedState, lang: Lang) -> str:
+    facts: list[str] = []
+    if state.last_success is not None:
+        facts.append(text(lang, "status_feed_ok", when=format_moment(state.last_success, lang=lang)))
+    if state.last_error is not None and (state.last_success is None or (state.last_error_at or 0) >= state.last_success):
+        facts.append(text(lang, "status_feed_error", when=format_moment(state.last_error_at, lang=lang),
+                          error=shorten(state.last_error, 300)))
+        if state.next_retry is not None:
+            facts.append(text(lang, "status_feed_retry", when=format_moment(state.next_retry, lang=lang)))
+    if not facts:
+        facts.append(text(lang, "status_feed_pending"))
+    return f"• <code>{html.escape(shorten(state.url, 200))}</code>: " + render_plain("; ".join(facts))
+
+
+def _fit(message: str) -> str:
+    """Cut a long status (many feeds) at a line break so it stays one message."""
+    if utf16_len(message) <= MAX_MESSAGE:
+        return message
+    lines, used = [], 0
+    for line in message.split("\n"):
+        if used + utf16_len(line) + 1 > MAX_MESSAGE - 2:
+            lines.append(ELLIPSIS)
+            break
+        lines.append(line)
+        used += utf16_len(line) + 1
     return "\n".join(lines)

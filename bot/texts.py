@@ -76,6 +76,31 @@ _TEXTS: dict[str, dict[str, str]] = {
         "reload_busy": "Pemuatan ulang sedang berjalan.",
         "reload_done": "Korpus dimuat ulang: {articles} artikel, {problems} masalah.",
         "reload_failed": "Gagal memuat ulang korpus; korpus lama tetap dipakai. ({error})",
+        "help_admin": (
+            "Perintah admin:\n"
+            "• /tambah <url> (juga /add) menambahkan satu artikel sekarang.\n"
+            "• /status menampilkan ukuran korpus, artikel terbaru, keadaan feed, dan indeks.\n"
+            "• /reload memuat ulang korpus."
+        ),
+        "add_usage": "Tulis URL artikel setelah perintah, misalnya: /tambah https://contoh.id/berita/123",
+        "add_added": "Artikel ditambahkan dan sudah bisa dikutip:",
+        "add_updated": "Artikel diperbarui (versi lamanya tidak dikutip lagi):",
+        "add_duplicate": "Artikel ini sudah ada di korpus:",
+        "add_problem": "Tidak bisa menambahkan {url}: {problem}",
+        "add_not_served": "Artikel tersimpan di korpus, tetapi indeks belum diperbarui ({error}). Coba /reload.",
+        "status_title": "Status Kutip",
+        "status_corpus": "Korpus: {articles} artikel, {sentences} kalimat.",
+        "status_newest": "Artikel terbaru:",
+        "status_index": "Indeks dibangun {built}; terakhir ditambah {extended}.",
+        "status_never": "belum pernah",
+        "status_feeds": "Feed ({count}), diperiksa tiap {seconds} detik:",
+        "status_no_feeds": "Tidak ada feed (FEEDS kosong).",
+        "status_feed_ok": "berhasil {when}",
+        "status_feed_error": "galat {when}: {error}",
+        "status_feed_retry": "dicoba lagi {when}",
+        "status_feed_pending": "belum diperiksa",
+        "status_last_poll": "Pemeriksaan terakhir: {when}, {articles} artikel baru, {seconds} detik.",
+        "status_poll_failed": "Pemeriksaan terakhir gagal: {error}",
         "console_intro": (
             "Kutip (konsol). Ketik pertanyaan lalu Enter. /sumber untuk daftar artikel, "
             "/help untuk bantuan, /quit atau Ctrl-D untuk keluar."
@@ -138,6 +163,31 @@ _TEXTS: dict[str, dict[str, str]] = {
         "reload_busy": "A reload is already running.",
         "reload_done": "Corpus reloaded: {articles} articles, {problems} problems.",
         "reload_failed": "Reloading failed; the old corpus stays in use. ({error})",
+        "help_admin": (
+            "Admin commands:\n"
+            "• /tambah <url> (also /add) adds one article now.\n"
+            "• /status shows the corpus size, the newest article, the feeds and the index.\n"
+            "• /reload reloads the corpus."
+        ),
+        "add_usage": "Write the article's URL after the command, for example: /add https://example.com/news/123",
+        "add_added": "Article added; it can be quoted now:",
+        "add_updated": "Article updated (its old version is no longer quoted):",
+        "add_duplicate": "This article is already in the corpus:",
+        "add_problem": "Could not add {url}: {problem}",
+        "add_not_served": "The article is stored in the corpus, but the index was not updated ({error}). Try /reload.",
+        "status_title": "Kutip status",
+        "status_corpus": "Corpus: {articles} articles, {sentences} sentences.",
+        "status_newest": "Newest article:",
+        "status_index": "Index built {built}; last extended {extended}.",
+        "status_never": "never",
+        "status_feeds": "Feeds ({count}), polled every {seconds} seconds:",
+        "status_no_feeds": "No feeds (FEEDS is empty).",
+        "status_feed_ok": "succeeded {when}",
+        "status_feed_error": "error {when}: {error}",
+        "status_feed_retry": "retried {when}",
+        "status_feed_pending": "not polled yet",
+        "status_last_poll": "Last poll: {when}, {articles} new articles, {seconds} seconds.",
+        "status_poll_failed": "The last poll failed: {error}",
         "console_intro": (
             "Kutip (console). Type a question and press Enter. /sumber lists the articles, "
             "/help shows help, /quit or Ctrl-D exits."

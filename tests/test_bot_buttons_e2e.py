@@ -93,7 +93,7 @@ async def test_buttons_keep_working_after_articles_are_appended(corpus: Path, tm
 
         write_corpus(corpus, APPENDED, mode="a")
         edition = await library.extend(APPENDED)  # as the feed job will
-        assert edition.build == "appended" and library.current is not old
+        assert edition.build == "extended" and library.current is not old  # appended in memory, corpus not re-read
         assert len(library.current.articles) == len(old.articles) + len(APPENDED)
         fresh = library.current.search(QUESTION, k=6).hits
         assert any(h.article.id.startswith("tambahan-") for h in fresh)  # a fresh ranking would differ

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import datetime as dt
 import json
 from pathlib import Path
 
@@ -17,6 +18,12 @@ from retrieval.records import Article
 def _line(i: int) -> str:
     return json.dumps({"id": f"a{i}", "title": f"Judul {i}", "source": "Uji", "date": "2020-01-02",
                        "text": f"Rusia dan Cina memveto resolusi nomor {i} di Dewan Keamanan."}) + "\n"
+
+
+def _article(i: int) -> Article:
+    record = json.loads(_line(i))
+    # Exactly what the corpus line says: a restart then re-hashes the same versions.
+    return Article(record["id"], record["title"], record["source"], dt.date.fromisoformat(record["date"]), record["text"])
 
 
 @pytest.fixture
@@ -49,10 +56,21 @@ async def test_start_refresh_extend_and_stop(corpus: Path, tmp_path: Path) -> No
         assert library.edition is outgoing  # still answering while the hook runs
 
     library.before_swap(hook)
-    grown = await library.extend([Article("a2", "Judul 2", "Uji", None, "")])
-    assert grown.build == "appended" and grown.number == 1 and seen == [0]
+    assert library.extended_at is None and library.built_at == first.at
+    grown = await library.extend([_article(2)])
+    # Appended to the running index (no corpus re-read), after the hooks, in one swap.
+    assert grown.build == "extended" and grown.number == 1 and seen == [0]
     assert library.current is grown.engine and len(grown.engine.articles) == 3
-    assert library.updated_at == grown.at >= first.at
+    assert library.updated_at == grown.at == library.extended_at >= first.at
+    assert library.built_at == first.at
+    assert library.current.search("resolusi nomor 2").hits[0].article.id == "a2"
+    assert await library.extend([]) is grown  # nothing to add: no swap
+
+    # The append was saved: a restart loads the index instead of building it.
+    again = Library(_settings(corpus, tmp_path))
+    reopened = await again.start()
+    assert reopened.build == "loaded", reopened.reason
+    assert len(reopened.engine.articles) == 3
 
     await library.stop()
     assert not library.ready
@@ -90,3 +108,29 @@ async def test_strict_is_enforced_in_one_place(corpus: Path, tmp_path: Path) -> 
     assert "line 3" in str(raised.value.problems[0])
     with pytest.raises(StrictCorpusError):
         await Library(_settings(corpus, tmp_path, strict=True)).start()
+
+
+async def test_extend_falls_back_to_a_reopen_for_a_given_engine_or_a_failed_append(
+    corpus: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    opened = open_corpus(_settings(corpus, tmp_path))
+    given = Library(_settings(corpus, tmp_path), engine=opened.engine)  # tests and tools: no store behind it
+    await given.start()
+    with corpus.open("a", encoding="utf-8") as handle:
+        handle.write(_line(2))
+    grown = await given.extend([_article(2)])
+    assert grown.build in ("appended", "built") and len(grown.engine.articles) == 3
+    assert given.extended_at == grown.at
+
+    library = Library(_settings(corpus, tmp_path))
+    await library.start()
+    with corpus.open("a", encoding="utf-8") as handle:
+        handle.write(_line(3))
+
+    def broken(*args: object, **kwargs: object) -> None:
+        raise OSError("disk full")  # fault injection: the append fails, the reopen still works
+
+    monkeypatch.setattr("bot.library.extend_engine", broken)
+    grown = await library.extend([_article(3)])
+    assert grown.build != "extended" and len(grown.engine.articles) == 4
+    assert library.current.search("resolusi nomor 3").answered

@@ -232,3 +232,44 @@ def test_every_rendered_message_is_valid_telegram_html_within_the_limit(
     for message in messages:
         assert render.utf16_len(message) <= 4096
         parse_html(message)  # raises on anything Telegram would reject
+
+
+# --- admin: /tambah and /status --------------------------------------------------------
+
+
+def test_added_names_title_source_date_and_escapes() -> None:
+    from ingest.pipeline import IngestOutcome
+
+    html_text = render.render_added(IngestOutcome("https://x.test/a", "added", article=ARTICLE))
+    shown, _ = parse_html(html_text)  # valid Telegram HTML
+    assert 'Judul "A" & <B>' in shown and "Sumber <X> & Co, 14 Desember 2016" in shown
+    problem = render.render_added(IngestOutcome("https://x.test/<b>", "problem", problem="not found (HTTP 404) <i>"))
+    assert parse_html(problem)[0] == "Tidak bisa menambahkan https://x.test/<b>: not found (HTTP 404) <i>"
+    updated = render.render_added(IngestOutcome("u", "updated", article=APPROX), lang="en")
+    assert parse_html(updated)[0].startswith("Article updated") and "around 7 December 2016" in parse_html(updated)[0]
+
+
+def test_status_shows_corpus_newest_feeds_and_index_times() -> None:
+    from ingest.state import FeedState
+
+    good = FeedState("https://good.test/rss", last_success=1_700_000_000.0)
+    broken = FeedState("https://bad.test/<rss>", last_success=1_600_000_000.0, last_error="not found <404>",
+                       last_error_at=1_700_000_100.0, failures=2, next_retry=1_700_001_000.0)
+    recovered = FeedState("https://ok.test/rss", last_success=1_700_000_200.0, last_error="old",
+                          last_error_at=1_700_000_100.0)
+    built = dt.datetime(2026, 11, 30, 8, 0, tzinfo=dt.UTC)
+    html_text = render.render_status(
+        [APPROX, ARTICLE], sentences=12, built_at=built, extended_at=None,
+        feeds=[good, broken, recovered], poll_seconds=900,
+    )
+    lines = parse_html(html_text)[0].splitlines()
+    assert "Korpus: 2 artikel, 12 kalimat." in lines
+    assert lines[lines.index("Artikel terbaru:") + 1] == ARTICLE.title  # 14 Dec is newer than 7 Dec
+    assert "Indeks dibangun 2026-11-30 08:00:00 UTC; terakhir ditambah belum pernah." in lines
+    (bad,) = [ln for ln in lines if "bad.test" in ln]
+    assert "galat 2023-11-14 22:15:00 UTC: not found <404>" in bad and "dicoba lagi 2023-11-14 22:30:00 UTC" in bad
+    (ok,) = [ln for ln in lines if "ok.test" in ln]
+    assert "galat" not in ok and "berhasil" in ok  # an error older than the last success is over
+    assert render.render_status([], sentences=0, built_at=None, extended_at=None, feeds=[], poll_seconds=900).endswith(
+        "Tidak ada feed (FEEDS kosong)."
+    )
