@@ -56,6 +56,7 @@ def own_cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     return root
 
 
+@pytest.mark.e2e
 def test_two_processes_started_at_once_build_once_and_agree(tmp_path: Path, own_cache: Path) -> None:
     seed = load_corpus(BUNDLED_CORPUS).articles
     corpus = tmp_path / "big.jsonl"
@@ -99,6 +100,7 @@ def test_two_processes_started_at_once_build_once_and_agree(tmp_path: Path, own_
     assert not [p.name for p in Path(results[0]["dir"]).iterdir() if ".tmp" in p.name or ".old" in p.name]
 
 
+@pytest.mark.e2e
 def test_ask_reuses_the_index_on_the_second_call(tmp_path: Path, own_cache: Path) -> None:
     corpus = _small(tmp_path / "c.jsonl", 1)
     env = {"KUTIP_CACHE_DIR": str(own_cache), "LOG_LEVEL": "INFO"}

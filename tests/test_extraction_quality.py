@@ -13,6 +13,9 @@ import pytest
 
 from benchmarks.extraction import METADATA, PAGES, SEEDS, evaluate_pages, evaluate_seeds
 
+# Reads every shared news page: a whole-dataset check, run with the end-to-end tests.
+pytestmark = pytest.mark.e2e
+
 
 @pytest.fixture(autouse=True)
 def _quiet_library() -> None:

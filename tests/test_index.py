@@ -186,6 +186,7 @@ def _facqa_passages_and_questions() -> tuple[list[str], list[str]]:
     return list(passages), questions
 
 
+@pytest.mark.e2e
 @pytest.mark.skipif(not FACQA_TRAIN.is_file(), reason="FacQA train split not available")
 def test_equivalence_on_indonesian_facqa_passages() -> None:
     passages, questions = _facqa_passages_and_questions()

@@ -32,6 +32,7 @@ def test_seed_evaluation_set_floors() -> None:
     assert metrics.wrongly_abstained <= 0.02  # measured 0.000
 
 
+@pytest.mark.e2e
 @pytest.mark.skipif(not DEFAULT_FACQA.is_dir(), reason="FacQA lives in ../shared/datasets/facqa")
 def test_facqa_valid_floors() -> None:
     engine = Engine.from_articles(facqa_articles(DEFAULT_FACQA))
@@ -41,6 +42,7 @@ def test_facqa_valid_floors() -> None:
     assert metrics.wrongly_abstained <= 0.04  # measured 0.019
 
 
+@pytest.mark.e2e
 @pytest.mark.skipif(not DEFAULT_IDKMRC.is_dir(), reason="IDK-MRC lives in ../shared/datasets/idkmrc")
 def test_idkmrc_valid_floors() -> None:
     # About 10-20 s on a loaded 2-core machine (764 questions over 358 paragraphs).
