@@ -106,7 +106,9 @@ def main(argv: list[str] | None = None) -> int:
     token = settings.telegram_bot_token.get_secret_value() if settings.telegram_bot_token else ""
     secret = settings.webhook_secret_token.get_secret_value() if settings.webhook_secret_token else ""
     # The terminal commands stay quiet unless LOG_LEVEL is set explicitly.
-    quiet = args.command in ("ask", "console", "ingest") and "log_level" not in settings.model_fields_set
+    # (the console also opens when no token is set).
+    terminal = args.command in ("ask", "console", "ingest") or not token
+    quiet = terminal and "log_level" not in settings.model_fields_set
     configure_logging("WARNING" if quiet else settings.log_level, secrets=(token, secret))
 
     if args.command == "ingest":
