@@ -16,6 +16,8 @@ from functools import lru_cache
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from retrieval.text import numbered_data_lines
+
 _EXTRACTION_FOLDER = "extraction"
 _TRIM = " :|-–—,.;"
 _NAME_CONNECTORS = frozenset(
@@ -201,14 +203,8 @@ def bundled() -> LangData:
 
 
 def _lines(path: Path) -> list[tuple[int, str]]:
-    if not path.is_file():
-        return []
-    out: list[tuple[int, str]] = []
-    for number, raw in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
-        line = raw.strip()
-        if line and not line.startswith("#"):
-            out.append((number, line))
-    return out
+    # The same comment and blank-line rules as the analyzer's language data.
+    return numbered_data_lines(path) if path.is_file() else []
 
 
 def _words(path: Path) -> tuple[str, ...]:

@@ -231,14 +231,14 @@ class Analyzer:
         )
         groups: list[tuple[str, ...]] = []
         for p in sorted(path.glob(_SYNONYM_GLOB)):
-            for number, line in _numbered_data_lines(p):
+            for number, line in numbered_data_lines(p):
                 phrases = tuple(phrase.strip() for phrase in line.split(" | ") if phrase.strip())
                 if not phrases:
                     raise ValueError(f"{p.name}:{number}: empty synonym group")
                 groups.append(phrases)
         boilerplate: list[str] = []
         for p in sorted(path.glob(_BOILERPLATE_GLOB)):
-            for number, line in _numbered_data_lines(p):
+            for number, line in numbered_data_lines(p):
                 try:
                     re.compile(line, re.IGNORECASE)
                 except re.error as exc:
@@ -246,7 +246,7 @@ class Analyzer:
                 boilerplate.append(line)
         overrides: dict[str, str] = {}
         for p in sorted(path.glob(_STEM_GLOB)):
-            for number, line in _numbered_data_lines(p):
+            for number, line in numbered_data_lines(p):
                 parts = line.split()
                 if len(parts) != 2:
                     raise ValueError(f"{p.name}:{number}: expected `form stem`, got {line!r}")
@@ -511,10 +511,11 @@ def _sastrawi() -> Stemmer:
 
 
 def _data_lines(path: Path) -> list[str]:
-    return [line for _, line in _numbered_data_lines(path)]
+    return [line for _, line in numbered_data_lines(path)]
 
 
-def _numbered_data_lines(path: Path) -> list[tuple[int, str]]:
+def numbered_data_lines(path: Path) -> list[tuple[int, str]]:
+    """(line number, text) of a language-data file's lines, blank lines and `#` comments left out."""
     out: list[tuple[int, str]] = []
     for number, raw in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
         line = raw.strip()
