@@ -111,6 +111,8 @@ def expected_reply(engine: Engine, question: str, *, k: int) -> str:
     question = " ".join(question.split())
     answer = engine.search(question, k=k + 1)
     if not answer.answered:
+        if answer.missing:
+            return render.render_not_about(answer, lang="id")
         return render.render_no_answer(question, engine.articles, lang="id")
     return render.render_answer(answer, lang="id", k=k, context_buttons=True).text
 
