@@ -30,7 +30,7 @@ COPY corpus /app/corpus
 COPY corpus/lang /app/lang
 
 RUN useradd --system --uid 10001 --home-dir /app --shell /usr/sbin/nologin kutip \
-    && mkdir -p /app/index && chown kutip /app/index
+    && mkdir -p /app/index && chown kutip /app/index /app/corpus
 USER kutip
 
 ENV CORPUS_PATH=/app/corpus \
