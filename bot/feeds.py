@@ -135,8 +135,8 @@ class Feeds:
         """Each feed's last success or error and next retry (from the SQLite state), FEEDS first."""
         if self._ingestor is None:
             return [FeedState(url) for url in self.feeds]
-        states = self._ingestor.feed_states()
-        return [s for s in states if s.url in set(self.feeds)]
+        configured = set(self.feeds)
+        return [s for s in self._ingestor.feed_states() if s.url in configured]
 
     # --- internals ----------------------------------------------------------------------
 

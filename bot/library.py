@@ -54,14 +54,6 @@ def open_corpus(settings: Settings, *, progress: Callable[[Progress], None] | No
         index_dir=settings.index_dir,
         progress=progress,
     )
-    log.info(
-        "engine %s (%s): %d articles, %d sentences, index %s",
-        opened.build,
-        opened.reason,
-        len(opened.engine.articles),
-        opened.engine.sentence_count,
-        opened.index_dir or "not persisted",
-    )
     if opened.problems and settings.strict:
         raise StrictCorpusError(
             f"STRICT is set and the corpus has {len(opened.problems)} problem(s)", problems=opened.problems

@@ -15,7 +15,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import ClassVar
 
-from retrieval.question import Wants, asks_definition, focus, named, wants
+from retrieval.question import Wants, asks_definition, focus, wants
 
 
 @dataclass(frozen=True, slots=True)
@@ -162,12 +162,13 @@ class Unit:
 
 @dataclass(frozen=True, slots=True)
 class Query:
-    """The question analysed once per search: its words, BM25 terms and coverage units."""
+    """The question analysed once per search: its words, BM25 terms, coverage units and the things it names."""
 
     text: str
     words: list[tuple[str, tuple[str, ...]]]
     terms: list[str]
     units: list[Unit]
+    names: tuple[tuple[str, tuple[frozenset[str], ...]], ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -195,7 +196,7 @@ class Question:
             wanted=wants(query.text),
             focus=frozenset(focus(query.text, query.words)),
             best=best,
-            names=tuple(named(query.words)),
+            names=query.names,
             definition=asks_definition(query.text),
         )
 

@@ -187,13 +187,13 @@ class Engine:
         # names ("Apa kata Lavrov tentang Korea Utara?" over Lavrov on Syria): it is no
         # answer. When no candidate holds them all, say what the closest ones lack, and
         # show those only as not an answer.
-        names = named(asked.words)
+        names = asked.names
         if names and scored:
             # Scope is the article: a news story names its subject ("Aleppo") in its lead,
             # not in every sentence that answers about it.
             lacking = {item.sentence.sid: missing_names(names, self._article_terms(item.sentence.sid)) for item in scored}
-            # A long question names more than one sentence repeats: lacking fewer than
-            # half of its named things is still on its topic.
+            # A long question names more than one sentence repeats: an article lacking
+            # fewer than `names_share` of its named things is still on its topic.
             complete = [item for item in ranked if len(lacking[item.sentence.sid]) < tuning.names_share * len(names)]
             # A question mostly about things the corpus never mentions ("Korea Utara"
             # beside "Lavrov") has no answer here, however well the rest matches.
@@ -337,9 +337,6 @@ class Engine:
             words[position] = ("", tuple(names))
         return words
 
-    def _window_terms(self, sid: int) -> frozenset[str]:
-        return self._terms_of(sid).union(*(self._terms_of(n) for n in self._neighbours(sid)))
-
     def _neighbours(self, sid: int) -> list[int]:
         article_of = self._article_of
         return [n for n in (sid - 1, sid + 1) if 0 <= n < len(article_of) and article_of[n] == article_of[sid]]
@@ -374,8 +371,11 @@ class Engine:
     def read(self, query: str) -> Query:
         """The question's words, BM25 terms and units; an acronym the corpus defines
         somewhere also asks for its long form, and the other way round."""
-        words, added = self._acronyms.expand(query, self._analyzer.word_terms(query))
-        return Query(text=query, words=words, terms=self._analyzer.terms(query) + added, units=self._units(words))
+        terms, word_terms = self._analyzer.analyse(query)
+        words, added = self._acronyms.expand(query, word_terms)
+        return Query(
+            text=query, words=words, terms=terms + added, units=self._units(words), names=tuple(named(words))
+        )
 
     def _units(self, words: list[tuple[str, tuple[str, ...]]]) -> list[Unit]:
         units: list[Unit] = []
