@@ -129,9 +129,18 @@ def main(argv: list[str] | None = None) -> int:
         except CorpusError as error:
             print(f"kutip: {error}", file=sys.stderr)
             return 2
+        engine = opened.engine
+        # The bot logs its own "Engine ready" line; the terminal commands say it here.
+        log.info(
+            "engine %s (%s): %d articles, %d sentences, index %s",
+            opened.build,
+            opened.reason,
+            len(engine.articles),
+            engine.sentence_count,
+            opened.index_dir or "not persisted",
+        )
         for problem in opened.problems:
             print(f"kutip: skipped: {problem}", file=sys.stderr)
-        engine = opened.engine
 
         if args.command == "ask":
             from bot.cli import ask
