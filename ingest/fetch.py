@@ -27,9 +27,11 @@ from __future__ import annotations
 import asyncio
 import codecs
 import enum
+import functools
 import ipaddress
 import re
 import socket
+import ssl
 import zlib
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -227,16 +229,23 @@ class _GuardedBackend(httpcore.AsyncNetworkBackend):
         await self._inner.sleep(seconds)
 
 
+@functools.cache
+def _ssl_context() -> ssl.SSLContext:
+    # Loading the CA bundle takes tens of milliseconds; every Fetcher (one per
+    # /tambah, feed poll or ingest run) shares one context instead.
+    return httpx.create_ssl_context()
+
+
 class _GuardedTransport(httpx.AsyncHTTPTransport):
     def __init__(
         self, *, allow_private: bool, allowed: tuple[ipaddress.IPv4Network | ipaddress.IPv6Network, ...],
         limits: httpx.Limits,
     ) -> None:
-        super().__init__(trust_env=False, limits=limits)
+        super().__init__(verify=_ssl_context(), trust_env=False, limits=limits)
         # httpx has no public way to pass a network backend; its pool has
         # been `_pool` since 0.18 (pinned below 0.29 in pyproject).
         self._pool = httpcore.AsyncConnectionPool(
-            ssl_context=httpx.create_ssl_context(),
+            ssl_context=_ssl_context(),
             max_connections=limits.max_connections,
             max_keepalive_connections=limits.max_keepalive_connections,
             keepalive_expiry=limits.keepalive_expiry,

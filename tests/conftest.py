@@ -12,20 +12,49 @@ from dataclasses import dataclass
 from typing import Any
 
 import pytest
+from hypothesis import settings as hypothesis_settings
 
 from bot.app import build_app
 from config.settings import BUNDLED_CORPUS, BUNDLED_LANGUAGE_DATA
 from retrieval.search import Engine
 from retrieval.store import open_engine
 from tests.botapi import BotApiServer, Call, settings_for  # noqa: F401  (tests import it from here)
+from tests.fuzzing import examples  # noqa: F401  (registers the Hypothesis profiles before the plugin loads one)
 
 # Keep the polling loop's HTTP lines out of test logs (they carry the token).
 logging.getLogger("httpx").setLevel(logging.WARNING)
+
+
+def _scratch_in_memory(folder: str = "/dev/shm", *, free: int = 2 << 30) -> None:
+    """Scratch files (tmp_path, the cache below, subprocesses' temp files) on tmpfs when there is room.
+
+    Every index save fsyncs each file it writes; on a shared disk those fsyncs
+    took most of the quick run's wall time (a 60 s run became 300 s while other
+    jobs wrote). tmpfs acknowledges them at once. What the tests check of
+    crash safety (temp file + os.replace, a killed process) holds the same there.
+    An explicit TMPDIR wins.
+    """
+    if "TMPDIR" in os.environ or not os.path.isdir(folder) or not os.access(folder, os.W_OK | os.X_OK):
+        return
+    if shutil.disk_usage(folder).free < free:
+        return
+    os.environ["TMPDIR"] = folder
+    tempfile.tempdir = folder
+
+
+_scratch_in_memory()
 
 # Tests never write to the real ~/.cache: persisted indexes (and those of the
 # `python -m bot` subprocesses tests start, which inherit the environment) go here.
 _CACHE = tempfile.mkdtemp(prefix="kutip-test-cache-")
 os.environ["KUTIP_CACHE_DIR"] = _CACHE
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    # The quick run (`-m "not e2e"`) tries a tenth of each Hypothesis test's
+    # examples (tests/fuzzing.py); `--hypothesis-profile` overrides.
+    if config.getoption("hypothesis_profile", None) is None and "not e2e" in (config.option.markexpr or ""):
+        hypothesis_settings.load_profile("quick")
 
 
 def pytest_unconfigure(config: pytest.Config) -> None:

@@ -17,6 +17,7 @@ from ingest import langdata
 from ingest.extract import extract_html
 from ingest.records import NotAnArticle
 from retrieval.text import Analyzer
+from tests.fuzzing import examples
 
 BODY = [
     "Pemerintah provinsi mengumumkan rencana pembangunan jembatan baru yang menghubungkan dua kabupaten di pesisir selatan.",
@@ -380,7 +381,7 @@ _FRAGMENTS = [
 ]
 
 
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=examples(60), deadline=None)
 @given(st.lists(st.sampled_from(_FRAGMENTS) | st.text(max_size=20), max_size=120), st.booleans())
 def test_any_input_is_an_article_or_a_named_problem(parts: list[str], as_bytes: bool) -> None:
     html = "".join(parts)

@@ -27,6 +27,7 @@ from bot import render
 from config.settings import BUNDLED_LANGUAGE_DATA
 from retrieval.corpus import CorpusError, load_corpus
 from tests.botapi import render_text
+from tests.fuzzing import examples
 
 
 def _words(name: str) -> list[str]:
@@ -58,7 +59,7 @@ questions = st.one_of(
 )
 
 _settings = settings(
-    max_examples=400,
+    max_examples=examples(400),
     # Bounded work per question: a 10,000-character question included.
     deadline=dt.timedelta(milliseconds=1500),
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
@@ -90,7 +91,7 @@ def test_any_question_is_searched_and_rendered_as_valid_telegram_html(engine, qu
         _valid(render.render_context(sentences, hit.article, hit.sentence.sid, lang=lang))
 
 
-@settings(max_examples=150, deadline=dt.timedelta(milliseconds=1500))
+@settings(max_examples=examples(150), deadline=dt.timedelta(milliseconds=1500))
 @given(question=questions, k=st.integers(-2, 12), offset=st.integers(0, 50))
 def test_search_accepts_any_k_and_offset(engine, question: str, k: int, offset: int) -> None:
     answer = engine.search(question, k=k, offset=offset)
@@ -126,7 +127,7 @@ _lines = st.lists(
 )
 
 
-@settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(120), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(lines=_lines)
 def test_jsonl_loader_never_raises_and_accounts_for_every_line(lines: list[bytes]) -> None:
     with tempfile.TemporaryDirectory() as folder:

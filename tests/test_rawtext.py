@@ -10,6 +10,7 @@ from hypothesis import strategies as st
 
 from ingest.rawtext import MAX_TEXT_CHARS, extract_text
 from ingest.records import NotAnArticle
+from tests.fuzzing import examples
 
 HEADLINE = "Pemkot Perpanjang Masa Tanggap Darurat Banjir"
 PARAGRAPHS = [
@@ -210,7 +211,7 @@ def test_wrong_type_is_a_type_error() -> None:
         extract_text(b"bytes")  # type: ignore[arg-type]
 
 
-@settings(max_examples=80, deadline=None)
+@settings(max_examples=examples(80), deadline=None)
 @given(st.lists(st.sampled_from([HEADLINE, *PARAGRAPHS, "Baca juga:", "Oleh", "Penulis :", "Rabu (14/12)", "2012", "\x00", ""]) | st.text(max_size=30), max_size=60))
 def test_any_text_is_an_article_or_a_named_problem(lines: list[str]) -> None:
     try:

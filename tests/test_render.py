@@ -13,6 +13,7 @@ from bot.flood import FloodLimiter, Verdict
 from bot.texts import language_for
 from retrieval.records import Answer, Article, Hit, Sentence
 from tests.botapi import parse_html
+from tests.fuzzing import examples
 
 ARTICLE = Article(
     id="a1",
@@ -207,7 +208,7 @@ def test_flood_limiter_warns_once_then_drops_until_refilled() -> None:
 _any_text = st.text(min_size=0, max_size=3000)
 
 
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=examples(60), deadline=None)
 @given(
     sentences=st.lists(st.text(min_size=1, max_size=5000), min_size=1, max_size=4),
     title=_any_text,
