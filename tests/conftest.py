@@ -12,14 +12,13 @@ from dataclasses import dataclass
 from typing import Any
 
 import pytest
-from hypothesis import settings as hypothesis_settings
 
 from bot.app import build_app
 from config.settings import BUNDLED_CORPUS, BUNDLED_LANGUAGE_DATA
 from retrieval.search import Engine
 from retrieval.store import open_engine
 from tests.botapi import BotApiServer, Call, settings_for  # noqa: F401  (tests import it from here)
-from tests.fuzzing import examples  # noqa: F401  (registers the Hypothesis profiles before the plugin loads one)
+from tests import sampling  # registers the Hypothesis profiles before the plugin loads one
 
 # Keep the polling loop's HTTP lines out of test logs (they carry the token).
 logging.getLogger("httpx").setLevel(logging.WARNING)
@@ -51,10 +50,10 @@ os.environ["KUTIP_CACHE_DIR"] = _CACHE
 
 
 def pytest_configure(config: pytest.Config) -> None:
-    # The quick run (`-m "not e2e"`) tries a tenth of each Hypothesis test's
-    # examples (tests/fuzzing.py); `--hypothesis-profile` overrides.
-    if config.getoption("hypothesis_profile", None) is None and "not e2e" in (config.option.markexpr or ""):
-        hypothesis_settings.load_profile("quick")
+    # The quick run (`-m "not e2e"`) samples: a tenth of each Hypothesis test's
+    # examples and short answer sweeps (tests/sampling.py).
+    if "not e2e" in (config.option.markexpr or ""):
+        sampling.quick(hypothesis_profile=config.getoption("hypothesis_profile", None) is None)
 
 
 def pytest_unconfigure(config: pytest.Config) -> None:

@@ -374,7 +374,7 @@ def test_jsonl_oversized_line_is_skipped_without_losing_the_next(tmp_path: Path)
 def test_jsonl_is_streamed(tmp_path: Path) -> None:
     file = tmp_path / "stream.jsonl"
     good = json.dumps(jsonl_record("first")) + "\n"
-    filler = "".join(json.dumps(jsonl_record(f"n{i}")) + "\n" for i in range(100_000))
+    filler = "".join(json.dumps(jsonl_record(f"n{i}")) + "\n" for i in range(20_000))
     file.write_bytes(good.encode() + b"{broken\n\xff\xfe\n" + filler.encode())
     stream = iter_corpus(file)
     assert inspect.isgenerator(stream)
@@ -385,11 +385,11 @@ def test_jsonl_is_streamed(tmp_path: Path) -> None:
     finally:
         tracemalloc.stop()
     assert isinstance(first, Article) and first.id == "first"
-    # The file is ~15 MB; reading it whole would show here.
-    assert file.stat().st_size > 10_000_000 and peak < 1_000_000, peak
+    # The file is ~3 MB; reading it whole would show here (peak above the file's size).
+    assert file.stat().st_size > 2_500_000 and peak < 1_000_000, peak
     rest = list(stream)
     assert sum(isinstance(x, Problem) for x in rest) == 2
-    assert sum(isinstance(x, Article) for x in rest) == 100_000
+    assert sum(isinstance(x, Article) for x in rest) == 20_000
 
 
 # --- unusable corpora -----------------------------------------------------------------------

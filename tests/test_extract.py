@@ -17,7 +17,7 @@ from ingest import langdata
 from ingest.extract import extract_html
 from ingest.records import NotAnArticle
 from retrieval.text import Analyzer
-from tests.fuzzing import examples
+from tests.sampling import examples
 
 BODY = [
     "Pemerintah provinsi mengumumkan rencana pembangunan jembatan baru yang menghubungkan dua kabupaten di pesisir selatan.",

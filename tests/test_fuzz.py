@@ -27,7 +27,7 @@ from bot import render
 from config.settings import BUNDLED_LANGUAGE_DATA
 from retrieval.corpus import CorpusError, load_corpus
 from tests.botapi import render_text
-from tests.fuzzing import examples
+from tests.sampling import examples
 
 
 def _words(name: str) -> list[str]:

@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 
 from ingest.rawtext import MAX_TEXT_CHARS, extract_text
 from ingest.records import NotAnArticle
-from tests.fuzzing import examples
+from tests.sampling import examples
 
 HEADLINE = "Pemkot Perpanjang Masa Tanggap Darurat Banjir"
 PARAGRAPHS = [

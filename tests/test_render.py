@@ -13,7 +13,7 @@ from bot.flood import FloodLimiter, Verdict
 from bot.texts import language_for
 from retrieval.records import Answer, Article, Hit, Sentence
 from tests.botapi import parse_html
-from tests.fuzzing import examples
+from tests.sampling import examples
 
 ARTICLE = Article(
     id="a1",

@@ -1,0 +1,50 @@
+"""How much the sampling tests try: everything in the README's run, a sample in the quick one.
+
+The quick run is ``pytest -m "not e2e"``; conftest calls `quick()` for it.
+Two kinds of test sample, and both take their full size otherwise:
+
+- Hypothesis tests name their full example count, ``@settings(max_examples=
+  examples(400))``. `examples` scales it by the loaded profile: "full"
+  (Hypothesis' default of 100 examples, so ``examples(n) == n``) or "quick"
+  (a tenth). ``--hypothesis-profile=full`` gives the quick run full counts.
+- Answer-equivalence sweeps (two engines answer a list of questions alike)
+  ask ``sample(questions)``: all of them, or at most 8 spread over the list
+  in the quick run. What the sweeps guard is also checked in full there:
+  equal sentences and bit-equal BM25 scores for every question.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from typing import TypeVar
+
+from hypothesis import settings
+
+T = TypeVar("T")
+
+_FULL = 100
+settings.register_profile("full", max_examples=_FULL)
+settings.register_profile("quick", max_examples=_FULL // 10)
+_QUICK_SWEEP = 8
+_quick = False
+
+
+def quick(*, hypothesis_profile: bool = True) -> None:
+    """Sample: a tenth of the Hypothesis examples (unless a profile was named) and short sweeps."""
+    global _quick
+    _quick = True
+    if hypothesis_profile:
+        settings.load_profile("quick")
+
+
+def examples(full: int) -> int:
+    """`full` in the full profile, proportionally fewer (never under 5) in a smaller one."""
+    return max(5, full * settings.default.max_examples // _FULL)
+
+
+def sample(items: Sequence[T]) -> list[T]:
+    """All of `items`, or in the quick run at most 8 of them, first and spread evenly."""
+    if not _quick or len(items) <= _QUICK_SWEEP:
+        return list(items)
+    return list(items[:: math.ceil(len(items) / _QUICK_SWEEP)])
