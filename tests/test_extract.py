@@ -320,15 +320,38 @@ def test_too_large_is_refused_before_parsing() -> None:
         extract_html(b"<html>" + b" " * 2_000, max_bytes=1_000)
 
 
+# The element limits are checked twice: at their real values (e2e: parsing pages
+# of 12,000 and 200,000 elements takes seconds) and, lowered, on small pages.
+
+
+@pytest.mark.e2e
 def test_a_page_with_too_many_elements_is_refused() -> None:
     with pytest.raises(NotAnArticle, match="too complex"):
         extract_html(page(outside="<i></i>" * 200_000))
 
 
+def test_a_page_over_the_element_limit_is_refused(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr("ingest.extract.MAX_ELEMENTS", 1_000)
+    with pytest.raises(NotAnArticle, match=r"too complex .*the limit is 1,000"):
+        extract_html(page(outside="<i></i>" * 1_000))
+
+
+def _promos(count: int) -> str:
+    return "".join(f'<div class="promo"><a href="/p/{i}">Promo nomor {i}</a></div>' for i in range(count))
+
+
+@pytest.mark.e2e
 def test_a_large_real_page_is_still_extracted() -> None:
     # 12,000 elements: above the point where only the library's main pass runs.
-    filler = "".join(f'<div class="promo"><a href="/p/{i}">Promo nomor {i}</a></div>' for i in range(6_000))
-    result = extract_html(page(outside=filler))
+    result = extract_html(page(outside=_promos(6_000)))
+    assert BODY[2] in result.text
+    assert "Promo nomor" not in result.text
+
+
+def test_a_page_above_the_fast_pass_threshold_is_still_extracted(monkeypatch: pytest.MonkeyPatch) -> None:
+    # The same page shape, with the threshold lowered below its 600-odd elements.
+    monkeypatch.setattr("ingest.extract._FAST_ABOVE_ELEMENTS", 300)
+    result = extract_html(page(outside=_promos(300)))
     assert BODY[2] in result.text
     assert "Promo nomor" not in result.text
 

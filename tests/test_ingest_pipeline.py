@@ -117,11 +117,11 @@ async def test_broken_feeds_never_stop_a_good_one(server, tmp_path):
     server.routes["/invalid"] = page("<?xml version='1.0'?><rss><channel><item><title>x</ti", content_type="text/xml")
     server.routes["/html"] = page(article_html(9))
     server.routes["/bomb"] = page(BOMB, content_type="application/rss+xml")
-    server.routes["/gzip"] = gzip_bomb(20_000_000)
+    server.routes["/gzip"] = gzip_bomb(6_000_000)  # twice the byte limit below
     server.routes["/big"] = page(rss(server.base, range(1000, 11_000)), content_type="application/rss+xml")
     broken = ["/404", "/500", "/stall", "/invalid", "/html", "/bomb", "/gzip"]
     feeds = [server.url(p) for p in ["/good", *broken, "/big"]]
-    limits = FetchLimits(allow_private=True, timeout=2.0, read_timeout=1.0, max_bytes=3_000_000)
+    limits = FetchLimits(allow_private=True, timeout=2.0, read_timeout=0.3, max_bytes=3_000_000)
     async with ingestor(tmp_path, feeds=feeds, limits=limits, feed_max_entries=100, max_new_per_poll=5) as ing:
         outcomes = {o.url.removeprefix(server.base): o for o in await ing.poll_feeds()}
         assert [o.status for o in outcomes["/good"].outcomes] == ["added"]

@@ -22,6 +22,7 @@ from retrieval.records import Article
 from retrieval.search import Engine
 
 
+@pytest.mark.e2e  # the whole seed evaluation set; the behaviours it sums up have unit tests in test_search/test_question
 def test_seed_evaluation_set_floors() -> None:
     engine = Engine.from_articles(load_corpus(BUNDLED_CORPUS).articles)
     metrics = evaluate(engine, load_eval_set(), k=10)
