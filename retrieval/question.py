@@ -90,6 +90,7 @@ _FREQUENCY_RE = re.compile(
     r"selalu|sering|kerap|jarang|rutin|berkala|every|daily|weekly|monthly|yearly|annually|once|twice|always|often)\b",
     re.I,
 )
+_CITATION_RE = re.compile(r"\[(?:(?:note|nb|n|lower-alpha)\s*)?\d{1,3}(?:\s*,\s*\d{1,3})*\]")
 # A capitalised word or acronym that does not open the sentence.
 _PROPER_RE = re.compile(r"(?<=[\w,;:()\"“”'’-] )[A-Z][\w'’-]*")
 _PLACE_RE = re.compile(r"\b(di|ke|dari|in|at|to|from)\s+[A-Z][\w'-]+")
@@ -168,6 +169,8 @@ def _offered(sentence: str, kind: Wants, *, question: str, beside_asked: bool) -
         Wants.FREQUENCY: _FREQUENCY_RE,
         Wants.NAME: _PROPER_RE,
     }[kind]
+    # A citation mark ("kota.[2]") is no number, name or date the sentence offers.
+    sentence = _CITATION_RE.sub(lambda m: " " * len(m.group(0)), sentence)
     if kind is Wants.NUMBER:
         # "8 September 2005" and "(13/12)" are dates, not the quantity asked for.
         sentence = _DATE_RE.sub(lambda m: " " * len(m.group(0)), sentence)
