@@ -289,9 +289,11 @@ def named(words: list[tuple[str, tuple[str, ...]]]) -> list[tuple[str, tuple[fro
 
 
 # "Apa itu X?", "Apa yang dimaksud dengan X?", "Apa arti X?": a definition, which a
-# sentence gives as "X adalah ...", "X merupakan ...", "X (...) ialah ...".
+# sentence gives as "X adalah ...", "X merupakan ...", "X (...) ialah ...". Not
+# "Apa kepanjangan X?": that wants the long form, printed beside X in brackets
+# (every FacQA train question the rule took as a definition was one).
 _ASKS_DEFINITION = re.compile(
-    r"^\W*(apa|apakah)\s+(itu|yang\s+dimaksud|maksud|arti|pengertian|definisi|kepanjangan)\b|"
+    r"^\W*(apa|apakah)\s+(itu|yang\s+dimaksud|maksud|arti|pengertian|definisi)\b|"
     r"\bitu\s+(apa|apakah)\W*$|^\W*what\s+(is|are|does)\b",
     re.I,
 )
