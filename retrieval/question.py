@@ -90,6 +90,7 @@ _FREQUENCY_RE = re.compile(
     r"selalu|sering|kerap|jarang|rutin|berkala|every|daily|weekly|monthly|yearly|annually|once|twice|always|often)\b",
     re.I,
 )
+_CITATION_RE = re.compile(r"\[(?:(?:note|nb|n|lower-alpha)\s*)?\d{1,3}(?:\s*,\s*\d{1,3})*\]")
 # A capitalised word or acronym that does not open the sentence.
 _PROPER_RE = re.compile(r"(?<=[\w,;:()\"“”'’-] )[A-Z][\w'’-]*")
 _PLACE_RE = re.compile(r"\b(di|ke|dari|in|at|to|from)\s+[A-Z][\w'-]+")
@@ -168,6 +169,8 @@ def _offered(sentence: str, kind: Wants, *, question: str, beside_asked: bool) -
         Wants.FREQUENCY: _FREQUENCY_RE,
         Wants.NAME: _PROPER_RE,
     }[kind]
+    # A citation mark ("kota.[2]") is no number, name or date the sentence offers.
+    sentence = _CITATION_RE.sub(lambda m: " " * len(m.group(0)), sentence)
     if kind is Wants.NUMBER:
         # "8 September 2005" and "(13/12)" are dates, not the quantity asked for.
         sentence = _DATE_RE.sub(lambda m: " " * len(m.group(0)), sentence)
@@ -286,9 +289,11 @@ def named(words: list[tuple[str, tuple[str, ...]]]) -> list[tuple[str, tuple[fro
 
 
 # "Apa itu X?", "Apa yang dimaksud dengan X?", "Apa arti X?": a definition, which a
-# sentence gives as "X adalah ...", "X merupakan ...", "X (...) ialah ...".
+# sentence gives as "X adalah ...", "X merupakan ...", "X (...) ialah ...". Not
+# "Apa kepanjangan X?": that wants the long form, printed beside X in brackets
+# (every FacQA train question the rule took as a definition was one).
 _ASKS_DEFINITION = re.compile(
-    r"^\W*(apa|apakah)\s+(itu|yang\s+dimaksud|maksud|arti|pengertian|definisi|kepanjangan)\b|"
+    r"^\W*(apa|apakah)\s+(itu|yang\s+dimaksud|maksud|arti|pengertian|definisi)\b|"
     r"\bitu\s+(apa|apakah)\W*$|^\W*what\s+(is|are|does)\b",
     re.I,
 )

@@ -36,6 +36,8 @@ _ARTICLE_CACHE_SIZE = 20_000
 # The candidate pool grows in steps of this many, so the pages of one question
 # ("more" in the bot asks k + 1 from an offset) are cut from one ranking.
 _PAGE_POOL = 10
+# A sentence whose first this many words hold a word of the question is about it.
+_OPENING_WORDS = 3
 _ANAPHORA = re.compile(
     r"^[\W_]*(hal\s+(ini|itu|tersebut)|(dia|ia|beliau|mereka|keduanya)\b|(pernyataan|langkah|keputusan|"
     r"kebijakan|peristiwa|kejadian)\s+(ini|itu|tersebut)|demikian|he\b|she\b|they\b|this\b)",
@@ -280,6 +282,7 @@ class Engine:
         )
         wanted, units = question.wanted, question.units
         offered = offers(text, wanted, question=question.text)
+        placed = self._word_terms(sid, text, word_ids)
         return Features(
             own=own,
             neighbour=neighbours.get(sid, 0.0),
@@ -294,11 +297,14 @@ class Engine:
             name_match=offered if wanted is Wants.NAME else None,
             focus_match=not question.focus.isdisjoint(own_terms) if question.focus else None,
             own_share=own / question.best if question.best else 0.0,
-            proximity=proximity(question.words, self._word_terms(sid, text, word_ids)) if len(question.words) > 1 else 0.0,
+            proximity=proximity(question.words, placed) if len(question.words) > 1 else 0.0,
             novelty=len(own_terms - question.terms) / len(own_terms) if own_terms else 0.0,
             names_missing=len(question.missing(window)) / len(question.names) if question.names else 0.0,
             definition=defines(text) if question.definition else None,
             lead=sentence.position == 0,
+            wanted=wanted,
+            length=self._index.doc_length(sid),
+            opens=any(terms for _word, terms in placed[:_OPENING_WORDS]),
         )
 
     def _top(self, query_terms: list[str], pool: int) -> tuple[np.ndarray, np.ndarray]:

@@ -26,7 +26,9 @@ from Sastrawi.Stemmer.StemmerFactory import StemmerFactory
 
 # Bump whenever the code changes the terms it produces: persisted indexes
 # compare fingerprints and rebuild.
-TEXT_VERSION = "2"  # 2: ke-/pe-/per- nouns of k-final roots keep their k
+# 3: a sentence ends before a citation mark's following capital (`kota.[2][3] Ia`),
+# and the mark's number is no word.
+TEXT_VERSION = "3"  # 2: ke-/pe-/per- nouns of k-final roots keep their k
 
 _STOPWORD_GLOB = "stopwords*.txt"
 _SYNONYM_GLOB = "synonyms*.txt"
@@ -39,8 +41,13 @@ _FINAL_ABBREVIATIONS = "abbreviations-final.txt"
 # Sentence splitting
 # ---------------------------------------------------------------------------
 
-# A terminator run, the closing quotes/brackets that belong to it, then space.
-_BOUNDARY = re.compile(r"([.?!…]+)([\"'”’»)\]]*)(\s+)")
+# A Wikipedia citation mark: `[1]`, `[2, 3]`, `[note 1]`, `[a]`, `[butuh rujukan]`.
+_CITATION = (
+    r"\[(?:(?:lower-alpha|lower-roman|upper-alpha|note|nb|n|catatan|ket)\s*)?\d{1,3}(?:\s*[,–-]\s*\d{1,3})*\]"
+    r"|\[[a-z]\]|\[(?:butuh rujukan|rujukan\?|citation needed)\]"
+)
+# A terminator run, the closing quotes/brackets and citation marks that belong to it, then space.
+_BOUNDARY = re.compile(rf"([.?!…]+)((?:[\"'”’»)\]]|{_CITATION})*)(\s+)")
 _OPENERS = "\"'“‘«([—–-"
 _LINE_END_TERMINAL = ".?!…:;\"'”’)]"
 _DOTTED = re.compile(r"^(?:[^\W\d_]\.)+[^\W\d_]$")
@@ -163,9 +170,12 @@ def _bundled_abbreviations() -> _Abbreviations:
 # ---------------------------------------------------------------------------
 
 # A surface word: letters/digits joined by hyphens or apostrophes; digits may
-# also be joined by . , / : (250.000, 3,5, 14/12, 10.30).
+# also be joined by . , / : (250.000, 3,5, 14/12, 10.30). The number of a
+# citation mark (`kota.[2]`) is no word: it would offer a number to every
+# `berapa` question. (A word never starts right after a letter or digit, so the
+# first lookbehind only keeps the mark's `0` of `[10]` from starting one.)
 _WORD = re.compile(
-    r"[^\W_]+(?:(?:[-‐‑'’ʼ]|(?<=\d)[.,/:](?=\d))[^\W_]+)*"
+    r"(?<![^\W_])(?!(?<=\[)\d{1,3}\])[^\W_]+(?:(?:[-‐‑'’ʼ]|(?<=\d)[.,/:](?=\d))[^\W_]+)*"
 )
 _HYPHENS = re.compile(r"[-‐‑]")
 _APOSTROPHES = re.compile(r"['’ʼ]")

@@ -38,7 +38,7 @@ def test_seed_evaluation_set_floors() -> None:
 def test_facqa_valid_floors() -> None:
     engine = Engine.from_articles(facqa_articles(DEFAULT_FACQA))
     metrics = evaluate(engine, facqa_eval_set(DEFAULT_FACQA, "valid"), k=10)
-    assert metrics.recall_at_1 >= 0.76  # measured 0.781; plain rank-bm25 0.685
+    assert metrics.recall_at_1 >= 0.77  # measured 0.788; plain rank-bm25 0.685
     assert metrics.recall_at_3 >= 0.88  # measured 0.900; plain rank-bm25 0.855
     assert metrics.wrongly_abstained <= 0.04  # measured 0.019
 
@@ -50,10 +50,10 @@ def test_idkmrc_valid_floors() -> None:
     articles, questions = idkmrc_eval_set(DEFAULT_IDKMRC, "valid")
     metrics = evaluate(Engine.from_articles(articles), questions, k=10)
     assert metrics.answerable == 382 and metrics.unanswerable == 382
-    assert metrics.recall_at_1 >= 0.53  # measured 0.555; plain rank-bm25 0.411
-    assert metrics.recall_at_3 >= 0.77  # measured 0.791; plain rank-bm25 0.641
-    assert metrics.correct_abstention is not None and metrics.correct_abstention >= 0.20  # measured 0.228
-    assert metrics.wrongly_abstained <= 0.10  # measured 0.084
+    assert metrics.recall_at_1 >= 0.54  # measured 0.560; plain rank-bm25 0.411
+    assert metrics.recall_at_3 >= 0.77  # measured 0.788; plain rank-bm25 0.641
+    assert metrics.correct_abstention is not None and metrics.correct_abstention >= 0.20  # measured 0.233
+    assert metrics.wrongly_abstained <= 0.10  # measured 0.086
 
 
 def _news(article_id: str, text: str) -> Article:

@@ -119,6 +119,13 @@ def test_a_date_is_not_the_quantity_asked_for() -> None:
     assert offers("Pada 8 September 2005 tercatat 2.000 karyawan kontrak.", Wants.NUMBER, question=question)
 
 
+def test_a_citation_mark_is_not_the_number_asked_for() -> None:
+    question = "Berapa jumlah penduduk kota itu?"
+    assert not offers("Kota itu padat penduduk.[2][3]", Wants.NUMBER, question=question)
+    assert not offers("Kota itu padat penduduk.[note 4]", Wants.NUMBER, question=question)
+    assert offers("Penduduknya 2 juta jiwa.[3]", Wants.NUMBER, question=question)
+
+
 @pytest.mark.parametrize(
     ("question", "noun"),
     [

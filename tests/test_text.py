@@ -60,6 +60,13 @@ def analyzer() -> Analyzer:
         ("Ia menunggu… dan menunggu.", ["Ia menunggu… dan menunggu."]),
         # Em dashes do not split.
         ("Kesepakatan itu — yang disepakati September — gagal. Kontak berlanjut.", ["Kesepakatan itu — yang disepakati September — gagal.", "Kontak berlanjut."]),
+        # Wikipedia citation marks after the full stop belong to the sentence they close.
+        ("Aristoteles murid Plato.[2] Belakangan ia guru.", ["Aristoteles murid Plato.[2]", "Belakangan ia guru."]),
+        ("Kota ini besar.[2][3] Penduduknya banyak.", ["Kota ini besar.[2][3]", "Penduduknya banyak."]),
+        ("Ia lahir 384 SM.[note 1] Ayahnya tabib.", ["Ia lahir 384 SM.[note 1]", "Ayahnya tabib."]),
+        ("Ia adalah kota[4]. Lalu lain.", ["Ia adalah kota[4].", "Lalu lain."]),
+        ("Lahir 29 Mei 1917[10] dari pasangan pebisnis.", ["Lahir 29 Mei 1917[10] dari pasangan pebisnis."]),
+        ("Ia menang.[3] dan pulang.", ["Ia menang.[3] dan pulang."]),
         # Domains and glued words are not boundaries.
         ("KIBLAT.NET, Aleppo – Oposisi menolak. Rusia diam.", ["KIBLAT.NET, Aleppo – Oposisi menolak.", "Rusia diam."]),
     ],
@@ -163,6 +170,13 @@ def test_case_and_punctuation_folding(analyzer: Analyzer) -> None:
     assert analyzer.terms("Pérez Jum'at Sputnik’s") == ["perez", "jumat", "sputnik"]
     # NFKC: a full-width word folds to the plain one.
     assert analyzer.terms("ＫＥＬＯＭＰＯＫ") == ["kelompok"]
+
+
+def test_a_citation_mark_is_no_word(analyzer: Analyzer) -> None:
+    # `[2]` after a sentence is a footnote number, not a quantity the sentence holds.
+    assert analyzer.terms("Kota besar.[2][13] Ia") == analyzer.terms("Kota besar. Ia")
+    assert analyzer.words("Kota.[10] Ia lahir 1917[2] (1852) [2017]") == ["Kota", "Ia", "lahir", "1917", "1852", "2017"]
+    assert [w for w, _t in analyzer.word_terms("x[23]y ke-2 250.000")] == ["x", "y", "ke-2", "250.000"]
 
 
 def test_numbers_are_normalised(analyzer: Analyzer) -> None:

@@ -1,0 +1,70 @@
+"""What the ranking features say about a candidate (retrieval/ranking.py, read by retrieval/search.py)."""
+
+from __future__ import annotations
+
+import dataclasses
+
+from retrieval.question import Wants, asks_definition
+from retrieval.ranking import Features, Tuning
+from retrieval.records import Article
+from retrieval.search import Engine
+
+
+def _features(**changes: object) -> Features:
+    base = Features(
+        own=5.0, neighbour=1.0, previous=None, coverage=0.5, window_coverage=0.5, article_coverage=0.5,
+        type_match=None, apposition=False, name_match=None, focus_match=None, own_share=1.0, proximity=0.0,
+        novelty=0.5,
+    )
+    return dataclasses.replace(base, **changes)
+
+
+def _value(features: Features, name: str) -> float:
+    return features.vector(Tuning())[Features.NAMES.index(name)]
+
+
+def test_every_feature_has_a_name_and_a_weight() -> None:
+    assert len(_features().vector(Tuning())) == len(Features.NAMES) == len(Tuning().learned)
+
+
+def test_answer_type_agreement_is_kept_apart_by_kind() -> None:
+    date = _features(wanted=Wants.TIME, type_match=True)
+    assert _value(date, "type_yes") == _value(date, "time_yes") == 1.0
+    assert _value(date, "number_yes") == _value(date, "time_no") == 0.0
+    no_number = _features(wanted=Wants.NUMBER, type_match=False)
+    assert _value(no_number, "number_no") == _value(no_number, "type_no") == 1.0
+    assert _value(no_number, "number_yes") == 0.0
+    assert _value(_features(wanted=Wants.PLACE, type_match=True), "place_yes") == 1.0
+    assert _value(_features(wanted=Wants.PERSON, type_match=True), "person_yes") == 1.0
+    assert _value(_features(wanted=Wants.ANYTHING), "time_yes") == 0.0
+
+
+def test_an_opening_word_counts_only_for_a_definition_question() -> None:
+    assert _value(_features(opens=True, definition=True), "definition_opens") == 1.0
+    assert _value(_features(opens=True, definition=None), "definition_opens") == 0.0
+    assert _value(_features(opens=False, definition=True), "definition_opens") == 0.0
+
+
+def test_kepanjangan_asks_for_a_long_form_not_a_definition() -> None:
+    assert asks_definition("Apa yang dimaksud dengan invasi?")
+    assert asks_definition("Apa itu pura?")
+    assert not asks_definition("Apakah kepanjangan PVSEC?")
+
+
+def test_a_definition_question_prefers_the_sentence_that_says_what_it_is() -> None:
+    # Plain BM25 prefers the short sentence; "Pura adalah ..." is what "Apa itu pura?" asks.
+    text = (
+        "Di Bali ada ribuan pura. "
+        "Pura adalah tempat ibadah umat Hindu yang dibangun dengan aturan arsitektur tertentu di seluruh Indonesia."
+    )
+    engine = Engine.from_articles([Article(id="pura", title="Pura", source="Wiki", date=None, text=text)])
+    by_text = {engine.sentence(sid).text[:12]: f for sid, f in engine.candidates(engine.read("Apa itu pura?"), pool=10)}
+    assert by_text["Pura adalah "].opens and by_text["Pura adalah "].definition
+    assert not by_text["Di Bali ada "].opens and by_text["Di Bali ada "].definition is False
+    assert engine.search("Apa itu pura?").hits[0].sentence.text.startswith("Pura adalah")
+    # Without the definition features the short sentence wins: they decide it.
+    learned = list(Tuning().learned)
+    for name in ("definition_yes", "definition_no", "definition_opens"):
+        learned[Features.NAMES.index(name)] = 0.0
+    plain = engine.tuned(dataclasses.replace(Tuning(), learned=tuple(learned)))
+    assert plain.search("Apa itu pura?").hits[0].sentence.text.startswith("Di Bali")
