@@ -6,9 +6,9 @@ Every question of IDK-MRC train (half of them unanswerable) and FacQA train (all
 answerable) is asked with the hand rules alone (`Engine.judge`); the questions
 those rules answer become rows of `Signals`, labelled unanswerable or not. A
 logistic regression (plain NumPy, L2) learns P(unanswerable); the threshold is
-the lowest that keeps the answerable train questions wrongly declined at most
-`--budget` (share of those the rules answer, both sets pooled) and declines no
-FacQA train question answered right at rank 1 beyond `--facqa-budget`.
+the lowest at which the model declines at most `--budget` of IDK-MRC train's
+answerable questions and at most `--facqa-lost` FacQA train questions the rules
+answer right at rank 1.
 `--write` stores the model as JSON in retrieval/abstention.json. `--report`
 prints what the model does on the valid splits and the seed set (report only:
 nothing is fitted on them).
@@ -146,11 +146,19 @@ def probabilities(model: Abstention, x: np.ndarray) -> np.ndarray:
     return 1 / (1 + np.exp(-np.clip(z, -50, 50)))
 
 
+def alone(rows: Rows, names: Sequence[str]) -> np.ndarray:
+    """Questions the rules answer and one of the `names` signals declines by itself."""
+    ok = ~rows.declined & ~np.isnan(rows.x).any(axis=1)
+    columns = [Signals.names_().index(name) for name in names]
+    return ok & (np.nan_to_num(rows.x)[:, columns] > 0).any(axis=1) if columns else np.zeros(len(ok), dtype=bool)
+
+
 def outcome(rows: Rows, model: Abstention | None) -> dict[str, float]:
     """Correct abstention, wrongly abstained, R@1 and R@3 with the rules plus `model`."""
     declined = rows.declined.copy()
     if model is not None:
         ok = ~np.isnan(rows.x).any(axis=1)
+        declined |= alone(rows, model.alone)
         declined |= ok & (probabilities(model, np.nan_to_num(rows.x)) >= model.threshold)
     ans = ~rows.unanswerable
     return {
@@ -165,8 +173,16 @@ def outcome(rows: Rows, model: Abstention | None) -> dict[str, float]:
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m benchmarks.abstention", description=__doc__.split("\n\n")[0])
     parser.add_argument("--cache", type=Path, default=None, help="keep the asked rows here (.npz) for refits")
-    parser.add_argument("--budget", type=float, default=0.04, help="answerable train questions the model may decline")
+    parser.add_argument(
+        "--budget", type=float, default=0.01, help="share of IDK-MRC train's answerable questions the model may decline"
+    )
+    parser.add_argument(
+        "--facqa-lost", type=int, default=2, help="FacQA train questions right at rank 1 the model may decline"
+    )
     parser.add_argument("--l2", type=float, default=1.0)
+    parser.add_argument(
+        "--alone", default="antonym", help="binary signals that decline by themselves (comma-separated; '' for none)"
+    )
     parser.add_argument("--write", action="store_true", help=f"store the model in {MODEL_PATH}")
     parser.add_argument("--report", action="store_true", help="print the valid splits and the seed set too")
     args = parser.parse_args(argv)
@@ -179,17 +195,18 @@ def fit_and_report(args: argparse.Namespace) -> str:
     names = Signals.names_()
     lines = []
     xs, ys, ws, source = [], [], [], []
+    solo = tuple(args.alone.split(",")) if args.alone else ()
     for rows, tag in ((idk, "idk"), (facqa, "facqa")):
-        keep = ~rows.declined & ~np.isnan(rows.x).any(axis=1)
+        keep = ~rows.declined & ~np.isnan(rows.x).any(axis=1) & ~alone(rows, solo)
         xs.append(rows.x[keep])
         ys.append(rows.unanswerable[keep].astype(float))
         ws.append(np.ones(int(keep.sum())))
         source += [tag] * int(keep.sum())
     x, y, w = np.vstack(xs), np.concatenate(ys), np.concatenate(ws)
     raw, bias = fit_logistic(x, y, weight=w, l2=args.l2)
-    model = Abstention(names, tuple(float(v) for v in raw), float(bias), 1.0)
-    threshold = choose_threshold(model, [idk, facqa], budget=args.budget)
-    model = Abstention(names, model.weights, model.bias, threshold)
+    model = Abstention(names, tuple(float(v) for v in raw), float(bias), 1.0, solo)
+    threshold = choose_threshold(model, idk, facqa, budget=args.budget, facqa_lost=args.facqa_lost)
+    model = Abstention(names, model.weights, model.bias, threshold, solo)
     lines.append("weights: " + ", ".join(f"{n}={v:+.3f}" for n, v in zip(names, raw)) + f", bias={bias:+.3f}")
     lines.append(f"threshold {threshold:.4f}")
     sets = [("idk-train", idk), ("facqa-train", facqa)]
@@ -204,16 +221,22 @@ def fit_and_report(args: argparse.Namespace) -> str:
     return "\n".join(lines)
 
 
-def choose_threshold(model: Abstention, sets: list[Rows], *, budget: float) -> float:
-    """The lowest threshold at which the answerable questions of `sets` (pooled) lose at most `budget` to the model."""
-    probs, answerable = [], []
-    for rows in sets:
-        ok = ~rows.declined & ~np.isnan(rows.x).any(axis=1)
-        probs.append(probabilities(model, np.nan_to_num(rows.x))[ok & ~rows.unanswerable])
-        answerable.append(int((~rows.unanswerable).sum()))
-    p = np.sort(np.concatenate(probs))[::-1]
-    allowed = int(budget * sum(answerable))
-    return float(p[allowed]) + 1e-9 if allowed < len(p) else 0.0
+def choose_threshold(model: Abstention, idk: Rows, facqa: Rows, *, budget: float, facqa_lost: int) -> float:
+    """The lowest threshold at which the model declines at most `budget` of IDK-MRC train's
+    answerable questions that the rules answer, and at most `facqa_lost` FacQA train questions
+    the rules answer right at rank 1 (FacQA's recall must not pay for IDK-MRC's abstention)."""
+
+    def passed(rows: Rows) -> np.ndarray:
+        return ~rows.declined & ~np.isnan(rows.x).any(axis=1) & ~alone(rows, model.alone)
+
+    idk_p = probabilities(model, np.nan_to_num(idk.x))[passed(idk) & ~idk.unanswerable]
+    facqa_p = probabilities(model, np.nan_to_num(facqa.x))[passed(facqa) & facqa.right1]
+    allowed = int(budget * int((~idk.unanswerable).sum()))
+    ordered = np.sort(idk_p)[::-1]
+    threshold = float(ordered[allowed]) + 1e-9 if allowed < len(ordered) else 0.0
+    if facqa_lost < len(facqa_p):
+        threshold = max(threshold, float(np.sort(facqa_p)[::-1][facqa_lost]) + 1e-9)
+    return threshold
 
 
 def _fmt(o: dict[str, float]) -> str:

@@ -66,12 +66,14 @@ class Signals:
 
 @dataclass(frozen=True, slots=True)
 class Abstention:
-    """A logistic model: declines when P(unanswerable) from `Signals` reaches `threshold`."""
+    """A logistic model: declines when P(unanswerable) from `Signals` reaches `threshold`,
+    or when one of the `alone` signals (binary, precise on train by themselves) is set."""
 
     names: tuple[str, ...]
     weights: tuple[float, ...]
     bias: float
     threshold: float
+    alone: tuple[str, ...] = ()
 
     def probability(self, signals: Signals) -> float:
         values = dict(zip(Signals.names_(), signals.vector()))
@@ -79,14 +81,17 @@ class Abstention:
         return 1.0 / (1.0 + math.exp(-max(-50.0, min(50.0, z))))
 
     def declines(self, signals: Signals) -> bool:
+        if any(getattr(signals, name) > 0 for name in self.alone):
+            return True
         return self.probability(signals) >= self.threshold
 
     def to_json(self) -> str:
         data = {
-            "names": list(self.names),
-            "weights": [round(w, 6) for w in self.weights],
+            # One weight per signal, in raw units (not standardised): P = 1 / (1 + exp(-(bias + sum))).
+            "weights": {name: round(w, 6) for name, w in zip(self.names, self.weights)},
             "bias": round(self.bias, 6),
             "threshold": round(self.threshold, 6),
+            "alone": list(self.alone),
         }
         return json.dumps(data, indent=1) + "\n"
 
@@ -94,12 +99,13 @@ class Abstention:
     def from_json(cls, text: str, *, source: str = "abstention model") -> Abstention:
         data = json.loads(text)
         try:
-            names = tuple(str(n) for n in data["names"])
-            weights = tuple(float(w) for w in data["weights"])
-            model = cls(names, weights, float(data["bias"]), float(data["threshold"]))
-        except (KeyError, TypeError, ValueError) as exc:
-            raise ValueError(f"{source}: needs names, weights, bias and threshold ({exc})") from exc
-        unknown = set(names) - set(Signals.names_())
+            names = tuple(str(n) for n in data["weights"])
+            weights = tuple(float(w) for w in data["weights"].values())
+            alone = tuple(str(n) for n in data.get("alone", ()))
+            model = cls(names, weights, float(data["bias"]), float(data["threshold"]), alone)
+        except (KeyError, TypeError, ValueError, AttributeError) as exc:
+            raise ValueError(f"{source}: needs weights (signal: number), bias and threshold ({exc!r})") from exc
+        unknown = (set(names) | set(alone)) - set(Signals.names_())
         if unknown or len(names) != len(weights):
             raise ValueError(f"{source}: unknown signals {sorted(unknown)} or names/weights of different lengths")
         return model

@@ -32,19 +32,22 @@ def test_within_agrees_with_the_full_edit_distance(a: str, b: str, limit: int) -
 def test_the_model_is_a_logistic_of_its_weighted_signals() -> None:
     names = Signals.names_()
     signals = Signals(**{name: float(i % 3) for i, name in enumerate(names)})
-    model = Abstention(names=("article_gap", "near_miss"), weights=(2.0, -1.5), bias=0.25, threshold=0.6)
+    model = Abstention(names=("article_gap", "near_miss"), weights=(2.0, -1.5), bias=0.25, threshold=0.6, alone=("antonym",))
     z = 0.25 + 2.0 * signals.article_gap - 1.5 * signals.near_miss
     assert model.probability(signals) == pytest.approx(1 / (1 + math.exp(-z)))
-    assert model.declines(signals) == (1 / (1 + math.exp(-z)) >= 0.6)
+    assert model.declines(signals) == (signals.antonym > 0 or 1 / (1 + math.exp(-z)) >= 0.6)
+    assert Abstention(model.names, model.weights, -50.0, 0.6, ("antonym",)).declines(
+        Signals(**{**{name: 0.0 for name in names}, "antonym": 1.0})
+    )
     assert Abstention.from_json(model.to_json()) == model
 
 
 def test_a_model_file_naming_an_unknown_signal_is_refused_with_its_name() -> None:
-    text = '{"names": ["gap_of_nothing"], "weights": [1.0], "bias": 0, "threshold": 0.5}'
+    text = '{"weights": {"gap_of_nothing": 1.0}, "bias": 0, "threshold": 0.5}'
     with pytest.raises(ValueError, match="model.json.*gap_of_nothing"):
         Abstention.from_json(text, source="model.json")
     with pytest.raises(ValueError, match="model.json"):
-        Abstention.from_json('{"names": []}', source="model.json")
+        Abstention.from_json('{"weights": [1.0]}', source="model.json")
 
 
 def test_the_bundled_model_reads_only_known_signals() -> None:
@@ -111,3 +114,31 @@ def test_frame_words_are_not_counted_as_missing() -> None:
     framed = _signals("Apa maksud komputer mikro?", sentence, sentence, lexicon=lexicon)
     assert framed.article_gap == 0.0 and framed.article_missing == 0
     assert _signals("Apa maksud komputer mikro?", sentence, sentence).article_missing == 1
+
+
+def _news(article_id: str, text: str) -> Article:
+    return Article(id=article_id, title=f"Judul {article_id}", source="Sumber", date=dt.date(2016, 12, 14), text=text)
+
+
+def test_a_question_the_model_declines_is_shown_as_not_in_the_corpus() -> None:
+    from bot.cli import answer_json
+    from bot.render import answer_text
+    from bot.texts import text
+
+    engine = Engine.from_articles(
+        [_news("mikro", PARAGRAPH), _news("lain", "Presiden meresmikan jembatan baru di Surabaya pada hari Senin.")]
+    )
+    asked = "Kapan komputer mikro mulai dikembangkan?"
+    # A model that declines whatever passes the rules (this question does): a plain decline.
+    always = Abstention(names=("coverage",), weights=(0.0,), bias=10.0, threshold=0.5)
+    never = Abstention(names=("coverage",), weights=(0.0,), bias=-10.0, threshold=0.5)
+    assert engine.abstaining(never).search(asked).answered
+    answer = engine.abstaining(always).search(asked)
+    assert not answer.answered and answer.hits == () and answer.missing == ()
+    # The sentence the rules would have quoted is carried only as the closest, never as an answer.
+    assert answer.closest and "mikro" in answer.closest[0].sentence.text
+    shown = answer_text(answer, articles=engine.articles)
+    assert shown.startswith(text("id", "no_answer", query=asked))
+    assert answer.closest[0].sentence.text not in shown
+    data = answer_json(answer)
+    assert data["answered"] is False and data["results"] == [] and data["missing"] == [] and data["closest"]
