@@ -142,3 +142,22 @@ def test_a_question_the_model_declines_is_shown_as_not_in_the_corpus() -> None:
     assert answer.closest[0].sentence.text not in shown
     data = answer_json(answer)
     assert data["answered"] is False and data["results"] == [] and data["missing"] == [] and data["closest"]
+
+
+MIR = (
+    "Mir adalah stasiun luar angkasa yang dioperasikan Uni Soviet. Stasiun Mir dibangun pada tahun 1986 "
+    "di orbit rendah Bumi. Stasiun itu menjadi tempat tinggal para kosmonot selama bertahun-tahun."
+)
+
+
+def test_a_question_about_the_opposite_of_what_the_article_says_is_declined() -> None:
+    engine = Engine.from_articles(
+        [_news("mir", MIR), _news("lain", "Presiden meresmikan jembatan baru di Surabaya pada hari Senin.")]
+    )
+    built = engine.search("Kapan stasiun luar angkasa Mir dibangun?")
+    assert built.answered and "1986" in built.hits[0].sentence.text
+    # The article says "dibangun" (built), never "dihancurkan" (destroyed): no answer, whatever else matches.
+    destroyed = engine.search("Kapan stasiun luar angkasa Mir dihancurkan?")
+    assert not destroyed.answered and destroyed.missing == () and destroyed.closest
+    # The same question with the hand rules alone quotes the construction date as if it answered.
+    assert engine.abstaining(None).search("Kapan stasiun luar angkasa Mir dihancurkan?").answered

@@ -49,10 +49,12 @@ def test_idkmrc_valid_floors() -> None:
     articles, questions = idkmrc_eval_set(DEFAULT_IDKMRC, "valid")
     metrics = evaluate(Engine.from_articles(articles), questions, k=10)
     assert metrics.answerable == 382 and metrics.unanswerable == 382
-    assert metrics.recall_at_1 >= 0.53  # measured 0.555; plain rank-bm25 0.411
-    assert metrics.recall_at_3 >= 0.77  # measured 0.791; plain rank-bm25 0.641
-    assert metrics.correct_abstention is not None and metrics.correct_abstention >= 0.20  # measured 0.228
-    assert metrics.wrongly_abstained <= 0.10  # measured 0.084
+    # The abstention stage (retrieval/abstention.py) declines 5 answerable questions that were
+    # right at rank 1 (0.555 -> 0.542) for 20 more unanswerable ones declined (0.228 -> 0.280).
+    assert metrics.recall_at_1 >= 0.52  # measured 0.542; plain rank-bm25 0.411
+    assert metrics.recall_at_3 >= 0.75  # measured 0.775; plain rank-bm25 0.641
+    assert metrics.correct_abstention is not None and metrics.correct_abstention >= 0.26  # measured 0.280
+    assert metrics.wrongly_abstained <= 0.12  # measured 0.099
 
 
 def _news(article_id: str, text: str) -> Article:
