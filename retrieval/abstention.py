@@ -24,6 +24,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from retrieval.ranking import Unit
+from retrieval.text import numbered_data_lines
 
 _BUNDLED = Path(__file__).with_name("abstention.json")
 _NEGATION = re.compile(r"\b(tidak|tak|bukan|belum|tanpa|non|never|not|no)\b", re.I)
@@ -124,30 +125,30 @@ class Lexicon:
     """Plain-text word lists the signals read (`corpus/lang/abstention/`), as analyzer terms."""
 
     frame: frozenset[str] = frozenset()  # terms of words that frame a question
-    opposites: tuple[tuple[frozenset[str], frozenset[str]], ...] = ()  # (terms of a word, terms of its opposite)
+    # (terms of a word asked about, terms of an opposite that, held instead, means the article does not say it)
+    opposites: tuple[tuple[frozenset[str], frozenset[str]], ...] = ()
 
     @classmethod
     def read(cls, directory: Path, terms: Callable[[str], list[str]]) -> Lexicon:
-        """`frame.txt` (a word a line) and `antonyms.txt` (a group of opposites a line) under
+        """`frame.txt` (a word a line) and `antonyms.txt` (`asked: held ...` a line) under
         `directory`, each word turned into terms by `terms` (the engine's analyzer); absent files are empty."""
         frame: set[str] = set()
         opposites: list[tuple[frozenset[str], frozenset[str]]] = []
-        for line in _lines(directory / "frame.txt"):
+        for _number, line in _lines(directory / "frame.txt"):
             frame.update(terms(line))
-        for number, line in enumerate(_lines(directory / "antonyms.txt"), start=1):
-            group = [frozenset(terms(word)) for word in line.split()]
-            group = [g for g in group if g]
-            if len(group) < 2:
-                continue  # a word the analyzer drops (a stop word) has no opposite to look for
-            opposites += [(a, b) for a in group for b in group if a != b]
+        for number, line in _lines(directory / "antonyms.txt"):
+            asked, colon, held = line.partition(":")
+            if not colon or not asked.strip() or not held.split():
+                raise ValueError(f"{directory / 'antonyms.txt'}:{number}: expected `asked: held ...`, got {line!r}")
+            word = frozenset(terms(asked.strip()))
+            if not word:
+                continue  # a word the analyzer drops (a stop word) is never asked about
+            opposites += [(word, other) for held_word in held.split() if (other := frozenset(terms(held_word)))]
         return cls(frozenset(frame), tuple(opposites))
 
 
-def _lines(path: Path) -> list[str]:
-    if not path.is_file():
-        return []
-    text = path.read_text(encoding="utf-8")
-    return [line.strip() for line in text.splitlines() if line.strip() and not line.lstrip().startswith("#")]
+def _lines(path: Path) -> list[tuple[int, str]]:
+    return numbered_data_lines(path) if path.is_file() else []
 
 
 def measure(
@@ -177,12 +178,14 @@ def measure(
     lacking_article = [u for u in content if u.terms.isdisjoint(article)]
     unknown = sum(u.weight for u in units if not any(known(t) for t in u.terms))
     near = any(_near_any(u.terms, article) for u in lacking_article)
-    opposite = any(
+    negated = bool(_NEGATION.search(question))
+    # "tidak berdarah panas" over "berdarah dingin" restates the article: a negated opposite is no change.
+    opposite = not negated and any(
         not u.terms.isdisjoint(word) and not article.isdisjoint(other)
         for u in lacking_article
         for word, other in lexicon.opposites
     )
-    negation = bool(_NEGATION.search(question)) and not _NEGATION.search(window_text)
+    negation = negated and not _NEGATION.search(window_text)
     numbers = set(_NUMBER.findall(question))
     held = set(_NUMBER.findall(window_text)) | set(_NUMBER.findall(article_text))
     missing_names = [n for n, needed in names if all(window.isdisjoint(t) for t in needed)]
