@@ -174,7 +174,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m benchmarks.abstention", description=__doc__.split("\n\n")[0])
     parser.add_argument("--cache", type=Path, default=None, help="keep the asked rows here (.npz) for refits")
     parser.add_argument(
-        "--budget", type=float, default=0.01, help="share of IDK-MRC train's answerable questions the model may decline"
+        "--budget", type=float, default=0.0, help="share of IDK-MRC train's answerable questions the model may decline"
     )
     parser.add_argument(
         "--facqa-lost", type=int, default=2, help="FacQA train questions right at rank 1 the model may decline"

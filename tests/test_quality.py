@@ -49,12 +49,11 @@ def test_idkmrc_valid_floors() -> None:
     articles, questions = idkmrc_eval_set(DEFAULT_IDKMRC, "valid")
     metrics = evaluate(Engine.from_articles(articles), questions, k=10)
     assert metrics.answerable == 382 and metrics.unanswerable == 382
-    # The abstention stage (retrieval/abstention.py) declines 5 answerable questions that were
-    # right at rank 1 (0.555 -> 0.542) for 20 more unanswerable ones declined (0.228 -> 0.280).
-    assert metrics.recall_at_1 >= 0.52  # measured 0.542; plain rank-bm25 0.411
-    assert metrics.recall_at_3 >= 0.75  # measured 0.775; plain rank-bm25 0.641
-    assert metrics.correct_abstention is not None and metrics.correct_abstention >= 0.26  # measured 0.280
-    assert metrics.wrongly_abstained <= 0.12  # measured 0.099
+    assert metrics.recall_at_1 >= 0.53  # measured 0.555; plain rank-bm25 0.411
+    assert metrics.recall_at_3 >= 0.77  # measured 0.788; plain rank-bm25 0.641
+    # The abstention stage (retrieval/abstention.py) took it from 0.228 / 0.084 to 0.275 / 0.086.
+    assert metrics.correct_abstention is not None and metrics.correct_abstention >= 0.25  # measured 0.275
+    assert metrics.wrongly_abstained <= 0.10  # measured 0.086
 
 
 def _news(article_id: str, text: str) -> Article:
