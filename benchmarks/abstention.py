@@ -48,7 +48,7 @@ MODEL_PATH = Path(__file__).resolve().parent.parent / "retrieval" / "abstention.
 class Rows:
     """One question set asked with the hand rules: a row per question."""
 
-    x: np.ndarray  # Signals.vector() (NaN row when there was no candidate)
+    x: np.ndarray  # Signals.vector() (NaN row when the rules declined)
     unanswerable: np.ndarray  # bool
     declined: np.ndarray  # the hand rules declined
     right1: np.ndarray  # answerable and right at rank 1 (with the rules)

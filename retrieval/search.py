@@ -192,7 +192,7 @@ class Engine:
 
     def judge(self, query: str, *, k: int = 3, offset: int = 0) -> tuple[Answer, Signals | None]:
         """The answer the hand rules give, before the abstention model, and what that model
-        reads of the best candidate (None when there is none); benchmarks/abstention.py fits on it."""
+        reads of the best candidate (None when the rules decline); benchmarks/abstention.py fits on it."""
         asked = self.read(query)
         units = asked.units
         if not units or k <= 0:
@@ -228,14 +228,13 @@ class Engine:
                 missing = lacking[nearer[0].sentence.sid]
                 nearer = [item for item in nearer if len(lacking[item.sentence.sid]) == len(missing) < len(names)]
                 closest = self._fold_duplicates(nearer, units, limit=k)
-                signals = self._signals(asked, ranked or scored)
-                return Answer(query=query, missing=tuple(missing), closest=tuple(closest)), signals
+                return Answer(query=query, missing=tuple(missing), closest=tuple(closest)), None
             if tuning.names_filter:
                 ranked = complete
         if not ranked:
-            return Answer(query=query), self._signals(asked, scored)
+            return Answer(query=query), None
         if max(item.window_coverage for item in ranked[: k + offset]) < self._answer_floor(units):
-            return Answer(query=query), self._signals(asked, ranked)
+            return Answer(query=query), None
         hits = self._fold_duplicates(ranked, units, limit=offset + k)
         return Answer(query=query, hits=tuple(hits[offset : offset + k])), self._signals(asked, ranked)
 
