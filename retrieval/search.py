@@ -23,6 +23,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from retrieval.abstention import Abstention, Lexicon, Signals, bundled, measure
 from retrieval.acronyms import ArticleAcronyms, CorpusAcronyms
 from retrieval.build import Built, iter_sentences  # noqa: F401  (iter_sentences: the one numbering)
 from retrieval.index import Bm25Index
@@ -55,6 +56,7 @@ class _Scored:
 
 class Engine:
     _article_bounds: np.ndarray | None = None  # see _article_terms
+    _abstention_words: Lexicon | None = None  # see _lexicon
 
     def __init__(
         self,
@@ -68,6 +70,7 @@ class Engine:
         acronyms: CorpusAcronyms | None = None,
         retired: np.ndarray | None = None,
         numbering: str | None = None,
+        abstention: Abstention | None = None,
     ) -> None:
         """Made by `from_built` (the one builder, `retrieval.build`); `articles` are the live ones.
 
@@ -84,6 +87,7 @@ class Engine:
         self._index = index
         self._analyzer = analyzer
         self._tuning = tuning
+        self._abstention = abstention
         self.fingerprint = fingerprint
         self.numbering = numbering if numbering is not None else fingerprint
         self._retired = retired if retired is not None and retired.any() else None
@@ -122,6 +126,7 @@ class Engine:
             acronyms=built.corpus_acronyms(),
             retired=built.retired_sids(),
             numbering=built.numbering[:16],
+            abstention=bundled(),
         )
 
     @classmethod
@@ -135,6 +140,12 @@ class Engine:
         """The same corpus and index ranked with other knobs (for benchmarks/tune.py)."""
         twin = copy.copy(self)
         twin._tuning = tuning
+        return twin
+
+    def abstaining(self, model: Abstention | None) -> Engine:
+        """The same engine deciding with another abstention model (None: the hand rules alone)."""
+        twin = copy.copy(self)
+        twin._abstention = model
         return twin
 
     # --- lookups --------------------------------------------------------------
@@ -174,10 +185,20 @@ class Engine:
 
     # --- search ---------------------------------------------------------------
     def search(self, query: str, *, k: int = 3, offset: int = 0) -> Answer:
+        answer, signals = self.judge(query, k=k, offset=offset)
+        model = self._abstention
+        if answer.answered and signals is not None and model is not None and model.declines(signals):
+            # Nothing names what is missing: the best sentences are shown only as the closest.
+            return Answer(query=query, closest=answer.hits)
+        return answer
+
+    def judge(self, query: str, *, k: int = 3, offset: int = 0) -> tuple[Answer, Signals | None]:
+        """The answer the hand rules give, before the abstention model, and what that model
+        reads of the best candidate (None when the rules decline); benchmarks/abstention.py fits on it."""
         asked = self.read(query)
         units = asked.units
         if not units or k <= 0:
-            return Answer(query=query)
+            return Answer(query=query), None
         tuning = self._tuning
         scored: list[_Scored] = []
         pool = tuning.candidates + _PAGE_POOL * math.ceil((offset + k) / _PAGE_POOL)
@@ -209,15 +230,46 @@ class Engine:
                 missing = lacking[nearer[0].sentence.sid]
                 nearer = [item for item in nearer if len(lacking[item.sentence.sid]) == len(missing) < len(names)]
                 closest = self._fold_duplicates(nearer, units, limit=k)
-                return Answer(query=query, missing=tuple(missing), closest=tuple(closest))
+                return Answer(query=query, missing=tuple(missing), closest=tuple(closest)), None
             if tuning.names_filter:
                 ranked = complete
         if not ranked:
-            return Answer(query=query)
+            return Answer(query=query), None
         if max(item.window_coverage for item in ranked[: k + offset]) < self._answer_floor(units):
-            return Answer(query=query)
+            return Answer(query=query), None
         hits = self._fold_duplicates(ranked, units, limit=offset + k)
-        return Answer(query=query, hits=tuple(hits[offset : offset + k]))
+        return Answer(query=query, hits=tuple(hits[offset : offset + k])), self._signals(asked, ranked)
+
+    def _signals(self, asked: Query, ranked: list[_Scored]) -> Signals | None:
+        """What the abstention model reads of the best of `ranked` (already in order)."""
+        if not ranked:
+            return None
+        best = ranked[0].sentence
+        window = self.context(best.sid, before=1, after=1)
+        window_terms = frozenset().union(*(self._terms_of(s.sid) for s in window))
+        article = self._by_id[best.article_id]
+        return measure(
+            question=asked.text,
+            units=asked.units,
+            names=asked.names,
+            own=ranked[0].terms,
+            window=window_terms,
+            article=self._article_terms(best.sid),
+            window_text=" ".join(s.text for s in window),
+            article_text=article.text,
+            scores=tuple(item.score for item in ranked[:2]),
+            known=self._index.has_term,
+            rarest_idf=self._rarest_idf(),
+            lexicon=self._lexicon(),
+        )
+
+    def _lexicon(self) -> Lexicon:
+        lexicon = self._abstention_words
+        if lexicon is None:
+            from config.settings import BUNDLED_LANGUAGE_DATA
+
+            lexicon = self._abstention_words = Lexicon.read(BUNDLED_LANGUAGE_DATA / "abstention", self._analyzer.terms)
+        return lexicon
 
     def _answer_floor(self, units: list[Unit]) -> float:
         """The window coverage the best hits need before the engine answers."""

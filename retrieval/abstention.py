@@ -1,0 +1,238 @@
+"""Whether the best sentence answers the question at all: the abstention stage.
+
+The engine ranks candidates (retrieval/ranking.py), then keeps its hand rules
+(names the corpus lacks, coverage floors; retrieval/search.py). What passes
+them is judged here: a small logistic model over what the best candidate, its
+window and its article hold of the question (`Signals`). A question that
+changes one thing of an answerable one ("komputer *makro*" over a paragraph on
+*mikro*computers, "Siapa yang *tidak* ...", a year the article never gives)
+matches the paragraph well on everything but that thing, so the model reads
+the thing left unmatched, not the overall match.
+
+The weights are fitted by benchmarks/abstention.py on IDK-MRC train and FacQA
+train and ship as readable JSON (`abstention.json` beside this module).
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, fields
+from functools import lru_cache
+from pathlib import Path
+
+from retrieval.ranking import Unit
+from retrieval.text import numbered_data_lines
+
+_BUNDLED = Path(__file__).with_name("abstention.json")
+_NEGATION = re.compile(r"\b(tidak|tak|bukan|belum|tanpa|non|never|not|no)\b", re.I)
+_NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
+# A question word one or two letters away from an article word ("makro"/"mikro",
+# "utara"/"utama") is a near miss only when both are long enough to be words, not codes.
+_NEAR_MIN_LENGTH = 4
+
+
+@dataclass(frozen=True, slots=True)
+class Signals:
+    """What the abstention model reads of one question and its best candidate (all floats)."""
+
+    coverage: float  # idf-weighted share of the question's content words in the sentence
+    window_coverage: float  # ... in the sentence and its neighbours
+    article_coverage: float  # ... anywhere in its article
+    # Below, "content words" leave out the words that frame a question (`Lexicon.frame`).
+    window_gap: float  # weight of the heaviest content word the window lacks, / the rarest idf
+    article_gap: float  # ... that the whole article lacks
+    article_missing: float  # how many content words the article lacks
+    missing_known: float  # 1 when a content word the article lacks is used elsewhere in the corpus
+    corpus_unknown: float  # share of the question's weight in words the corpus never uses
+    near_miss: float  # 1 when a content word the article lacks is 1-2 letters from one it has
+    antonym: float  # 1 when a content word the article lacks has its opposite in the article
+    negation: float  # 1 when the question negates ("tidak", "bukan", "belum") and the window does not
+    number_gap: float  # 1 when a number of the question is in neither the window nor the article
+    names: float  # how many things the question names (capitalised runs, numbers)
+    names_missing: float  # share of them the window lacks
+    margin: float  # log of the best score over the second's (0 when alone)
+    log_score: float  # log of the best score
+    units: float  # how many content words the question has
+
+    @classmethod
+    def names_(cls) -> tuple[str, ...]:
+        return tuple(f.name for f in fields(cls))
+
+    def vector(self) -> list[float]:
+        return [getattr(self, name) for name in self.names_()]
+
+
+@dataclass(frozen=True, slots=True)
+class Abstention:
+    """A logistic model: declines when P(unanswerable) from `Signals` reaches `threshold`,
+    or when one of the `alone` signals (binary, precise on train by themselves) is set."""
+
+    names: tuple[str, ...]
+    weights: tuple[float, ...]
+    bias: float
+    threshold: float
+    alone: tuple[str, ...] = ()
+
+    def probability(self, signals: Signals) -> float:
+        values = dict(zip(Signals.names_(), signals.vector()))
+        z = self.bias + sum(w * values[name] for name, w in zip(self.names, self.weights))
+        return 1.0 / (1.0 + math.exp(-max(-50.0, min(50.0, z))))
+
+    def declines(self, signals: Signals) -> bool:
+        if any(getattr(signals, name) > 0 for name in self.alone):
+            return True
+        return self.probability(signals) >= self.threshold
+
+    def to_json(self) -> str:
+        data = {
+            # One weight per signal, in raw units (not standardised): P = 1 / (1 + exp(-(bias + sum))).
+            "weights": {name: round(w, 6) for name, w in zip(self.names, self.weights)},
+            "bias": round(self.bias, 6),
+            "threshold": round(self.threshold, 6),
+            "alone": list(self.alone),
+        }
+        return json.dumps(data, indent=1) + "\n"
+
+    @classmethod
+    def from_json(cls, text: str, *, source: str = "abstention model") -> Abstention:
+        data = json.loads(text)
+        try:
+            names = tuple(str(n) for n in data["weights"])
+            weights = tuple(float(w) for w in data["weights"].values())
+            alone = tuple(str(n) for n in data.get("alone", ()))
+            model = cls(names, weights, float(data["bias"]), float(data["threshold"]), alone)
+        except (KeyError, TypeError, ValueError, AttributeError) as exc:
+            raise ValueError(f"{source}: needs weights (signal: number), bias and threshold ({exc!r})") from exc
+        unknown = (set(names) | set(alone)) - set(Signals.names_())
+        if unknown or len(names) != len(weights):
+            raise ValueError(f"{source}: unknown signals {sorted(unknown)} or names/weights of different lengths")
+        return model
+
+
+@lru_cache(maxsize=1)
+def bundled() -> Abstention | None:
+    """The shipped model (`abstention.json`), or None when the file is absent."""
+    if not _BUNDLED.is_file():
+        return None
+    return Abstention.from_json(_BUNDLED.read_text(encoding="utf-8"), source=str(_BUNDLED))
+
+
+@dataclass(frozen=True, slots=True)
+class Lexicon:
+    """Plain-text word lists the signals read (`corpus/lang/abstention/`), as analyzer terms."""
+
+    frame: frozenset[str] = frozenset()  # terms of words that frame a question
+    # (terms of a word asked about, terms of an opposite that, held instead, means the article does not say it)
+    opposites: tuple[tuple[frozenset[str], frozenset[str]], ...] = ()
+
+    @classmethod
+    def read(cls, directory: Path, terms: Callable[[str], list[str]]) -> Lexicon:
+        """`frame.txt` (a word a line) and `antonyms.txt` (`asked: held ...` a line) under
+        `directory`, each word turned into terms by `terms` (the engine's analyzer); absent files are empty."""
+        frame: set[str] = set()
+        opposites: list[tuple[frozenset[str], frozenset[str]]] = []
+        for _number, line in _lines(directory / "frame.txt"):
+            frame.update(terms(line))
+        for number, line in _lines(directory / "antonyms.txt"):
+            asked, colon, held = line.partition(":")
+            if not colon or not asked.strip() or not held.split():
+                raise ValueError(f"{directory / 'antonyms.txt'}:{number}: expected `asked: held ...`, got {line!r}")
+            word = frozenset(terms(asked.strip()))
+            if not word:
+                continue  # a word the analyzer drops (a stop word) is never asked about
+            opposites += [(word, other) for held_word in held.split() if (other := frozenset(terms(held_word)))]
+        return cls(frozenset(frame), tuple(opposites))
+
+
+def _lines(path: Path) -> list[tuple[int, str]]:
+    return numbered_data_lines(path) if path.is_file() else []
+
+
+def measure(
+    *,
+    question: str,
+    units: list[Unit],
+    names: tuple[tuple[str, tuple[frozenset[str], ...]], ...],
+    own: frozenset[str],
+    window: frozenset[str],
+    article: frozenset[str],
+    window_text: str,
+    article_text: str,
+    scores: tuple[float, ...],
+    known: Callable[[str], bool],
+    rarest_idf: float,
+    lexicon: Lexicon = Lexicon(),
+) -> Signals:
+    """The `Signals` of the best candidate (`own` terms; `window` with its neighbours;
+    `article` of its article; `scores` the ranking scores of the best and the next)."""
+    total = sum(u.weight for u in units) or 1.0
+
+    def share(terms: frozenset[str]) -> float:
+        return sum(u.weight for u in units if not u.terms.isdisjoint(terms)) / total
+
+    content = [u for u in units if u.terms.isdisjoint(lexicon.frame)]
+    lacking_window = [u for u in content if u.terms.isdisjoint(window)]
+    lacking_article = [u for u in content if u.terms.isdisjoint(article)]
+    unknown = sum(u.weight for u in units if not any(known(t) for t in u.terms))
+    near = any(_near_any(u.terms, article) for u in lacking_article)
+    negated = bool(_NEGATION.search(question))
+    # "tidak berdarah panas" over "berdarah dingin" restates the article: a negated opposite is no change.
+    opposite = not negated and any(
+        not u.terms.isdisjoint(word) and not article.isdisjoint(other)
+        for u in lacking_article
+        for word, other in lexicon.opposites
+    )
+    negation = negated and not _NEGATION.search(window_text)
+    numbers = set(_NUMBER.findall(question))
+    held = set(_NUMBER.findall(window_text)) | set(_NUMBER.findall(article_text))
+    missing_names = [n for n, needed in names if all(window.isdisjoint(t) for t in needed)]
+    best = scores[0] if scores else 0.0
+    second = scores[1] if len(scores) > 1 else 0.0
+    return Signals(
+        coverage=share(own),
+        window_coverage=share(window),
+        article_coverage=share(article),
+        window_gap=max((u.weight for u in lacking_window), default=0.0) / rarest_idf,
+        article_gap=max((u.weight for u in lacking_article), default=0.0) / rarest_idf,
+        article_missing=float(len(lacking_article)),
+        missing_known=float(any(any(known(t) for t in u.terms) for u in lacking_article)),
+        corpus_unknown=unknown / total,
+        near_miss=float(near),
+        antonym=float(opposite),
+        negation=float(negation),
+        number_gap=float(bool(numbers - held)),
+        names=float(len(names)),
+        names_missing=len(missing_names) / len(names) if names else 0.0,
+        margin=math.log(best / second) if best > 0 and second > 0 else 0.0,
+        log_score=math.log(best) if best > 0 else 0.0,
+        units=float(len(units)),
+    )
+
+
+def _near_any(terms: Iterable[str], vocabulary: frozenset[str]) -> bool:
+    for term in terms:
+        if term.startswith("~") or len(term) < _NEAR_MIN_LENGTH or not term.isalpha():
+            continue
+        for other in vocabulary:
+            if abs(len(other) - len(term)) <= 2 and len(other) >= _NEAR_MIN_LENGTH and other != term:
+                if within(term, other, 2):
+                    return True
+    return False
+
+
+def within(a: str, b: str, limit: int) -> bool:
+    """Whether the Levenshtein distance of `a` and `b` is at most `limit` (stops as soon as it cannot be)."""
+    if abs(len(a) - len(b)) > limit:
+        return False
+    previous = list(range(len(b) + 1))
+    for i, ca in enumerate(a, start=1):
+        current = [i]
+        for j, cb in enumerate(b, start=1):
+            current.append(min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (ca != cb)))
+        if min(current) > limit:
+            return False
+        previous = current
+    return previous[-1] <= limit
