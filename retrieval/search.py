@@ -29,6 +29,7 @@ from retrieval.index import Bm25Index
 from retrieval.question import Wants, defines, named, offers, offers_beside
 from retrieval.ranking import Features, Query, Question, Tuning, Unit, coverage, missing_names, proximity
 from retrieval.records import Answer, Article, Hit, Sentence
+from retrieval.stored import StoredArticles
 from retrieval.text import Analyzer
 
 
@@ -73,11 +74,15 @@ class Engine:
         version replaced: they keep their sids and BM25 statistics but are never
         quoted. `numbering` names the sid numbering (kept when articles are appended).
         """
-        self._articles = tuple(articles)
+        # Stored articles (retrieval.stored) are read on demand, never all at once.
+        self._articles: Sequence[Article] = articles if isinstance(articles, (tuple, StoredArticles)) else tuple(articles)
         if acronyms is None:
             acronyms = CorpusAcronyms(ArticleAcronyms.find(article.text, analyzer) for article in self._articles)
         self._acronyms = acronyms
-        self._by_id = {article.id: article for article in self._articles}
+        ids = getattr(self._articles, "ids", None)
+        if ids is None:
+            ids = [article.id for article in self._articles]
+        self._slot_of = {article_id: i for i, article_id in enumerate(ids)}
         self._sentences = sentences
         self._index = index
         self._analyzer = analyzer
@@ -137,7 +142,8 @@ class Engine:
 
     # --- lookups --------------------------------------------------------------
     @property
-    def articles(self) -> tuple[Article, ...]:
+    def articles(self) -> Sequence[Article]:
+        """The live articles: a tuple, or for a warm start stored articles read on demand."""
         return self._articles
 
     @property
@@ -153,7 +159,8 @@ class Engine:
         return self._analyzer
 
     def article(self, article_id: str) -> Article | None:
-        return self._by_id.get(article_id)
+        slot = self._slot_of.get(article_id)
+        return None if slot is None else self._articles[slot]
 
     def sentence(self, sid: int) -> Sentence | None:
         """Sentence `sid`, or None when there is none or its article was replaced since."""
@@ -413,7 +420,7 @@ class Engine:
             duplicate_of = next(
                 (entry for entry in kept if _overlap(entry[0], terms) >= self._tuning.duplicate_overlap), None
             )
-            article = self._by_id[sentence.article_id]
+            article = self._articles[self._slot_of[sentence.article_id]]
             if duplicate_of is not None:
                 if article.id != duplicate_of[1].article.id and article not in duplicate_of[2]:
                     duplicate_of[2].append(article)
