@@ -340,6 +340,29 @@ class Bm25Index:
         lo, hi = ptr[doc_id], ptr[doc_id + 1]
         return word[lo:hi], term[lo:hi]
 
+    def doc_term_runs(self, doc_ids: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """(row, term id) of every distinct term of the docs `doc_ids`: row i is `doc_ids[i]`.
+
+        One gather for a question's candidates instead of a slice per sentence.
+        """
+        doc_ptr, term_ids = self._forward_view()
+        row, at = _runs(doc_ptr, doc_ids)
+        return row, term_ids[at]
+
+    def doc_term_runs_between(self, first: np.ndarray, end: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """(row, term id) of the docs `first[i]..end[i]-1` for every row i (duplicates across docs kept)."""
+        doc_ptr, term_ids = self._forward_view()
+        row, at = _spans(doc_ptr[np.asarray(first, dtype=np.int64)], doc_ptr[np.asarray(end, dtype=np.int64)])
+        return row, term_ids[at]
+
+    def word_runs(self, doc_ids: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """(row, word position, term id) of the docs `doc_ids` as `words_of` gives them, row i is `doc_ids[i]`."""
+        if self._words is None:
+            raise LookupError("this index was built without word positions")
+        ptr, word, term = self._words
+        row, at = _runs(ptr, doc_ids)
+        return row, word[at], term[at]
+
     def _forward_view(self) -> tuple[np.ndarray, np.ndarray]:
         if self._forward is None:
             self._forward = _forward(self._term_ptr, self._doc_ids, self.n_docs)
@@ -737,6 +760,23 @@ def _collect_postings(
         return np.concatenate(parts) if parts else np.zeros(0, dtype=dtype)
 
     return cat(terms_out, np.int32), cat(docs_out, np.int32), cat(tfs_out, np.int32), cat(lens_out, np.int32)
+
+
+def _runs(ptr: np.ndarray, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """For CSR `ptr`: (i, position) of every entry of rows `rows[i]`, in order."""
+    rows = np.asarray(rows, dtype=np.int64)
+    return _spans(ptr[rows], ptr[rows + 1])
+
+
+def _spans(starts: np.ndarray, ends: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(i, position) of every position in `starts[i]..ends[i]-1`, in order."""
+    starts = starts.astype(np.int64, copy=False)
+    lengths = ends.astype(np.int64, copy=False) - starts
+    row = np.repeat(np.arange(starts.shape[0], dtype=np.int64), lengths)
+    # Entry j of the gathered run belongs to row[j], at offset j - (entries before that row).
+    before = np.cumsum(lengths) - lengths
+    at = np.arange(row.shape[0], dtype=np.int64) - before[row] + starts[row]
+    return row, at
 
 
 def _idf_table(df: np.ndarray, n_docs: int, epsilon: float) -> tuple[np.ndarray, float]:

@@ -49,7 +49,7 @@ class _Scored:
     score: float
     window_coverage: float
     sentence: Sentence
-    terms: frozenset[str]
+    terms: frozenset[int]  # distinct term ids: overlaps count the same as over names
 
 
 class Engine:
@@ -184,10 +184,12 @@ class Engine:
         if not units or k <= 0:
             return Answer(query=query)
         tuning = self._tuning
-        scored: list[_Scored] = []
         pool = tuning.candidates + _PAGE_POOL * math.ceil((offset + k) / _PAGE_POOL)
-        for sid, features in self.candidates(asked, pool=pool):
-            scored.append(_Scored(features.score(tuning), features.window_coverage, self._sentences[sid], self._terms_of(sid)))
+        sentences, measured, terms = self._candidates(asked, pool=pool, full=False)
+        scored = [
+            _Scored(features.score(tuning), features.window_coverage, sentence, own)
+            for sentence, features, own in zip(sentences, measured, terms)
+        ]
         scored.sort(key=lambda item: (-item.score, item.sentence.sid))
         ranked = [item for item in scored if item.window_coverage >= tuning.hit_coverage]
         # A sentence is about something else when its article lacks a thing the question
@@ -198,7 +200,15 @@ class Engine:
         if names and scored:
             # Scope is the article: a news story names its subject ("Aleppo") in its lead,
             # not in every sentence that answers about it.
-            lacking = {item.sentence.sid: missing_names(names, self._article_terms(item.sentence.sid)) for item in scored}
+            lacking: dict[int, list[str]] = {}
+            by_article: dict[int, list[str]] = {}
+            for item in scored:
+                sid = item.sentence.sid
+                number = int(self._article_of[sid])
+                found = by_article.get(number)
+                if found is None:
+                    found = by_article[number] = missing_names(names, self._article_terms(sid))
+                lacking[sid] = found
             # A long question names more than one sentence repeats: an article lacking
             # fewer than `names_share` of its named things is still on its topic.
             complete = [item for item in ranked if len(lacking[item.sentence.sid]) < tuning.names_share * len(names)]
@@ -231,8 +241,19 @@ class Engine:
             return tuning.answer_coverage
         return min(tuning.answer_coverage, tuning.answer_mass * self._rarest_idf() / sum(u.weight for u in units))
 
-    def candidates(self, query: Query, *, pool: int) -> list[tuple[int, Features]]:
-        """The `pool` best BM25 sentences and the neighbours of the best of them, with their features."""
+    def candidates(self, query: Query, *, pool: int, full: bool = True) -> list[tuple[int, Features]]:
+        """The `pool` best BM25 sentences and the neighbours of the best of them, with their features.
+
+        `full` (benchmarks/ltr.py) measures every feature; `search` leaves out
+        those the tuning weighs 0, which cannot change a score.
+        """
+        sentences, features, _terms = self._candidates(query, pool=pool, full=full)
+        return [(sentence.sid, f) for sentence, f in zip(sentences, features)]
+
+    def _candidates(
+        self, query: Query, *, pool: int, full: bool
+    ) -> tuple[list[Sentence], list[Features], list[frozenset[int]]]:
+        """Candidates' sentences, their features and each one's distinct term ids (for folding duplicates)."""
         tuning = self._tuning
         query_terms = query.terms
         ids, scores = self._top(query_terms, pool)
@@ -250,63 +271,178 @@ class Engine:
         bm25.update((sid, known[sid]) for sid in sorted(extra))
         neighbours = self._neighbour_scores(bm25, known)
         question = Question.read(query, best=max(bm25.values(), default=0.0))
-        # Term ids of the question's words, for reading positions from the index.
-        word_ids = {t: name for name in frozenset().union(*question.words) if (t := self._index.term_id(name)) is not None}
-        terms: dict[int, frozenset[str]] = {}
-        return [
-            (sid, self._features(sid, own, question=question, bm25=bm25, neighbours=neighbours, terms=terms, word_ids=word_ids))
-            for sid, own in bm25.items()
-        ]
+        sids = list(bm25)
+        sentences = [self._sentences[sid] for sid in sids]
+        features, terms = self._measure(sids, sentences, question, bm25=bm25, neighbours=neighbours, full=full)
+        return sentences, features, terms
 
-    def _features(
+    def _measure(
         self,
-        sid: int,
-        own: float,
-        *,
+        sids: list[int],
+        sentences: list[Sentence],
         question: Question,
+        *,
         bm25: dict[int, float],
         neighbours: dict[int, float],
-        terms: dict[int, frozenset[str]],
-        word_ids: dict[int, str],
-    ) -> Features:
-        sentence = self._sentences[sid]
-        text = sentence.text
+        full: bool,
+    ) -> tuple[list[Features], list[frozenset[int]]]:
+        """Every candidate's `Features`, measured together from the index's arrays.
 
-        def terms_of(i: int) -> frozenset[str]:
-            # A sentence is one candidate and the neighbour of two: read it once per question.
-            found = terms.get(i)
-            if found is None:
-                found = terms[i] = self._terms_of(i)
-            return found
+        Equal, value for value, to measuring each sentence on its own
+        (`tests/test_measure.py` holds the one-at-a-time reference): coverage
+        sums unit weights in unit order, the shares divide the same integers.
+        """
+        if not sids:
+            return [], []
+        index = self._index
+        n = len(sids)
+        article_of = self._article_of
+        size = len(article_of)
+        cand = np.asarray(sids, dtype=np.int64)
+        arts = article_of[cand]
+        # Neighbours in the same article (-1: none), as `_neighbours` finds them.
+        before = cand - 1
+        after = cand + 1
+        has_before = before >= 0
+        has_before[has_before] = article_of[before[has_before]] == arts[has_before]
+        has_after = after < size
+        has_after[has_after] = article_of[after[has_after]] == arts[has_after]
+        # Rows: the candidates, then every neighbour that is not one.
+        rows = np.unique(np.concatenate([cand, before[has_before], after[has_after]]))
+        row_of = np.searchsorted(rows, cand)
+        owner, term_ids = index.doc_term_runs(rows)
+        units = question.units
+        weights = [u.weight for u in units]
+        unit_hits = self._unit_hits(units, owner, term_ids, rows.shape[0])
+        own_hits = unit_hits[row_of]
+        window_hits = own_hits.copy()
+        window_hits[has_before] |= unit_hits[np.searchsorted(rows, before[has_before])]
+        window_hits[has_after] |= unit_hits[np.searchsorted(rows, after[has_after])]
+        # Whole articles: one slice of the doc-major view each.
+        distinct_arts, art_row = np.unique(arts, return_inverse=True)
+        bounds = self._bounds()
+        lo, hi = bounds[distinct_arts], bounds[distinct_arts + 1]
+        art_owner, art_terms = index.doc_term_runs_between(lo, hi)
+        article_hits = self._unit_hits(units, art_owner, art_terms, distinct_arts.shape[0])[art_row.reshape(-1)]
+        total = sum(weights)
+        own_cov = _coverage(weights, own_hits, total)
+        window_cov = _coverage(weights, window_hits, total)
+        article_cov = _coverage(weights, article_hits, total)
 
-        own_terms = terms_of(sid)
-        window = own_terms.union(*(terms_of(n) for n in self._neighbours(sid)))
-        previous = sid - 1
-        anaphoric = (
-            bool(_ANAPHORA.match(text)) and previous in bm25 and self._article_of[previous] == self._article_of[sid]
-        )
-        wanted, units = question.wanted, question.units
-        offered = offers(text, wanted, question=question.text)
-        return Features(
-            own=own,
-            neighbour=neighbours.get(sid, 0.0),
-            previous=bm25[previous] if anaphoric else None,
-            coverage=coverage(units, own_terms),
-            window_coverage=coverage(units, window),
-            article_coverage=coverage(units, self._article_terms(sid)),
-            # A proper name is its own feature: capitals are a weaker sign than a
-            # person's full name or a number, so it must not share their weights.
-            type_match=None if wanted in (Wants.ANYTHING, Wants.NAME) else offered,
-            apposition=wanted is Wants.PERSON and offered and offers_beside(text, wanted, question=question.text),
-            name_match=offered if wanted is Wants.NAME else None,
-            focus_match=not question.focus.isdisjoint(own_terms) if question.focus else None,
-            own_share=own / question.best if question.best else 0.0,
-            proximity=proximity(question.words, self._word_terms(sid, text, word_ids)) if len(question.words) > 1 else 0.0,
-            novelty=len(own_terms - question.terms) / len(own_terms) if own_terms else 0.0,
-            names_missing=len(question.missing(window)) / len(question.names) if question.names else 0.0,
-            definition=defines(text) if question.definition else None,
-            lead=sentence.position == 0,
-        )
+        # Distinct terms of each candidate (ids: the same counts and overlaps as names).
+        starts = np.searchsorted(owner, np.arange(rows.shape[0] + 1))
+        starts_list = starts.tolist()
+        row_list = row_of.tolist()
+        term_list = term_ids.tolist()
+        own_terms = [frozenset(term_list[starts_list[r] : starts_list[r + 1]]) for r in row_list]
+        counts = np.diff(starts)[row_of]
+        in_question = np.bincount(owner[self._member(term_ids, question.terms)], minlength=rows.shape[0])[row_of]
+        novelty = [(c - q) / c if c else 0.0 for c, q in zip(counts.tolist(), in_question.tolist())]
+        focus: list[bool] | None = None
+        if question.focus:
+            focus = (np.bincount(owner[self._member(term_ids, question.focus)], minlength=rows.shape[0])[row_of] > 0).tolist()
+
+        proximity_of = self._proximities(cand, question)
+        tuning = self._tuning
+        skip = _unweighted(tuning) if not full else frozenset()
+        wanted = question.wanted
+        best = question.best
+        previous_ok = has_before.tolist()
+        features: list[Features] = []
+        for i, sid in enumerate(sids):
+            own = bm25[sid]
+            sentence = sentences[i]
+            text = sentence.text
+            previous = sid - 1
+            anaphoric = previous_ok[i] and previous in bm25 and bool(_ANAPHORA.match(text))
+            offered = offers(text, wanted, question=question.text)
+            names_missing = 0.0
+            if question.names and "names_missing" not in skip:
+                window = self._window_names(sid)
+                names_missing = len(question.missing(window)) / len(question.names)
+            features.append(
+                Features(
+                    own=own,
+                    neighbour=neighbours.get(sid, 0.0),
+                    previous=bm25[previous] if anaphoric else None,
+                    coverage=own_cov[i],
+                    window_coverage=window_cov[i],
+                    article_coverage=article_cov[i],
+                    # A proper name is its own feature: capitals are a weaker sign than a
+                    # person's full name or a number, so it must not share their weights.
+                    type_match=None if wanted in (Wants.ANYTHING, Wants.NAME) else offered,
+                    apposition=wanted is Wants.PERSON and offered and offers_beside(text, wanted, question=question.text),
+                    name_match=offered if wanted is Wants.NAME else None,
+                    focus_match=focus[i] if focus is not None else None,
+                    own_share=own / best if best else 0.0,
+                    proximity=proximity_of[i],
+                    novelty=novelty[i],
+                    names_missing=names_missing,
+                    definition=defines(text) if question.definition and "definition" not in skip else None,
+                    lead=sentence.position == 0 if "lead" not in skip else False,
+                )
+            )
+        return features, own_terms
+
+    def _unit_hits(self, units: list[Unit], owner: np.ndarray, term_ids: np.ndarray, rows: int) -> np.ndarray:
+        """(rows, units) bool: whether row's terms include one of the unit's."""
+        hits = np.zeros((rows, len(units)), dtype=bool)
+        for j, unit in enumerate(units):
+            hits[owner[self._member(term_ids, unit.terms)], j] = True
+        return hits
+
+    def _member(self, term_ids: np.ndarray, terms: Iterable[str]) -> np.ndarray:
+        """Whether each of `term_ids` is one of `terms` (a lookup table: np.isin sorts, and costs more)."""
+        index = self._index
+        table = np.zeros(index.vocabulary_size, dtype=bool)
+        found = [t for term in terms if (t := index.term_id(term)) is not None]
+        if found:
+            table[found] = True
+        return table[term_ids]
+
+    def _proximities(self, cand: np.ndarray, question: Question) -> list[float]:
+        """`ranking.proximity` of every candidate, from the index's word positions at once."""
+        words = question.words
+        n = cand.shape[0]
+        if len(words) < 2:
+            return [0.0] * n
+        if not self._index.has_words:
+            word_ids = {t: name for name in frozenset().union(*words) if (t := self._index.term_id(name)) is not None}
+            return [
+                proximity(words, self._word_terms(sid, self._sentences[sid].text, word_ids)) for sid in cand.tolist()
+            ]
+        owner, position, term = self._index.word_runs(cand)
+        # One key per (candidate, word position); positions never reach 2**32.
+        key = (owner << 32) | position.astype(np.int64)
+        keys = [np.sort(key[self._member(term, w)]) for w in words]
+        close = np.zeros(n, dtype=np.int64)
+        for a, b in zip(keys, keys[1:]):
+            near = np.zeros(n, dtype=bool)
+            if a.size and b.size:
+                last = b.shape[0] - 1
+                for step in (-2, -1, 1, 2):
+                    # Stepping below position 0 lands on the previous candidate's 2**32 - 2,
+                    # which no sentence reaches: no false pair across candidates.
+                    moved = a + step
+                    at = np.minimum(np.searchsorted(b, moved), last)
+                    found = b[at] == moved
+                    near[a[found] >> 32] = True
+            close += near
+        pairs = len(words) - 1
+        return [c / pairs for c in close.tolist()]
+
+    def _window_names(self, sid: int) -> frozenset[str]:
+        terms = self._index.doc_terms(sid)
+        return terms.union(*(self._index.doc_terms(n) for n in self._neighbours(sid)))
+
+    def _bounds(self) -> np.ndarray:
+        bounds = self._article_bounds
+        if bounds is None:
+            # First sid of every article number (and the end), found once.
+            bounds = self._article_bounds = np.searchsorted(
+                self._article_of, np.arange(int(self._article_of[-1]) + 2), side="left"
+            )
+        return bounds
 
     def _top(self, query_terms: list[str], pool: int) -> tuple[np.ndarray, np.ndarray]:
         """The index's `top`, without sentences of replaced article versions."""
@@ -479,7 +615,28 @@ def default_analyzer() -> Analyzer:
     return _DEFAULT_ANALYZER
 
 
-def _overlap(a: frozenset[str], b: frozenset[str]) -> float:
+def _unweighted(tuning: Tuning) -> frozenset[str]:
+    """Features the score cannot read: weight 0 in the learned weights (the hand formula reads none of these)."""
+    optional = ("names_missing", "definition", "lead")
+    if not tuning.learned:
+        return frozenset(optional)
+    weights = dict(zip(Features.NAMES, tuning.learned))
+    parts = {"names_missing": ("names_missing",), "definition": ("definition_yes", "definition_no"), "lead": ("lead",)}
+    return frozenset(name for name in optional if all(weights.get(p, 0.0) == 0.0 for p in parts[name]))
+
+
+def _coverage(weights: list[float], hits: np.ndarray, total: float) -> list[float]:
+    """`ranking.coverage` per row of `hits`: covered weights summed in unit order, over the total."""
+    if not total:
+        return [0.0] * hits.shape[0]
+    if not weights:
+        return [0.0] * hits.shape[0]
+    # cumsum adds left to right as Python's sum does; a 0.0 for a missed unit changes nothing.
+    covered = np.cumsum(np.where(hits, np.asarray(weights), 0.0), axis=1)[:, -1]
+    return [c / total for c in covered.tolist()]
+
+
+def _overlap(a: frozenset[int], b: frozenset[int]) -> float:
     """Share of the smaller sentence's terms found in the other (containment)."""
     if not a or not b:
         return 0.0
