@@ -18,7 +18,7 @@ from __future__ import annotations
 import copy
 import math
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -605,13 +605,13 @@ class Engine:
 _DEFAULT_ANALYZER: Analyzer | None = None
 
 
-def default_analyzer() -> Analyzer:
-    """The bundled language data, loaded once per process."""
+def default_analyzer(*, stems: tuple[str, Mapping[str, str]] | None = None) -> Analyzer:
+    """The bundled language data, loaded once per process (`stems` as in `Analyzer.from_directory`)."""
     global _DEFAULT_ANALYZER
     if _DEFAULT_ANALYZER is None:
         from config.settings import BUNDLED_LANGUAGE_DATA
 
-        _DEFAULT_ANALYZER = Analyzer.from_directory(BUNDLED_LANGUAGE_DATA)
+        _DEFAULT_ANALYZER = Analyzer.from_directory(BUNDLED_LANGUAGE_DATA, stems=stems)
     return _DEFAULT_ANALYZER
 
 

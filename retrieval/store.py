@@ -62,6 +62,7 @@ from typing import Literal
 
 import numpy as np
 import platformdirs
+import xxhash
 from filelock import FileLock, Timeout
 
 from retrieval.build import STORE_VERSION, Built, ProgressCallback, SentenceTable, absorb, retired_slots, stream_hasher
@@ -93,6 +94,7 @@ CACHE_MAX_AGE_DAYS = 30
 LOCK_WAIT_SECONDS = 30 * 60
 _INDEX_SUBDIR = "bm25"
 _HINT = "stream.json"
+_STEMS = "stems.json"
 _LOCK = ".lock"
 _OWNER = "corpus.json"
 _USED = "used"
@@ -130,11 +132,17 @@ def open_engine(
     `retrieval.corpus.CorpusError` when nothing at all can be loaded.
     """
     corpus_path = Path(corpus_path)
-    analyzer = Analyzer.from_directory(language_data_path) if language_data_path else default_analyzer()
-    timings: dict[str, float] = {}
-    timed = _Timer(timings)
     in_cache = index_dir is None
     location = index_location(corpus_path) if in_cache else Path(index_dir)  # type: ignore[arg-type]
+    # The words an earlier analyzer of the same language data stemmed (saved beside the
+    # index): Sastrawi is the slow part of building an analyzer and of a question's analysis.
+    stems = _read_stems(location)
+    if language_data_path:
+        analyzer = Analyzer.from_directory(language_data_path, stems=stems)
+    else:
+        analyzer = default_analyzer(stems=stems)
+    timings: dict[str, float] = {}
+    timed = _Timer(timings)
     with _locked(location) as usable:
         if in_cache and usable:
             _mark_used(location, corpus_path)
@@ -431,11 +439,35 @@ def _save(location: Path, built: Built, corpus: CorpusState | None = None) -> bo
         extra = {**built.table.arrays(), **article_arrays(built.versions)}
         built.index.save(location / _INDEX_SUBDIR, fingerprint=built.fingerprint, extra=extra, meta=meta)
         _write_json(location / _HINT, {"versions": len(built.versions), "fingerprint": built.fingerprint})
+        _write_stems(location, built.analyzer)
     except OSError as exc:
         # A read-only or full disk must not stop the bot: it answers from memory.
         log.warning("could not save the index to %s (%s); it will be rebuilt next start", location, exc)
         return False
     return True
+
+
+def _write_stems(location: Path, analyzer: Analyzer) -> None:
+    stems = json.dumps(analyzer.known_stems(), ensure_ascii=True, separators=(",", ":"))
+    _write_json(location / _STEMS, {"analyzer": analyzer.fingerprint, "stems": stems,
+                                    "xxh3_128": xxhash.xxh3_128(stems.encode("ascii")).hexdigest()})
+
+
+def _read_stems(location: Path) -> tuple[str, dict[str, str]] | None:
+    """(analyzer fingerprint, stems) as saved, or None when absent or damaged."""
+    try:
+        data = json.loads((location / _STEMS).read_text(encoding="utf-8"))
+        fingerprint, text, check = data["analyzer"], data["stems"], data["xxh3_128"]
+        if not (isinstance(fingerprint, str) and isinstance(text, str)):
+            return None
+        if xxhash.xxh3_128(text.encode("ascii")).hexdigest() != check:
+            return None
+        stems = json.loads(text)
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+    if not isinstance(stems, dict) or not all(isinstance(k, str) and isinstance(v, str) for k, v in stems.items()):
+        return None
+    return fingerprint, stems
 
 
 def _read_hint(location: Path) -> tuple[int, str] | None:

@@ -211,3 +211,24 @@ def test_engine_from_stored_articles_equals_one_from_a_tuple(seed_articles: list
     lazy = Engine.from_articles(stored, analyzer=analyzer)
     plain = Engine.from_articles(seed_articles, analyzer=analyzer)
     assert [lazy.search(q).hits for q in QUESTIONS] == [plain.search(q).hits for q in QUESTIONS]
+
+
+def test_saved_stems_seed_only_an_analyzer_of_the_same_language_data(jsonl: Path, tmp_path: Path) -> None:
+    index_dir = tmp_path / "index"
+    cold = open_engine(jsonl, language_data_path=BUNDLED_LANGUAGE_DATA, index_dir=index_dir)
+    saved = json.loads((index_dir / "stems.json").read_text(encoding="utf-8"))
+    stems = json.loads(saved["stems"])
+    assert len(stems) > 500 and saved["analyzer"] == cold.engine.analyzer.fingerprint
+    fresh = Analyzer.from_directory(BUNDLED_LANGUAGE_DATA)
+    seeded = Analyzer.from_directory(BUNDLED_LANGUAGE_DATA, stems=(fresh.fingerprint, stems))
+    sample = " ".join(QUESTIONS) + " " + " ".join(a.text for a in load_corpus(jsonl).articles[:5])
+    assert seeded.terms(sample) == fresh.terms(sample)
+    # A wrong stem under another fingerprint is never used; under the right one it would be.
+    bogus = {word: "zzz" for word in stems}
+    assert Analyzer.from_directory(BUNDLED_LANGUAGE_DATA, stems=("other", bogus)).terms(sample) == fresh.terms(sample)
+    assert Analyzer.from_directory(BUNDLED_LANGUAGE_DATA, stems=(fresh.fingerprint, bogus)).terms(sample) != fresh.terms(sample)
+    # A damaged file is ignored, not trusted.
+    saved["stems"] = json.dumps(bogus)
+    (index_dir / "stems.json").write_text(json.dumps(saved), encoding="utf-8")
+    warm = open_engine(jsonl, language_data_path=BUNDLED_LANGUAGE_DATA, index_dir=index_dir)
+    assert warm.engine.analyzer.terms(sample) == fresh.terms(sample)
