@@ -252,6 +252,19 @@ class SentenceTable(Sequence[Sentence]):
     def arrays(self) -> dict[str, np.ndarray]:
         return {"sent_article": self._article, "sent_start": self._start, "sent_end": self._end}
 
+    def texts(self, sids: Sequence[int]) -> list[str]:
+        """The text of each sentence of `sids`, without making `Sentence` records (ranking reads many)."""
+        ids = np.asarray(sids, dtype=np.int64)
+        articles = self._articles
+        return [
+            articles[a].text[s:e]
+            for a, s, e in zip(self._article[ids].tolist(), self._start[ids].tolist(), self._end[ids].tolist())
+        ]
+
+    def article_ids(self) -> Sequence[str]:
+        """Id of the article version at every slot (`article_numbers` index it)."""
+        return _ids(self._articles)
+
     def article_numbers(self) -> np.ndarray:
         """Slot (place in the stream) of every sid's article, non-decreasing."""
         return self._article

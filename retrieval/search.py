@@ -48,7 +48,7 @@ _ANAPHORA = re.compile(
 class _Scored:
     score: float
     window_coverage: float
-    sentence: Sentence
+    sid: int
     terms: frozenset[int]  # distinct term ids: overlaps count the same as over names
 
 
@@ -91,6 +91,7 @@ class Engine:
         self.numbering = numbering if numbering is not None else fingerprint
         self._retired = retired if retired is not None and retired.any() else None
         self._article_term_cache: dict[int, frozenset[str]] = {}
+        self._article_id_cache: dict[int, frozenset[int]] = {}
         # First sid of each article, so neighbours are found without a scan;
         # a persisted sentence table knows them without building every sentence.
         first_sids = getattr(sentences, "first_sids", None)
@@ -105,16 +106,21 @@ class Engine:
         numbers = getattr(sentences, "article_numbers", None)
         if callable(numbers):
             self._article_of: np.ndarray = numbers()
+            self._version_ids: Sequence[str] = sentences.article_ids()  # type: ignore[attr-defined]
         else:
             seen: dict[str, int] = {}
             self._article_of = np.fromiter(
                 (seen.setdefault(s.article_id, len(seen)) for s in sentences), dtype=np.int64, count=len(sentences)
             )
+            self._version_ids = list(seen)
         if index.n_docs:
             index.doc_terms(0)  # build the doc-major view now, not on the first question
 
     @classmethod
-    def from_built(cls, built: Built, *, tuning: Tuning = Tuning()) -> Engine:
+    def from_built(
+        cls, built: Built, *, tuning: Tuning = Tuning(), acronyms: CorpusAcronyms | None = None
+    ) -> Engine:
+        """`acronyms`: the corpus table when already known (a saved index stores its definitions)."""
         return cls(
             articles=built.live,
             sentences=built.table,
@@ -122,7 +128,7 @@ class Engine:
             analyzer=built.analyzer,
             fingerprint=built.fingerprint[:16],
             tuning=tuning,
-            acronyms=built.corpus_acronyms(),
+            acronyms=acronyms if acronyms is not None else built.corpus_acronyms(),
             retired=built.retired_sids(),
             numbering=built.numbering[:16],
         )
@@ -185,12 +191,12 @@ class Engine:
             return Answer(query=query)
         tuning = self._tuning
         pool = tuning.candidates + _PAGE_POOL * math.ceil((offset + k) / _PAGE_POOL)
-        sentences, measured, terms = self._candidates(asked, pool=pool, full=False)
+        sids, measured, terms = self._candidates(asked, pool=pool, full=False)
         scored = [
-            _Scored(features.score(tuning), features.window_coverage, sentence, own)
-            for sentence, features, own in zip(sentences, measured, terms)
+            _Scored(features.score(tuning), features.window_coverage, sid, own)
+            for sid, features, own in zip(sids, measured, terms)
         ]
-        scored.sort(key=lambda item: (-item.score, item.sentence.sid))
+        scored.sort(key=lambda item: (-item.score, item.sid))
         ranked = [item for item in scored if item.window_coverage >= tuning.hit_coverage]
         # A sentence is about something else when its article lacks a thing the question
         # names ("Apa kata Lavrov tentang Korea Utara?" over Lavrov on Syria): it is no
@@ -200,18 +206,24 @@ class Engine:
         if names and scored:
             # Scope is the article: a news story names its subject ("Aleppo") in its lead,
             # not in every sentence that answers about it.
+            # By term id: a term the index lacks is in no article, so nothing changes.
+            term_id = self._index.term_id
+            name_ids = tuple(
+                (name, tuple(frozenset(i for t in terms if (i := term_id(t)) is not None) for terms in needed))
+                for name, needed in names
+            )
             lacking: dict[int, list[str]] = {}
             by_article: dict[int, list[str]] = {}
             for item in scored:
-                sid = item.sentence.sid
+                sid = item.sid
                 number = int(self._article_of[sid])
                 found = by_article.get(number)
                 if found is None:
-                    found = by_article[number] = missing_names(names, self._article_terms(sid))
+                    found = by_article[number] = missing_names(name_ids, self._article_term_ids(number))
                 lacking[sid] = found
             # A long question names more than one sentence repeats: an article lacking
             # fewer than `names_share` of its named things is still on its topic.
-            complete = [item for item in ranked if len(lacking[item.sentence.sid]) < tuning.names_share * len(names)]
+            complete = [item for item in ranked if len(lacking[item.sid]) < tuning.names_share * len(names)]
             # A question mostly about things the corpus never mentions ("Korea Utara"
             # beside "Lavrov") has no answer here, however well the rest matches.
             unknown = [name for name, needed in names if not any(self._index.has_term(t) for ts in needed for t in ts)]
@@ -220,9 +232,9 @@ class Engine:
             if not complete:
                 # The closest hold as many of the named things as any candidate does (and at
                 # least one); the answer says what they lack.
-                nearer = sorted(scored, key=lambda item: len(lacking[item.sentence.sid]))
-                missing = lacking[nearer[0].sentence.sid]
-                nearer = [item for item in nearer if len(lacking[item.sentence.sid]) == len(missing) < len(names)]
+                nearer = sorted(scored, key=lambda item: len(lacking[item.sid]))
+                missing = lacking[nearer[0].sid]
+                nearer = [item for item in nearer if len(lacking[item.sid]) == len(missing) < len(names)]
                 closest = self._fold_duplicates(nearer, units, limit=k)
                 return Answer(query=query, missing=tuple(missing), closest=tuple(closest))
             if tuning.names_filter:
@@ -247,13 +259,13 @@ class Engine:
         `full` (benchmarks/ltr.py) measures every feature; `search` leaves out
         those the tuning weighs 0, which cannot change a score.
         """
-        sentences, features, _terms = self._candidates(query, pool=pool, full=full)
-        return [(sentence.sid, f) for sentence, f in zip(sentences, features)]
+        sids, features, _terms = self._candidates(query, pool=pool, full=full)
+        return list(zip(sids, features))
 
     def _candidates(
         self, query: Query, *, pool: int, full: bool
-    ) -> tuple[list[Sentence], list[Features], list[frozenset[int]]]:
-        """Candidates' sentences, their features and each one's distinct term ids (for folding duplicates)."""
+    ) -> tuple[list[int], list[Features], list[frozenset[int]]]:
+        """Candidates, their features and each one's distinct term ids (for folding duplicates)."""
         tuning = self._tuning
         query_terms = query.terms
         ids, scores = self._top(query_terms, pool)
@@ -272,14 +284,12 @@ class Engine:
         neighbours = self._neighbour_scores(bm25, known)
         question = Question.read(query, best=max(bm25.values(), default=0.0))
         sids = list(bm25)
-        sentences = [self._sentences[sid] for sid in sids]
-        features, terms = self._measure(sids, sentences, question, bm25=bm25, neighbours=neighbours, full=full)
-        return sentences, features, terms
+        features, terms = self._measure(sids, question, bm25=bm25, neighbours=neighbours, full=full)
+        return sids, features, terms
 
     def _measure(
         self,
         sids: list[int],
-        sentences: list[Sentence],
         question: Question,
         *,
         bm25: dict[int, float],
@@ -348,11 +358,11 @@ class Engine:
         wanted = question.wanted
         best = question.best
         previous_ok = has_before.tolist()
+        texts = self._texts(sids)
         features: list[Features] = []
         for i, sid in enumerate(sids):
             own = bm25[sid]
-            sentence = sentences[i]
-            text = sentence.text
+            text = texts[i]
             previous = sid - 1
             anaphoric = previous_ok[i] and previous in bm25 and bool(_ANAPHORA.match(text))
             offered = offers(text, wanted, question=question.text)
@@ -379,7 +389,8 @@ class Engine:
                     novelty=novelty[i],
                     names_missing=names_missing,
                     definition=defines(text) if question.definition and "definition" not in skip else None,
-                    lead=sentence.position == 0 if "lead" not in skip else False,
+                    # The first indexable sentence of its article: no earlier sid of the same one.
+                    lead=not previous_ok[i] if "lead" not in skip else False,
                 )
             )
         return features, own_terms
@@ -430,6 +441,12 @@ class Engine:
             close += near
         pairs = len(words) - 1
         return [c / pairs for c in close.tolist()]
+
+    def _texts(self, sids: list[int]) -> list[str]:
+        texts = getattr(self._sentences, "texts", None)
+        if callable(texts):
+            return texts(sids)
+        return [self._sentences[sid].text for sid in sids]
 
     def _window_names(self, sid: int) -> frozenset[str]:
         terms = self._index.doc_terms(sid)
@@ -508,6 +525,17 @@ class Engine:
             self._article_term_cache[int(number)] = terms
         return terms
 
+    def _article_term_ids(self, number: int) -> frozenset[int]:
+        """Distinct term ids of article (version) `number`."""
+        terms = self._article_id_cache.get(number)
+        if terms is None:
+            if len(self._article_id_cache) >= _ARTICLE_CACHE_SIZE:
+                self._article_id_cache.clear()
+            bounds = self._bounds()
+            terms = frozenset(self._index.doc_term_ids(int(bounds[number]), int(bounds[number + 1])).tolist())
+            self._article_id_cache[number] = terms
+        return terms
+
     def _terms_of(self, sid: int) -> frozenset[str]:
         return self._index.doc_terms(sid)
 
@@ -549,30 +577,34 @@ class Engine:
         *,
         limit: int,
     ) -> list[Hit]:
-        kept: list[tuple[frozenset[str], Hit, list[Article]]] = []
+        kept: list[tuple[frozenset[int], Hit, list[Article], set[str]]] = []
         query_terms = frozenset().union(*(u.terms for u in units))
+        version_ids, article_of = self._version_ids, self._article_of
         for item in ranked:
-            score, sentence, terms = item.score, item.sentence, item.terms
+            sid, terms = item.sid, item.terms
             duplicate_of = next(
                 (entry for entry in kept if _overlap(entry[0], terms) >= self._tuning.duplicate_overlap), None
             )
-            article = self._articles[self._slot_of[sentence.article_id]]
+            # Live articles have distinct ids: comparing ids is comparing articles.
+            article_id = version_ids[article_of[sid]]
             if duplicate_of is not None:
-                if article.id != duplicate_of[1].article.id and article not in duplicate_of[2]:
-                    duplicate_of[2].append(article)
+                if article_id != duplicate_of[1].article.id and article_id not in duplicate_of[3]:
+                    duplicate_of[2].append(self._articles[self._slot_of[article_id]])
+                    duplicate_of[3].add(article_id)
                 continue
             if len(kept) >= limit:
                 continue
+            sentence = self._sentences[sid]
             hit = Hit(
                 sentence=sentence,
-                article=article,
-                score=round(score, 6),
-                matched_words=self._matched_words(sentence.sid, sentence.text, query_terms),
+                article=self._articles[self._slot_of[article_id]],
+                score=round(item.score, 6),
+                matched_words=self._matched_words(sid, sentence.text, query_terms),
             )
-            kept.append((terms, hit, []))
+            kept.append((terms, hit, [], set()))
         return [
             Hit(hit.sentence, hit.article, hit.score, hit.matched_words, tuple(others))
-            for _terms, hit, others in kept
+            for _terms, hit, others, _ids in kept
         ]
 
     def _matched_words(self, sid: int, text: str, query_terms: frozenset[str]) -> tuple[str, ...]:

@@ -66,7 +66,7 @@ import xxhash
 from filelock import FileLock, Timeout
 
 from retrieval.build import STORE_VERSION, Built, ProgressCallback, SentenceTable, absorb, retired_slots, stream_hasher
-from retrieval.acronyms import ArticleAcronyms
+from retrieval.acronyms import ArticleAcronyms, CorpusAcronyms
 from retrieval.corpus import Problem, load_corpus
 from retrieval.index import Bm25Index, IndexCorrupt, IndexMissing, IndexStale, IndexUnusable, LoadedIndex
 from retrieval.records import Article
@@ -148,6 +148,11 @@ def open_engine(
             _mark_used(location, corpus_path)
         # A JSONL file whose bytes are those the saved index was built from is not parsed again.
         opened = _open_saved(corpus_path, analyzer, location, timed) if usable else None
+        if opened is not None and stems is None:
+            try:
+                _write_stems(location, analyzer)  # an index saved before stems were kept
+            except OSError:
+                pass
         if opened is None:
             with timed("parse"):
                 before = _file_stamp(corpus_path)
@@ -227,7 +232,7 @@ def _open(
             try:
                 with timed("load_index"):
                     loaded = Bm25Index.load(location / _INDEX_SUBDIR, fingerprint=fingerprint)
-                built = _built_from_saved(analyzer, articles[:saved], loaded, hasher)
+                built, table = _built_from_saved(analyzer, articles[:saved], loaded, hasher)
                 if saved == len(articles):
                     log.info("index at %s reused (%d sentences)", location, len(built.table))
                     if file is not None and not _has_state(loaded, file):
@@ -235,7 +240,8 @@ def _open(
                         # states were kept): save once, so the next start skips the parse.
                         with timed("save"):
                             _save(location, built, file.state())
-                    return _opened(built, problems, "loaded", "saved index matches corpus and settings", location)
+                    return _opened(built, problems, "loaded", "saved index matches corpus and settings", location,
+                                   acronyms=table)
                 with timed("append"):
                     built = built.extend(articles[saved:], progress=progress)
                 added = len(articles) - saved
@@ -291,11 +297,12 @@ def _open_saved(corpus_path: Path, analyzer: Analyzer, location: Path, timed: _T
         versions = StoredArticles.load(loaded.meta.get("article_ids"), loaded.extra)
         if len(versions) != saved:
             return None
-        built = _built_from_saved(analyzer, versions, loaded, _SavedHash(analyzer, versions, fingerprint))
+        built, table = _built_from_saved(analyzer, versions, loaded, _SavedHash(analyzer, versions, fingerprint))
     except (IndexUnusable, ValueError):
         return None
     log.info("index at %s reused without parsing the corpus (%d sentences)", location, len(built.table))
-    return _opened(built, state.problems, "loaded", "saved index matches corpus and settings", location)
+    return _opened(built, state.problems, "loaded", "saved index matches corpus and settings", location,
+                   acronyms=table)
 
 
 @dataclass(frozen=True, slots=True)
@@ -356,8 +363,17 @@ class _SavedHash:
         return self._hasher.copy()  # type: ignore[attr-defined]
 
 
-def _opened(built: Built, problems: tuple[Problem, ...], build: Build, reason: str, location: Path | None) -> Opened:
-    return Opened(_engine(built), problems, build, reason, {}, None, location, built)
+def _opened(
+    built: Built,
+    problems: tuple[Problem, ...],
+    build: Build,
+    reason: str,
+    location: Path | None,
+    *,
+    acronyms: CorpusAcronyms | None = None,
+) -> Opened:
+    engine = Engine.from_built(built, acronyms=acronyms) if acronyms is not None else _engine(built)
+    return Opened(engine, problems, build, reason, {}, None, location, built)
 
 
 def _engine(built: Built, like: Engine | None = None) -> Engine:
@@ -366,7 +382,9 @@ def _engine(built: Built, like: Engine | None = None) -> Engine:
     return Engine.from_built(built, tuning=like.tuning)
 
 
-def _built_from_saved(analyzer: Analyzer, versions: Sequence[Article], loaded: LoadedIndex, hasher: object) -> Built:
+def _built_from_saved(
+    analyzer: Analyzer, versions: Sequence[Article], loaded: LoadedIndex, hasher: object
+) -> tuple[Built, CorpusAcronyms]:
     """The saved spans, checked against the articles just parsed (IndexCorrupt if they disagree)."""
     meta, extra = loaded.meta, loaded.extra
     if meta.get("store_version") != STORE_VERSION:
@@ -391,35 +409,80 @@ def _built_from_saved(analyzer: Analyzer, versions: Sequence[Article], loaded: L
         in_range = bool(article.min() >= 0 and article.max() < count and (np.diff(article) >= 0).all())
         if not (starts_ok and in_range and (end <= lengths[article]).all()):
             raise IndexCorrupt("sentence spans out of range")
+    ids = getattr(versions, "ids", None)
+    # Distinct ids (the usual case) retire nothing; only repeated ones need the walk.
+    retired = frozenset() if ids is not None and len(set(ids)) == len(ids) else retired_slots(versions)
+    acronyms, table = _acronyms_from_saved(meta, versions, analyzer, retired)
     return Built(
         analyzer=analyzer,
         versions=versions,
-        acronyms=_acronyms_from_saved(meta, versions, analyzer),
-        retired=retired_slots(versions),
+        acronyms=acronyms,  # type: ignore[arg-type]
+        retired=retired,
         table=SentenceTable(versions, article, start, end),
         index=loaded.index,
         fingerprint=hasher.hexdigest(),  # type: ignore[attr-defined]
         numbering=numbering,
         hasher=hasher,
-    )
+    ), table
 
 
-def _acronyms_from_saved(meta: Mapping[str, object], versions: Sequence[Article], analyzer: Analyzer) -> tuple[ArticleAcronyms, ...]:
-    """Each version's acronym definitions as stored: a warm start reads no article text for them."""
+def _acronyms_from_saved(
+    meta: Mapping[str, object], versions: Sequence[Article], analyzer: Analyzer, retired: frozenset[int]
+) -> tuple[Sequence[ArticleAcronyms], CorpusAcronyms]:
+    """Each version's acronym definitions as stored (made on first use: only an append needs
+    them), and the corpus table of the live ones: a warm start reads no article text for them."""
     stored = meta.get("acronyms")
     found: dict[int, list[tuple[str, str]]] = {}
+    live: dict[tuple[str, str], None] = {}
     try:
         for slot, acronym, long_form in stored:  # type: ignore[union-attr]
             if not (type(slot) is int and 0 <= slot < len(versions) and isinstance(acronym, str) and isinstance(long_form, str)):
                 raise ValueError(f"bad entry {slot!r}")
             found.setdefault(slot, []).append((acronym, long_form))
-        empty = ArticleAcronyms()
-        return tuple(
-            ArticleAcronyms.from_definitions(found[slot], analyzer) if slot in found else empty
-            for slot in range(len(versions))
+            if slot not in retired:
+                live.setdefault((acronym, long_form), None)
+        # Every distinct definition is checked now (ValueError if it is none); the
+        # corpus table over them in first-seen order is the one the live versions make.
+        distinct = ArticleAcronyms.from_definitions(
+            dict.fromkeys(pair for pairs in found.values() for pair in pairs), analyzer
         )
+        table = CorpusAcronyms([ArticleAcronyms.from_definitions(live, analyzer)])
     except (TypeError, ValueError) as exc:
         raise IndexCorrupt(f"stored acronyms unusable: {exc}") from exc
+    del distinct
+    return _SavedAcronyms(found, len(versions), analyzer), table
+
+
+class _SavedAcronyms(Sequence[ArticleAcronyms]):
+    """`Built.acronyms` of a saved index, made from the stored definitions when first read."""
+
+    def __init__(self, found: dict[int, list[tuple[str, str]]], count: int, analyzer: Analyzer) -> None:
+        self._found, self._count, self._analyzer = found, count, analyzer
+        self._made: tuple[ArticleAcronyms, ...] | None = None
+
+    def _all(self) -> tuple[ArticleAcronyms, ...]:
+        if self._made is None:
+            empty = ArticleAcronyms()
+            found, analyzer = self._found, self._analyzer
+            self._made = tuple(
+                ArticleAcronyms.from_definitions(found[slot], analyzer) if slot in found else empty
+                for slot in range(self._count)
+            )
+        return self._made
+
+    def __len__(self) -> int:
+        return self._count
+
+    def __getitem__(self, i):  # type: ignore[no-untyped-def,override]
+        return self._all()[i]
+
+    def __iter__(self) -> Iterator[ArticleAcronyms]:
+        return iter(self._all())
+
+    def __add__(self, other: object) -> tuple[ArticleAcronyms, ...]:
+        if not isinstance(other, tuple):
+            return NotImplemented
+        return self._all() + other
 
 
 def _save(location: Path, built: Built, corpus: CorpusState | None = None) -> bool:
