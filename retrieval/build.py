@@ -256,10 +256,11 @@ class SentenceTable(Sequence[Sentence]):
         """The text of each sentence of `sids`, without making `Sentence` records (ranking reads many)."""
         ids = np.asarray(sids, dtype=np.int64)
         articles = self._articles
-        return [
-            articles[a].text[s:e]
-            for a, s, e in zip(self._article[ids].tolist(), self._start[ids].tolist(), self._end[ids].tolist())
-        ]
+        spans = zip(self._article[ids].tolist(), self._start[ids].tolist(), self._end[ids].tolist())
+        span_text = getattr(articles, "span_text", None)  # stored articles (retrieval.stored)
+        if span_text is not None:
+            return [span_text(a, s, e) for a, s, e in spans]
+        return [articles[a].text[s:e] for a, s, e in spans]
 
     def article_ids(self) -> Sequence[str]:
         """Id of the article version at every slot (`article_numbers` index it)."""

@@ -218,6 +218,23 @@ class StoredArticles(Sequence[Article]):
         for i in range(len(self.ids)):
             yield self[i]
 
+    def span_text(self, i: int, start: int, end: int) -> str:
+        """`self[i].text[start:end]`, without making the Article when it is not at hand."""
+        found = self._cache.get(i)
+        if found is not None:
+            return found.text[start:end]
+        slot = i if self._order is None else int(self._order[i])
+        if slot >= self._base:
+            return self.appended[slot - self._base].text[start:end]
+        arrays = self._arrays
+        ptr = arrays["art_text_ptr"]
+        lo, hi = int(ptr[slot]), int(ptr[slot + 1])
+        blob = arrays["art_text"]
+        if hi - lo == int(arrays["art_chars"][slot]):
+            # One byte a character (ASCII): the span's bytes are the sentence.
+            return blob[lo + start : lo + end].tobytes().decode("utf-8", "surrogatepass")
+        return blob[lo:hi].tobytes().decode("utf-8", "surrogatepass")[start:end]
+
     def _make(self, slot: int) -> Article:
         if slot >= self._base:
             return self.appended[slot - self._base]

@@ -232,3 +232,16 @@ def test_saved_stems_seed_only_an_analyzer_of_the_same_language_data(jsonl: Path
     (index_dir / "stems.json").write_text(json.dumps(saved), encoding="utf-8")
     warm = open_engine(jsonl, language_data_path=BUNDLED_LANGUAGE_DATA, index_dir=index_dir)
     assert warm.engine.analyzer.terms(sample) == fresh.terms(sample)
+
+
+def test_stored_span_text_is_the_articles_slice() -> None:
+    articles = [
+        Article("a", "A", "S", None, "Plain ascii text here."),
+        Article("b", "B", "S", None, "Teks “kutip” dengan é dan \udc00 lagi."),
+    ]
+    stored = StoredArticles([a.id for a in articles], article_arrays(articles))
+    grown = stored + (Article("c", "C", "S", None, "tambahan"),)
+    for i, article in enumerate(list(articles) + [grown[2]]):
+        n = len(article.text)
+        for start, end in ((0, n), (2, 9), (5, 5), (n - 4, n)):
+            assert grown.span_text(i, start, end) == article.text[start:end]
