@@ -273,11 +273,11 @@ class Engine:
         # The answer often sits beside the sentence that repeats the question's
         # words ("Dia merebut medali emas ..." follows the name): neighbours of the
         # best candidates compete too, carried by their neighbour's score.
-        extra = {n for sid in ids[: tuning.neighbour_pool].tolist() for n in self._neighbours(sid)} - bm25.keys()
+        extra = set(self._neighbours_of(ids[: tuning.neighbour_pool])) - bm25.keys()
         # Every candidate's neighbours need an exact score too (`_neighbour_scores`):
         # one scoring pass for them and the extra candidates (a doc's score does not
         # depend on which others are scored with it).
-        around = {n for sid in (*bm25, *extra) for n in self._neighbours(sid)} - bm25.keys()
+        around = set(self._neighbours_of(np.fromiter((*bm25, *extra), dtype=np.int64))) - bm25.keys()
         wanted = sorted(extra | around)
         known = dict(zip(wanted, self._index.scores_for(query_terms, wanted).tolist())) if wanted else {}
         bm25.update((sid, known[sid]) for sid in sorted(extra))
@@ -307,16 +307,12 @@ class Engine:
         index = self._index
         n = len(sids)
         article_of = self._article_of
-        size = len(article_of)
         cand = np.asarray(sids, dtype=np.int64)
         arts = article_of[cand]
         # Neighbours in the same article (-1: none), as `_neighbours` finds them.
         before = cand - 1
         after = cand + 1
-        has_before = before >= 0
-        has_before[has_before] = article_of[before[has_before]] == arts[has_before]
-        has_after = after < size
-        has_after[has_after] = article_of[after[has_after]] == arts[has_after]
+        has_before, has_after = self._neighbour_flags(cand)
         # Rows: the candidates, then every neighbour that is not one.
         rows = np.unique(np.concatenate([cand, before[has_before], after[has_after]]))
         row_of = np.searchsorted(rows, cand)
@@ -501,10 +497,40 @@ class Engine:
         article_of = self._article_of
         return [n for n in (sid - 1, sid + 1) if 0 <= n < len(article_of) and article_of[n] == article_of[sid]]
 
+    def _neighbour_flags(self, sids: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Whether each of `sids` has a sentence before / after it in the same article (`_neighbours`)."""
+        article_of = self._article_of
+        sids = np.asarray(sids, dtype=np.int64)
+        before, after = sids - 1, sids + 1
+        has_before = before >= 0
+        has_before[has_before] = article_of[before[has_before]] == article_of[sids[has_before]]
+        has_after = after < article_of.shape[0]
+        has_after[has_after] = article_of[after[has_after]] == article_of[sids[has_after]]
+        return has_before, has_after
+
+    def _neighbours_of(self, sids: np.ndarray) -> list[int]:
+        """Every neighbour of every sid of `sids` (repeats possible)."""
+        sids = np.asarray(sids, dtype=np.int64)
+        has_before, has_after = self._neighbour_flags(sids)
+        return (sids[has_before] - 1).tolist() + (sids[has_after] + 1).tolist()
+
     def _neighbour_scores(self, bm25: dict[int, float], others: dict[int, float]) -> dict[int, float]:
         """Best BM25 among each candidate's neighbours (`others` scores those that are not candidates)."""
         known = {**others, **bm25}
-        return {sid: max((known[n] for n in self._neighbours(sid)), default=0.0) for sid in bm25}
+        sids = list(bm25)
+        has_before, has_after = self._neighbour_flags(np.asarray(sids, dtype=np.int64))
+        out: dict[int, float] = {}
+        for sid, b, a in zip(sids, has_before.tolist(), has_after.tolist()):
+            # max() over the neighbours in `_neighbours` order (before, then after).
+            if b and a:
+                out[sid] = max(known[sid - 1], known[sid + 1])
+            elif b:
+                out[sid] = known[sid - 1]
+            elif a:
+                out[sid] = known[sid + 1]
+            else:
+                out[sid] = 0.0
+        return out
 
     def _article_terms(self, sid: int) -> frozenset[str]:
         """Distinct terms of the whole article that sentence `sid` belongs to."""
