@@ -105,7 +105,7 @@ class Built:
         articles = list(articles)
         if not articles:
             return self
-        live = {a.id: slot for slot, a in enumerate(self.versions) if slot not in self.retired}
+        live = {i: slot for slot, i in enumerate(_ids(self.versions)) if slot not in self.retired}
         run = _Run(self.analyzer, self.hasher.copy(), live, progress, len(articles), "adding")
         index = self.index.extend(run.docs(articles, first_slot=len(self.versions)), positional=True)
         run.finish()
@@ -128,6 +128,9 @@ class Built:
         """The current version of every article, in slot order."""
         if not self.retired:
             return self.versions
+        without = getattr(self.versions, "without", None)
+        if without is not None:
+            return without(self.retired)  # stored versions stay unread (retrieval.stored)
         return tuple(a for slot, a in enumerate(self.versions) if slot not in self.retired)
 
     def corpus_acronyms(self) -> CorpusAcronyms:
@@ -146,12 +149,18 @@ def retired_slots(versions: Sequence[Article]) -> frozenset[int]:
     """Slots whose article id appears again later in `versions`."""
     latest: dict[str, int] = {}
     retired: set[int] = set()
-    for slot, article in enumerate(versions):
-        old = latest.get(article.id)
+    for slot, article_id in enumerate(_ids(versions)):
+        old = latest.get(article_id)
         if old is not None:
             retired.add(old)
-        latest[article.id] = slot
+        latest[article_id] = slot
     return frozenset(retired)
+
+
+def _ids(versions: Sequence[Article]) -> Sequence[str]:
+    """Every version's id; stored versions (retrieval.stored) know them without being read."""
+    ids = getattr(versions, "ids", None)
+    return ids if ids is not None else [a.id for a in versions]
 
 
 # --- the fingerprint ---------------------------------------------------------------------
@@ -243,6 +252,20 @@ class SentenceTable(Sequence[Sentence]):
     def arrays(self) -> dict[str, np.ndarray]:
         return {"sent_article": self._article, "sent_start": self._start, "sent_end": self._end}
 
+    def texts(self, sids: Sequence[int]) -> list[str]:
+        """The text of each sentence of `sids`, without making `Sentence` records (ranking reads many)."""
+        ids = np.asarray(sids, dtype=np.int64)
+        articles = self._articles
+        spans = zip(self._article[ids].tolist(), self._start[ids].tolist(), self._end[ids].tolist())
+        span_text = getattr(articles, "span_text", None)  # stored articles (retrieval.stored)
+        if span_text is not None:
+            return [span_text(a, s, e) for a, s, e in spans]
+        return [articles[a].text[s:e] for a, s, e in spans]
+
+    def article_ids(self) -> Sequence[str]:
+        """Id of the article version at every slot (`article_numbers` index it)."""
+        return _ids(self._articles)
+
     def article_numbers(self) -> np.ndarray:
         """Slot (place in the stream) of every sid's article, non-decreasing."""
         return self._article
@@ -250,7 +273,7 @@ class SentenceTable(Sequence[Sentence]):
     def first_sids(self) -> dict[str, int]:
         """First sid of every article id that has sentences; for a replaced id, its latest version's."""
         firsts = self._first.tolist()
-        return {a.id: firsts[i] for i, a in enumerate(self._articles) if firsts[i] < firsts[i + 1]}
+        return {a: firsts[i] for i, a in enumerate(_ids(self._articles)) if firsts[i] < firsts[i + 1]}
 
     def __len__(self) -> int:
         return int(self._article.shape[0])

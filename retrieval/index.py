@@ -45,7 +45,7 @@ the non-essential bounds can reach the threshold are scored.  Queries with a
 negative idf (negative floor) cannot be bounded and are accumulated densely.
 
 Persistence is a directory holding `manifest.json` (format version,
-fingerprint, parameters, vocabulary, array names/shapes/dtypes/sha256, caller
+fingerprint, parameters, vocabulary, array names/shapes/dtypes/checksums, caller
 meta) and one `.npy` file per array, read with `allow_pickle=False`.  It is
 written to a temporary sibling directory and renamed into place.  The
 fingerprint is the caller's: it must cover the corpus, the text processing and
@@ -68,6 +68,7 @@ from pathlib import Path
 from types import MappingProxyType
 
 import numpy as np
+import xxhash
 
 __all__ = [
     "FORMAT_VERSION",
@@ -87,6 +88,11 @@ _MANIFEST = "manifest.json"
 # Docs are tokenised into postings this many at a time, which bounds the
 # memory of the raw token buffers while streaming.
 _CHUNK_DOCS = 65_536
+# Per-array checksum: xxh3-128 finds truncation, bit flips and edits like a
+# cryptographic hash would (nothing here defends against a forger who can
+# write the cache anyway) and reads gigabytes a second, so checking a million
+# sentences' arrays on every warm start costs a fraction of a second.
+_CHECKSUM = "xxh3_128"
 _EXTRA_NAME = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_.-]{0,99}$")
 # Relative slack on MaxScore upper bounds, far above float64 rounding so that
 # pruning can never drop a doc whose computed score reaches the threshold.
@@ -333,6 +339,29 @@ class Bm25Index:
         ptr, word, term = self._words
         lo, hi = ptr[doc_id], ptr[doc_id + 1]
         return word[lo:hi], term[lo:hi]
+
+    def doc_term_runs(self, doc_ids: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """(row, term id) of every distinct term of the docs `doc_ids`: row i is `doc_ids[i]`.
+
+        One gather for a question's candidates instead of a slice per sentence.
+        """
+        doc_ptr, term_ids = self._forward_view()
+        row, at = _runs(doc_ptr, doc_ids)
+        return row, term_ids[at]
+
+    def doc_term_runs_between(self, first: np.ndarray, end: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """(row, term id) of the docs `first[i]..end[i]-1` for every row i (duplicates across docs kept)."""
+        doc_ptr, term_ids = self._forward_view()
+        row, at = _spans(doc_ptr[np.asarray(first, dtype=np.int64)], doc_ptr[np.asarray(end, dtype=np.int64)])
+        return row, term_ids[at]
+
+    def word_runs(self, doc_ids: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """(row, word position, term id) of the docs `doc_ids` as `words_of` gives them, row i is `doc_ids[i]`."""
+        if self._words is None:
+            raise LookupError("this index was built without word positions")
+        ptr, word, term = self._words
+        row, at = _runs(ptr, doc_ids)
+        return row, word[at], term[at]
 
     def _forward_view(self) -> tuple[np.ndarray, np.ndarray]:
         if self._forward is None:
@@ -733,6 +762,23 @@ def _collect_postings(
     return cat(terms_out, np.int32), cat(docs_out, np.int32), cat(tfs_out, np.int32), cat(lens_out, np.int32)
 
 
+def _runs(ptr: np.ndarray, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """For CSR `ptr`: (i, position) of every entry of rows `rows[i]`, in order."""
+    rows = np.asarray(rows, dtype=np.int64)
+    return _spans(ptr[rows], ptr[rows + 1])
+
+
+def _spans(starts: np.ndarray, ends: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(i, position) of every position in `starts[i]..ends[i]-1`, in order."""
+    starts = starts.astype(np.int64, copy=False)
+    lengths = ends.astype(np.int64, copy=False) - starts
+    row = np.repeat(np.arange(starts.shape[0], dtype=np.int64), lengths)
+    # Entry j of the gathered run belongs to row[j], at offset j - (entries before that row).
+    before = np.cumsum(lengths) - lengths
+    at = np.arange(row.shape[0], dtype=np.int64) - before[row] + starts[row]
+    return row, at
+
+
 def _idf_table(df: np.ndarray, n_docs: int, epsilon: float) -> tuple[np.ndarray, float]:
     """rank-bm25's idf per term id, and the average raw idf."""
     if df.size == 0:
@@ -817,13 +863,18 @@ def _write_array(path: Path, a: np.ndarray) -> dict[str, object]:
         "file": path.name,
         "shape": list(a.shape),
         "dtype": a.dtype.str,
-        "sha256": _sha256(path),
+        _CHECKSUM: _digest(path, _CHECKSUM),
     }
 
 
-def _sha256(path: Path) -> str:
+def _digest(path: Path, kind: str) -> str:
     with open(path, "rb") as f:
-        return hashlib.file_digest(f, "sha256").hexdigest()
+        if kind == "sha256":
+            return hashlib.file_digest(f, "sha256").hexdigest()
+        hasher = xxhash.xxh3_128()
+        while chunk := f.read(1 << 22):
+            hasher.update(chunk)
+        return hasher.hexdigest()
 
 
 def _read_array(directory: Path, entry: Mapping[str, object], *, mapped: bool = False) -> np.ndarray:
@@ -831,15 +882,19 @@ def _read_array(directory: Path, entry: Mapping[str, object], *, mapped: bool = 
     if not isinstance(name, str) or "/" in name or name.startswith("."):
         raise IndexCorrupt(f"{directory}: bad file name {name!r} in manifest")
     path = directory / name
+    # Indexes written before xxh3 carry a sha256 (5x slower to check), still accepted.
+    kind = _CHECKSUM if _CHECKSUM in entry else "sha256"
     try:
-        digest = _sha256(path)
+        digest = _digest(path, kind)
     except FileNotFoundError:
         raise IndexCorrupt(f"{path}: missing") from None
-    if digest != entry["sha256"]:
+    if digest != entry[kind]:
         raise IndexCorrupt(f"{path}: checksum mismatch (truncated or altered)")
     # Memory-mapped arrays cost no start-up time and only the pages queries
     # touch; `save` never rewrites a file in place (it renames a new directory
     # over the old), so a mapping stays valid while the index is replaced.
+    # An empty array cannot be mapped (nothing to map after its header).
+    mapped = mapped and all(isinstance(d, int) and d > 0 for d in entry["shape"])
     a = np.load(path, allow_pickle=False, mmap_mode="r" if mapped else None)
     if mapped:
         # A plain ndarray over the same mapping: np.memmap's Python-level
@@ -863,7 +918,7 @@ def _load_checked(cls: type[Bm25Index], directory: Path, manifest: Mapping[str, 
     }
     words = ("word_ptr", "word_pos", "word_term")
     expect.update({n: np.int64 if n == "word_ptr" else np.int32 for n in words if n in entries})
-    # The large posting-sized arrays are mapped, not read: the sha256 in the
+    # The large posting-sized arrays are mapped, not read: the checksum in the
     # manifest already vouches for their bytes, so only their ends and the
     # small per-term/per-doc arrays are checked by value (checking every value
     # would page them all in, which is what mapping avoids).
@@ -912,7 +967,8 @@ def _load_checked(cls: type[Bm25Index], directory: Path, manifest: Mapping[str, 
         max_weight=arrays["max_weight"],
     )
     extra_entries = manifest["extra"]
-    extra = {n: _read_array(directory, e) for n, e in extra_entries.items()}
+    # Mapped too: the stored article texts are the largest of them.
+    extra = {n: _read_array(directory, e, mapped=True) for n, e in extra_entries.items()}
     meta = manifest["meta"]
     if not isinstance(meta, dict):
         raise IndexCorrupt(f"{directory}: meta is not an object")

@@ -4,6 +4,7 @@ sentence offers one that the question does not already contain."""
 from __future__ import annotations
 
 import enum
+import functools
 import re
 
 
@@ -160,22 +161,15 @@ _FUNCTION_WORDS = frozenset(
 def _offered(sentence: str, kind: Wants, *, question: str, beside_asked: bool) -> bool:
     if kind is Wants.ANYTHING:
         return False
-    asked = {w.casefold() for w in re.findall(r"\w+", question)}
-    pattern = {
-        Wants.PERSON: _NAME_RE,
-        Wants.NUMBER: _NUMBER_RE,
-        Wants.TIME: _TIME_RE,
-        Wants.PLACE: _PLACE_RE,
-        Wants.FREQUENCY: _FREQUENCY_RE,
-        Wants.NAME: _PROPER_RE,
-    }[kind]
+    asked = _asked(question)
+    pattern = _OFFER_PATTERNS[kind]
     # A citation mark ("kota.[2]") is no number, name or date the sentence offers.
     sentence = _CITATION_RE.sub(lambda m: " " * len(m.group(0)), sentence)
     if kind is Wants.NUMBER:
         # "8 September 2005" and "(13/12)" are dates, not the quantity asked for.
         sentence = _DATE_RE.sub(lambda m: " " * len(m.group(0)), sentence)
     for match in pattern.finditer(sentence):
-        inside = [w.casefold() for w in re.findall(r"\w+", match.group(0))]
+        inside = [w.casefold() for w in _WORDS.findall(match.group(0))]
         words = set(inside)
         if kind is Wants.PLACE:
             words -= {"di", "ke", "dari", "in", "at", "to", "from"}
@@ -193,11 +187,28 @@ def _offered(sentence: str, kind: Wants, *, question: str, beside_asked: bool) -
         # The words leading up to the first new one, inside the match too:
         # "Menteri Perhubungan Hatta Rajasa" answers "Siapa Menteri Perhubungan?".
         first_new = next((i for i, w in enumerate(inside) if w not in asked and w not in _TITLES), len(inside))
-        before = [w.casefold() for w in re.findall(r"\w+", sentence[: match.start()])]
+        before = [w.casefold() for w in _WORDS.findall(sentence[: match.start()])]
         lead = (before + inside[:first_new])[-_APPOSITION_REACH:]
         if any(w in asked and w not in _FUNCTION_WORDS and w not in _TITLES for w in lead):
             return True
     return False
+
+
+_WORDS = re.compile(r"\w+")
+_OFFER_PATTERNS = {
+    Wants.PERSON: _NAME_RE,
+    Wants.NUMBER: _NUMBER_RE,
+    Wants.TIME: _TIME_RE,
+    Wants.PLACE: _PLACE_RE,
+    Wants.FREQUENCY: _FREQUENCY_RE,
+    Wants.NAME: _PROPER_RE,
+}
+
+
+@functools.lru_cache(maxsize=256)
+def _asked(question: str) -> frozenset[str]:
+    """The question's words, folded: read once per question, not once per candidate sentence."""
+    return frozenset(w.casefold() for w in _WORDS.findall(question))
 
 
 # The noun a question asks about: "*Badan* apa ...", "Di *kota* manakah ...",

@@ -11,6 +11,7 @@ private methods.
 from __future__ import annotations
 
 import math
+import operator
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import ClassVar
@@ -122,7 +123,8 @@ class Features:
         if not tuning.learned:
             return self.hand_score(tuning)
         # exp keeps the score positive, as a BM25-like score shown in `Hit.score` is.
-        return math.exp(sum(w * v for w, v in zip(tuning.learned, self.vector(tuning))))
+        # map(mul): the same products summed in the same order as a generator, without its overhead.
+        return math.exp(sum(map(operator.mul, tuning.learned, self.vector(tuning))))
 
     def vector(self, tuning: Tuning) -> list[float]:
         """The features in the order of `NAMES`, as the learned weights read them."""

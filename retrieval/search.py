@@ -18,7 +18,7 @@ from __future__ import annotations
 import copy
 import math
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -30,6 +30,7 @@ from retrieval.index import Bm25Index
 from retrieval.question import Wants, defines, named, offers, offers_beside
 from retrieval.ranking import Features, Query, Question, Tuning, Unit, coverage, missing_names, proximity
 from retrieval.records import Answer, Article, Hit, Sentence
+from retrieval.stored import StoredArticles
 from retrieval.text import Analyzer
 
 
@@ -50,8 +51,8 @@ _ANAPHORA = re.compile(
 class _Scored:
     score: float
     window_coverage: float
-    sentence: Sentence
-    terms: frozenset[str]
+    sid: int
+    terms: frozenset[int]  # distinct term ids: overlaps count the same as over names
 
 
 class Engine:
@@ -78,11 +79,15 @@ class Engine:
         version replaced: they keep their sids and BM25 statistics but are never
         quoted. `numbering` names the sid numbering (kept when articles are appended).
         """
-        self._articles = tuple(articles)
+        # Stored articles (retrieval.stored) are read on demand, never all at once.
+        self._articles: Sequence[Article] = articles if isinstance(articles, (tuple, StoredArticles)) else tuple(articles)
         if acronyms is None:
             acronyms = CorpusAcronyms(ArticleAcronyms.find(article.text, analyzer) for article in self._articles)
         self._acronyms = acronyms
-        self._by_id = {article.id: article for article in self._articles}
+        ids = getattr(self._articles, "ids", None)
+        if ids is None:
+            ids = [article.id for article in self._articles]
+        self._slot_of = {article_id: i for i, article_id in enumerate(ids)}
         self._sentences = sentences
         self._index = index
         self._analyzer = analyzer
@@ -92,6 +97,7 @@ class Engine:
         self.numbering = numbering if numbering is not None else fingerprint
         self._retired = retired if retired is not None and retired.any() else None
         self._article_term_cache: dict[int, frozenset[str]] = {}
+        self._article_id_cache: dict[int, frozenset[int]] = {}
         # First sid of each article, so neighbours are found without a scan;
         # a persisted sentence table knows them without building every sentence.
         first_sids = getattr(sentences, "first_sids", None)
@@ -106,16 +112,21 @@ class Engine:
         numbers = getattr(sentences, "article_numbers", None)
         if callable(numbers):
             self._article_of: np.ndarray = numbers()
+            self._version_ids: Sequence[str] = sentences.article_ids()  # type: ignore[attr-defined]
         else:
             seen: dict[str, int] = {}
             self._article_of = np.fromiter(
                 (seen.setdefault(s.article_id, len(seen)) for s in sentences), dtype=np.int64, count=len(sentences)
             )
+            self._version_ids = list(seen)
         if index.n_docs:
             index.doc_terms(0)  # build the doc-major view now, not on the first question
 
     @classmethod
-    def from_built(cls, built: Built, *, tuning: Tuning = Tuning()) -> Engine:
+    def from_built(
+        cls, built: Built, *, tuning: Tuning = Tuning(), acronyms: CorpusAcronyms | None = None
+    ) -> Engine:
+        """`acronyms`: the corpus table when already known (a saved index stores its definitions)."""
         return cls(
             articles=built.live,
             sentences=built.table,
@@ -123,7 +134,7 @@ class Engine:
             analyzer=built.analyzer,
             fingerprint=built.fingerprint[:16],
             tuning=tuning,
-            acronyms=built.corpus_acronyms(),
+            acronyms=acronyms if acronyms is not None else built.corpus_acronyms(),
             retired=built.retired_sids(),
             numbering=built.numbering[:16],
             abstention=bundled(),
@@ -150,7 +161,8 @@ class Engine:
 
     # --- lookups --------------------------------------------------------------
     @property
-    def articles(self) -> tuple[Article, ...]:
+    def articles(self) -> Sequence[Article]:
+        """The live articles: a tuple, or for a warm start stored articles read on demand."""
         return self._articles
 
     @property
@@ -166,7 +178,8 @@ class Engine:
         return self._analyzer
 
     def article(self, article_id: str) -> Article | None:
-        return self._by_id.get(article_id)
+        slot = self._slot_of.get(article_id)
+        return None if slot is None else self._articles[slot]
 
     def sentence(self, sid: int) -> Sentence | None:
         """Sentence `sid`, or None when there is none or its article was replaced since."""
@@ -200,11 +213,13 @@ class Engine:
         if not units or k <= 0:
             return Answer(query=query), None
         tuning = self._tuning
-        scored: list[_Scored] = []
         pool = tuning.candidates + _PAGE_POOL * math.ceil((offset + k) / _PAGE_POOL)
-        for sid, features in self.candidates(asked, pool=pool):
-            scored.append(_Scored(features.score(tuning), features.window_coverage, self._sentences[sid], self._terms_of(sid)))
-        scored.sort(key=lambda item: (-item.score, item.sentence.sid))
+        sids, measured, terms = self._candidates(asked, pool=pool, full=False)
+        scored = [
+            _Scored(features.score(tuning), features.window_coverage, sid, own)
+            for sid, features, own in zip(sids, measured, terms)
+        ]
+        scored.sort(key=lambda item: (-item.score, item.sid))
         ranked = [item for item in scored if item.window_coverage >= tuning.hit_coverage]
         # A sentence is about something else when its article lacks a thing the question
         # names ("Apa kata Lavrov tentang Korea Utara?" over Lavrov on Syria): it is no
@@ -214,10 +229,24 @@ class Engine:
         if names and scored:
             # Scope is the article: a news story names its subject ("Aleppo") in its lead,
             # not in every sentence that answers about it.
-            lacking = {item.sentence.sid: missing_names(names, self._article_terms(item.sentence.sid)) for item in scored}
+            # By term id: a term the index lacks is in no article, so nothing changes.
+            term_id = self._index.term_id
+            name_ids = tuple(
+                (name, tuple(frozenset(i for t in terms if (i := term_id(t)) is not None) for terms in needed))
+                for name, needed in names
+            )
+            lacking: dict[int, list[str]] = {}
+            by_article: dict[int, list[str]] = {}
+            for item in scored:
+                sid = item.sid
+                number = int(self._article_of[sid])
+                found = by_article.get(number)
+                if found is None:
+                    found = by_article[number] = missing_names(name_ids, self._article_term_ids(number))
+                lacking[sid] = found
             # A long question names more than one sentence repeats: an article lacking
             # fewer than `names_share` of its named things is still on its topic.
-            complete = [item for item in ranked if len(lacking[item.sentence.sid]) < tuning.names_share * len(names)]
+            complete = [item for item in ranked if len(lacking[item.sid]) < tuning.names_share * len(names)]
             # A question mostly about things the corpus never mentions ("Korea Utara"
             # beside "Lavrov") has no answer here, however well the rest matches.
             unknown = [name for name, needed in names if not any(self._index.has_term(t) for ts in needed for t in ts)]
@@ -226,9 +255,9 @@ class Engine:
             if not complete:
                 # The closest hold as many of the named things as any candidate does (and at
                 # least one); the answer says what they lack.
-                nearer = sorted(scored, key=lambda item: len(lacking[item.sentence.sid]))
-                missing = lacking[nearer[0].sentence.sid]
-                nearer = [item for item in nearer if len(lacking[item.sentence.sid]) == len(missing) < len(names)]
+                nearer = sorted(scored, key=lambda item: len(lacking[item.sid]))
+                missing = lacking[nearer[0].sid]
+                nearer = [item for item in nearer if len(lacking[item.sid]) == len(missing) < len(names)]
                 closest = self._fold_duplicates(nearer, units, limit=k)
                 return Answer(query=query, missing=tuple(missing), closest=tuple(closest)), None
             if tuning.names_filter:
@@ -244,15 +273,15 @@ class Engine:
         """What the abstention model reads of the best of `ranked` (already in order)."""
         if not ranked:
             return None
-        best = ranked[0].sentence
+        best = self._sentences[ranked[0].sid]
         window = self.context(best.sid, before=1, after=1)
         window_terms = frozenset().union(*(self._terms_of(s.sid) for s in window))
-        article = self._by_id[best.article_id]
+        article = self._articles[self._slot_of[best.article_id]]
         return measure(
             question=asked.text,
             units=asked.units,
             names=asked.names,
-            own=ranked[0].terms,
+            own=self._terms_of(best.sid),
             window=window_terms,
             article=self._article_terms(best.sid),
             window_text=" ".join(s.text for s in window),
@@ -278,8 +307,19 @@ class Engine:
             return tuning.answer_coverage
         return min(tuning.answer_coverage, tuning.answer_mass * self._rarest_idf() / sum(u.weight for u in units))
 
-    def candidates(self, query: Query, *, pool: int) -> list[tuple[int, Features]]:
-        """The `pool` best BM25 sentences and the neighbours of the best of them, with their features."""
+    def candidates(self, query: Query, *, pool: int, full: bool = True) -> list[tuple[int, Features]]:
+        """The `pool` best BM25 sentences and the neighbours of the best of them, with their features.
+
+        `full` (benchmarks/ltr.py) measures every feature; `search` leaves out
+        those the tuning weighs 0, which cannot change a score.
+        """
+        sids, features, _terms = self._candidates(query, pool=pool, full=full)
+        return list(zip(sids, features))
+
+    def _candidates(
+        self, query: Query, *, pool: int, full: bool
+    ) -> tuple[list[int], list[Features], list[frozenset[int]]]:
+        """Candidates, their features and each one's distinct term ids (for folding duplicates)."""
         tuning = self._tuning
         query_terms = query.terms
         ids, scores = self._top(query_terms, pool)
@@ -287,77 +327,198 @@ class Engine:
         # The answer often sits beside the sentence that repeats the question's
         # words ("Dia merebut medali emas ..." follows the name): neighbours of the
         # best candidates compete too, carried by their neighbour's score.
-        extra = {n for sid in ids[: tuning.neighbour_pool].tolist() for n in self._neighbours(sid)} - bm25.keys()
+        extra = set(self._neighbours_of(ids[: tuning.neighbour_pool])) - bm25.keys()
         # Every candidate's neighbours need an exact score too (`_neighbour_scores`):
         # one scoring pass for them and the extra candidates (a doc's score does not
         # depend on which others are scored with it).
-        around = {n for sid in (*bm25, *extra) for n in self._neighbours(sid)} - bm25.keys()
+        around = set(self._neighbours_of(np.fromiter((*bm25, *extra), dtype=np.int64))) - bm25.keys()
         wanted = sorted(extra | around)
         known = dict(zip(wanted, self._index.scores_for(query_terms, wanted).tolist())) if wanted else {}
         bm25.update((sid, known[sid]) for sid in sorted(extra))
         neighbours = self._neighbour_scores(bm25, known)
         question = Question.read(query, best=max(bm25.values(), default=0.0))
-        # Term ids of the question's words, for reading positions from the index.
-        word_ids = {t: name for name in frozenset().union(*question.words) if (t := self._index.term_id(name)) is not None}
-        terms: dict[int, frozenset[str]] = {}
-        return [
-            (sid, self._features(sid, own, question=question, bm25=bm25, neighbours=neighbours, terms=terms, word_ids=word_ids))
-            for sid, own in bm25.items()
-        ]
+        sids = list(bm25)
+        features, terms = self._measure(sids, question, bm25=bm25, neighbours=neighbours, full=full)
+        return sids, features, terms
 
-    def _features(
+    def _measure(
         self,
-        sid: int,
-        own: float,
-        *,
+        sids: list[int],
         question: Question,
+        *,
         bm25: dict[int, float],
         neighbours: dict[int, float],
-        terms: dict[int, frozenset[str]],
-        word_ids: dict[int, str],
-    ) -> Features:
-        sentence = self._sentences[sid]
-        text = sentence.text
+        full: bool,
+    ) -> tuple[list[Features], list[frozenset[int]]]:
+        """Every candidate's `Features`, measured together from the index's arrays.
 
-        def terms_of(i: int) -> frozenset[str]:
-            # A sentence is one candidate and the neighbour of two: read it once per question.
-            found = terms.get(i)
-            if found is None:
-                found = terms[i] = self._terms_of(i)
-            return found
+        Equal, value for value, to measuring each sentence on its own
+        (`tests/test_measure.py` holds the one-at-a-time reference): coverage
+        sums unit weights in unit order, the shares divide the same integers.
+        """
+        if not sids:
+            return [], []
+        index = self._index
+        n = len(sids)
+        article_of = self._article_of
+        cand = np.asarray(sids, dtype=np.int64)
+        arts = article_of[cand]
+        # Neighbours in the same article (-1: none), as `_neighbours` finds them.
+        before = cand - 1
+        after = cand + 1
+        has_before, has_after = self._neighbour_flags(cand)
+        # Rows: the candidates, then every neighbour that is not one.
+        rows = np.unique(np.concatenate([cand, before[has_before], after[has_after]]))
+        row_of = np.searchsorted(rows, cand)
+        owner, term_ids = index.doc_term_runs(rows)
+        units = question.units
+        weights = [u.weight for u in units]
+        unit_hits = self._unit_hits(units, owner, term_ids, rows.shape[0])
+        own_hits = unit_hits[row_of]
+        window_hits = own_hits.copy()
+        window_hits[has_before] |= unit_hits[np.searchsorted(rows, before[has_before])]
+        window_hits[has_after] |= unit_hits[np.searchsorted(rows, after[has_after])]
+        # Whole articles: one slice of the doc-major view each.
+        distinct_arts, art_row = np.unique(arts, return_inverse=True)
+        bounds = self._bounds()
+        lo, hi = bounds[distinct_arts], bounds[distinct_arts + 1]
+        art_owner, art_terms = index.doc_term_runs_between(lo, hi)
+        article_hits = self._unit_hits(units, art_owner, art_terms, distinct_arts.shape[0])[art_row.reshape(-1)]
+        total = sum(weights)
+        own_cov = _coverage(weights, own_hits, total)
+        window_cov = _coverage(weights, window_hits, total)
+        article_cov = _coverage(weights, article_hits, total)
 
-        own_terms = terms_of(sid)
-        window = own_terms.union(*(terms_of(n) for n in self._neighbours(sid)))
-        previous = sid - 1
-        anaphoric = (
-            bool(_ANAPHORA.match(text)) and previous in bm25 and self._article_of[previous] == self._article_of[sid]
-        )
-        wanted, units = question.wanted, question.units
-        offered = offers(text, wanted, question=question.text)
-        placed = self._word_terms(sid, text, word_ids)
-        return Features(
-            own=own,
-            neighbour=neighbours.get(sid, 0.0),
-            previous=bm25[previous] if anaphoric else None,
-            coverage=coverage(units, own_terms),
-            window_coverage=coverage(units, window),
-            article_coverage=coverage(units, self._article_terms(sid)),
-            # A proper name is its own feature: capitals are a weaker sign than a
-            # person's full name or a number, so it must not share their weights.
-            type_match=None if wanted in (Wants.ANYTHING, Wants.NAME) else offered,
-            apposition=wanted is Wants.PERSON and offered and offers_beside(text, wanted, question=question.text),
-            name_match=offered if wanted is Wants.NAME else None,
-            focus_match=not question.focus.isdisjoint(own_terms) if question.focus else None,
-            own_share=own / question.best if question.best else 0.0,
-            proximity=proximity(question.words, placed) if len(question.words) > 1 else 0.0,
-            novelty=len(own_terms - question.terms) / len(own_terms) if own_terms else 0.0,
-            names_missing=len(question.missing(window)) / len(question.names) if question.names else 0.0,
-            definition=defines(text) if question.definition else None,
-            lead=sentence.position == 0,
-            wanted=wanted,
-            length=self._index.doc_length(sid),
-            opens=any(terms for _word, terms in placed[:_OPENING_WORDS]),
-        )
+        # Distinct terms of each candidate (ids: the same counts and overlaps as names).
+        starts = np.searchsorted(owner, np.arange(rows.shape[0] + 1))
+        starts_list = starts.tolist()
+        row_list = row_of.tolist()
+        term_list = term_ids.tolist()
+        own_terms = [frozenset(term_list[starts_list[r] : starts_list[r + 1]]) for r in row_list]
+        counts = np.diff(starts)[row_of]
+        in_question = np.bincount(owner[self._member(term_ids, question.terms)], minlength=rows.shape[0])[row_of]
+        novelty = [(c - q) / c if c else 0.0 for c, q in zip(counts.tolist(), in_question.tolist())]
+        focus: list[bool] | None = None
+        if question.focus:
+            focus = (np.bincount(owner[self._member(term_ids, question.focus)], minlength=rows.shape[0])[row_of] > 0).tolist()
+
+        proximity_of, opens = self._word_features(cand, question)
+        tuning = self._tuning
+        skip = _unweighted(tuning) if not full else frozenset()
+        wanted = question.wanted
+        best = question.best
+        previous_ok = has_before.tolist()
+        texts = self._texts(sids)
+        features: list[Features] = []
+        for i, sid in enumerate(sids):
+            own = bm25[sid]
+            text = texts[i]
+            previous = sid - 1
+            anaphoric = previous_ok[i] and previous in bm25 and bool(_ANAPHORA.match(text))
+            offered = offers(text, wanted, question=question.text)
+            names_missing = 0.0
+            if question.names and "names_missing" not in skip:
+                window = self._window_names(sid)
+                names_missing = len(question.missing(window)) / len(question.names)
+            features.append(
+                Features(
+                    own=own,
+                    neighbour=neighbours.get(sid, 0.0),
+                    previous=bm25[previous] if anaphoric else None,
+                    coverage=own_cov[i],
+                    window_coverage=window_cov[i],
+                    article_coverage=article_cov[i],
+                    # A proper name is its own feature: capitals are a weaker sign than a
+                    # person's full name or a number, so it must not share their weights.
+                    type_match=None if wanted in (Wants.ANYTHING, Wants.NAME) else offered,
+                    apposition=wanted is Wants.PERSON and offered and offers_beside(text, wanted, question=question.text),
+                    name_match=offered if wanted is Wants.NAME else None,
+                    focus_match=focus[i] if focus is not None else None,
+                    own_share=own / best if best else 0.0,
+                    proximity=proximity_of[i],
+                    novelty=novelty[i],
+                    names_missing=names_missing,
+                    definition=defines(text) if question.definition and "definition" not in skip else None,
+                    # The first indexable sentence of its article: no earlier sid of the same one.
+                    lead=not previous_ok[i] if "lead" not in skip else False,
+                    wanted=wanted,
+                    length=index.doc_length(sid),
+                    opens=opens[i],
+                )
+            )
+        return features, own_terms
+
+    def _unit_hits(self, units: list[Unit], owner: np.ndarray, term_ids: np.ndarray, rows: int) -> np.ndarray:
+        """(rows, units) bool: whether row's terms include one of the unit's."""
+        hits = np.zeros((rows, len(units)), dtype=bool)
+        for j, unit in enumerate(units):
+            hits[owner[self._member(term_ids, unit.terms)], j] = True
+        return hits
+
+    def _member(self, term_ids: np.ndarray, terms: Iterable[str]) -> np.ndarray:
+        """Whether each of `term_ids` is one of `terms` (a lookup table: np.isin sorts, and costs more)."""
+        index = self._index
+        table = np.zeros(index.vocabulary_size, dtype=bool)
+        found = [t for term in terms if (t := index.term_id(term)) is not None]
+        if found:
+            table[found] = True
+        return table[term_ids]
+
+    def _word_features(self, cand: np.ndarray, question: Question) -> tuple[list[float], list[bool]]:
+        """Every candidate's `ranking.proximity` and whether a question word is among its
+        first `_OPENING_WORDS` words, from the index's word positions at once."""
+        words = question.words
+        n = cand.shape[0]
+        if not self._index.has_words:
+            word_ids = {t: name for name in frozenset().union(*words) if (t := self._index.term_id(name)) is not None}
+            placed = [self._word_terms(sid, self._sentences[sid].text, word_ids) for sid in cand.tolist()]
+            return (
+                [proximity(words, p) if len(words) > 1 else 0.0 for p in placed],
+                [any(terms for _word, terms in p[:_OPENING_WORDS]) for p in placed],
+            )
+        owner, position, term = self._index.word_runs(cand)
+        opens = np.zeros(n, dtype=bool)
+        early = (position < _OPENING_WORDS) & self._member(term, frozenset().union(*words))
+        opens[owner[early]] = True
+        if len(words) < 2:
+            return [0.0] * n, opens.tolist()
+        # One key per (candidate, word position); positions never reach 2**32.
+        key = (owner << 32) | position.astype(np.int64)
+        keys = [np.sort(key[self._member(term, w)]) for w in words]
+        close = np.zeros(n, dtype=np.int64)
+        for a, b in zip(keys, keys[1:]):
+            near = np.zeros(n, dtype=bool)
+            if a.size and b.size:
+                last = b.shape[0] - 1
+                for step in (-2, -1, 1, 2):
+                    # Stepping below position 0 lands on the previous candidate's 2**32 - 2,
+                    # which no sentence reaches: no false pair across candidates.
+                    moved = a + step
+                    at = np.minimum(np.searchsorted(b, moved), last)
+                    found = b[at] == moved
+                    near[a[found] >> 32] = True
+            close += near
+        pairs = len(words) - 1
+        return [c / pairs for c in close.tolist()], opens.tolist()
+
+    def _texts(self, sids: list[int]) -> list[str]:
+        texts = getattr(self._sentences, "texts", None)
+        if callable(texts):
+            return texts(sids)
+        return [self._sentences[sid].text for sid in sids]
+
+    def _window_names(self, sid: int) -> frozenset[str]:
+        terms = self._index.doc_terms(sid)
+        return terms.union(*(self._index.doc_terms(n) for n in self._neighbours(sid)))
+
+    def _bounds(self) -> np.ndarray:
+        bounds = self._article_bounds
+        if bounds is None:
+            # First sid of every article number (and the end), found once.
+            bounds = self._article_bounds = np.searchsorted(
+                self._article_of, np.arange(int(self._article_of[-1]) + 2), side="left"
+            )
+        return bounds
 
     def _top(self, query_terms: list[str], pool: int) -> tuple[np.ndarray, np.ndarray]:
         """The index's `top`, without sentences of replaced article versions."""
@@ -399,10 +560,40 @@ class Engine:
         article_of = self._article_of
         return [n for n in (sid - 1, sid + 1) if 0 <= n < len(article_of) and article_of[n] == article_of[sid]]
 
+    def _neighbour_flags(self, sids: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Whether each of `sids` has a sentence before / after it in the same article (`_neighbours`)."""
+        article_of = self._article_of
+        sids = np.asarray(sids, dtype=np.int64)
+        before, after = sids - 1, sids + 1
+        has_before = before >= 0
+        has_before[has_before] = article_of[before[has_before]] == article_of[sids[has_before]]
+        has_after = after < article_of.shape[0]
+        has_after[has_after] = article_of[after[has_after]] == article_of[sids[has_after]]
+        return has_before, has_after
+
+    def _neighbours_of(self, sids: np.ndarray) -> list[int]:
+        """Every neighbour of every sid of `sids` (repeats possible)."""
+        sids = np.asarray(sids, dtype=np.int64)
+        has_before, has_after = self._neighbour_flags(sids)
+        return (sids[has_before] - 1).tolist() + (sids[has_after] + 1).tolist()
+
     def _neighbour_scores(self, bm25: dict[int, float], others: dict[int, float]) -> dict[int, float]:
         """Best BM25 among each candidate's neighbours (`others` scores those that are not candidates)."""
         known = {**others, **bm25}
-        return {sid: max((known[n] for n in self._neighbours(sid)), default=0.0) for sid in bm25}
+        sids = list(bm25)
+        has_before, has_after = self._neighbour_flags(np.asarray(sids, dtype=np.int64))
+        out: dict[int, float] = {}
+        for sid, b, a in zip(sids, has_before.tolist(), has_after.tolist()):
+            # max() over the neighbours in `_neighbours` order (before, then after).
+            if b and a:
+                out[sid] = max(known[sid - 1], known[sid + 1])
+            elif b:
+                out[sid] = known[sid - 1]
+            elif a:
+                out[sid] = known[sid + 1]
+            else:
+                out[sid] = 0.0
+        return out
 
     def _article_terms(self, sid: int) -> frozenset[str]:
         """Distinct terms of the whole article that sentence `sid` belongs to."""
@@ -421,6 +612,17 @@ class Engine:
             # An article's sids are consecutive: its terms are one slice of the doc-major view.
             terms = frozenset(self._index.term_names(self._index.doc_term_ids(lo, hi).tolist()))
             self._article_term_cache[int(number)] = terms
+        return terms
+
+    def _article_term_ids(self, number: int) -> frozenset[int]:
+        """Distinct term ids of article (version) `number`."""
+        terms = self._article_id_cache.get(number)
+        if terms is None:
+            if len(self._article_id_cache) >= _ARTICLE_CACHE_SIZE:
+                self._article_id_cache.clear()
+            bounds = self._bounds()
+            terms = frozenset(self._index.doc_term_ids(int(bounds[number]), int(bounds[number + 1])).tolist())
+            self._article_id_cache[number] = terms
         return terms
 
     def _terms_of(self, sid: int) -> frozenset[str]:
@@ -464,30 +666,34 @@ class Engine:
         *,
         limit: int,
     ) -> list[Hit]:
-        kept: list[tuple[frozenset[str], Hit, list[Article]]] = []
+        kept: list[tuple[frozenset[int], Hit, list[Article], set[str]]] = []
         query_terms = frozenset().union(*(u.terms for u in units))
+        version_ids, article_of = self._version_ids, self._article_of
         for item in ranked:
-            score, sentence, terms = item.score, item.sentence, item.terms
+            sid, terms = item.sid, item.terms
             duplicate_of = next(
                 (entry for entry in kept if _overlap(entry[0], terms) >= self._tuning.duplicate_overlap), None
             )
-            article = self._by_id[sentence.article_id]
+            # Live articles have distinct ids: comparing ids is comparing articles.
+            article_id = version_ids[article_of[sid]]
             if duplicate_of is not None:
-                if article.id != duplicate_of[1].article.id and article not in duplicate_of[2]:
-                    duplicate_of[2].append(article)
+                if article_id != duplicate_of[1].article.id and article_id not in duplicate_of[3]:
+                    duplicate_of[2].append(self._articles[self._slot_of[article_id]])
+                    duplicate_of[3].add(article_id)
                 continue
             if len(kept) >= limit:
                 continue
+            sentence = self._sentences[sid]
             hit = Hit(
                 sentence=sentence,
-                article=article,
-                score=round(score, 6),
-                matched_words=self._matched_words(sentence.sid, sentence.text, query_terms),
+                article=self._articles[self._slot_of[article_id]],
+                score=round(item.score, 6),
+                matched_words=self._matched_words(sid, sentence.text, query_terms),
             )
-            kept.append((terms, hit, []))
+            kept.append((terms, hit, [], set()))
         return [
             Hit(hit.sentence, hit.article, hit.score, hit.matched_words, tuple(others))
-            for _terms, hit, others in kept
+            for _terms, hit, others, _ids in kept
         ]
 
     def _matched_words(self, sid: int, text: str, query_terms: frozenset[str]) -> tuple[str, ...]:
@@ -520,17 +726,38 @@ class Engine:
 _DEFAULT_ANALYZER: Analyzer | None = None
 
 
-def default_analyzer() -> Analyzer:
-    """The bundled language data, loaded once per process."""
+def default_analyzer(*, stems: tuple[str, Mapping[str, str]] | None = None) -> Analyzer:
+    """The bundled language data, loaded once per process (`stems` as in `Analyzer.from_directory`)."""
     global _DEFAULT_ANALYZER
     if _DEFAULT_ANALYZER is None:
         from config.settings import BUNDLED_LANGUAGE_DATA
 
-        _DEFAULT_ANALYZER = Analyzer.from_directory(BUNDLED_LANGUAGE_DATA)
+        _DEFAULT_ANALYZER = Analyzer.from_directory(BUNDLED_LANGUAGE_DATA, stems=stems)
     return _DEFAULT_ANALYZER
 
 
-def _overlap(a: frozenset[str], b: frozenset[str]) -> float:
+def _unweighted(tuning: Tuning) -> frozenset[str]:
+    """Features the score cannot read: weight 0 in the learned weights (the hand formula reads none of these)."""
+    optional = ("names_missing", "definition", "lead")
+    if not tuning.learned:
+        return frozenset(optional)
+    weights = dict(zip(Features.NAMES, tuning.learned))
+    parts = {"names_missing": ("names_missing",), "definition": ("definition_yes", "definition_no"), "lead": ("lead",)}
+    return frozenset(name for name in optional if all(weights.get(p, 0.0) == 0.0 for p in parts[name]))
+
+
+def _coverage(weights: list[float], hits: np.ndarray, total: float) -> list[float]:
+    """`ranking.coverage` per row of `hits`: covered weights summed in unit order, over the total."""
+    if not total:
+        return [0.0] * hits.shape[0]
+    if not weights:
+        return [0.0] * hits.shape[0]
+    # cumsum adds left to right as Python's sum does; a 0.0 for a missed unit changes nothing.
+    covered = np.cumsum(np.where(hits, np.asarray(weights), 0.0), axis=1)[:, -1]
+    return [c / total for c in covered.tolist()]
+
+
+def _overlap(a: frozenset[int], b: frozenset[int]) -> float:
     """Share of the smaller sentence's terms found in the other (containment)."""
     if not a or not b:
         return 0.0

@@ -62,14 +62,16 @@ from typing import Literal
 
 import numpy as np
 import platformdirs
+import xxhash
 from filelock import FileLock, Timeout
 
 from retrieval.build import STORE_VERSION, Built, ProgressCallback, SentenceTable, absorb, retired_slots, stream_hasher
-from retrieval.acronyms import ArticleAcronyms
+from retrieval.acronyms import ArticleAcronyms, CorpusAcronyms
 from retrieval.corpus import Problem, load_corpus
 from retrieval.index import Bm25Index, IndexCorrupt, IndexMissing, IndexStale, IndexUnusable, LoadedIndex
 from retrieval.records import Article
 from retrieval.search import Engine, default_analyzer
+from retrieval.stored import CorpusState, StoredArticles, article_arrays, article_ids
 from retrieval.text import Analyzer
 
 __all__ = [
@@ -92,6 +94,7 @@ CACHE_MAX_AGE_DAYS = 30
 LOCK_WAIT_SECONDS = 30 * 60
 _INDEX_SUBDIR = "bm25"
 _HINT = "stream.json"
+_STEMS = "stems.json"
 _LOCK = ".lock"
 _OWNER = "corpus.json"
 _USED = "used"
@@ -129,17 +132,34 @@ def open_engine(
     `retrieval.corpus.CorpusError` when nothing at all can be loaded.
     """
     corpus_path = Path(corpus_path)
-    analyzer = Analyzer.from_directory(language_data_path) if language_data_path else default_analyzer()
-    timings: dict[str, float] = {}
-    timed = _Timer(timings)
-    with timed("parse"):
-        corpus = load_corpus(corpus_path)
     in_cache = index_dir is None
     location = index_location(corpus_path) if in_cache else Path(index_dir)  # type: ignore[arg-type]
+    # The words an earlier analyzer of the same language data stemmed (saved beside the
+    # index): Sastrawi is the slow part of building an analyzer and of a question's analysis.
+    stems = _read_stems(location)
+    if language_data_path:
+        analyzer = Analyzer.from_directory(language_data_path, stems=stems)
+    else:
+        analyzer = default_analyzer(stems=stems)
+    timings: dict[str, float] = {}
+    timed = _Timer(timings)
     with _locked(location) as usable:
         if in_cache and usable:
             _mark_used(location, corpus_path)
-        opened = _open(corpus.articles, corpus.problems, analyzer, location if usable else None, timed, progress)
+        # A JSONL file whose bytes are those the saved index was built from is not parsed again.
+        opened = _open_saved(corpus_path, analyzer, location, timed) if usable else None
+        if opened is not None and stems is None:
+            try:
+                _write_stems(location, analyzer)  # an index saved before stems were kept
+            except OSError:
+                pass
+        if opened is None:
+            with timed("parse"):
+                before = _file_stamp(corpus_path)
+                corpus = load_corpus(corpus_path)
+            file = _ParsedFile(corpus_path, before, corpus.problems) if before is not None else None
+            opened = _open(corpus.articles, corpus.problems, analyzer, location if usable else None, timed, progress,
+                           file=file)
     opened = Opened(opened.engine, opened.problems, opened.build, opened.reason, timings, corpus_path,
                     opened.index_dir, opened.built)
     if in_cache:
@@ -190,6 +210,8 @@ def _open(
     location: Path | None,
     timed: _Timer,
     progress: ProgressCallback | None,
+    *,
+    file: _ParsedFile | None = None,
 ) -> Opened:
     if location is None:
         with timed("build"):
@@ -210,15 +232,21 @@ def _open(
             try:
                 with timed("load_index"):
                     loaded = Bm25Index.load(location / _INDEX_SUBDIR, fingerprint=fingerprint)
-                built = _built_from_saved(analyzer, articles[:saved], loaded, hasher)
+                built, table = _built_from_saved(analyzer, articles[:saved], loaded, hasher)
                 if saved == len(articles):
                     log.info("index at %s reused (%d sentences)", location, len(built.table))
-                    return _opened(built, problems, "loaded", "saved index matches corpus and settings", location)
+                    if file is not None and not _has_state(loaded, file):
+                        # Same articles, other bytes (or an index saved before corpus
+                        # states were kept): save once, so the next start skips the parse.
+                        with timed("save"):
+                            _save(location, built, file.state())
+                    return _opened(built, problems, "loaded", "saved index matches corpus and settings", location,
+                                   acronyms=table)
                 with timed("append"):
                     built = built.extend(articles[saved:], progress=progress)
                 added = len(articles) - saved
                 with timed("save"):
-                    saved_ok = _save(location, built)
+                    saved_ok = _save(location, built, file.state() if file is not None else None)
                 log.info("index at %s extended by %d appended articles", location, added)
                 return _opened(built, problems, "appended", f"{added} articles appended to the corpus",
                                location if saved_ok else None)
@@ -235,13 +263,117 @@ def _open(
     with timed("build"):
         built = Built.build(articles, analyzer, progress=progress, total=len(articles))
     with timed("save"):
-        saved_ok = _save(location, built)
+        saved_ok = _save(location, built, file.state() if file is not None else None)
     log.info("index at %s built and saved (%s)", location, reason)
     return _opened(built, problems, "built", reason, location if saved_ok else None)
 
 
-def _opened(built: Built, problems: tuple[Problem, ...], build: Build, reason: str, location: Path | None) -> Opened:
-    return Opened(_engine(built), problems, build, reason, {}, None, location, built)
+def _open_saved(corpus_path: Path, analyzer: Analyzer, location: Path, timed: _Timer) -> Opened | None:
+    """The saved engine when the corpus file holds exactly the bytes it was built from; else None.
+
+    Nothing is parsed: articles are read from the index folder on demand. Any
+    doubt (no saved corpus state, other bytes, other language data, an index
+    that does not load) returns None and the caller parses, which decides
+    between load, append and rebuild and says why.
+    """
+    if not (corpus_path.suffix.lower() == ".jsonl" and corpus_path.is_file()):
+        return None
+    hint = _read_hint(location)
+    if hint is None:
+        return None
+    saved, fingerprint = hint
+    try:
+        with timed("load_index"):
+            loaded = Bm25Index.load(location / _INDEX_SUBDIR, fingerprint=fingerprint)
+    except IndexUnusable:
+        return None
+    state = CorpusState.from_json(loaded.meta.get("corpus"))
+    if state is None or loaded.meta.get("stream_seed") != stream_hasher(analyzer).hexdigest():
+        return None
+    with timed("digest"):
+        if not state.matches(corpus_path):
+            return None
+    try:
+        versions = StoredArticles.load(loaded.meta.get("article_ids"), loaded.extra)
+        if len(versions) != saved:
+            return None
+        built, table = _built_from_saved(analyzer, versions, loaded, _SavedHash(analyzer, versions, fingerprint))
+    except (IndexUnusable, ValueError):
+        return None
+    log.info("index at %s reused without parsing the corpus (%d sentences)", location, len(built.table))
+    return _opened(built, state.problems, "loaded", "saved index matches corpus and settings", location,
+                   acronyms=table)
+
+
+@dataclass(frozen=True, slots=True)
+class _ParsedFile:
+    """A corpus file as it was just before it was parsed."""
+
+    path: Path
+    stamp: tuple[int, int]
+    problems: tuple[Problem, ...]
+
+    def state(self) -> CorpusState | None:
+        """The file's state, if it still is the file that was parsed (unchanged size and mtime)."""
+        if not (self.path.suffix.lower() == ".jsonl" and self.path.is_file()):
+            return None
+        try:
+            state = CorpusState.of(self.path, self.problems)
+        except OSError:
+            return None
+        # Changed while parsed or hashed: the digest may not be of what was indexed.
+        return state if _file_stamp(self.path) == self.stamp else None
+
+
+def _file_stamp(path: Path) -> tuple[int, int] | None:
+    try:
+        info = os.stat(path)
+    except OSError:
+        return None
+    return info.st_size, info.st_mtime_ns
+
+
+def _has_state(loaded: LoadedIndex, file: _ParsedFile) -> bool:
+    state = CorpusState.from_json(loaded.meta.get("corpus"))
+    return state is not None and state.size == file.stamp[0] and "article_ids" in loaded.meta and state.matches(file.path)
+
+
+class _SavedHash:
+    """The running stream hash of stored versions, recomputed only if an append needs it."""
+
+    __slots__ = ("_analyzer", "_versions", "_fingerprint", "_hasher")
+
+    def __init__(self, analyzer: Analyzer, versions: Sequence[Article], fingerprint: str) -> None:
+        self._analyzer = analyzer
+        self._versions = versions
+        self._fingerprint = fingerprint
+        self._hasher: object | None = None
+
+    def hexdigest(self) -> str:
+        return self._fingerprint
+
+    def copy(self) -> object:
+        if self._hasher is None:
+            hasher = stream_hasher(self._analyzer)
+            for article in self._versions:
+                absorb(hasher, article)
+            if hasher.hexdigest() != self._fingerprint:
+                raise IndexCorrupt("stored articles do not hash to the index's fingerprint")
+            self._hasher = hasher
+        return self._hasher.copy()  # type: ignore[attr-defined]
+
+
+def _opened(
+    built: Built,
+    problems: tuple[Problem, ...],
+    build: Build,
+    reason: str,
+    location: Path | None,
+    *,
+    acronyms: CorpusAcronyms | None = None,
+) -> Opened:
+    engine = Engine.from_built(built, acronyms=acronyms) if acronyms is not None else _engine(built)
+    return Opened(engine, problems, build, reason, {}, None, location, built)
 
 
 def _engine(built: Built, like: Engine | None = None) -> Engine:
@@ -250,7 +382,9 @@ def _engine(built: Built, like: Engine | None = None) -> Engine:
     return Engine.from_built(built, tuning=like.tuning)
 
 
-def _built_from_saved(analyzer: Analyzer, versions: tuple[Article, ...], loaded: LoadedIndex, hasher: object) -> Built:
+def _built_from_saved(
+    analyzer: Analyzer, versions: Sequence[Article], loaded: LoadedIndex, hasher: object
+) -> tuple[Built, CorpusAcronyms]:
     """The saved spans, checked against the articles just parsed (IndexCorrupt if they disagree)."""
     meta, extra = loaded.meta, loaded.extra
     if meta.get("store_version") != STORE_VERSION:
@@ -267,57 +401,136 @@ def _built_from_saved(analyzer: Analyzer, versions: tuple[Article, ...], loaded:
     if not all(c.shape == (n,) and c.dtype == np.int32 for c in (article, start, end)):
         raise IndexCorrupt("sentence span arrays do not match the index")
     if n:
-        lengths = np.fromiter((len(a.text) for a in versions), dtype=np.int64, count=count)
+        if isinstance(versions, StoredArticles):
+            lengths = versions.chars()
+        else:
+            lengths = np.fromiter((len(a.text) for a in versions), dtype=np.int64, count=count)
         starts_ok = bool((start >= 0).all() and (end >= start).all())
         in_range = bool(article.min() >= 0 and article.max() < count and (np.diff(article) >= 0).all())
         if not (starts_ok and in_range and (end <= lengths[article]).all()):
             raise IndexCorrupt("sentence spans out of range")
+    ids = getattr(versions, "ids", None)
+    # Distinct ids (the usual case) retire nothing; only repeated ones need the walk.
+    retired = frozenset() if ids is not None and len(set(ids)) == len(ids) else retired_slots(versions)
+    acronyms, table = _acronyms_from_saved(meta, versions, analyzer, retired)
     return Built(
         analyzer=analyzer,
         versions=versions,
-        acronyms=_acronyms_from_saved(meta, versions, analyzer),
-        retired=retired_slots(versions),
+        acronyms=acronyms,  # type: ignore[arg-type]
+        retired=retired,
         table=SentenceTable(versions, article, start, end),
         index=loaded.index,
         fingerprint=hasher.hexdigest(),  # type: ignore[attr-defined]
         numbering=numbering,
         hasher=hasher,
-    )
+    ), table
 
 
-def _acronyms_from_saved(meta: Mapping[str, object], versions: tuple[Article, ...], analyzer: Analyzer) -> tuple[ArticleAcronyms, ...]:
-    """Each version's acronym definitions as stored: a warm start reads no article text for them."""
+def _acronyms_from_saved(
+    meta: Mapping[str, object], versions: Sequence[Article], analyzer: Analyzer, retired: frozenset[int]
+) -> tuple[Sequence[ArticleAcronyms], CorpusAcronyms]:
+    """Each version's acronym definitions as stored (made on first use: only an append needs
+    them), and the corpus table of the live ones: a warm start reads no article text for them."""
     stored = meta.get("acronyms")
     found: dict[int, list[tuple[str, str]]] = {}
+    live: dict[tuple[str, str], None] = {}
     try:
         for slot, acronym, long_form in stored:  # type: ignore[union-attr]
             if not (type(slot) is int and 0 <= slot < len(versions) and isinstance(acronym, str) and isinstance(long_form, str)):
                 raise ValueError(f"bad entry {slot!r}")
             found.setdefault(slot, []).append((acronym, long_form))
-        empty = ArticleAcronyms()
-        return tuple(
-            ArticleAcronyms.from_definitions(found[slot], analyzer) if slot in found else empty
-            for slot in range(len(versions))
+            if slot not in retired:
+                live.setdefault((acronym, long_form), None)
+        # Every distinct definition is checked now (ValueError if it is none); the
+        # corpus table over them in first-seen order is the one the live versions make.
+        distinct = ArticleAcronyms.from_definitions(
+            dict.fromkeys(pair for pairs in found.values() for pair in pairs), analyzer
         )
+        table = CorpusAcronyms([ArticleAcronyms.from_definitions(live, analyzer)])
     except (TypeError, ValueError) as exc:
         raise IndexCorrupt(f"stored acronyms unusable: {exc}") from exc
+    del distinct
+    return _SavedAcronyms(found, len(versions), analyzer), table
 
 
-def _save(location: Path, built: Built) -> bool:
+class _SavedAcronyms(Sequence[ArticleAcronyms]):
+    """`Built.acronyms` of a saved index, made from the stored definitions when first read."""
+
+    def __init__(self, found: dict[int, list[tuple[str, str]]], count: int, analyzer: Analyzer) -> None:
+        self._found, self._count, self._analyzer = found, count, analyzer
+        self._made: tuple[ArticleAcronyms, ...] | None = None
+
+    def _all(self) -> tuple[ArticleAcronyms, ...]:
+        if self._made is None:
+            empty = ArticleAcronyms()
+            found, analyzer = self._found, self._analyzer
+            self._made = tuple(
+                ArticleAcronyms.from_definitions(found[slot], analyzer) if slot in found else empty
+                for slot in range(self._count)
+            )
+        return self._made
+
+    def __len__(self) -> int:
+        return self._count
+
+    def __getitem__(self, i):  # type: ignore[no-untyped-def,override]
+        return self._all()[i]
+
+    def __iter__(self) -> Iterator[ArticleAcronyms]:
+        return iter(self._all())
+
+    def __add__(self, other: object) -> tuple[ArticleAcronyms, ...]:
+        if not isinstance(other, tuple):
+            return NotImplemented
+        return self._all() + other
+
+
+def _save(location: Path, built: Built, corpus: CorpusState | None = None) -> bool:
+    """Write `built` (and, when known, the corpus file it was built from) to `location`."""
     meta = {
         "store_version": STORE_VERSION,
         "versions": len(built.versions),
         "numbering": built.numbering,
         "acronyms": [[slot, *d] for slot, found in enumerate(built.acronyms) for d in found.definitions()],
+        # What a warm start needs to skip parsing (retrieval.stored): the versions' ids,
+        # the hash seed (format and language data) and the corpus file's size and digest.
+        "article_ids": article_ids(built.versions),
+        "stream_seed": stream_hasher(built.analyzer).hexdigest(),
+        "corpus": corpus.to_json() if corpus is not None else None,
     }
     try:
-        built.index.save(location / _INDEX_SUBDIR, fingerprint=built.fingerprint, extra=built.table.arrays(), meta=meta)
+        extra = {**built.table.arrays(), **article_arrays(built.versions)}
+        built.index.save(location / _INDEX_SUBDIR, fingerprint=built.fingerprint, extra=extra, meta=meta)
         _write_json(location / _HINT, {"versions": len(built.versions), "fingerprint": built.fingerprint})
+        _write_stems(location, built.analyzer)
     except OSError as exc:
         # A read-only or full disk must not stop the bot: it answers from memory.
         log.warning("could not save the index to %s (%s); it will be rebuilt next start", location, exc)
         return False
     return True
+
+
+def _write_stems(location: Path, analyzer: Analyzer) -> None:
+    stems = json.dumps(analyzer.known_stems(), ensure_ascii=True, separators=(",", ":"))
+    _write_json(location / _STEMS, {"analyzer": analyzer.fingerprint, "stems": stems,
+                                    "xxh3_128": xxhash.xxh3_128(stems.encode("ascii")).hexdigest()})
+
+
+def _read_stems(location: Path) -> tuple[str, dict[str, str]] | None:
+    """(analyzer fingerprint, stems) as saved, or None when absent or damaged."""
+    try:
+        data = json.loads((location / _STEMS).read_text(encoding="utf-8"))
+        fingerprint, text, check = data["analyzer"], data["stems"], data["xxh3_128"]
+        if not (isinstance(fingerprint, str) and isinstance(text, str)):
+            return None
+        if xxhash.xxh3_128(text.encode("ascii")).hexdigest() != check:
+            return None
+        stems = json.loads(text)
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+    if not isinstance(stems, dict) or not all(isinstance(k, str) and isinstance(v, str) for k, v in stems.items()):
+        return None
+    return fingerprint, stems
 
 
 def _read_hint(location: Path) -> tuple[int, str] | None:

@@ -16,6 +16,7 @@ import hashlib
 import importlib.metadata
 import re
 import unicodedata
+from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -214,6 +215,7 @@ class Analyzer:
         stem_overrides: dict[str, str],
         abbreviations: _Abbreviations,
         fingerprint: str,
+        stems: Mapping[str, str] | None = None,
     ) -> None:
         self._stopwords = stopwords
         self._stem_overrides = dict(stem_overrides)
@@ -221,7 +223,9 @@ class Analyzer:
         self._fingerprint = fingerprint
         self._boilerplate = tuple(re.compile(p, re.IGNORECASE) for p in boilerplate)
         self._sastrawi = _sastrawi()
-        self._stems: dict[str, str] = {}
+        # `stems`: what an analyzer of the same language data stemmed before
+        # (`known_stems`), so a warm start does not run Sastrawi on them again.
+        self._stems: dict[str, str] = dict(stems) if stems else {}
         self._words: dict[str, tuple[_Piece, ...]] = {}
         # Synonyms are resolved after the word cache exists: phrases are split
         # into pieces exactly like running text.
@@ -229,7 +233,9 @@ class Analyzer:
         self._build_phrases(synonym_groups)
 
     @classmethod
-    def from_directory(cls, path: Path) -> Analyzer:
+    def from_directory(cls, path: Path, *, stems: tuple[str, Mapping[str, str]] | None = None) -> Analyzer:
+        """The analyzer of one language data folder; `stems` = (fingerprint, `known_stems()`) of an
+        earlier analyzer, used only when that fingerprint is this folder's."""
         path = Path(path)
         if not path.is_dir():
             raise FileNotFoundError(f"language data folder not found: {path}")
@@ -267,12 +273,17 @@ class Analyzer:
             boilerplate=tuple(boilerplate),
             stem_overrides=overrides,
             abbreviations=_read_abbreviations(path),
-            fingerprint=_fingerprint(files),
+            fingerprint=(fingerprint := _fingerprint(files)),
+            stems=stems[1] if stems is not None and stems[0] == fingerprint else None,
         )
 
     @property
     def fingerprint(self) -> str:
         return self._fingerprint
+
+    def known_stems(self) -> dict[str, str]:
+        """Every word stemmed so far and its stem (for `from_directory(..., stems=...)`)."""
+        return dict(self._stems)
 
     def split_sentences(self, text: str) -> list[str]:
         """`split_sentences` with this analyzer's abbreviation lists."""

@@ -430,11 +430,35 @@ def test_arrays_are_never_unpickled(tmp_path: Path, small_index) -> None:
     target = _saved(tmp_path, small_index[0])
     path = target / "extra-spans.npy"
     np.save(path, np.array([{"boom": 1}] * 6, dtype=object), allow_pickle=True)
-    import hashlib
+    import xxhash
 
-    digest = hashlib.sha256(path.read_bytes()).hexdigest()
-    _edit_manifest(target, lambda m: m["extra"]["spans"].update(sha256=digest, dtype="|O", shape=[6]))
+    # A matching checksum, so only allow_pickle=False stands in the way.
+    digest = xxhash.xxh3_128(path.read_bytes()).hexdigest()
+    _edit_manifest(target, lambda m: m["extra"]["spans"].update(xxh3_128=digest, dtype="|O", shape=[6]))
     with pytest.raises(IndexCorrupt):
         Bm25Index.load(target, fingerprint="fp-1")
     with pytest.raises(TypeError):
         small_index[0].save(tmp_path / "other", fingerprint="fp", extra={"o": np.array([None], dtype=object)})
+
+
+def test_an_index_checksummed_with_sha256_still_loads_and_is_still_checked(tmp_path: Path, small_index) -> None:
+    # Indexes written before xxh3 carry sha256 digests: read (and verified) as before.
+    import hashlib
+
+    target = _saved(tmp_path, small_index[0])
+
+    def to_sha256(m: dict) -> None:
+        for group in ("arrays", "extra"):
+            for entry in m[group].values():
+                del entry["xxh3_128"]
+                entry["sha256"] = hashlib.sha256((target / entry["file"]).read_bytes()).hexdigest()
+
+    _edit_manifest(target, to_sha256)
+    loaded = Bm25Index.load(target, fingerprint="fp-1")
+    assert loaded.index.n_docs == small_index[0].n_docs
+    path = target / "tf.npy"
+    data = bytearray(path.read_bytes())
+    data[-3] ^= 0x01
+    path.write_bytes(bytes(data))
+    with pytest.raises(IndexCorrupt, match="checksum"):
+        Bm25Index.load(target, fingerprint="fp-1")

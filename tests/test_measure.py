@@ -1,0 +1,108 @@
+"""Candidates measured together (`Engine._measure`) equal the one-sentence-at-a-time reference."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from config.settings import BUNDLED_CORPUS
+from retrieval.corpus import load_corpus
+from retrieval.question import Wants, defines, offers, offers_beside
+from retrieval.ranking import Features, Question, Tuning, coverage, proximity
+from retrieval.search import _ANAPHORA, Engine
+
+SEED_EVAL = Path(__file__).resolve().parent.parent / "benchmarks" / "data" / "seed_eval.jsonl"
+QUESTIONS = [json.loads(line)["question"] for line in SEED_EVAL.read_text(encoding="utf-8").splitlines() if line.strip()]
+
+
+@pytest.fixture(scope="module")
+def engine() -> Engine:
+    return Engine.from_articles(load_corpus(BUNDLED_CORPUS).articles)
+
+
+def _reference(engine: Engine, sids: list[int], query) -> list[Features]:  # type: ignore[no-untyped-def]
+    """The features as measured one candidate at a time, from names and the analysed text."""
+    index, analyzer = engine._index, engine.analyzer
+    own_of = dict(zip(sids, index.scores_for(query.terms, sids).tolist()))
+    question = Question.read(query, best=max(own_of.values(), default=0.0))
+
+    def neighbours(sid: int) -> list[int]:
+        return engine._neighbours(sid)
+
+    out = []
+    for sid in sids:
+        sentence = engine._sentences[sid]
+        text = sentence.text
+        own_terms = index.doc_terms(sid)
+        window = own_terms.union(*(index.doc_terms(n) for n in neighbours(sid)))
+        near = [float(index.scores_for(query.terms, [n])[0]) for n in neighbours(sid)]
+        previous = sid - 1
+        anaphoric = bool(_ANAPHORA.match(text)) and previous in own_of and previous in neighbours(sid)
+        offered = offers(text, question.wanted, question=question.text)
+        asked_words = frozenset().union(*question.words)
+        placed = analyzer.word_terms(text)
+        out.append(
+            Features(
+                own=own_of[sid],
+                neighbour=max(near, default=0.0),
+                previous=own_of[previous] if anaphoric else None,
+                coverage=coverage(question.units, own_terms),
+                window_coverage=coverage(question.units, window),
+                article_coverage=coverage(question.units, engine._article_terms(sid)),
+                type_match=None if question.wanted in (Wants.ANYTHING, Wants.NAME) else offered,
+                apposition=question.wanted is Wants.PERSON and offered
+                and offers_beside(text, question.wanted, question=question.text),
+                name_match=offered if question.wanted is Wants.NAME else None,
+                focus_match=not question.focus.isdisjoint(own_terms) if question.focus else None,
+                own_share=own_of[sid] / question.best if question.best else 0.0,
+                proximity=proximity(question.words, analyzer.word_terms(text)) if len(question.words) > 1 else 0.0,
+                novelty=len(own_terms - question.terms) / len(own_terms) if own_terms else 0.0,
+                names_missing=len(question.missing(window)) / len(question.names) if question.names else 0.0,
+                definition=defines(text) if question.definition else None,
+                lead=sentence.position == 0,
+                wanted=question.wanted,
+                length=index.doc_length(sid),
+                opens=any(asked_words.intersection(terms) for _word, terms in placed[:3]),
+            )
+        )
+    return out
+
+
+def test_measured_together_equals_one_at_a_time(engine: Engine) -> None:
+    compared = 0
+    for question in QUESTIONS:
+        query = engine.read(question)
+        if not query.units:
+            continue
+        found = engine.candidates(query, pool=30, full=True)
+        sids = [sid for sid, _f in found]
+        assert [f for _sid, f in found] == _reference(engine, sids, query), question
+        compared += len(found)
+    assert compared > 500
+
+
+def test_search_leaves_out_only_features_weighed_zero(engine: Engine) -> None:
+    # The unweighted features are measured for ltr (full) and skipped for search,
+    # which must not change one score.
+    tuning = engine.tuning
+    weights = dict(zip(Features.NAMES, tuning.learned))
+    for question in QUESTIONS[:40]:
+        query = engine.read(question)
+        if not query.units:
+            continue
+        full = engine.candidates(query, pool=30, full=True)
+        lean = engine.candidates(query, pool=30, full=False)
+        assert [sid for sid, _ in full] == [sid for sid, _ in lean]
+        for (_s, a), (_t, b) in zip(full, lean):
+            assert a.score(tuning) == b.score(tuning)
+            for name, x, y in zip(Features.NAMES, a.vector(tuning), b.vector(tuning)):
+                assert x == y or weights[name] == 0.0, name
+    # The hand formula reads none of the optional features either.
+    hand = engine.tuned(Tuning(learned=()))
+    for question in QUESTIONS[:20]:
+        query = hand.read(question)
+        if query.units:
+            full = [f.score(hand.tuning) for _s, f in hand.candidates(query, pool=30, full=True)]
+            assert full == [f.score(hand.tuning) for _s, f in hand.candidates(query, pool=30, full=False)]
