@@ -44,6 +44,7 @@ from typing import Any
 from telegram import Update
 from telegram.ext import Application
 
+from bot.catalogue import Catalogue
 from bot import render
 from bot.app import build_app
 from bot.logs import configure_logging
@@ -113,7 +114,7 @@ def expected_reply(engine: Engine, question: str, *, k: int) -> str:
     if not answer.answered:
         if answer.missing:
             return render.render_not_about(answer, lang="id")
-        return render.render_no_answer(question, engine.articles, lang="id")
+        return render.render_no_answer(question, Catalogue.of(engine.articles), lang="id")
     return render.render_answer(answer, lang="id", k=k, context_buttons=True).text
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import sys
 from typing import TextIO
 
+from bot.catalogue import Catalogue
 from bot.render import answer_text, sources_text
 from bot.texts import Lang, text
 from retrieval.search import Engine
@@ -16,6 +17,7 @@ _QUIT = {"/quit", "/exit", "/keluar"}
 def run_console(engine: Engine, *, lang: Lang = "id", stdin: TextIO = sys.stdin, stdout: TextIO = sys.stdout) -> int:
     """Answer one question per line until EOF or /quit; returns the exit status (0)."""
     stdout.write(text(lang, "console_intro") + "\n")
+    catalogue = Catalogue.of(engine.articles)
     while True:
         stdout.write(PROMPT)
         stdout.flush()
@@ -33,7 +35,7 @@ def run_console(engine: Engine, *, lang: Lang = "id", stdin: TextIO = sys.stdin,
         if command in _QUIT:
             return 0
         if command in ("/sumber", "/sources"):
-            reply = sources_text(engine.articles, lang=lang)
+            reply = sources_text(catalogue, lang=lang)
         elif command in ("/help", "/start", "/bantuan"):
             reply = text(lang, "console_help")
         else:
@@ -41,5 +43,5 @@ def run_console(engine: Engine, *, lang: Lang = "id", stdin: TextIO = sys.stdin,
                 question = question.split(maxsplit=1)[1] if " " in question else ""
                 if not question:
                     continue
-            reply = answer_text(engine.search(question, k=3), lang=lang, articles=engine.articles)
+            reply = answer_text(engine.search(question, k=3), lang=lang, catalogue=catalogue)
         stdout.write(reply + "\n\n")

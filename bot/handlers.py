@@ -187,11 +187,11 @@ async def answer_question(update: Update, context: Context, raw: str) -> None:
     engine = edition.engine
     question = _clean_question(raw)
     if not question:
-        example = render.example_question(engine.articles)
+        example = render.example_question(edition.catalogue)
         await _reply(message, render.render_plain(text(lang, "usage", example=example)))
         return
     if not any(ch.isalnum() for ch in question):
-        example = render.example_question(engine.articles)
+        example = render.example_question(edition.catalogue)
         await _reply(message, render.render_plain(text(lang, "no_words", example=example)))
         return
     k = data.settings.results_per_answer
@@ -200,7 +200,7 @@ async def answer_question(update: Update, context: Context, raw: str) -> None:
         if answer.missing:  # the corpus holds nothing about a thing the question names
             await _reply(message, render.render_not_about(answer, lang=lang))
         else:
-            await _reply(message, render.render_no_answer(question, engine.articles, lang=lang))
+            await _reply(message, render.render_no_answer(question, edition.catalogue, lang=lang))
         return
     cache_key = None
     if len(answer.hits) > k:  # kept for "more"; deepened on the first press or before a swap
@@ -214,8 +214,8 @@ async def answer_question(update: Update, context: Context, raw: str) -> None:
 
 async def on_start(update: Update, context: Context) -> None:
     if update.effective_message:
-        articles = context.bot_data.library.current.articles
-        await _reply(update.effective_message, render.render_welcome(articles, lang=_lang(update)))
+        catalogue = context.bot_data.library.edition.catalogue
+        await _reply(update.effective_message, render.render_welcome(catalogue, lang=_lang(update)))
 
 
 async def on_help(update: Update, context: Context) -> None:
@@ -232,8 +232,8 @@ async def on_ask(update: Update, context: Context) -> None:
 
 async def on_sources(update: Update, context: Context) -> None:
     if update.effective_message:
-        articles = context.bot_data.library.current.articles
-        await _reply(update.effective_message, render.render_sources(articles, lang=_lang(update)))
+        catalogue = context.bot_data.library.edition.catalogue
+        await _reply(update.effective_message, render.render_sources(catalogue, lang=_lang(update)))
 
 
 async def on_unknown_command(update: Update, context: Context) -> None:
@@ -296,10 +296,11 @@ async def on_status(update: Update, context: Context) -> None:
         return
     data = context.bot_data
     library, feeds = data.library, data.feeds
-    engine = library.current
+    edition = library.edition
+    engine = edition.engine
     poll = feeds.last_poll
     status = render.render_status(
-        engine.articles,
+        edition.catalogue,
         sentences=engine.sentence_count,
         built_at=library.built_at,
         extended_at=library.extended_at,

@@ -23,6 +23,7 @@ from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from bot.catalogue import Catalogue
 from bot.keys import SentenceKey, article_key, text_key
 from config.settings import Settings
 from retrieval.corpus import CorpusError, Problem
@@ -77,6 +78,8 @@ class Edition:
     _article_ids: Mapping[str, str] = field(default_factory=dict, repr=False)
     # What the store opened or extended (None for a given engine): the base of the next append.
     opened: Opened | None = field(default=None, repr=False, compare=False)
+    # The corpus as /start, /sources, /status and "no answer" describe it.
+    catalogue: Catalogue = field(default_factory=Catalogue, repr=False, compare=False)
 
     @classmethod
     def make(
@@ -88,20 +91,27 @@ class Edition:
         reason: str = "",
         problems: tuple[Problem, ...] = (),
         previous: Edition | None = None,
+        appended: Sequence[Article] | None = None,
         opened: Opened | None = None,
     ) -> Edition:
-        """Blocking: hashes every article id `previous` did not have (about 15 µs each).
+        """Blocking: hashes every article id `previous` did not have (about 15 µs each)
+        and catalogues those articles.
 
         Call it in a worker thread; with the outgoing edition as `previous`, an
-        append hashes only the new ids.
+        append hashes only the new ids, and with the `appended` articles (new ones and
+        new versions) catalogues only those.
         """
-        ids = {article.id for article in engine.articles}
+        ids = set(engine.article_ids)
         keys: dict[str, str] = {}
         if previous is not None:
             keys = {key: article_id for key, article_id in previous._article_ids.items() if article_id in ids}
             ids.difference_update(keys.values())
         keys.update((article_key(article_id), article_id) for article_id in ids)
-        return cls(engine, number, dt.datetime.now(dt.UTC), build, reason, problems, keys, opened)
+        if previous is not None and appended is not None:
+            catalogue = previous.catalogue.extended(appended, count=len(keys))
+        else:
+            catalogue = Catalogue.of(engine.articles)
+        return cls(engine, number, dt.datetime.now(dt.UTC), build, reason, problems, keys, opened, catalogue)
 
     def find(self, key: SentenceKey) -> Sentence | None:
         """The sentence `key` names, if this engine still has it word for word."""
@@ -280,6 +290,7 @@ class Library:
             reason=extended.reason,
             problems=current.problems,
             previous=current,
+            appended=articles,
             opened=extended,
         )
 

@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
+from bot.catalogue import Catalogue
 from bot.keys import ARTICLE_KEY_CHARS, TEXT_KEY_CHARS, SentenceKey
 from bot.texts import MONTHS, Lang, text
 from retrieval.records import Answer, Article, Hit, Sentence
@@ -289,13 +290,13 @@ def render_answer(
     return Rendered(body, markup, shown)
 
 
-def render_no_answer(query: str, articles: Sequence[Article], *, lang: Lang = "id") -> str:
+def render_no_answer(query: str, catalogue: Catalogue, *, lang: Lang = "id") -> str:
     """Nothing relevant: say so, suggest how to rephrase, and say what the corpus covers."""
     lines = [
         text(lang, "no_answer", query=shorten(query, _ECHO_CHARS)),
         text(lang, "no_answer_tips"),
     ]
-    covers = corpus_summary(articles, lang=lang)
+    covers = corpus_summary(catalogue, lang=lang)
     if covers:
         lines.append(covers + " " + text(lang, "see_sources"))
     return html.escape("\n\n".join(lines), quote=False)
@@ -320,39 +321,33 @@ def render_not_about(answer: Answer, *, lang: Lang = "id", limit: int = MAX_MESS
     return head if block is None else f"{head}\n\n{label}\n{block}"
 
 
-def corpus_summary(articles: Sequence[Article], *, lang: Lang = "id") -> str:
-    if not articles:
+def corpus_summary(catalogue: Catalogue, *, lang: Lang = "id") -> str:
+    if not catalogue.count:
         return ""
-    years = sorted({a.date.year for a in articles if a.date is not None})
-    span = f"{years[0]}–{years[-1]}" if len(years) > 1 else (str(years[0]) if years else "?")
-    counts: dict[str, int] = {}
-    for article in articles:
-        if article.source:
-            counts[article.source] = counts.get(article.source, 0) + 1
-    top = sorted(counts, key=lambda s: (-counts[s], s))[:5]
+    top = catalogue.top_sources(5)
     sources = ", ".join(top) if top else text(lang, "source_unknown")
-    if len(counts) > len(top):
+    if len(catalogue.sources) > len(top):
         sources += ", …"
-    return text(lang, "corpus_covers", articles=len(articles), span=span, sources=sources)
+    return text(lang, "corpus_covers", articles=catalogue.count, span=catalogue.span, sources=sources)
 
 
-def example_question(articles: Sequence[Article]) -> str:
+def example_question(catalogue: Catalogue) -> str:
     """An example that certainly finds something: the newest article's headline."""
-    dated = [a for a in articles if a.title.strip()]
-    if not dated:
+    titled = (a for a in catalogue.newest if a.title.strip())
+    newest = next(titled, None)
+    if newest is None:
         return "…"
-    newest = max(dated, key=lambda a: (a.date or dt.date.min, a.id))
     return shorten(newest.title.rstrip(" .!?"), 100)
 
 
-def render_welcome(articles: Sequence[Article], *, lang: Lang = "id") -> str:
+def render_welcome(catalogue: Catalogue, *, lang: Lang = "id") -> str:
     lines = [
-        text(lang, "welcome", articles=len(articles)),
+        text(lang, "welcome", articles=catalogue.count),
         "",
         text(lang, "welcome_example"),
     ]
     head = html.escape("\n".join(lines), quote=False)
-    example = html.escape(example_question(articles), quote=False)
+    example = html.escape(example_question(catalogue), quote=False)
     tail = html.escape(text(lang, "welcome_more"), quote=False)
     return f"{head}\n<i>{example}</i>\n\n{tail}"
 
@@ -370,23 +365,26 @@ def render_plain(message: str) -> str:
     return html.escape(message, quote=False)
 
 
-def render_sources(articles: Sequence[Article], *, lang: Lang = "id", limit: int = MAX_MESSAGE) -> str:
+def render_sources(catalogue: Catalogue, *, lang: Lang = "id", limit: int = MAX_MESSAGE) -> str:
     """The corpus, newest first: `• headline — source, date`, cut to fit one message."""
-    ordered = sorted(articles, key=lambda a: (a.date or dt.date.min, a.id), reverse=True)
-    head = f"<b>{html.escape(text(lang, 'sources_title', articles=len(articles)), quote=False)}</b>"
+    total = catalogue.count
+    head = f"<b>{html.escape(text(lang, 'sources_title', articles=total), quote=False)}</b>"
     lines = [head]
     used = utf16_len(head)
     # Reserve room for the "... and N more" line.
-    reserve = utf16_len(text(lang, "sources_more", count=len(articles))) + 2
-    for i, article in enumerate(ordered):
+    reserve = utf16_len(text(lang, "sources_more", count=total)) + 2
+    for i, article in enumerate(catalogue.newest):
         line = "• " + _headline_html(article) + " — " + html.escape(citation(article, lang=lang), quote=False)
-        rest = len(ordered) - i - 1
+        rest = total - i - 1
         needed = utf16_len(line) + 1 + (reserve if rest else 0)
         if used + needed > limit:
-            lines.append(html.escape(text(lang, "sources_more", count=len(ordered) - i), quote=False))
+            lines.append(html.escape(text(lang, "sources_more", count=total - i), quote=False))
             break
         lines.append(line)
         used += utf16_len(line) + 1
+    else:
+        if len(catalogue.newest) < total:
+            lines.append(html.escape(text(lang, "sources_more", count=total - len(catalogue.newest)), quote=False))
     return "\n".join(lines)
 
 
@@ -446,7 +444,7 @@ def render_inline(hit: Hit, *, lang: Lang = "id") -> InlineItem:
 # --- plain text (console, `python -m bot ask`) --------------------------------
 
 
-def answer_text(answer: Answer, *, lang: Lang = "id", articles: Sequence[Article] = ()) -> str:
+def answer_text(answer: Answer, *, lang: Lang = "id", catalogue: Catalogue | None = None) -> str:
     """The same answer as the bot's, in plain text for a terminal."""
     def quoted(sentence: str) -> str:
         # A sentence that is itself one quotation keeps its own marks, not two pairs.
@@ -463,7 +461,7 @@ def answer_text(answer: Answer, *, lang: Lang = "id", articles: Sequence[Article
         return "\n\n".join(lines)
     if not answer.answered:
         lines = [text(lang, "no_answer", query=shorten(answer.query, _ECHO_CHARS)), text(lang, "no_answer_tips")]
-        covers = corpus_summary(articles, lang=lang)
+        covers = corpus_summary(catalogue, lang=lang) if catalogue is not None else ""
         if covers:
             lines.append(covers)
         return "\n\n".join(lines)
@@ -484,10 +482,11 @@ def answer_text(answer: Answer, *, lang: Lang = "id", articles: Sequence[Article
     return "\n\n".join(blocks)
 
 
-def sources_text(articles: Sequence[Article], *, lang: Lang = "id") -> str:
-    ordered = sorted(articles, key=lambda a: (a.date or dt.date.min, a.id), reverse=True)
-    lines = [text(lang, "sources_title", articles=len(articles))]
-    lines += [f"• {a.title} — {citation(a, lang=lang)}" for a in ordered]
+def sources_text(catalogue: Catalogue, *, lang: Lang = "id") -> str:
+    lines = [text(lang, "sources_title", articles=catalogue.count)]
+    lines += [f"• {a.title} — {citation(a, lang=lang)}" for a in catalogue.newest]
+    if len(catalogue.newest) < catalogue.count:
+        lines.append(text(lang, "sources_more", count=catalogue.count - len(catalogue.newest)))
     return "\n".join(lines)
 
 
@@ -524,16 +523,8 @@ def render_added(outcome: IngestOutcome, *, lang: Lang = "id", index_error: str 
     return "\n".join(parts)
 
 
-def newest_article(articles: Sequence[Article]) -> Article | None:
-    """The article with the latest date; among equal dates the one added last."""
-    dated = [(a.date, i) for i, a in enumerate(articles) if a.date is not None]
-    if not dated:
-        return articles[-1] if articles else None
-    return articles[max(dated)[1]]
-
-
 def render_status(
-    articles: Sequence[Article],
+    catalogue: Catalogue,
     *,
     sentences: int,
     built_at: dt.datetime | None,
@@ -548,10 +539,10 @@ def render_status(
 ) -> str:
     """/status for admins: corpus size, newest article, each feed's last success or error, the index."""
     out = [f"<b>{render_plain(text(lang, 'status_title'))}</b>",
-           render_plain(text(lang, "status_corpus", articles=len(articles), sentences=sentences))]
-    newest = newest_article(articles)
-    if newest is not None:
-        out += [render_plain(text(lang, "status_newest")), _article_card(newest, lang)]
+           render_plain(text(lang, "status_corpus", articles=catalogue.count, sentences=sentences))]
+    if catalogue.newest:
+        # The latest date; among equal dates the article added last.
+        out += [render_plain(text(lang, "status_newest")), _article_card(catalogue.newest[0], lang)]
     out.append(render_plain(text(lang, "status_index", built=format_moment(built_at, lang=lang),
                                  extended=format_moment(extended_at, lang=lang))))
     if not feeds:

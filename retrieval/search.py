@@ -18,7 +18,7 @@ from __future__ import annotations
 import copy
 import math
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -176,6 +176,11 @@ class Engine:
     @property
     def analyzer(self) -> Analyzer:
         return self._analyzer
+
+    @property
+    def article_ids(self) -> Collection[str]:
+        """The live articles' ids, without reading the articles."""
+        return self._slot_of.keys()
 
     def article(self, article_id: str) -> Article | None:
         slot = self._slot_of.get(article_id)

@@ -10,6 +10,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from bot.catalogue import Catalogue
 from retrieval.abstention import Abstention, Lexicon, Signals, bundled, measure, within
 from retrieval.ranking import Unit
 from retrieval.records import Article
@@ -150,7 +151,7 @@ def test_a_question_the_model_declines_is_shown_as_not_in_the_corpus() -> None:
     assert not answer.answered and answer.hits == () and answer.missing == ()
     # The sentence the rules would have quoted is carried only as the closest, never as an answer.
     assert answer.closest and "mikro" in answer.closest[0].sentence.text
-    shown = answer_text(answer, articles=engine.articles)
+    shown = answer_text(answer, catalogue=Catalogue.of(engine.articles))
     assert shown.startswith(text("id", "no_answer", query=asked))
     assert answer.closest[0].sentence.text not in shown
 

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import io
 
+from bot.catalogue import Catalogue
 from bot.console import run_console
 from bot.render import answer_text
 
@@ -13,8 +14,8 @@ def test_console_answers_with_the_bot_wording_and_exits_cleanly(engine) -> None:
     stdout = io.StringIO()
     assert run_console(engine, stdin=stdin, stdout=stdout) == 0
     out = stdout.getvalue()
-    assert answer_text(engine.search(QUESTION, k=3), articles=engine.articles) in out
-    assert answer_text(engine.search("Lavrov Kerry", k=3), articles=engine.articles) in out
+    assert answer_text(engine.search(QUESTION, k=3), catalogue=Catalogue.of(engine.articles)) in out
+    assert answer_text(engine.search("Lavrov Kerry", k=3), catalogue=Catalogue.of(engine.articles)) in out
     assert all(article.title in out for article in engine.articles)
     assert "Tidak ada kalimat di korpus yang menjawab \u201cresep rendang\u201d." in out
     assert "never read" not in out

@@ -23,6 +23,7 @@ from pathlib import Path
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from bot.catalogue import Catalogue
 from bot import render
 from config.settings import BUNDLED_LANGUAGE_DATA
 from retrieval.corpus import CorpusError, load_corpus
@@ -75,9 +76,9 @@ def _valid(message: str) -> None:
 def test_any_question_is_searched_and_rendered_as_valid_telegram_html(engine, question: str, lang: str) -> None:
     answer = engine.search(question, k=4)
     assert answer.query == question
-    render.answer_text(answer, lang=lang, articles=engine.articles)  # the console: never raises
+    render.answer_text(answer, lang=lang, catalogue=Catalogue.of(engine.articles))  # the console: never raises
     if not answer.answered:
-        _valid(render.render_no_answer(question, engine.articles, lang=lang))
+        _valid(render.render_no_answer(question, Catalogue.of(engine.articles), lang=lang))
         return
     for offset in (0, 3):  # offset > 0 echoes the question in the header
         rendered = render.render_answer(answer, lang=lang, k=3, offset=offset, context_buttons=True,

@@ -7,6 +7,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from bot.catalogue import Catalogue
 from bot import render
 from bot.keys import SentenceKey
 from bot.flood import FloodLimiter, Verdict
@@ -146,7 +147,7 @@ def test_length_cap_drops_later_excerpts_rather_than_overflowing() -> None:
 
 
 def test_no_answer_suggests_rephrasing_and_what_the_corpus_covers() -> None:
-    text = render.render_no_answer("<b>apa</b>", [ARTICLE, APPROX])
+    text = render.render_no_answer("<b>apa</b>", Catalogue.of([ARTICLE, APPROX]))
     shown = visible(text)
     assert "<b>apa</b>" in shown  # the question is echoed as text, not markup
     assert "kata kunci lain" in shown
@@ -158,7 +159,7 @@ def test_sources_list_fits_one_message_for_thousands_of_articles() -> None:
         Article(id=f"x{i}", title=f"Judul panjang nomor {i} " + "😀" * 10, source="S", date=dt.date(2020, 1, 1), text="")
         for i in range(3000)
     ]
-    text = render.render_sources(articles)
+    text = render.render_sources(Catalogue.of(articles))
     assert render.utf16_len(text) <= 4096
     shown = visible(text)
     assert "3000 artikel" in shown and "artikel lainnya" in shown
@@ -188,9 +189,9 @@ def test_plain_renderer_uses_the_same_wording() -> None:
     assert "Sumber <X> & Co, 14 Desember 2016" in plain
     assert "sumber tidak diketahui, sekitar 7 Desember 2016" in plain
     assert 'https://example.org/a?x=1&y="2"' in plain
-    empty = render.answer_text(Answer("zzz"), articles=[ARTICLE])
+    empty = render.answer_text(Answer("zzz"), catalogue=Catalogue.of([ARTICLE]))
     assert empty.startswith("Tidak ada kalimat di korpus yang menjawab \u201czzz\u201d.")
-    assert visible(render.render_no_answer("zzz", [ARTICLE])).startswith(empty.split("\n")[0])
+    assert visible(render.render_no_answer("zzz", Catalogue.of([ARTICLE]))).startswith(empty.split("\n")[0])
 
 
 def test_flood_limiter_warns_once_then_drops_until_refilled() -> None:
@@ -225,10 +226,10 @@ def test_every_rendered_message_is_valid_telegram_html_within_the_limit(
     rendered = render.render_answer(Answer("q" * 200, hits), lang=lang, k=3, offset=3, context_buttons=True, cache_key="k")
     messages = [
         rendered.text,
-        render.render_no_answer(sentences[0], [article], lang=lang),
+        render.render_no_answer(sentences[0], Catalogue.of([article]), lang=lang),
         render.render_context([h.sentence for h in hits], article, 0, lang=lang),
         render.render_inline(hits[0], lang=lang).message,
-        render.render_sources([article] * 50, lang=lang),
+        render.render_sources(Catalogue.of([article] * 50), lang=lang),
     ]
     for message in messages:
         assert render.utf16_len(message) <= 4096
@@ -260,7 +261,7 @@ def test_status_shows_corpus_newest_feeds_and_index_times() -> None:
                           last_error_at=1_700_000_100.0)
     built = dt.datetime(2026, 11, 30, 8, 0, tzinfo=dt.UTC)
     html_text = render.render_status(
-        [APPROX, ARTICLE], sentences=12, built_at=built, extended_at=None,
+        Catalogue.of([APPROX, ARTICLE]), sentences=12, built_at=built, extended_at=None,
         feeds=[good, broken, recovered], poll_seconds=900,
     )
     lines = parse_html(html_text)[0].splitlines()
@@ -271,6 +272,6 @@ def test_status_shows_corpus_newest_feeds_and_index_times() -> None:
     assert "galat 2023-11-14 22:15:00 UTC: not found <404>" in bad and "dicoba lagi 2023-11-14 22:30:00 UTC" in bad
     (ok,) = [ln for ln in lines if "ok.test" in ln]
     assert "galat" not in ok and "berhasil" in ok  # an error older than the last success is over
-    assert render.render_status([], sentences=0, built_at=None, extended_at=None, feeds=[], poll_seconds=900).endswith(
+    assert render.render_status(Catalogue(), sentences=0, built_at=None, extended_at=None, feeds=[], poll_seconds=900).endswith(
         "Tidak ada feed (FEEDS kosong)."
     )

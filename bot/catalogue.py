@@ -1,0 +1,78 @@
+"""What the bot says about the corpus as a whole, kept once per engine edition.
+
+/start, /sources, /status and every "no answer" reply describe the corpus: how
+many articles, which years, the main sources, the newest headlines. Reading
+every article for that costs seconds at a million sentences (a warm start
+reads stored articles on demand), so each edition carries a `Catalogue`, made
+once from the whole corpus and extended with just the appended articles.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import heapq
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+
+from retrieval.records import Article
+
+# Newest articles kept: /sources fits a few dozen headlines in one message.
+NEWEST = 200
+
+
+@dataclass(frozen=True, slots=True)
+class Catalogue:
+    count: int = 0
+    first_year: int | None = None
+    last_year: int | None = None
+    # Articles per source name.
+    sources: Mapping[str, int] = field(default_factory=dict)
+    # Up to NEWEST articles, newest first: by date, then the one added later.
+    newest: tuple[Article, ...] = ()
+    # How many articles have gone in, in order: the tie-break among equal dates.
+    _added: int = field(default=0, repr=False)
+    _keys: tuple[tuple[dt.date, int], ...] = field(default=(), repr=False)
+
+    @classmethod
+    def of(cls, articles: Iterable[Article]) -> Catalogue:
+        return cls().extended(articles)
+
+    def extended(self, added: Iterable[Article], *, count: int | None = None) -> Catalogue:
+        """This catalogue with `added` articles; `count` is the corpus's new size when
+        some of them replace an article already counted (same id, new version)."""
+        added = list(added)
+        replaced = {article.id for article in added}
+        sources = dict(self.sources)
+        first, last = self.first_year, self.last_year
+        # A new version of an article takes the old one's place among the newest.
+        ranked = [(key, article) for key, article in zip(self._keys, self.newest) if article.id not in replaced]
+        n = self._added
+        for article in added:
+            if article.source:
+                sources[article.source] = sources.get(article.source, 0) + 1
+            if article.date is not None:
+                year = article.date.year
+                first = year if first is None else min(first, year)
+                last = year if last is None else max(last, year)
+            ranked.append(((article.date or dt.date.min, n), article))
+            n += 1
+        top = heapq.nlargest(NEWEST, ranked, key=lambda pair: pair[0])
+        return Catalogue(
+            count=count if count is not None else self.count + (n - self._added),
+            first_year=first,
+            last_year=last,
+            sources=sources,
+            newest=tuple(article for _key, article in top),
+            _added=n,
+            _keys=tuple(key for key, _article in top),
+        )
+
+    @property
+    def span(self) -> str:
+        """`2015–2016`, `2016`, or `?` when no article has a date."""
+        if self.first_year is None:
+            return "?"
+        return str(self.first_year) if self.first_year == self.last_year else f"{self.first_year}–{self.last_year}"
+
+    def top_sources(self, limit: int) -> list[str]:
+        return sorted(self.sources, key=lambda s: (-self.sources[s], s))[:limit]
