@@ -9,6 +9,7 @@ import pytest
 
 from config.settings import BUNDLED_CORPUS
 from retrieval.corpus import load_corpus
+from tests.sampling import sample
 from retrieval.question import Wants, defines, offers, offers_beside
 from retrieval.ranking import Features, Question, Tuning, coverage, proximity
 from retrieval.search import _ANAPHORA, Engine
@@ -72,7 +73,8 @@ def _reference(engine: Engine, sids: list[int], query) -> list[Features]:  # typ
 
 def test_measured_together_equals_one_at_a_time(engine: Engine) -> None:
     compared = 0
-    for question in QUESTIONS:
+    asked = sample(QUESTIONS)
+    for question in asked:
         query = engine.read(question)
         if not query.units:
             continue
@@ -80,7 +82,7 @@ def test_measured_together_equals_one_at_a_time(engine: Engine) -> None:
         sids = [sid for sid, _f in found]
         assert [f for _sid, f in found] == _reference(engine, sids, query), question
         compared += len(found)
-    assert compared > 500
+    assert compared > 20 * len(asked)
 
 
 def test_search_leaves_out_only_features_weighed_zero(engine: Engine) -> None:
@@ -88,7 +90,7 @@ def test_search_leaves_out_only_features_weighed_zero(engine: Engine) -> None:
     # which must not change one score.
     tuning = engine.tuning
     weights = dict(zip(Features.NAMES, tuning.learned))
-    for question in QUESTIONS[:40]:
+    for question in sample(QUESTIONS[:40]):
         query = engine.read(question)
         if not query.units:
             continue
@@ -101,7 +103,7 @@ def test_search_leaves_out_only_features_weighed_zero(engine: Engine) -> None:
                 assert x == y or weights[name] == 0.0, name
     # The hand formula reads none of the optional features either.
     hand = engine.tuned(Tuning(learned=()))
-    for question in QUESTIONS[:20]:
+    for question in sample(QUESTIONS[:20]):
         query = hand.read(question)
         if query.units:
             full = [f.score(hand.tuning) for _s, f in hand.candidates(query, pool=30, full=True)]
