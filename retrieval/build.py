@@ -32,6 +32,7 @@ import itertools
 import json
 import multiprocessing
 import os
+import threading
 import time
 from array import array
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -429,10 +430,7 @@ def _analysed(
         for chunk in stream:
             yield chunk, _analyse_chunk(encoder, chunk)
         return
-    # spawn: the bot builds from a thread of a multi-threaded process, where
-    # fork is unsafe. Workers get the analyzer's language data (no caches).
-    context = multiprocessing.get_context("spawn")
-    with ProcessPoolExecutor(workers, mp_context=context, initializer=_start_worker, initargs=(analyzer,)) as pool:
+    with ProcessPoolExecutor(workers, mp_context=_context(), initializer=_start_worker, initargs=(analyzer,)) as pool:
         pending: collections.deque[tuple[list[Article], Future[_Chunk]]] = collections.deque()
         try:
             for chunk in stream:
@@ -446,6 +444,16 @@ def _analysed(
         finally:
             for _chunk, future in pending:
                 future.cancel()
+
+
+def _context() -> multiprocessing.context.BaseContext:
+    """fork where it is safe (POSIX, this is the only thread): workers start at
+    once and inherit the analyzer with its caches. Otherwise spawn (the bot
+    builds from a worker thread, where forking may copy a lock held by another
+    thread): workers rebuild the analyzer from its language data."""
+    if "fork" in multiprocessing.get_all_start_methods() and threading.active_count() == 1:
+        return multiprocessing.get_context("fork")
+    return multiprocessing.get_context("spawn")
 
 
 _encoder: TermEncoder | None = None
