@@ -222,14 +222,18 @@ class Analyzer:
         self._abbreviations = abbreviations
         self._fingerprint = fingerprint
         self._boilerplate = tuple(re.compile(p, re.IGNORECASE) for p in boilerplate)
-        checks = _boilerplate_checks(self._boilerplate)
-        # Each pattern as a bound `match` (anchored) or `search`; on ASCII text a
-        # pattern with needles only runs when one of them is in the lower-cased text.
-        self._boilerplate_all = tuple(p.match if anchored else p.search for anchored, _n, p in checks)
+        # Each pattern as a bound `match` (anchored) or `search`. On ASCII text a
+        # pattern with prefixes only runs when the lower-cased text starts with
+        # one, else one with needles only when it holds one (`_boilerplate_checks`).
+        checks = [(p.match if anchored else p.search, needles, prefixes)
+                  for anchored, needles, prefixes, p in _boilerplate_checks(self._boilerplate)]
+        self._boilerplate_all = tuple(check for check, _n, _p in checks)
+        self._boilerplate_prefixed = tuple((prefixes, check) for check, _n, prefixes in checks if prefixes)
+        self._boilerplate_prefixes = tuple(p for prefixes, _c in self._boilerplate_prefixed for p in prefixes)
         self._boilerplate_needles = tuple(
-            (needle, p.match if anchored else p.search) for anchored, needles, p in checks if needles for needle in needles
+            (needle, check) for check, needles, prefixes in checks if needles and not prefixes for needle in needles
         )
-        self._boilerplate_rest = tuple(p.match if anchored else p.search for anchored, needles, p in checks if not needles)
+        self._boilerplate_rest = tuple(check for check, needles, prefixes in checks if not needles and not prefixes)
         # What `__reduce__` sends to a build worker process: the data, not the caches.
         self._data = (stopwords, synonym_groups, boilerplate, dict(stem_overrides), abbreviations, fingerprint)
         self._sastrawi = _sastrawi()
@@ -357,6 +361,8 @@ class Analyzer:
         if normal.isascii():
             lowered = normal.lower()
             checks = [check for needle, check in self._boilerplate_needles if needle in lowered]
+            if lowered.startswith(self._boilerplate_prefixes):
+                checks += [check for prefixes, check in self._boilerplate_prefixed if lowered.startswith(prefixes)]
             checks += self._boilerplate_rest
         else:
             checks = self._boilerplate_all
@@ -665,8 +671,8 @@ def _restore_analyzer(
 
 def _boilerplate_checks(
     patterns: tuple[re.Pattern[str], ...],
-) -> tuple[tuple[bool, tuple[str, ...] | None, re.Pattern[str]], ...]:
-    """(anchored, needles, pattern) per pattern: a cheaper test with the same answer as `search`.
+) -> tuple[tuple[bool, tuple[str, ...] | None, tuple[str, ...] | None, re.Pattern[str]], ...]:
+    """(anchored, needles, prefixes, pattern) per pattern: cheaper tests with the same answer as `search`.
 
     Anchored: the pattern starts with `^` outside any group or alternation and
     is not multi-line, so it can only match at 0 and `match` answers for
@@ -674,26 +680,43 @@ def _boilerplate_checks(
     match without (one of them): the longest run of plain ASCII letters it
     requires outside any group (`\\bdaftarkan email` needs "daftarkan email"),
     else a required group of such alternatives (`(langganan|berlangganan)`).
+    Prefixes: for an anchored pattern, the run or group of them it starts with.
     On ASCII text, where IGNORECASE is plain ASCII case folding, a lower-cased
-    text holding none of them cannot match; non-ASCII text always runs the
-    pattern. A required literal no ASCII character matches (`©`) is a needle
-    that ASCII text never holds. Checks are read from the parsed pattern, so a
-    construct the parse does not show simply gets no shortcut.
+    text holding none of the needles, or starting with none of the prefixes,
+    cannot match; non-ASCII text always runs the pattern. A required literal
+    no ASCII character matches (`©`) is a needle that ASCII text never holds.
+    Checks are read from the parsed pattern, so a construct the parse does not
+    show simply gets no shortcut.
     """
     checks = []
     for pattern in patterns:
         try:
-            anchored, needles = _shortcut(pattern)
+            anchored, needles, prefixes = _shortcut(pattern)
         except Exception:  # a private parser: any surprise means no shortcut, never a wrong one
-            anchored, needles = False, None
-        checks.append((anchored, needles, pattern))
+            anchored, needles, prefixes = False, None, None
+        checks.append((anchored, needles, prefixes, pattern))
     return tuple(checks)
 
 
-def _shortcut(pattern: re.Pattern[str]) -> tuple[bool, tuple[str, ...] | None]:
+def _shortcut(pattern: re.Pattern[str]) -> tuple[bool, tuple[str, ...] | None, tuple[str, ...] | None]:
+    """(anchored, needles, prefixes): see `_boilerplate_checks`."""
     c = _sre_constants
     items = list(_sre_parser.parse(pattern.pattern, pattern.flags))
     anchored = bool(items) and items[0] == (c.AT, c.AT_BEGINNING) and not pattern.flags & re.MULTILINE
+    prefixes = None
+    if anchored and len(items) > 1:
+        # What an anchored pattern must start with: its leading literal run or group of them.
+        lead = []
+        for op, value in items[1:]:
+            if op is not c.LITERAL or not _plain(value):
+                break
+            lead.append(chr(value))
+        if lead:
+            prefixes = ("".join(lead).lower(),)
+        elif items[1][0] is c.SUBPATTERN:
+            alternatives = _literal_alternatives(items[1][1][-1])
+            if alternatives is not None and all(alternatives):
+                prefixes = tuple(a.lower() for a in alternatives)
     best = ""
     run: list[str] = []
     groups: list[tuple[str, ...]] = []
@@ -705,17 +728,17 @@ def _shortcut(pattern: re.Pattern[str]) -> tuple[bool, tuple[str, ...] | None]:
             best = "".join(run)
         run = []
         if op is c.LITERAL and not any(re.fullmatch(re.escape(chr(value)), chr(a), pattern.flags) for a in range(128)):
-            return anchored, (chr(value),)
+            return anchored, (chr(value),), prefixes
         if op is c.SUBPATTERN:
             alternatives = _literal_alternatives(value[-1])
             if alternatives is not None:
                 groups.append(alternatives)
     if len(best.strip()) >= 3:
-        return anchored, (best.lower(),)
+        return anchored, (best.lower(),), prefixes
     for alternatives in groups:
         if all(len(a.strip()) >= 3 for a in alternatives):
-            return anchored, tuple(a.lower() for a in alternatives)
-    return anchored, None
+            return anchored, tuple(a.lower() for a in alternatives), prefixes
+    return anchored, None, prefixes
 
 
 def _plain(value: int) -> bool:
