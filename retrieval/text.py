@@ -530,8 +530,10 @@ class TermEncoder:
         self._exacts: dict[str, tuple[str, ...]] = {}
         self._piece_ids: dict[str, tuple[tuple[int, ...], ...]] = {}
         self._raw: dict[str, tuple[int, ...]] = {}
-        # Forms that may start a phrase longer than themselves (see `_form`).
+        # Forms that may start a phrase longer than themselves (see `_form`), and
+        # the second pieces of those phrases (None: a form of several pieces).
         self._phrase_forms: set[str] = set()
+        self._follow: dict[str, frozenset[str] | None] = {}
         self.clear()
 
     def clear(self) -> None:
@@ -544,7 +546,7 @@ class TermEncoder:
         doc_entries = list(map(self._forms.__getitem__, words))  # analyses new forms
         doc = self.doc
         before = len(doc)
-        if self._phrase_forms.isdisjoint(words):
+        if self._phrase_forms.isdisjoint(words) or not self._may_join(words):
             doc.extend(chain.from_iterable(doc_entries))
             word_entries = list(map(self._word_forms.__getitem__, words))
             self.word_term.extend(chain.from_iterable(word_entries))
@@ -555,6 +557,21 @@ class TermEncoder:
             doc.extend(self._ids(extra))
         self.word_count.append(len(words))
         self.doc_len.append(len(doc) - before)
+
+    def _may_join(self, words: list[str]) -> bool:
+        """Whether a phrase longer than one piece may match: some word starts one and the
+        next piece is that phrase's second (a multi-piece form always may)."""
+        follow = self._follow
+        last = len(words) - 1
+        for index in [i for i, word in enumerate(words) if word in follow]:
+            seconds = follow[word := words[index]]
+            if seconds is None:
+                return True
+            if index < last:
+                keys = self._keys[words[index + 1]]
+                if not keys or keys[0] in seconds or self._exacts[words[index + 1]][0] in seconds:
+                    return True
+        return False
 
     def _add_with_phrases(self, words: list[str]) -> None:
         """`Analyzer.analyse` in ids: concepts follow their phrase's last piece in
@@ -613,11 +630,11 @@ class TermEncoder:
         """A form's doc term ids (and its word term ids, kept in `_word_forms`).
 
         A form with no piece that starts a synonym phrase yields its pieces'
-        terms. A one-piece form whose key only starts one-piece phrases matches
-        the same way wherever it stands (unless a longer phrase from an earlier
-        word covers it, which only a form of the other kind starts), so its
-        concept is part of its entry. Any other form that starts a phrase sends
-        its sentences through the full phrase matching (`_add_with_phrases`).
+        terms. A one-piece form that starts phrases matches its one-piece phrase
+        (if any) wherever no longer phrase matches, so that concept is part of
+        its entry; a longer phrase can only match where a form that starts one
+        is followed by that phrase's second piece (`_may_join`), and only those
+        sentences go through the full phrase matching (`_add_with_phrases`).
         """
         analyzer = self.analyzer
         by_first = analyzer._phrases_by_first
@@ -626,13 +643,19 @@ class TermEncoder:
         starts = [piece for piece in pieces if piece.key in by_first]
         doc, words = ids, ids
         if starts:
-            if len(pieces) == 1 and all(len(phrase.pieces) == 1 for phrase in by_first[pieces[0].key]):
+            if len(pieces) == 1:
+                # Where no longer phrase matches, its one-piece phrase (if any) does.
                 found = analyzer._match_keys([pieces[0].key], [pieces[0].exact])
                 concepts = self._ids(found[0]) if found else []
                 doc = ids + tuple(concepts)
                 words = ids + tuple(dict.fromkeys(c for c in concepts if c not in ids))
+                seconds = frozenset(p.pieces[1] for p in by_first[pieces[0].key] if len(p.pieces) > 1)
+                if seconds:
+                    self._phrase_forms.add(word)
+                    self._follow[word] = seconds
             else:
                 self._phrase_forms.add(word)
+                self._follow[word] = None
         self._word_forms[word] = words
         return doc
 
