@@ -355,6 +355,8 @@ def _analyse_chunk(encoder: TermEncoder, articles: Sequence[Article]) -> _Chunk:
     encoder.clear()
     start, end, counts = array("i"), array("i"), array("i")
     found = []
+    sentences: list[str] = []
+    extras: list[list[str] | tuple[()]] = []
     for article in articles:
         # Found once per article: the index side extends its sentences'
         # terms, and the engine's corpus table reuses the same record.
@@ -365,10 +367,12 @@ def _analyse_chunk(encoder: TermEncoder, articles: Sequence[Article]) -> _Chunk:
             start.append(at)
             end.append(cursor)
             n += 1
-            # BM25 terms (with the article's acronyms: `extend` only appends) and
-            # the terms by word position, which ranking reads instead of analysing again.
-            encoder.add(sentence, acronyms.extend(sentence, []) if acronyms.pairs else ())
+            sentences.append(sentence)
+            # The article's acronym terms (`extend` only appends to the terms).
+            extras.append(acronyms.extend(sentence, []) if acronyms.pairs else ())
         counts.append(n)
+    # BM25 terms and the terms by word position, which ranking reads instead of analysing again.
+    encoder.add_many(sentences, extras)
     tokens = np.frombuffer(encoder.doc, dtype=np.int32)
     word_term = np.frombuffer(encoder.word_term, dtype=np.int32)
     # Renumber the encoder's ids (first met anywhere in this process) by first

@@ -30,6 +30,7 @@ try:  # the regex parser, to derive cheap pre-tests of the boilerplate patterns
 except ImportError:  # Python < 3.11
     import sre_constants as _sre_constants  # type: ignore[no-redef]
     import sre_parse as _sre_parser  # type: ignore[no-redef]
+import numpy as np
 from Sastrawi.Dictionary.ArrayDictionary import ArrayDictionary
 from Sastrawi.Stemmer.Stemmer import Stemmer
 from Sastrawi.Stemmer.StemmerFactory import StemmerFactory
@@ -557,6 +558,40 @@ class TermEncoder:
             doc.extend(self._ids(extra))
         self.word_count.append(len(words))
         self.doc_len.append(len(doc) - before)
+
+    def add_many(self, sentences: Sequence[str], extras: Sequence[Sequence[str]]) -> None:
+        """`add(sentence, extra)` for each, with the per-sentence work done in bulk.
+
+        Runs of sentences without acronym terms or a possible longer phrase
+        become one concatenation of their words' entries; the others go
+        through `add` one by one, in their place.
+        """
+        per_sentence = list(map(_WORD.findall, sentences))
+        counts = list(map(len, per_sentence))
+        words = list(chain.from_iterable(per_sentence))
+        doc_entries = list(map(self._forms.__getitem__, words))  # analyses new forms
+        word_entries = list(map(self._word_forms.__getitem__, words))
+        ends = np.cumsum(np.array(counts, dtype=np.int64))
+        starts = ends - np.array(counts, dtype=np.int64)
+        flagged = np.fromiter(map(self._phrase_forms.__contains__, words), dtype=bool, count=len(words))
+        before = np.concatenate(([0], np.cumsum(flagged, dtype=np.int64)))
+        special = [i for i in np.flatnonzero(before[ends] > before[starts]).tolist() if self._may_join(per_sentence[i])]
+        special = sorted(set(special).union(i for i, extra in enumerate(extras) if extra))
+        doc_lengths = np.concatenate(([0], np.cumsum(np.fromiter(map(len, doc_entries), dtype=np.int64, count=len(words)))))
+        doc, word_term, word_len, doc_len = self.doc, self.word_term, self.word_len, self.doc_len
+        done = 0
+        for stop in special + [len(sentences)]:
+            if stop > done:
+                first, last = int(starts[done]), int(ends[stop - 1])
+                doc.extend(chain.from_iterable(doc_entries[first:last]))
+                word_term.extend(chain.from_iterable(word_entries[first:last]))
+                word_len.extend(map(len, word_entries[first:last]))
+                self.word_count.extend(counts[done:stop])
+                sentence_ends = doc_lengths[ends[done:stop]]
+                doc_len.extend(np.diff(sentence_ends, prepend=doc_lengths[first]).tolist())
+            if stop < len(sentences):
+                self.add(sentences[stop], extras[stop])
+            done = stop + 1
 
     def _may_join(self, words: list[str]) -> bool:
         """Whether a phrase longer than one piece may match: some word starts one and the

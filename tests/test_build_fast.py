@@ -86,10 +86,14 @@ def test_encoder_gives_analyse_terms_and_word_terms(analyzer: Analyzer, articles
     sentences += [s for a in articles for s in analyzer.split_sentences(a.text)]
     encoder = TermEncoder(Analyzer.from_directory(BUNDLED_LANGUAGE_DATA))
     extra = ["~tambahan", "kata"]
-    for round_ in range(2):  # the second round reads every form from the memo
+    extras = [extra if i % 7 == 0 else () for i in range(len(sentences))]
+    for round_ in range(3):  # later rounds read every form from the memo; the last adds in bulk
         encoder.clear()
-        for i, sentence in enumerate(sentences):
-            encoder.add(sentence, extra if i % 7 == 0 else ())
+        if round_ < 2:
+            for sentence, its in zip(sentences, extras):
+                encoder.add(sentence, its)
+        else:
+            encoder.add_many(sentences, extras)
         names = encoder.terms
         doc, doc_len = list(encoder.doc), list(encoder.doc_len)
         word_len, word_term, word_count = list(encoder.word_len), list(encoder.word_term), list(encoder.word_count)
