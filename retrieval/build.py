@@ -30,13 +30,16 @@ import collections
 import hashlib
 import itertools
 import json
+import logging
 import multiprocessing
 import os
+import sys
 import threading
 import time
 from array import array
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from typing import Any, overload
 
@@ -49,6 +52,8 @@ from retrieval.records import Article, Sentence
 from retrieval.text import Analyzer, TermEncoder
 
 __all__ = ["STORE_VERSION", "Built", "SentenceTable", "absorb", "build_workers", "iter_sentences", "stream_hasher"]
+
+log = logging.getLogger(__name__)
 
 # Bump when how articles are cut into sentences, spans or fingerprinted changes
 # meaning: saved indexes are then rebuilt.
@@ -429,33 +434,75 @@ def _analysed(
         else:
             workers = 1
     stream = itertools.chain(head, chunks)
-    if workers <= 1:
+    pool = None
+    if workers > 1:
+        try:
+            pool = ProcessPoolExecutor(workers, mp_context=_context(), initializer=_start_worker, initargs=(analyzer,))
+        except (ImportError, NotImplementedError, OSError) as exc:  # no working semaphores (some sandboxes)
+            log.warning("building in one process: worker processes are unavailable here (%s)", exc)
+    if pool is None:
         encoder = TermEncoder(analyzer)
         for chunk in stream:
             yield chunk, _analyse_chunk(encoder, chunk)
         return
-    with ProcessPoolExecutor(workers, mp_context=_context(), initializer=_start_worker, initargs=(analyzer,)) as pool:
-        pending: collections.deque[tuple[list[Article], Future[_Chunk]]] = collections.deque()
-        try:
-            for chunk in stream:
-                pending.append((chunk, pool.submit(_worker_chunk, chunk)))
-                if len(pending) >= workers * _AHEAD:
-                    done, future = pending.popleft()
-                    yield done, future.result()
-            while pending:
-                done, future = pending.popleft()
-                yield done, future.result()
-        finally:
-            for _chunk, future in pending:
+    pending: collections.deque[tuple[list[Article], Future[_Chunk] | None]] = collections.deque()
+    # Set once a worker has died: from then on chunks are analysed in this process.
+    encoder: TermEncoder | None = None
+    try:
+        for chunk in stream:
+            future = None
+            if encoder is None:
+                try:
+                    future = pool.submit(_worker_chunk, chunk)
+                except BrokenProcessPool as exc:
+                    encoder = _fallback(analyzer, pool, exc)
+            pending.append((chunk, future))
+            if encoder is None and len(pending) < workers * _AHEAD:
+                continue
+            done, future = pending.popleft()
+            encoder, result = _result(done, future, encoder, analyzer, pool)
+            yield done, result
+        while pending:
+            done, future = pending.popleft()
+            encoder, result = _result(done, future, encoder, analyzer, pool)
+            yield done, result
+    finally:
+        for _chunk, future in pending:
+            if future is not None:
                 future.cancel()
+        pool.shutdown(wait=True, cancel_futures=True)
+
+
+def _result(
+    chunk: list[Article],
+    future: Future[_Chunk] | None,
+    encoder: TermEncoder | None,
+    analyzer: Analyzer,
+    pool: ProcessPoolExecutor,
+) -> tuple[TermEncoder | None, _Chunk]:
+    """A chunk's analysis from its worker; in this process from the first chunk whose
+    worker died (killed, out of memory) on, so the build still completes."""
+    if encoder is None and future is not None:
+        try:
+            return None, future.result()
+        except BrokenProcessPool as exc:
+            encoder = _fallback(analyzer, pool, exc)
+    assert encoder is not None
+    return encoder, _analyse_chunk(encoder, chunk)
+
+
+def _fallback(analyzer: Analyzer, pool: ProcessPoolExecutor, exc: BaseException) -> TermEncoder:
+    log.warning("a build worker process died (%s); analysing the rest in this process", exc)
+    pool.shutdown(wait=False, cancel_futures=True)
+    return TermEncoder(analyzer)
 
 
 def _context() -> multiprocessing.context.BaseContext:
-    """fork where it is safe (POSIX, this is the only thread): workers start at
+    """fork where it is safe (Linux, this is the only thread): workers start at
     once and inherit the analyzer with its caches. Otherwise spawn (the bot
     builds from a worker thread, where forking may copy a lock held by another
     thread): workers rebuild the analyzer from its language data."""
-    if "fork" in multiprocessing.get_all_start_methods() and threading.active_count() == 1:
+    if sys.platform.startswith("linux") and threading.active_count() == 1:
         return multiprocessing.get_context("fork")
     return multiprocessing.get_context("spawn")
 

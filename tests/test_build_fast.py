@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import dataclasses
 import multiprocessing
+import os
 import random
+import signal
 import re
 import threading
 import unicodedata
@@ -240,3 +242,21 @@ def test_analyzer_pickles_to_the_same_analysis(analyzer: Analyzer, articles: lis
     for sentence in _random_sentences(analyzer, articles, 100, seed=3):
         assert copy.analyse(sentence) == analyzer.analyse(sentence)
         assert copy.is_boilerplate(sentence) == analyzer.is_boilerplate(sentence)
+
+
+def test_a_worker_that_dies_leaves_the_rest_to_this_process(
+    analyzer: Analyzer, articles: list[Article], small_chunks: None, caplog: pytest.LogCaptureFixture
+) -> None:
+    stream = _many(articles, 6)
+    killed: list[int] = []
+
+    def kill_a_worker(_progress) -> None:  # type: ignore[no-untyped-def]
+        if not killed:
+            for child in multiprocessing.active_children():
+                killed.append(child.pid)
+                os.kill(child.pid, signal.SIGKILL)
+                break
+
+    built = Built.build(stream, analyzer, workers=2, progress=kill_a_worker)
+    assert killed and "build worker process died" in caplog.text
+    _assert_same(built, Built.build(stream, analyzer, workers=1))
