@@ -599,7 +599,7 @@ class TermEncoder:
         follow = self._follow
         last = len(words) - 1
         for index in [i for i, word in enumerate(words) if word in follow]:
-            seconds = follow[word := words[index]]
+            seconds = follow[words[index]]
             if seconds is None:
                 return True
             if index < last:
@@ -616,7 +616,7 @@ class TermEncoder:
         found = self.analyzer._match_keys(flat_keys, list(chain.from_iterable(map(self._exacts.__getitem__, words))))
         raw = list(map(self._raw.__getitem__, words))  # each word's pieces' terms, no concepts
         concept_ids = {concept: self._ids((concept,))[0] for concepts in found.values() for concept in concepts}
-        if len(flat_keys) == len(words):
+        if len(flat_keys) == len(words) and all(len(k) == 1 for k in keys):
             # One piece a word (the usual case): piece index == word index.
             owners: Sequence[int] = range(len(words))
             doc_parts = raw.copy()
