@@ -54,6 +54,7 @@ def open_corpus(settings: Settings, *, progress: Callable[[Progress], None] | No
         language_data_path=settings.language_data_path,
         index_dir=settings.index_dir,
         progress=progress,
+        workers=settings.build_workers,
     )
     if opened.problems and settings.strict:
         raise StrictCorpusError(
@@ -281,7 +282,9 @@ class Library:
         # Saved where the last full open kept the index: an append whose save was
         # skipped (index folder locked) leaves `opened.index_dir` None.
         index_dir = opened.index_dir or self._index_dir
-        extended = await asyncio.to_thread(extend_engine, opened, articles, index_dir=index_dir)
+        extended = await asyncio.to_thread(
+            extend_engine, opened, articles, index_dir=index_dir, workers=self._settings.build_workers
+        )
         return await asyncio.to_thread(
             Edition.make,
             extended.engine,

@@ -47,6 +47,9 @@ class Settings(BaseSettings):
     # (platformdirs.user_cache_dir("kutip"), or KUTIP_CACHE_DIR), see retrieval/store.py.
     index_dir: Path | None = None
     strict: bool = False
+    # Processes that analyse articles when an index is built: 0 means every
+    # core this process may use; small corpora are always built in one.
+    build_workers: int = Field(default=0, ge=0, le=256)
     results_per_answer: int = Field(default=3, ge=1, le=10)
 
     # --- Ingest: feeds and fetching ---------------------------------------

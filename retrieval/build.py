@@ -26,23 +26,34 @@ while the bot runs (`retrieval.store.extend_engine`), is a `Built` made here.
 
 from __future__ import annotations
 
+import collections
 import hashlib
+import itertools
 import json
+import logging
+import multiprocessing
+import os
+import sys
+import threading
 import time
 from array import array
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from typing import Any, overload
 
 import numpy as np
 
 from retrieval.acronyms import ArticleAcronyms, CorpusAcronyms
-from retrieval.index import FORMAT_VERSION, Bm25Index
+from retrieval.index import FORMAT_VERSION, Assembler, Bm25Index
 from retrieval.progress import Progress
 from retrieval.records import Article, Sentence
-from retrieval.text import Analyzer
+from retrieval.text import Analyzer, TermEncoder
 
-__all__ = ["STORE_VERSION", "Built", "SentenceTable", "absorb", "iter_sentences", "stream_hasher"]
+__all__ = ["STORE_VERSION", "Built", "SentenceTable", "absorb", "build_workers", "iter_sentences", "stream_hasher"]
+
+log = logging.getLogger(__name__)
 
 # Bump when how articles are cut into sentences, spans or fingerprinted changes
 # meaning: saved indexes are then rebuilt.
@@ -77,10 +88,17 @@ class Built:
         *,
         progress: ProgressCallback | None = None,
         total: int | None = None,
+        workers: int | None = None,
     ) -> Built:
-        """Analyse and index `articles` (read once, streamed); `total` only feeds `progress`."""
-        run = _Run(analyzer, stream_hasher(analyzer), {}, progress, total, "building")
-        index = Bm25Index.build(run.docs(articles, first_slot=0), positional=True)
+        """Analyse and index `articles` (read once, streamed); `total` only feeds `progress`.
+
+        `workers` processes analyse chunks of articles (None: every usable core;
+        a small stream stays in this process); the result is the same for any number.
+        """
+        run = _Run(analyzer, stream_hasher(analyzer), {}, progress, total, "building", build_workers(workers))
+        assembler = Assembler()
+        run.index(articles, assembler, first_slot=0)
+        index = assembler.index()
         run.finish()
         fingerprint = run.hasher.hexdigest()
         return cls(
@@ -95,7 +113,13 @@ class Built:
             hasher=run.hasher,
         )
 
-    def extend(self, articles: Iterable[Article], *, progress: ProgressCallback | None = None) -> Built:
+    def extend(
+        self,
+        articles: Iterable[Article],
+        *,
+        progress: ProgressCallback | None = None,
+        workers: int | None = None,
+    ) -> Built:
         """This stream with `articles` appended: new sids after all existing ones.
 
         Equal to `Built.build` over the whole stream (same sids, index and
@@ -106,8 +130,10 @@ class Built:
         if not articles:
             return self
         live = {i: slot for slot, i in enumerate(_ids(self.versions)) if slot not in self.retired}
-        run = _Run(self.analyzer, self.hasher.copy(), live, progress, len(articles), "adding")
-        index = self.index.extend(run.docs(articles, first_slot=len(self.versions)), positional=True)
+        run = _Run(self.analyzer, self.hasher.copy(), live, progress, len(articles), "adding", build_workers(workers))
+        assembler = Assembler(self.index)
+        run.index(articles, assembler, first_slot=len(self.versions))
+        index = assembler.index()
         run.finish()
         versions = self.versions + tuple(run.versions)
         columns = [np.concatenate([old, new]) for old, new in zip(self.table.columns(), run.columns())]
@@ -311,9 +337,214 @@ class SentenceTable(Sequence[Sentence]):
 
 # --- one pass over new articles -----------------------------------------------------------
 
+# Article text per unit of work (about 3,000 sentences): small enough for
+# steady progress reports and for spreading work over processes evenly.
+_CHUNK_CHARS = 400_000
+# Below this much text one process does all the work: starting worker
+# processes (each loads the stemmer's dictionary) costs about a second.
+_POOL_MIN_CHARS = 4 * _CHUNK_CHARS
+# Chunks handed to the pool ahead of the one being merged, per worker.
+_AHEAD = 2
+
+
+def build_workers(setting: int | None = None) -> int:
+    """Worker processes for a build: `setting` (BUILD_WORKERS), 0 or None meaning every usable core."""
+    if setting:
+        return max(1, setting)
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except (AttributeError, OSError):  # not Linux
+        return max(1, os.cpu_count() or 1)
+
+
+@dataclass(frozen=True, slots=True)
+class _Chunk:
+    """What analysing a run of consecutive articles yields: compact arrays, no per-sentence objects.
+
+    Term ids are chunk-local: `terms` lists them in order of first occurrence
+    in `tokens`, so merging chunks in stream order numbers terms exactly as
+    one pass over the whole stream does.
+    """
+
+    terms: list[str]
+    tokens: np.ndarray  # int32, every sentence's BM25 terms, concatenated
+    doc_len: np.ndarray  # int32 per sentence
+    word_count: np.ndarray  # int32 per sentence: its surface words
+    word_len: np.ndarray  # int32 per word: its terms
+    word_term: np.ndarray  # int32: those terms
+    start: np.ndarray  # int32 per sentence: span in its article's text
+    end: np.ndarray
+    sentences: np.ndarray  # int32 per article: how many of the sentences are its
+    acronyms: tuple[ArticleAcronyms, ...]  # per article
+
+
+def _analyse_chunk(encoder: TermEncoder, articles: Sequence[Article]) -> _Chunk:
+    analyzer = encoder.analyzer
+    encoder.clear()
+    start, end, counts = array("i"), array("i"), array("i")
+    found = []
+    sentences: list[str] = []
+    extras: list[list[str] | tuple[()]] = []
+    for article in articles:
+        # Found once per article: the index side extends its sentences'
+        # terms, and the engine's corpus table reuses the same record.
+        acronyms = ArticleAcronyms.find(article.text, analyzer)
+        found.append(acronyms)
+        n = 0
+        for at, cursor, sentence in sentence_spans(article.text, analyzer):
+            start.append(at)
+            end.append(cursor)
+            n += 1
+            sentences.append(sentence)
+            # The article's acronym terms (`extend` only appends to the terms).
+            extras.append(acronyms.extend(sentence, []) if acronyms.pairs else ())
+        counts.append(n)
+    # BM25 terms and the terms by word position, which ranking reads instead of analysing again.
+    encoder.add_many(sentences, extras)
+    tokens = np.frombuffer(encoder.doc, dtype=np.int32)
+    word_term = np.frombuffer(encoder.word_term, dtype=np.int32)
+    # Renumber the encoder's ids (first met anywhere in this process) by first
+    # occurrence in this chunk's tokens; word terms are among their doc's terms.
+    order = np.argsort(tokens, kind="stable")
+    ordered = tokens[order]
+    first = np.ones(ordered.shape[0], dtype=bool)
+    np.not_equal(ordered[1:], ordered[:-1], out=first[1:])
+    used = ordered[first][np.argsort(order[first], kind="stable")]
+    local = np.full(len(encoder.terms), -1, dtype=np.int32)
+    local[used] = np.arange(used.shape[0], dtype=np.int32)
+    names = encoder.terms
+    return _Chunk(
+        terms=[names[i] for i in used.tolist()],
+        tokens=local[tokens],
+        doc_len=np.frombuffer(encoder.doc_len, dtype=np.int32).copy(),
+        word_count=np.frombuffer(encoder.word_count, dtype=np.int32).copy(),
+        word_len=np.frombuffer(encoder.word_len, dtype=np.int32).copy(),
+        word_term=local[word_term],
+        start=np.frombuffer(start, dtype=np.int32).copy(),
+        end=np.frombuffer(end, dtype=np.int32).copy(),
+        sentences=np.frombuffer(counts, dtype=np.int32).copy(),
+        acronyms=tuple(found),
+    )
+
+
+def _chunks(articles: Iterable[Article]) -> Iterator[list[Article]]:
+    chunk: list[Article] = []
+    size = 0
+    for article in articles:
+        chunk.append(article)
+        size += len(article.text)
+        if size >= _CHUNK_CHARS:
+            yield chunk
+            chunk, size = [], 0
+    if chunk:
+        yield chunk
+
+
+def _analysed(
+    articles: Iterable[Article], analyzer: Analyzer, workers: int
+) -> Iterator[tuple[list[Article], _Chunk]]:
+    """(chunk of articles, its analysis) in stream order, from `workers` processes when worth it."""
+    chunks = _chunks(articles)
+    head: list[list[Article]] = []
+    if workers > 1:
+        # Only a stream with enough text is worth the pool's start-up.
+        size = 0
+        for chunk in chunks:
+            head.append(chunk)
+            size += sum(len(a.text) for a in chunk)
+            if size >= _POOL_MIN_CHARS:
+                break
+        else:
+            workers = 1
+    stream = itertools.chain(head, chunks)
+    pool = None
+    if workers > 1:
+        try:
+            pool = ProcessPoolExecutor(workers, mp_context=_context(), initializer=_start_worker, initargs=(analyzer,))
+        except (ImportError, NotImplementedError, OSError) as exc:  # no working semaphores (some sandboxes)
+            log.warning("building in one process: worker processes are unavailable here (%s)", exc)
+    if pool is None:
+        encoder = TermEncoder(analyzer)
+        for chunk in stream:
+            yield chunk, _analyse_chunk(encoder, chunk)
+        return
+    pending: collections.deque[tuple[list[Article], Future[_Chunk] | None]] = collections.deque()
+    # Set once a worker has died: from then on chunks are analysed in this process.
+    encoder: TermEncoder | None = None
+    try:
+        for chunk in stream:
+            future = None
+            if encoder is None:
+                try:
+                    future = pool.submit(_worker_chunk, chunk)
+                except BrokenProcessPool as exc:
+                    encoder = _fallback(analyzer, pool, exc)
+            pending.append((chunk, future))
+            if encoder is None and len(pending) < workers * _AHEAD:
+                continue
+            done, future = pending.popleft()
+            encoder, result = _result(done, future, encoder, analyzer, pool)
+            yield done, result
+        while pending:
+            done, future = pending.popleft()
+            encoder, result = _result(done, future, encoder, analyzer, pool)
+            yield done, result
+    finally:
+        for _chunk, future in pending:
+            if future is not None:
+                future.cancel()
+        pool.shutdown(wait=True, cancel_futures=True)
+
+
+def _result(
+    chunk: list[Article],
+    future: Future[_Chunk] | None,
+    encoder: TermEncoder | None,
+    analyzer: Analyzer,
+    pool: ProcessPoolExecutor,
+) -> tuple[TermEncoder | None, _Chunk]:
+    """A chunk's analysis from its worker; in this process from the first chunk whose
+    worker died (killed, out of memory) on, so the build still completes."""
+    if encoder is None and future is not None:
+        try:
+            return None, future.result()
+        except BrokenProcessPool as exc:
+            encoder = _fallback(analyzer, pool, exc)
+    assert encoder is not None
+    return encoder, _analyse_chunk(encoder, chunk)
+
+
+def _fallback(analyzer: Analyzer, pool: ProcessPoolExecutor, exc: BaseException) -> TermEncoder:
+    log.warning("a build worker process died (%s); analysing the rest in this process", exc)
+    pool.shutdown(wait=False, cancel_futures=True)
+    return TermEncoder(analyzer)
+
+
+def _context() -> multiprocessing.context.BaseContext:
+    """fork where it is safe (Linux, this is the only thread): workers start at
+    once and inherit the analyzer with its caches. Otherwise spawn (the bot
+    builds from a worker thread, where forking may copy a lock held by another
+    thread): workers rebuild the analyzer from its language data."""
+    if sys.platform.startswith("linux") and threading.active_count() == 1:
+        return multiprocessing.get_context("fork")
+    return multiprocessing.get_context("spawn")
+
+
+_encoder: TermEncoder | None = None
+
+
+def _start_worker(analyzer: Analyzer) -> None:
+    global _encoder
+    _encoder = TermEncoder(analyzer)
+
+
+def _worker_chunk(articles: list[Article]) -> _Chunk:
+    assert _encoder is not None, "worker not initialised"
+    return _analyse_chunk(_encoder, articles)
+
 
 class _Run:
-    """Analyses articles as the index consumes their sentences' terms, keeping spans and the hash."""
+    """Analyses articles (in worker processes when worth it), keeping spans, versions and the hash."""
 
     def __init__(
         self,
@@ -323,6 +554,7 @@ class _Run:
         progress: ProgressCallback | None,
         total: int | None,
         stage: str,
+        workers: int,
     ) -> None:
         self.analyzer = analyzer
         self.hasher = hasher
@@ -330,45 +562,49 @@ class _Run:
         self.versions: list[Article] = []
         self.acronyms: list[ArticleAcronyms] = []
         self.retired: set[int] = set()
-        self.article, self.start, self.end = array("i"), array("i"), array("i")
+        self._article: list[np.ndarray] = []
+        self._start: list[np.ndarray] = []
+        self._end: list[np.ndarray] = []
+        self._sentences = 0
         self._progress = progress
         self._total = total
         self._stage = stage
+        self._workers = workers
         self._began = time.monotonic()
 
-    def docs(
-        self, articles: Iterable[Article], *, first_slot: int
-    ) -> Iterator[tuple[list[str], list[tuple[str, tuple[str, ...]]]]]:
-        analyzer = self.analyzer
+    def index(self, articles: Iterable[Article], assembler: Assembler, *, first_slot: int) -> None:
+        """Analyse `articles` into `assembler`, in stream order."""
         slot = first_slot
-        sentences = 0
-        for article in articles:
-            old = self.live.get(article.id)
-            if old is not None:
-                self.retired.add(old)
-            self.live[article.id] = slot
-            self.versions.append(article)
-            absorb(self.hasher, article)
-            # Found once per article: the index side extends its sentences'
-            # terms, and the engine's corpus table reuses the same record.
-            acronyms = ArticleAcronyms.find(article.text, analyzer)
-            self.acronyms.append(acronyms)
-            for start, end, sentence in sentence_spans(article.text, analyzer):
-                self.article.append(slot)
-                self.start.append(start)
-                self.end.append(end)
-                sentences += 1
-                # BM25 terms (with the article's acronyms) and the terms by word
-                # position, which ranking reads instead of analysing candidates again.
-                terms, words = analyzer.analyse(sentence)
-                yield acronyms.extend(sentence, terms), words
-            slot += 1
-            if self._progress is not None:
-                self._report(len(self.versions), sentences, done=False)
+        for chunk, analysed in _analysed(articles, self.analyzer, self._workers):
+            sentences = self._sentences
+            for article, count in zip(chunk, analysed.sentences.tolist()):
+                old = self.live.get(article.id)
+                if old is not None:
+                    self.retired.add(old)
+                self.live[article.id] = slot
+                self.versions.append(article)
+                absorb(self.hasher, article)
+                slot += 1
+                sentences += count
+                if self._progress is not None:
+                    self._report(len(self.versions), sentences, done=False)
+            self.acronyms.extend(analysed.acronyms)
+            self._article.append(np.repeat(np.arange(slot - len(chunk), slot, dtype=np.int32), analysed.sentences))
+            self._start.append(analysed.start)
+            self._end.append(analysed.end)
+            assembler.add(
+                analysed.terms,
+                analysed.tokens,
+                analysed.doc_len,
+                word_count=analysed.word_count,
+                word_len=analysed.word_len,
+                word_term=analysed.word_term,
+            )
+            self._sentences = sentences
 
     def finish(self) -> None:
         if self._progress is not None:
-            self._report(len(self.versions), len(self.article), done=True)
+            self._report(len(self.versions), self._sentences, done=True)
 
     def _report(self, articles: int, sentences: int, *, done: bool) -> None:
         assert self._progress is not None
@@ -384,4 +620,7 @@ class _Run:
         )
 
     def columns(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        return tuple(np.frombuffer(c, dtype=np.int32).copy() for c in (self.article, self.start, self.end))  # type: ignore[return-value]
+        def cat(parts: list[np.ndarray]) -> np.ndarray:
+            return np.concatenate(parts) if parts else np.zeros(0, dtype=np.int32)
+
+        return cat(self._article), cat(self._start), cat(self._end)

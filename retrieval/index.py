@@ -72,6 +72,7 @@ import xxhash
 
 __all__ = [
     "FORMAT_VERSION",
+    "Assembler",
     "Bm25Index",
     "IndexCorrupt",
     "IndexMissing",
@@ -231,20 +232,35 @@ class Bm25Index:
         vocab = _Vocabulary(self._vocab)
         sink = _WordSink(vocab) if positional else None
         term, doc, tf, doc_len = _collect_postings(docs, vocab, first_doc=self.n_docs, words=sink)
+        new_words = None
+        if sink is not None and self._words is not None:
+            new_words = sink.arrays(int(self._words[0][-1]))
+        return self._appended(list(vocab), term, doc, tf, doc_len, new_words)
+
+    def _appended(
+        self,
+        terms: list[str],
+        term: np.ndarray,
+        doc: np.ndarray,
+        tf: np.ndarray,
+        doc_len: np.ndarray,
+        new_words: tuple[np.ndarray, np.ndarray, np.ndarray] | None,
+    ) -> Bm25Index:
+        """This index with the postings of new docs (ids from `n_docs` on) appended."""
         old_term = np.repeat(
             np.arange(len(self._terms), dtype=np.int32), np.diff(self._term_ptr)
         )
         words = None
-        if sink is not None and self._words is not None:
+        if new_words is not None and self._words is not None:
             ptr, word, term_ids = self._words
-            new_ptr, new_word, new_term = sink.arrays(int(ptr[-1]))
+            new_ptr, new_word, new_term = new_words
             words = (
                 np.concatenate([ptr[:-1], new_ptr]),
                 np.concatenate([word, new_word]),
                 np.concatenate([term_ids, new_term]),
             )
         return self._from_postings(
-            list(vocab),
+            terms,
             np.concatenate([old_term, term]),
             np.concatenate([self._doc_ids, doc]),
             np.concatenate([self._tf, tf]),
@@ -648,6 +664,90 @@ class Bm25Index:
             raise IndexCorrupt(f"{directory}: {type(exc).__name__}: {exc}") from exc
 
 
+class Assembler:
+    """Builds (or extends) an index from docs given as arrays of term ids, batch by batch.
+
+    The builder's fast path: `Bm25Index.build(docs, positional=True)` reads a
+    Python list of terms per doc; here each batch of consecutive docs arrives
+    as flat arrays over the batch's own vocabulary (`terms`, in order of first
+    occurrence within the batch, so the index's term ids keep rank-bm25's
+    first-occurrence order), which is how build workers hand their work back.
+    The result equals `Bm25Index.build` / `extend` over the same docs.
+    """
+
+    def __init__(self, base: Bm25Index | None = None) -> None:
+        self._base = base
+        self._vocab = _Vocabulary(base._vocab if base is not None else {})
+        self._first = base.n_docs if base is not None else 0
+        self._next = self._first
+        self._postings: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []
+        self._lens: list[np.ndarray] = []
+        self._pairs: list[np.ndarray] = []
+        self._word: list[np.ndarray] = []
+        self._term: list[np.ndarray] = []
+
+    @property
+    def n_docs(self) -> int:
+        """Docs added so far (not counting the base index's)."""
+        return self._next - self._first
+
+    def add(
+        self,
+        terms: Sequence[str],
+        tokens: np.ndarray,
+        doc_len: np.ndarray,
+        *,
+        word_count: np.ndarray,
+        word_len: np.ndarray,
+        word_term: np.ndarray,
+    ) -> None:
+        """One batch of docs: `tokens` (ids into `terms`) cut by `doc_len`; per doc
+        `word_count` surface words, per word `word_len` terms, listed in `word_term`."""
+        ids = np.fromiter(map(self._vocab.__getitem__, terms), dtype=np.int32, count=len(terms))
+        doc_len = np.asarray(doc_len, dtype=np.int64)
+        if int(doc_len.sum()) != tokens.shape[0] or word_count.shape != doc_len.shape:
+            raise ValueError("batch arrays do not agree")
+        postings = _batch_postings(ids[tokens], doc_len, self._next)
+        if postings is not None:
+            self._postings.append(postings)
+        self._lens.append(doc_len.astype(np.int32))
+        self._next += int(doc_len.shape[0])
+        if self._next >= 2**31:
+            raise ValueError("more than 2**31 docs")
+        # The (word position, term id) pairs of each doc: its words' terms in
+        # order, each tagged with the word's place in the doc.
+        word_len = np.asarray(word_len, dtype=np.int64)
+        word_count = np.asarray(word_count, dtype=np.int64)
+        term_end = np.cumsum(word_len)
+        word_end = np.cumsum(word_count)
+        pairs_end = term_end[word_end - 1] if word_len.size else np.zeros(word_count.shape, dtype=np.int64)
+        pairs_end = np.where(word_end > 0, pairs_end, 0)
+        self._pairs.append(np.diff(pairs_end, prepend=0))
+        word_start = np.repeat(word_end - word_count, word_count)
+        self._word.append(np.repeat((np.arange(word_len.size) - word_start).astype(np.int32), word_len))
+        self._term.append(ids[word_term])
+
+    def index(self, *, k1: float = 1.5, b: float = 0.75, epsilon: float = 0.25) -> Bm25Index:
+        """The built index (`Bm25Index.build(..., positional=True)`), or the base extended (its parameters kept)."""
+
+        def cat(parts: list[np.ndarray], dtype: type) -> np.ndarray:
+            return np.concatenate(parts) if parts else np.zeros(0, dtype=dtype)
+
+        term = cat([p[0] for p in self._postings], np.int32)
+        doc = cat([p[1] for p in self._postings], np.int32)
+        tf = cat([p[2] for p in self._postings], np.int32)
+        doc_len = cat(self._lens, np.int32)
+        base = self._base
+        start = int(base._words[0][-1]) if base is not None and base._words is not None else 0
+        ptr = np.zeros(self.n_docs + 1, dtype=np.int64)
+        np.cumsum(cat(self._pairs, np.int64), out=ptr[1:])
+        ptr += start
+        words = (ptr, cat(self._word, np.int32), cat(self._term, np.int32))
+        if base is None:
+            return Bm25Index._from_postings(list(self._vocab), term, doc, tf, doc_len, k1=k1, b=b, epsilon=epsilon, words=words)
+        return base._appended(list(self._vocab), term, doc, tf, doc_len, words)
+
+
 # ------------------------------------------------------------------ helpers
 
 
@@ -723,15 +823,11 @@ def _collect_postings(
             return
         t = np.fromiter(tokens, dtype=np.int64, count=len(tokens))
         dl = np.frombuffer(lens, dtype=np.int64)
-        key = t * n + np.repeat(np.arange(n, dtype=np.int64), dl)
-        key.sort()
-        if key.size:
-            starts = np.flatnonzero(np.concatenate(([True], key[1:] != key[:-1])))
-            counts = np.diff(np.append(starts, key.size))
-            uk = key[starts]
-            terms_out.append((uk // n).astype(np.int32))
-            docs_out.append((uk % n + base).astype(np.int32))
-            tfs_out.append(counts.astype(np.int32))
+        postings = _batch_postings(t, dl, base)
+        if postings is not None:
+            terms_out.append(postings[0])
+            docs_out.append(postings[1])
+            tfs_out.append(postings[2])
         lens_out.append(dl.astype(np.int32))
         base += n
         tokens = []
@@ -777,6 +873,22 @@ def _spans(starts: np.ndarray, ends: np.ndarray) -> tuple[np.ndarray, np.ndarray
     before = np.cumsum(lengths) - lengths
     at = np.arange(row.shape[0], dtype=np.int64) - before[row] + starts[row]
     return row, at
+
+
+def _batch_postings(
+    tokens: np.ndarray, doc_len: np.ndarray, base: int
+) -> tuple[np.ndarray, np.ndarray, np.ndarray] | None:
+    """(term, doc, tf) postings of consecutive docs `base..` given their concatenated
+    term ids and lengths, term-major with docs ascending; None when there are none."""
+    n = int(doc_len.shape[0])
+    if tokens.size == 0:
+        return None
+    key = tokens.astype(np.int64) * n + np.repeat(np.arange(n, dtype=np.int64), doc_len)
+    key.sort()
+    starts = np.flatnonzero(np.concatenate(([True], key[1:] != key[:-1])))
+    counts = np.diff(np.append(starts, key.size))
+    uk = key[starts]
+    return (uk // n).astype(np.int32), (uk % n + base).astype(np.int32), counts.astype(np.int32)
 
 
 def _idf_table(df: np.ndarray, n_docs: int, epsilon: float) -> tuple[np.ndarray, float]:

@@ -125,10 +125,12 @@ def open_engine(
     language_data_path: Path | None = None,
     index_dir: Path | None = None,
     progress: ProgressCallback | None = None,
+    workers: int | None = None,
 ) -> Opened:
     """The engine for `corpus_path`, with its index loaded, appended to or built and saved.
 
-    `index_dir` None means the user's cache directory. Raises
+    `index_dir` None means the user's cache directory; `workers` the processes
+    a build may use (`Built.build`: None or 0 every core). Raises
     `retrieval.corpus.CorpusError` when nothing at all can be loaded.
     """
     corpus_path = Path(corpus_path)
@@ -159,7 +161,7 @@ def open_engine(
                 corpus = load_corpus(corpus_path)
             file = _ParsedFile(corpus_path, before, corpus.problems) if before is not None else None
             opened = _open(corpus.articles, corpus.problems, analyzer, location if usable else None, timed, progress,
-                           file=file)
+                           file=file, workers=workers)
     opened = Opened(opened.engine, opened.problems, opened.build, opened.reason, timings, corpus_path,
                     opened.index_dir, opened.built)
     if in_cache:
@@ -173,6 +175,7 @@ def extend_engine(
     *,
     index_dir: Path | None = None,
     progress: ProgressCallback | None = None,
+    workers: int | None = None,
 ) -> Opened:
     """`opened` with `articles` appended (already written to the corpus file by the caller).
 
@@ -185,7 +188,7 @@ def extend_engine(
     timed = _Timer(timings)
     old = opened.built
     with timed("append"):
-        built = old.extend(articles, progress=progress)
+        built = old.extend(articles, progress=progress, workers=workers)
     replaced = len(built.retired) - len(old.retired)
     location = Path(index_dir) if index_dir is not None else opened.index_dir
     saved_to: Path | None = None
@@ -212,10 +215,11 @@ def _open(
     progress: ProgressCallback | None,
     *,
     file: _ParsedFile | None = None,
+    workers: int | None = None,
 ) -> Opened:
     if location is None:
         with timed("build"):
-            built = Built.build(articles, analyzer, progress=progress, total=len(articles))
+            built = Built.build(articles, analyzer, progress=progress, total=len(articles), workers=workers)
         return _opened(built, problems, "built", "index not persisted (no usable index folder)", None)
 
     reason = "no saved index (first start)"
@@ -243,7 +247,7 @@ def _open(
                     return _opened(built, problems, "loaded", "saved index matches corpus and settings", location,
                                    acronyms=table)
                 with timed("append"):
-                    built = built.extend(articles[saved:], progress=progress)
+                    built = built.extend(articles[saved:], progress=progress, workers=workers)
                 added = len(articles) - saved
                 with timed("save"):
                     saved_ok = _save(location, built, file.state() if file is not None else None)
@@ -261,7 +265,7 @@ def _open(
         reason = "the corpus has fewer articles than the saved index"
 
     with timed("build"):
-        built = Built.build(articles, analyzer, progress=progress, total=len(articles))
+        built = Built.build(articles, analyzer, progress=progress, total=len(articles), workers=workers)
     with timed("save"):
         saved_ok = _save(location, built, file.state() if file is not None else None)
     log.info("index at %s built and saved (%s)", location, reason)

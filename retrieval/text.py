@@ -16,11 +16,21 @@ import hashlib
 import importlib.metadata
 import re
 import unicodedata
-from collections.abc import Mapping
-from dataclasses import dataclass
+from array import array
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
 from functools import lru_cache
+from itertools import chain, compress, repeat
 from pathlib import Path
+from typing import Any
 
+try:  # the regex parser, to derive cheap pre-tests of the boilerplate patterns
+    from re import _constants as _sre_constants
+    from re import _parser as _sre_parser
+except ImportError:  # Python < 3.11
+    import sre_constants as _sre_constants  # type: ignore[no-redef]
+    import sre_parse as _sre_parser  # type: ignore[no-redef]
+import numpy as np
 from Sastrawi.Dictionary.ArrayDictionary import ArrayDictionary
 from Sastrawi.Stemmer.Stemmer import Stemmer
 from Sastrawi.Stemmer.StemmerFactory import StemmerFactory
@@ -201,6 +211,8 @@ class _Phrase:
     pieces: tuple[str, ...]  # keys, or exact forms when case-sensitive
     case_sensitive: bool
     concept: str
+    # `pieces` as a list, to compare with a slice of a sentence's pieces without a copy.
+    forms: list[str] = field(compare=False, repr=False)
 
 
 class Analyzer:
@@ -222,6 +234,20 @@ class Analyzer:
         self._abbreviations = abbreviations
         self._fingerprint = fingerprint
         self._boilerplate = tuple(re.compile(p, re.IGNORECASE) for p in boilerplate)
+        # Each pattern as a bound `match` (anchored) or `search`. On ASCII text a
+        # pattern with prefixes only runs when the lower-cased text starts with
+        # one, else one with needles only when it holds one (`_boilerplate_checks`).
+        checks = [(p.match if anchored else p.search, needles, prefixes)
+                  for anchored, needles, prefixes, p in _boilerplate_checks(self._boilerplate)]
+        self._boilerplate_all = tuple(check for check, _n, _p in checks)
+        self._boilerplate_prefixed = tuple((prefixes, check) for check, _n, prefixes in checks if prefixes)
+        self._boilerplate_prefixes = tuple(p for prefixes, _c in self._boilerplate_prefixed for p in prefixes)
+        self._boilerplate_needles = tuple(
+            (needle, check) for check, needles, prefixes in checks if needles and not prefixes for needle in needles
+        )
+        self._boilerplate_rest = tuple(check for check, needles, prefixes in checks if not needles and not prefixes)
+        # What `__reduce__` sends to a build worker process: the data, not the caches.
+        self._data = (stopwords, synonym_groups, boilerplate, dict(stem_overrides), abbreviations, fingerprint)
         self._sastrawi = _sastrawi()
         # `stems`: what an analyzer of the same language data stemmed before
         # (`known_stems`), so a warm start does not run Sastrawi on them again.
@@ -276,6 +302,11 @@ class Analyzer:
             fingerprint=(fingerprint := _fingerprint(files)),
             stems=stems[1] if stems is not None and stems[0] == fingerprint else None,
         )
+
+    def __reduce__(self) -> tuple[object, ...]:
+        # Build workers get the language data and rebuild the rest (the stemmer's
+        # dictionary, phrase tables) themselves; caches are not worth the bytes.
+        return (_restore_analyzer, self._data)
 
     @property
     def fingerprint(self) -> str:
@@ -347,7 +378,16 @@ class Analyzer:
         normal = " ".join(unicodedata.normalize("NFKC", sentence).split())
         if not normal:
             return True
-        return any(pattern.search(normal) for pattern in self._boilerplate)
+        # Same answer as trying every pattern's `search`, cheaper (see `_boilerplate_checks`).
+        if normal.isascii():
+            lowered = normal.lower()
+            checks = [check for needle, check in self._boilerplate_needles if needle in lowered]
+            if lowered.startswith(self._boilerplate_prefixes):
+                checks += [check for prefixes, check in self._boilerplate_prefixed if lowered.startswith(prefixes)]
+            checks += self._boilerplate_rest
+        else:
+            checks = self._boilerplate_all
+        return any(check(normal) is not None for check in checks)
 
     # --- internals ---------------------------------------------------------
 
@@ -355,44 +395,46 @@ class Analyzer:
         words: list[str] = []
         pieces: list[_Piece] = []
         owners: list[int] = []
-        cache = self._words
         for match in _WORD.finditer(text):
             word = match.group()
-            word_pieces = cache.get(word)
-            if word_pieces is None:
-                word_pieces = self._analyse_word(word)
-                cache[word] = word_pieces
+            word_pieces = self._word_pieces(word)
             owner = len(words)
             words.append(word)
             pieces.extend(word_pieces)
             owners.extend([owner] * len(word_pieces))
         return words, pieces, owners
 
+    def _word_pieces(self, word: str) -> tuple[_Piece, ...]:
+        pieces = self._words.get(word)
+        if pieces is None:
+            pieces = self._words[word] = self._analyse_word(word)
+        return pieces
+
     def _match_phrases(self, pieces: list[_Piece]) -> dict[int, dict[str, int]]:
         """Concept terms keyed by the index of the phrase's last piece (longest match wins)."""
+        if not self._phrases_by_first:
+            return {}
+        return self._match_keys([piece.key for piece in pieces], [piece.exact for piece in pieces])
+
+    def _match_keys(self, keys: list[str], exacts: list[str]) -> dict[int, dict[str, int]]:
+        """`_match_phrases` given the pieces' keys and exact forms: left to right, a
+        phrase is tried only where a piece starts one, and a match skips its pieces."""
         found: dict[int, dict[str, int]] = {}
         by_first = self._phrases_by_first
-        if not by_first:
-            return found
-        index = 0
-        count = len(pieces)
-        while index < count:
-            candidates = by_first.get(pieces[index].key)
-            matched = 0
-            if candidates:
-                for phrase in candidates:  # longest first
-                    length = len(phrase.pieces)
-                    if index + length > count:
-                        continue
-                    if phrase.case_sensitive:
-                        ok = all(pieces[index + i].exact == phrase.pieces[i] for i in range(length))
-                    else:
-                        ok = all(pieces[index + i].key == phrase.pieces[i] for i in range(length))
-                    if ok:
-                        found.setdefault(index + length - 1, {})[phrase.concept] = length
-                        matched = length
-                        break
-            index += matched or 1
+        count = len(keys)
+        after = 0  # pieces before this belong to a phrase already matched
+        for index in compress(range(count), map(by_first.__contains__, keys)):
+            if index < after:
+                continue
+            for phrase in by_first[keys[index]]:  # longest first
+                length = len(phrase.pieces)
+                end = index + length
+                if end > count:
+                    continue
+                if (exacts if phrase.case_sensitive else keys)[index:end] == phrase.forms:
+                    found.setdefault(end - 1, {})[phrase.concept] = length
+                    after = end
+                    break
         return found
 
     def _build_phrases(self, groups: tuple[tuple[str, ...], ...]) -> None:
@@ -413,7 +455,7 @@ class Analyzer:
                     )
                 seen[identity] = concept
                 by_first.setdefault(pieces[0].key, []).append(
-                    _Phrase(pieces=forms, case_sensitive=case_sensitive, concept=concept)
+                    _Phrase(pieces=forms, case_sensitive=case_sensitive, concept=concept, forms=list(forms))
                 )
         for phrases in by_first.values():
             phrases.sort(key=lambda phrase: -len(phrase.pieces))
@@ -480,6 +522,320 @@ class Analyzer:
                 stem = self._stem_overrides.get(stem, stem) or word
             self._stems[word] = stem
         return stem
+
+
+class TermEncoder:
+    """Sentences analysed straight into term-id arrays: the build's fast path.
+
+    Gives exactly `Analyzer.analyse`'s terms and word terms, as ids of
+    `vocabulary` (an id per term in the order this encoder first met it), into
+    flat arrays instead of Python lists per sentence. A word's terms depend
+    only on the word (and the language data), so each surface form is analysed
+    once and kept as a tuple of ids; a sentence without any word that may start
+    a synonym phrase is then just its words' ids, one after another. Sentences
+    that have one go through `Analyzer.analyse` itself.
+
+    Per sentence: `doc` gets its terms followed by `extra` (the article's
+    acronym terms), `doc_len` their number; per word, `word_len` the number of
+    its terms and `word_term` the terms; `word_count` the sentence's words.
+    """
+
+    def __init__(self, analyzer: Analyzer) -> None:
+        self.analyzer = analyzer
+        self.vocabulary: dict[str, int] = {}
+        self.terms: list[str] = []  # by id
+        self._forms = _Forms(self._form)  # form -> doc term ids
+        self._word_forms: dict[str, tuple[int, ...]] = {}  # form -> word term ids (filled by `_form`)
+        # Forms' pieces (keys, exact forms, ids per piece), for sentences with a synonym phrase.
+        self._keys = _Forms(self._add_pieces)  # fills the three below
+        self._exacts: dict[str, tuple[str, ...]] = {}
+        self._piece_ids: dict[str, tuple[tuple[int, ...], ...]] = {}
+        self._raw: dict[str, tuple[int, ...]] = {}
+        # Forms that may start a phrase longer than themselves (see `_form`), and
+        # the second pieces of those phrases (None: a form of several pieces).
+        self._phrase_forms: set[str] = set()
+        self._follow: dict[str, frozenset[str] | None] = {}
+        self.clear()
+
+    def clear(self) -> None:
+        """Empty the arrays (the vocabulary and the per-form memo stay)."""
+        self.doc, self.doc_len = array("i"), array("i")
+        self.word_len, self.word_term, self.word_count = array("i"), array("i"), array("i")
+
+    def add(self, sentence: str, extra: list[str] | tuple[str, ...] = ()) -> None:
+        words = _WORD.findall(sentence)
+        doc_entries = list(map(self._forms.__getitem__, words))  # analyses new forms
+        doc = self.doc
+        before = len(doc)
+        if self._phrase_forms.isdisjoint(words) or not self._may_join(words):
+            doc.extend(chain.from_iterable(doc_entries))
+            word_entries = list(map(self._word_forms.__getitem__, words))
+            self.word_term.extend(chain.from_iterable(word_entries))
+            self.word_len.extend(map(len, word_entries))
+        else:
+            self._add_with_phrases(words)
+        if extra:
+            doc.extend(self._ids(extra))
+        self.word_count.append(len(words))
+        self.doc_len.append(len(doc) - before)
+
+    def add_many(self, sentences: Sequence[str], extras: Sequence[Sequence[str]]) -> None:
+        """`add(sentence, extra)` for each, with the per-sentence work done in bulk.
+
+        Runs of sentences without acronym terms or a possible longer phrase
+        become one concatenation of their words' entries; the others go
+        through `add` one by one, in their place.
+        """
+        per_sentence = list(map(_WORD.findall, sentences))
+        counts = list(map(len, per_sentence))
+        words = list(chain.from_iterable(per_sentence))
+        doc_entries = list(map(self._forms.__getitem__, words))  # analyses new forms
+        word_entries = list(map(self._word_forms.__getitem__, words))
+        ends = np.cumsum(np.array(counts, dtype=np.int64))
+        starts = ends - np.array(counts, dtype=np.int64)
+        flagged = np.fromiter(map(self._phrase_forms.__contains__, words), dtype=bool, count=len(words))
+        before = np.concatenate(([0], np.cumsum(flagged, dtype=np.int64)))
+        special = [i for i in np.flatnonzero(before[ends] > before[starts]).tolist() if self._may_join(per_sentence[i])]
+        special = sorted(set(special).union(i for i, extra in enumerate(extras) if extra))
+        doc_lengths = np.concatenate(([0], np.cumsum(np.fromiter(map(len, doc_entries), dtype=np.int64, count=len(words)))))
+        doc, word_term, word_len, doc_len = self.doc, self.word_term, self.word_len, self.doc_len
+        done = 0
+        for stop in special + [len(sentences)]:
+            if stop > done:
+                first, last = int(starts[done]), int(ends[stop - 1])
+                doc.extend(chain.from_iterable(doc_entries[first:last]))
+                word_term.extend(chain.from_iterable(word_entries[first:last]))
+                word_len.extend(map(len, word_entries[first:last]))
+                self.word_count.extend(counts[done:stop])
+                sentence_ends = doc_lengths[ends[done:stop]]
+                doc_len.extend(np.diff(sentence_ends, prepend=doc_lengths[first]).tolist())
+            if stop < len(sentences):
+                self.add(sentences[stop], extras[stop])
+            done = stop + 1
+
+    def _may_join(self, words: list[str]) -> bool:
+        """Whether a phrase longer than one piece may match: some word starts one and the
+        next piece is that phrase's second (a multi-piece form always may)."""
+        follow = self._follow
+        last = len(words) - 1
+        for index in [i for i, word in enumerate(words) if word in follow]:
+            seconds = follow[words[index]]
+            if seconds is None:
+                return True
+            if index < last:
+                keys = self._keys[words[index + 1]]
+                if not keys or keys[0] in seconds or self._exacts[words[index + 1]][0] in seconds:
+                    return True
+        return False
+
+    def _add_with_phrases(self, words: list[str]) -> None:
+        """`Analyzer.analyse` in ids: concepts follow their phrase's last piece in
+        the doc's terms, and join every word of the phrase once."""
+        keys = list(map(self._keys.__getitem__, words))  # analyses new forms' pieces
+        flat_keys = list(chain.from_iterable(keys))
+        found = self.analyzer._match_keys(flat_keys, list(chain.from_iterable(map(self._exacts.__getitem__, words))))
+        raw = list(map(self._raw.__getitem__, words))  # each word's pieces' terms, no concepts
+        concept_ids = {concept: self._ids((concept,))[0] for concepts in found.values() for concept in concepts}
+        if len(flat_keys) == len(words) and all(len(k) == 1 for k in keys):
+            # One piece a word (the usual case): piece index == word index.
+            owners: Sequence[int] = range(len(words))
+            doc_parts = raw.copy()
+            for last, concepts in found.items():
+                doc_parts[last] = raw[last] + tuple(concept_ids[c] for c in concepts)
+            self.doc.extend(chain.from_iterable(doc_parts))
+        else:
+            owners = list(chain.from_iterable(map(repeat, range(len(words)), map(len, keys))))
+            doc = self.doc
+            for index, ids in enumerate(chain.from_iterable(map(self._piece_ids.__getitem__, words))):
+                doc.extend(ids)
+                concepts = found.get(index)
+                if concepts:
+                    doc.extend([concept_ids[c] for c in concepts])
+        per_word: list[Sequence[int]] = raw.copy()
+        for last, concepts in found.items():
+            for concept, length in concepts.items():
+                cid = concept_ids[concept]
+                for index in range(last - length + 1, last + 1):
+                    owner = owners[index]
+                    terms = per_word[owner]
+                    if cid not in terms:
+                        per_word[owner] = (*terms, cid)
+        self.word_len.extend(map(len, per_word))
+        self.word_term.extend(chain.from_iterable(per_word))
+
+    def _add_pieces(self, word: str) -> tuple[str, ...]:
+        pieces = self.analyzer._word_pieces(word)
+        self._exacts[word] = tuple(piece.exact for piece in pieces)
+        self._piece_ids[word] = per_piece = tuple(tuple(self._ids(piece.terms)) for piece in pieces)
+        self._raw[word] = tuple(chain.from_iterable(per_piece))
+        return tuple(piece.key for piece in pieces)
+
+    def _ids(self, terms: Iterable[str]) -> list[int]:
+        vocabulary = self.vocabulary
+        out = []
+        for term in terms:
+            i = vocabulary.get(term)
+            if i is None:
+                i = vocabulary[term] = len(vocabulary)
+                self.terms.append(term)
+            out.append(i)
+        return out
+
+    def _form(self, word: str) -> tuple[int, ...]:
+        """A form's doc term ids (and its word term ids, kept in `_word_forms`).
+
+        A form with no piece that starts a synonym phrase yields its pieces'
+        terms. A one-piece form that starts phrases matches its one-piece phrase
+        (if any) wherever no longer phrase matches, so that concept is part of
+        its entry; a longer phrase can only match where a form that starts one
+        is followed by that phrase's second piece (`_may_join`), and only those
+        sentences go through the full phrase matching (`_add_with_phrases`).
+        """
+        analyzer = self.analyzer
+        by_first = analyzer._phrases_by_first
+        pieces = analyzer._word_pieces(word)
+        ids = tuple(self._ids(term for piece in pieces for term in piece.terms))
+        starts = [piece for piece in pieces if piece.key in by_first]
+        doc, words = ids, ids
+        if starts:
+            if len(pieces) == 1:
+                # Where no longer phrase matches, its one-piece phrase (if any) does.
+                found = analyzer._match_keys([pieces[0].key], [pieces[0].exact])
+                concepts = self._ids(found[0]) if found else []
+                doc = ids + tuple(concepts)
+                words = ids + tuple(dict.fromkeys(c for c in concepts if c not in ids))
+                seconds = frozenset(p.pieces[1] for p in by_first[pieces[0].key] if len(p.pieces) > 1)
+                if seconds:
+                    self._phrase_forms.add(word)
+                    self._follow[word] = seconds
+            else:
+                self._phrase_forms.add(word)
+                self._follow[word] = None
+        self._word_forms[word] = words
+        return doc
+
+
+class _Forms(dict):  # type: ignore[type-arg]
+    """surface form -> what `make` makes of it, made on first sight (a C-level lookup otherwise)."""
+
+    __slots__ = ("_make",)
+
+    def __init__(self, make: Callable[[str], Any]) -> None:
+        super().__init__()
+        self._make = make
+
+    def __missing__(self, word: str) -> Any:
+        ids = self[word] = self._make(word)
+        return ids
+
+
+def _restore_analyzer(
+    stopwords: frozenset[str],
+    synonym_groups: tuple[tuple[str, ...], ...],
+    boilerplate: tuple[str, ...],
+    stem_overrides: dict[str, str],
+    abbreviations: _Abbreviations,
+    fingerprint: str,
+) -> Analyzer:
+    return Analyzer(
+        stopwords=stopwords,
+        synonym_groups=synonym_groups,
+        boilerplate=boilerplate,
+        stem_overrides=stem_overrides,
+        abbreviations=abbreviations,
+        fingerprint=fingerprint,
+    )
+
+
+def _boilerplate_checks(
+    patterns: tuple[re.Pattern[str], ...],
+) -> tuple[tuple[bool, tuple[str, ...] | None, tuple[str, ...] | None, re.Pattern[str]], ...]:
+    """(anchored, needles, prefixes, pattern) per pattern: cheaper tests with the same answer as `search`.
+
+    Anchored: the pattern starts with `^` outside any group or alternation and
+    is not multi-line, so it can only match at 0 and `match` answers for
+    `search` without trying every position. Needles: text the pattern cannot
+    match without (one of them): the longest run of plain ASCII letters it
+    requires outside any group (`\\bdaftarkan email` needs "daftarkan email"),
+    else a required group of such alternatives (`(langganan|berlangganan)`).
+    Prefixes: for an anchored pattern, the run or group of them it starts with.
+    On ASCII text, where IGNORECASE is plain ASCII case folding, a lower-cased
+    text holding none of the needles, or starting with none of the prefixes,
+    cannot match; non-ASCII text always runs the pattern. A required literal
+    no ASCII character matches (`©`) is a needle that ASCII text never holds.
+    Checks are read from the parsed pattern, so a construct the parse does not
+    show simply gets no shortcut.
+    """
+    checks = []
+    for pattern in patterns:
+        try:
+            anchored, needles, prefixes = _shortcut(pattern)
+        except Exception:  # a private parser: any surprise means no shortcut, never a wrong one
+            anchored, needles, prefixes = False, None, None
+        checks.append((anchored, needles, prefixes, pattern))
+    return tuple(checks)
+
+
+def _shortcut(pattern: re.Pattern[str]) -> tuple[bool, tuple[str, ...] | None, tuple[str, ...] | None]:
+    """(anchored, needles, prefixes): see `_boilerplate_checks`."""
+    c = _sre_constants
+    items = list(_sre_parser.parse(pattern.pattern, pattern.flags))
+    anchored = bool(items) and items[0] == (c.AT, c.AT_BEGINNING) and not pattern.flags & re.MULTILINE
+    prefixes = None
+    if anchored and len(items) > 1:
+        # What an anchored pattern must start with: its leading literal run or group of them.
+        lead = []
+        for op, value in items[1:]:
+            if op is not c.LITERAL or not _plain(value):
+                break
+            lead.append(chr(value))
+        if lead:
+            prefixes = ("".join(lead).lower(),)
+        elif items[1][0] is c.SUBPATTERN:
+            alternatives = _literal_alternatives(items[1][1][-1])
+            if alternatives is not None and all(alternatives):
+                prefixes = tuple(a.lower() for a in alternatives)
+    best = ""
+    run: list[str] = []
+    groups: list[tuple[str, ...]] = []
+    for op, value in items + [(None, None)]:
+        if op is c.LITERAL and _plain(value):
+            run.append(chr(value))
+            continue
+        if len(run) > len(best):
+            best = "".join(run)
+        run = []
+        if op is c.LITERAL and not any(re.fullmatch(re.escape(chr(value)), chr(a), pattern.flags) for a in range(128)):
+            return anchored, (chr(value),), prefixes
+        if op is c.SUBPATTERN:
+            alternatives = _literal_alternatives(value[-1])
+            if alternatives is not None:
+                groups.append(alternatives)
+    if len(best.strip()) >= 3:
+        return anchored, (best.lower(),), prefixes
+    for alternatives in groups:
+        if all(len(a.strip()) >= 3 for a in alternatives):
+            return anchored, tuple(a.lower() for a in alternatives), prefixes
+    return anchored, None, prefixes
+
+
+def _plain(value: int) -> bool:
+    return value < 128 and (chr(value).isalnum() or chr(value) == " ")
+
+
+def _literal_alternatives(sub: object) -> tuple[str, ...] | None:
+    """The alternatives of a group `(abc|de)` made of plain literals only, else None."""
+    c = _sre_constants
+    items = list(sub)  # type: ignore[call-overload]
+    if len(items) != 1 or items[0][0] is not c.BRANCH:
+        return None
+    out = []
+    for branch in items[0][1][1]:
+        chars = list(branch)
+        if not chars or not all(op is c.LITERAL and _plain(v) for op, v in chars):
+            return None
+        out.append("".join(chr(v) for _op, v in chars))
+    return tuple(out)
 
 
 def _noun_of_k_root(word: str, stem: str) -> str | None:

@@ -1,0 +1,262 @@
+"""The build's fast paths give what the plain ones give: term-id encoding, boilerplate test, worker processes."""
+
+from __future__ import annotations
+
+import dataclasses
+import multiprocessing
+import os
+import random
+import signal
+import re
+import threading
+import unicodedata
+
+import numpy as np
+import pytest
+
+import retrieval.build as build
+from config.settings import BUNDLED_CORPUS, BUNDLED_LANGUAGE_DATA
+from retrieval.acronyms import ArticleAcronyms
+from retrieval.build import Built, build_workers, sentence_spans
+from retrieval.corpus import load_corpus
+from retrieval.index import Bm25Index
+from retrieval.records import Article
+from retrieval.text import Analyzer, TermEncoder
+
+
+@pytest.fixture(scope="module")
+def analyzer() -> Analyzer:
+    return Analyzer.from_directory(BUNDLED_LANGUAGE_DATA)
+
+
+@pytest.fixture(scope="module")
+def articles() -> list[Article]:
+    return list(load_corpus(BUNDLED_CORPUS).articles)
+
+
+def _reference_match(pieces: list, by_first: dict) -> dict[int, dict[str, int]]:
+    """Synonym phrase matching as first written: every piece in turn, longest phrase first."""
+    found: dict[int, dict[str, int]] = {}
+    index = 0
+    while index < len(pieces):
+        matched = 0
+        for phrase in by_first.get(pieces[index].key, ()):
+            length = len(phrase.pieces)
+            if index + length > len(pieces):
+                continue
+            forms = [p.exact if phrase.case_sensitive else p.key for p in pieces[index : index + length]]
+            if tuple(forms) == phrase.pieces:
+                found.setdefault(index + length - 1, {})[phrase.concept] = length
+                matched = length
+                break
+        index += matched or 1
+    return found
+
+
+def _random_sentences(analyzer: Analyzer, articles: list[Article], n: int, seed: int) -> list[str]:
+    """Words of the corpus and of every synonym phrase, shuffled into sentences with caps, hyphens and numbers."""
+    rng = random.Random(seed)
+    words = [w for a in articles for w in Analyzer.words(a.text)]
+    phrases = [" ".join(p.pieces) for ps in analyzer._phrases_by_first.values() for p in ps]
+    extras = ["AS", "as", "As", "negara-negara", "Amerika-Serikat", "250.000", "3,5", "14/12", "G20", "Kerry's",
+              "e-KTP", "PBB", "pbb", "Dewan", "Keamanan", "DK", "Uni", "Eropa", "café", "İstanbul", "ı"]
+    out = []
+    for _ in range(n):
+        parts = []
+        for _ in range(rng.randint(0, 25)):
+            pick = rng.random()
+            if pick < 0.3:
+                parts.append(rng.choice(phrases))
+            elif pick < 0.4:
+                parts.append(rng.choice(extras))
+            else:
+                word = rng.choice(words)
+                parts.append(word.upper() if rng.random() < 0.05 else word)
+        out.append(" ".join(parts) + rng.choice(["", ".", "?", " (AS)."]))
+    return out
+
+
+def test_phrase_matching_equals_the_plain_scan(analyzer: Analyzer, articles: list[Article]) -> None:
+    for sentence in _random_sentences(analyzer, articles, 400, seed=1):
+        _words, pieces, _owners = analyzer._pieces(sentence)
+        assert analyzer._match_phrases(pieces) == _reference_match(pieces, analyzer._phrases_by_first), sentence
+
+
+def test_encoder_gives_analyse_terms_and_word_terms(analyzer: Analyzer, articles: list[Article]) -> None:
+    # A fresh analyzer each time: the per-form memo must not depend on what was seen first.
+    sentences = _random_sentences(analyzer, articles, 600, seed=2)
+    sentences += [s for a in articles for s in analyzer.split_sentences(a.text)]
+    encoder = TermEncoder(Analyzer.from_directory(BUNDLED_LANGUAGE_DATA))
+    extra = ["~tambahan", "kata"]
+    extras = [extra if i % 7 == 0 else () for i in range(len(sentences))]
+    for round_ in range(3):  # later rounds read every form from the memo; the last adds in bulk
+        encoder.clear()
+        if round_ < 2:
+            for sentence, its in zip(sentences, extras):
+                encoder.add(sentence, its)
+        else:
+            encoder.add_many(sentences, extras)
+        names = encoder.terms
+        doc, doc_len = list(encoder.doc), list(encoder.doc_len)
+        word_len, word_term, word_count = list(encoder.word_len), list(encoder.word_term), list(encoder.word_count)
+        d = w = t = 0
+        for i, sentence in enumerate(sentences):
+            terms, words = analyzer.analyse(sentence)
+            expected = terms + (extra if i % 7 == 0 else [])
+            assert [names[x] for x in doc[d : d + doc_len[i]]] == expected, (round_, sentence)
+            d += doc_len[i]
+            assert word_count[i] == len(words)
+            for _surface, its in words:
+                assert tuple(names[x] for x in word_term[t : t + word_len[w]]) == its, (round_, sentence)
+                t += word_len[w]
+                w += 1
+        assert d == len(doc) and w == len(word_len) and t == len(word_term)
+
+
+def _reference_boilerplate(analyzer: Analyzer, sentence: str) -> bool:
+    normal = " ".join(unicodedata.normalize("NFKC", sentence).split())
+    return not normal or any(re.search(p.pattern, normal, re.IGNORECASE) for p in analyzer._boilerplate)
+
+
+def test_boilerplate_shortcuts_answer_as_every_pattern_does(analyzer: Analyzer, articles: list[Article]) -> None:
+    samples = [s for a in articles for s in analyzer.split_sentences(a.text)]
+    samples += [
+        "Baca juga: Rusia dan AS", "BACA JUGA berita lain", "baca  selengkapnya", "Bacaan juga", "Share:", "share",
+        "Bagikan :", "Iklan", "SCROLL TO CONTINUE WITH CONTENT", "Situs ini menggunakan cookie untuk",
+        "Kami punya cookie policy", "Berlangganan newsletter kami", "langganan buletin", "© 2024 Kompas",
+        "Hak Cipta dilindungi", "Editor: Andi Lubis", "Oleh: Budi Santoso", "oleh: budi santoso",
+        "Foto: Reuters/Ahmad", "(Reuters)", "ANTARA FOTO", "Home > Berita > Dunia", "home sweet home",
+        "Follow us on Twitter", "Ikuti kami", "Anda mungkin juga suka", "Kamu mungkin juga tertarik",
+        "Artikel ini telah tayang di Kompas.com", "mohon sertakan tautan", "All rights reserved.",
+        # Non-ASCII look-alikes take the full path: Kelvin sign, dotless i, long s.
+        "\u212aebijakan privasi", "Kebijakan kuk\u0131", "\u017fhare:", "Ba\u0307ca juga", "Ｓhare:", "",
+        "   ", "Presiden berbicara tentang kebijakan cookie yang baru.", "Dapatkan update berita terbaru di Google News",
+    ]
+    for sentence in samples:
+        assert analyzer.is_boilerplate(sentence) == _reference_boilerplate(analyzer, sentence), sentence
+
+
+def test_boilerplate_shortcuts_of_user_patterns(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    for path in BUNDLED_LANGUAGE_DATA.glob("*.txt"):
+        (tmp_path / path.name).write_bytes(path.read_bytes())
+    patterns = [r"^(?:foo|bar)baz", r"^ab|cd", r"x{2}yy", r"^(ab)?cd", r"(?-i:Kelvin) scale", r"\bk\b", r"^(sha|shb) x"]
+    (tmp_path / "boilerplate.txt").write_text("\n".join(patterns) + "\n", encoding="utf-8")
+    analyzer = Analyzer.from_directory(tmp_path)
+    for sentence in ["foobaz", "barbaz x", "zz cd", "xxyy", "cd", "abcd", "kelvin scale", "Kelvin scale",
+                     "a \u212a b", "a k b", "SHA x", "shb x", "zab", "ab", "xcd"]:
+        assert analyzer.is_boilerplate(sentence) == _reference_boilerplate(analyzer, sentence), sentence
+
+
+def _many(articles: list[Article], copies: int) -> list[Article]:
+    """The bundled articles again and again under new ids, one id repeated (a replaced version)."""
+    out = [dataclasses.replace(a, id=f"{a.id}-{i}") for i in range(copies) for a in articles]
+    out.append(dataclasses.replace(articles[0], id=f"{articles[0].id}-1", text=articles[1].text))
+    return out
+
+
+def _reference_index(articles: list[Article], analyzer: Analyzer) -> Bm25Index:
+    def docs():  # type: ignore[no-untyped-def]
+        for article in articles:
+            acronyms = ArticleAcronyms.find(article.text, analyzer)
+            for _start, _end, sentence in sentence_spans(article.text, analyzer):
+                terms, words = analyzer.analyse(sentence)
+                yield acronyms.extend(sentence, terms), words
+
+    return Bm25Index.build(docs(), positional=True)
+
+
+def _index_arrays(index: Bm25Index) -> dict[str, np.ndarray]:
+    arrays = {name: getattr(index, name) for name in ("_term_ptr", "_doc_ids", "_tf", "_doc_len", "_weights", "_idf")}
+    arrays.update({f"words{i}": a for i, a in enumerate(index._words)})
+    return arrays
+
+
+def _assert_same(a: Built, b: Built) -> None:
+    assert a.fingerprint == b.fingerprint and a.retired == b.retired
+    assert a.index.vocabulary_size == b.index.vocabulary_size and a.index._terms == b.index._terms
+    assert a.index.average_idf == b.index.average_idf
+    for name, array in _index_arrays(a.index).items():
+        other = _index_arrays(b.index)[name]
+        assert array.dtype == other.dtype and np.array_equal(array, other), name
+    for x, y in zip(a.table.columns(), b.table.columns()):
+        assert np.array_equal(x, y)
+    assert [p.definitions() for p in a.acronyms] == [p.definitions() for p in b.acronyms]
+
+
+@pytest.fixture()
+def small_chunks(monkeypatch: pytest.MonkeyPatch) -> None:
+    # Chunks of a few articles, and a pool for anything bigger than one: the
+    # same code a million-sentence build takes, on a corpus a test can afford.
+    monkeypatch.setattr(build, "_CHUNK_CHARS", 3000)
+    monkeypatch.setattr(build, "_POOL_MIN_CHARS", 6000)
+
+
+def test_parallel_build_equals_one_process_and_the_plain_index(
+    analyzer: Analyzer, articles: list[Article], small_chunks: None
+) -> None:
+    stream = _many(articles, 4)
+    chunks = build._analysed(stream, analyzer, 2)
+    next(chunks)
+    assert len(multiprocessing.active_children()) == 2  # the pool is really there
+    chunks.close()
+    seen: list = []
+    serial = Built.build(stream, analyzer, workers=1)
+    parallel = Built.build(iter(stream), analyzer, workers=2, progress=seen.append, total=len(stream))
+    _assert_same(serial, parallel)
+    reference = _reference_index(stream, analyzer)
+    for name, array in _index_arrays(reference).items():
+        assert np.array_equal(array, _index_arrays(parallel.index)[name]), name
+    assert reference._terms == parallel.index._terms
+    # Progress still covers every article once, then the final report.
+    assert [p.articles for p in seen] == list(range(1, len(stream) + 1)) + [len(stream)]
+    assert seen[-1].done and seen[-1].sentences == len(parallel.table)
+    # An append through workers equals the build of the whole stream.
+    head = Built.build(stream[:9], analyzer, workers=2)
+    _assert_same(head.extend(stream[9:], workers=2), Built.build(stream, analyzer, workers=1))
+
+
+def test_parallel_build_from_a_thread_spawns_fresh_workers(
+    analyzer: Analyzer, articles: list[Article], small_chunks: None
+) -> None:
+    # The bot builds in a worker thread: there the workers are spawned, not forked,
+    # and rebuild the analyzer from its language data.
+    stream = _many(articles, 3)
+    result: list[Built] = []
+    thread = threading.Thread(target=lambda: result.append(Built.build(stream, analyzer, workers=2)))
+    thread.start()
+    thread.join()
+    _assert_same(result[0], Built.build(stream, analyzer, workers=1))
+
+
+def test_workers_setting() -> None:
+    assert build_workers(3) == 3
+    assert build_workers(1) == 1
+    assert build_workers(0) == build_workers(None) >= 1
+
+
+def test_analyzer_pickles_to_the_same_analysis(analyzer: Analyzer, articles: list[Article]) -> None:
+    import pickle
+
+    copy = pickle.loads(pickle.dumps(analyzer))
+    assert copy.fingerprint == analyzer.fingerprint
+    for sentence in _random_sentences(analyzer, articles, 100, seed=3):
+        assert copy.analyse(sentence) == analyzer.analyse(sentence)
+        assert copy.is_boilerplate(sentence) == analyzer.is_boilerplate(sentence)
+
+
+def test_a_worker_that_dies_leaves_the_rest_to_this_process(
+    analyzer: Analyzer, articles: list[Article], small_chunks: None, caplog: pytest.LogCaptureFixture
+) -> None:
+    stream = _many(articles, 6)
+    killed: list[int] = []
+
+    def kill_a_worker(_progress) -> None:  # type: ignore[no-untyped-def]
+        if not killed:
+            for child in multiprocessing.active_children():
+                killed.append(child.pid)
+                os.kill(child.pid, signal.SIGKILL)
+                break
+
+    built = Built.build(stream, analyzer, workers=2, progress=kill_a_worker)
+    assert killed and "build worker process died" in caplog.text
+    _assert_same(built, Built.build(stream, analyzer, workers=1))
