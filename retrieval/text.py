@@ -19,7 +19,7 @@ import unicodedata
 from array import array
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import lru_cache, partial
 from itertools import chain, compress, repeat
 from pathlib import Path
 from typing import Any
@@ -247,7 +247,8 @@ class Analyzer:
         )
         self._boilerplate_rest = tuple(check for check, needles, prefixes in checks if not needles and not prefixes)
         # What `__reduce__` sends to a build worker process: the data, not the caches.
-        self._data = (stopwords, synonym_groups, boilerplate, dict(stem_overrides), abbreviations, fingerprint)
+        self._data = dict(stopwords=stopwords, synonym_groups=synonym_groups, boilerplate=boilerplate,
+                          stem_overrides=dict(stem_overrides), abbreviations=abbreviations, fingerprint=fingerprint)
         self._sastrawi = _sastrawi()
         # `stems`: what an analyzer of the same language data stemmed before
         # (`known_stems`), so a warm start does not run Sastrawi on them again.
@@ -306,7 +307,7 @@ class Analyzer:
     def __reduce__(self) -> tuple[object, ...]:
         # Build workers get the language data and rebuild the rest (the stemmer's
         # dictionary, phrase tables) themselves; caches are not worth the bytes.
-        return (_restore_analyzer, self._data)
+        return (partial(Analyzer, **self._data), ())
 
     @property
     def fingerprint(self) -> str:
@@ -727,24 +728,6 @@ class _Forms(dict):  # type: ignore[type-arg]
     def __missing__(self, word: str) -> Any:
         ids = self[word] = self._make(word)
         return ids
-
-
-def _restore_analyzer(
-    stopwords: frozenset[str],
-    synonym_groups: tuple[tuple[str, ...], ...],
-    boilerplate: tuple[str, ...],
-    stem_overrides: dict[str, str],
-    abbreviations: _Abbreviations,
-    fingerprint: str,
-) -> Analyzer:
-    return Analyzer(
-        stopwords=stopwords,
-        synonym_groups=synonym_groups,
-        boilerplate=boilerplate,
-        stem_overrides=stem_overrides,
-        abbreviations=abbreviations,
-        fingerprint=fingerprint,
-    )
 
 
 def _boilerplate_checks(
