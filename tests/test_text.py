@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import random
 import shutil
 from pathlib import Path
 
@@ -432,3 +433,16 @@ def test_missing_language_folder_is_a_clear_error(tmp_path: Path) -> None:
     (tmp_path / "empty").mkdir()
     with pytest.raises(FileNotFoundError, match="no language data"):
         Analyzer.from_directory(tmp_path / "empty")
+
+
+
+def test_analyzers_share_what_sastrawi_found() -> None:
+    # A reload, a build worker or an analyzer of other language data does not run
+    # Sastrawi again on a word already stemmed in this process.
+    from retrieval.text import _sastrawi_stem
+
+    word = "mempersoal" + "".join(random.choices("bdgklmnrst", k=6)) + "kan"
+    Analyzer.from_directory(BUNDLED_LANGUAGE_DATA).terms(f"Mereka {word} itu.")
+    misses = _sastrawi_stem.cache_info().misses
+    second = Analyzer.from_directory(BUNDLED_LANGUAGE_DATA)
+    assert second.terms(f"Mereka {word} itu.") and _sastrawi_stem.cache_info().misses == misses
