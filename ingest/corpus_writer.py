@@ -32,6 +32,7 @@ from pathlib import Path
 from typing import Literal
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
+from retrieval.durable import fsync_folder
 from retrieval.records import Article
 
 __all__ = ["CorpusWriter", "Stored", "article_record", "canonical_url", "make_id", "text_key"]
@@ -270,7 +271,7 @@ class CorpusWriter:
         finally:
             os.close(fd)
         if created:
-            _fsync_folder(self.path.parent)
+            fsync_folder(self.path.parent)
 
     def _rewrite(self, replaced: dict[str, Article], appended: Sequence[Article]) -> None:
         fd, temp = tempfile.mkstemp(prefix=f".{self.path.name}.", suffix=".tmp", dir=self.path.parent)
@@ -291,7 +292,7 @@ class CorpusWriter:
             with contextlib.suppress(FileNotFoundError):
                 os.unlink(temp)
             raise
-        _fsync_folder(self.path.parent)
+        fsync_folder(self.path.parent)
 
 
 def _line_id(line: bytes) -> str | None:
@@ -354,11 +355,3 @@ def _folder_articles(folder: Path) -> list[Article]:
         return [a for a in iter_corpus(folder) if isinstance(a, Article)]
     except CorpusError:
         return []
-
-
-def _fsync_folder(folder: Path) -> None:
-    fd = os.open(folder, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)

@@ -70,6 +70,8 @@ from types import MappingProxyType
 import numpy as np
 import xxhash
 
+from retrieval.durable import fsync_folder
+
 __all__ = [
     "FORMAT_VERSION",
     "Assembler",
@@ -617,7 +619,7 @@ class Bm25Index:
                 json.dump(manifest, f, ensure_ascii=False, separators=(",", ":"))
                 f.flush()
                 os.fsync(f.fileno())
-            _fsync_dir(tmp)
+            fsync_folder(tmp)
             # A directory cannot be renamed over a non-empty one: move the old
             # index aside first.  A crash in between leaves no index (rebuilt
             # on next start), never a half-written one.
@@ -626,7 +628,7 @@ class Bm25Index:
                 old = directory.parent / f".{directory.name}.old-{os.getpid()}-{uuid.uuid4().hex}"
                 os.rename(directory, old)
             os.rename(tmp, directory)
-            _fsync_dir(directory.parent)
+            fsync_folder(directory.parent)
             if old is not None:
                 shutil.rmtree(old, ignore_errors=True)
         except BaseException:
@@ -1090,14 +1092,6 @@ def _load_checked(cls: type[Bm25Index], directory: Path, manifest: Mapping[str, 
 def _is_ptr(ptr: np.ndarray, n: int, total: int) -> bool:
     """A CSR pointer array over `n` rows and `total` entries."""
     return bool(ptr.shape[0] == n + 1 and ptr[0] == 0 and ptr[-1] == total and (np.diff(ptr) >= 0).all())
-
-
-def _fsync_dir(path: Path) -> None:
-    fd = os.open(path, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
 
 
 def _remove_leftovers(directory: Path) -> None:
