@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import heapq
+from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
@@ -23,12 +24,12 @@ NEWEST = 200
 @dataclass(frozen=True, slots=True)
 class Catalogue:
     count: int = 0
-    first_year: int | None = None
-    last_year: int | None = None
     # Articles per source name.
     sources: Mapping[str, int] = field(default_factory=dict)
     # Up to NEWEST articles, newest first: by date, then the one added later.
     newest: tuple[Article, ...] = ()
+    # Articles per year: a replaced version's year must be able to leave the span.
+    _years: Mapping[int, int] = field(default_factory=dict, repr=False)
     # How many articles have gone in, in order: the tie-break among equal dates.
     _added: int = field(default=0, repr=False)
     _keys: tuple[tuple[dt.date, int], ...] = field(default=(), repr=False)
@@ -37,35 +38,47 @@ class Catalogue:
     def of(cls, articles: Iterable[Article]) -> Catalogue:
         return cls().extended(articles)
 
-    def extended(self, added: Iterable[Article], *, count: int | None = None) -> Catalogue:
-        """This catalogue with `added` articles; `count` is the corpus's new size when
-        some of them replace an article already counted (same id, new version)."""
+    def extended(self, added: Iterable[Article], *, replacing: Iterable[Article] = ()) -> Catalogue:
+        """This catalogue with `added` articles; `replacing` are the versions they
+        supersede (same id), which stop counting."""
         added = list(added)
         replaced = {article.id for article in added}
-        sources = dict(self.sources)
-        first, last = self.first_year, self.last_year
+        sources = Counter(self.sources)
+        years = Counter(self._years)
+        count = self.count
+        for old in replacing:
+            count -= 1
+            if old.source:
+                sources[old.source] -= 1
+            if old.date is not None:
+                years[old.date.year] -= 1
         # A new version of an article takes the old one's place among the newest.
         ranked = [(key, article) for key, article in zip(self._keys, self.newest) if article.id not in replaced]
         n = self._added
         for article in added:
             if article.source:
-                sources[article.source] = sources.get(article.source, 0) + 1
+                sources[article.source] += 1
             if article.date is not None:
-                year = article.date.year
-                first = year if first is None else min(first, year)
-                last = year if last is None else max(last, year)
+                years[article.date.year] += 1
             ranked.append(((article.date or dt.date.min, n), article))
             n += 1
         top = heapq.nlargest(NEWEST, ranked, key=lambda pair: pair[0])
         return Catalogue(
-            count=count if count is not None else self.count + (n - self._added),
-            first_year=first,
-            last_year=last,
-            sources=sources,
+            count=count + len(added),
+            sources={source: k for source, k in sources.items() if k > 0},
             newest=tuple(article for _key, article in top),
+            _years={year: k for year, k in years.items() if k > 0},
             _added=n,
             _keys=tuple(key for key, _article in top),
         )
+
+    @property
+    def first_year(self) -> int | None:
+        return min(self._years, default=None)
+
+    @property
+    def last_year(self) -> int | None:
+        return max(self._years, default=None)
 
     @property
     def span(self) -> str:

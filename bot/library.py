@@ -109,7 +109,10 @@ class Edition:
             ids.difference_update(keys.values())
         keys.update((article_key(article_id), article_id) for article_id in ids)
         if previous is not None and appended is not None:
-            catalogue = previous.catalogue.extended(appended, count=len(keys))
+            # Within one append the last version of an id is the one kept.
+            appended = list({article.id: article for article in appended}.values())
+            superseded = (previous.engine.article(article.id) for article in appended)
+            catalogue = previous.catalogue.extended(appended, replacing=[old for old in superseded if old is not None])
         else:
             catalogue = Catalogue.of(engine.articles)
         return cls(engine, number, dt.datetime.now(dt.UTC), build, reason, problems, keys, opened, catalogue)

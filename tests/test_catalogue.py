@@ -49,9 +49,25 @@ def test_a_new_version_replaces_the_old_among_the_newest() -> None:
     first = Article(id="x", title="Lama", source="S", date=dt.date(2020, 1, 1), text="t")
     other = Article(id="y", title="Lain", source="S", date=dt.date(2019, 1, 1), text="t")
     updated = Article(id="x", title="Baru", source="S", date=dt.date(2020, 1, 2), text="t2")
-    catalogue = Catalogue.of([first, other]).extended([updated], count=2)
+    catalogue = Catalogue.of([first, other]).extended([updated], replacing=[first])
     assert catalogue.count == 2
     assert [a.title for a in catalogue.newest] == ["Baru", "Lain"]
+
+
+def test_replaced_versions_stop_counting_toward_sources_and_years() -> None:
+    rng = random.Random(7)
+    corpus = {a.id: a for a in _articles(300, seed=3)}
+    catalogue = Catalogue.of(corpus.values())
+    for step in range(5):
+        updates = [
+            Article(id=a.id, title=a.title, source=rng.choice(["Kompas", "Reuters", None]),
+                    date=None if rng.random() < 0.3 else dt.date(2000 + step, 1, 1), text="y")
+            for a in rng.sample(sorted(corpus.values(), key=lambda a: a.id), 40)
+        ]
+        catalogue = catalogue.extended(updates, replacing=[corpus[a.id] for a in updates])
+        corpus.update((a.id, a) for a in updates)
+        count, span, sources, _newest = _reference(list(corpus.values()))
+        assert (catalogue.count, catalogue.span, dict(catalogue.sources)) == (count, span, sources)
 
 
 def test_empty_and_undated() -> None:

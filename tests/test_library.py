@@ -134,3 +134,19 @@ async def test_extend_falls_back_to_a_reopen_for_a_given_engine_or_a_failed_appe
     grown = await library.extend([_article(3)])
     assert grown.build != "extended" and len(grown.engine.articles) == 4
     assert library.current.search("resolusi nomor 3").answered
+
+
+async def test_a_new_version_replaces_the_old_one_in_the_catalogue(corpus: Path, tmp_path: Path) -> None:
+    library = Library(_settings(corpus, tmp_path))
+    first = await library.start()
+    assert (first.catalogue.count, dict(first.catalogue.sources), first.catalogue.span) == (2, {"Uji": 2}, "2020")
+    newer = Article("a1", "Judul baru", "Lain", dt.date(2023, 5, 6), "Rusia memveto resolusi baru di Dewan Keamanan.")
+    with corpus.open("a", encoding="utf-8") as handle:
+        handle.write(json.dumps({"id": "a1", "title": newer.title, "source": "Lain", "date": "2023-05-06",
+                                 "text": newer.text}) + "\n")
+    grown = await library.extend([newer])
+    assert grown.build == "extended"
+    catalogue = grown.catalogue
+    assert (catalogue.count, dict(catalogue.sources), catalogue.span) == (2, {"Uji": 1, "Lain": 1}, "2020–2023")
+    assert [a.title for a in catalogue.newest] == ["Judul baru", "Judul 0"]
+    await library.stop()
