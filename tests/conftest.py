@@ -7,8 +7,9 @@ import logging
 import os
 import shutil
 import tempfile
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -66,6 +67,39 @@ def engine() -> Engine:
     opened = open_engine(BUNDLED_CORPUS, language_data_path=BUNDLED_LANGUAGE_DATA)
     assert not opened.problems
     return opened.engine
+
+
+SavedIndex = Callable[[Path, Path], None]
+
+
+@pytest.fixture(scope="session")
+def saved_index(tmp_path_factory: pytest.TempPathFactory) -> SavedIndex:
+    """`saved_index(corpus, index_dir)` leaves `index_dir` as `open_engine(corpus, index_dir=index_dir)`
+    with the bundled language data would: built once per corpus content, copied after that.
+
+    Many persistence tests start from a saved index and then damage or change
+    something; building it again for each of them was most of their time.
+    """
+    built: dict[object, Path] = {}
+
+    def save(corpus: Path, index_dir: Path) -> None:
+        key = _content(corpus)
+        if key not in built:
+            folder = tmp_path_factory.mktemp("saved")
+            assert open_engine(corpus, index_dir=folder / "index").build == "built"
+            # A copy must be what the tests think it is: the index this corpus loads.
+            shutil.copytree(folder / "index", folder / "copy")
+            assert open_engine(corpus, index_dir=folder / "copy").build == "loaded"
+            built[key] = folder / "index"
+        shutil.copytree(built[key], index_dir)
+
+    return save
+
+
+def _content(corpus: Path) -> object:
+    if corpus.is_dir():
+        return tuple((p.name, p.read_bytes()) for p in sorted(corpus.iterdir()) if p.is_file())
+    return corpus.read_bytes()
 
 
 @dataclass

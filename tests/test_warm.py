@@ -17,6 +17,7 @@ from retrieval.search import Engine
 from retrieval.store import extend_engine, open_engine
 from retrieval.stored import CorpusState, StoredArticles, article_arrays
 from retrieval.text import Analyzer
+from tests.conftest import SavedIndex
 from tests.sampling import sample
 from tests.test_store import QUESTIONS, _answers, _expected, _fresh, _lines, _record
 
@@ -55,10 +56,12 @@ def test_second_start_reads_no_corpus_and_serves_the_same_engine(jsonl: Path, tm
     assert warm.built.fingerprint == cold.built.fingerprint
 
 
-def test_a_same_size_edit_with_the_old_mtime_is_detected(jsonl: Path, tmp_path: Path) -> None:
+def test_a_same_size_edit_with_the_old_mtime_is_detected(
+    jsonl: Path, tmp_path: Path, saved_index: SavedIndex
+) -> None:
     # The check reads every byte: size and modification time prove nothing.
     index_dir = tmp_path / "index"
-    open_engine(jsonl, index_dir=index_dir)
+    saved_index(jsonl, index_dir)
     before = os.stat(jsonl)
     data = jsonl.read_bytes()
     assert b"Rusia" in data
@@ -71,9 +74,11 @@ def test_a_same_size_edit_with_the_old_mtime_is_detected(jsonl: Path, tmp_path: 
     assert _answers(opened.engine) == _expected(_fresh(jsonl))
 
 
-def test_other_bytes_for_the_same_articles_load_then_save_the_new_state(jsonl: Path, tmp_path: Path) -> None:
+def test_other_bytes_for_the_same_articles_load_then_save_the_new_state(
+    jsonl: Path, tmp_path: Path, saved_index: SavedIndex
+) -> None:
     index_dir = tmp_path / "index"
-    open_engine(jsonl, index_dir=index_dir)
+    saved_index(jsonl, index_dir)
     # Same articles, other bytes (JSON spacing): the parse path loads, then the next start skips it.
     records = [json.loads(line) for line in jsonl.read_text(encoding="utf-8").splitlines()]
     jsonl.write_text("".join(json.dumps(r, ensure_ascii=True, indent=None, separators=(", ", ": ")) + "\n\n"
@@ -85,9 +90,11 @@ def test_other_bytes_for_the_same_articles_load_then_save_the_new_state(jsonl: P
     assert _answers(again.engine) == _expected(_fresh(jsonl))
 
 
-def test_an_index_without_a_corpus_state_is_parsed_once_then_upgraded(jsonl: Path, tmp_path: Path) -> None:
+def test_an_index_without_a_corpus_state_is_parsed_once_then_upgraded(
+    jsonl: Path, tmp_path: Path, saved_index: SavedIndex
+) -> None:
     index_dir = tmp_path / "index"
-    open_engine(jsonl, index_dir=index_dir)
+    saved_index(jsonl, index_dir)
     path = index_dir / "bm25" / "manifest.json"
     manifest = _manifest(index_dir)
     manifest["meta"]["corpus"] = None
@@ -107,9 +114,11 @@ def test_an_index_without_a_corpus_state_is_parsed_once_then_upgraded(jsonl: Pat
     ],
     ids=["ids-short", "ids-type", "state-garbled", "seed"],
 )
-def test_doubtful_stored_state_falls_back_to_parsing(edit, jsonl: Path, tmp_path: Path) -> None:
+def test_doubtful_stored_state_falls_back_to_parsing(
+    edit, jsonl: Path, tmp_path: Path, saved_index: SavedIndex
+) -> None:
     index_dir = tmp_path / "index"
-    open_engine(jsonl, index_dir=index_dir)
+    saved_index(jsonl, index_dir)
     path = index_dir / "bm25" / "manifest.json"
     manifest = _manifest(index_dir)
     edit(manifest)
