@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import gc
 import logging
 import os
 import shutil
@@ -48,6 +49,20 @@ _scratch_in_memory()
 # `python -m bot` subprocesses tests start, which inherit the environment) go here.
 _CACHE = tempfile.mkdtemp(prefix="kutip-test-cache-")
 os.environ["KUTIP_CACHE_DIR"] = _CACHE
+
+
+# The cyclic garbage collector, not the tests, took a sixth of the quick run's
+# CPU: importing and assertion-rewriting every test module makes millions of
+# objects that live for the whole run, and each full collection walked them
+# again. Off while collecting; then they are frozen (never scanned again) and
+# young objects are collected every 10,000 allocations instead of 700.
+gc.disable()
+
+
+def pytest_collection_finish(session: pytest.Session) -> None:
+    gc.freeze()
+    gc.set_threshold(10_000, 10, 10)
+    gc.enable()
 
 
 def pytest_configure(config: pytest.Config) -> None:
