@@ -98,7 +98,7 @@ def saved_index(tmp_path_factory: pytest.TempPathFactory) -> SavedIndex:
     built: dict[object, Path] = {}
 
     def save(corpus: Path, index_dir: Path) -> None:
-        key = _content(corpus)
+        key = corpus_content(corpus)
         if key not in built:
             folder = tmp_path_factory.mktemp("saved")
             assert open_engine(corpus, index_dir=folder / "index").build == "built"
@@ -111,7 +111,8 @@ def saved_index(tmp_path_factory: pytest.TempPathFactory) -> SavedIndex:
     return save
 
 
-def _content(corpus: Path) -> object:
+def corpus_content(corpus: Path) -> object:
+    """What a corpus file or folder holds, as a key: equal keys, equal corpora."""
     if corpus.is_dir():
         return tuple((p.name, p.read_bytes()) for p in sorted(corpus.iterdir()) if p.is_file())
     return corpus.read_bytes()

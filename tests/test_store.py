@@ -18,7 +18,7 @@ from retrieval.search import Engine
 from retrieval.build import SentenceTable
 from retrieval.store import cache_root, extend_engine, open_engine
 from retrieval.text import Analyzer
-from tests.conftest import SavedIndex
+from tests.conftest import SavedIndex, corpus_content
 from tests.sampling import sample
 
 SEED_EVAL = Path(__file__).resolve().parent.parent / "benchmarks" / "data" / "seed_eval.jsonl"
@@ -63,9 +63,18 @@ def _assert_same_engine(engine: Engine, reference: Engine) -> None:
     assert _answers(engine) == _expected(reference)
 
 
+_FRESH: dict[object, Engine] = {}
+
+
 def _fresh(corpus: Path, lang: Path | None = None) -> Engine:
-    analyzer = Analyzer.from_directory(lang) if lang else None
-    return Engine.from_articles(load_corpus(corpus).articles, analyzer=analyzer)
+    """An engine built from scratch in memory; with the bundled language data, once per corpus content
+    (tests only read it)."""
+    if lang:
+        return Engine.from_articles(load_corpus(corpus).articles, analyzer=Analyzer.from_directory(lang))
+    key = corpus_content(corpus)
+    if key not in _FRESH:
+        _FRESH[key] = Engine.from_articles(load_corpus(corpus).articles)
+    return _FRESH[key]
 
 
 def _record(article: Article) -> dict[str, object]:
