@@ -7,8 +7,10 @@ Two kinds of test sample, and both take their full size otherwise:
   examples(400))``. `examples` scales it by the loaded profile: "full"
   (Hypothesis' default of 100 examples, so ``examples(n) == n``) or "quick"
   (a tenth). ``--hypothesis-profile=full`` gives the quick run full counts.
+  Tests that draw random inputs themselves (a seeded `random.Random`) size
+  them the same way, ``examples(600)`` sentences.
 - Answer-equivalence sweeps (two engines answer a list of questions alike)
-  ask ``sample(questions)``: all of them, or at most 8 spread over the list
+  ask ``sample(questions)``: all of them, or at most 4 spread over the list
   in the quick run. What the sweeps guard is also checked in full there:
   equal sentences and bit-equal BM25 scores for every question.
 """
@@ -26,7 +28,7 @@ T = TypeVar("T")
 _FULL = 100
 settings.register_profile("full", max_examples=_FULL)
 settings.register_profile("quick", max_examples=_FULL // 10)
-_QUICK_SWEEP = 8
+_QUICK_SWEEP = 4
 _quick = False
 
 
@@ -44,7 +46,7 @@ def examples(full: int) -> int:
 
 
 def sample(items: Sequence[T]) -> list[T]:
-    """All of `items`, or in the quick run at most 8 of them, first and spread evenly."""
+    """All of `items`, or in the quick run at most 4 of them, first and spread evenly."""
     if not _quick or len(items) <= _QUICK_SWEEP:
         return list(items)
     return list(items[:: math.ceil(len(items) / _QUICK_SWEEP)])

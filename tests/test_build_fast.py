@@ -22,6 +22,7 @@ from retrieval.corpus import load_corpus
 from retrieval.index import Bm25Index
 from retrieval.records import Article
 from retrieval.text import Analyzer, TermEncoder
+from tests.sampling import examples
 
 
 @pytest.fixture(scope="module")
@@ -77,14 +78,14 @@ def _random_sentences(analyzer: Analyzer, articles: list[Article], n: int, seed:
 
 
 def test_phrase_matching_equals_the_plain_scan(analyzer: Analyzer, articles: list[Article]) -> None:
-    for sentence in _random_sentences(analyzer, articles, 400, seed=1):
+    for sentence in _random_sentences(analyzer, articles, examples(400), seed=1):
         _words, pieces, _owners = analyzer._pieces(sentence)
         assert analyzer._match_phrases(pieces) == _reference_match(pieces, analyzer._phrases_by_first), sentence
 
 
 def test_encoder_gives_analyse_terms_and_word_terms(analyzer: Analyzer, articles: list[Article]) -> None:
     # A fresh analyzer each time: the per-form memo must not depend on what was seen first.
-    sentences = _random_sentences(analyzer, articles, 600, seed=2)
+    sentences = _random_sentences(analyzer, articles, examples(600), seed=2)
     sentences += [s for a in articles for s in analyzer.split_sentences(a.text)]
     encoder = TermEncoder(Analyzer.from_directory(BUNDLED_LANGUAGE_DATA))
     extra = ["~tambahan", "kata"]
@@ -194,7 +195,7 @@ def small_chunks(monkeypatch: pytest.MonkeyPatch) -> None:
 def test_parallel_build_equals_one_process_and_the_plain_index(
     analyzer: Analyzer, articles: list[Article], small_chunks: None
 ) -> None:
-    stream = _many(articles, 4)
+    stream = _many(articles, 2)  # ~28 kB: about ten chunks for two workers
     chunks = build._analysed(stream, analyzer, 2)
     next(chunks)
     assert len(multiprocessing.active_children()) == 2  # the pool is really there
@@ -215,6 +216,7 @@ def test_parallel_build_equals_one_process_and_the_plain_index(
     _assert_same(head.extend(stream[9:], workers=2), Built.build(stream, analyzer, workers=1))
 
 
+@pytest.mark.e2e  # spawns fresh interpreters, which import Kutip anew (~3 s)
 def test_parallel_build_from_a_thread_spawns_fresh_workers(
     analyzer: Analyzer, articles: list[Article], small_chunks: None
 ) -> None:

@@ -72,7 +72,7 @@ def _assert_same_index(a: Bm25Index, b: Bm25Index) -> None:
 # ------------------------------------------------------------- equivalence
 
 
-@pytest.mark.parametrize("seed", sample(range(12)))  # every other seed in the quick run
+@pytest.mark.parametrize("seed", sample(range(12)))  # every third seed in the quick run
 def test_scores_and_top_equal_rank_bm25_on_random_corpora(seed: int) -> None:
     rng = np.random.default_rng(seed)
     vocab = int(rng.integers(3, 40))
