@@ -27,6 +27,7 @@ while the bot runs (`retrieval.store.extend_engine`), is a `Built` made here.
 from __future__ import annotations
 
 import collections
+import contextlib
 import hashlib
 import itertools
 import json
@@ -34,6 +35,7 @@ import logging
 import multiprocessing
 import os
 import sys
+import tempfile
 import threading
 import time
 from array import array
@@ -41,6 +43,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any, overload
 
 import numpy as np
@@ -49,7 +52,7 @@ from retrieval.acronyms import ArticleAcronyms, CorpusAcronyms
 from retrieval.index import FORMAT_VERSION, Assembler, Bm25Index
 from retrieval.progress import Progress
 from retrieval.records import Article, Sentence
-from retrieval.text import Analyzer, TermEncoder
+from retrieval.text import Analyzer, TermEncoder, share_stems
 
 __all__ = ["STORE_VERSION", "Built", "SentenceTable", "absorb", "build_workers", "iter_sentences", "stream_hasher"]
 
@@ -458,11 +461,25 @@ def _analysed(
             workers = 1
     stream = itertools.chain(head, chunks)
     pool = None
-    if workers > 1:
-        try:
-            pool = ProcessPoolExecutor(workers, mp_context=_context(), initializer=_start_worker, initargs=(analyzer,))
-        except (ImportError, NotImplementedError, OSError) as exc:  # no working semaphores (some sandboxes)
-            log.warning("building in one process: worker processes are unavailable here (%s)", exc)
+    with contextlib.ExitStack() as stack:
+        if workers > 1:
+            try:
+                # Workers pass the words they stemmed to each other (`text.StemShare`).
+                share = stack.enter_context(tempfile.TemporaryDirectory(prefix="kutip-stems-"))
+            except OSError:
+                share = None
+            try:
+                pool = ProcessPoolExecutor(
+                    workers, mp_context=_context(), initializer=_start_worker, initargs=(analyzer, share)
+                )
+            except (ImportError, NotImplementedError, OSError) as exc:  # no working semaphores (some sandboxes)
+                log.warning("building in one process: worker processes are unavailable here (%s)", exc)
+        yield from _pooled(stream, analyzer, workers, pool)
+
+
+def _pooled(
+    stream: Iterable[list[Article]], analyzer: Analyzer, workers: int, pool: ProcessPoolExecutor | None
+) -> Iterator[tuple[list[Article], _Chunk]]:
     if pool is None:
         encoder = TermEncoder(analyzer)
         for chunk in stream:
@@ -533,9 +550,14 @@ def _context() -> multiprocessing.context.BaseContext:
 _encoder: TermEncoder | None = None
 
 
-def _start_worker(analyzer: Analyzer) -> None:
+def _start_worker(analyzer: Analyzer, share: str | None = None) -> None:
     global _encoder
     _encoder = TermEncoder(analyzer)
+    if share is not None:
+        try:
+            share_stems(Path(share))
+        except OSError:
+            pass  # each worker stems for itself
 
 
 def _worker_chunk(articles: list[Article]) -> _Chunk:

@@ -260,3 +260,22 @@ def test_a_worker_that_dies_leaves_the_rest_to_this_process(
     built = Built.build(stream, analyzer, workers=2, progress=kill_a_worker)
     assert killed and "build worker process died" in caplog.text
     _assert_same(built, Built.build(stream, analyzer, workers=1))
+
+
+def test_build_workers_share_stems_through_a_folder(tmp_path) -> None:
+    # Each worker reads what the others stemmed instead of running Sastrawi again;
+    # only whole lines count, so a line still being written is never read.
+    from retrieval.text import StemShare, _sastrawi
+
+    first, second = StemShare(tmp_path), StemShare(tmp_path)
+    assert second.lookup("mempersoalkan") is None
+    first.publish("mempersoalkan", _sastrawi().stem_word("mempersoalkan"))
+    assert second.lookup("mempersoalkan") == "soal"
+    assert first.lookup("mempersoalkan") is None  # its own words are in its own cache
+    with open(tmp_path / "other.tsv", "wb") as other:
+        other.write("berjalan\tja".encode())
+        other.flush()
+        assert second.lookup("berjalan") is None
+        other.write("lan\n".encode())
+        other.flush()
+        assert second.lookup("berjalan") == "jalan"
