@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import collections
 import contextlib
+import gc
 import hashlib
 import itertools
 import json
@@ -552,6 +553,9 @@ _encoder: TermEncoder | None = None
 
 def _start_worker(analyzer: Analyzer, share: str | None = None) -> None:
     global _encoder
+    # A forked worker holds its parent's objects (the whole parsed corpus): keep the
+    # collector from walking them again and again (and copying their pages).
+    gc.freeze()
     _encoder = TermEncoder(analyzer)
     if share is not None:
         try:

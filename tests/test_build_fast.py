@@ -279,3 +279,31 @@ def test_build_workers_share_stems_through_a_folder(tmp_path) -> None:
         other.write("lan\n".encode())
         other.flush()
         assert second.lookup("berjalan") == "jalan"
+
+
+def test_assembler_in_batches_equals_one_build(analyzer: Analyzer, articles: list[Article]) -> None:
+    # The builder's path (batches over their own vocabularies, the doc-major view
+    # made batch by batch) gives the very arrays `Bm25Index.build` gives.
+    from retrieval.index import Assembler
+
+    docs = [analyzer.analyse(s) for a in articles for s in analyzer.split_sentences(a.text)]
+    docs += [([], []), (["sama", "sama"], [("sama", ("sama",)), ("sama", ("sama",))])]
+    assembler = Assembler()
+    for batch in (docs[:7], docs[7:8], docs[8:]):
+        vocab: dict[str, int] = {}
+        tokens = [vocab.setdefault(t, len(vocab)) for terms, _words in batch for t in terms]
+        assembler.add(
+            list(vocab),
+            np.array(tokens, dtype=np.int32),
+            np.array([len(terms) for terms, _words in batch], dtype=np.int32),
+            word_count=np.array([len(words) for _terms, words in batch], dtype=np.int32),
+            word_len=np.array([len(its) for _terms, words in batch for _w, its in words], dtype=np.int32),
+            word_term=np.array([vocab[t] for _terms, words in batch for _w, its in words for t in its], dtype=np.int32),
+        )
+    built, expected = assembler.index(), Bm25Index.build(docs, positional=True)
+    assert built.term_names(range(built.vocabulary_size)) == expected.term_names(range(expected.vocabulary_size))
+    for mine, theirs in zip(built._forward_view(), expected._forward_view()):
+        assert mine.dtype == theirs.dtype and np.array_equal(mine, theirs)
+    for doc in range(len(docs)):
+        assert built.doc_terms(doc) == expected.doc_terms(doc)
+        assert all(np.array_equal(m, t) for m, t in zip(built.words_of(doc), expected.words_of(doc)))
