@@ -469,18 +469,31 @@ def _analysed(
                 share = stack.enter_context(tempfile.TemporaryDirectory(prefix="kutip-stems-"))
             except OSError:
                 share = None
+            context = _context()
+            # Forked workers find a sequence of articles in their copy of this module and are
+            # sent where each chunk starts and ends in it instead of the articles themselves.
+            inherited = isinstance(articles, (list, tuple)) and context.get_start_method() == "fork"
+            if inherited:
+                stack.callback(_set_inherited, None)
+                _set_inherited(articles)  # type: ignore[arg-type]
             try:
                 pool = ProcessPoolExecutor(
-                    workers, mp_context=_context(), initializer=_start_worker, initargs=(analyzer, share)
+                    workers, mp_context=context, initializer=_start_worker, initargs=(analyzer, share)
                 )
             except (ImportError, NotImplementedError, OSError) as exc:  # no working semaphores (some sandboxes)
                 log.warning("building in one process: worker processes are unavailable here (%s)", exc)
-        yield from _pooled(stream, analyzer, workers, pool)
+        yield from _pooled(stream, analyzer, workers, pool, by_range=pool is not None and inherited)
 
 
 def _pooled(
-    stream: Iterable[list[Article]], analyzer: Analyzer, workers: int, pool: ProcessPoolExecutor | None
+    stream: Iterable[list[Article]],
+    analyzer: Analyzer,
+    workers: int,
+    pool: ProcessPoolExecutor | None,
+    *,
+    by_range: bool = False,
 ) -> Iterator[tuple[list[Article], _Chunk]]:
+    """`by_range`: the chunks are consecutive slices of the inherited sequence, from its start."""
     if pool is None:
         encoder = TermEncoder(analyzer)
         for chunk in stream:
@@ -489,14 +502,19 @@ def _pooled(
     pending: collections.deque[tuple[list[Article], Future[_Chunk] | None]] = collections.deque()
     # Set once a worker has died: from then on chunks are analysed in this process.
     encoder: TermEncoder | None = None
+    offset = 0
     try:
         for chunk in stream:
             future = None
             if encoder is None:
                 try:
-                    future = pool.submit(_worker_chunk, chunk)
+                    if by_range:
+                        future = pool.submit(_worker_range, offset, offset + len(chunk))
+                    else:
+                        future = pool.submit(_worker_chunk, chunk)
                 except BrokenProcessPool as exc:
                     encoder = _fallback(analyzer, pool, exc)
+            offset += len(chunk)
             pending.append((chunk, future))
             if encoder is None and len(pending) < workers * _AHEAD:
                 continue
@@ -567,6 +585,20 @@ def _start_worker(analyzer: Analyzer, share: str | None = None) -> None:
 def _worker_chunk(articles: list[Article]) -> _Chunk:
     assert _encoder is not None, "worker not initialised"
     return _analyse_chunk(_encoder, articles)
+
+
+# The articles of the build under way, for workers forked from this process.
+_inherited: Sequence[Article] | None = None
+
+
+def _set_inherited(articles: Sequence[Article] | None) -> None:
+    global _inherited
+    _inherited = articles
+
+
+def _worker_range(start: int, end: int) -> _Chunk:
+    assert _encoder is not None and _inherited is not None, "worker not initialised"
+    return _analyse_chunk(_encoder, _inherited[start:end])
 
 
 class _Run:

@@ -912,9 +912,11 @@ def _batch_doc_terms(tokens: np.ndarray, doc_len: np.ndarray, n_terms: int) -> t
     n = int(doc_len.shape[0])
     if tokens.size == 0:
         return np.zeros(n, dtype=np.int64), np.zeros(0, dtype=np.int32)
-    doc = np.repeat(np.arange(n, dtype=np.int64), doc_len)
-    key = np.unique(doc * max(n_terms, 1) + tokens.astype(np.int64))
-    return np.bincount(key // max(n_terms, 1), minlength=n).astype(np.int64), (key % max(n_terms, 1)).astype(np.int32)
+    width = max(n_terms, 1)
+    key = np.repeat(np.arange(n, dtype=np.int64), doc_len) * width + tokens.astype(np.int64)
+    key.sort()
+    key = key[np.concatenate(([True], key[1:] != key[:-1]))]
+    return np.bincount(key // width, minlength=n).astype(np.int64), (key % width).astype(np.int32)
 
 
 def _idf_table(df: np.ndarray, n_docs: int, epsilon: float) -> tuple[np.ndarray, float]:
