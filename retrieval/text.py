@@ -16,6 +16,7 @@ import hashlib
 import importlib.metadata
 import os
 import re
+import sys
 import unicodedata
 from array import array
 from collections.abc import Callable, Iterable, Mapping, Sequence
@@ -965,7 +966,53 @@ def _sastrawi() -> Stemmer:
     # The bare Stemmer, not the factory's CachedStemmer: the Analyzer caches
     # the whole word -> terms pipeline itself. The dictionary is a dict in
     # PySastrawi 1.2.1, so lookups are O(1).
+    _quicken_sastrawi()
     return Stemmer(ArrayDictionary(StemmerFactory().get_words()))
+
+
+_LITERAL = re.compile(r"[A-Za-z0-9-]+").fullmatch
+
+
+class _SastrawiRe:
+    """The `re` Sastrawi's own modules see: the same `match` and `sub`, a third faster.
+
+    Sastrawi looks each pattern up by its text on every call (`re.match(r'^ber...', word)`,
+    about 60 a word) and removes a stem with `re.sub(stem, '', word, count=1)`, a new
+    pattern for every word, which keeps evicting the others from `re`'s 512-entry
+    cache, so they are compiled again and again. Here the fixed patterns stay
+    compiled, and a pattern of letters, digits and hyphens (which a regex matches
+    literally) is removed with `str.replace`, the same first occurrence.
+    """
+
+    def __init__(self) -> None:
+        self._compiled: dict[tuple[str, int], re.Pattern[str]] = {}
+
+    def _pattern(self, pattern: str, flags: int) -> re.Pattern[str]:
+        compiled = self._compiled.get((pattern, flags))
+        if compiled is None:
+            compiled = re.compile(pattern, flags)
+            if len(self._compiled) < 1024:  # Sastrawi's own patterns are about 60
+                self._compiled[pattern, flags] = compiled
+        return compiled
+
+    def match(self, pattern: str, string: str, flags: int = 0) -> re.Match[str] | None:
+        return self._pattern(pattern, flags).match(string)
+
+    def sub(self, pattern: str, repl: str, string: str, count: int = 0, flags: int = 0) -> str:
+        if count == 1 and not flags and not repl and _LITERAL(pattern):
+            return string.replace(pattern, "", 1)
+        return self._pattern(pattern, flags).sub(repl, string, count)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(re, name)
+
+
+def _quicken_sastrawi() -> None:
+    """Give every Sastrawi module that uses `re` a `_SastrawiRe` instead (see there)."""
+    shim = _SastrawiRe()
+    for name, module in list(sys.modules.items()):
+        if name.startswith("Sastrawi.") and getattr(module, "re", None) is re:
+            module.re = shim  # type: ignore[attr-defined]
 
 
 @lru_cache(maxsize=1 << 20)

@@ -307,3 +307,30 @@ def test_assembler_in_batches_equals_one_build(analyzer: Analyzer, articles: lis
     for doc in range(len(docs)):
         assert built.doc_terms(doc) == expected.doc_terms(doc)
         assert all(np.array_equal(m, t) for m, t in zip(built.words_of(doc), expected.words_of(doc)))
+
+
+def test_quickened_sastrawi_stems_as_plain_sastrawi(articles: list[Article], monkeypatch: pytest.MonkeyPatch) -> None:
+    # `_SastrawiRe` only caches patterns and removes literal ones with str.replace:
+    # every stem must be the one Sastrawi gives with the real `re`.
+    import sys
+
+    from Sastrawi.Dictionary.ArrayDictionary import ArrayDictionary
+    from Sastrawi.Stemmer.Stemmer import Stemmer
+    from Sastrawi.Stemmer.StemmerFactory import StemmerFactory
+
+    from retrieval.text import _SastrawiRe, _sastrawi
+
+    words = sorted({w.casefold() for a in articles for w in Analyzer.words(a.text) if w.isascii() and w.isalpha()})
+    roots = ["ajar", "tani", "kerja", "baca", "tulis", "laku", "pukul", "jalan", "satu", "tiru", "balas", "rusak"]
+    affixed = [p + r + s for r in roots for p in ("", "me", "mem", "men", "meng", "ber", "per", "pe", "pen", "di", "ke", "se", "ter", "memper")
+               for s in ("", "kan", "an", "i", "nya", "lah", "kah", "pun")]
+    words += affixed + [f"{w}-{w}" for w in roots] + ["berbalas-balasan", "meniru-nirukan", "malaikat-malaikatnya", "buku-bukunya"]
+    quick = _sastrawi()
+    assert any(isinstance(getattr(m, "re", None), _SastrawiRe) for n, m in sys.modules.items() if n.startswith("Sastrawi."))
+    stems = [quick.stem_word(w) for w in words]
+    for name, module in list(sys.modules.items()):
+        if name.startswith("Sastrawi.") and isinstance(getattr(module, "re", None), _SastrawiRe):
+            monkeypatch.setattr(module, "re", re)
+    plain = Stemmer(ArrayDictionary(StemmerFactory().get_words()))
+    assert stems == [plain.stem_word(w) for w in words]
+    assert len(words) > 1000 and sum(s != w for s, w in zip(stems, words)) > 300
