@@ -27,6 +27,8 @@ while the bot runs (`retrieval.store.extend_engine`), is a `Built` made here.
 from __future__ import annotations
 
 import collections
+import contextlib
+import gc
 import hashlib
 import itertools
 import json
@@ -34,6 +36,7 @@ import logging
 import multiprocessing
 import os
 import sys
+import tempfile
 import threading
 import time
 from array import array
@@ -41,6 +44,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any, overload
 
 import numpy as np
@@ -49,7 +53,7 @@ from retrieval.acronyms import ArticleAcronyms, CorpusAcronyms
 from retrieval.index import FORMAT_VERSION, Assembler, Bm25Index
 from retrieval.progress import Progress
 from retrieval.records import Article, Sentence
-from retrieval.text import Analyzer, TermEncoder
+from retrieval.text import Analyzer, TermEncoder, share_stems
 
 __all__ = ["STORE_VERSION", "Built", "SentenceTable", "absorb", "build_workers", "iter_sentences", "stream_hasher"]
 
@@ -458,11 +462,38 @@ def _analysed(
             workers = 1
     stream = itertools.chain(head, chunks)
     pool = None
-    if workers > 1:
-        try:
-            pool = ProcessPoolExecutor(workers, mp_context=_context(), initializer=_start_worker, initargs=(analyzer,))
-        except (ImportError, NotImplementedError, OSError) as exc:  # no working semaphores (some sandboxes)
-            log.warning("building in one process: worker processes are unavailable here (%s)", exc)
+    with contextlib.ExitStack() as stack:
+        if workers > 1:
+            try:
+                # Workers pass the words they stemmed to each other (`text.StemShare`).
+                share = stack.enter_context(tempfile.TemporaryDirectory(prefix="kutip-stems-"))
+            except OSError:
+                share = None
+            context = _context()
+            # Forked workers find a sequence of articles in their copy of this module and are
+            # sent where each chunk starts and ends in it instead of the articles themselves.
+            inherited = isinstance(articles, (list, tuple)) and context.get_start_method() == "fork"
+            if inherited:
+                stack.callback(_set_inherited, None)
+                _set_inherited(articles)  # type: ignore[arg-type]
+            try:
+                pool = ProcessPoolExecutor(
+                    workers, mp_context=context, initializer=_start_worker, initargs=(analyzer, share)
+                )
+            except (ImportError, NotImplementedError, OSError) as exc:  # no working semaphores (some sandboxes)
+                log.warning("building in one process: worker processes are unavailable here (%s)", exc)
+        yield from _pooled(stream, analyzer, workers, pool, by_range=pool is not None and inherited)
+
+
+def _pooled(
+    stream: Iterable[list[Article]],
+    analyzer: Analyzer,
+    workers: int,
+    pool: ProcessPoolExecutor | None,
+    *,
+    by_range: bool = False,
+) -> Iterator[tuple[list[Article], _Chunk]]:
+    """`by_range`: the chunks are consecutive slices of the inherited sequence, from its start."""
     if pool is None:
         encoder = TermEncoder(analyzer)
         for chunk in stream:
@@ -471,14 +502,19 @@ def _analysed(
     pending: collections.deque[tuple[list[Article], Future[_Chunk] | None]] = collections.deque()
     # Set once a worker has died: from then on chunks are analysed in this process.
     encoder: TermEncoder | None = None
+    offset = 0
     try:
         for chunk in stream:
             future = None
             if encoder is None:
                 try:
-                    future = pool.submit(_worker_chunk, chunk)
+                    if by_range:
+                        future = pool.submit(_worker_range, offset, offset + len(chunk))
+                    else:
+                        future = pool.submit(_worker_chunk, chunk)
                 except BrokenProcessPool as exc:
                     encoder = _fallback(analyzer, pool, exc)
+            offset += len(chunk)
             pending.append((chunk, future))
             if encoder is None and len(pending) < workers * _AHEAD:
                 continue
@@ -533,14 +569,36 @@ def _context() -> multiprocessing.context.BaseContext:
 _encoder: TermEncoder | None = None
 
 
-def _start_worker(analyzer: Analyzer) -> None:
+def _start_worker(analyzer: Analyzer, share: str | None = None) -> None:
     global _encoder
+    # A forked worker holds its parent's objects (the whole parsed corpus): keep the
+    # collector from walking them again and again (and copying their pages).
+    gc.freeze()
     _encoder = TermEncoder(analyzer)
+    if share is not None:
+        try:
+            share_stems(Path(share))
+        except OSError:
+            pass  # each worker stems for itself
 
 
 def _worker_chunk(articles: list[Article]) -> _Chunk:
     assert _encoder is not None, "worker not initialised"
     return _analyse_chunk(_encoder, articles)
+
+
+# The articles of the build under way, for workers forked from this process.
+_inherited: Sequence[Article] | None = None
+
+
+def _set_inherited(articles: Sequence[Article] | None) -> None:
+    global _inherited
+    _inherited = articles
+
+
+def _worker_range(start: int, end: int) -> _Chunk:
+    assert _encoder is not None and _inherited is not None, "worker not initialised"
+    return _analyse_chunk(_encoder, _inherited[start:end])
 
 
 class _Run:

@@ -286,7 +286,9 @@ class Bm25Index:
         b: float,
         epsilon: float,
         words: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None,
+        forward: tuple[np.ndarray, np.ndarray] | None = None,
     ) -> Bm25Index:
+        # `forward`: the doc-major view when the caller already has it (`Assembler`).
         # Postings arrive doc-ordered runs of term-major chunks; a stable sort
         # by term alone (timsort merges the runs) yields term-major order with
         # docs ascending inside each term.
@@ -303,7 +305,7 @@ class Bm25Index:
             k1=k1,
             b=b,
             epsilon=epsilon,
-            forward=_forward(term_ptr, doc_ids, int(doc_len.shape[0])),
+            forward=forward if forward is not None else _forward(term_ptr, doc_ids, int(doc_len.shape[0])),
             words=words,
         )
 
@@ -687,6 +689,7 @@ class Assembler:
         self._pairs: list[np.ndarray] = []
         self._word: list[np.ndarray] = []
         self._term: list[np.ndarray] = []
+        self._doc_terms: list[tuple[np.ndarray, np.ndarray]] = []  # per batch: (distinct terms per doc, those terms)
 
     @property
     def n_docs(self) -> int:
@@ -709,9 +712,14 @@ class Assembler:
         doc_len = np.asarray(doc_len, dtype=np.int64)
         if int(doc_len.sum()) != tokens.shape[0] or word_count.shape != doc_len.shape:
             raise ValueError("batch arrays do not agree")
-        postings = _batch_postings(ids[tokens], doc_len, self._next)
+        global_tokens = ids[tokens]
+        postings = _batch_postings(global_tokens, doc_len, self._next)
         if postings is not None:
             self._postings.append(postings)
+        if self._base is None:
+            # The doc-major view of this batch, made here while build workers are busy
+            # instead of one sort over every posting once the last batch is in.
+            self._doc_terms.append(_batch_doc_terms(global_tokens, doc_len, len(self._vocab)))
         self._lens.append(doc_len.astype(np.int32))
         self._next += int(doc_len.shape[0])
         if self._next >= 2**31:
@@ -746,7 +754,12 @@ class Assembler:
         ptr += start
         words = (ptr, cat(self._word, np.int32), cat(self._term, np.int32))
         if base is None:
-            return Bm25Index._from_postings(list(self._vocab), term, doc, tf, doc_len, k1=k1, b=b, epsilon=epsilon, words=words)
+            doc_ptr = np.zeros(self.n_docs + 1, dtype=np.int64)
+            np.cumsum(cat([counts for counts, _terms in self._doc_terms], np.int64), out=doc_ptr[1:])
+            forward = (doc_ptr, cat([terms for _counts, terms in self._doc_terms], np.int32))
+            return Bm25Index._from_postings(
+                list(self._vocab), term, doc, tf, doc_len, k1=k1, b=b, epsilon=epsilon, words=words, forward=forward
+            )
         return base._appended(list(self._vocab), term, doc, tf, doc_len, words)
 
 
@@ -891,6 +904,19 @@ def _batch_postings(
     counts = np.diff(np.append(starts, key.size))
     uk = key[starts]
     return (uk // n).astype(np.int32), (uk % n + base).astype(np.int32), counts.astype(np.int32)
+
+
+def _batch_doc_terms(tokens: np.ndarray, doc_len: np.ndarray, n_terms: int) -> tuple[np.ndarray, np.ndarray]:
+    """Per doc of a batch, its distinct term ids ascending (what `_forward` gives for those docs):
+    (how many each doc has, int64; the ids, int32, doc after doc)."""
+    n = int(doc_len.shape[0])
+    if tokens.size == 0:
+        return np.zeros(n, dtype=np.int64), np.zeros(0, dtype=np.int32)
+    width = max(n_terms, 1)
+    key = np.repeat(np.arange(n, dtype=np.int64), doc_len) * width + tokens.astype(np.int64)
+    key.sort()
+    key = key[np.concatenate(([True], key[1:] != key[:-1]))]
+    return np.bincount(key // width, minlength=n).astype(np.int64), (key % width).astype(np.int32)
 
 
 def _idf_table(df: np.ndarray, n_docs: int, epsilon: float) -> tuple[np.ndarray, float]:

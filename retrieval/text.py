@@ -14,7 +14,9 @@ from __future__ import annotations
 
 import hashlib
 import importlib.metadata
+import os
 import re
+import sys
 import unicodedata
 from array import array
 from collections.abc import Callable, Iterable, Mapping, Sequence
@@ -555,6 +557,14 @@ class TermEncoder:
         # the second pieces of those phrases (None: a form of several pieces).
         self._phrase_forms: set[str] = set()
         self._follow: dict[str, frozenset[str] | None] = {}
+        # Form numbers (`add_many`) and, per number, its doc and word term ids, flat.
+        self._form_ids = _Forms(self._new_form)
+        self._form_doc_len: list[int] = []
+        self._form_doc = array("i")
+        self._form_word_len: list[int] = []
+        self._form_word = array("i")
+        self._form_phrase: list[bool] = []
+        self._tables: _FormTable | None = None
         self.clear()
 
     def clear(self) -> None:
@@ -582,36 +592,102 @@ class TermEncoder:
     def add_many(self, sentences: Sequence[str], extras: Sequence[Sequence[str]]) -> None:
         """`add(sentence, extra)` for each, with the per-sentence work done in bulk.
 
-        Runs of sentences without acronym terms or a possible longer phrase
-        become one concatenation of their words' entries; the others go
-        through `add` one by one, in their place.
+        Every word becomes its form's number (a C-level dict lookup once the form
+        is known) and the terms are gathered from per-form tables with NumPy.
+        Sentences with acronym terms or a possible longer phrase go through `add`
+        and their arrays are spliced in, in their place.
         """
+        n = len(sentences)
         per_sentence = list(map(_WORD.findall, sentences))
-        counts = list(map(len, per_sentence))
+        counts = np.fromiter(map(len, per_sentence), dtype=np.int64, count=n)
         words = list(chain.from_iterable(per_sentence))
-        doc_entries = list(map(self._forms.__getitem__, words))  # analyses new forms
-        word_entries = list(map(self._word_forms.__getitem__, words))
-        ends = np.cumsum(np.array(counts, dtype=np.int64))
-        starts = ends - np.array(counts, dtype=np.int64)
-        flagged = np.fromiter(map(self._phrase_forms.__contains__, words), dtype=bool, count=len(words))
-        before = np.concatenate(([0], np.cumsum(flagged, dtype=np.int64)))
-        special = [i for i in np.flatnonzero(before[ends] > before[starts]).tolist() if self._may_join(per_sentence[i])]
+        form = np.array(list(map(self._form_ids.__getitem__, words)), dtype=np.int64)  # analyses new forms
+        table = self._table()
+        ends = np.cumsum(counts)
+        starts = ends - counts
+        # Sentences holding a form that may start a longer phrase; `_may_join` decides.
+        flagged = np.concatenate(([0], np.cumsum(table.phrase[form], dtype=np.int64)))
+        special = [i for i in np.flatnonzero(flagged[ends] > flagged[starts]).tolist() if self._may_join(per_sentence[i])]
         special = sorted(set(special).union(i for i, extra in enumerate(extras) if extra))
-        doc_lengths = np.concatenate(([0], np.cumsum(np.fromiter(map(len, doc_entries), dtype=np.int64, count=len(words)))))
-        doc, word_term, word_len, doc_len = self.doc, self.word_term, self.word_len, self.doc_len
-        done = 0
-        for stop in special + [len(sentences)]:
-            if stop > done:
-                first, last = int(starts[done]), int(ends[stop - 1])
-                doc.extend(chain.from_iterable(doc_entries[first:last]))
-                word_term.extend(chain.from_iterable(word_entries[first:last]))
-                word_len.extend(map(len, word_entries[first:last]))
-                self.word_count.extend(counts[done:stop])
-                sentence_ends = doc_lengths[ends[done:stop]]
-                doc_len.extend(np.diff(sentence_ends, prepend=doc_lengths[first]).tolist())
-            if stop < len(sentences):
-                self.add(sentences[stop], extras[stop])
-            done = stop + 1
+        # Every word's entries as if no sentence were special.
+        doc_n = table.doc_len[form]
+        word_n = table.word_len[form]
+        doc_all = _gather(table.doc, table.doc_start[form], doc_n)
+        word_all = _gather(table.word, table.word_start[form], word_n)
+        doc_cum = np.concatenate(([0], np.cumsum(doc_n)))
+        word_cum = np.concatenate(([0], np.cumsum(word_n)))
+        sentence_doc = doc_cum[ends] - doc_cum[starts]
+        if not special:
+            self.doc.frombytes(doc_all.astype(np.int32).tobytes())
+            self.doc_len.frombytes(sentence_doc.astype(np.int32).tobytes())
+            self.word_term.frombytes(word_all.astype(np.int32).tobytes())
+            self.word_len.frombytes(word_n.astype(np.int32).tobytes())
+            self.word_count.frombytes(counts.astype(np.int32).tobytes())
+            return
+        # The special sentences through `add`, into arrays of their own ...
+        kept = (self.doc, self.doc_len, self.word_len, self.word_term, self.word_count)
+        self.clear()
+        try:
+            for i in special:
+                self.add(sentences[i], extras[i])
+            own = (np.frombuffer(self.doc, dtype=np.int32), np.frombuffer(self.doc_len, dtype=np.int32),
+                   np.frombuffer(self.word_len, dtype=np.int32), np.frombuffer(self.word_term, dtype=np.int32))
+            own = tuple(a.astype(np.int64) for a in own)
+        finally:
+            self.doc, self.doc_len, self.word_len, self.word_term, self.word_count = kept
+        s_doc, s_doc_len, s_word_len, s_word_term = own
+        # ... then each sentence's slice taken from the bulk arrays or from those.
+        which = np.asarray(special, dtype=np.int64)
+        s_counts = counts[which]
+        s_word_cum = np.concatenate(([0], np.cumsum(s_word_len)))
+        s_word_ends = np.cumsum(s_counts)
+        s_word_terms = s_word_cum[s_word_ends] - s_word_cum[s_word_ends - s_counts]
+        doc_start = doc_cum[starts]
+        doc_len = sentence_doc.copy()
+        doc_start[which] = doc_all.shape[0] + np.cumsum(s_doc_len) - s_doc_len
+        doc_len[which] = s_doc_len
+        wl_start = starts.copy()
+        wl_start[which] = word_n.shape[0] + s_word_ends - s_counts
+        wt_start = word_cum[starts]
+        wt_len = word_cum[ends] - wt_start
+        wt_start[which] = word_all.shape[0] + s_word_cum[s_word_ends - s_counts]
+        wt_len[which] = s_word_terms
+        self.doc.frombytes(_gather(np.concatenate((doc_all, s_doc)), doc_start, doc_len).astype(np.int32).tobytes())
+        self.doc_len.frombytes(doc_len.astype(np.int32).tobytes())
+        self.word_len.frombytes(
+            _gather(np.concatenate((word_n, s_word_len)), wl_start, counts).astype(np.int32).tobytes())
+        self.word_term.frombytes(
+            _gather(np.concatenate((word_all, s_word_term)), wt_start, wt_len).astype(np.int32).tobytes())
+        self.word_count.frombytes(counts.astype(np.int32).tobytes())
+
+    def _new_form(self, word: str) -> int:
+        """The next form number for `word`, its entries appended to the per-form tables."""
+        doc = self._forms[word]  # analyses the form
+        words = self._word_forms[word]
+        number = len(self._form_doc_len)
+        self._form_doc_len.append(len(doc))
+        self._form_doc.extend(doc)
+        self._form_word_len.append(len(words))
+        self._form_word.extend(words)
+        self._form_phrase.append(word in self._phrase_forms)
+        return number
+
+    def _table(self) -> _FormTable:
+        """The per-form tables as NumPy arrays (made again only when forms were added)."""
+        table = self._tables
+        if table is None or table.doc_len.shape[0] != len(self._form_doc_len):
+            doc_len = np.array(self._form_doc_len, dtype=np.int64)
+            word_len = np.array(self._form_word_len, dtype=np.int64)
+            table = self._tables = _FormTable(
+                doc=np.array(self._form_doc, dtype=np.int64),
+                doc_start=np.cumsum(doc_len) - doc_len,
+                doc_len=doc_len,
+                word=np.array(self._form_word, dtype=np.int64),
+                word_start=np.cumsum(word_len) - word_len,
+                word_len=word_len,
+                phrase=np.array(self._form_phrase, dtype=bool),
+            )
+        return table
 
     def _may_join(self, words: list[str]) -> bool:
         """Whether a phrase longer than one piece may match: some word starts one and the
@@ -713,6 +789,30 @@ class TermEncoder:
                 self._follow[word] = None
         self._word_forms[word] = words
         return doc
+
+
+@dataclass(frozen=True, slots=True)
+class _FormTable:
+    """Per form number: its doc term ids and word term ids (flat, with starts and lengths)."""
+
+    doc: np.ndarray
+    doc_start: np.ndarray
+    doc_len: np.ndarray
+    word: np.ndarray
+    word_start: np.ndarray
+    word_len: np.ndarray
+    phrase: np.ndarray  # bool: may start a longer phrase
+
+
+def _gather(flat: np.ndarray, starts: np.ndarray, lengths: np.ndarray) -> np.ndarray:
+    """`flat[starts[i]:starts[i] + lengths[i]]` for every i, concatenated."""
+    total = int(lengths.sum())
+    if total == 0:
+        return flat[:0]
+    ends = np.cumsum(lengths)
+    # Position of every output element in `flat`: its run's start plus its place in the run.
+    offsets = np.repeat(starts - (ends - lengths), lengths)
+    return flat[offsets + np.arange(total, dtype=np.int64)]
 
 
 class _Forms(dict):  # type: ignore[type-arg]
@@ -866,7 +966,53 @@ def _sastrawi() -> Stemmer:
     # The bare Stemmer, not the factory's CachedStemmer: the Analyzer caches
     # the whole word -> terms pipeline itself. The dictionary is a dict in
     # PySastrawi 1.2.1, so lookups are O(1).
+    _quicken_sastrawi()
     return Stemmer(ArrayDictionary(StemmerFactory().get_words()))
+
+
+_LITERAL = re.compile(r"[A-Za-z0-9-]+").fullmatch
+
+
+class _SastrawiRe:
+    """The `re` Sastrawi's own modules see: the same `match` and `sub`, a third faster.
+
+    Sastrawi looks each pattern up by its text on every call (`re.match(r'^ber...', word)`,
+    about 60 a word) and removes a stem with `re.sub(stem, '', word, count=1)`, a new
+    pattern for every word, which keeps evicting the others from `re`'s 512-entry
+    cache, so they are compiled again and again. Here the fixed patterns stay
+    compiled, and a pattern of letters, digits and hyphens (which a regex matches
+    literally) is removed with `str.replace`, the same first occurrence.
+    """
+
+    def __init__(self) -> None:
+        self._compiled: dict[tuple[str, int], re.Pattern[str]] = {}
+
+    def _pattern(self, pattern: str, flags: int) -> re.Pattern[str]:
+        compiled = self._compiled.get((pattern, flags))
+        if compiled is None:
+            compiled = re.compile(pattern, flags)
+            if len(self._compiled) < 1024:  # Sastrawi's own patterns are about 60
+                self._compiled[pattern, flags] = compiled
+        return compiled
+
+    def match(self, pattern: str, string: str, flags: int = 0) -> re.Match[str] | None:
+        return self._pattern(pattern, flags).match(string)
+
+    def sub(self, pattern: str, repl: str, string: str, count: int = 0, flags: int = 0) -> str:
+        if count == 1 and not flags and not repl and _LITERAL(pattern):
+            return string.replace(pattern, "", 1)
+        return self._pattern(pattern, flags).sub(repl, string, count)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(re, name)
+
+
+def _quicken_sastrawi() -> None:
+    """Give every Sastrawi module that uses `re` a `_SastrawiRe` instead (see there)."""
+    shim = _SastrawiRe()
+    for name, module in list(sys.modules.items()):
+        if name.startswith("Sastrawi.") and getattr(module, "re", None) is re:
+            module.re = shim  # type: ignore[attr-defined]
 
 
 @lru_cache(maxsize=1 << 20)
@@ -874,7 +1020,75 @@ def _sastrawi_stem(word: str) -> str:
     # Sastrawi's answer depends on nothing but the word (its dictionary is fixed),
     # so every analyzer in the process shares it: a reload, a build worker (forked
     # with what its parent knew), a test's many engines. ~0.7 ms a word otherwise.
-    return _sastrawi().stem_word(word)
+    share = _share
+    if share is not None:
+        stem = share.lookup(word)
+        if stem is not None:
+            return stem
+    stem = _sastrawi().stem_word(word)
+    if share is not None:
+        share.publish(word, stem)
+    return stem
+
+
+class StemShare:
+    """Sastrawi's stems passed between the processes of one build through a folder.
+
+    Each process appends the words it stemmed to its own file (`word\tstem`
+    lines) and, before stemming a word, reads what the others appended since:
+    build workers meet mostly the same words, and without this each of them
+    would run Sastrawi on every one. Only a cache: a stem read here is the one
+    Sastrawi gives (it depends on the word alone), so what a build yields does
+    not depend on which process stemmed a word first, or whether the folder works.
+    """
+
+    def __init__(self, directory: Path) -> None:
+        self._directory = Path(directory)
+        self._own_name = f"{os.getpid()}-{id(self)}.tsv"
+        self._own = open(self._directory / self._own_name, "ab", buffering=0)  # noqa: SIM115 (lives with the process)
+        self._others: dict[str, Any] = {}  # file name -> (open file, bytes of a line not yet complete)
+        self._stems: dict[str, str] = {}
+
+    def lookup(self, word: str) -> str | None:
+        stem = self._stems.get(word)
+        if stem is None:
+            try:
+                self._read()
+            except OSError:
+                return None
+            stem = self._stems.get(word)
+        return stem
+
+    def publish(self, word: str, stem: str) -> None:
+        try:
+            self._own.write(f"{word}\t{stem}\n".encode("utf-8", "surrogatepass"))
+        except OSError:
+            pass
+
+    def _read(self) -> None:
+        for entry in os.scandir(self._directory):
+            if entry.name != self._own_name and entry.name.endswith(".tsv") and entry.name not in self._others:
+                self._others[entry.name] = [open(entry.path, "rb"), b""]  # noqa: SIM115
+        stems = self._stems
+        for state in self._others.values():
+            data = state[0].read()
+            if not data:
+                continue
+            data = state[1] + data
+            complete = data.rfind(b"\n") + 1
+            state[1] = data[complete:]
+            for line in data[:complete].decode("utf-8", "surrogatepass").splitlines():
+                word, _tab, stem = line.partition("\t")
+                stems[word] = stem
+
+
+_share: StemShare | None = None
+
+
+def share_stems(directory: Path | None) -> None:
+    """Pass Sastrawi's stems to and from the other processes using `directory` (None: stop)."""
+    global _share
+    _share = StemShare(directory) if directory is not None else None
 
 
 def _data_lines(path: Path) -> list[str]:

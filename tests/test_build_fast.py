@@ -262,3 +262,77 @@ def test_a_worker_that_dies_leaves_the_rest_to_this_process(
     built = Built.build(stream, analyzer, workers=2, progress=kill_a_worker)
     assert killed and "build worker process died" in caplog.text
     _assert_same(built, Built.build(stream, analyzer, workers=1))
+
+
+def test_build_workers_share_stems_through_a_folder(tmp_path) -> None:
+    # Each worker reads what the others stemmed instead of running Sastrawi again;
+    # only whole lines count, so a line still being written is never read.
+    from retrieval.text import StemShare, _sastrawi
+
+    first, second = StemShare(tmp_path), StemShare(tmp_path)
+    assert second.lookup("mempersoalkan") is None
+    first.publish("mempersoalkan", _sastrawi().stem_word("mempersoalkan"))
+    assert second.lookup("mempersoalkan") == "soal"
+    assert first.lookup("mempersoalkan") is None  # its own words are in its own cache
+    with open(tmp_path / "other.tsv", "wb") as other:
+        other.write("berjalan\tja".encode())
+        other.flush()
+        assert second.lookup("berjalan") is None
+        other.write("lan\n".encode())
+        other.flush()
+        assert second.lookup("berjalan") == "jalan"
+
+
+def test_assembler_in_batches_equals_one_build(analyzer: Analyzer, articles: list[Article]) -> None:
+    # The builder's path (batches over their own vocabularies, the doc-major view
+    # made batch by batch) gives the very arrays `Bm25Index.build` gives.
+    from retrieval.index import Assembler
+
+    docs = [analyzer.analyse(s) for a in articles for s in analyzer.split_sentences(a.text)]
+    docs += [([], []), (["sama", "sama"], [("sama", ("sama",)), ("sama", ("sama",))])]
+    assembler = Assembler()
+    for batch in (docs[:7], docs[7:8], docs[8:]):
+        vocab: dict[str, int] = {}
+        tokens = [vocab.setdefault(t, len(vocab)) for terms, _words in batch for t in terms]
+        assembler.add(
+            list(vocab),
+            np.array(tokens, dtype=np.int32),
+            np.array([len(terms) for terms, _words in batch], dtype=np.int32),
+            word_count=np.array([len(words) for _terms, words in batch], dtype=np.int32),
+            word_len=np.array([len(its) for _terms, words in batch for _w, its in words], dtype=np.int32),
+            word_term=np.array([vocab[t] for _terms, words in batch for _w, its in words for t in its], dtype=np.int32),
+        )
+    built, expected = assembler.index(), Bm25Index.build(docs, positional=True)
+    assert built.term_names(range(built.vocabulary_size)) == expected.term_names(range(expected.vocabulary_size))
+    for mine, theirs in zip(built._forward_view(), expected._forward_view()):
+        assert mine.dtype == theirs.dtype and np.array_equal(mine, theirs)
+    for doc in range(len(docs)):
+        assert built.doc_terms(doc) == expected.doc_terms(doc)
+        assert all(np.array_equal(m, t) for m, t in zip(built.words_of(doc), expected.words_of(doc)))
+
+
+def test_quickened_sastrawi_stems_as_plain_sastrawi(articles: list[Article], monkeypatch: pytest.MonkeyPatch) -> None:
+    # `_SastrawiRe` only caches patterns and removes literal ones with str.replace:
+    # every stem must be the one Sastrawi gives with the real `re`.
+    import sys
+
+    from Sastrawi.Dictionary.ArrayDictionary import ArrayDictionary
+    from Sastrawi.Stemmer.Stemmer import Stemmer
+    from Sastrawi.Stemmer.StemmerFactory import StemmerFactory
+
+    from retrieval.text import _SastrawiRe, _sastrawi
+
+    words = sorted({w.casefold() for a in articles for w in Analyzer.words(a.text) if w.isascii() and w.isalpha()})
+    roots = ["ajar", "tani", "kerja", "baca", "tulis", "laku", "pukul", "jalan", "satu", "tiru", "balas", "rusak"]
+    affixed = [p + r + s for r in roots for p in ("", "me", "mem", "men", "meng", "ber", "per", "pe", "pen", "di", "ke", "se", "ter", "memper")
+               for s in ("", "kan", "an", "i", "nya", "lah", "kah", "pun")]
+    words += affixed + [f"{w}-{w}" for w in roots] + ["berbalas-balasan", "meniru-nirukan", "malaikat-malaikatnya", "buku-bukunya"]
+    quick = _sastrawi()
+    assert any(isinstance(getattr(m, "re", None), _SastrawiRe) for n, m in sys.modules.items() if n.startswith("Sastrawi."))
+    stems = [quick.stem_word(w) for w in words]
+    for name, module in list(sys.modules.items()):
+        if name.startswith("Sastrawi.") and isinstance(getattr(module, "re", None), _SastrawiRe):
+            monkeypatch.setattr(module, "re", re)
+    plain = Stemmer(ArrayDictionary(StemmerFactory().get_words()))
+    assert stems == [plain.stem_word(w) for w in words]
+    assert len(words) > 1000 and sum(s != w for s, w in zip(stems, words)) > 300
