@@ -6,6 +6,7 @@ from __future__ import annotations
 import enum
 import functools
 import re
+from collections.abc import Sequence
 
 
 class Wants(enum.Enum):
@@ -158,40 +159,81 @@ _FUNCTION_WORDS = frozenset(
 )
 
 
-def _offered(sentence: str, kind: Wants, *, question: str, beside_asked: bool) -> bool:
+def offers_each(sentences: Sequence[str], kind: Wants, *, question: str, beside: bool = False) -> list[bool]:
+    """`offers` (with `beside`, `offers_beside`) of each of `sentences` for one question.
+
+    Ranking asks it of every candidate: what a match holds is read once per
+    distinct match text ("2", "Lavrov"), not once per sentence it occurs in.
+    """
+    if kind is Wants.ANYTHING:
+        return [False] * len(sentences)
+    memo: dict[str, tuple[list[str], int] | None] = {}
+    return [_offered(s, kind, question=question, beside_asked=beside, memo=memo) for s in sentences]
+
+
+def _offered(
+    sentence: str,
+    kind: Wants,
+    *,
+    question: str,
+    beside_asked: bool,
+    memo: dict[str, tuple[list[str], int] | None] | None = None,
+) -> bool:
     if kind is Wants.ANYTHING:
         return False
     asked = _asked(question)
     pattern = _OFFER_PATTERNS[kind]
     # A citation mark ("kota.[2]") is no number, name or date the sentence offers.
-    sentence = _CITATION_RE.sub(lambda m: " " * len(m.group(0)), sentence)
-    if kind is Wants.NUMBER:
-        # "8 September 2005" and "(13/12)" are dates, not the quantity asked for.
+    if "[" in sentence:
+        sentence = _CITATION_RE.sub(lambda m: " " * len(m.group(0)), sentence)
+    if kind is Wants.NUMBER and _DIGIT.search(sentence):
+        # "8 September 2005" and "(13/12)" are dates, not the quantity asked for
+        # (every date pattern holds a digit).
         sentence = _DATE_RE.sub(lambda m: " " * len(m.group(0)), sentence)
     for match in pattern.finditer(sentence):
-        inside = [w.casefold() for w in _WORDS.findall(match.group(0))]
-        words = set(inside)
-        if kind is Wants.PLACE:
-            words -= {"di", "ke", "dari", "in", "at", "to", "from"}
-        elif kind is Wants.PERSON:
-            names = match.group(0).split()
-            group = names[0].casefold() in _GROUP_HEADS
-            if not group and (names[0].casefold() in _NOT_PERSON_HEADS or names[-1].casefold() in _NOT_PERSON_TAILS):
-                continue
-            # "kata Lavrov" offers no one new when the question names Lavrov.
-            words -= _TITLES
-        if not words - asked:
+        text = match.group(0)
+        if memo is None:
+            read = _new_words(text, kind, asked)
+        else:
+            read = memo.get(text, _UNREAD)
+            if read is _UNREAD:
+                read = memo[text] = _new_words(text, kind, asked)
+        if read is None:
             continue
         if not beside_asked:
             return True
         # The words leading up to the first new one, inside the match too:
         # "Menteri Perhubungan Hatta Rajasa" answers "Siapa Menteri Perhubungan?".
-        first_new = next((i for i, w in enumerate(inside) if w not in asked and w not in _TITLES), len(inside))
+        inside, first_new = read
         before = [w.casefold() for w in _WORDS.findall(sentence[: match.start()])]
         lead = (before + inside[:first_new])[-_APPOSITION_REACH:]
         if any(w in asked and w not in _FUNCTION_WORDS and w not in _TITLES for w in lead):
             return True
     return False
+
+
+_UNREAD: object = object()
+_DIGIT = re.compile(r"\d")
+
+
+def _new_words(match: str, kind: Wants, asked: frozenset[str]) -> tuple[list[str], int] | None:
+    """A match's folded words and the place of the first the question lacks; None when it
+    offers nothing new (a place word, a title, a non-person head, or only words asked)."""
+    inside = [w.casefold() for w in _WORDS.findall(match)]
+    words = set(inside)
+    if kind is Wants.PLACE:
+        words -= {"di", "ke", "dari", "in", "at", "to", "from"}
+    elif kind is Wants.PERSON:
+        names = match.split()
+        group = names[0].casefold() in _GROUP_HEADS
+        if not group and (names[0].casefold() in _NOT_PERSON_HEADS or names[-1].casefold() in _NOT_PERSON_TAILS):
+            return None
+        # "kata Lavrov" offers no one new when the question names Lavrov.
+        words -= _TITLES
+    if not words - asked:
+        return None
+    first_new = next((i for i, w in enumerate(inside) if w not in asked and w not in _TITLES), len(inside))
+    return inside, first_new
 
 
 _WORDS = re.compile(r"\w+")

@@ -27,7 +27,7 @@ from retrieval.abstention import Abstention, Lexicon, Signals, bundled, measure
 from retrieval.acronyms import ArticleAcronyms, CorpusAcronyms
 from retrieval.build import Built, iter_sentences  # noqa: F401  (iter_sentences: the one numbering)
 from retrieval.index import Bm25Index
-from retrieval.question import Wants, defines, named, offers, offers_beside
+from retrieval.question import Wants, defines, named, offers_each
 from retrieval.ranking import Features, Query, Question, Tuning, Unit, coverage, missing_names, proximity
 from retrieval.records import Answer, Article, Hit, Sentence
 from retrieval.stored import StoredArticles
@@ -53,6 +53,148 @@ class _Scored:
     window_coverage: float
     sid: int
     terms: frozenset[int]  # distinct term ids: overlaps count the same as over names
+
+
+@dataclass(frozen=True, slots=True)
+class _Measured:
+    """Every candidate's features as columns (row i is `sids[i]`): scored all at once,
+    and made into `Features` records only when asked (`features`, for benchmarks/ltr.py)."""
+
+    sids: list[int]
+    wanted: Wants
+    own: np.ndarray
+    neighbour: np.ndarray
+    previous: np.ndarray  # BM25 of the sentence before where `anaphoric`, else 0.0
+    anaphoric: np.ndarray
+    coverage: np.ndarray
+    window_coverage: np.ndarray
+    article_coverage: np.ndarray
+    offered: np.ndarray
+    apposition: np.ndarray
+    focus: np.ndarray | None  # None: the question has no focus noun
+    own_share: np.ndarray
+    proximity: np.ndarray
+    novelty: np.ndarray
+    names_missing: np.ndarray
+    definition: np.ndarray | None  # None: no definition question (or not measured)
+    lead: np.ndarray
+    length: np.ndarray
+    opens: np.ndarray
+
+    @classmethod
+    def nothing(cls, wanted: Wants) -> _Measured:
+        no, none = np.zeros(0), np.zeros(0, dtype=bool)
+        return cls([], wanted, no, no, no, none, no, no, no, none, none, None, no, no, no, no, None, none,
+                   np.zeros(0, dtype=np.int64), none)
+
+    def features(self) -> list[Features]:
+        """The `Features` of every candidate, in `sids` order."""
+        wanted = self.wanted
+        typed = wanted not in (Wants.ANYTHING, Wants.NAME)
+        focus = self.focus.tolist() if self.focus is not None else [None] * len(self.sids)
+        definition = self.definition.tolist() if self.definition is not None else [None] * len(self.sids)
+        return [
+            Features(
+                own=own,
+                neighbour=neighbour,
+                previous=previous if anaphoric else None,
+                coverage=coverage,
+                window_coverage=window,
+                article_coverage=article,
+                # A proper name is its own feature: capitals are a weaker sign than a
+                # person's full name or a number, so it must not share their weights.
+                type_match=offered if typed else None,
+                apposition=apposition,
+                name_match=offered if wanted is Wants.NAME else None,
+                focus_match=focus_match,
+                own_share=share,
+                proximity=near,
+                novelty=novelty,
+                names_missing=names_missing,
+                definition=defines,
+                lead=lead,
+                wanted=wanted,
+                length=length,
+                opens=opens,
+            )
+            for (own, neighbour, previous, anaphoric, coverage, window, article, offered, apposition, focus_match,
+                 share, near, novelty, names_missing, defines, lead, length, opens) in zip(
+                self.own.tolist(), self.neighbour.tolist(), self.previous.tolist(), self.anaphoric.tolist(),
+                self.coverage.tolist(), self.window_coverage.tolist(), self.article_coverage.tolist(),
+                self.offered.tolist(), self.apposition.tolist(), focus, self.own_share.tolist(),
+                self.proximity.tolist(), self.novelty.tolist(), self.names_missing.tolist(), definition,
+                self.lead.tolist(), self.length.tolist(), self.opens.tolist(),
+            )
+        ]
+
+    def scores(self, tuning: Tuning) -> list[float]:
+        """`Features.score(tuning)` of every candidate, bit for bit: the same IEEE
+        operations in the same order, column by column instead of row by row
+        (`math` for the logarithms and exp, whose NumPy versions may round differently)."""
+        hand = self._hand_scores(tuning)
+        if not tuning.learned:
+            return hand.tolist()
+        log, log1p = math.log, math.log1p
+        n = len(self.sids)
+        wanted = self.wanted
+        typed = wanted not in (Wants.ANYTHING, Wants.NAME)
+        yes = self.offered if typed else np.zeros(n, dtype=bool)
+        no = ~self.offered if typed else np.zeros(n, dtype=bool)
+        named = wanted is Wants.NAME
+        never = np.zeros(n, dtype=bool)
+        focus_yes = self.focus if self.focus is not None else never
+        focus_no = ~self.focus if self.focus is not None else never
+        define_yes = self.definition if self.definition is not None else never
+        define_no = ~self.definition if self.definition is not None else never
+        columns: list[np.ndarray | list[float]] = [
+            [log(max(h, 1e-6)) for h in hand.tolist()],
+            [log1p(x) for x in self.neighbour.tolist()],
+            [log1p(x) for x in self.previous.tolist()],  # 0.0 where not anaphoric: log1p(0.0)
+            self.window_coverage,
+            self.article_coverage,
+            yes,
+            no,
+            self.own_share,
+            self.proximity,
+            self.novelty,
+            self.offered if named else never,
+            ~self.offered if named else never,
+            focus_yes,
+            focus_no,
+            self.apposition,
+            self.names_missing,
+            define_yes,
+            define_no,
+            self.lead,
+            yes if wanted is Wants.TIME else never,
+            no if wanted is Wants.TIME else never,
+            yes if wanted is Wants.NUMBER else never,
+            no if wanted is Wants.NUMBER else never,
+            yes if wanted is Wants.PLACE else never,
+            yes if wanted is Wants.PERSON else never,
+            [log1p(x) for x in self.length.tolist()],
+            self.opens & define_yes,
+        ]
+        if len(columns) != len(Features.NAMES):
+            # `Features.vector` changed and these columns were not told: score row by row.
+            return [features.score(tuning) for features in self.features()]
+        # sum(map(mul, learned, vector)) left to right: 0 + w0*v0 + w1*v1 + ...
+        total = np.zeros(n)
+        for weight, column in zip(tuning.learned, columns):
+            total = total + weight * np.asarray(column, dtype=np.float64)
+        exp = math.exp
+        return [exp(x) for x in total.tolist()]
+
+    def _hand_scores(self, tuning: Tuning) -> np.ndarray:
+        """`Features.hand_score` of every candidate, operation for operation."""
+        score = self.own + tuning.context_weight * self.neighbour
+        if tuning.anaphora_weight:
+            score = np.where(self.anaphoric, np.maximum(score, self.own + tuning.anaphora_weight * self.previous), score)
+        score = score * (1.0 + tuning.coverage_weight * self.coverage)
+        score = score * (1.0 + tuning.article_weight * self.article_coverage)
+        if self.wanted not in (Wants.ANYTHING, Wants.NAME):
+            score = np.where(self.offered, score * (1.0 + tuning.type_bonus), score * (1.0 - tuning.type_penalty))
+        return np.where(self.apposition, score * (1.0 + tuning.apposition_bonus), score)
 
 
 class Engine:
@@ -219,10 +361,12 @@ class Engine:
             return Answer(query=query), None
         tuning = self._tuning
         pool = tuning.candidates + _PAGE_POOL * math.ceil((offset + k) / _PAGE_POOL)
-        sids, measured, terms = self._candidates(asked, pool=pool, full=False)
+        measured, terms = self._candidates(asked, pool=pool, full=False)
         scored = [
-            _Scored(features.score(tuning), features.window_coverage, sid, own)
-            for sid, features, own in zip(sids, measured, terms)
+            _Scored(score, window, sid, own)
+            for score, window, sid, own in zip(
+                measured.scores(tuning), measured.window_coverage.tolist(), measured.sids, terms
+            )
         ]
         scored.sort(key=lambda item: (-item.score, item.sid))
         ranked = [item for item in scored if item.window_coverage >= tuning.hit_coverage]
@@ -318,12 +462,10 @@ class Engine:
         `full` (benchmarks/ltr.py) measures every feature; `search` leaves out
         those the tuning weighs 0, which cannot change a score.
         """
-        sids, features, _terms = self._candidates(query, pool=pool, full=full)
-        return list(zip(sids, features))
+        measured, _terms = self._candidates(query, pool=pool, full=full)
+        return list(zip(measured.sids, measured.features()))
 
-    def _candidates(
-        self, query: Query, *, pool: int, full: bool
-    ) -> tuple[list[int], list[Features], list[frozenset[int]]]:
+    def _candidates(self, query: Query, *, pool: int, full: bool) -> tuple[_Measured, list[frozenset[int]]]:
         """Candidates, their features and each one's distinct term ids (for folding duplicates)."""
         tuning = self._tuning
         query_terms = query.terms
@@ -342,9 +484,7 @@ class Engine:
         bm25.update((sid, known[sid]) for sid in sorted(extra))
         neighbours = self._neighbour_scores(bm25, known)
         question = Question.read(query, best=max(bm25.values(), default=0.0))
-        sids = list(bm25)
-        features, terms = self._measure(sids, question, bm25=bm25, neighbours=neighbours, full=full)
-        return sids, features, terms
+        return self._measure(list(bm25), question, bm25=bm25, neighbours=neighbours, full=full)
 
     def _measure(
         self,
@@ -354,15 +494,15 @@ class Engine:
         bm25: dict[int, float],
         neighbours: dict[int, float],
         full: bool,
-    ) -> tuple[list[Features], list[frozenset[int]]]:
-        """Every candidate's `Features`, measured together from the index's arrays.
+    ) -> tuple[_Measured, list[frozenset[int]]]:
+        """Every candidate's features, measured together from the index's arrays.
 
         Equal, value for value, to measuring each sentence on its own
         (`tests/test_measure.py` holds the one-at-a-time reference): coverage
         sums unit weights in unit order, the shares divide the same integers.
         """
         if not sids:
-            return [], []
+            return _Measured.nothing(question.wanted), []
         index = self._index
         n = len(sids)
         article_of = self._article_of
@@ -402,56 +542,90 @@ class Engine:
         own_terms = [frozenset(term_list[starts_list[r] : starts_list[r + 1]]) for r in row_list]
         counts = np.diff(starts)[row_of]
         in_question = np.bincount(owner[self._member(term_ids, question.terms)], minlength=rows.shape[0])[row_of]
-        novelty = [(c - q) / c if c else 0.0 for c, q in zip(counts.tolist(), in_question.tolist())]
-        focus: list[bool] | None = None
+        # (c - q) / c of ints, as Python divides them: both exact in float64, one rounding.
+        novelty = np.divide(counts - in_question, counts, out=np.zeros(n), where=counts > 0)
+        focus: np.ndarray | None = None
         if question.focus:
-            focus = (np.bincount(owner[self._member(term_ids, question.focus)], minlength=rows.shape[0])[row_of] > 0).tolist()
+            focus = np.bincount(owner[self._member(term_ids, question.focus)], minlength=rows.shape[0])[row_of] > 0
 
         proximity_of, opens = self._word_features(cand, question)
         tuning = self._tuning
         skip = _unweighted(tuning) if not full else frozenset()
         wanted = question.wanted
         best = question.best
-        previous_ok = has_before.tolist()
         texts = self._texts(sids)
-        features: list[Features] = []
-        for i, sid in enumerate(sids):
-            own = bm25[sid]
-            text = texts[i]
-            previous = sid - 1
-            anaphoric = previous_ok[i] and previous in bm25 and bool(_ANAPHORA.match(text))
-            offered = offers(text, wanted, question=question.text)
-            names_missing = 0.0
-            if question.names and "names_missing" not in skip:
-                window = self._window_names(sid)
-                names_missing = len(question.missing(window)) / len(question.names)
-            features.append(
-                Features(
-                    own=own,
-                    neighbour=neighbours.get(sid, 0.0),
-                    previous=bm25[previous] if anaphoric else None,
-                    coverage=own_cov[i],
-                    window_coverage=window_cov[i],
-                    article_coverage=article_cov[i],
-                    # A proper name is its own feature: capitals are a weaker sign than a
-                    # person's full name or a number, so it must not share their weights.
-                    type_match=None if wanted in (Wants.ANYTHING, Wants.NAME) else offered,
-                    apposition=wanted is Wants.PERSON and offered and offers_beside(text, wanted, question=question.text),
-                    name_match=offered if wanted is Wants.NAME else None,
-                    focus_match=focus[i] if focus is not None else None,
-                    own_share=own / best if best else 0.0,
-                    proximity=proximity_of[i],
-                    novelty=novelty[i],
-                    names_missing=names_missing,
-                    definition=defines(text) if question.definition and "definition" not in skip else None,
-                    # The first indexable sentence of its article: no earlier sid of the same one.
-                    lead=not previous_ok[i] if "lead" not in skip else False,
-                    wanted=wanted,
-                    length=index.doc_length(sid),
-                    opens=opens[i],
-                )
-            )
-        return features, own_terms
+        own = np.fromiter((bm25[sid] for sid in sids), dtype=np.float64, count=n)
+        # A sentence opening with a reference to the one before ("Hal ini", "Dia")
+        # inherits that one's BM25, when it is a candidate too.
+        anaphoric = np.zeros(n, dtype=bool)
+        previous = np.zeros(n)
+        for i in np.flatnonzero(has_before).tolist():
+            before_sid = sids[i] - 1
+            if before_sid in bm25 and _ANAPHORA.match(texts[i]):
+                anaphoric[i] = True
+                previous[i] = bm25[before_sid]
+        offered = np.asarray(offers_each(texts, wanted, question=question.text), dtype=bool)
+        apposition = np.zeros(n, dtype=bool)
+        if wanted is Wants.PERSON and offered.any():
+            chosen = np.flatnonzero(offered)
+            apposition[chosen] = offers_each([texts[i] for i in chosen.tolist()], wanted, question=question.text,
+                                             beside=True)
+        names_missing = np.zeros(n)
+        if question.names and "names_missing" not in skip:
+            names_missing = self._names_missing(question, owner, term_ids, rows.shape[0], row_of, has_before,
+                                                has_after, before, after, rows)
+        definition = None
+        if question.definition and "definition" not in skip:
+            definition = np.fromiter((defines(text) for text in texts), dtype=bool, count=n)
+        measured = _Measured(
+            sids=sids,
+            wanted=wanted,
+            own=own,
+            neighbour=np.fromiter((neighbours.get(sid, 0.0) for sid in sids), dtype=np.float64, count=n),
+            previous=previous,
+            anaphoric=anaphoric,
+            coverage=own_cov,
+            window_coverage=window_cov,
+            article_coverage=article_cov,
+            offered=offered,
+            apposition=apposition,
+            focus=focus,
+            own_share=own / best if best else np.zeros(n),
+            proximity=proximity_of,
+            novelty=novelty,
+            names_missing=names_missing,
+            definition=definition,
+            # The first indexable sentence of its article: no earlier sid of the same one.
+            lead=~has_before if "lead" not in skip else np.zeros(n, dtype=bool),
+            length=index.doc_lengths(cand),
+            opens=opens,
+        )
+        return measured, own_terms
+
+    def _names_missing(
+        self,
+        question: Question,
+        owner: np.ndarray,
+        term_ids: np.ndarray,
+        n_rows: int,
+        row_of: np.ndarray,
+        has_before: np.ndarray,
+        has_after: np.ndarray,
+        before: np.ndarray,
+        after: np.ndarray,
+        rows: np.ndarray,
+    ) -> np.ndarray:
+        """Every candidate's share of the question's named things its window lacks
+        (`Question.missing` over the window's terms): a thing is held when any of its
+        distinctive words' terms is, so it is one lookup of the union of those terms."""
+        names = question.names
+        held = np.zeros((n_rows, len(names)), dtype=bool)
+        for j, (_name, needed) in enumerate(names):
+            held[owner[self._member(term_ids, frozenset().union(*needed))], j] = True
+        window = held[row_of]
+        window[has_before] |= held[np.searchsorted(rows, before[has_before])]
+        window[has_after] |= held[np.searchsorted(rows, after[has_after])]
+        return (~window).sum(axis=1) / len(names)
 
     def _unit_hits(self, units: list[Unit], owner: np.ndarray, term_ids: np.ndarray, rows: int) -> np.ndarray:
         """(rows, units) bool: whether row's terms include one of the unit's."""
@@ -469,7 +643,7 @@ class Engine:
             table[found] = True
         return table[term_ids]
 
-    def _word_features(self, cand: np.ndarray, question: Question) -> tuple[list[float], list[bool]]:
+    def _word_features(self, cand: np.ndarray, question: Question) -> tuple[np.ndarray, np.ndarray]:
         """Every candidate's `ranking.proximity` and whether a question word is among its
         first `_OPENING_WORDS` words, from the index's word positions at once."""
         words = question.words
@@ -478,15 +652,15 @@ class Engine:
             word_ids = {t: name for name in frozenset().union(*words) if (t := self._index.term_id(name)) is not None}
             placed = [self._word_terms(sid, self._sentences[sid].text, word_ids) for sid in cand.tolist()]
             return (
-                [proximity(words, p) if len(words) > 1 else 0.0 for p in placed],
-                [any(terms for _word, terms in p[:_OPENING_WORDS]) for p in placed],
+                np.asarray([proximity(words, p) if len(words) > 1 else 0.0 for p in placed], dtype=np.float64),
+                np.asarray([any(terms for _word, terms in p[:_OPENING_WORDS]) for p in placed], dtype=bool),
             )
         owner, position, term = self._index.word_runs(cand)
         opens = np.zeros(n, dtype=bool)
         early = (position < _OPENING_WORDS) & self._member(term, frozenset().union(*words))
         opens[owner[early]] = True
         if len(words) < 2:
-            return [0.0] * n, opens.tolist()
+            return np.zeros(n), opens
         # One key per (candidate, word position); positions never reach 2**32.
         key = (owner << 32) | position.astype(np.int64)
         keys = [np.sort(key[self._member(term, w)]) for w in words]
@@ -503,18 +677,13 @@ class Engine:
                     found = b[at] == moved
                     near[a[found] >> 32] = True
             close += near
-        pairs = len(words) - 1
-        return [c / pairs for c in close.tolist()], opens.tolist()
+        return close / (len(words) - 1), opens
 
     def _texts(self, sids: list[int]) -> list[str]:
         texts = getattr(self._sentences, "texts", None)
         if callable(texts):
             return texts(sids)
         return [self._sentences[sid].text for sid in sids]
-
-    def _window_names(self, sid: int) -> frozenset[str]:
-        terms = self._index.doc_terms(sid)
-        return terms.union(*(self._index.doc_terms(n) for n in self._neighbours(sid)))
 
     def _bounds(self) -> np.ndarray:
         bounds = self._article_bounds
@@ -751,15 +920,13 @@ def _unweighted(tuning: Tuning) -> frozenset[str]:
     return frozenset(name for name in optional if all(weights.get(p, 0.0) == 0.0 for p in parts[name]))
 
 
-def _coverage(weights: list[float], hits: np.ndarray, total: float) -> list[float]:
+def _coverage(weights: list[float], hits: np.ndarray, total: float) -> np.ndarray:
     """`ranking.coverage` per row of `hits`: covered weights summed in unit order, over the total."""
-    if not total:
-        return [0.0] * hits.shape[0]
-    if not weights:
-        return [0.0] * hits.shape[0]
+    if not total or not weights:
+        return np.zeros(hits.shape[0])
     # cumsum adds left to right as Python's sum does; a 0.0 for a missed unit changes nothing.
     covered = np.cumsum(np.where(hits, np.asarray(weights), 0.0), axis=1)[:, -1]
-    return [c / total for c in covered.tolist()]
+    return covered / total
 
 
 def _overlap(a: frozenset[int], b: frozenset[int]) -> float:

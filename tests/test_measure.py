@@ -10,7 +10,7 @@ import pytest
 from config.settings import BUNDLED_CORPUS
 from retrieval.corpus import load_corpus
 from tests.sampling import sample
-from retrieval.question import Wants, defines, offers, offers_beside
+from retrieval.question import Wants, defines, offers, offers_beside, offers_each, wants
 from retrieval.ranking import Features, Question, Tuning, coverage, proximity
 from retrieval.search import _ANAPHORA, Engine
 
@@ -108,3 +108,32 @@ def test_search_leaves_out_only_features_weighed_zero(engine: Engine) -> None:
         if query.units:
             full = [f.score(hand.tuning) for _s, f in hand.candidates(query, pool=30, full=True)]
             assert full == [f.score(hand.tuning) for _s, f in hand.candidates(query, pool=30, full=False)]
+
+
+def test_scores_of_the_columns_equal_each_features_score(engine: Engine) -> None:
+    # Search scores every candidate at once (`_Measured.scores`); each must be the very
+    # float `Features.score` gives that candidate, for the learned weights and the hand formula.
+    compared = 0
+    for tuned in (engine, engine.tuned(Tuning(learned=()))):
+        tuning = tuned.tuning
+        for question in sample(QUESTIONS):
+            query = tuned.read(question)
+            if not query.units:
+                continue
+            for full in (True, False):
+                measured, _terms = tuned._candidates(query, pool=30, full=full)
+                expected = [f.score(tuning) for f in measured.features()]
+                assert measured.scores(tuning) == expected, question
+                compared += len(expected)
+    assert compared > 40 * len(sample(QUESTIONS))
+
+
+def test_offers_each_equals_offers_one_sentence_at_a_time(engine: Engine) -> None:
+    texts = [engine._sentences[sid].text for sid in range(0, engine.sentence_count, 3)]
+    texts += ["Kota itu padat penduduk.[2][3]", "Pada 8 September 2005 tercatat 2.000 karyawan.", "Rabu (14/12) 10.30"]
+    for question in sample(QUESTIONS) + ["Siapa Menteri Perhubungan?", "Berapa karyawan kontrak?"]:
+        kind = wants(question)
+        assert offers_each(texts, kind, question=question) == [offers(t, kind, question=question) for t in texts]
+        assert offers_each(texts, kind, question=question, beside=True) == [
+            offers_beside(t, kind, question=question) for t in texts
+        ]
