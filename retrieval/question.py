@@ -141,7 +141,7 @@ _TITLES = frozenset(word.casefold() for title in _TITLE_WORDS for word in title.
 
 def offers(sentence: str, kind: Wants, *, question: str) -> bool:
     """True when `sentence` holds something of `kind` that `question` lacks."""
-    return _offered(sentence, kind, question=question, beside_asked=False)
+    return _offered(sentence, kind, question=question, beside_asked=False)[0]
 
 
 def offers_beside(sentence: str, kind: Wants, *, question: str) -> bool:
@@ -149,7 +149,7 @@ def offers_beside(sentence: str, kind: Wants, *, question: str) -> bool:
     apposition that names what was asked ("Siapa Wamenlu Rusia ...?" ->
     "Wamenlu Rusia, Mikhail Bogdanov"; "Siapa Menteri Kesehatan?" -> "Menteri
     Kesehatan Siti Fadilah Supari")."""
-    return _offered(sentence, kind, question=question, beside_asked=True)
+    return _offered(sentence, kind, question=question, beside_asked=True)[1]
 
 
 _APPOSITION_REACH = 3
@@ -159,14 +159,17 @@ _FUNCTION_WORDS = frozenset(
 )
 
 
-def offers_each(sentences: Sequence[str], kind: Wants, *, question: str, beside: bool = False) -> list[bool]:
-    """`offers` (with `beside`, `offers_beside`) of each of `sentences` for one question.
+def offers_each(
+    sentences: Sequence[str], kind: Wants, *, question: str, beside: bool = False
+) -> list[tuple[bool, bool]]:
+    """(`offers`, and with `beside` also `offers_beside`, else False) of each of
+    `sentences` for one question, both from one pass over the sentence's matches.
 
     Ranking asks it of every candidate: what a match holds is read once per
     distinct match text ("2", "Lavrov"), not once per sentence it occurs in.
     """
     if kind is Wants.ANYTHING:
-        return [False] * len(sentences)
+        return [(False, False)] * len(sentences)
     memo: dict[str, tuple[list[str], int] | None] = {}
     return [_offered(s, kind, question=question, beside_asked=beside, memo=memo) for s in sentences]
 
@@ -178,9 +181,11 @@ def _offered(
     question: str,
     beside_asked: bool,
     memo: dict[str, tuple[list[str], int] | None] | None = None,
-) -> bool:
+) -> tuple[bool, bool]:
+    """Whether the sentence offers something new and, when `beside_asked`, whether
+    one such thing stands beside a word asked about."""
     if kind is Wants.ANYTHING:
-        return False
+        return False, False
     asked = _asked(question)
     pattern = _OFFER_SCANS[kind]
     # A citation mark ("kota.[2]") is no number, name or date the sentence offers.
@@ -190,6 +195,7 @@ def _offered(
         # "8 September 2005" and "(13/12)" are dates, not the quantity asked for
         # (every date pattern holds a digit).
         sentence = _blanked(sentence, _DATES.spans(sentence))
+    offered = False
     for start, end in pattern.spans(sentence):
         text = sentence[start:end]
         if memo is None:
@@ -200,16 +206,17 @@ def _offered(
                 read = memo[text] = _new_words(text, kind, asked)
         if read is None:
             continue
+        offered = True
         if not beside_asked:
-            return True
+            return True, False
         # The words leading up to the first new one, inside the match too:
         # "Menteri Perhubungan Hatta Rajasa" answers "Siapa Menteri Perhubungan?".
         inside, first_new = read
         before = [w.casefold() for w in _WORDS.findall(sentence[:start])]
         lead = (before + inside[:first_new])[-_APPOSITION_REACH:]
         if any(w in asked and w not in _FUNCTION_WORDS and w not in _TITLES for w in lead):
-            return True
-    return False
+            return True, True
+    return offered, False
 
 
 _UNREAD: object = object()

@@ -518,7 +518,23 @@ class Engine:
         owner, term_ids = index.doc_term_runs(rows)
         units = question.units
         weights = [u.weight for u in units]
-        unit_hits = self._unit_hits(units, owner, term_ids, rows.shape[0])
+        # Which of the question's term sets each term is in, one bit a set: units, then
+        # the question's terms, its focus and the things it names.
+        sets = [u.terms for u in units]
+        in_question_bit = len(sets)
+        sets.append(question.terms)
+        focus_bit = len(sets)
+        sets.append(question.focus)
+        names_bit = len(sets)
+        sets += [frozenset().union(*needed) for _name, needed in question.names]
+        bits = self._bits(sets)
+        term_bits = bits[term_ids] if bits is not None else None
+        starts = np.searchsorted(owner, np.arange(rows.shape[0] + 1))
+        if term_bits is not None:
+            row_bits = _or_runs(term_bits, starts)
+            unit_hits = _bit_columns(row_bits, 0, len(units))
+        else:
+            unit_hits = self._unit_hits(units, owner, term_ids, rows.shape[0])
         own_hits = unit_hits[row_of]
         window_hits = own_hits.copy()
         window_hits[has_before] |= unit_hits[np.searchsorted(rows, before[has_before])]
@@ -528,25 +544,35 @@ class Engine:
         bounds = self._bounds()
         lo, hi = bounds[distinct_arts], bounds[distinct_arts + 1]
         art_owner, art_terms = index.doc_term_runs_between(lo, hi)
-        article_hits = self._unit_hits(units, art_owner, art_terms, distinct_arts.shape[0])[art_row.reshape(-1)]
+        if bits is not None:
+            art_starts = np.searchsorted(art_owner, np.arange(distinct_arts.shape[0] + 1))
+            article_hits = _bit_columns(_or_runs(bits[art_terms], art_starts), 0, len(units))[art_row.reshape(-1)]
+        else:
+            article_hits = self._unit_hits(units, art_owner, art_terms, distinct_arts.shape[0])[art_row.reshape(-1)]
         total = sum(weights)
         own_cov = _coverage(weights, own_hits, total)
         window_cov = _coverage(weights, window_hits, total)
         article_cov = _coverage(weights, article_hits, total)
 
         # Distinct terms of each candidate (ids: the same counts and overlaps as names).
-        starts = np.searchsorted(owner, np.arange(rows.shape[0] + 1))
         starts_list = starts.tolist()
         row_list = row_of.tolist()
         term_list = term_ids.tolist()
         own_terms = [frozenset(term_list[starts_list[r] : starts_list[r + 1]]) for r in row_list]
         counts = np.diff(starts)[row_of]
-        in_question = np.bincount(owner[self._member(term_ids, question.terms)], minlength=rows.shape[0])[row_of]
+        if term_bits is not None:
+            asked = (term_bits >> np.uint64(in_question_bit)) & np.uint64(1)
+        else:
+            asked = self._member(term_ids, question.terms)
+        in_question = np.bincount(owner[asked.astype(bool)], minlength=rows.shape[0])[row_of]
         # (c - q) / c of ints, as Python divides them: both exact in float64, one rounding.
         novelty = np.divide(counts - in_question, counts, out=np.zeros(n), where=counts > 0)
         focus: np.ndarray | None = None
         if question.focus:
-            focus = np.bincount(owner[self._member(term_ids, question.focus)], minlength=rows.shape[0])[row_of] > 0
+            if term_bits is not None:
+                focus = _bit_columns(row_bits, focus_bit, 1)[row_of, 0]
+            else:
+                focus = np.bincount(owner[self._member(term_ids, question.focus)], minlength=rows.shape[0])[row_of] > 0
 
         proximity_of, opens = self._word_features(cand, question)
         tuning = self._tuning
@@ -564,16 +590,21 @@ class Engine:
             if before_sid in bm25 and _ANAPHORA.match(texts[i]):
                 anaphoric[i] = True
                 previous[i] = bm25[before_sid]
-        offered = np.asarray(offers_each(texts, wanted, question=question.text), dtype=bool)
-        apposition = np.zeros(n, dtype=bool)
-        if wanted is Wants.PERSON and offered.any():
-            chosen = np.flatnonzero(offered)
-            apposition[chosen] = offers_each([texts[i] for i in chosen.tolist()], wanted, question=question.text,
-                                             beside=True)
+        # The apposition only counts for a person asked about.
+        offers = np.asarray(
+            offers_each(texts, wanted, question=question.text, beside=wanted is Wants.PERSON), dtype=bool
+        ).reshape(n, 2)
+        offered, apposition = offers[:, 0], offers[:, 1]
         names_missing = np.zeros(n)
         if question.names and "names_missing" not in skip:
-            names_missing = self._names_missing(question, owner, term_ids, rows.shape[0], row_of, has_before,
-                                                has_after, before, after, rows)
+            if term_bits is not None:
+                held = _bit_columns(row_bits, names_bit, len(question.names))
+            else:
+                held = self._names_held(question, owner, term_ids, rows.shape[0])
+            window = held[row_of]
+            window[has_before] |= held[np.searchsorted(rows, before[has_before])]
+            window[has_after] |= held[np.searchsorted(rows, after[has_after])]
+            names_missing = (~window).sum(axis=1) / len(question.names)
         definition = None
         if question.definition and "definition" not in skip:
             definition = np.fromiter((defines(text) for text in texts), dtype=bool, count=n)
@@ -602,30 +633,26 @@ class Engine:
         )
         return measured, own_terms
 
-    def _names_missing(
-        self,
-        question: Question,
-        owner: np.ndarray,
-        term_ids: np.ndarray,
-        n_rows: int,
-        row_of: np.ndarray,
-        has_before: np.ndarray,
-        has_after: np.ndarray,
-        before: np.ndarray,
-        after: np.ndarray,
-        rows: np.ndarray,
-    ) -> np.ndarray:
-        """Every candidate's share of the question's named things its window lacks
-        (`Question.missing` over the window's terms): a thing is held when any of its
-        distinctive words' terms is, so it is one lookup of the union of those terms."""
+    def _names_held(self, question: Question, owner: np.ndarray, term_ids: np.ndarray, n_rows: int) -> np.ndarray:
+        """(rows, names) bool: whether the row holds the named thing (`Question.missing`):
+        a thing is held when any of its distinctive words' terms is, one lookup of their union."""
         names = question.names
         held = np.zeros((n_rows, len(names)), dtype=bool)
         for j, (_name, needed) in enumerate(names):
             held[owner[self._member(term_ids, frozenset().union(*needed))], j] = True
-        window = held[row_of]
-        window[has_before] |= held[np.searchsorted(rows, before[has_before])]
-        window[has_after] |= held[np.searchsorted(rows, after[has_after])]
-        return (~window).sum(axis=1) / len(names)
+        return held
+
+    def _bits(self, sets: list[frozenset[str]]) -> np.ndarray | None:
+        """For every term id, the sets of `sets` holding it as bit j for set j (None past 64 sets)."""
+        if len(sets) > 64:
+            return None
+        index = self._index
+        bits = np.zeros(index.vocabulary_size, dtype=np.uint64)
+        for j, terms in enumerate(sets):
+            found = [t for term in terms if (t := index.term_id(term)) is not None]
+            if found:
+                bits[found] |= np.uint64(1 << j)
+        return bits
 
     def _unit_hits(self, units: list[Unit], owner: np.ndarray, term_ids: np.ndarray, rows: int) -> np.ndarray:
         """(rows, units) bool: whether row's terms include one of the unit's."""
@@ -927,6 +954,21 @@ def _coverage(weights: list[float], hits: np.ndarray, total: float) -> np.ndarra
     # cumsum adds left to right as Python's sum does; a 0.0 for a missed unit changes nothing.
     covered = np.cumsum(np.where(hits, np.asarray(weights), 0.0), axis=1)[:, -1]
     return covered / total
+
+
+def _or_runs(values: np.ndarray, starts: np.ndarray) -> np.ndarray:
+    """Bitwise OR of `values[starts[i]:starts[i + 1]]` for every i (0 for an empty run)."""
+    out = np.zeros(starts.shape[0] - 1, dtype=np.uint64)
+    filled = starts[1:] > starts[:-1]
+    if values.size and filled.any():
+        out[filled] = np.bitwise_or.reduceat(values, starts[:-1][filled])
+    return out
+
+
+def _bit_columns(masks: np.ndarray, first: int, count: int) -> np.ndarray:
+    """(len(masks), count) bool: bit `first + j` of every mask in column j."""
+    shifts = np.arange(first, first + count, dtype=np.uint64)
+    return ((masks[:, None] >> shifts) & np.uint64(1)).astype(bool)
 
 
 def _overlap(a: frozenset[int], b: frozenset[int]) -> float:

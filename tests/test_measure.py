@@ -71,7 +71,11 @@ def _reference(engine: Engine, sids: list[int], query) -> list[Features]:  # typ
     return out
 
 
-def test_measured_together_equals_one_at_a_time(engine: Engine) -> None:
+@pytest.mark.parametrize("bits", [True, False], ids=["term bits", "past 64 term sets"])
+def test_measured_together_equals_one_at_a_time(engine: Engine, bits: bool, monkeypatch: pytest.MonkeyPatch) -> None:
+    if not bits:
+        # A question with more term sets than a 64-bit mask holds is measured set by set.
+        monkeypatch.setattr(Engine, "_bits", lambda self, sets: None)
     compared = 0
     asked = sample(QUESTIONS)
     for question in asked:
@@ -133,7 +137,7 @@ def test_offers_each_equals_offers_one_sentence_at_a_time(engine: Engine) -> Non
     texts += ["Kota itu padat penduduk.[2][3]", "Pada 8 September 2005 tercatat 2.000 karyawan.", "Rabu (14/12) 10.30"]
     for question in sample(QUESTIONS) + ["Siapa Menteri Perhubungan?", "Berapa karyawan kontrak?"]:
         kind = wants(question)
-        assert offers_each(texts, kind, question=question) == [offers(t, kind, question=question) for t in texts]
+        assert offers_each(texts, kind, question=question) == [(offers(t, kind, question=question), False) for t in texts]
         assert offers_each(texts, kind, question=question, beside=True) == [
-            offers_beside(t, kind, question=question) for t in texts
+            (offers(t, kind, question=question), offers_beside(t, kind, question=question)) for t in texts
         ]
