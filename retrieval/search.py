@@ -52,7 +52,7 @@ class _Scored:
     score: float
     window_coverage: float
     sid: int
-    terms: frozenset[int]  # distinct term ids: overlaps count the same as over names
+    row: int  # the candidate's place in `_Measured.sids` (and its other columns)
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,12 +80,17 @@ class _Measured:
     lead: np.ndarray
     length: np.ndarray
     opens: np.ndarray
+    # Not ranking features: each candidate's distinct term ids (folding near duplicates
+    # compares them) and, when known from the measuring, whether its article holds each
+    # thing the question names.
+    terms: list[frozenset[int]]
+    names_in_article: np.ndarray | None
 
     @classmethod
     def nothing(cls, wanted: Wants) -> _Measured:
         no, none = np.zeros(0), np.zeros(0, dtype=bool)
         return cls([], wanted, no, no, no, none, no, no, no, none, none, None, no, no, no, no, None, none,
-                   np.zeros(0, dtype=np.int64), none)
+                   np.zeros(0, dtype=np.int64), none, [], None)
 
     def features(self) -> list[Features]:
         """The `Features` of every candidate, in `sids` order."""
@@ -361,11 +366,12 @@ class Engine:
             return Answer(query=query), None
         tuning = self._tuning
         pool = tuning.candidates + _PAGE_POOL * math.ceil((offset + k) / _PAGE_POOL)
-        measured, terms = self._candidates(asked, pool=pool, full=False)
+        measured = self._candidates(asked, pool=pool, full=False)
+        terms = measured.terms
         scored = [
-            _Scored(score, window, sid, own)
-            for score, window, sid, own in zip(
-                measured.scores(tuning), measured.window_coverage.tolist(), measured.sids, terms
+            _Scored(score, window, sid, row)
+            for row, (score, window, sid) in enumerate(
+                zip(measured.scores(tuning), measured.window_coverage.tolist(), measured.sids)
             )
         ]
         scored.sort(key=lambda item: (-item.score, item.sid))
@@ -385,14 +391,20 @@ class Engine:
                 for name, needed in names
             )
             lacking: dict[int, list[str]] = {}
-            by_article: dict[int, list[str]] = {}
-            for item in scored:
-                sid = item.sid
-                number = int(self._article_of[sid])
-                found = by_article.get(number)
-                if found is None:
-                    found = by_article[number] = missing_names(name_ids, self._article_term_ids(number))
-                lacking[sid] = found
+            if measured.names_in_article is not None:
+                labels = [name for name, _needed in names]
+                held = measured.names_in_article.tolist()
+                for item in scored:
+                    lacking[item.sid] = [name for name, has in zip(labels, held[item.row]) if not has]
+            else:
+                by_article: dict[int, list[str]] = {}
+                for item in scored:
+                    sid = item.sid
+                    number = int(self._article_of[sid])
+                    found = by_article.get(number)
+                    if found is None:
+                        found = by_article[number] = missing_names(name_ids, self._article_term_ids(number))
+                    lacking[sid] = found
             # A long question names more than one sentence repeats: an article lacking
             # fewer than `names_share` of its named things is still on its topic.
             complete = [item for item in ranked if len(lacking[item.sid]) < tuning.names_share * len(names)]
@@ -407,7 +419,7 @@ class Engine:
                 nearer = sorted(scored, key=lambda item: len(lacking[item.sid]))
                 missing = lacking[nearer[0].sid]
                 nearer = [item for item in nearer if len(lacking[item.sid]) == len(missing) < len(names)]
-                closest = self._fold_duplicates(nearer, units, limit=k)
+                closest = self._fold_duplicates(nearer, units, limit=k, terms=terms)
                 return Answer(query=query, missing=tuple(missing), closest=tuple(closest)), None
             if tuning.names_filter:
                 ranked = complete
@@ -415,7 +427,7 @@ class Engine:
             return Answer(query=query), None
         if max(item.window_coverage for item in ranked[: k + offset]) < self._answer_floor(units):
             return Answer(query=query), None
-        hits = self._fold_duplicates(ranked, units, limit=offset + k)
+        hits = self._fold_duplicates(ranked, units, limit=offset + k, terms=terms)
         return Answer(query=query, hits=tuple(hits[offset : offset + k])), self._signals(asked, ranked)
 
     def _signals(self, asked: Query, ranked: list[_Scored]) -> Signals | None:
@@ -462,10 +474,10 @@ class Engine:
         `full` (benchmarks/ltr.py) measures every feature; `search` leaves out
         those the tuning weighs 0, which cannot change a score.
         """
-        measured, _terms = self._candidates(query, pool=pool, full=full)
+        measured = self._candidates(query, pool=pool, full=full)
         return list(zip(measured.sids, measured.features()))
 
-    def _candidates(self, query: Query, *, pool: int, full: bool) -> tuple[_Measured, list[frozenset[int]]]:
+    def _candidates(self, query: Query, *, pool: int, full: bool) -> _Measured:
         """Candidates, their features and each one's distinct term ids (for folding duplicates)."""
         tuning = self._tuning
         query_terms = query.terms
@@ -494,7 +506,7 @@ class Engine:
         bm25: dict[int, float],
         neighbours: dict[int, float],
         full: bool,
-    ) -> tuple[_Measured, list[frozenset[int]]]:
+    ) -> _Measured:
         """Every candidate's features, measured together from the index's arrays.
 
         Equal, value for value, to measuring each sentence on its own
@@ -502,7 +514,7 @@ class Engine:
         sums unit weights in unit order, the shares divide the same integers.
         """
         if not sids:
-            return _Measured.nothing(question.wanted), []
+            return _Measured.nothing(question.wanted)
         index = self._index
         n = len(sids)
         article_of = self._article_of
@@ -544,9 +556,13 @@ class Engine:
         bounds = self._bounds()
         lo, hi = bounds[distinct_arts], bounds[distinct_arts + 1]
         art_owner, art_terms = index.doc_term_runs_between(lo, hi)
+        names_in_article = None
         if bits is not None:
             art_starts = np.searchsorted(art_owner, np.arange(distinct_arts.shape[0] + 1))
-            article_hits = _bit_columns(_or_runs(bits[art_terms], art_starts), 0, len(units))[art_row.reshape(-1)]
+            article_bits = _or_runs(bits[art_terms], art_starts)[art_row.reshape(-1)]
+            article_hits = _bit_columns(article_bits, 0, len(units))
+            if question.names:
+                names_in_article = _bit_columns(article_bits, names_bit, len(question.names))
         else:
             article_hits = self._unit_hits(units, art_owner, art_terms, distinct_arts.shape[0])[art_row.reshape(-1)]
         total = sum(weights)
@@ -556,9 +572,8 @@ class Engine:
 
         # Distinct terms of each candidate (ids: the same counts and overlaps as names).
         starts_list = starts.tolist()
-        row_list = row_of.tolist()
         term_list = term_ids.tolist()
-        own_terms = [frozenset(term_list[starts_list[r] : starts_list[r + 1]]) for r in row_list]
+        own_terms = [frozenset(term_list[starts_list[r] : starts_list[r + 1]]) for r in row_of.tolist()]
         counts = np.diff(starts)[row_of]
         if term_bits is not None:
             asked = (term_bits >> np.uint64(in_question_bit)) & np.uint64(1)
@@ -630,8 +645,10 @@ class Engine:
             lead=~has_before if "lead" not in skip else np.zeros(n, dtype=bool),
             length=index.doc_lengths(cand),
             opens=opens,
+            terms=own_terms,
+            names_in_article=names_in_article,
         )
-        return measured, own_terms
+        return measured
 
     def _names_held(self, question: Question, owner: np.ndarray, term_ids: np.ndarray, n_rows: int) -> np.ndarray:
         """(rows, names) bool: whether the row holds the named thing (`Question.missing`):
@@ -866,15 +883,19 @@ class Engine:
         units: list[Unit],
         *,
         limit: int,
+        terms: list[frozenset[int]],
     ) -> list[Hit]:
-        kept: list[tuple[frozenset[int], Hit, list[Article], set[str]]] = []
+        """Hits for `ranked` (in order) up to `limit`; a later candidate whose `_overlap` with
+        a hit reaches `Tuning.duplicate_overlap` is that hit's near duplicate, its article
+        added to the hit's `also_in` (`terms`: each candidate's, by `_Scored.row`)."""
+        kept: list[tuple[int, Hit, list[Article], set[str]]] = []
         query_terms = frozenset().union(*(u.terms for u in units))
         version_ids, article_of = self._version_ids, self._article_of
+        threshold = self._tuning.duplicate_overlap
         for item in ranked:
-            sid, terms = item.sid, item.terms
-            duplicate_of = next(
-                (entry for entry in kept if _overlap(entry[0], terms) >= self._tuning.duplicate_overlap), None
-            )
+            sid = item.sid
+            own = terms[item.row]
+            duplicate_of = next((entry for entry in kept if _overlap(terms[entry[0]], own) >= threshold), None)
             # Live articles have distinct ids: comparing ids is comparing articles.
             article_id = version_ids[article_of[sid]]
             if duplicate_of is not None:
@@ -891,7 +912,7 @@ class Engine:
                 score=round(item.score, 6),
                 matched_words=self._matched_words(sid, sentence.text, query_terms),
             )
-            kept.append((terms, hit, [], set()))
+            kept.append((item.row, hit, [], set()))
         return [
             Hit(hit.sentence, hit.article, hit.score, hit.matched_words, tuple(others))
             for _terms, hit, others, _ids in kept

@@ -125,7 +125,7 @@ def test_scores_of_the_columns_equal_each_features_score(engine: Engine) -> None
             if not query.units:
                 continue
             for full in (True, False):
-                measured, _terms = tuned._candidates(query, pool=30, full=full)
+                measured = tuned._candidates(query, pool=30, full=full)
                 expected = [f.score(tuning) for f in measured.features()]
                 assert measured.scores(tuning) == expected, question
                 compared += len(expected)
@@ -141,3 +141,27 @@ def test_offers_each_equals_offers_one_sentence_at_a_time(engine: Engine) -> Non
         assert offers_each(texts, kind, question=question, beside=True) == [
             (offers(t, kind, question=question), offers_beside(t, kind, question=question)) for t in texts
         ]
+
+
+def test_terms_and_names_in_article_equal_the_sets(engine: Engine) -> None:
+    # Folding reads `terms` and the names rule `names_in_article` from the measuring;
+    # both must say what the candidates' and articles' term sets say.
+    index = engine._index
+    checked = 0
+    for question in sample(QUESTIONS):
+        query = engine.read(question)
+        if not query.units:
+            continue
+        measured = engine._candidates(query, pool=30, full=False)
+        assert measured.terms == [frozenset(index.doc_term_ids(sid, sid + 1).tolist()) for sid in measured.sids]
+        if query.names and measured.sids:
+            assert measured.names_in_article is not None
+            for sid, held in zip(measured.sids, measured.names_in_article.tolist()):
+                article = engine._article_term_ids(int(engine._article_of[sid]))
+                ids = [
+                    frozenset(t for term in frozenset().union(*needed) if (t := index.term_id(term)) is not None)
+                    for _name, needed in query.names
+                ]
+                assert held == [not article.isdisjoint(name) for name in ids], question
+                checked += 1
+    assert checked > 0
