@@ -171,7 +171,15 @@ def offers_each(
     if kind is Wants.ANYTHING:
         return [(False, False)] * len(sentences)
     memo: dict[str, tuple[list[str], int] | None] = {}
-    return [_offered(s, kind, question=question, beside_asked=beside, memo=memo) for s in sentences]
+    # The same sentence in several articles (a wire story reprinted) is read once.
+    done: dict[str, tuple[bool, bool]] = {}
+    out: list[tuple[bool, bool]] = []
+    for sentence in sentences:
+        found = done.get(sentence)
+        if found is None:
+            found = done[sentence] = _offered(sentence, kind, question=question, beside_asked=beside, memo=memo)
+        out.append(found)
+    return out
 
 
 def _offered(

@@ -16,6 +16,7 @@ them, with weights fitted by `benchmarks/ltr.py` (`Tuning.learned`), orders them
 from __future__ import annotations
 
 import copy
+import functools
 import math
 import re
 from collections.abc import Collection, Iterable, Mapping, Sequence
@@ -958,6 +959,7 @@ def default_analyzer(*, stems: tuple[str, Mapping[str, str]] | None = None) -> A
     return _DEFAULT_ANALYZER
 
 
+@functools.lru_cache(maxsize=16)
 def _unweighted(tuning: Tuning) -> frozenset[str]:
     """Features the score cannot read: weight 0 in the learned weights (the hand formula reads none of these)."""
     optional = ("names_missing", "definition", "lead")
