@@ -227,6 +227,11 @@ def within(a: str, b: str, limit: int) -> bool:
     """Whether the Levenshtein distance of `a` and `b` is at most `limit` (stops as soon as it cannot be)."""
     if abs(len(a) - len(b)) > limit:
         return False
+    # Cut `a` into limit + 1 pieces: `limit` edits leave one whole, so it is in `b`. Most
+    # pairs of unrelated words fail this test, which costs far less than the table.
+    n, parts = len(a), limit + 1
+    if n >= parts and not any(a[i * n // parts : (i + 1) * n // parts] in b for i in range(parts)):
+        return False
     previous = list(range(len(b) + 1))
     for i, ca in enumerate(a, start=1):
         current = [i]

@@ -391,6 +391,10 @@ class Bm25Index:
     def doc_length(self, doc_id: int) -> int:
         return int(self._doc_len[doc_id])
 
+    def doc_lengths(self, doc_ids: np.ndarray) -> np.ndarray:
+        """`doc_length` of each of `doc_ids` (int64)."""
+        return self._doc_len[doc_ids].astype(np.int64)
+
     # ---------------------------------------------------------------- scoring
 
     def scores(self, query_terms: Sequence[str]) -> np.ndarray:

@@ -16,6 +16,7 @@ them, with weights fitted by `benchmarks/ltr.py` (`Tuning.learned`), orders them
 from __future__ import annotations
 
 import copy
+import functools
 import math
 import re
 from collections.abc import Collection, Iterable, Mapping, Sequence
@@ -27,7 +28,7 @@ from retrieval.abstention import Abstention, Lexicon, Signals, bundled, measure
 from retrieval.acronyms import ArticleAcronyms, CorpusAcronyms
 from retrieval.build import Built, iter_sentences  # noqa: F401  (iter_sentences: the one numbering)
 from retrieval.index import Bm25Index
-from retrieval.question import Wants, defines, named, offers, offers_beside
+from retrieval.question import Wants, defines, named, offers_each
 from retrieval.ranking import Features, Query, Question, Tuning, Unit, coverage, missing_names, proximity
 from retrieval.records import Answer, Article, Hit, Sentence
 from retrieval.stored import StoredArticles
@@ -52,7 +53,154 @@ class _Scored:
     score: float
     window_coverage: float
     sid: int
-    terms: frozenset[int]  # distinct term ids: overlaps count the same as over names
+    row: int  # the candidate's place in `_Measured.sids` (and its other columns)
+
+
+@dataclass(frozen=True, slots=True)
+class _Measured:
+    """Every candidate's features as columns (row i is `sids[i]`): scored all at once,
+    and made into `Features` records only when asked (`features`, for benchmarks/ltr.py)."""
+
+    sids: list[int]
+    wanted: Wants
+    own: np.ndarray
+    neighbour: np.ndarray
+    previous: np.ndarray  # BM25 of the sentence before where `anaphoric`, else 0.0
+    anaphoric: np.ndarray
+    coverage: np.ndarray
+    window_coverage: np.ndarray
+    article_coverage: np.ndarray
+    offered: np.ndarray
+    apposition: np.ndarray
+    focus: np.ndarray | None  # None: the question has no focus noun
+    own_share: np.ndarray
+    proximity: np.ndarray
+    novelty: np.ndarray
+    names_missing: np.ndarray
+    definition: np.ndarray | None  # None: no definition question (or not measured)
+    lead: np.ndarray
+    length: np.ndarray
+    opens: np.ndarray
+    # Not ranking features: each candidate's distinct term ids (folding near duplicates
+    # compares them) and, when known from the measuring, whether its article holds each
+    # thing the question names.
+    terms: list[frozenset[int]]
+    names_in_article: np.ndarray | None
+
+    @classmethod
+    def nothing(cls, wanted: Wants) -> _Measured:
+        no, none = np.zeros(0), np.zeros(0, dtype=bool)
+        return cls([], wanted, no, no, no, none, no, no, no, none, none, None, no, no, no, no, None, none,
+                   np.zeros(0, dtype=np.int64), none, [], None)
+
+    def features(self) -> list[Features]:
+        """The `Features` of every candidate, in `sids` order."""
+        wanted = self.wanted
+        typed = wanted not in (Wants.ANYTHING, Wants.NAME)
+        focus = self.focus.tolist() if self.focus is not None else [None] * len(self.sids)
+        definition = self.definition.tolist() if self.definition is not None else [None] * len(self.sids)
+        return [
+            Features(
+                own=own,
+                neighbour=neighbour,
+                previous=previous if anaphoric else None,
+                coverage=coverage,
+                window_coverage=window,
+                article_coverage=article,
+                # A proper name is its own feature: capitals are a weaker sign than a
+                # person's full name or a number, so it must not share their weights.
+                type_match=offered if typed else None,
+                apposition=apposition,
+                name_match=offered if wanted is Wants.NAME else None,
+                focus_match=focus_match,
+                own_share=share,
+                proximity=near,
+                novelty=novelty,
+                names_missing=names_missing,
+                definition=defines,
+                lead=lead,
+                wanted=wanted,
+                length=length,
+                opens=opens,
+            )
+            for (own, neighbour, previous, anaphoric, coverage, window, article, offered, apposition, focus_match,
+                 share, near, novelty, names_missing, defines, lead, length, opens) in zip(
+                self.own.tolist(), self.neighbour.tolist(), self.previous.tolist(), self.anaphoric.tolist(),
+                self.coverage.tolist(), self.window_coverage.tolist(), self.article_coverage.tolist(),
+                self.offered.tolist(), self.apposition.tolist(), focus, self.own_share.tolist(),
+                self.proximity.tolist(), self.novelty.tolist(), self.names_missing.tolist(), definition,
+                self.lead.tolist(), self.length.tolist(), self.opens.tolist(),
+            )
+        ]
+
+    def scores(self, tuning: Tuning) -> list[float]:
+        """`Features.score(tuning)` of every candidate, bit for bit: the same IEEE
+        operations in the same order, column by column instead of row by row
+        (`math` for the logarithms and exp, whose NumPy versions may round differently)."""
+        hand = self._hand_scores(tuning)
+        if not tuning.learned:
+            return hand.tolist()
+        log, log1p = math.log, math.log1p
+        n = len(self.sids)
+        wanted = self.wanted
+        typed = wanted not in (Wants.ANYTHING, Wants.NAME)
+        yes = self.offered if typed else np.zeros(n, dtype=bool)
+        no = ~self.offered if typed else np.zeros(n, dtype=bool)
+        named = wanted is Wants.NAME
+        never = np.zeros(n, dtype=bool)
+        focus_yes = self.focus if self.focus is not None else never
+        focus_no = ~self.focus if self.focus is not None else never
+        define_yes = self.definition if self.definition is not None else never
+        define_no = ~self.definition if self.definition is not None else never
+        columns: list[np.ndarray | list[float]] = [
+            [log(max(h, 1e-6)) for h in hand.tolist()],
+            [log1p(x) for x in self.neighbour.tolist()],
+            [log1p(x) for x in self.previous.tolist()],  # 0.0 where not anaphoric: log1p(0.0)
+            self.window_coverage,
+            self.article_coverage,
+            yes,
+            no,
+            self.own_share,
+            self.proximity,
+            self.novelty,
+            self.offered if named else never,
+            ~self.offered if named else never,
+            focus_yes,
+            focus_no,
+            self.apposition,
+            self.names_missing,
+            define_yes,
+            define_no,
+            self.lead,
+            yes if wanted is Wants.TIME else never,
+            no if wanted is Wants.TIME else never,
+            yes if wanted is Wants.NUMBER else never,
+            no if wanted is Wants.NUMBER else never,
+            yes if wanted is Wants.PLACE else never,
+            yes if wanted is Wants.PERSON else never,
+            [log1p(x) for x in self.length.tolist()],
+            self.opens & define_yes,
+        ]
+        if len(columns) != len(Features.NAMES):
+            # `Features.vector` changed and these columns were not told: score row by row.
+            return [features.score(tuning) for features in self.features()]
+        # sum(map(mul, learned, vector)) left to right: 0 + w0*v0 + w1*v1 + ...
+        total = np.zeros(n)
+        for weight, column in zip(tuning.learned, columns):
+            total = total + weight * np.asarray(column, dtype=np.float64)
+        exp = math.exp
+        return [exp(x) for x in total.tolist()]
+
+    def _hand_scores(self, tuning: Tuning) -> np.ndarray:
+        """`Features.hand_score` of every candidate, operation for operation."""
+        score = self.own + tuning.context_weight * self.neighbour
+        if tuning.anaphora_weight:
+            score = np.where(self.anaphoric, np.maximum(score, self.own + tuning.anaphora_weight * self.previous), score)
+        score = score * (1.0 + tuning.coverage_weight * self.coverage)
+        score = score * (1.0 + tuning.article_weight * self.article_coverage)
+        if self.wanted not in (Wants.ANYTHING, Wants.NAME):
+            score = np.where(self.offered, score * (1.0 + tuning.type_bonus), score * (1.0 - tuning.type_penalty))
+        return np.where(self.apposition, score * (1.0 + tuning.apposition_bonus), score)
 
 
 class Engine:
@@ -219,10 +367,13 @@ class Engine:
             return Answer(query=query), None
         tuning = self._tuning
         pool = tuning.candidates + _PAGE_POOL * math.ceil((offset + k) / _PAGE_POOL)
-        sids, measured, terms = self._candidates(asked, pool=pool, full=False)
+        measured = self._candidates(asked, pool=pool, full=False)
+        terms = measured.terms
         scored = [
-            _Scored(features.score(tuning), features.window_coverage, sid, own)
-            for sid, features, own in zip(sids, measured, terms)
+            _Scored(score, window, sid, row)
+            for row, (score, window, sid) in enumerate(
+                zip(measured.scores(tuning), measured.window_coverage.tolist(), measured.sids)
+            )
         ]
         scored.sort(key=lambda item: (-item.score, item.sid))
         ranked = [item for item in scored if item.window_coverage >= tuning.hit_coverage]
@@ -241,14 +392,20 @@ class Engine:
                 for name, needed in names
             )
             lacking: dict[int, list[str]] = {}
-            by_article: dict[int, list[str]] = {}
-            for item in scored:
-                sid = item.sid
-                number = int(self._article_of[sid])
-                found = by_article.get(number)
-                if found is None:
-                    found = by_article[number] = missing_names(name_ids, self._article_term_ids(number))
-                lacking[sid] = found
+            if measured.names_in_article is not None:
+                labels = [name for name, _needed in names]
+                held = measured.names_in_article.tolist()
+                for item in scored:
+                    lacking[item.sid] = [name for name, has in zip(labels, held[item.row]) if not has]
+            else:
+                by_article: dict[int, list[str]] = {}
+                for item in scored:
+                    sid = item.sid
+                    number = int(self._article_of[sid])
+                    found = by_article.get(number)
+                    if found is None:
+                        found = by_article[number] = missing_names(name_ids, self._article_term_ids(number))
+                    lacking[sid] = found
             # A long question names more than one sentence repeats: an article lacking
             # fewer than `names_share` of its named things is still on its topic.
             complete = [item for item in ranked if len(lacking[item.sid]) < tuning.names_share * len(names)]
@@ -263,7 +420,7 @@ class Engine:
                 nearer = sorted(scored, key=lambda item: len(lacking[item.sid]))
                 missing = lacking[nearer[0].sid]
                 nearer = [item for item in nearer if len(lacking[item.sid]) == len(missing) < len(names)]
-                closest = self._fold_duplicates(nearer, units, limit=k)
+                closest = self._fold_duplicates(nearer, units, limit=k, terms=terms)
                 return Answer(query=query, missing=tuple(missing), closest=tuple(closest)), None
             if tuning.names_filter:
                 ranked = complete
@@ -271,7 +428,7 @@ class Engine:
             return Answer(query=query), None
         if max(item.window_coverage for item in ranked[: k + offset]) < self._answer_floor(units):
             return Answer(query=query), None
-        hits = self._fold_duplicates(ranked, units, limit=offset + k)
+        hits = self._fold_duplicates(ranked, units, limit=offset + k, terms=terms)
         return Answer(query=query, hits=tuple(hits[offset : offset + k])), self._signals(asked, ranked)
 
     def _signals(self, asked: Query, ranked: list[_Scored]) -> Signals | None:
@@ -318,12 +475,10 @@ class Engine:
         `full` (benchmarks/ltr.py) measures every feature; `search` leaves out
         those the tuning weighs 0, which cannot change a score.
         """
-        sids, features, _terms = self._candidates(query, pool=pool, full=full)
-        return list(zip(sids, features))
+        measured = self._candidates(query, pool=pool, full=full)
+        return list(zip(measured.sids, measured.features()))
 
-    def _candidates(
-        self, query: Query, *, pool: int, full: bool
-    ) -> tuple[list[int], list[Features], list[frozenset[int]]]:
+    def _candidates(self, query: Query, *, pool: int, full: bool) -> _Measured:
         """Candidates, their features and each one's distinct term ids (for folding duplicates)."""
         tuning = self._tuning
         query_terms = query.terms
@@ -342,9 +497,7 @@ class Engine:
         bm25.update((sid, known[sid]) for sid in sorted(extra))
         neighbours = self._neighbour_scores(bm25, known)
         question = Question.read(query, best=max(bm25.values(), default=0.0))
-        sids = list(bm25)
-        features, terms = self._measure(sids, question, bm25=bm25, neighbours=neighbours, full=full)
-        return sids, features, terms
+        return self._measure(list(bm25), question, bm25=bm25, neighbours=neighbours, full=full)
 
     def _measure(
         self,
@@ -354,15 +507,15 @@ class Engine:
         bm25: dict[int, float],
         neighbours: dict[int, float],
         full: bool,
-    ) -> tuple[list[Features], list[frozenset[int]]]:
-        """Every candidate's `Features`, measured together from the index's arrays.
+    ) -> _Measured:
+        """Every candidate's features, measured together from the index's arrays.
 
         Equal, value for value, to measuring each sentence on its own
         (`tests/test_measure.py` holds the one-at-a-time reference): coverage
         sums unit weights in unit order, the shares divide the same integers.
         """
         if not sids:
-            return [], []
+            return _Measured.nothing(question.wanted)
         index = self._index
         n = len(sids)
         article_of = self._article_of
@@ -378,7 +531,23 @@ class Engine:
         owner, term_ids = index.doc_term_runs(rows)
         units = question.units
         weights = [u.weight for u in units]
-        unit_hits = self._unit_hits(units, owner, term_ids, rows.shape[0])
+        # Which of the question's term sets each term is in, one bit a set: units, then
+        # the question's terms, its focus and the things it names.
+        sets = [u.terms for u in units]
+        in_question_bit = len(sets)
+        sets.append(question.terms)
+        focus_bit = len(sets)
+        sets.append(question.focus)
+        names_bit = len(sets)
+        sets += [frozenset().union(*needed) for _name, needed in question.names]
+        bits = self._bits(sets)
+        term_bits = bits[term_ids] if bits is not None else None
+        starts = np.searchsorted(owner, np.arange(rows.shape[0] + 1))
+        if term_bits is not None:
+            row_bits = _or_runs(term_bits, starts)
+            unit_hits = _bit_columns(row_bits, 0, len(units))
+        else:
+            unit_hits = self._unit_hits(units, owner, term_ids, rows.shape[0])
         own_hits = unit_hits[row_of]
         window_hits = own_hits.copy()
         window_hits[has_before] |= unit_hits[np.searchsorted(rows, before[has_before])]
@@ -388,70 +557,120 @@ class Engine:
         bounds = self._bounds()
         lo, hi = bounds[distinct_arts], bounds[distinct_arts + 1]
         art_owner, art_terms = index.doc_term_runs_between(lo, hi)
-        article_hits = self._unit_hits(units, art_owner, art_terms, distinct_arts.shape[0])[art_row.reshape(-1)]
+        names_in_article = None
+        if bits is not None:
+            art_starts = np.searchsorted(art_owner, np.arange(distinct_arts.shape[0] + 1))
+            article_bits = _or_runs(bits[art_terms], art_starts)[art_row.reshape(-1)]
+            article_hits = _bit_columns(article_bits, 0, len(units))
+            if question.names:
+                names_in_article = _bit_columns(article_bits, names_bit, len(question.names))
+        else:
+            article_hits = self._unit_hits(units, art_owner, art_terms, distinct_arts.shape[0])[art_row.reshape(-1)]
         total = sum(weights)
         own_cov = _coverage(weights, own_hits, total)
         window_cov = _coverage(weights, window_hits, total)
         article_cov = _coverage(weights, article_hits, total)
 
         # Distinct terms of each candidate (ids: the same counts and overlaps as names).
-        starts = np.searchsorted(owner, np.arange(rows.shape[0] + 1))
         starts_list = starts.tolist()
-        row_list = row_of.tolist()
         term_list = term_ids.tolist()
-        own_terms = [frozenset(term_list[starts_list[r] : starts_list[r + 1]]) for r in row_list]
+        own_terms = [frozenset(term_list[starts_list[r] : starts_list[r + 1]]) for r in row_of.tolist()]
         counts = np.diff(starts)[row_of]
-        in_question = np.bincount(owner[self._member(term_ids, question.terms)], minlength=rows.shape[0])[row_of]
-        novelty = [(c - q) / c if c else 0.0 for c, q in zip(counts.tolist(), in_question.tolist())]
-        focus: list[bool] | None = None
+        if term_bits is not None:
+            asked = (term_bits >> np.uint64(in_question_bit)) & np.uint64(1)
+        else:
+            asked = self._member(term_ids, question.terms)
+        in_question = np.bincount(owner[asked.astype(bool)], minlength=rows.shape[0])[row_of]
+        # (c - q) / c of ints, as Python divides them: both exact in float64, one rounding.
+        novelty = np.divide(counts - in_question, counts, out=np.zeros(n), where=counts > 0)
+        focus: np.ndarray | None = None
         if question.focus:
-            focus = (np.bincount(owner[self._member(term_ids, question.focus)], minlength=rows.shape[0])[row_of] > 0).tolist()
+            if term_bits is not None:
+                focus = _bit_columns(row_bits, focus_bit, 1)[row_of, 0]
+            else:
+                focus = np.bincount(owner[self._member(term_ids, question.focus)], minlength=rows.shape[0])[row_of] > 0
 
         proximity_of, opens = self._word_features(cand, question)
         tuning = self._tuning
         skip = _unweighted(tuning) if not full else frozenset()
         wanted = question.wanted
         best = question.best
-        previous_ok = has_before.tolist()
         texts = self._texts(sids)
-        features: list[Features] = []
-        for i, sid in enumerate(sids):
-            own = bm25[sid]
-            text = texts[i]
-            previous = sid - 1
-            anaphoric = previous_ok[i] and previous in bm25 and bool(_ANAPHORA.match(text))
-            offered = offers(text, wanted, question=question.text)
-            names_missing = 0.0
-            if question.names and "names_missing" not in skip:
-                window = self._window_names(sid)
-                names_missing = len(question.missing(window)) / len(question.names)
-            features.append(
-                Features(
-                    own=own,
-                    neighbour=neighbours.get(sid, 0.0),
-                    previous=bm25[previous] if anaphoric else None,
-                    coverage=own_cov[i],
-                    window_coverage=window_cov[i],
-                    article_coverage=article_cov[i],
-                    # A proper name is its own feature: capitals are a weaker sign than a
-                    # person's full name or a number, so it must not share their weights.
-                    type_match=None if wanted in (Wants.ANYTHING, Wants.NAME) else offered,
-                    apposition=wanted is Wants.PERSON and offered and offers_beside(text, wanted, question=question.text),
-                    name_match=offered if wanted is Wants.NAME else None,
-                    focus_match=focus[i] if focus is not None else None,
-                    own_share=own / best if best else 0.0,
-                    proximity=proximity_of[i],
-                    novelty=novelty[i],
-                    names_missing=names_missing,
-                    definition=defines(text) if question.definition and "definition" not in skip else None,
-                    # The first indexable sentence of its article: no earlier sid of the same one.
-                    lead=not previous_ok[i] if "lead" not in skip else False,
-                    wanted=wanted,
-                    length=index.doc_length(sid),
-                    opens=opens[i],
-                )
-            )
-        return features, own_terms
+        own = np.fromiter((bm25[sid] for sid in sids), dtype=np.float64, count=n)
+        # A sentence opening with a reference to the one before ("Hal ini", "Dia")
+        # inherits that one's BM25, when it is a candidate too.
+        anaphoric = np.zeros(n, dtype=bool)
+        previous = np.zeros(n)
+        for i in np.flatnonzero(has_before).tolist():
+            before_sid = sids[i] - 1
+            if before_sid in bm25 and _ANAPHORA.match(texts[i]):
+                anaphoric[i] = True
+                previous[i] = bm25[before_sid]
+        # The apposition only counts for a person asked about.
+        offers = np.asarray(
+            offers_each(texts, wanted, question=question.text, beside=wanted is Wants.PERSON), dtype=bool
+        ).reshape(n, 2)
+        offered, apposition = offers[:, 0], offers[:, 1]
+        names_missing = np.zeros(n)
+        if question.names and "names_missing" not in skip:
+            if term_bits is not None:
+                held = _bit_columns(row_bits, names_bit, len(question.names))
+            else:
+                held = self._names_held(question, owner, term_ids, rows.shape[0])
+            window = held[row_of]
+            window[has_before] |= held[np.searchsorted(rows, before[has_before])]
+            window[has_after] |= held[np.searchsorted(rows, after[has_after])]
+            names_missing = (~window).sum(axis=1) / len(question.names)
+        definition = None
+        if question.definition and "definition" not in skip:
+            definition = np.fromiter((defines(text) for text in texts), dtype=bool, count=n)
+        measured = _Measured(
+            sids=sids,
+            wanted=wanted,
+            own=own,
+            neighbour=np.fromiter((neighbours.get(sid, 0.0) for sid in sids), dtype=np.float64, count=n),
+            previous=previous,
+            anaphoric=anaphoric,
+            coverage=own_cov,
+            window_coverage=window_cov,
+            article_coverage=article_cov,
+            offered=offered,
+            apposition=apposition,
+            focus=focus,
+            own_share=own / best if best else np.zeros(n),
+            proximity=proximity_of,
+            novelty=novelty,
+            names_missing=names_missing,
+            definition=definition,
+            # The first indexable sentence of its article: no earlier sid of the same one.
+            lead=~has_before if "lead" not in skip else np.zeros(n, dtype=bool),
+            length=index.doc_lengths(cand),
+            opens=opens,
+            terms=own_terms,
+            names_in_article=names_in_article,
+        )
+        return measured
+
+    def _names_held(self, question: Question, owner: np.ndarray, term_ids: np.ndarray, n_rows: int) -> np.ndarray:
+        """(rows, names) bool: whether the row holds the named thing (`Question.missing`):
+        a thing is held when any of its distinctive words' terms is, one lookup of their union."""
+        names = question.names
+        held = np.zeros((n_rows, len(names)), dtype=bool)
+        for j, (_name, needed) in enumerate(names):
+            held[owner[self._member(term_ids, frozenset().union(*needed))], j] = True
+        return held
+
+    def _bits(self, sets: list[frozenset[str]]) -> np.ndarray | None:
+        """For every term id, the sets of `sets` holding it as bit j for set j (None past 64 sets)."""
+        if len(sets) > 64:
+            return None
+        index = self._index
+        bits = np.zeros(index.vocabulary_size, dtype=np.uint64)
+        for j, terms in enumerate(sets):
+            found = [t for term in terms if (t := index.term_id(term)) is not None]
+            if found:
+                bits[found] |= np.uint64(1 << j)
+        return bits
 
     def _unit_hits(self, units: list[Unit], owner: np.ndarray, term_ids: np.ndarray, rows: int) -> np.ndarray:
         """(rows, units) bool: whether row's terms include one of the unit's."""
@@ -469,7 +688,7 @@ class Engine:
             table[found] = True
         return table[term_ids]
 
-    def _word_features(self, cand: np.ndarray, question: Question) -> tuple[list[float], list[bool]]:
+    def _word_features(self, cand: np.ndarray, question: Question) -> tuple[np.ndarray, np.ndarray]:
         """Every candidate's `ranking.proximity` and whether a question word is among its
         first `_OPENING_WORDS` words, from the index's word positions at once."""
         words = question.words
@@ -478,15 +697,15 @@ class Engine:
             word_ids = {t: name for name in frozenset().union(*words) if (t := self._index.term_id(name)) is not None}
             placed = [self._word_terms(sid, self._sentences[sid].text, word_ids) for sid in cand.tolist()]
             return (
-                [proximity(words, p) if len(words) > 1 else 0.0 for p in placed],
-                [any(terms for _word, terms in p[:_OPENING_WORDS]) for p in placed],
+                np.asarray([proximity(words, p) if len(words) > 1 else 0.0 for p in placed], dtype=np.float64),
+                np.asarray([any(terms for _word, terms in p[:_OPENING_WORDS]) for p in placed], dtype=bool),
             )
         owner, position, term = self._index.word_runs(cand)
         opens = np.zeros(n, dtype=bool)
         early = (position < _OPENING_WORDS) & self._member(term, frozenset().union(*words))
         opens[owner[early]] = True
         if len(words) < 2:
-            return [0.0] * n, opens.tolist()
+            return np.zeros(n), opens
         # One key per (candidate, word position); positions never reach 2**32.
         key = (owner << 32) | position.astype(np.int64)
         keys = [np.sort(key[self._member(term, w)]) for w in words]
@@ -503,18 +722,13 @@ class Engine:
                     found = b[at] == moved
                     near[a[found] >> 32] = True
             close += near
-        pairs = len(words) - 1
-        return [c / pairs for c in close.tolist()], opens.tolist()
+        return close / (len(words) - 1), opens
 
     def _texts(self, sids: list[int]) -> list[str]:
         texts = getattr(self._sentences, "texts", None)
         if callable(texts):
             return texts(sids)
         return [self._sentences[sid].text for sid in sids]
-
-    def _window_names(self, sid: int) -> frozenset[str]:
-        terms = self._index.doc_terms(sid)
-        return terms.union(*(self._index.doc_terms(n) for n in self._neighbours(sid)))
 
     def _bounds(self) -> np.ndarray:
         bounds = self._article_bounds
@@ -670,15 +884,19 @@ class Engine:
         units: list[Unit],
         *,
         limit: int,
+        terms: list[frozenset[int]],
     ) -> list[Hit]:
-        kept: list[tuple[frozenset[int], Hit, list[Article], set[str]]] = []
+        """Hits for `ranked` (in order) up to `limit`; a later candidate whose `_overlap` with
+        a hit reaches `Tuning.duplicate_overlap` is that hit's near duplicate, its article
+        added to the hit's `also_in` (`terms`: each candidate's, by `_Scored.row`)."""
+        kept: list[tuple[int, Hit, list[Article], set[str]]] = []
         query_terms = frozenset().union(*(u.terms for u in units))
         version_ids, article_of = self._version_ids, self._article_of
+        threshold = self._tuning.duplicate_overlap
         for item in ranked:
-            sid, terms = item.sid, item.terms
-            duplicate_of = next(
-                (entry for entry in kept if _overlap(entry[0], terms) >= self._tuning.duplicate_overlap), None
-            )
+            sid = item.sid
+            own = terms[item.row]
+            duplicate_of = next((entry for entry in kept if _overlap(terms[entry[0]], own) >= threshold), None)
             # Live articles have distinct ids: comparing ids is comparing articles.
             article_id = version_ids[article_of[sid]]
             if duplicate_of is not None:
@@ -695,7 +913,7 @@ class Engine:
                 score=round(item.score, 6),
                 matched_words=self._matched_words(sid, sentence.text, query_terms),
             )
-            kept.append((terms, hit, [], set()))
+            kept.append((item.row, hit, [], set()))
         return [
             Hit(hit.sentence, hit.article, hit.score, hit.matched_words, tuple(others))
             for _terms, hit, others, _ids in kept
@@ -741,6 +959,7 @@ def default_analyzer(*, stems: tuple[str, Mapping[str, str]] | None = None) -> A
     return _DEFAULT_ANALYZER
 
 
+@functools.lru_cache(maxsize=16)
 def _unweighted(tuning: Tuning) -> frozenset[str]:
     """Features the score cannot read: weight 0 in the learned weights (the hand formula reads none of these)."""
     optional = ("names_missing", "definition", "lead")
@@ -751,15 +970,28 @@ def _unweighted(tuning: Tuning) -> frozenset[str]:
     return frozenset(name for name in optional if all(weights.get(p, 0.0) == 0.0 for p in parts[name]))
 
 
-def _coverage(weights: list[float], hits: np.ndarray, total: float) -> list[float]:
+def _coverage(weights: list[float], hits: np.ndarray, total: float) -> np.ndarray:
     """`ranking.coverage` per row of `hits`: covered weights summed in unit order, over the total."""
-    if not total:
-        return [0.0] * hits.shape[0]
-    if not weights:
-        return [0.0] * hits.shape[0]
+    if not total or not weights:
+        return np.zeros(hits.shape[0])
     # cumsum adds left to right as Python's sum does; a 0.0 for a missed unit changes nothing.
     covered = np.cumsum(np.where(hits, np.asarray(weights), 0.0), axis=1)[:, -1]
-    return [c / total for c in covered.tolist()]
+    return covered / total
+
+
+def _or_runs(values: np.ndarray, starts: np.ndarray) -> np.ndarray:
+    """Bitwise OR of `values[starts[i]:starts[i + 1]]` for every i (0 for an empty run)."""
+    out = np.zeros(starts.shape[0] - 1, dtype=np.uint64)
+    filled = starts[1:] > starts[:-1]
+    if values.size and filled.any():
+        out[filled] = np.bitwise_or.reduceat(values, starts[:-1][filled])
+    return out
+
+
+def _bit_columns(masks: np.ndarray, first: int, count: int) -> np.ndarray:
+    """(len(masks), count) bool: bit `first + j` of every mask in column j."""
+    shifts = np.arange(first, first + count, dtype=np.uint64)
+    return ((masks[:, None] >> shifts) & np.uint64(1)).astype(bool)
 
 
 def _overlap(a: frozenset[int], b: frozenset[int]) -> float:

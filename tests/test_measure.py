@@ -10,7 +10,7 @@ import pytest
 from config.settings import BUNDLED_CORPUS
 from retrieval.corpus import load_corpus
 from tests.sampling import sample
-from retrieval.question import Wants, defines, offers, offers_beside
+from retrieval.question import Wants, defines, offers, offers_beside, offers_each, wants
 from retrieval.ranking import Features, Question, Tuning, coverage, proximity
 from retrieval.search import _ANAPHORA, Engine
 
@@ -71,7 +71,11 @@ def _reference(engine: Engine, sids: list[int], query) -> list[Features]:  # typ
     return out
 
 
-def test_measured_together_equals_one_at_a_time(engine: Engine) -> None:
+@pytest.mark.parametrize("bits", [True, False], ids=["term bits", "past 64 term sets"])
+def test_measured_together_equals_one_at_a_time(engine: Engine, bits: bool, monkeypatch: pytest.MonkeyPatch) -> None:
+    if not bits:
+        # A question with more term sets than a 64-bit mask holds is measured set by set.
+        monkeypatch.setattr(Engine, "_bits", lambda self, sets: None)
     compared = 0
     asked = sample(QUESTIONS)
     for question in asked:
@@ -108,3 +112,56 @@ def test_search_leaves_out_only_features_weighed_zero(engine: Engine) -> None:
         if query.units:
             full = [f.score(hand.tuning) for _s, f in hand.candidates(query, pool=30, full=True)]
             assert full == [f.score(hand.tuning) for _s, f in hand.candidates(query, pool=30, full=False)]
+
+
+def test_scores_of_the_columns_equal_each_features_score(engine: Engine) -> None:
+    # Search scores every candidate at once (`_Measured.scores`); each must be the very
+    # float `Features.score` gives that candidate, for the learned weights and the hand formula.
+    compared = 0
+    for tuned in (engine, engine.tuned(Tuning(learned=()))):
+        tuning = tuned.tuning
+        for question in sample(QUESTIONS):
+            query = tuned.read(question)
+            if not query.units:
+                continue
+            for full in (True, False):
+                measured = tuned._candidates(query, pool=30, full=full)
+                expected = [f.score(tuning) for f in measured.features()]
+                assert measured.scores(tuning) == expected, question
+                compared += len(expected)
+    assert compared > 40 * len(sample(QUESTIONS))
+
+
+def test_offers_each_equals_offers_one_sentence_at_a_time(engine: Engine) -> None:
+    texts = [engine._sentences[sid].text for sid in range(0, engine.sentence_count, 3)]
+    texts += ["Kota itu padat penduduk.[2][3]", "Pada 8 September 2005 tercatat 2.000 karyawan.", "Rabu (14/12) 10.30"]
+    for question in sample(QUESTIONS) + ["Siapa Menteri Perhubungan?", "Berapa karyawan kontrak?"]:
+        kind = wants(question)
+        assert offers_each(texts, kind, question=question) == [(offers(t, kind, question=question), False) for t in texts]
+        assert offers_each(texts, kind, question=question, beside=True) == [
+            (offers(t, kind, question=question), offers_beside(t, kind, question=question)) for t in texts
+        ]
+
+
+def test_terms_and_names_in_article_equal_the_sets(engine: Engine) -> None:
+    # Folding reads `terms` and the names rule `names_in_article` from the measuring;
+    # both must say what the candidates' and articles' term sets say.
+    index = engine._index
+    checked = 0
+    for question in sample(QUESTIONS):
+        query = engine.read(question)
+        if not query.units:
+            continue
+        measured = engine._candidates(query, pool=30, full=False)
+        assert measured.terms == [frozenset(index.doc_term_ids(sid, sid + 1).tolist()) for sid in measured.sids]
+        if query.names and measured.sids:
+            assert measured.names_in_article is not None
+            for sid, held in zip(measured.sids, measured.names_in_article.tolist()):
+                article = engine._article_term_ids(int(engine._article_of[sid]))
+                ids = [
+                    frozenset(t for term in frozenset().union(*needed) if (t := index.term_id(term)) is not None)
+                    for _name, needed in query.names
+                ]
+                assert held == [not article.isdisjoint(name) for name in ids], question
+                checked += 1
+    assert checked > 0

@@ -179,3 +179,29 @@ def test_a_name_is_found_by_a_distinctive_word_not_a_generic_one() -> None:
     assert missing("Kapan Paul Leonard Newman lahir?", "Newman lahir pada 1925.") == []
     assert missing("Apa kata Lavrov tentang Korea Utara?", "Lavrov berbicara tentang Aleppo Utara.") == ["Korea Utara"]
     assert missing("Berapa luas Kabupaten Mantan Barat?", "Kabupaten Brebes di Jawa Barat luas.") == ["Kabupaten Mantan Barat"]
+
+
+def test_scans_find_the_spans_of_the_patterns_themselves() -> None:
+    # Ranking scans candidates with `_Scan` (lowered text, case-sensitive) instead of
+    # the IGNORECASE patterns: the spans must be the same on any text.
+    from config.settings import BUNDLED_CORPUS
+    from retrieval.corpus import load_corpus
+    from retrieval.question import _DATES, _OFFER_SCANS, _Scan
+    from retrieval.text import split_sentences
+
+    texts = [s for article in load_corpus(BUNDLED_CORPUS).articles for s in split_sentences(article.text)]
+    texts += [
+        "PADA 12 SEPTEMBER 2005, SEJAK SENIN (14/12) PUKUL 10.30, DUA KALI SETIAP PEKAN INI",
+        "Rabu\u00a0(7/2) “Kemarin” – tiga ribu — Setengah… ‘sekali’",
+        # Letters re.IGNORECASE folds onto ASCII ones (Kelvin sign, long s, dotted/dotless i),
+        # and other non-ASCII letters: these take the pattern itself.
+        "\u212aemarin \u017Fejak \u0130ni h\u0131ri Sabtu, d\u00fca kal\u00ed, 5\u00a0Jun\u0130",
+        "SEK\u212aALI seti\u017Fap Jumat 2010 ſatu",
+    ]
+    scans = [*_OFFER_SCANS.values(), _DATES]
+    assert sum(scan._exact is not None for scan in scans) >= 4  # the IGNORECASE ones take the fast path
+    for scan in scans:
+        for text in texts:
+            assert list(scan.spans(text)) == [m.span() for m in scan.pattern.finditer(text)], (scan.pattern, text)
+    with pytest.raises(ValueError, match="lower case"):
+        _Scan(re.compile(r"\bSenin\b", re.I))
