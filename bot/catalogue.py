@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import heapq
 from collections import Counter
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from retrieval.records import Article
@@ -35,8 +35,30 @@ class Catalogue:
     _keys: tuple[tuple[dt.date, int], ...] = field(default=(), repr=False)
 
     @classmethod
-    def of(cls, articles: Iterable[Article]) -> Catalogue:
-        return cls().extended(articles)
+    def of(cls, articles: Sequence[Article]) -> Catalogue:
+        """The catalogue of `articles`. Stored articles list their sources and dates
+        without their texts, and then only the newest are read in full."""
+        listed = getattr(articles, "sources_and_dates", None)
+        if listed is None:
+            return cls().extended(articles)
+        sources: Counter[str] = Counter()
+        years: Counter[int] = Counter()
+        keys = []
+        for n, (source, date) in enumerate(listed()):
+            if source:
+                sources[source] += 1
+            if date is not None:
+                years[date.year] += 1
+            keys.append((date or dt.date.min, n))
+        top = heapq.nlargest(NEWEST, keys)
+        return cls(
+            count=len(keys),
+            sources=dict(sources),
+            newest=tuple(articles[n] for _date, n in top),
+            _years=dict(years),
+            _added=len(keys),
+            _keys=tuple(top),
+        )
 
     def extended(self, added: Iterable[Article], *, replacing: Iterable[Article] = ()) -> Catalogue:
         """This catalogue with `added` articles; `replacing` are the versions they

@@ -7,6 +7,7 @@ import random
 
 from bot.catalogue import NEWEST, Catalogue
 from retrieval.records import Article
+from retrieval.stored import StoredArticles, article_arrays
 
 
 def _articles(n: int, *, seed: int, prefix: str = "a") -> list[Article]:
@@ -75,3 +76,18 @@ def test_empty_and_undated() -> None:
     undated = _articles(3, seed=1)
     undated = [Article(id=a.id, title=a.title, source=a.source, date=None, text="x") for a in undated]
     assert [a.id for a in Catalogue.of(undated).newest] == ["a2", "a1", "a0"]  # the last added first
+
+
+def test_stored_articles_are_catalogued_from_their_fields_as_from_the_articles() -> None:
+    base = _articles(500, seed=11)
+    appended = tuple(_articles(40, seed=12, prefix="b"))
+    stored = StoredArticles([a.id for a in base], article_arrays(base)) + appended
+    view = stored.without(frozenset(range(0, 540, 7)))
+    for articles in (stored, view):
+        assert list(articles.sources_and_dates()) == [(a.source, a.date) for a in articles]
+        fast, plain = Catalogue.of(articles), Catalogue().extended(list(articles))
+        assert _seen(fast) == _seen(plain) == _reference(list(articles))
+        assert fast.newest == plain.newest
+        # Later appends extend either the same way.
+        more = _articles(30, seed=13, prefix="c")
+        assert _seen(fast.extended(more)) == _seen(plain.extended(more))
