@@ -43,13 +43,7 @@ class Catalogue:
             return cls().extended(articles)
         sources: Counter[str] = Counter()
         years: Counter[int] = Counter()
-        keys = []
-        for n, (source, date) in enumerate(listed()):
-            if source:
-                sources[source] += 1
-            if date is not None:
-                years[date.year] += 1
-            keys.append((date or dt.date.min, n))
+        keys = _tally(listed(), sources, years, first=0)
         top = heapq.nlargest(NEWEST, keys)
         return cls(
             count=len(keys),
@@ -76,21 +70,15 @@ class Catalogue:
                 years[old.date.year] -= 1
         # A new version of an article takes the old one's place among the newest.
         ranked = [(key, article) for key, article in zip(self._keys, self.newest) if article.id not in replaced]
-        n = self._added
-        for article in added:
-            if article.source:
-                sources[article.source] += 1
-            if article.date is not None:
-                years[article.date.year] += 1
-            ranked.append(((article.date or dt.date.min, n), article))
-            n += 1
+        keys = _tally(((a.source, a.date) for a in added), sources, years, first=self._added)
+        ranked += zip(keys, added)
         top = heapq.nlargest(NEWEST, ranked, key=lambda pair: pair[0])
         return Catalogue(
             count=count + len(added),
             sources={source: k for source, k in sources.items() if k > 0},
             newest=tuple(article for _key, article in top),
             _years={year: k for year, k in years.items() if k > 0},
-            _added=n,
+            _added=self._added + len(added),
             _keys=tuple(key for key, _article in top),
         )
 
@@ -111,3 +99,22 @@ class Catalogue:
 
     def top_sources(self, limit: int) -> list[str]:
         return sorted(self.sources, key=lambda s: (-self.sources[s], s))[:limit]
+
+
+def _tally(
+    fields: Iterable[tuple[str | None, dt.date | None]],
+    sources: Counter[str],
+    years: Counter[int],
+    *,
+    first: int,
+) -> list[tuple[dt.date, int]]:
+    """Counts each (source, date) into `sources` and `years`; returns the articles' keys
+    among the newest (date, then order of arrival counting from `first`)."""
+    keys = []
+    for n, (source, date) in enumerate(fields, start=first):
+        if source:
+            sources[source] += 1
+        if date is not None:
+            years[date.year] += 1
+        keys.append((date or dt.date.min, n))
+    return keys
