@@ -462,6 +462,7 @@ def _analysed(
             workers = 1
     stream = itertools.chain(head, chunks)
     pool = None
+    inherited = False
     with contextlib.ExitStack() as stack:
         if workers > 1:
             try:
@@ -482,7 +483,7 @@ def _analysed(
                 )
             except (ImportError, NotImplementedError, OSError) as exc:  # no working semaphores (some sandboxes)
                 log.warning("building in one process: worker processes are unavailable here (%s)", exc)
-        yield from _pooled(stream, analyzer, workers, pool, by_range=pool is not None and inherited)
+        yield from _pooled(stream, analyzer, workers, pool, by_range=inherited and pool is not None)
 
 
 def _pooled(

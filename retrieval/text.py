@@ -1077,7 +1077,8 @@ class StemShare:
             data = state[1] + data
             complete = data.rfind(b"\n") + 1
             state[1] = data[complete:]
-            for line in data[:complete].decode("utf-8", "surrogatepass").splitlines():
+            # Only "\n" ends a line written here (splitlines would also split at \x85, \u2028 ...).
+            for line in data[:complete].decode("utf-8", "surrogatepass").split("\n")[:-1]:
                 word, _tab, stem = line.partition("\t")
                 stems[word] = stem
 

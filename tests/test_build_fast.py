@@ -281,6 +281,10 @@ def test_build_workers_share_stems_through_a_folder(tmp_path) -> None:
         other.write("lan\n".encode())
         other.flush()
         assert second.lookup("berjalan") == "jalan"
+        # Only "\n" ends a line: other line breaks Unicode knows are part of the word.
+        other.write("a\u2028b\tab\n".encode())
+        other.flush()
+        assert second.lookup("a\u2028b") == "ab" and second.lookup("b") is None
 
 
 def test_assembler_in_batches_equals_one_build(analyzer: Analyzer, articles: list[Article]) -> None:
