@@ -33,9 +33,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from benchmarks.facqa import detokenise, read_rows
+from benchmarks.quality import DEFAULT_FACQA
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
-FACQA_DIR = Path("/work/shared/datasets/facqa")
+FACQA_DIR = DEFAULT_FACQA
 SEED_CORPUS = REPO_ROOT / "corpus"
 OUT_DIR = REPO_ROOT / "benchmarks" / "out"
 

@@ -22,7 +22,7 @@ from retrieval.index import (
 )
 from tests.sampling import sample
 
-FACQA_TRAIN = Path("/work/shared/datasets/facqa/train_preprocess.csv")
+FACQA_TRAIN = Path(__file__).resolve().parents[2] / "shared" / "datasets" / "facqa" / "train_preprocess.csv"
 _WORD = re.compile(r"\w+")
 
 
