@@ -443,21 +443,46 @@ def render_inline(hit: Hit, *, lang: Lang = "id") -> InlineItem:
 
 # --- plain text (console, `python -m bot ask`) --------------------------------
 
+_DOUBLE_MARKS = "\"\u201c\u201d"
+# Where a straight `"` opens a quotation rather than closing one.
+_OPENS_AFTER = " \t\n([{\u2014\u2013-"
+
+
+def quoted_plain(sentence: str) -> str:
+    """`sentence` in one pair of double quotation marks, as a terminal shows a quote.
+
+    A sentence that is itself one quotation keeps its own pair. Any other double
+    marks of its own become single ones inside the outer pair, as a nested
+    quotation is written (`\u201c\u2018Kami siap,\u2019 kata Lavrov.\u201d`), so two
+    double marks never stand side by side. A quotation the excerpt cuts keeps its
+    one unmatched mark: it says the speech goes on past the quote.
+    """
+    if (
+        len(sentence) > 1 and sentence[0] in "\u201c\"" and sentence[-1] in "\u201d\""
+        and not any(mark in sentence[1:-1] for mark in _DOUBLE_MARKS)
+    ):
+        return sentence
+    nested = "".join(_single(sentence, i) if ch in _DOUBLE_MARKS else ch for i, ch in enumerate(sentence))
+    return f"\u201c{nested}\u201d"
+
+
+def _single(sentence: str, i: int) -> str:
+    mark = sentence[i]
+    if mark == "\u201c":
+        return "\u2018"
+    if mark == "\u201d":
+        return "\u2019"
+    return "\u2018" if i == 0 or sentence[i - 1] in _OPENS_AFTER else "\u2019"
+
 
 def answer_text(answer: Answer, *, lang: Lang = "id", catalogue: Catalogue | None = None) -> str:
     """The same answer as the bot's, in plain text for a terminal."""
-    def quoted(sentence: str) -> str:
-        # A sentence that is itself one quotation keeps its own marks, not two pairs.
-        if len(sentence) > 1 and sentence[0] in "\u201c\"" and sentence[-1] in "\u201d\"":
-            return sentence
-        return f"\u201c{sentence}\u201d"
-
     if not answer.answered and answer.missing:
         missing = text(lang, "and").join(answer.missing)
         lines = [text(lang, "not_about", missing=missing, query=shorten(answer.query, _ECHO_CHARS))]
         if answer.closest:
             hit = answer.closest[0]
-            lines.append(f"{text(lang, 'closest_not_answer')}\n  {quoted(hit.sentence.text)}\n    {citation(hit.article, lang=lang)}")
+            lines.append(f"{text(lang, 'closest_not_answer')}\n  {quoted_plain(hit.sentence.text)}\n    {citation(hit.article, lang=lang)}")
         return "\n\n".join(lines)
     if not answer.answered:
         lines = [text(lang, "no_answer", query=shorten(answer.query, _ECHO_CHARS)), text(lang, "no_answer_tips")]
@@ -469,7 +494,7 @@ def answer_text(answer: Answer, *, lang: Lang = "id", catalogue: Catalogue | Non
     for i, hit in enumerate(answer.hits, start=1):
         art = hit.article
         lines = [
-            f"[{i}] {quoted(hit.sentence.text)}",
+            f"[{i}] {quoted_plain(hit.sentence.text)}",
             f"    {citation(art, lang=lang)}",
             f"    {art.title}",
         ]

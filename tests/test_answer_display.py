@@ -21,9 +21,25 @@ def test_a_sentence_that_is_one_quotation_gets_one_pair_of_marks() -> None:
     assert "[1] \u201cSetiap minggu, kami bertemu.\u201d\n" in plain
     assert "\u201c\u201c" not in plain and "\u201d\u201d" not in plain
     assert "[2] \u201cDia datang.\u201d" in plain
-    # Only the sentence's own outer marks count: a quotation followed by its speaker is wrapped.
+    # A quotation followed by its speaker is wrapped, its own marks nested as single ones.
     spoken = render.answer_text(Answer("q", (hit("\u201cKami siap,\u201d kata Lavrov."),)))
-    assert "[1] \u201c\u201cKami siap,\u201d kata Lavrov.\u201d" in spoken
+    assert "[1] \u201c\u2018Kami siap,\u2019 kata Lavrov.\u201d" in spoken
+
+
+def test_quotation_marks_of_a_sentence_nest_inside_the_outer_pair() -> None:
+    cases = {
+        # the corpus's straight marks: a quotation the sentence cuts keeps its one opening mark
+        '"Tak seperti di Suriah, tak ada yang meminta.': "\u201c\u2018Tak seperti di Suriah, tak ada yang meminta.\u201d",
+        'Itu terjadi di Palmyra (Tadmur)," kata Lavrov.': "\u201cItu terjadi di Palmyra (Tadmur),\u2019 kata Lavrov.\u201d",
+        'Dia menyebut "gencatan senjata" sebagai jeda.': "\u201cDia menyebut \u2018gencatan senjata\u2019 sebagai jeda.\u201d",
+        '"Kami siap," kata dia, "untuk berunding."': "\u201c\u2018Kami siap,\u2019 kata dia, \u2018untuk berunding.\u2019\u201d",
+        '"Kami siap berunding."': '"Kami siap berunding."',
+        "Tanpa tanda kutip.": "\u201cTanpa tanda kutip.\u201d",
+        "Apa yang disebut 'jeda' itu.": "\u201cApa yang disebut 'jeda' itu.\u201d",
+    }
+    for sentence, shown in cases.items():
+        assert render.quoted_plain(sentence) == shown, sentence
+        assert "\u201c\u201c" not in shown and '\u201c"' not in shown
 
 
 def test_a_decline_names_what_is_missing_and_marks_the_closest_as_no_answer() -> None:
