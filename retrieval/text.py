@@ -257,8 +257,7 @@ class Analyzer:
         self._words: dict[str, tuple[_Piece, ...]] = {}
         # Synonyms are resolved after the word cache exists: phrases are split
         # into pieces exactly like running text.
-        self._phrases_by_first: dict[str, list[_Phrase]] = {}
-        self._build_phrases(synonym_groups)
+        self._phrases_by_first: dict[str, list[_Phrase]] = _phrase_table(self, synonym_groups)
 
     @classmethod
     def from_directory(cls, path: Path, *, stems: tuple[str, Mapping[str, str]] | None = None) -> Analyzer:
@@ -439,7 +438,7 @@ class Analyzer:
                     break
         return found
 
-    def _build_phrases(self, groups: tuple[tuple[str, ...], ...]) -> None:
+    def _build_phrases(self, groups: tuple[tuple[str, ...], ...]) -> dict[str, list[_Phrase]]:
         seen: dict[tuple[bool, tuple[str, ...]], str] = {}
         by_first: dict[str, list[_Phrase]] = {}
         for group in groups:
@@ -461,7 +460,7 @@ class Analyzer:
                 )
         for phrases in by_first.values():
             phrases.sort(key=lambda phrase: -len(phrase.pieces))
-        self._phrases_by_first = by_first
+        return by_first
 
     def _phrase_pieces(self, text: str) -> list[_Piece]:
         return [piece for word in _WORD.findall(text) for piece in self._analyse_word(word)]
@@ -829,6 +828,41 @@ class _Forms(dict):  # type: ignore[type-arg]
         return ids
 
 
+# Phrase tables by the language data they come from, with the stems their words
+# got (in the order they were first asked for): every reopen of an engine makes
+# a new analyzer of the same folder, and the tables took most of its ~20 ms.
+_PHRASE_TABLES: dict[tuple[object, ...], tuple[dict[str, list[_Phrase]], dict[str, str]]] = {}
+
+
+def _phrase_table(analyzer: Analyzer, groups: tuple[tuple[str, ...], ...]) -> dict[str, list[_Phrase]]:
+    """`analyzer._build_phrases(groups)`, built once per language data in this process (read-only after).
+
+    Building also stems the phrases' words into the analyzer's stems, and
+    starts from the stems it was given: a table is reused only when those
+    agree with the stems it was built with, and its stems are then added
+    exactly as a build would add them.
+    """
+    key = (groups, analyzer._stopwords, tuple(analyzer._stem_overrides.items()))
+    made = _PHRASE_TABLES.get(key)
+    if made is None:
+        given, analyzer._stems = analyzer._stems, {}
+        try:
+            by_first = analyzer._build_phrases(groups)
+        finally:
+            learned, analyzer._stems = analyzer._stems, given
+        if len(_PHRASE_TABLES) >= 8:
+            del _PHRASE_TABLES[next(iter(_PHRASE_TABLES))]
+        made = _PHRASE_TABLES[key] = (by_first, learned)
+    by_first, learned = made
+    stems = analyzer._stems
+    if any(stems.get(word, stem) != stem for word, stem in learned.items()):
+        return analyzer._build_phrases(groups)
+    for word, stem in learned.items():
+        stems.setdefault(word, stem)
+    return by_first
+
+
+@lru_cache(maxsize=8)  # the same patterns for every analyzer of a folder; parsing them took ~6 ms
 def _boilerplate_checks(
     patterns: tuple[re.Pattern[str], ...],
 ) -> tuple[tuple[bool, tuple[str, ...] | None, tuple[str, ...] | None, re.Pattern[str]], ...]:

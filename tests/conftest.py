@@ -11,16 +11,20 @@ import tempfile
 from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
 
-from bot.app import build_app
-from config.settings import BUNDLED_CORPUS, BUNDLED_LANGUAGE_DATA
-from retrieval.search import Engine
-from retrieval.store import open_engine
-from tests.botapi import BotApiServer, Call, settings_for  # noqa: F401  (tests import it from here)
 from tests import sampling  # registers the Hypothesis profiles before the plugin loads one
+
+if TYPE_CHECKING:
+    from retrieval.search import Engine
+    from tests.botapi import BotApiServer, Call
+
+# Kutip, PTB and the stand-in server are imported by the fixtures that use
+# them, not here: with pytest-xdist (`-n 2`) the controlling process loads
+# this file too but runs no test, and importing them took it ~1.5 s of CPU
+# before any worker started.
 
 # Keep the polling loop's HTTP lines out of test logs (they carry the token).
 logging.getLogger("httpx").setLevel(logging.WARNING)
@@ -72,6 +76,23 @@ def pytest_configure(config: pytest.Config) -> None:
         sampling.quick(hypothesis_profile=config.getoption("hypothesis_profile", None) is None)
 
 
+_WHOLE_MODULE_E2E = "\npytestmark = pytest.mark.e2e\n"
+
+
+def pytest_ignore_collect(collection_path: Path, config: pytest.Config) -> bool | None:
+    # A run that deselects e2e tests does not import a module whose every test
+    # is one: it would only be assertion-rewritten and imported to be dropped
+    # (~0.6 s of the quick run's CPU for the twelve such modules).
+    if (
+        "not e2e" in (config.option.markexpr or "")
+        and collection_path.suffix == ".py"
+        and collection_path.name.startswith("test_")
+        and _WHOLE_MODULE_E2E in collection_path.read_text(encoding="utf-8")
+    ):
+        return True
+    return None
+
+
 def pytest_unconfigure(config: pytest.Config) -> None:
     shutil.rmtree(_CACHE, ignore_errors=True)
 
@@ -79,6 +100,9 @@ def pytest_unconfigure(config: pytest.Config) -> None:
 @pytest.fixture(scope="session")
 def engine() -> Engine:
     """Built once per test session from the corpus the bot ships with."""
+    from config.settings import BUNDLED_CORPUS, BUNDLED_LANGUAGE_DATA
+    from retrieval.store import open_engine
+
     opened = open_engine(BUNDLED_CORPUS, language_data_path=BUNDLED_LANGUAGE_DATA)
     assert not opened.problems
     return opened.engine
@@ -95,6 +119,8 @@ def saved_index(tmp_path_factory: pytest.TempPathFactory) -> SavedIndex:
     Many persistence tests start from a saved index and then damage or change
     something; building it again for each of them was most of their time.
     """
+    from retrieval.store import open_engine
+
     built: dict[object, Path] = {}
 
     def save(corpus: Path, index_dir: Path) -> None:
@@ -147,6 +173,9 @@ def same_chat(call: Call, chat_id: int) -> bool:
 @contextlib.asynccontextmanager
 async def running_bot(engine: Engine | None, **overrides: Any) -> AsyncIterator[RunningBot]:
     """The real Application, long-polling the stand-in server, as `python -m bot` runs it."""
+    from bot.app import build_app
+    from tests.botapi import BotApiServer, settings_for
+
     async with BotApiServer() as server:
         app = build_app(settings_for(server, **overrides), engine=engine)
         await app.initialize()

@@ -11,7 +11,7 @@ Two kinds of test sample, and both take their full size otherwise:
   them the same way, ``examples(600)`` sentences.
 - Answer-equivalence sweeps (two engines answer a list of questions alike)
   ask ``sample(questions)``: all of them, or at most 4 spread over the list
-  in the quick run. What the sweeps guard is also checked in full there:
+  in the quick run (``sample(words, at_most=400)`` for a longer list). What the sweeps guard is also checked in full there:
   equal sentences and bit-equal BM25 scores for every question.
 """
 
@@ -45,8 +45,8 @@ def examples(full: int) -> int:
     return max(5, full * settings.default.max_examples // _FULL)
 
 
-def sample(items: Sequence[T]) -> list[T]:
-    """All of `items`, or in the quick run at most 4 of them, first and spread evenly."""
-    if not _quick or len(items) <= _QUICK_SWEEP:
+def sample(items: Sequence[T], *, at_most: int = _QUICK_SWEEP) -> list[T]:
+    """All of `items`, or in the quick run at most `at_most` of them, first and spread evenly."""
+    if not _quick or len(items) <= at_most:
         return list(items)
-    return list(items[:: math.ceil(len(items) / _QUICK_SWEEP)])
+    return list(items[:: math.ceil(len(items) / at_most)])

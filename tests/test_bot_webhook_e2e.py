@@ -24,8 +24,8 @@ from bot.app import build_app
 from bot.library import Library
 from config.settings import BUNDLED_CORPUS, BUNDLED_LANGUAGE_DATA, Settings
 from bot.run import HealthServer, limit_request_bodies, webhook_options
-from tests.botapi import BotApiServer, parse_html
-from tests.conftest import same_chat, settings_for
+from tests.botapi import BotApiServer, parse_html, settings_for
+from tests.conftest import same_chat
 
 pytestmark = pytest.mark.e2e
 

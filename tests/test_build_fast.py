@@ -22,7 +22,7 @@ from retrieval.corpus import load_corpus
 from retrieval.index import Bm25Index
 from retrieval.records import Article
 from retrieval.text import Analyzer, TermEncoder
-from tests.sampling import examples
+from tests.sampling import examples, sample
 
 
 @pytest.fixture(scope="module")
@@ -338,5 +338,7 @@ def test_quickened_sastrawi_stems_as_plain_sastrawi(articles: list[Article], mon
         if name.startswith("Sastrawi.") and isinstance(getattr(module, "re", None), _SastrawiRe):
             monkeypatch.setattr(module, "re", re)
     plain = Stemmer(ArrayDictionary(StemmerFactory().get_words()))
-    assert stems == [plain.stem_word(w) for w in words]
+    # Plain Sastrawi takes ~0.2 ms a word: the quick run compares a spread fifth of them.
+    compared = sample(range(len(words)), at_most=400)
+    assert [stems[i] for i in compared] == [plain.stem_word(words[i]) for i in compared]
     assert len(words) > 1000 and sum(s != w for s, w in zip(stems, words)) > 300
