@@ -422,3 +422,30 @@ def asks_definition(question: str) -> bool:
 def defines(sentence: str) -> bool:
     """The sentence says what something is ("X adalah ...")."""
     return bool(_DEFINES.search(sentence))
+
+
+# Spellings of one name that Indonesian text mixes: old and new orthography
+# ("Djuanda"/"Juanda", "Soekarno"/"Sukarno"), transliterations ("Ethiopia"/"Etiopia",
+# "Baghdad"/"Bagdad", "Socrates"/"Sokrates") and doubled letters ("Buddha"/"Budha").
+# Each rewrite maps letters that spell one sound in some of these systems; none
+# changes a vowel or a letter that sounds different, so "Helanda" keeps apart
+# from "Belanda" and "Palapo" from "Palopo" (IDK-MRC writes its unanswerable
+# questions with such swaps).
+_SPELLING_REWRITES = (
+    ("dj", "j"), ("tj", "c"), ("sj", "sy"), ("oe", "u"), ("ph", "f"), ("dh", "d"), ("th", "t"), ("kh", "k"),
+    ("gh", "g"), ("ch", "k"), ("sh", "sy"), ("c", "k"), ("q", "k"), ("x", "ks"), ("z", "s"), ("v", "f"),
+)
+_DOUBLED = re.compile(r"(.)\1+")
+# Shorter words are too often another word one letter off ("Afan"/"Affan" is fine, "kpk"/"kppc" is not).
+SPELLING_MIN_LENGTH = 5
+
+
+def spelling_key(term: str) -> str | None:
+    """The key two spellings of one name share (`_SPELLING_REWRITES`), or None for a
+    term too short or not alphabetic to be compared that way."""
+    if len(term) < SPELLING_MIN_LENGTH or not term.isalpha():
+        return None
+    key = term.casefold()
+    for old, new in _SPELLING_REWRITES:
+        key = key.replace(old, new)
+    return _DOUBLED.sub(r"\1", key)

@@ -205,3 +205,16 @@ def test_scans_find_the_spans_of_the_patterns_themselves() -> None:
             assert list(scan.spans(text)) == [m.span() for m in scan.pattern.finditer(text)], (scan.pattern, text)
     with pytest.raises(ValueError, match="lower case"):
         _Scan(re.compile(r"\bSenin\b", re.I))
+
+
+def test_spelling_key_joins_spellings_of_one_name_only() -> None:
+    from retrieval.question import spelling_key
+
+    for one, other in [("ethiopia", "etiopia"), ("baghdad", "bagdad"), ("buddha", "budha"), ("djuanda", "juanda"),
+                       ("socrates", "sokrates"), ("soekarno", "sukarno"), ("scotlandia", "skotlandia")]:
+        assert spelling_key(one) == spelling_key(other), (one, other)
+    # Another vowel or consonant sound is another name (IDK-MRC's unanswerable swaps).
+    for one, other in [("belanda", "helanda"), ("palopo", "palapo"), ("cilacap", "ciracap"), ("tenggara", "senggara")]:
+        assert spelling_key(one) != spelling_key(other), (one, other)
+    # Too short or not a word: not compared.
+    assert spelling_key("kpk") is None and spelling_key("a1b2c") is None
