@@ -32,7 +32,7 @@ class Tuning:
     answer_mass: float = 2.0
     # Words that frame a question (corpus/lang/abstention/frame.txt: "maksud", "letak")
     # are left out of that share when it falls short with them.
-    floor_content: bool = False
+    floor_content: bool = True
     # ...and every listed hit's window at least this share.
     hit_coverage: float = 0.25
     # Share of the best neighbour's BM25 added to a sentence's own: the subject is
