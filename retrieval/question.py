@@ -398,7 +398,12 @@ def named(words: list[tuple[str, tuple[str, ...]]]) -> list[tuple[str, tuple[fro
         if concepts:
             out.append((" ".join(w for w, _ in run), (concepts,)))
             continue
-        distinctive = [frozenset(t) for w, t in run if w.casefold() not in _GENERIC_NAME_WORDS]
+        # An office spelled in several words ("Menteri Luar Negeri" Indonesia, which the
+        # synonym list knows as one thing) tells no more than its title alone.
+        office = frozenset(t for t in run[0][1] if t.startswith("~")) if run[0][0].casefold() in _TITLES else frozenset()
+        distinctive = [
+            frozenset(t) for w, t in run if w.casefold() not in _GENERIC_NAME_WORDS and office.isdisjoint(t)
+        ]
         out.append((" ".join(w for w, _ in run), tuple(distinctive or [frozenset(t) for _w, t in run])))
     return out
 

@@ -4,7 +4,7 @@ import re
 
 import pytest
 
-from retrieval.question import Wants, focus, offers, offers_beside, wants
+from retrieval.question import Wants, focus, named, offers, offers_beside, wants
 
 
 @pytest.mark.parametrize(
@@ -218,3 +218,14 @@ def test_spelling_key_joins_spellings_of_one_name_only() -> None:
         assert spelling_key(one) != spelling_key(other), (one, other)
     # Too short or not a word: not compared.
     assert spelling_key("kpk") is None and spelling_key("a1b2c") is None
+
+
+def test_an_office_spelled_in_several_words_is_not_what_a_name_is_found_by() -> None:
+    # The synonym list knows "Menteri Luar Negeri" as one office (~menlu): a sentence on
+    # Russia's foreign minister does not hold "Menteri Luar Negeri Indonesia" by "Luar".
+    words = [("Siapa", ()), ("Menteri", ("menteri", "~menlu")), ("Luar", ("luar", "~menlu")),
+             ("Negeri", ("negeri", "~menlu")), ("Indonesia", ("indonesia",)), ("sekarang", ("sekarang",))]
+    assert named(words) == [("Menteri Luar Negeri Indonesia", (frozenset({"indonesia"}),))]
+    # Without a title at its head the run keeps its words ("Luar Negeri" alone is no office).
+    plain = [("Siapa", ()), ("Luar", ("luar", "~menlu")), ("Negeri", ("negeri", "~menlu")), ("Indonesia", ("indonesia",))]
+    assert named(plain)[0][1] == (frozenset({"luar", "~menlu"}), frozenset({"negeri", "~menlu"}), frozenset({"indonesia"}))
