@@ -153,13 +153,17 @@ def alone(rows: Rows, names: Sequence[str]) -> np.ndarray:
     return ok & (np.nan_to_num(rows.x)[:, columns] > 0).any(axis=1) if columns else np.zeros(len(ok), dtype=bool)
 
 
-def outcome(rows: Rows, model: Abstention | None) -> dict[str, float]:
-    """Correct abstention, wrongly abstained, R@1 and R@3 with the rules plus `model`."""
+def outcome(
+    rows: Rows, model: Abstention | None, *, p: np.ndarray | None = None, threshold: float | None = None
+) -> dict[str, float]:
+    """Correct abstention, wrongly abstained, R@1 and R@3 with the rules plus `model`
+    (`p`, `threshold`: probabilities and threshold to read instead of the model's own)."""
     declined = rows.declined.copy()
     if model is not None:
         ok = ~np.isnan(rows.x).any(axis=1)
         declined |= alone(rows, model.alone)
-        declined |= ok & (probabilities(model, np.nan_to_num(rows.x)) >= model.threshold)
+        p = probabilities(model, np.nan_to_num(rows.x)) if p is None else np.nan_to_num(p)
+        declined |= ok & (p >= (model.threshold if threshold is None else threshold))
     ans = ~rows.unanswerable
     return {
         "R@1": float((rows.right1 & ~declined)[ans].mean()) if ans.any() else float("nan"),
@@ -181,6 +185,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     parser.add_argument("--l2", type=float, default=1.0)
     parser.add_argument(
+        "--folds", type=int, default=10, help="choose the threshold on out-of-fold probabilities (<= 1: in sample)"
+    )
+    parser.add_argument(
         "--alone", default="antonym", help="binary signals that decline by themselves (comma-separated; '' for none)"
     )
     parser.add_argument("--write", action="store_true", help=f"store the model in {MODEL_PATH}")
@@ -197,7 +204,7 @@ def fit_and_report(args: argparse.Namespace) -> str:
     xs, ys, ws, source = [], [], [], []
     solo = tuple(args.alone.split(",")) if args.alone else ()
     for rows, tag in ((idk, "idk"), (facqa, "facqa")):
-        keep = ~rows.declined & ~np.isnan(rows.x).any(axis=1) & ~alone(rows, solo)
+        keep = keep_of(rows, solo)
         xs.append(rows.x[keep])
         ys.append(rows.unanswerable[keep].astype(float))
         ws.append(np.ones(int(keep.sum())))
@@ -205,7 +212,26 @@ def fit_and_report(args: argparse.Namespace) -> str:
     x, y, w = np.vstack(xs), np.concatenate(ys), np.concatenate(ws)
     raw, bias = fit_logistic(x, y, weight=w, l2=args.l2)
     model = Abstention(names, tuple(float(v) for v in raw), float(bias), 1.0, solo)
-    threshold = choose_threshold(model, idk, facqa, budget=args.budget, facqa_lost=args.facqa_lost)
+    if args.folds > 1:
+        # The threshold is chosen on out-of-fold probabilities: each block of rows scored
+        # by a model fitted without it, so the budget holds for questions it never saw.
+        oof = {tag: np.full(len(rows.x), np.nan) for rows, tag in ((idk, "idk"), (facqa, "facqa"))}
+        fold_of = {tag: (np.arange(len(rows.x)) * args.folds) // len(rows.x) for rows, tag in ((idk, "idk"), (facqa, "facqa"))}
+        kept_index = {tag: np.flatnonzero(keep_of(rows, solo)) for rows, tag in ((idk, "idk"), (facqa, "facqa"))}
+        row_fold = np.concatenate([fold_of[tag][kept_index[tag]] for tag in ("idk", "facqa")])
+        for fold in range(args.folds):
+            train = row_fold != fold
+            f_raw, f_bias = fit_logistic(x[train], y[train], weight=w[train], l2=args.l2)
+            f_model = Abstention(names, tuple(float(v) for v in f_raw), float(f_bias), 1.0, solo)
+            for rows, tag in ((idk, "idk"), (facqa, "facqa")):
+                held = fold_of[tag] == fold
+                oof[tag][held] = probabilities(f_model, np.nan_to_num(rows.x[held]))
+        threshold = choose_threshold(
+            model, idk, facqa, budget=args.budget, facqa_lost=args.facqa_lost, given=(oof["idk"], oof["facqa"])
+        )
+        lines.append(f"out of fold ({args.folds} blocks): " + _fmt(outcome(idk, model, p=oof["idk"], threshold=threshold)))
+    else:
+        threshold = choose_threshold(model, idk, facqa, budget=args.budget, facqa_lost=args.facqa_lost)
     model = Abstention(names, model.weights, model.bias, threshold, solo)
     lines.append("weights: " + ", ".join(f"{n}={v:+.3f}" for n, v in zip(names, raw)) + f", bias={bias:+.3f}")
     lines.append(f"threshold {threshold:.4f}")
@@ -221,7 +247,20 @@ def fit_and_report(args: argparse.Namespace) -> str:
     return "\n".join(lines)
 
 
-def choose_threshold(model: Abstention, idk: Rows, facqa: Rows, *, budget: float, facqa_lost: int) -> float:
+def keep_of(rows: Rows, solo: Sequence[str]) -> np.ndarray:
+    """Rows the model is fitted on: answered by the rules and not declined by an `alone` signal."""
+    return ~rows.declined & ~np.isnan(rows.x).any(axis=1) & ~alone(rows, solo)
+
+
+def choose_threshold(
+    model: Abstention,
+    idk: Rows,
+    facqa: Rows,
+    *,
+    budget: float,
+    facqa_lost: int,
+    given: tuple[np.ndarray, np.ndarray] | None = None,
+) -> float:
     """The lowest threshold at which the model declines at most `budget` of IDK-MRC train's
     answerable questions that the rules answer, and at most `facqa_lost` FacQA train questions
     the rules answer right at rank 1 (FacQA's recall must not pay for IDK-MRC's abstention)."""
@@ -229,8 +268,12 @@ def choose_threshold(model: Abstention, idk: Rows, facqa: Rows, *, budget: float
     def passed(rows: Rows) -> np.ndarray:
         return ~rows.declined & ~np.isnan(rows.x).any(axis=1) & ~alone(rows, model.alone)
 
-    idk_p = probabilities(model, np.nan_to_num(idk.x))[passed(idk) & ~idk.unanswerable]
-    facqa_p = probabilities(model, np.nan_to_num(facqa.x))[passed(facqa) & facqa.right1]
+    # `given`: the probabilities to read (out of fold) instead of the model's own.
+    idk_all, facqa_all = given if given is not None else (
+        probabilities(model, np.nan_to_num(idk.x)), probabilities(model, np.nan_to_num(facqa.x))
+    )
+    idk_p = idk_all[passed(idk) & ~idk.unanswerable]
+    facqa_p = facqa_all[passed(facqa) & facqa.right1]
     allowed = int(budget * int((~idk.unanswerable).sum()))
     ordered = np.sort(idk_p)[::-1]
     threshold = float(ordered[allowed]) + 1e-9 if allowed < len(ordered) else 0.0

@@ -398,7 +398,12 @@ def named(words: list[tuple[str, tuple[str, ...]]]) -> list[tuple[str, tuple[fro
         if concepts:
             out.append((" ".join(w for w, _ in run), (concepts,)))
             continue
-        distinctive = [frozenset(t) for w, t in run if w.casefold() not in _GENERIC_NAME_WORDS]
+        # An office spelled in several words ("Menteri Luar Negeri" Indonesia, which the
+        # synonym list knows as one thing) tells no more than its title alone.
+        office = frozenset(t for t in run[0][1] if t.startswith("~")) if run[0][0].casefold() in _TITLES else frozenset()
+        distinctive = [
+            frozenset(t) for w, t in run if w.casefold() not in _GENERIC_NAME_WORDS and office.isdisjoint(t)
+        ]
         out.append((" ".join(w for w, _ in run), tuple(distinctive or [frozenset(t) for _w, t in run])))
     return out
 
@@ -422,3 +427,30 @@ def asks_definition(question: str) -> bool:
 def defines(sentence: str) -> bool:
     """The sentence says what something is ("X adalah ...")."""
     return bool(_DEFINES.search(sentence))
+
+
+# Spellings of one name that Indonesian text mixes: old and new orthography
+# ("Djuanda"/"Juanda", "Soekarno"/"Sukarno"), transliterations ("Ethiopia"/"Etiopia",
+# "Baghdad"/"Bagdad", "Socrates"/"Sokrates") and doubled letters ("Buddha"/"Budha").
+# Each rewrite maps letters that spell one sound in some of these systems; none
+# changes a vowel or a letter that sounds different, so "Helanda" keeps apart
+# from "Belanda" and "Palapo" from "Palopo" (IDK-MRC writes its unanswerable
+# questions with such swaps).
+_SPELLING_REWRITES = (
+    ("dj", "j"), ("tj", "c"), ("sj", "sy"), ("oe", "u"), ("ph", "f"), ("dh", "d"), ("th", "t"), ("kh", "k"),
+    ("gh", "g"), ("ch", "k"), ("sh", "sy"), ("c", "k"), ("q", "k"), ("x", "ks"), ("z", "s"), ("v", "f"),
+)
+_DOUBLED = re.compile(r"(.)\1+")
+# Shorter words are too often another word one letter off ("Afan"/"Affan" is fine, "kpk"/"kppc" is not).
+SPELLING_MIN_LENGTH = 5
+
+
+def spelling_key(term: str) -> str | None:
+    """The key two spellings of one name share (`_SPELLING_REWRITES`), or None for a
+    term too short or not alphabetic to be compared that way."""
+    if len(term) < SPELLING_MIN_LENGTH or not term.isalpha():
+        return None
+    key = term.casefold()
+    for old, new in _SPELLING_REWRITES:
+        key = key.replace(old, new)
+    return _DOUBLED.sub(r"\1", key)

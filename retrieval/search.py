@@ -28,7 +28,7 @@ from retrieval.abstention import Abstention, Lexicon, Signals, bundled, measure
 from retrieval.acronyms import ArticleAcronyms, CorpusAcronyms
 from retrieval.build import Built, iter_sentences  # noqa: F401  (iter_sentences: the one numbering)
 from retrieval.index import Bm25Index
-from retrieval.question import Wants, defines, named, offers_each
+from retrieval.question import Wants, defines, named, offers_each, spelling_key
 from retrieval.ranking import Features, Query, Question, Tuning, Unit, coverage, missing_names, proximity
 from retrieval.records import Answer, Article, Hit, Sentence
 from retrieval.stored import StoredArticles
@@ -361,7 +361,10 @@ class Engine:
     def judge(self, query: str, *, k: int = 3, offset: int = 0) -> tuple[Answer, Signals | None]:
         """The answer the hand rules give, before the abstention model, and what that model
         reads of the best candidate (None when the rules decline); benchmarks/abstention.py fits on it."""
-        asked = self.read(query)
+        return self._judge(self.read(query), k=k, offset=offset, respelled=False)
+
+    def _judge(self, asked: Query, *, k: int, offset: int, respelled: bool) -> tuple[Answer, Signals | None]:
+        query = asked.text
         units = asked.units
         if not units or k <= 0:
             return Answer(query=query), None
@@ -406,12 +409,23 @@ class Engine:
                     if found is None:
                         found = by_article[number] = missing_names(name_ids, self._article_term_ids(number))
                     lacking[sid] = found
+            unknown = [name for name, needed in names if not any(self._index.has_term(t) for ts in needed for t in ts)]
+            if unknown and tuning.name_spellings:
+                # A name the corpus never spells so may be one it spells otherwise
+                # ("Ethiopia" over "Etiopia", "Budha" over "Buddha"): the candidates'
+                # articles that do hold it.
+                spelled = self._spelled_otherwise([(n, ts) for n, ts in names if n in unknown], scored)
+                if spelled and not respelled:
+                    # Asked again with those spellings as the words' terms: they count
+                    # for BM25 and coverage as the word itself would.
+                    return self._judge(
+                        self._respelled(asked, spelled), k=k, offset=offset, respelled=True
+                    )
             # A long question names more than one sentence repeats: an article lacking
             # fewer than `names_share` of its named things is still on its topic.
             complete = [item for item in ranked if len(lacking[item.sid]) < tuning.names_share * len(names)]
             # A question mostly about things the corpus never mentions ("Korea Utara"
             # beside "Lavrov") has no answer here, however well the rest matches.
-            unknown = [name for name, needed in names if not any(self._index.has_term(t) for ts in needed for t in ts)]
             if tuning.unknown_names_decline and 2 * len(unknown) >= len(names):
                 complete = []
             if not complete:
@@ -427,7 +441,8 @@ class Engine:
         if not ranked:
             return Answer(query=query), None
         if max(item.window_coverage for item in ranked[: k + offset]) < self._answer_floor(units):
-            return Answer(query=query), None
+            if not (tuning.floor_content and self._content_covered(units, ranked[: k + offset])):
+                return Answer(query=query), None
         hits = self._fold_duplicates(ranked, units, limit=offset + k, terms=terms)
         return Answer(query=query, hits=tuple(hits[offset : offset + k])), self._signals(asked, ranked)
 
@@ -461,6 +476,57 @@ class Engine:
 
             lexicon = self._abstention_words = Lexicon.read(BUNDLED_LANGUAGE_DATA / "abstention", self._analyzer.terms)
         return lexicon
+
+    def _respelled(self, asked: Query, spelled: dict[str, dict[str, set[str]]]) -> Query:
+        """`asked` with each word of a name in `spelled` also asking for the spellings found."""
+        other = {term: set(spellings) for found in spelled.values() for term, spellings in found.items()}
+        words = [(word, terms + tuple(sorted(set().union(*(other.get(t, ()) for t in terms)) - set(terms))))
+                 for word, terms in asked.words]
+        added = [t for word_terms in other.values() for t in sorted(word_terms)]
+        return Query(text=asked.text, words=words, terms=asked.terms + added, units=self._units(words),
+                     names=tuple(named(words)))
+
+    def _spelled_otherwise(
+        self, names: list[tuple[str, tuple[frozenset[str], ...]]], scored: list[_Scored]
+    ) -> dict[str, dict[str, set[str]]]:
+        """For each of `names` (none of whose terms the index has), the terms of the articles
+        of `scored` spelled like one of its terms (`spelling_key`), by the name's term."""
+        wanted: dict[str, tuple[str, str]] = {}
+        for name, needed in names:
+            for terms in needed:
+                for term in terms:
+                    if (key := spelling_key(term)) is not None:
+                        wanted.setdefault(key, (name, term))
+        found: dict[str, dict[str, set[str]]] = {}
+        if not wanted:
+            return found
+        lengths = {len(key) for key in wanted}
+        low, high = min(lengths) - 1, max(lengths) + 4
+        seen: set[int] = set()
+        for item in scored:
+            number = int(self._article_of[item.sid])
+            if number in seen:
+                continue
+            seen.add(number)
+            for other in self._article_terms(item.sid):
+                if low <= len(other) <= high and (hit := wanted.get(_spelling_key(other))) is not None:
+                    found.setdefault(hit[0], {}).setdefault(hit[1], set()).add(other)
+        return found
+
+    def _content_covered(self, units: list[Unit], ranked: list[_Scored]) -> bool:
+        """Whether a window of `ranked` covers the answer floor of the question's content words,
+        leaving out the words that frame it ("Apa yang *dimaksud* dengan ...", "*letak*"):
+        an answer rarely repeats them, yet they weigh as much as any other word."""
+        frame = self._lexicon().frame
+        content = [u for u in units if u.terms.isdisjoint(frame)]
+        if not content or len(content) == len(units):
+            return False
+        floor = self._answer_floor(content)
+        for item in ranked:
+            window = frozenset().union(*(self._terms_of(s.sid) for s in self.context(item.sid, before=1, after=1)))
+            if coverage(content, window) >= floor:
+                return True
+        return False
 
     def _answer_floor(self, units: list[Unit]) -> float:
         """The window coverage the best hits need before the engine answers."""
@@ -947,6 +1013,12 @@ class Engine:
 
 
 _DEFAULT_ANALYZER: Analyzer | None = None
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _spelling_key(term: str) -> str | None:
+    # The articles of a question's candidates repeat from question to question.
+    return spelling_key(term)
 
 
 def default_analyzer(*, stems: tuple[str, Mapping[str, str]] | None = None) -> Analyzer:

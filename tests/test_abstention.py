@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import math
 from pathlib import Path
@@ -173,3 +174,20 @@ def test_a_question_about_the_opposite_of_what_the_article_says_is_declined() ->
     assert not destroyed.answered and destroyed.missing == () and destroyed.closest
     # The same question with the hand rules alone quotes the construction date as if it answered.
     assert engine.abstaining(None).search("Kapan stasiun luar angkasa Mir dihancurkan?").answered
+
+
+def test_a_name_spelled_otherwise_in_the_corpus_is_not_unknown() -> None:
+    engine = Engine.from_articles(
+        [
+            _news("etiopia", "Etiopia adalah negara di Afrika Timur. Ibu kota Etiopia adalah Addis Ababa."),
+            _news("kenya", "Kenya adalah negara di Afrika Timur. Ibu kota Kenya adalah Nairobi."),
+        ]
+    )
+    # "Ethiopia" is the corpus's "Etiopia" in another transliteration: found, and answered.
+    answer = engine.search("Apa ibu kota Ethiopia?")
+    assert answer.answered and "Addis Ababa" in answer.hits[0].sentence.text
+    # A letter that sounds different is another name ("Etiopio" is no spelling of Etiopia): declined.
+    assert not engine.search("Apa ibu kota Etiopio?").answered
+    # Without the respelling the corpus is taken never to name it.
+    plain = engine.tuned(dataclasses.replace(engine.tuning, name_spellings=False))
+    assert plain.search("Apa ibu kota Ethiopia?").missing == ("Ethiopia",)

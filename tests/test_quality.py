@@ -38,9 +38,9 @@ def test_seed_evaluation_set_floors() -> None:
 def test_facqa_valid_floors() -> None:
     engine = Engine.from_articles(facqa_articles(DEFAULT_FACQA))
     metrics = evaluate(engine, facqa_eval_set(DEFAULT_FACQA, "valid"), k=10)
-    assert metrics.recall_at_1 >= 0.77  # measured 0.788; plain rank-bm25 0.685
-    assert metrics.recall_at_3 >= 0.88  # measured 0.900; plain rank-bm25 0.855
-    assert metrics.wrongly_abstained <= 0.04  # measured 0.019
+    assert metrics.recall_at_1 >= 0.77  # measured 0.791; plain rank-bm25 0.685
+    assert metrics.recall_at_3 >= 0.88  # measured 0.904; plain rank-bm25 0.855
+    assert metrics.wrongly_abstained <= 0.04  # measured 0.016
 
 
 @pytest.mark.e2e
@@ -50,11 +50,12 @@ def test_idkmrc_valid_floors() -> None:
     articles, questions = idkmrc_eval_set(DEFAULT_IDKMRC, "valid")
     metrics = evaluate(Engine.from_articles(articles), questions, k=10)
     assert metrics.answerable == 382 and metrics.unanswerable == 382
-    assert metrics.recall_at_1 >= 0.54  # measured 0.560; plain rank-bm25 0.411
-    assert metrics.recall_at_3 >= 0.77  # measured 0.788; plain rank-bm25 0.641
-    # The abstention stage (retrieval/abstention.py) took it from 0.228 / 0.084 to 0.275 / 0.086.
-    assert metrics.correct_abstention is not None and metrics.correct_abstention >= 0.25  # measured 0.275
-    assert metrics.wrongly_abstained <= 0.10  # measured 0.086
+    assert metrics.recall_at_1 >= 0.56  # measured 0.579; plain rank-bm25 0.411
+    assert metrics.recall_at_3 >= 0.79  # measured 0.812; plain rank-bm25 0.641
+    # The abstention stage (retrieval/abstention.py) took it from 0.228 / 0.084 to 0.275 / 0.086;
+    # the coverage floor's misfires fixed (frame words left out, floor 0.4 -> 0.35) to 0.196 / 0.055.
+    assert metrics.correct_abstention is not None and metrics.correct_abstention >= 0.18  # measured 0.196
+    assert metrics.wrongly_abstained <= 0.07  # measured 0.055
 
 
 def _news(article_id: str, text: str) -> Article:

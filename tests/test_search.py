@@ -156,9 +156,41 @@ def test_a_long_question_with_several_rare_matches_is_answered(long_question_eng
     question = "Apakah Soiron belajar sejarah di Basel untuk farmasi zorblat quenthor vimmex ploskar drenvik yastrel?"
     answer = long_question_engine.search(question)
     assert answer.hits and "Soiron" in answer.hits[0].sentence.text
-    share_only = long_question_engine.tuned(dataclasses.replace(long_question_engine.tuning, answer_mass=0.0))
-    assert not share_only.search(question).hits  # the share floor alone would abstain
+    # The share floor alone (at 0.4; the sentence covers 0.35-0.4) would abstain.
+    share_only = long_question_engine.tuned(
+        dataclasses.replace(long_question_engine.tuning, answer_mass=0.0, answer_coverage=0.4)
+    )
+    assert not share_only.search(question).hits
 
 
 def test_a_short_question_with_one_rare_match_still_abstains(long_question_engine: Engine) -> None:
     assert not long_question_engine.search("Apakah Soiron menyukai Zorblat Quenthor?").hits
+
+
+def test_the_coverage_floor_leaves_out_the_words_that_frame_a_question() -> None:
+    import dataclasses
+
+    engine = Engine.from_articles(
+        [
+            _article(
+                "astro",
+                "Astrologi adalah sistem pengetahuan untuk meramal nasib dari letak bintang. "
+                "Ramalan itu dimuat di banyak majalah. Pembacanya tersebar di seluruh negeri. "
+                "Para ahli ilmu falak menolaknya.",
+            ),
+            _article("lain", "Presiden meresmikan jembatan baru di Surabaya. Maksud kunjungan itu tidak dijelaskan.", day=2),
+            _article("minyak", "Harga minyak dunia naik tajam pekan ini. Pasokan terganggu.", day=3),
+        ]
+    )
+    # At a floor of 0.4 share of the question's weight (what is measured here is the framing, not the floor).
+    engine = engine.tuned(dataclasses.replace(engine.tuning, answer_coverage=0.4))
+    asked = "Apa yang dimaksud dengan astrologi oleh para ahli?"
+    # A definition never repeats "dimaksud": of the words that say what is asked, the
+    # definition's window holds one of two, enough to answer.
+    answer = engine.search(asked)
+    assert answer.answered and answer.hits[0].sentence.text.startswith("Astrologi adalah")
+    # Counted with "dimaksud", one of three is below the floor.
+    framed = engine.tuned(dataclasses.replace(engine.tuning, floor_content=False))
+    assert not framed.search(asked).answered
+    # A content word no window holds still leaves the question unanswered.
+    assert not engine.search("Apa yang dimaksud dengan astrologi oleh para menteri?").answered
