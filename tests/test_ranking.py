@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import dataclasses
 
-from retrieval.question import Wants, asks_definition
+import pytest
+
+from retrieval.question import Wants, asks_definition, without_definition_frame
 from retrieval.ranking import Features, Tuning
 from retrieval.records import Article
 from retrieval.search import Engine
@@ -68,3 +70,45 @@ def test_a_definition_question_prefers_the_sentence_that_says_what_it_is() -> No
         learned[Features.NAMES.index(name)] = 0.0
     plain = engine.tuned(dataclasses.replace(Tuning(), learned=tuple(learned)))
     assert plain.search("Apa itu pura?").hits[0].sentence.text.startswith("Di Bali")
+
+
+def test_the_frame_of_a_definition_question_is_no_evidence() -> None:
+    assert without_definition_frame("Apakah yang di maksud dengan Uskup?") == "Apakah Uskup?"
+    assert without_definition_frame("Apa pengertian dari budaya?") == "Apa budaya?"
+    assert without_definition_frame("Siapa yang dimaksud Lavrov?") == "Siapa yang dimaksud Lavrov?"
+    # "dimaksud" is rarer than "budaya" here: as a question word it won the sentence that uses it.
+    engine = Engine.from_articles(
+        [
+            Article(id="budaya", title="Budaya", source="Wiki", date=None,
+                    text="Budaya adalah cara hidup yang dimiliki bersama oleh sebuah kelompok orang. "
+                         "Budaya diwariskan dari generasi ke generasi. Budaya Jawa dan budaya Bali berbeda."),
+            Article(id="tim", title="Tim", source="Wiki", date=None,
+                    text="Pemisahan karakter ke dalam tim dimaksudkan untuk memberi rasa budaya tertentu."),
+        ]
+    )
+    asked = engine.read("Apa yang dimaksud dengan Budaya?")
+    assert asked.terms == ["budaya"] and [name for name, _terms in asked.names] == ["Budaya"]
+    assert engine.search("Apa yang dimaksud dengan Budaya?").hits[0].sentence.text.startswith("Budaya adalah")
+
+
+def test_article_evidence_is_shared_by_the_candidates_of_one_article() -> None:
+    engine = Engine.from_articles(
+        [
+            Article(id="ming", title="Ming", source="Wiki", date=None,
+                    text="Dinasti Ming berkuasa di Tiongkok. Zhu Yuanzhang mendirikan dinasti itu pada 1368. "
+                         "Ibu kota Ming ada di Nanjing."),
+            Article(id="yuan", title="Yuan", source="Wiki", date=None, text="Dinasti Yuan didirikan bangsa Mongol."),
+        ]
+    )
+    found = engine.candidates(engine.read("Siapa pendiri dinasti Ming?"), pool=10)
+    by_article: dict[str, list[Features]] = {}
+    for sid, features in found:
+        by_article.setdefault(engine.sentence(sid).article_id, []).append(features)
+    ming, yuan = by_article["ming"], by_article["yuan"]
+    for features in (ming, yuan):
+        assert {f.article_best for f in features} == {max(f.own_share for f in features)}
+        assert all(f.article_mass == pytest.approx(sum(g.own_share for g in features)) for f in features)
+    # Ming's words are spread over its sentences: its mass is more than its best sentence.
+    assert len(ming) > 1 and ming[0].article_mass > ming[0].article_best
+    assert yuan[0].article_mass == yuan[0].article_best == yuan[0].own_share
+    assert _value(ming[0], "log_article_mass") > _value(yuan[0], "log_article_mass")
