@@ -88,7 +88,15 @@ def test_the_frame_of_a_definition_question_is_no_evidence() -> None:
     )
     asked = engine.read("Apa yang dimaksud dengan Budaya?")
     assert asked.terms == ["budaya"] and [name for name, _terms in asked.names] == ["Budaya"]
-    assert engine.search("Apa yang dimaksud dengan Budaya?").hits[0].sentence.text.startswith("Budaya adalah")
+    # The coverage units keep the frame: the answer floor was set with it.
+    assert {term for unit in asked.units for term in unit.terms} == {"maksud", "budaya"}
+    # BM25 no longer rewards the sentence for "dimaksudkan".
+    own = {engine.sentence(sid).text[:9]: f.own for sid, f in engine.candidates(asked, pool=10)}
+    assert own["Pemisahan"] < own["Budaya ad"]
+    framed = engine.read("Apa yang dimaksud dengan Budaya?")
+    plain = dataclasses.replace(framed, terms=["maksud", "budaya"])
+    own = {engine.sentence(sid).text[:9]: f.own for sid, f in engine.candidates(plain, pool=10)}
+    assert own["Pemisahan"] > own["Budaya ad"]
 
 
 def test_article_evidence_is_shared_by_the_candidates_of_one_article() -> None:
