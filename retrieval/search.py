@@ -81,8 +81,6 @@ class _Measured:
     lead: np.ndarray
     length: np.ndarray
     opens: np.ndarray
-    article_best: np.ndarray
-    article_mass: np.ndarray
     # Not ranking features: each candidate's distinct term ids (folding near duplicates
     # compares them) and, when known from the measuring, whether its article holds each
     # thing the question names.
@@ -93,7 +91,7 @@ class _Measured:
     def nothing(cls, wanted: Wants) -> _Measured:
         no, none = np.zeros(0), np.zeros(0, dtype=bool)
         return cls([], wanted, no, no, no, none, no, no, no, none, none, None, no, no, no, no, None, none,
-                   np.zeros(0, dtype=np.int64), none, no, no, [], None)
+                   np.zeros(0, dtype=np.int64), none, [], None)
 
     def features(self) -> list[Features]:
         """The `Features` of every candidate, in `sids` order."""
@@ -124,17 +122,14 @@ class _Measured:
                 wanted=wanted,
                 length=length,
                 opens=opens,
-                article_best=article_best,
-                article_mass=article_mass,
             )
             for (own, neighbour, previous, anaphoric, coverage, window, article, offered, apposition, focus_match,
-                 share, near, novelty, names_missing, defines, lead, length, opens, article_best, article_mass) in zip(
+                 share, near, novelty, names_missing, defines, lead, length, opens) in zip(
                 self.own.tolist(), self.neighbour.tolist(), self.previous.tolist(), self.anaphoric.tolist(),
                 self.coverage.tolist(), self.window_coverage.tolist(), self.article_coverage.tolist(),
                 self.offered.tolist(), self.apposition.tolist(), focus, self.own_share.tolist(),
                 self.proximity.tolist(), self.novelty.tolist(), self.names_missing.tolist(), definition,
-                self.lead.tolist(), self.length.tolist(), self.opens.tolist(), self.article_best.tolist(),
-                self.article_mass.tolist(),
+                self.lead.tolist(), self.length.tolist(), self.opens.tolist(),
             )
         ]
 
@@ -185,8 +180,6 @@ class _Measured:
             yes if wanted is Wants.PERSON else never,
             [log1p(x) for x in self.length.tolist()],
             self.opens & define_yes,
-            self.article_best,
-            [log1p(x) for x in self.article_mass.tolist()],
         ]
         if len(columns) != len(Features.NAMES):
             # `Features.vector` changed and these columns were not told: score row by row.
@@ -628,10 +621,6 @@ class Engine:
             window[has_before] |= held[np.searchsorted(rows, before[has_before])]
             window[has_after] |= held[np.searchsorted(rows, after[has_after])]
             names_missing = (~window).sum(axis=1) / len(question.names)
-        # Per article among the candidates: its best BM25 and the sum (bincount adds in row order).
-        article_max = np.zeros(distinct_arts.shape[0])
-        np.maximum.at(article_max, art_row.reshape(-1), own)
-        article_sum = np.bincount(art_row.reshape(-1), weights=own, minlength=distinct_arts.shape[0])
         definition = None
         if question.definition and "definition" not in skip:
             definition = np.fromiter((defines(text) for text in texts), dtype=bool, count=n)
@@ -657,8 +646,6 @@ class Engine:
             lead=~has_before if "lead" not in skip else np.zeros(n, dtype=bool),
             length=index.doc_lengths(cand),
             opens=opens,
-            article_best=article_max[art_row.reshape(-1)] / best if best else np.zeros(n),
-            article_mass=article_sum[art_row.reshape(-1)] / best if best else np.zeros(n),
             terms=own_terms,
             names_in_article=names_in_article,
         )

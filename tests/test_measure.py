@@ -44,8 +44,6 @@ def _reference(engine: Engine, sids: list[int], query) -> list[Features]:  # typ
         offered = offers(text, question.wanted, question=question.text)
         asked_words = frozenset().union(*question.words)
         placed = analyzer.word_terms(text)
-        # The candidates of the sentence's article, in candidate order.
-        same = [o for o in sids if engine._sentences[o].article_id == sentence.article_id]
         out.append(
             Features(
                 own=own_of[sid],
@@ -68,8 +66,6 @@ def _reference(engine: Engine, sids: list[int], query) -> list[Features]:  # typ
                 wanted=question.wanted,
                 length=index.doc_length(sid),
                 opens=any(asked_words.intersection(terms) for _word, terms in placed[:3]),
-                article_best=max(own_of[o] for o in same) / question.best if question.best else 0.0,
-                article_mass=sum(own_of[o] for o in same) / question.best if question.best else 0.0,
             )
         )
     return out

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import dataclasses
 
-import pytest
-
 from retrieval.question import Wants, asks_definition, without_definition_frame
 from retrieval.ranking import Features, Tuning
 from retrieval.records import Article
@@ -98,25 +96,3 @@ def test_the_frame_of_a_definition_question_is_no_evidence() -> None:
     own = {engine.sentence(sid).text[:9]: f.own for sid, f in engine.candidates(plain, pool=10)}
     assert own["Pemisahan"] > own["Budaya ad"]
 
-
-def test_article_evidence_is_shared_by_the_candidates_of_one_article() -> None:
-    engine = Engine.from_articles(
-        [
-            Article(id="ming", title="Ming", source="Wiki", date=None,
-                    text="Dinasti Ming berkuasa di Tiongkok. Zhu Yuanzhang mendirikan dinasti itu pada 1368. "
-                         "Ibu kota Ming ada di Nanjing."),
-            Article(id="yuan", title="Yuan", source="Wiki", date=None, text="Dinasti Yuan didirikan bangsa Mongol."),
-        ]
-    )
-    found = engine.candidates(engine.read("Siapa pendiri dinasti Ming?"), pool=10)
-    by_article: dict[str, list[Features]] = {}
-    for sid, features in found:
-        by_article.setdefault(engine.sentence(sid).article_id, []).append(features)
-    ming, yuan = by_article["ming"], by_article["yuan"]
-    for features in (ming, yuan):
-        assert {f.article_best for f in features} == {max(f.own_share for f in features)}
-        assert all(f.article_mass == pytest.approx(sum(g.own_share for g in features)) for f in features)
-    # Ming's words are spread over its sentences: its mass is more than its best sentence.
-    assert len(ming) > 1 and ming[0].article_mass > ming[0].article_best
-    assert yuan[0].article_mass == yuan[0].article_best == yuan[0].own_share
-    assert _value(ming[0], "log_article_mass") > _value(yuan[0], "log_article_mass")
