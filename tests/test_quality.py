@@ -50,11 +50,11 @@ def test_idkmrc_valid_floors() -> None:
     articles, questions = idkmrc_eval_set(DEFAULT_IDKMRC, "valid")
     metrics = evaluate(Engine.from_articles(articles), questions, k=10)
     assert metrics.answerable == 382 and metrics.unanswerable == 382
-    assert metrics.recall_at_1 >= 0.54  # measured 0.560; plain rank-bm25 0.411
-    assert metrics.recall_at_3 >= 0.77  # measured 0.788; plain rank-bm25 0.641
+    assert metrics.recall_at_1 >= 0.55  # measured 0.568; plain rank-bm25 0.411
+    assert metrics.recall_at_3 >= 0.78  # measured 0.793; plain rank-bm25 0.641
     # The abstention stage (retrieval/abstention.py) took it from 0.228 / 0.084 to 0.275 / 0.086.
     assert metrics.correct_abstention is not None and metrics.correct_abstention >= 0.25  # measured 0.275
-    assert metrics.wrongly_abstained <= 0.10  # measured 0.086
+    assert metrics.wrongly_abstained <= 0.10  # measured 0.089
 
 
 def _news(article_id: str, text: str) -> Article:
