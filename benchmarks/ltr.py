@@ -34,7 +34,7 @@ from benchmarks.quality import (
     normalise,
 )
 from retrieval.corpus import load_corpus
-from retrieval.ranking import Features
+from retrieval.ranking import Features, Tuning
 from retrieval.search import Engine
 
 # The weights of the first 15 features fitted on FacQA train and the seed set alone
@@ -156,6 +156,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         default=",".join(RESIDUAL),
         help="fit only these features on top of the FacQA-fitted weights of the first 15 (scaled); '' fits all",
     )
+    parser.add_argument(
+        "--on-shipped",
+        action="store_true",
+        help="fit the --residual features on top of the shipped weights (Tuning().learned, those features zeroed)"
+        " instead of the FacQA-fitted first 15",
+    )
     parser.add_argument("--no-cv", action="store_true", help="skip the 5-fold cross-validation")
     parser.add_argument("--cache", type=Path, default=None,
                         help="keep the collected candidate features here (delete it after changing a feature)")
@@ -178,6 +184,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         idk_valid = _cached(cache, "idkmrc-valid", lambda: idk("valid"))
     keep = np.array([name not in args.drop.split(",") for name in Features.NAMES])
     residual = np.array([name in args.residual.split(",") for name in Features.NAMES]) & keep
+    base = np.zeros(len(Features.NAMES))
+    if args.on_shipped:
+        base[:] = Tuning().learned
+        base[residual] = 0.0
+    else:
+        base[: len(FACQA_WEIGHTS)] = FACQA_WEIGHTS
 
     def base_scorer(x: np.ndarray, base: np.ndarray) -> np.ndarray:
         return base
@@ -204,6 +216,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             keep,
             residual,
             args.l2,
+            base,
         )
         for name, groups in (("facqa", facqa_train), ("idk", idk_train)):
             part = [groups[i] for i in held[name]]
@@ -213,7 +226,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"5-fold cv candidate R@1/R@3: facqa train {cv['facqa', 1] / len(facqa_train):.4f}"
               f"/{cv['facqa', 3] / len(facqa_train):.4f} idk train {cv['idk', 1] / len(idk_train):.4f}"
               f"/{cv['idk', 3] / len(idk_train):.4f}")
-    w = _fit(mixed(facqa_train, idk_train), keep, residual, args.l2)
+    w = _fit(mixed(facqa_train, idk_train), keep, residual, args.l2, base)
 
     def scorer(x: np.ndarray, base: np.ndarray) -> np.ndarray:
         return x @ w
@@ -238,12 +251,11 @@ def _weighted(groups: list[Group], weight: float) -> list[Group]:
     return out
 
 
-def _fit(groups: list[Group], keep: np.ndarray, residual: np.ndarray, l2: float) -> np.ndarray:
+def _fit(groups: list[Group], keep: np.ndarray, residual: np.ndarray, l2: float, base: np.ndarray) -> np.ndarray:
     if not residual.any():
         return _fit_kept(groups, keep, l2)
-    # The FacQA-fitted score is one column (its scale fitted), the residual features the others.
-    base = np.zeros(len(keep))
-    base[: len(FACQA_WEIGHTS)] = FACQA_WEIGHTS
+    # The base score (FacQA-fitted, or the shipped weights) is one column (its scale
+    # fitted), the residual features the others.
     sub = [(np.column_stack([x @ base, x[:, residual]]), y, b) for x, y, b in groups]
     fitted = fit_listwise(sub, l2=l2)
     w = base * fitted[0]

@@ -69,7 +69,9 @@ _DAYS = "senin selasa rabu kamis jumat sabtu minggu monday tuesday wednesday thu
 _RELATIVE_TIMES = (
     r"kemarin|besok|lusa|pekan\s+(ini|lalu|depan)|minggu\s+(ini|lalu|depan)|bulan\s+(ini|lalu|depan)|"
     r"tahun\s+(ini|lalu|depan)|hari\s+ini|awal\s+(pekan|tahun|bulan)|akhir\s+(pekan|tahun|bulan)|"
-    r"sebelumnya|sejak|pagi|siang|sore|malam"
+    r"sebelumnya|sejak|pagi|siang|sore|malam|"
+    # "abad ke-19", "abad pertengahan": an encyclopedia's answer to `kapan`.
+    r"abad"
 )
 _TIME_RE = re.compile(
     rf"\(\d{{1,2}}/\d{{1,2}}(/\d{{2,4}})?\)|\b\d{{1,2}}[./]\d{{2}}\b|\b(1[89]|20)\d\d\b|"
@@ -82,7 +84,8 @@ _DATE_RE = re.compile(
     re.I,
 )
 _NUMBER_RE = re.compile(
-    r"\d|\b(satu|dua|tiga|empat|lima|enam|tujuh|delapan|sembilan|sepuluh|sebelas|puluhan|ratusan|ribuan|"
+    # "salah satu" (one of) and "satu-satunya" (the only) count nothing.
+    r"\d|(?<!salah )\bsatu\b(?!-satunya)|\b(dua|tiga|empat|lima|enam|tujuh|delapan|sembilan|sepuluh|sebelas|puluhan|ratusan|ribuan|"
     r"belas|puluh|ratus|ribu|juta|miliar|triliun|seratus|seribu|setengah|separuh|"
     r"one|two|three|four|five|six|seven|eight|nine|ten|hundred|thousand|million|billion)\b",
     re.I,
@@ -413,15 +416,28 @@ def named(words: list[tuple[str, tuple[str, ...]]]) -> list[tuple[str, tuple[fro
 # "Apa kepanjangan X?": that wants the long form, printed beside X in brackets
 # (every FacQA train question the rule took as a definition was one).
 _ASKS_DEFINITION = re.compile(
-    r"^\W*(apa|apakah)\s+(itu|yang\s+dimaksud|maksud|arti|pengertian|definisi)\b|"
+    r"^\W*(apa|apakah)\s+(itu|yang\s+di\s*maksud|maksud|arti|pengertian|definisi)\b|"
     r"\bitu\s+(apa|apakah)\W*$|^\W*what\s+(is|are|does)\b",
     re.I,
+)
+# The words that only frame a definition question ("Apa yang dimaksud dengan",
+# "Apakah pengertian dari"): the sentence that defines X says "X adalah ...", not
+# "dimaksud", so they are no evidence; as rare words they outweighed X itself.
+_DEFINITION_FRAME = re.compile(
+    r"^\W*(apa|apakah)\s+(yang\s+)?(di\s*maksud|maksud|arti|pengertian|definisi)(\s+(dengan|dari))?\b", re.I
 )
 _DEFINES = re.compile(r"\b(adalah|merupakan|ialah|yaitu|yakni|is|are|means)\b", re.I)
 
 
 def asks_definition(question: str) -> bool:
     return bool(_ASKS_DEFINITION.search(question))
+
+
+def without_definition_frame(question: str) -> str:
+    """The question without the words that frame a definition question ("Apa yang
+    dimaksud dengan Uskup?" -> "Apa Uskup?": the question word stays, so a capitalised
+    word after it is still a name); other questions unchanged."""
+    return _DEFINITION_FRAME.sub(lambda m: m.group(1), question, count=1)
 
 
 def defines(sentence: str) -> bool:

@@ -28,7 +28,7 @@ from retrieval.abstention import Abstention, Lexicon, Signals, bundled, measure
 from retrieval.acronyms import ArticleAcronyms, CorpusAcronyms
 from retrieval.build import Built, iter_sentences  # noqa: F401  (iter_sentences: the one numbering)
 from retrieval.index import Bm25Index
-from retrieval.question import Wants, defines, named, offers_each, spelling_key
+from retrieval.question import Wants, defines, named, offers_each, spelling_key, without_definition_frame
 from retrieval.ranking import Features, Query, Question, Tuning, Unit, coverage, missing_names, proximity
 from retrieval.records import Answer, Article, Hit, Sentence
 from retrieval.stored import StoredArticles
@@ -916,10 +916,19 @@ class Engine:
     def read(self, query: str) -> Query:
         """The question's words, BM25 terms and units; an acronym the corpus defines
         somewhere also asks for its long form, and the other way round."""
-        terms, word_terms = self._analyzer.analyse(query)
-        words, added = self._acronyms.expand(query, word_terms)
+        # A definition question's frame ("Apa yang dimaksud dengan") is no BM25 evidence:
+        # as a rare word "dimaksud" outweighed the thing asked about. Its coverage units
+        # keep the frame: the answer floor was set with it, and leaving it out there too
+        # answered more IDK-MRC train questions that have no answer (declined 18.4% -> 18.0%).
+        asked = without_definition_frame(query)
+        terms, word_terms = self._analyzer.analyse(asked)
+        words, added = self._acronyms.expand(asked, word_terms)
+        units_words = words
+        if asked != query:
+            _terms, full_terms = self._analyzer.analyse(query)
+            units_words, _added = self._acronyms.expand(query, full_terms)
         return Query(
-            text=query, words=words, terms=terms + added, units=self._units(words), names=tuple(named(words))
+            text=query, words=words, terms=terms + added, units=self._units(units_words), names=tuple(named(words))
         )
 
     def _units(self, words: list[tuple[str, tuple[str, ...]]]) -> list[Unit]:

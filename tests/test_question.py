@@ -59,6 +59,16 @@ def test_number_time_place() -> None:
     assert not offers("Mereka bertemu di Jenewa.", Wants.PLACE, question="Di mana di Jenewa mereka bertemu?")
 
 
+def test_one_of_counts_nothing_and_a_century_is_a_time() -> None:
+    question = "Berapa tinggi menara itu?"
+    assert not offers("Menara itu salah satu bangunan tertinggi di Paris.", Wants.NUMBER, question=question)
+    assert not offers("Menara itu satu-satunya bangunan besi di Paris.", Wants.NUMBER, question=question)
+    assert offers("Menara itu punya satu antena.", Wants.NUMBER, question=question)
+    question = "Kapan teori evolusi ditemukan?"
+    assert offers("Pada awal abad ke-19, Lamarck mengajukan teorinya.", Wants.TIME, question=question)
+    assert not offers("Teori ini merupakan teori evolusi pertama yang ilmiah.", Wants.TIME, question=question)
+
+
 def test_anything_offers_nothing() -> None:
     assert not offers("Sergey Lavrov, 7.000 warga, Rabu (14/12).", Wants.ANYTHING, question="Mengapa?")
 

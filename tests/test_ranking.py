@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 
-from retrieval.question import Wants, asks_definition
+from retrieval.question import Wants, asks_definition, without_definition_frame
 from retrieval.ranking import Features, Tuning
 from retrieval.records import Article
 from retrieval.search import Engine
@@ -68,3 +68,31 @@ def test_a_definition_question_prefers_the_sentence_that_says_what_it_is() -> No
         learned[Features.NAMES.index(name)] = 0.0
     plain = engine.tuned(dataclasses.replace(Tuning(), learned=tuple(learned)))
     assert plain.search("Apa itu pura?").hits[0].sentence.text.startswith("Di Bali")
+
+
+def test_the_frame_of_a_definition_question_is_no_evidence() -> None:
+    assert without_definition_frame("Apakah yang di maksud dengan Uskup?") == "Apakah Uskup?"
+    assert without_definition_frame("Apa pengertian dari budaya?") == "Apa budaya?"
+    assert without_definition_frame("Siapa yang dimaksud Lavrov?") == "Siapa yang dimaksud Lavrov?"
+    # "dimaksud" is rarer than "budaya" here: as a question word it won the sentence that uses it.
+    engine = Engine.from_articles(
+        [
+            Article(id="budaya", title="Budaya", source="Wiki", date=None,
+                    text="Budaya adalah cara hidup yang dimiliki bersama oleh sebuah kelompok orang. "
+                         "Budaya diwariskan dari generasi ke generasi. Budaya Jawa dan budaya Bali berbeda."),
+            Article(id="tim", title="Tim", source="Wiki", date=None,
+                    text="Pemisahan karakter ke dalam tim dimaksudkan untuk memberi rasa budaya tertentu."),
+        ]
+    )
+    asked = engine.read("Apa yang dimaksud dengan Budaya?")
+    assert asked.terms == ["budaya"] and [name for name, _terms in asked.names] == ["Budaya"]
+    # The coverage units keep the frame: the answer floor was set with it.
+    assert {term for unit in asked.units for term in unit.terms} == {"maksud", "budaya"}
+    # BM25 no longer rewards the sentence for "dimaksudkan".
+    own = {engine.sentence(sid).text[:9]: f.own for sid, f in engine.candidates(asked, pool=10)}
+    assert own["Pemisahan"] < own["Budaya ad"]
+    framed = engine.read("Apa yang dimaksud dengan Budaya?")
+    plain = dataclasses.replace(framed, terms=["maksud", "budaya"])
+    own = {engine.sentence(sid).text[:9]: f.own for sid, f in engine.candidates(plain, pool=10)}
+    assert own["Pemisahan"] > own["Budaya ad"]
+
