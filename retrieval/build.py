@@ -229,17 +229,11 @@ def absorb(hasher: Any, article: Article) -> None:
 
 def sentence_spans(text: str, analyzer: Analyzer) -> Iterator[tuple[int, int, str]]:
     """(start, end, sentence) of the indexable sentences of one article's text, in order."""
-    cursor = 0
-    for sentence in analyzer.split_sentences(text):
-        at = text.find(sentence, cursor)
-        if at < 0:
-            # split_sentences promises substrings; if that ever breaks, spans
-            # cannot describe the sentences and persisting them would be wrong.
-            raise ValueError(f"split_sentences returned text not found in the article: {sentence[:60]!r}")
-        cursor = at + len(sentence)
-        if analyzer.is_boilerplate(sentence):
-            continue
-        yield at, cursor, sentence
+    is_boilerplate = analyzer.is_boilerplate
+    for start, end in analyzer.sentence_offsets(text):
+        sentence = text[start:end]
+        if not is_boilerplate(sentence):
+            yield start, end, sentence
 
 
 def iter_sentences(articles: Iterable[Article], analyzer: Analyzer) -> Iterator[Sentence]:

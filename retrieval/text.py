@@ -79,11 +79,21 @@ def split_sentences(text: str, *, abbreviations: _Abbreviations | None = None) -
     line looks hard-wrapped (no closing punctuation and the next line starts
     in lower case), because JSONL and Markdown corpora are often wrapped.
     """
+    return [text[start:end] for start, end in sentence_offsets(text, abbreviations=abbreviations)]
+
+
+def sentence_offsets(text: str, *, abbreviations: _Abbreviations | None = None) -> list[tuple[int, int]]:
+    """(start, end) in `text` of each of `split_sentences(text)`, in order.
+
+    Pieces and the whitespace between them tile each block, and blocks are
+    separated by blank lines, so a sentence's place is known where it is cut
+    (no search for it in the text afterwards).
+    """
     abbr = abbreviations if abbreviations is not None else _bundled_abbreviations()
-    sentences: list[str] = []
+    spans: list[tuple[int, int]] = []
     for start, end in _blocks(text):
-        sentences.extend(_split_block(text, start, end, abbr))
-    return sentences
+        _split_block(text, start, end, abbr, spans)
+    return spans
 
 
 def _blocks(text: str) -> list[tuple[int, int]]:
@@ -116,18 +126,26 @@ def _blocks(text: str) -> list[tuple[int, int]]:
     return blocks
 
 
-def _split_block(text: str, start: int, end: int, abbr: _Abbreviations) -> list[str]:
+def _split_block(text: str, start: int, end: int, abbr: _Abbreviations, spans: list[tuple[int, int]]) -> None:
+    """Append the (start, end) of each sentence of the block `text[start:end]` to `spans`."""
     block = text[start:end]
-    pieces: list[str] = []
-    sentence_start = 0
+    cut = 0
     for match in _BOUNDARY.finditer(block):
         if match.end() >= len(block):
             break  # trailing whitespace: the block's end closes the sentence anyway
         if _is_boundary(block, match, abbr):
-            pieces.append(block[sentence_start:match.end(2)])
-            sentence_start = match.end()
-    pieces.append(block[sentence_start:])
-    return [p.strip() for p in pieces if p.strip()]
+            _add_stripped(spans, block, start, cut, match.end(2))
+            cut = match.end()
+    _add_stripped(spans, block, start, cut, len(block))
+
+
+def _add_stripped(spans: list[tuple[int, int]], block: str, offset: int, start: int, end: int) -> None:
+    """The span of `block[start:end].strip()` (offset into the text), unless that is empty."""
+    piece = block[start:end]
+    kept = piece.strip()
+    if kept:
+        at = offset + start + len(piece) - len(piece.lstrip())
+        spans.append((at, at + len(kept)))
 
 
 def _is_boundary(block: str, match: re.Match[str], abbr: _Abbreviations) -> bool:
@@ -241,13 +259,23 @@ class Analyzer:
         # one, else one with needles only when it holds one (`_boilerplate_checks`).
         checks = [(p.match if anchored else p.search, needles, prefixes)
                   for anchored, needles, prefixes, p in _boilerplate_checks(self._boilerplate)]
-        self._boilerplate_all = tuple(check for check, _n, _p in checks)
         self._boilerplate_prefixed = tuple((prefixes, check) for check, _n, prefixes in checks if prefixes)
         self._boilerplate_prefixes = tuple(p for prefixes, _c in self._boilerplate_prefixed for p in prefixes)
-        self._boilerplate_needles = tuple(
-            (needle, check) for check, needles, prefixes in checks if needles and not prefixes for needle in needles
-        )
+        needled = [(check, needles) for check, needles, prefixes in checks if needles and not prefixes]
+        self._boilerplate_needles = tuple((needle, check) for check, needles in needled for needle in needles)
+        # The needles once each, to see first whether a sentence holds any (most hold none).
+        self._boilerplate_gate = tuple(dict.fromkeys(needle for needle, _check in self._boilerplate_needles))
         self._boilerplate_rest = tuple(check for check, needles, prefixes in checks if not needles and not prefixes)
+        # Non-ASCII text with no character that matches an ASCII one under IGNORECASE
+        # (`_ASCII_LOOKALIKES`) can only match a plain (ASCII) needle or prefix where its
+        # lower-cased form holds it too; a pattern with some other needle always runs there.
+        self._boilerplate_wide_needles = tuple(
+            (needle, check) for check, needles in needled if all(n.isascii() for n in needles) for needle in needles
+        )
+        self._boilerplate_wide_gate = tuple(dict.fromkeys(needle for needle, _check in self._boilerplate_wide_needles))
+        self._boilerplate_wide_rest = self._boilerplate_rest + tuple(
+            check for check, needles in needled if not all(n.isascii() for n in needles)
+        )
         # What `__reduce__` sends to a build worker process: the data, not the caches.
         self._data = dict(stopwords=stopwords, synonym_groups=synonym_groups, boilerplate=boilerplate,
                           stem_overrides=dict(stem_overrides), abbreviations=abbreviations, fingerprint=fingerprint)
@@ -322,6 +350,10 @@ class Analyzer:
         """`split_sentences` with this analyzer's abbreviation lists."""
         return split_sentences(text, abbreviations=self._abbreviations)
 
+    def sentence_offsets(self, text: str) -> list[tuple[int, int]]:
+        """`sentence_offsets` with this analyzer's abbreviation lists."""
+        return sentence_offsets(text, abbreviations=self._abbreviations)
+
     def terms(self, text: str) -> list[str]:
         """Index/query terms in text order, duplicates kept; concepts follow their phrase."""
         words, pieces, owners = self._pieces(text)
@@ -381,15 +413,24 @@ class Analyzer:
         if not normal:
             return True
         # Same answer as trying every pattern's `search`, cheaper (see `_boilerplate_checks`).
+        lowered = normal.lower()
         if normal.isascii():
-            lowered = normal.lower()
-            checks = [check for needle, check in self._boilerplate_needles if needle in lowered]
-            if lowered.startswith(self._boilerplate_prefixes):
-                checks += [check for prefixes, check in self._boilerplate_prefixed if lowered.startswith(prefixes)]
-            checks += self._boilerplate_rest
+            needles, gate, checks = self._boilerplate_needles, self._boilerplate_gate, self._boilerplate_rest
+        elif _ASCII_LOOKALIKE(normal) is None:
+            needles, gate = self._boilerplate_wide_needles, self._boilerplate_wide_gate
+            checks = self._boilerplate_wide_rest
         else:
-            checks = self._boilerplate_all
-        return any(check(normal) is not None for check in checks)
+            return any(pattern.search(normal) is not None for pattern in self._boilerplate)
+        if any(map(lowered.__contains__, gate)):
+            checks = [check for needle, check in needles if needle in lowered] + list(checks)
+        if lowered.startswith(self._boilerplate_prefixes):
+            checks = [check for prefixes, check in self._boilerplate_prefixed if lowered.startswith(prefixes)] + list(
+                checks
+            )
+        for check in checks:
+            if check(normal) is not None:
+                return True
+        return False
 
     # --- internals ---------------------------------------------------------
 
@@ -827,6 +868,11 @@ class _Forms(dict):  # type: ignore[type-arg]
     def __missing__(self, word: str) -> Any:
         ids = self[word] = self._make(word)
         return ids
+
+
+# The characters beyond ASCII that match an ASCII one in a case-insensitive pattern
+# (İ ı ſ and the Kelvin sign); tests check this against every code point.
+_ASCII_LOOKALIKE = re.compile("[\u0130\u0131\u017f\u212a]").search
 
 
 def _boilerplate_checks(

@@ -15,6 +15,7 @@ import numpy as np
 import pytest
 
 import retrieval.build as build
+import retrieval.text as text
 from config.settings import BUNDLED_CORPUS, BUNDLED_LANGUAGE_DATA
 from retrieval.acronyms import ArticleAcronyms
 from retrieval.build import Built, build_workers, sentence_spans
@@ -146,6 +147,80 @@ def test_boilerplate_shortcuts_of_user_patterns(tmp_path) -> None:  # type: igno
     for sentence in ["foobaz", "barbaz x", "zz cd", "xxyy", "cd", "abcd", "kelvin scale", "Kelvin scale",
                      "a \u212a b", "a k b", "SHA x", "shb x", "zab", "ab", "xcd"]:
         assert analyzer.is_boilerplate(sentence) == _reference_boilerplate(analyzer, sentence), sentence
+
+
+def test_boilerplate_shortcuts_on_text_beyond_ascii(analyzer: Analyzer, articles: list[Article], tmp_path) -> None:  # type: ignore[no-untyped-def]
+    # Curly quotes, dashes and accents take the needle and prefix shortcuts too
+    # (only a character matching an ASCII one case-insensitively forces every pattern).
+    samples = [s for a in articles for s in analyzer.split_sentences(a.text) if not s.isascii()]
+    assert samples
+    samples += [
+        "“Baca juga: Rusia dan AS”", "Baca juga — Rusia", "BACA JUGA: café", "Situs ini menggunakan cookie — ya",
+        "© 2024 Kompas – semua", "Copyright © Kompas", "Editor: André Lubis", "Foto: Reuters/Ahmad – dok",
+        "(Reuters) – ", "“Iklan”", "Iklan ", "Ｓhare：", "Kebijakan privasi é", "berlangganan newsletter’",
+        "Kebijakan privasi é", "Kebijakan kukı é", "ſhare: é", "İklan", "ıklan é", "Share: é",
+        "Presiden “berbicara” tentang kebijakan cookie.", "Dapatkan update berita terbaru di Google News ✓",
+    ]
+    for sentence in samples:
+        assert analyzer.is_boilerplate(sentence) == _reference_boilerplate(analyzer, sentence), sentence
+    # A user's pattern with a needle beyond ASCII (µ also matches μ case-insensitively).
+    for path in BUNDLED_LANGUAGE_DATA.glob("*.txt"):
+        (tmp_path / path.name).write_bytes(path.read_bytes())
+    (tmp_path / "boilerplate.txt").write_text("µg per liter\nbiaya \\d+ µ\n^harga é\n", encoding="utf-8")
+    user = Analyzer.from_directory(tmp_path)
+    for sentence in ["5 μg per liter é", "5 µg per liter é", "5 ΜG PER LITER é", "biaya 5 μ é", "Harga é naik",
+                     "HARGA É naik", "harga e naik é", "hargá é"]:
+        assert user.is_boilerplate(sentence) == _reference_boilerplate(user, sentence), sentence
+
+
+def test_ascii_lookalikes_are_every_such_character() -> None:
+    # The characters beyond ASCII that some ASCII letter, digit or space matches case-insensitively.
+    beyond = "".join(chr(c) for c in range(128, 0x110000) if not 0xD800 <= c <= 0xDFFF)
+    found: set[str] = set()
+    for c in "abcdefghijklmnopqrstuvwxyz0123456789 ":
+        found.update(re.compile(re.escape(c), re.IGNORECASE).findall(beyond))
+    assert found
+    assert {ch for ch in beyond if text._ASCII_LOOKALIKE(ch)} == found
+
+
+def _reference_split(t: str, analyzer: Analyzer) -> list[str]:
+    """Sentences as first cut: each block's pieces between accepted boundaries, stripped."""
+    out = []
+    for start, end in text._blocks(t):
+        block, pieces, cut = t[start:end], [], 0
+        for match in text._BOUNDARY.finditer(block):
+            if match.end() >= len(block):
+                break
+            if text._is_boundary(block, match, analyzer._abbreviations):
+                pieces.append(block[cut : match.end(2)])
+                cut = match.end()
+        pieces.append(block[cut:])
+        out += [p.strip() for p in pieces if p.strip()]
+    return out
+
+
+def _reference_spans(t: str, analyzer: Analyzer) -> list[tuple[int, int]]:
+    """Spans as first found: each sentence searched for in the text after the previous one."""
+    spans, cursor = [], 0
+    for sentence in _reference_split(t, analyzer):
+        at = t.index(sentence, cursor)
+        cursor = at + len(sentence)
+        spans.append((at, cursor))
+    return spans
+
+
+def test_sentence_offsets_are_where_the_sentences_are(analyzer: Analyzer, articles: list[Article]) -> None:
+    rng = random.Random(5)
+    texts = [a.text for a in articles]
+    gaps = [" ", "  ", "\n", "\n\n", " \n \n ", "\r\n", "\u2028", "\x85", "\x0b", "\t", "\u3000", "\n\u2029\n"]
+    pieces = ["Ya.", "Ya!", "ya.", "Dr. Ahmad datang.", "J. Kerry", "kota.[2][3] Ia", "“Siap,” kata dia.", "dll. dan",
+              "A.", "3,5 persen.", "Ia pergi…", "(AS).", "Baca juga: x", "—", "x"]
+    for _ in range(examples(300)):
+        texts.append("".join(rng.choice(pieces) + rng.choice(gaps) for _ in range(rng.randint(0, 12))))
+    for t in texts:
+        spans = analyzer.sentence_offsets(t)
+        assert spans == _reference_spans(t, analyzer), t
+        assert [t[s:e] for s, e in spans] == analyzer.split_sentences(t)
 
 
 def _many(articles: list[Article], copies: int) -> list[Article]:
