@@ -208,6 +208,10 @@ def _bundled_abbreviations() -> _Abbreviations:
 _WORD = re.compile(
     r"(?<![^\W_])(?!(?<=\[)\d{1,3}\])[^\W_]+(?:(?:[-‐‑'’ʼ]|(?<=\d)[.,/:](?=\d))[^\W_]+)*"
 )
+# `_WORD`s and breaks, for sentences joined by `_BREAK` (not a word character, so a
+# word's lookbehinds and lookaheads see it as they see a text's start or end).
+_BREAK = "\x00"
+_WORDS_AND_BREAKS = re.compile(f"{_WORD.pattern}|{_BREAK}").findall
 _HYPHENS = re.compile(r"[-‐‑]")
 _APOSTROPHES = re.compile(r"['’ʼ]")
 _POSSESSIVE = re.compile(r"['’ʼ]s$")
@@ -600,6 +604,7 @@ class TermEncoder:
         self._follow: dict[str, frozenset[str] | None] = {}
         # Form numbers (`add_many`) and, per number, its doc and word term ids, flat.
         self._form_ids = _Forms(self._new_form)
+        self._form_ids[_BREAK] = -1  # between sentences in `add_many`: no form
         self._form_doc_len: list[int] = []
         self._form_doc = array("i")
         self._form_word_len: list[int] = []
@@ -613,8 +618,10 @@ class TermEncoder:
         self.doc, self.doc_len = array("i"), array("i")
         self.word_len, self.word_term, self.word_count = array("i"), array("i"), array("i")
 
-    def add(self, sentence: str, extra: list[str] | tuple[str, ...] = ()) -> None:
-        words = _WORD.findall(sentence)
+    def add(self, sentence: str, extra: list[str] | tuple[str, ...] = (), *, words: list[str] | None = None) -> None:
+        """`words`: `Analyzer.words(sentence)`, when the caller has them already."""
+        if words is None:
+            words = _WORD.findall(sentence)
         doc_entries = list(map(self._forms.__getitem__, words))  # analyses new forms
         doc = self.doc
         before = len(doc)
@@ -639,16 +646,32 @@ class TermEncoder:
         and their arrays are spliced in, in their place.
         """
         n = len(sentences)
-        per_sentence = list(map(_WORD.findall, sentences))
-        counts = np.fromiter(map(len, per_sentence), dtype=np.int64, count=n)
-        words = list(chain.from_iterable(per_sentence))
+        # The words of every sentence from one regex pass over them all, joined by a
+        # break that no word holds or touches; each break becomes form number -1.
+        words = _WORDS_AND_BREAKS(_BREAK.join(sentences)) if n else []
         form = np.array(list(map(self._form_ids.__getitem__, words)), dtype=np.int64)  # analyses new forms
+        breaks = np.flatnonzero(form < 0)
+        if breaks.shape[0] == n - 1:
+            counts = np.diff(breaks, prepend=-1, append=form.shape[0]) - 1
+            form = form[form >= 0]
+        else:  # a sentence holds the break character itself
+            per_sentence = list(map(_WORD.findall, sentences))
+            words = list(chain.from_iterable(per_sentence))
+            counts = np.fromiter(map(len, per_sentence), dtype=np.int64, count=n)
+            form = np.array(list(map(self._form_ids.__getitem__, words)), dtype=np.int64)
+            breaks = np.zeros(0, dtype=np.int64)
         table = self._table()
         ends = np.cumsum(counts)
         starts = ends - counts
+        # Where sentence i's words are in `words` (after i breaks, if breaks are there).
+        gap = 1 if breaks.shape[0] else 0
+
+        def words_of(i: int) -> list[str]:
+            return words[int(starts[i]) + gap * i : int(ends[i]) + gap * i]
+
         # Sentences holding a form that may start a longer phrase; `_may_join` decides.
         flagged = np.concatenate(([0], np.cumsum(table.phrase[form], dtype=np.int64)))
-        special = [i for i in np.flatnonzero(flagged[ends] > flagged[starts]).tolist() if self._may_join(per_sentence[i])]
+        special = [i for i in np.flatnonzero(flagged[ends] > flagged[starts]).tolist() if self._may_join(words_of(i))]
         special = sorted(set(special).union(i for i, extra in enumerate(extras) if extra))
         # Every word's entries as if no sentence were special.
         doc_n = table.doc_len[form]
@@ -670,7 +693,7 @@ class TermEncoder:
         self.clear()
         try:
             for i in special:
-                self.add(sentences[i], extras[i])
+                self.add(sentences[i], extras[i], words=words_of(i))
             own = (np.frombuffer(self.doc, dtype=np.int32), np.frombuffer(self.doc_len, dtype=np.int32),
                    np.frombuffer(self.word_len, dtype=np.int32), np.frombuffer(self.word_term, dtype=np.int32))
             own = tuple(a.astype(np.int64) for a in own)

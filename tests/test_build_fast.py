@@ -115,6 +115,35 @@ def test_encoder_gives_analyse_terms_and_word_terms(analyzer: Analyzer, articles
         assert d == len(doc) and w == len(word_len) and t == len(word_term)
 
 
+def _encoded(encoder: TermEncoder) -> tuple[list[str], ...]:
+    names = encoder.terms
+    return tuple([names[i] for i in a] for a in (encoder.doc, encoder.word_term)) + tuple(
+        list(a) for a in (encoder.doc_len, encoder.word_len, encoder.word_count))  # type: ignore[return-value]
+
+
+@pytest.mark.parametrize("breaks", [False, True])
+def test_encoder_in_bulk_reads_each_sentence_on_its_own(analyzer: Analyzer, articles: list[Article], breaks: bool) -> None:
+    # add_many reads every sentence's words in one pass over them joined by "\x00":
+    # words at the joins (digits, citation marks, hyphens) and a sentence holding
+    # "\x00" itself come out as sentence by sentence.
+    rng = random.Random(7)
+    sentences = _random_sentences(analyzer, articles, examples(300), seed=3)
+    sentences += ["", "3.", "5 kota", "[10] Ia", "Ia -", "- Amerika", "Serikat", "2,", "5", "x'", "s", "AS", "."]
+    rng.shuffle(sentences)
+    if breaks:
+        sentences += ["Amerika\x00Serikat", "\x00", "3.\x005", "a\x00\x00b"]
+    extras = [("kata",) if i % 11 == 0 else () for i in range(len(sentences))]
+    one = TermEncoder(Analyzer.from_directory(BUNDLED_LANGUAGE_DATA))
+    for sentence, extra in zip(sentences, extras):
+        one.add(sentence, extra)
+    bulk = TermEncoder(Analyzer.from_directory(BUNDLED_LANGUAGE_DATA))
+    bulk.add_many(sentences, extras)
+    assert _encoded(bulk) == _encoded(one)
+    bulk.clear()
+    bulk.add_many([], [])
+    assert _encoded(bulk) == ([], [], [], [], [])
+
+
 def _reference_boilerplate(analyzer: Analyzer, sentence: str) -> bool:
     normal = " ".join(unicodedata.normalize("NFKC", sentence).split())
     return not normal or any(re.search(p.pattern, normal, re.IGNORECASE) for p in analyzer._boilerplate)
