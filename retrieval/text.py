@@ -618,14 +618,28 @@ class TermEncoder:
         self.doc, self.doc_len = array("i"), array("i")
         self.word_len, self.word_term, self.word_count = array("i"), array("i"), array("i")
 
-    def add(self, sentence: str, extra: list[str] | tuple[str, ...] = (), *, words: list[str] | None = None) -> None:
-        """`words`: `Analyzer.words(sentence)`, when the caller has them already."""
+    def add(
+        self,
+        sentence: str,
+        extra: list[str] | tuple[str, ...] = (),
+        *,
+        words: list[str] | None = None,
+        phrases: bool | None = None,
+    ) -> None:
+        """`words`: `Analyzer.words(sentence)`, and `phrases`: whether a phrase longer than
+        one piece may match (`_may_join`), when the caller knows them and every form of
+        `words` has been analysed already (`add_many`)."""
         if words is None:
             words = _WORD.findall(sentence)
-        doc_entries = list(map(self._forms.__getitem__, words))  # analyses new forms
+        doc_entries = None
+        if phrases is None:
+            doc_entries = list(map(self._forms.__getitem__, words))  # analyses new forms
+            phrases = not self._phrase_forms.isdisjoint(words) and self._may_join(words)
         doc = self.doc
         before = len(doc)
-        if self._phrase_forms.isdisjoint(words) or not self._may_join(words):
+        if not phrases:
+            if doc_entries is None:
+                doc_entries = list(map(self._forms.__getitem__, words))
             doc.extend(chain.from_iterable(doc_entries))
             word_entries = list(map(self._word_forms.__getitem__, words))
             self.word_term.extend(chain.from_iterable(word_entries))
@@ -671,8 +685,8 @@ class TermEncoder:
 
         # Sentences holding a form that may start a longer phrase; `_may_join` decides.
         flagged = np.concatenate(([0], np.cumsum(table.phrase[form], dtype=np.int64)))
-        special = [i for i in np.flatnonzero(flagged[ends] > flagged[starts]).tolist() if self._may_join(words_of(i))]
-        special = sorted(set(special).union(i for i, extra in enumerate(extras) if extra))
+        joins = {i for i in np.flatnonzero(flagged[ends] > flagged[starts]).tolist() if self._may_join(words_of(i))}
+        special = sorted(joins.union(i for i, extra in enumerate(extras) if extra))
         # Every word's entries as if no sentence were special.
         doc_n = table.doc_len[form]
         word_n = table.word_len[form]
@@ -693,7 +707,7 @@ class TermEncoder:
         self.clear()
         try:
             for i in special:
-                self.add(sentences[i], extras[i], words=words_of(i))
+                self.add(sentences[i], extras[i], words=words_of(i), phrases=i in joins)
             own = (np.frombuffer(self.doc, dtype=np.int32), np.frombuffer(self.doc_len, dtype=np.int32),
                    np.frombuffer(self.word_len, dtype=np.int32), np.frombuffer(self.word_term, dtype=np.int32))
             own = tuple(a.astype(np.int64) for a in own)
