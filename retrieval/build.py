@@ -383,13 +383,19 @@ def _analyse_chunk(encoder: TermEncoder, articles: Sequence[Article]) -> _Chunk:
     found = []
     sentences: list[str] = []
     extras: list[list[str] | tuple[()]] = []
+    is_boilerplate = analyzer.is_boilerplate
     for article in articles:
+        text = article.text
         # Found once per article: the index side extends its sentences'
         # terms, and the engine's corpus table reuses the same record.
-        acronyms = ArticleAcronyms.find(article.text, analyzer)
+        acronyms = ArticleAcronyms.find(text, analyzer)
         found.append(acronyms)
         n = 0
-        for at, cursor, sentence in sentence_spans(article.text, analyzer):
+        # `sentence_spans`, without a generator in between.
+        for at, cursor in analyzer.sentence_offsets(text):
+            sentence = text[at:cursor]
+            if is_boilerplate(sentence):
+                continue
             start.append(at)
             end.append(cursor)
             n += 1
