@@ -229,17 +229,11 @@ def absorb(hasher: Any, article: Article) -> None:
 
 def sentence_spans(text: str, analyzer: Analyzer) -> Iterator[tuple[int, int, str]]:
     """(start, end, sentence) of the indexable sentences of one article's text, in order."""
-    cursor = 0
-    for sentence in analyzer.split_sentences(text):
-        at = text.find(sentence, cursor)
-        if at < 0:
-            # split_sentences promises substrings; if that ever breaks, spans
-            # cannot describe the sentences and persisting them would be wrong.
-            raise ValueError(f"split_sentences returned text not found in the article: {sentence[:60]!r}")
-        cursor = at + len(sentence)
-        if analyzer.is_boilerplate(sentence):
-            continue
-        yield at, cursor, sentence
+    is_boilerplate = analyzer.is_boilerplate
+    for start, end in analyzer.sentence_offsets(text):
+        sentence = text[start:end]
+        if not is_boilerplate(sentence):
+            yield start, end, sentence
 
 
 def iter_sentences(articles: Iterable[Article], analyzer: Analyzer) -> Iterator[Sentence]:
@@ -389,13 +383,19 @@ def _analyse_chunk(encoder: TermEncoder, articles: Sequence[Article]) -> _Chunk:
     found = []
     sentences: list[str] = []
     extras: list[list[str] | tuple[()]] = []
+    is_boilerplate = analyzer.is_boilerplate
     for article in articles:
+        text = article.text
         # Found once per article: the index side extends its sentences'
         # terms, and the engine's corpus table reuses the same record.
-        acronyms = ArticleAcronyms.find(article.text, analyzer)
+        acronyms = ArticleAcronyms.find(text, analyzer)
         found.append(acronyms)
         n = 0
-        for at, cursor, sentence in sentence_spans(article.text, analyzer):
+        # `sentence_spans`, without a generator in between.
+        for at, cursor in analyzer.sentence_offsets(text):
+            sentence = text[at:cursor]
+            if is_boilerplate(sentence):
+                continue
             start.append(at)
             end.append(cursor)
             n += 1

@@ -79,11 +79,21 @@ def split_sentences(text: str, *, abbreviations: _Abbreviations | None = None) -
     line looks hard-wrapped (no closing punctuation and the next line starts
     in lower case), because JSONL and Markdown corpora are often wrapped.
     """
+    return [text[start:end] for start, end in sentence_offsets(text, abbreviations=abbreviations)]
+
+
+def sentence_offsets(text: str, *, abbreviations: _Abbreviations | None = None) -> list[tuple[int, int]]:
+    """(start, end) in `text` of each of `split_sentences(text)`, in order.
+
+    Pieces and the whitespace between them tile each block, and blocks are
+    separated by blank lines, so a sentence's place is known where it is cut
+    (no search for it in the text afterwards).
+    """
     abbr = abbreviations if abbreviations is not None else _bundled_abbreviations()
-    sentences: list[str] = []
+    spans: list[tuple[int, int]] = []
     for start, end in _blocks(text):
-        sentences.extend(_split_block(text, start, end, abbr))
-    return sentences
+        _split_block(text, start, end, abbr, spans)
+    return spans
 
 
 def _blocks(text: str) -> list[tuple[int, int]]:
@@ -116,18 +126,26 @@ def _blocks(text: str) -> list[tuple[int, int]]:
     return blocks
 
 
-def _split_block(text: str, start: int, end: int, abbr: _Abbreviations) -> list[str]:
+def _split_block(text: str, start: int, end: int, abbr: _Abbreviations, spans: list[tuple[int, int]]) -> None:
+    """Append the (start, end) of each sentence of the block `text[start:end]` to `spans`."""
     block = text[start:end]
-    pieces: list[str] = []
-    sentence_start = 0
+    cut = 0
     for match in _BOUNDARY.finditer(block):
         if match.end() >= len(block):
             break  # trailing whitespace: the block's end closes the sentence anyway
         if _is_boundary(block, match, abbr):
-            pieces.append(block[sentence_start:match.end(2)])
-            sentence_start = match.end()
-    pieces.append(block[sentence_start:])
-    return [p.strip() for p in pieces if p.strip()]
+            _add_stripped(spans, block, start, cut, match.end(2))
+            cut = match.end()
+    _add_stripped(spans, block, start, cut, len(block))
+
+
+def _add_stripped(spans: list[tuple[int, int]], block: str, offset: int, start: int, end: int) -> None:
+    """The span of `block[start:end].strip()` (offset into the text), unless that is empty."""
+    piece = block[start:end]
+    kept = piece.strip()
+    if kept:
+        at = offset + start + len(piece) - len(piece.lstrip())
+        spans.append((at, at + len(kept)))
 
 
 def _is_boundary(block: str, match: re.Match[str], abbr: _Abbreviations) -> bool:
@@ -190,6 +208,10 @@ def _bundled_abbreviations() -> _Abbreviations:
 _WORD = re.compile(
     r"(?<![^\W_])(?!(?<=\[)\d{1,3}\])[^\W_]+(?:(?:[-‐‑'’ʼ]|(?<=\d)[.,/:](?=\d))[^\W_]+)*"
 )
+# `_WORD`s and breaks, for sentences joined by `_BREAK` (not a word character, so a
+# word's lookbehinds and lookaheads see it as they see a text's start or end).
+_BREAK = "\x00"
+_WORDS_AND_BREAKS = re.compile(f"{_WORD.pattern}|{_BREAK}").findall
 _HYPHENS = re.compile(r"[-‐‑]")
 _APOSTROPHES = re.compile(r"['’ʼ]")
 _POSSESSIVE = re.compile(r"['’ʼ]s$")
@@ -241,13 +263,23 @@ class Analyzer:
         # one, else one with needles only when it holds one (`_boilerplate_checks`).
         checks = [(p.match if anchored else p.search, needles, prefixes)
                   for anchored, needles, prefixes, p in _boilerplate_checks(self._boilerplate)]
-        self._boilerplate_all = tuple(check for check, _n, _p in checks)
         self._boilerplate_prefixed = tuple((prefixes, check) for check, _n, prefixes in checks if prefixes)
         self._boilerplate_prefixes = tuple(p for prefixes, _c in self._boilerplate_prefixed for p in prefixes)
-        self._boilerplate_needles = tuple(
-            (needle, check) for check, needles, prefixes in checks if needles and not prefixes for needle in needles
-        )
+        needled = [(check, needles) for check, needles, prefixes in checks if needles and not prefixes]
+        self._boilerplate_needles = tuple((needle, check) for check, needles in needled for needle in needles)
+        # The needles once each, to see first whether a sentence holds any (most hold none).
+        self._boilerplate_gate = tuple(dict.fromkeys(needle for needle, _check in self._boilerplate_needles))
         self._boilerplate_rest = tuple(check for check, needles, prefixes in checks if not needles and not prefixes)
+        # Non-ASCII text with no character that matches an ASCII one under IGNORECASE
+        # (`_ASCII_LOOKALIKES`) can only match a plain (ASCII) needle or prefix where its
+        # lower-cased form holds it too; a pattern with some other needle always runs there.
+        self._boilerplate_wide_needles = tuple(
+            (needle, check) for check, needles in needled if all(n.isascii() for n in needles) for needle in needles
+        )
+        self._boilerplate_wide_gate = tuple(dict.fromkeys(needle for needle, _check in self._boilerplate_wide_needles))
+        self._boilerplate_wide_rest = self._boilerplate_rest + tuple(
+            check for check, needles in needled if not all(n.isascii() for n in needles)
+        )
         # What `__reduce__` sends to a build worker process: the data, not the caches.
         self._data = dict(stopwords=stopwords, synonym_groups=synonym_groups, boilerplate=boilerplate,
                           stem_overrides=dict(stem_overrides), abbreviations=abbreviations, fingerprint=fingerprint)
@@ -321,6 +353,10 @@ class Analyzer:
         """`split_sentences` with this analyzer's abbreviation lists."""
         return split_sentences(text, abbreviations=self._abbreviations)
 
+    def sentence_offsets(self, text: str) -> list[tuple[int, int]]:
+        """`sentence_offsets` with this analyzer's abbreviation lists."""
+        return sentence_offsets(text, abbreviations=self._abbreviations)
+
     def terms(self, text: str) -> list[str]:
         """Index/query terms in text order, duplicates kept; concepts follow their phrase."""
         words, pieces, owners = self._pieces(text)
@@ -380,15 +416,24 @@ class Analyzer:
         if not normal:
             return True
         # Same answer as trying every pattern's `search`, cheaper (see `_boilerplate_checks`).
+        lowered = normal.lower()
         if normal.isascii():
-            lowered = normal.lower()
-            checks = [check for needle, check in self._boilerplate_needles if needle in lowered]
-            if lowered.startswith(self._boilerplate_prefixes):
-                checks += [check for prefixes, check in self._boilerplate_prefixed if lowered.startswith(prefixes)]
-            checks += self._boilerplate_rest
+            needles, gate, checks = self._boilerplate_needles, self._boilerplate_gate, self._boilerplate_rest
+        elif _ASCII_LOOKALIKE(normal) is None:
+            needles, gate = self._boilerplate_wide_needles, self._boilerplate_wide_gate
+            checks = self._boilerplate_wide_rest
         else:
-            checks = self._boilerplate_all
-        return any(check(normal) is not None for check in checks)
+            return any(pattern.search(normal) is not None for pattern in self._boilerplate)
+        if any(map(lowered.__contains__, gate)):
+            checks = [check for needle, check in needles if needle in lowered] + list(checks)
+        if lowered.startswith(self._boilerplate_prefixes):
+            checks = [check for prefixes, check in self._boilerplate_prefixed if lowered.startswith(prefixes)] + list(
+                checks
+            )
+        for check in checks:
+            if check(normal) is not None:
+                return True
+        return False
 
     # --- internals ---------------------------------------------------------
 
@@ -558,6 +603,7 @@ class TermEncoder:
         self._follow: dict[str, frozenset[str] | None] = {}
         # Form numbers (`add_many`) and, per number, its doc and word term ids, flat.
         self._form_ids = _Forms(self._new_form)
+        self._form_ids[_BREAK] = -1  # between sentences in `add_many`: no form
         self._form_doc_len: list[int] = []
         self._form_doc = array("i")
         self._form_word_len: list[int] = []
@@ -571,12 +617,28 @@ class TermEncoder:
         self.doc, self.doc_len = array("i"), array("i")
         self.word_len, self.word_term, self.word_count = array("i"), array("i"), array("i")
 
-    def add(self, sentence: str, extra: list[str] | tuple[str, ...] = ()) -> None:
-        words = _WORD.findall(sentence)
-        doc_entries = list(map(self._forms.__getitem__, words))  # analyses new forms
+    def add(
+        self,
+        sentence: str,
+        extra: list[str] | tuple[str, ...] = (),
+        *,
+        words: list[str] | None = None,
+        phrases: bool | None = None,
+    ) -> None:
+        """`words`: `Analyzer.words(sentence)`, and `phrases`: whether a phrase longer than
+        one piece may match (`_may_join`), when the caller knows them and every form of
+        `words` has been analysed already (`add_many`)."""
+        if words is None:
+            words = _WORD.findall(sentence)
+        doc_entries = None
+        if phrases is None:
+            doc_entries = list(map(self._forms.__getitem__, words))  # analyses new forms
+            phrases = not self._phrase_forms.isdisjoint(words) and self._may_join(words)
         doc = self.doc
         before = len(doc)
-        if self._phrase_forms.isdisjoint(words) or not self._may_join(words):
+        if not phrases:
+            if doc_entries is None:
+                doc_entries = list(map(self._forms.__getitem__, words))
             doc.extend(chain.from_iterable(doc_entries))
             word_entries = list(map(self._word_forms.__getitem__, words))
             self.word_term.extend(chain.from_iterable(word_entries))
@@ -597,17 +659,33 @@ class TermEncoder:
         and their arrays are spliced in, in their place.
         """
         n = len(sentences)
-        per_sentence = list(map(_WORD.findall, sentences))
-        counts = np.fromiter(map(len, per_sentence), dtype=np.int64, count=n)
-        words = list(chain.from_iterable(per_sentence))
+        # The words of every sentence from one regex pass over them all, joined by a
+        # break that no word holds or touches; each break becomes form number -1.
+        words = _WORDS_AND_BREAKS(_BREAK.join(sentences)) if n else []
         form = np.array(list(map(self._form_ids.__getitem__, words)), dtype=np.int64)  # analyses new forms
+        breaks = np.flatnonzero(form < 0)
+        if breaks.shape[0] == n - 1:
+            counts = np.diff(breaks, prepend=-1, append=form.shape[0]) - 1
+            form = form[form >= 0]
+        else:  # a sentence holds the break character itself
+            per_sentence = list(map(_WORD.findall, sentences))
+            words = list(chain.from_iterable(per_sentence))
+            counts = np.fromiter(map(len, per_sentence), dtype=np.int64, count=n)
+            form = np.array(list(map(self._form_ids.__getitem__, words)), dtype=np.int64)
+            breaks = np.zeros(0, dtype=np.int64)
         table = self._table()
         ends = np.cumsum(counts)
         starts = ends - counts
+        # Where sentence i's words are in `words` (after i breaks, if breaks are there).
+        gap = 1 if breaks.shape[0] else 0
+
+        def words_of(i: int) -> list[str]:
+            return words[int(starts[i]) + gap * i : int(ends[i]) + gap * i]
+
         # Sentences holding a form that may start a longer phrase; `_may_join` decides.
         flagged = np.concatenate(([0], np.cumsum(table.phrase[form], dtype=np.int64)))
-        special = [i for i in np.flatnonzero(flagged[ends] > flagged[starts]).tolist() if self._may_join(per_sentence[i])]
-        special = sorted(set(special).union(i for i, extra in enumerate(extras) if extra))
+        joins = {i for i in np.flatnonzero(flagged[ends] > flagged[starts]).tolist() if self._may_join(words_of(i))}
+        special = sorted(joins.union(i for i, extra in enumerate(extras) if extra))
         # Every word's entries as if no sentence were special.
         doc_n = table.doc_len[form]
         word_n = table.word_len[form]
@@ -628,7 +706,7 @@ class TermEncoder:
         self.clear()
         try:
             for i in special:
-                self.add(sentences[i], extras[i])
+                self.add(sentences[i], extras[i], words=words_of(i), phrases=i in joins)
             own = (np.frombuffer(self.doc, dtype=np.int32), np.frombuffer(self.doc_len, dtype=np.int32),
                    np.frombuffer(self.word_len, dtype=np.int32), np.frombuffer(self.word_term, dtype=np.int32))
             own = tuple(a.astype(np.int64) for a in own)
@@ -860,6 +938,11 @@ def _phrase_table(analyzer: Analyzer, groups: tuple[tuple[str, ...], ...]) -> di
     for word, stem in learned.items():
         stems.setdefault(word, stem)
     return by_first
+
+
+# The characters beyond ASCII that match an ASCII one in a case-insensitive pattern
+# (İ ı ſ and the Kelvin sign); tests check this against every code point.
+_ASCII_LOOKALIKE = re.compile("[\u0130\u0131\u017f\u212a]").search
 
 
 @lru_cache(maxsize=8)  # the same patterns for every analyzer of a folder; parsing them took ~6 ms

@@ -15,6 +15,7 @@ import numpy as np
 import pytest
 
 import retrieval.build as build
+import retrieval.text as text
 from config.settings import BUNDLED_CORPUS, BUNDLED_LANGUAGE_DATA
 from retrieval.acronyms import ArticleAcronyms
 from retrieval.build import Built, build_workers, sentence_spans
@@ -114,6 +115,35 @@ def test_encoder_gives_analyse_terms_and_word_terms(analyzer: Analyzer, articles
         assert d == len(doc) and w == len(word_len) and t == len(word_term)
 
 
+def _encoded(encoder: TermEncoder) -> tuple[list[str], ...]:
+    names = encoder.terms
+    return tuple([names[i] for i in a] for a in (encoder.doc, encoder.word_term)) + tuple(
+        list(a) for a in (encoder.doc_len, encoder.word_len, encoder.word_count))  # type: ignore[return-value]
+
+
+@pytest.mark.parametrize("breaks", [False, True])
+def test_encoder_in_bulk_reads_each_sentence_on_its_own(analyzer: Analyzer, articles: list[Article], breaks: bool) -> None:
+    # add_many reads every sentence's words in one pass over them joined by "\x00":
+    # words at the joins (digits, citation marks, hyphens) and a sentence holding
+    # "\x00" itself come out as sentence by sentence.
+    rng = random.Random(7)
+    sentences = _random_sentences(analyzer, articles, examples(300), seed=3)
+    sentences += ["", "3.", "5 kota", "[10] Ia", "Ia -", "- Amerika", "Serikat", "2,", "5", "x'", "s", "AS", "."]
+    rng.shuffle(sentences)
+    if breaks:
+        sentences += ["Amerika\x00Serikat", "\x00", "3.\x005", "a\x00\x00b"]
+    extras = [("kata",) if i % 11 == 0 else () for i in range(len(sentences))]
+    one = TermEncoder(Analyzer.from_directory(BUNDLED_LANGUAGE_DATA))
+    for sentence, extra in zip(sentences, extras):
+        one.add(sentence, extra)
+    bulk = TermEncoder(Analyzer.from_directory(BUNDLED_LANGUAGE_DATA))
+    bulk.add_many(sentences, extras)
+    assert _encoded(bulk) == _encoded(one)
+    bulk.clear()
+    bulk.add_many([], [])
+    assert _encoded(bulk) == ([], [], [], [], [])
+
+
 def _reference_boilerplate(analyzer: Analyzer, sentence: str) -> bool:
     normal = " ".join(unicodedata.normalize("NFKC", sentence).split())
     return not normal or any(re.search(p.pattern, normal, re.IGNORECASE) for p in analyzer._boilerplate)
@@ -146,6 +176,80 @@ def test_boilerplate_shortcuts_of_user_patterns(tmp_path) -> None:  # type: igno
     for sentence in ["foobaz", "barbaz x", "zz cd", "xxyy", "cd", "abcd", "kelvin scale", "Kelvin scale",
                      "a \u212a b", "a k b", "SHA x", "shb x", "zab", "ab", "xcd"]:
         assert analyzer.is_boilerplate(sentence) == _reference_boilerplate(analyzer, sentence), sentence
+
+
+def test_boilerplate_shortcuts_on_text_beyond_ascii(analyzer: Analyzer, articles: list[Article], tmp_path) -> None:  # type: ignore[no-untyped-def]
+    # Curly quotes, dashes and accents take the needle and prefix shortcuts too
+    # (only a character matching an ASCII one case-insensitively forces every pattern).
+    samples = [s for a in articles for s in analyzer.split_sentences(a.text) if not s.isascii()]
+    assert samples
+    samples += [
+        "“Baca juga: Rusia dan AS”", "Baca juga — Rusia", "BACA JUGA: café", "Situs ini menggunakan cookie — ya",
+        "© 2024 Kompas – semua", "Copyright © Kompas", "Editor: André Lubis", "Foto: Reuters/Ahmad – dok",
+        "(Reuters) – ", "“Iklan”", "Iklan ", "Ｓhare：", "Kebijakan privasi é", "berlangganan newsletter’",
+        "Kebijakan privasi é", "Kebijakan kukı é", "ſhare: é", "İklan", "ıklan é", "Share: é",
+        "Presiden “berbicara” tentang kebijakan cookie.", "Dapatkan update berita terbaru di Google News ✓",
+    ]
+    for sentence in samples:
+        assert analyzer.is_boilerplate(sentence) == _reference_boilerplate(analyzer, sentence), sentence
+    # A user's pattern with a needle beyond ASCII (µ also matches μ case-insensitively).
+    for path in BUNDLED_LANGUAGE_DATA.glob("*.txt"):
+        (tmp_path / path.name).write_bytes(path.read_bytes())
+    (tmp_path / "boilerplate.txt").write_text("µg per liter\nbiaya \\d+ µ\n^harga é\n", encoding="utf-8")
+    user = Analyzer.from_directory(tmp_path)
+    for sentence in ["5 μg per liter é", "5 µg per liter é", "5 ΜG PER LITER é", "biaya 5 μ é", "Harga é naik",
+                     "HARGA É naik", "harga e naik é", "hargá é"]:
+        assert user.is_boilerplate(sentence) == _reference_boilerplate(user, sentence), sentence
+
+
+def test_ascii_lookalikes_are_every_such_character() -> None:
+    # The characters beyond ASCII that some ASCII letter, digit or space matches case-insensitively.
+    beyond = "".join(chr(c) for c in range(128, 0x110000) if not 0xD800 <= c <= 0xDFFF)
+    found: set[str] = set()
+    for c in "abcdefghijklmnopqrstuvwxyz0123456789 ":
+        found.update(re.compile(re.escape(c), re.IGNORECASE).findall(beyond))
+    assert found
+    assert {ch for ch in beyond if text._ASCII_LOOKALIKE(ch)} == found
+
+
+def _reference_split(t: str, analyzer: Analyzer) -> list[str]:
+    """Sentences as first cut: each block's pieces between accepted boundaries, stripped."""
+    out = []
+    for start, end in text._blocks(t):
+        block, pieces, cut = t[start:end], [], 0
+        for match in text._BOUNDARY.finditer(block):
+            if match.end() >= len(block):
+                break
+            if text._is_boundary(block, match, analyzer._abbreviations):
+                pieces.append(block[cut : match.end(2)])
+                cut = match.end()
+        pieces.append(block[cut:])
+        out += [p.strip() for p in pieces if p.strip()]
+    return out
+
+
+def _reference_spans(t: str, analyzer: Analyzer) -> list[tuple[int, int]]:
+    """Spans as first found: each sentence searched for in the text after the previous one."""
+    spans, cursor = [], 0
+    for sentence in _reference_split(t, analyzer):
+        at = t.index(sentence, cursor)
+        cursor = at + len(sentence)
+        spans.append((at, cursor))
+    return spans
+
+
+def test_sentence_offsets_are_where_the_sentences_are(analyzer: Analyzer, articles: list[Article]) -> None:
+    rng = random.Random(5)
+    texts = [a.text for a in articles]
+    gaps = [" ", "  ", "\n", "\n\n", " \n \n ", "\r\n", "\u2028", "\x85", "\x0b", "\t", "\u3000", "\n\u2029\n"]
+    pieces = ["Ya.", "Ya!", "ya.", "Dr. Ahmad datang.", "J. Kerry", "kota.[2][3] Ia", "“Siap,” kata dia.", "dll. dan",
+              "A.", "3,5 persen.", "Ia pergi…", "(AS).", "Baca juga: x", "—", "x"]
+    for _ in range(examples(300)):
+        texts.append("".join(rng.choice(pieces) + rng.choice(gaps) for _ in range(rng.randint(0, 12))))
+    for t in texts:
+        spans = analyzer.sentence_offsets(t)
+        assert spans == _reference_spans(t, analyzer), t
+        assert [t[s:e] for s, e in spans] == analyzer.split_sentences(t)
 
 
 def _many(articles: list[Article], copies: int) -> list[Article]:
