@@ -466,7 +466,10 @@ class Bm25Index:
     def _union(self, lo: np.ndarray, hi: np.ndarray, total: int) -> np.ndarray:
         """Sorted distinct docs of the posting slices [lo, hi)."""
         parts = [self._doc_ids[a:z] for a, z in zip(lo.tolist(), hi.tolist())]
-        if total * 32 < self.n_docs:
+        # Sorting the postings beats flagging every doc and scanning all the flags
+        # until they are about an eighth of the docs (at 1M docs: 40,000 postings
+        # 0.3 against 1.1 ms, 160,000 about even).
+        if total * 8 < self.n_docs:
             return _unique(np.concatenate(parts)) if parts else np.zeros(0, np.int32)
         mask = np.zeros(self.n_docs, dtype=bool)
         for p in parts:
