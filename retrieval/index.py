@@ -71,6 +71,7 @@ import numpy as np
 import xxhash
 
 from retrieval.durable import fsync_folder
+from retrieval.pool import PoolLookup
 
 __all__ = [
     "FORMAT_VERSION",
@@ -465,7 +466,10 @@ class Bm25Index:
     def _union(self, lo: np.ndarray, hi: np.ndarray, total: int) -> np.ndarray:
         """Sorted distinct docs of the posting slices [lo, hi)."""
         parts = [self._doc_ids[a:z] for a, z in zip(lo.tolist(), hi.tolist())]
-        if total * 32 < self.n_docs:
+        # Sorting the postings beats flagging every doc and scanning all the flags
+        # until they are about an eighth of the docs (at 1M docs: 40,000 postings
+        # 0.3 against 1.1 ms, 160,000 about even).
+        if total * 8 < self.n_docs:
             return _unique(np.concatenate(parts)) if parts else np.zeros(0, np.int32)
         mask = np.zeros(self.n_docs, dtype=bool)
         for p in parts:
@@ -481,14 +485,20 @@ class Bm25Index:
         # One dtype on both sides: searchsorted would otherwise cast a whole
         # posting list (up to millions of ids) on every call.
         cand = cand.astype(docs_all.dtype, copy=False)
+        lookup: PoolLookup | None = None
         for t in occ.tolist():
             lo, hi = int(ptr[t]), int(ptr[t + 1])
             docs = docs_all[lo:hi]
-            if hi - lo <= cand.size:
-                pos = np.searchsorted(cand, docs)
-                np.minimum(pos, cand.size - 1, out=pos)
-                hit = cand[pos] == docs
-                acc[pos[hit]] += self._idf[t] * w_all[lo:hi][hit]
+            if hi - lo <= cand.size * math.log2(hi - lo + 1):
+                # Read posting by posting (`retrieval.pool`: a flag per doc, then the
+                # place of each that is a candidate) while the list is shorter than
+                # about cand * log2(list): cheaper than a binary search per posting
+                # or per candidate (measured at 1M docs: ~25% less in `top`).
+                # Made per call: threads share an index.
+                if lookup is None:
+                    lookup = PoolLookup(cand, self.n_docs)
+                at, place = lookup.find(docs)
+                acc[place] += self._idf[t] * w_all[lo + at]
             else:
                 pos = np.searchsorted(docs, cand)
                 np.minimum(pos, hi - lo - 1, out=pos)

@@ -42,6 +42,7 @@ __all__ = ["CorpusState", "StoredArticles", "article_arrays", "file_digest"]
 # sentences of one article) build each article once.
 _CACHE_SIZE = 4096
 _ARRAYS = ("art_text", "art_text_ptr", "art_meta", "art_meta_ptr", "art_chars")
+_DECODE = json.JSONDecoder().decode
 
 
 def file_digest(path: Path) -> str:
@@ -266,10 +267,12 @@ class StoredArticles(Sequence[Article]):
         if slot >= self._base:
             return self.appended[slot - self._base]
         arrays = self._arrays
-        ptr = arrays["art_text_ptr"]
-        text = arrays["art_text"][int(ptr[slot]) : int(ptr[slot + 1])].tobytes().decode("utf-8", "surrogatepass")
-        ptr = arrays["art_meta_ptr"]
-        meta = json.loads(arrays["art_meta"][int(ptr[slot]) : int(ptr[slot + 1])].tobytes())
+        lo, hi = arrays["art_text_ptr"][slot : slot + 2].tolist()
+        text = arrays["art_text"][lo:hi].tobytes().decode("utf-8", "surrogatepass")
+        lo, hi = arrays["art_meta_ptr"][slot : slot + 2].tolist()
+        # The fields are ASCII JSON (`_meta_bytes`): decoding them as such spares
+        # json.loads its guess of the encoding (a "also in" line reads ~20 a question).
+        meta = _DECODE(arrays["art_meta"][lo:hi].tobytes().decode("ascii"))
         date = meta[2]
         return Article(
             id=self._all_ids[slot],

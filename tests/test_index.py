@@ -168,6 +168,26 @@ def test_top_matches_full_ranking_on_a_corpus_large_enough_to_prune() -> None:
             np.testing.assert_array_equal(scores, full[ranked[:k]])
 
 
+def test_scores_of_a_few_docs_equal_the_full_scores_for_any_pool_size() -> None:
+    # `scores_for` (and `top`'s exact scoring) looks a posting list up either by a
+    # binary search per candidate or by a flag per posting, by the sizes of the two;
+    # either way each doc's score is the full dense pass's, bit for bit.
+    rng = np.random.default_rng(11)
+    names = [f"t{x}" for x in range(2000)]
+    sizes = rng.integers(3, 25, size=20_000)
+    draws = np.split(rng.zipf(1.1, size=int(sizes.sum())) % len(names), np.cumsum(sizes)[:-1])
+    index = Bm25Index.build([[names[x] for x in draw.tolist()] for draw in draws])
+    # t0 is in most docs: against 3 candidates it is searched, against 15,000 flagged;
+    # t1500 is rare: flagged against any pool.
+    assert index.doc_freq("t0") > 3 * np.log2(index.doc_freq("t0") + 1)
+    assert index.doc_freq("t0") < 15_000 * np.log2(index.doc_freq("t0") + 1)
+    for query in (["t0", "t1"], ["t1500", "t0", "t3", "t0"], ["t2", "t1999", "t7"]):
+        full = index.scores(query)
+        for size in (1, 3, 50, 2_000, 15_000, 20_000):
+            pool = rng.choice(20_000, size=size, replace=False)
+            np.testing.assert_array_equal(index.scores_for(query, pool), full[pool])
+
+
 def test_negative_epsilon_floor_on_a_larger_corpus() -> None:
     # Most of the vocabulary is in ~90% of the docs, so the average idf and
     # with it the floor are negative: contributions can be negative, and
