@@ -191,3 +191,34 @@ def test_a_name_spelled_otherwise_in_the_corpus_is_not_unknown() -> None:
     # Without the respelling the corpus is taken never to name it.
     plain = engine.tuned(dataclasses.replace(engine.tuning, name_spellings=False))
     assert plain.search("Apa ibu kota Ethiopia?").missing == ("Ethiopia",)
+
+
+def test_near_any_equals_calling_within_for_every_word() -> None:
+    # `_near_any` cuts `within`'s pieces once a term; it must answer as the plain loop does.
+    import random
+
+    from retrieval.abstention import _NEAR_MIN_LENGTH, _near_any
+
+    def reference(terms: list[str], vocabulary: frozenset[str]) -> bool:
+        return any(
+            within(term, other, 2)
+            for term in terms
+            if not term.startswith("~") and len(term) >= _NEAR_MIN_LENGTH and term.isalpha()
+            for other in vocabulary
+            if abs(len(other) - len(term)) <= 2 and len(other) >= _NEAR_MIN_LENGTH and other != term
+        )
+
+    rng = random.Random(7)
+    letters = "aeinrstk"
+    answers = set()
+    for _ in range(3000):
+        vocabulary = frozenset("".join(rng.choices(letters, k=rng.randint(1, 9))) for _ in range(rng.randint(0, 30)))
+        terms = ["".join(rng.choices(letters, k=rng.randint(1, 9))) for _ in range(rng.randint(1, 3))]
+        if rng.random() < 0.2 and vocabulary:
+            terms.append(rng.choice(sorted(vocabulary)))  # the very word: not near itself
+        if rng.random() < 0.1:
+            terms.append("~" + terms[0])
+        expected = reference(terms, vocabulary)
+        assert _near_any(terms, vocabulary) == expected, (terms, sorted(vocabulary))
+        answers.add(expected)
+    assert answers == {True, False}

@@ -165,3 +165,38 @@ def test_terms_and_names_in_article_equal_the_sets(engine: Engine) -> None:
                 assert held == [not article.isdisjoint(name) for name in ids], question
                 checked += 1
     assert checked > 0
+
+
+def test_folding_equals_the_pairwise_reference(engine: Engine) -> None:
+    # `_fold_duplicates` checks overlaps inline; the verdicts must be those of `_overlap`
+    # called pair by pair, hit after hit (the grouping into hits and `also_in`).
+    from retrieval.search import _overlap, _Scored
+
+    tuning = engine.tuning
+    folded = 0
+    for question in sample(QUESTIONS):
+        query = engine.read(question)
+        measured = engine._candidates(query, pool=40, full=False)
+        scored = sorted(
+            (_Scored(s, w, sid, row) for row, (s, w, sid) in enumerate(
+                zip(measured.scores(tuning), measured.window_coverage.tolist(), measured.sids))),
+            key=lambda item: (-item.score, item.sid),
+        )
+        for limit in (1, 3, 10):
+            hits = engine._fold_duplicates(scored, query.units, limit=limit, terms=measured.terms)
+            kept: list[tuple[int, list[str]]] = []
+            for item in scored:
+                own = measured.terms[item.row]
+                entry = next((e for e in kept if _overlap(measured.terms[e[0]], own) >= tuning.duplicate_overlap), None)
+                article = engine._sentences[item.sid].article_id
+                if entry is not None:
+                    head = engine._sentences[scored[[i.row for i in scored].index(entry[0])].sid].article_id
+                    if article != head and article not in entry[1]:
+                        entry[1].append(article)
+                elif len(kept) < limit:
+                    kept.append((item.row, []))
+            assert [(h.sentence.sid, [a.id for a in h.also_in]) for h in hits] == [
+                (measured.sids[row], ids) for row, ids in kept
+            ], question
+            folded += len(hits)
+    assert folded > 50
