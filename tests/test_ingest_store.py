@@ -149,8 +149,14 @@ def test_killed_writers_leave_a_loadable_corpus(tmp_path):
     CorpusWriter(target).store([article(1)])
     for _ in range(3):
         process = multiprocessing.get_context("spawn").Process(target=_append_forever, args=(str(target),))
+        before = target.stat().st_size
         process.start()
-        time.sleep(1.5)
+        # Kill it while it is writing: a spawned interpreter can take seconds to start
+        # on a busy machine, so wait for its first bytes rather than a fixed time.
+        deadline = time.monotonic() + 60
+        while target.stat().st_size == before and time.monotonic() < deadline and process.is_alive():
+            time.sleep(0.02)
+        time.sleep(0.3)
         os.kill(process.pid, signal.SIGKILL)
         process.join()
         # Whatever the kill interrupted, the next writer repairs it and the corpus loads.
