@@ -218,9 +218,8 @@ def _near_any(terms: Iterable[str], vocabulary: frozenset[str]) -> bool:
             continue
         # `within`'s first test, its three pieces cut once a term instead of once a pair
         # (an article's vocabulary is hundreds of words; most fail it).
-        n = len(term)
-        first, second, third = term[: n // 3], term[n // 3 : 2 * n // 3], term[2 * n // 3 :]
-        low, high = max(n - 2, _NEAR_MIN_LENGTH), n + 2
+        first, second, third = _pieces(term, 2)
+        low, high = max(len(term) - 2, _NEAR_MIN_LENGTH), len(term) + 2
         for other in vocabulary:
             if low <= len(other) <= high and (first in other or second in other or third in other):
                 if other != term and within(term, other, 2):
@@ -228,14 +227,19 @@ def _near_any(terms: Iterable[str], vocabulary: frozenset[str]) -> bool:
     return False
 
 
+def _pieces(word: str, limit: int) -> tuple[str, ...]:
+    """`word` cut into `limit + 1` pieces of near-equal length, in order."""
+    n, parts = len(word), limit + 1
+    return tuple(word[i * n // parts : (i + 1) * n // parts] for i in range(parts))
+
+
 def within(a: str, b: str, limit: int) -> bool:
     """Whether the Levenshtein distance of `a` and `b` is at most `limit` (stops as soon as it cannot be)."""
     if abs(len(a) - len(b)) > limit:
         return False
-    # Cut `a` into limit + 1 pieces: `limit` edits leave one whole, so it is in `b`. Most
+    # `limit` edits leave one of `a`'s limit + 1 pieces whole, so it is in `b`. Most
     # pairs of unrelated words fail this test, which costs far less than the table.
-    n, parts = len(a), limit + 1
-    if n >= parts and not any(a[i * n // parts : (i + 1) * n // parts] in b for i in range(parts)):
+    if len(a) > limit and not any(piece in b for piece in _pieces(a, limit)):
         return False
     previous = list(range(len(b) + 1))
     for i, ca in enumerate(a, start=1):
