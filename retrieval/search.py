@@ -32,7 +32,8 @@ from retrieval.question import Wants, defines, named, offers_each, spelling_key,
 from retrieval.ranking import Features, Query, Question, Tuning, Unit, coverage, missing_names, proximity
 from retrieval.records import Answer, Article, Hit, Sentence
 from retrieval.stored import StoredArticles
-from retrieval.text import Analyzer
+from retrieval.text import Analyzer, is_root_word
+from retrieval.typos import misspelt_question_word, respelt
 
 
 _ARTICLE_CACHE_SIZE = 20_000
@@ -86,6 +87,7 @@ class _Measured:
     # thing the question names.
     terms: list[frozenset[int]]
     names_in_article: np.ndarray | None
+    names_missing_own: np.ndarray | None = None  # None: all zero (no names, or not measured)
 
     @classmethod
     def nothing(cls, wanted: Wants) -> _Measured:
@@ -99,6 +101,7 @@ class _Measured:
         typed = wanted not in (Wants.ANYTHING, Wants.NAME)
         focus = self.focus.tolist() if self.focus is not None else [None] * len(self.sids)
         definition = self.definition.tolist() if self.definition is not None else [None] * len(self.sids)
+        missing_own = self.names_missing_own.tolist() if self.names_missing_own is not None else [0.0] * len(self.sids)
         return [
             Features(
                 own=own,
@@ -122,14 +125,15 @@ class _Measured:
                 wanted=wanted,
                 length=length,
                 opens=opens,
+                names_missing_own=names_missing_own,
             )
             for (own, neighbour, previous, anaphoric, coverage, window, article, offered, apposition, focus_match,
-                 share, near, novelty, names_missing, defines, lead, length, opens) in zip(
+                 share, near, novelty, names_missing, defines, lead, length, opens, names_missing_own) in zip(
                 self.own.tolist(), self.neighbour.tolist(), self.previous.tolist(), self.anaphoric.tolist(),
                 self.coverage.tolist(), self.window_coverage.tolist(), self.article_coverage.tolist(),
                 self.offered.tolist(), self.apposition.tolist(), focus, self.own_share.tolist(),
                 self.proximity.tolist(), self.novelty.tolist(), self.names_missing.tolist(), definition,
-                self.lead.tolist(), self.length.tolist(), self.opens.tolist(),
+                self.lead.tolist(), self.length.tolist(), self.opens.tolist(), missing_own,
             )
         ]
 
@@ -180,6 +184,8 @@ class _Measured:
             yes if wanted is Wants.PERSON else never,
             [log1p(x) for x in self.length.tolist()],
             self.opens & define_yes,
+            self.opens & ~define_yes,
+            self.names_missing_own if self.names_missing_own is not None else np.zeros(n),
         ]
         if len(columns) != len(Features.NAMES):
             # `Features.vector` changed and these columns were not told: score row by row.
@@ -678,12 +684,14 @@ class Engine:
         ).reshape(n, 2)
         offered, apposition = offers[:, 0], offers[:, 1]
         names_missing = np.zeros(n)
+        names_missing_own = None
         if question.names and "names_missing" not in skip:
             if term_bits is not None:
                 held = _bit_columns(row_bits, names_bit, len(question.names))
             else:
                 held = self._names_held(question, owner, term_ids, rows.shape[0])
             window = held[row_of]
+            names_missing_own = (~window).sum(axis=1) / len(question.names)
             window[has_before] |= held[np.searchsorted(rows, before[has_before])]
             window[has_after] |= held[np.searchsorted(rows, after[has_after])]
             names_missing = (~window).sum(axis=1) / len(question.names)
@@ -714,6 +722,7 @@ class Engine:
             opens=opens,
             terms=own_terms,
             names_in_article=names_in_article,
+            names_missing_own=names_missing_own,
         )
         return measured
 
@@ -922,14 +931,42 @@ class Engine:
         # answered more IDK-MRC train questions that have no answer (declined 18.4% -> 18.0%).
         asked = without_definition_frame(query)
         terms, word_terms = self._analyzer.analyse(asked)
+        fixes = self._typo_fixes(word_terms)
+        if fixes:
+            terms, word_terms = _fixed(terms, word_terms, fixes)
         words, added = self._acronyms.expand(asked, word_terms)
         units_words = words
         if asked != query:
-            _terms, full_terms = self._analyzer.analyse(query)
+            full, full_terms = self._analyzer.analyse(query)
+            if fixes:
+                full, full_terms = _fixed(full, full_terms, fixes)
             units_words, _added = self._acronyms.expand(query, full_terms)
         return Query(
             text=query, words=words, terms=terms + added, units=self._units(units_words), names=tuple(named(words))
         )
+
+    def _typo_fixes(self, word_terms: list[tuple[str, tuple[str, ...]]]) -> dict[str, tuple[str, ...]]:
+        """What to read instead of the terms of question words the index lacks (`retrieval.typos`):
+        nothing for a misspelt question word, the known term one letter off for another."""
+        if not self._tuning.respell_typos:
+            return {}
+        index = self._index
+        fixes: dict[str, tuple[str, ...]] = {}
+        for word, terms in word_terms:
+            if not terms or any(index.has_term(t) for t in terms):
+                continue
+            if misspelt_question_word(word.casefold()):
+                fixes.update((t, ()) for t in terms)
+                continue
+            # A capitalised word is a name, whose other spellings `_spelled_otherwise` looks
+            # for: one letter off a known word it is often another name ("Kongo", "Burma").
+            # A dictionary root is a real word the corpus lacks ("kamus"), not a typo.
+            if word[:1].isupper():
+                continue
+            for term in terms:
+                if not is_root_word(term) and (other := respelt(term, index.doc_freq)) is not None:
+                    fixes[term] = (other,)
+        return fixes
 
     def _units(self, words: list[tuple[str, tuple[str, ...]]]) -> list[Unit]:
         units: list[Unit] = []
@@ -1029,6 +1066,16 @@ class Engine:
         return sentence if sentence is not None and sentence.article_id == article_id else None
 
 
+def _fixed(
+    terms: list[str], word_terms: list[tuple[str, tuple[str, ...]]], fixes: dict[str, tuple[str, ...]]
+) -> tuple[list[str], list[tuple[str, tuple[str, ...]]]]:
+    """`terms` and `word_terms` with each term in `fixes` replaced by what it maps to."""
+    return (
+        [new for term in terms for new in fixes.get(term, (term,))],
+        [(word, tuple(new for term in ts for new in fixes.get(term, (term,)))) for word, ts in word_terms],
+    )
+
+
 _DEFAULT_ANALYZER: Analyzer | None = None
 
 
@@ -1055,7 +1102,7 @@ def _unweighted(tuning: Tuning) -> frozenset[str]:
     if not tuning.learned:
         return frozenset(optional)
     weights = dict(zip(Features.NAMES, tuning.learned))
-    parts = {"names_missing": ("names_missing",), "definition": ("definition_yes", "definition_no"), "lead": ("lead",)}
+    parts = {"names_missing": ("names_missing", "names_missing_own"), "definition": ("definition_yes", "definition_no"), "lead": ("lead",)}
     return frozenset(name for name in optional if all(weights.get(p, 0.0) == 0.0 for p in parts[name]))
 
 

@@ -1148,6 +1148,11 @@ def _sastrawi_stem(word: str) -> str:
     return stem
 
 
+def is_root_word(word: str) -> bool:
+    """Whether `word` (folded) is a root word of the Indonesian dictionary Sastrawi stems with."""
+    return _sastrawi().dictionary.contains(word)
+
+
 class StemShare:
     """Sastrawi's stems passed between the processes of one build through a folder.
 
