@@ -433,11 +433,18 @@ def asks_definition(question: str) -> bool:
     return bool(_ASKS_DEFINITION.search(question))
 
 
+# "Berapa jumlah stasiun ...?" asks "Berapa stasiun ...?": the sentence that answers
+# says "memiliki 22 stasiun" as often as "jumlah stasiun", and "jumlah" as evidence
+# favours any sentence that counts something else ("jumlah penduduk").
+_COUNT_FRAME = re.compile(r"\b((?:ada\s+)?(?:se)?berapa(?:\s*kah)?)\s+(?:jumlah|banyak(?:nya)?)\b", re.I)
+
+
 def without_definition_frame(question: str) -> str:
     """The question without the words that frame a definition question ("Apa yang
     dimaksud dengan Uskup?" -> "Apa Uskup?": the question word stays, so a capitalised
-    word after it is still a name); other questions unchanged."""
-    return _DEFINITION_FRAME.sub(lambda m: m.group(1), question, count=1)
+    word after it is still a name) or a count ("Berapa jumlah stasiun?" -> "Berapa
+    stasiun?"); other questions unchanged."""
+    return _COUNT_FRAME.sub(lambda m: m.group(1), _DEFINITION_FRAME.sub(lambda m: m.group(1), question, count=1), count=1)
 
 
 def defines(sentence: str) -> bool:

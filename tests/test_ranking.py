@@ -96,3 +96,25 @@ def test_the_frame_of_a_definition_question_is_no_evidence() -> None:
     own = {engine.sentence(sid).text[:9]: f.own for sid, f in engine.candidates(plain, pool=10)}
     assert own["Pemisahan"] > own["Budaya ad"]
 
+
+
+def test_the_frame_of_a_count_question_is_no_evidence() -> None:
+    assert without_definition_frame("Ada berapakah jumlah pulau di Maluku?") == "Ada berapakah pulau di Maluku?"
+    assert without_definition_frame("Berapa banyak sapi yang dipelihara?") == "Berapa sapi yang dipelihara?"
+    assert without_definition_frame("Berapa luas Maluku?") == "Berapa luas Maluku?"
+    # "jumlah" in the question would favour the sentence that counts something else.
+    engine = Engine.from_articles(
+        [
+            Article(
+                id="desa",
+                title="Desa Sukamaju",
+                source="Wiki",
+                date=None,
+                text="Desa Sukamaju memiliki 14 sumur tua. Jumlah penduduk desa Sukamaju tercatat 3.200 jiwa pada 2019. "
+                "Warga bertani padi.",
+            ),
+            Article(id="lain", title="Lain", source="Wiki", date=None, text="Jumlah sapi di kota itu naik. Harga beras turun."),
+        ]
+    )
+    answer = engine.search("Berapa jumlah sumur di desa Sukamaju?")
+    assert answer.hits[0].sentence.text.startswith("Desa Sukamaju memiliki 14 sumur")
