@@ -84,7 +84,7 @@ class Tuning:
     # falls behind a sentence naming both.
     learned: tuple[float, ...] = (
         0.906, -0.058, 0.265, 2.341, 2.708, 0.777, -0.787, 1.533, 0.812, 0.740, 0.294, -1.138, 0.582, -0.559, 0.434,
-        -0.7, 0.774, -0.477, 0.0, 0.323, -0.252, 1.189, -1.252, -0.807, -0.252, 0.032, 2.700, 0.0, 0.0,
+        -0.7, 0.774, -0.477, 0.0, 0.323, -0.252, 1.189, -1.252, -0.807, -0.252, 0.032, 2.700,
     )
 
 
@@ -122,10 +122,6 @@ class Features:
     # only for a definition question: on news, a question word opening a sentence
     # marks the lead's summary as often as the answer.
     opens: bool = False
-    # Share of the things the question names that the sentence itself (not its window)
-    # lacks: an encyclopedia's answer sentence names its subject again more often than
-    # a news story's does.
-    names_missing_own: float = 0.0
 
     # The names of `vector`'s entries, in its order (benchmarks/ltr.py prints weights by them).
     NAMES: ClassVar[tuple[str, ...]] = (
@@ -133,7 +129,6 @@ class Features:
         "own_share", "proximity", "novelty", "name_yes", "name_no", "focus_yes", "focus_no", "apposition",
         "names_missing", "definition_yes", "definition_no", "lead",
         "time_yes", "time_no", "number_yes", "number_no", "place_yes", "person_yes", "log_length", "definition_opens",
-        "opens_other", "names_missing_own",
     )
 
     def score(self, tuning: Tuning) -> float:
@@ -173,8 +168,6 @@ class Features:
             float(self.wanted is Wants.PERSON and self.type_match is True),
             math.log1p(self.length),
             float(self.opens and self.definition is True),
-            float(self.opens and self.definition is not True),
-            self.names_missing_own,
         ]
 
     def hand_score(self, tuning: Tuning) -> float:

@@ -87,7 +87,6 @@ class _Measured:
     # thing the question names.
     terms: list[frozenset[int]]
     names_in_article: np.ndarray | None
-    names_missing_own: np.ndarray | None = None  # None: all zero (no names, or not measured)
 
     @classmethod
     def nothing(cls, wanted: Wants) -> _Measured:
@@ -101,7 +100,6 @@ class _Measured:
         typed = wanted not in (Wants.ANYTHING, Wants.NAME)
         focus = self.focus.tolist() if self.focus is not None else [None] * len(self.sids)
         definition = self.definition.tolist() if self.definition is not None else [None] * len(self.sids)
-        missing_own = self.names_missing_own.tolist() if self.names_missing_own is not None else [0.0] * len(self.sids)
         return [
             Features(
                 own=own,
@@ -125,15 +123,14 @@ class _Measured:
                 wanted=wanted,
                 length=length,
                 opens=opens,
-                names_missing_own=names_missing_own,
             )
             for (own, neighbour, previous, anaphoric, coverage, window, article, offered, apposition, focus_match,
-                 share, near, novelty, names_missing, defines, lead, length, opens, names_missing_own) in zip(
+                 share, near, novelty, names_missing, defines, lead, length, opens) in zip(
                 self.own.tolist(), self.neighbour.tolist(), self.previous.tolist(), self.anaphoric.tolist(),
                 self.coverage.tolist(), self.window_coverage.tolist(), self.article_coverage.tolist(),
                 self.offered.tolist(), self.apposition.tolist(), focus, self.own_share.tolist(),
                 self.proximity.tolist(), self.novelty.tolist(), self.names_missing.tolist(), definition,
-                self.lead.tolist(), self.length.tolist(), self.opens.tolist(), missing_own,
+                self.lead.tolist(), self.length.tolist(), self.opens.tolist(),
             )
         ]
 
@@ -184,8 +181,6 @@ class _Measured:
             yes if wanted is Wants.PERSON else never,
             [log1p(x) for x in self.length.tolist()],
             self.opens & define_yes,
-            self.opens & ~define_yes,
-            self.names_missing_own if self.names_missing_own is not None else np.zeros(n),
         ]
         if len(columns) != len(Features.NAMES):
             # `Features.vector` changed and these columns were not told: score row by row.
@@ -684,14 +679,12 @@ class Engine:
         ).reshape(n, 2)
         offered, apposition = offers[:, 0], offers[:, 1]
         names_missing = np.zeros(n)
-        names_missing_own = None
         if question.names and "names_missing" not in skip:
             if term_bits is not None:
                 held = _bit_columns(row_bits, names_bit, len(question.names))
             else:
                 held = self._names_held(question, owner, term_ids, rows.shape[0])
             window = held[row_of]
-            names_missing_own = (~window).sum(axis=1) / len(question.names)
             window[has_before] |= held[np.searchsorted(rows, before[has_before])]
             window[has_after] |= held[np.searchsorted(rows, after[has_after])]
             names_missing = (~window).sum(axis=1) / len(question.names)
@@ -722,7 +715,6 @@ class Engine:
             opens=opens,
             terms=own_terms,
             names_in_article=names_in_article,
-            names_missing_own=names_missing_own,
         )
         return measured
 
@@ -937,9 +929,9 @@ class Engine:
         words, added = self._acronyms.expand(asked, word_terms)
         units_words = words
         if asked != query:
-            full, full_terms = self._analyzer.analyse(query)
+            _full, full_terms = self._analyzer.analyse(query)
             if fixes:
-                full, full_terms = _fixed(full, full_terms, fixes)
+                _full, full_terms = _fixed(_full, full_terms, fixes)
             units_words, _added = self._acronyms.expand(query, full_terms)
         return Query(
             text=query, words=words, terms=terms + added, units=self._units(units_words), names=tuple(named(words))
@@ -1102,7 +1094,7 @@ def _unweighted(tuning: Tuning) -> frozenset[str]:
     if not tuning.learned:
         return frozenset(optional)
     weights = dict(zip(Features.NAMES, tuning.learned))
-    parts = {"names_missing": ("names_missing", "names_missing_own"), "definition": ("definition_yes", "definition_no"), "lead": ("lead",)}
+    parts = {"names_missing": ("names_missing",), "definition": ("definition_yes", "definition_no"), "lead": ("lead",)}
     return frozenset(name for name in optional if all(weights.get(p, 0.0) == 0.0 for p in parts[name]))
 
 

@@ -66,7 +66,6 @@ def _reference(engine: Engine, sids: list[int], query) -> list[Features]:  # typ
                 wanted=question.wanted,
                 length=index.doc_length(sid),
                 opens=any(asked_words.intersection(terms) for _word, terms in placed[:3]),
-                names_missing_own=len(question.missing(own_terms)) / len(question.names) if question.names else 0.0,
             )
         )
     return out
