@@ -46,7 +46,7 @@ FACQA_WEIGHTS = (
 # The features fitted on top of them.
 RESIDUAL = (
     "names_missing", "definition_yes", "definition_no", "time_yes", "time_no", "number_yes", "number_no",
-    "place_yes", "person_yes", "log_length", "definition_opens",
+    "place_yes", "person_yes", "log_length", "definition_opens", "person_agent",
 )
 
 # One question's candidates: feature rows, right/wrong labels, the hand formula's scores.

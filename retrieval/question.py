@@ -447,6 +447,16 @@ def without_definition_frame(question: str) -> str:
     return _COUNT_FRAME.sub(lambda m: m.group(1), _DEFINITION_FRAME.sub(lambda m: m.group(1), question, count=1), count=1)
 
 
+# "didirikan oleh Zhu Yuanzhang", "dipimpin oleh Letkol Ventje Sumual", "by DMA Design":
+# a passive sentence names who did it after "oleh", a person or a group alike.
+_AGENT = re.compile(r"\b(oleh|by)\s+(?:[a-z]+\s+){0,2}[A-Z]")
+
+
+def names_agent(sentence: str) -> bool:
+    """The sentence says who did something ("... oleh X"): what a `siapa` question asks."""
+    return _AGENT.search(sentence) is not None
+
+
 def defines(sentence: str) -> bool:
     """The sentence says what something is ("X adalah ...")."""
     return bool(_DEFINES.search(sentence))

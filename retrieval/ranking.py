@@ -81,10 +81,11 @@ class Tuning:
     # fitted on top of them (`--residual`), so news text keeps its ranking. names_missing
     # is held at -0.7 (fitted -1.29): it reads the window, and a news story names its
     # subject in the lead, so beyond that a seed answer naming Rusia but not Suriah
-    # falls behind a sentence naming both.
+    # falls behind a sentence naming both. person_agent was fitted alone on top of the
+    # shipped weights (`--on-shipped --residual person_agent`), the others kept as they were.
     learned: tuple[float, ...] = (
         0.906, -0.058, 0.265, 2.341, 2.708, 0.777, -0.787, 1.533, 0.812, 0.740, 0.294, -1.138, 0.582, -0.559, 0.434,
-        -0.7, 0.774, -0.477, 0.0, 0.323, -0.252, 1.189, -1.252, -0.807, -0.252, 0.032, 2.700,
+        -0.7, 0.774, -0.477, 0.0, 0.323, -0.252, 1.189, -1.252, -0.807, -0.252, 0.032, 2.700, 0.864,
     )
 
 
@@ -122,13 +123,15 @@ class Features:
     # only for a definition question: on news, a question word opening a sentence
     # marks the lead's summary as often as the answer.
     opens: bool = False
+    # Says who did it ("didirikan oleh X"); weighed for a `siapa` question only.
+    agent: bool = False
 
     # The names of `vector`'s entries, in its order (benchmarks/ltr.py prints weights by them).
     NAMES: ClassVar[tuple[str, ...]] = (
         "log_score", "log_neighbour", "log_previous", "window_coverage", "article_coverage", "type_yes", "type_no",
         "own_share", "proximity", "novelty", "name_yes", "name_no", "focus_yes", "focus_no", "apposition",
         "names_missing", "definition_yes", "definition_no", "lead",
-        "time_yes", "time_no", "number_yes", "number_no", "place_yes", "person_yes", "log_length", "definition_opens",
+        "time_yes", "time_no", "number_yes", "number_no", "place_yes", "person_yes", "log_length", "definition_opens", "person_agent",
     )
 
     def score(self, tuning: Tuning) -> float:
@@ -168,6 +171,7 @@ class Features:
             float(self.wanted is Wants.PERSON and self.type_match is True),
             math.log1p(self.length),
             float(self.opens and self.definition is True),
+            float(self.agent and self.wanted is Wants.PERSON),
         ]
 
     def hand_score(self, tuning: Tuning) -> float:

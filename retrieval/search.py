@@ -28,7 +28,7 @@ from retrieval.abstention import Abstention, Lexicon, Signals, bundled, measure
 from retrieval.acronyms import ArticleAcronyms, CorpusAcronyms
 from retrieval.build import Built, iter_sentences  # noqa: F401  (iter_sentences: the one numbering)
 from retrieval.index import Bm25Index
-from retrieval.question import Wants, defines, named, offers_each, spelling_key, without_definition_frame
+from retrieval.question import Wants, defines, named, names_agent, offers_each, spelling_key, without_definition_frame
 from retrieval.ranking import Features, Query, Question, Tuning, Unit, coverage, missing_names, proximity
 from retrieval.records import Answer, Article, Hit, Sentence
 from retrieval.stored import StoredArticles
@@ -87,6 +87,7 @@ class _Measured:
     # thing the question names.
     terms: list[frozenset[int]]
     names_in_article: np.ndarray | None
+    agent: np.ndarray | None = None  # None: not measured (no `siapa` question), all False
 
     @classmethod
     def nothing(cls, wanted: Wants) -> _Measured:
@@ -100,6 +101,7 @@ class _Measured:
         typed = wanted not in (Wants.ANYTHING, Wants.NAME)
         focus = self.focus.tolist() if self.focus is not None else [None] * len(self.sids)
         definition = self.definition.tolist() if self.definition is not None else [None] * len(self.sids)
+        agent = self.agent.tolist() if self.agent is not None else [False] * len(self.sids)
         return [
             Features(
                 own=own,
@@ -123,14 +125,15 @@ class _Measured:
                 wanted=wanted,
                 length=length,
                 opens=opens,
+                agent=by,
             )
             for (own, neighbour, previous, anaphoric, coverage, window, article, offered, apposition, focus_match,
-                 share, near, novelty, names_missing, defines, lead, length, opens) in zip(
+                 share, near, novelty, names_missing, defines, lead, length, opens, by) in zip(
                 self.own.tolist(), self.neighbour.tolist(), self.previous.tolist(), self.anaphoric.tolist(),
                 self.coverage.tolist(), self.window_coverage.tolist(), self.article_coverage.tolist(),
                 self.offered.tolist(), self.apposition.tolist(), focus, self.own_share.tolist(),
                 self.proximity.tolist(), self.novelty.tolist(), self.names_missing.tolist(), definition,
-                self.lead.tolist(), self.length.tolist(), self.opens.tolist(),
+                self.lead.tolist(), self.length.tolist(), self.opens.tolist(), agent,
             )
         ]
 
@@ -181,6 +184,7 @@ class _Measured:
             yes if wanted is Wants.PERSON else never,
             [log1p(x) for x in self.length.tolist()],
             self.opens & define_yes,
+            self.agent if self.agent is not None and wanted is Wants.PERSON else never,
         ]
         if len(columns) != len(Features.NAMES):
             # `Features.vector` changed and these columns were not told: score row by row.
@@ -715,6 +719,10 @@ class Engine:
             opens=opens,
             terms=own_terms,
             names_in_article=names_in_article,
+            agent=(
+                np.fromiter((names_agent(text) for text in texts), dtype=bool, count=n)
+                if wanted is Wants.PERSON else None
+            ),
         )
         return measured
 

@@ -10,7 +10,7 @@ import pytest
 from config.settings import BUNDLED_CORPUS
 from retrieval.corpus import load_corpus
 from tests.sampling import sample
-from retrieval.question import Wants, defines, offers, offers_beside, offers_each, wants
+from retrieval.question import Wants, defines, names_agent, offers, offers_beside, offers_each, wants
 from retrieval.ranking import Features, Question, Tuning, coverage, proximity
 from retrieval.search import _ANAPHORA, Engine
 
@@ -66,6 +66,7 @@ def _reference(engine: Engine, sids: list[int], query) -> list[Features]:  # typ
                 wanted=question.wanted,
                 length=index.doc_length(sid),
                 opens=any(asked_words.intersection(terms) for _word, terms in placed[:3]),
+                agent=question.wanted is Wants.PERSON and names_agent(text),
             )
         )
     return out

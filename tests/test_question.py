@@ -239,3 +239,19 @@ def test_an_office_spelled_in_several_words_is_not_what_a_name_is_found_by() -> 
     # Without a title at its head the run keeps its words ("Luar Negeri" alone is no office).
     plain = [("Siapa", ()), ("Luar", ("luar", "~menlu")), ("Negeri", ("negeri", "~menlu")), ("Indonesia", ("indonesia",))]
     assert named(plain)[0][1] == (frozenset({"luar", "~menlu"}), frozenset({"negeri", "~menlu"}), frozenset({"indonesia"}))
+
+
+@pytest.mark.parametrize(
+    ("sentence", "agent"),
+    [
+        ("Jembatan itu dibangun oleh Hutama Karya pada 1998.", True),
+        ("Pabrik gula ini didirikan oleh pengusaha Tionghoa Oei Tiong Ham.", True),
+        ("The bridge was designed by Ove Arup.", True),
+        ("Jembatan itu dibangun oleh warga desa secara gotong royong.", False),
+        ("Jembatan itu dibuka pada 1998 untuk umum.", False),
+    ],
+)
+def test_a_passive_sentence_names_who_did_it(sentence: str, agent: bool) -> None:
+    from retrieval.question import names_agent
+
+    assert names_agent(sentence) is agent

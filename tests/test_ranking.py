@@ -118,3 +118,27 @@ def test_the_frame_of_a_count_question_is_no_evidence() -> None:
     )
     answer = engine.search("Berapa jumlah sumur di desa Sukamaju?")
     assert answer.hits[0].sentence.text.startswith("Desa Sukamaju memiliki 14 sumur")
+
+
+def test_a_siapa_question_prefers_the_sentence_that_says_who_did_it() -> None:
+    # The answer is a group, named after "oleh"; the other sentence merely holds a person's name.
+    engine = Engine.from_articles(
+        [
+            Article(
+                id="jembatan",
+                title="Jembatan Merah",
+                source="Wiki",
+                date=None,
+                text="Pembangunan Jembatan Merah diresmikan Bupati Hendra Wijaya pada tahun 1931. "
+                "Sungai di bawahnya lebar. Jembatan Merah dibangun oleh Perkumpulan Dagang Tionghoa.",
+            ),
+            Article(id="lain", title="Lain", source="Wiki", date=None, text="Sungai itu meluap setiap musim hujan."),
+        ]
+    )
+    answer = engine.search("Siapa yang membangun Jembatan Merah?")
+    assert "oleh Perkumpulan" in answer.hits[0].sentence.text
+    learned = list(engine.tuning.learned)
+    learned[Features.NAMES.index("person_agent")] = 0.0
+    plain = engine.tuned(dataclasses.replace(engine.tuning, learned=tuple(learned)))
+    assert "Hendra Wijaya" in plain.search("Siapa yang membangun Jembatan Merah?").hits[0].sentence.text
+    assert engine.search("Kapan Jembatan Merah dibangun?").hits[0].sentence.text.startswith("Pembangunan")
