@@ -57,11 +57,13 @@ def respelt(term: str, frequency: Callable[[str], int]) -> str | None:
     word, not a typo, and the corpus knowing one of them says nothing of the other."""
     if len(term) < MIN_LENGTH or not term.isalpha():
         return None
-    best, best_count = None, 0
+    best: str | None = None
+    best_count = 0
     for other in edits(term, substitute=False):
         if len(other) < MIN_LENGTH:
             continue  # "kong" from "kongo", "awal" from "kawal": a short word is too often another one
         count = frequency(other)
-        if count > best_count or (count == best_count and count and other < best):  # type: ignore[operator]
+        # Ties go to the first in alphabetical order, so the answer does not depend on edit order.
+        if count > best_count or (count and count == best_count and best is not None and other < best):
             best, best_count = other, count
     return best
