@@ -60,6 +60,7 @@ def test_the_bundled_model_reads_only_known_signals() -> None:
 
 def _signals(question: str, sentence: str, article: str, *, lexicon: Lexicon = Lexicon()) -> Signals:
     analyzer = default_analyzer()
+    question_words = analyzer.word_terms(question)
     words = [frozenset(terms) for _w, terms in analyzer.word_terms(question) if terms]
     units = [Unit(terms, 1.0) for terms in dict.fromkeys(words)]
     vocabulary = frozenset(analyzer.terms(article))
@@ -76,6 +77,8 @@ def _signals(question: str, sentence: str, article: str, *, lexicon: Lexicon = L
         known=lambda term: term in vocabulary,
         rarest_idf=2.0,
         lexicon=lexicon,
+        question_words=question_words,
+        window_words=lambda: analyzer.word_terms(sentence),
     )
 
 
@@ -108,6 +111,27 @@ def test_negation_numbers_and_opposites_the_article_lacks() -> None:
     assert _signals("Kapan komputer mikro dibangun?", ruined, ruined, lexicon=lexicon).antonym == 0.0
     # ...and a negated opposite ("tidak dibangun" over "dihancurkan") restates the article.
     assert _signals("Komputer apa yang tidak dihancurkan?", sentence, PARAGRAPH, lexicon=lexicon).antonym == 0.0
+
+
+def test_a_word_the_question_negates_that_the_window_holds_plainly_is_negated_held() -> None:
+    lexicon = Lexicon.read(default_analyzer_dir(), default_analyzer().terms)
+    sentence = "Rupiah adalah mata uang yang digunakan di Indonesia sejak tahun 1949."
+
+    def held(question: str, window: str = sentence) -> float:
+        return _signals(question, window, window, lexicon=lexicon).negated_held
+
+    assert held("Mata uang apa yang tidak digunakan di Indonesia?") == 1.0
+    assert held("Mata uang apa yang belum pernah digunakan di Indonesia?") == 1.0  # past "pernah"
+    assert held("Mata uang apa yang digunakan di Indonesia?") == 0.0  # nothing negated
+    # The window negates it too, within a few words ("tidak lagi digunakan", "kurang tepat").
+    assert held("Mata uang apa yang tidak digunakan di Indonesia?", "Gulden tidak lagi digunakan di Indonesia.") == 0.0
+    assert held("Terjemahan apa yang tidak tepat?", "Terjemahan itu kurang tepat menurut para ahli.") == 0.0
+    # "tidak mau" negates no content word: the next word is no part of the negation.
+    assert held("Mengapa Ani tidak mau Budi pergi ke Bandung?", "Ani melarang Budi pergi ke Bandung.") == 0.0
+    # A negated opposite restates the window: "tidak berdarah panas" is "berdarah dingin".
+    reptile = "Reptil adalah hewan vertebrata berdarah dingin yang bersisik."
+    assert held("Hewan apa yang tidak berdarah panas?", reptile) == 0.0
+    assert held("Hewan apa yang tidak bersisik?", reptile) == 1.0
 
 
 def test_an_opposites_line_without_a_colon_is_refused_with_file_and_line(tmp_path: Path) -> None:
