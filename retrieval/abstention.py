@@ -28,6 +28,11 @@ from retrieval.text import numbered_data_lines
 
 _BUNDLED = Path(__file__).with_name("abstention.json")
 _NEGATION = re.compile(r"\b(tidak|tak|bukan|belum|tanpa|non|never|not|no)\b", re.I)
+_DROPPED_NEGATORS = frozenset("tidak tak bukan belum tanpa".split())
+_HELD_NEGATION = re.compile(r"\b(tidak|tak|bukan|belum|tanpa)\b", re.I)
+# "Apakah ...?" opens a yes/no question as often as a "what" one: the window's
+# "tidak" may be its answer.
+_YES_NO = re.compile(r"\s*apakah\b", re.I)
 _NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
 # Words that negate what follows them. In the article "kurang" ("kurang tepat") negates
 # too; in a question it is as often "less" as "not".
@@ -35,6 +40,10 @@ _NEGATORS = frozenset("tidak tak bukan belum tanpa non".split())
 _HELD_NEGATORS = _NEGATORS | {"kurang"}
 # Words between a negation and what it negates: "tidak pernah menciptakan".
 _NEGATION_SKIP = frozenset({"pernah", "lagi"})
+# A negation that negates nothing: "paling tidak" (at least), "tidak hanya" (not only),
+# "tak lain" (none other), "belum lagi" (not to mention).
+_NOT_NEGATING_BEFORE = frozenset({"paling"})
+_NOT_NEGATING_AFTER = frozenset({"hanya", "cuma", "sekadar", "lain", "saja"})
 # How many words after a negation the article's words count as negated:
 # "tidak dilaporkan ada masalah" negates "masalah".
 _NEGATION_REACH = 3
@@ -62,6 +71,10 @@ class Signals:
     # 1 when a word the question negates ("tidak *digunakan*") stands in the window, never
     # negated there ("digunakan"), and no opposite of it does ("tidak panas" over "dingin")
     negated_held: float
+    # 1 when a word the question asks plainly stands in the window only negated
+    # ("Planet apa yang memiliki satelit?" over "Merkurius *tidak* memiliki satelit");
+    # never for a question that opens with "Apakah", which may ask yes or no
+    negation_dropped: float
     number_gap: float  # 1 when a number of the question is in neither the window nor the article
     names: float  # how many things the question names (capitalised runs, numbers)
     names_missing: float  # share of them the window lacks
@@ -202,9 +215,18 @@ def measure(
         for word, other in lexicon.opposites
     )
     negation = negated and not _NEGATION.search(window_text)
-    held = False
+    held = dropped = False
+    analysed: list[Sequence[tuple[str, tuple[str, ...]]]] = []
+
+    def window_analysed() -> Sequence[tuple[str, tuple[str, ...]]]:
+        if not analysed:
+            analysed.append(window_words())
+        return analysed[0]
+
     if negated and (asked := _negated(question_words)):
-        held = _held_plain(asked, window_words(), lexicon.opposites)
+        held = _held_plain(asked, window_analysed(), lexicon.opposites)
+    if _HELD_NEGATION.search(window_text) and not _YES_NO.match(question):
+        dropped = _dropped(question_words, window_analysed())
     numbers = set(_NUMBER.findall(question))
     given = set(_NUMBER.findall(window_text)) | set(_NUMBER.findall(article_text))
     missing_names = [n for n, needed in names if all(window.isdisjoint(t) for t in needed)]
@@ -223,6 +245,7 @@ def measure(
         antonym=float(opposite),
         negation=float(negation),
         negated_held=float(held),
+        negation_dropped=float(dropped),
         number_gap=float(bool(numbers - given)),
         names=float(len(names)),
         names_missing=len(missing_names) / len(names) if names else 0.0,
@@ -250,6 +273,60 @@ def _negated(words: Sequence[tuple[str, tuple[str, ...]]]) -> list[tuple[frozens
                 out.append((frozenset(terms), frozenset(terms) | frozenset(following)))
             after = False
     return out
+
+
+def _dropped(question: Sequence[tuple[str, tuple[str, ...]]], window: Sequence[tuple[str, tuple[str, ...]]]) -> bool:
+    """Whether a content word the question does not negate stands in `window`, as written,
+    right after a negation and nowhere else in any form ("tidak dapat *diukur*", "tidak ada *informasi*": one
+    word between at most, past "pernah", "lagi"). "non" and "kurang" are left out here:
+    "non profit" and "kurang dari" are no negation of what the question asks."""
+    asked = [(word.casefold(), frozenset(terms)) for word, terms in _plain_words(question) if terms]
+    if not asked:
+        return False
+    first: set[str] = set()  # as written: the question copies the phrase, less its negation
+    elsewhere: set[str] = set()
+    gap = -1  # words left between a negation and the word it negates (-1: none pending)
+    for i, (word, terms) in enumerate(window):
+        folded = word.casefold()
+        if folded in _DROPPED_NEGATORS and _negates(window, i):
+            gap = 1
+            continue
+        if not terms:
+            if gap >= 0 and folded not in _NEGATION_SKIP:
+                gap -= 1
+            continue
+        if gap >= 0:
+            first.add(folded)
+        else:
+            elsewhere.update(terms)
+        gap = -1
+    return any(word in first and terms.isdisjoint(elsewhere) for word, terms in asked)
+
+
+def _plain_words(words: Sequence[tuple[str, tuple[str, ...]]]) -> list[tuple[str, tuple[str, ...]]]:
+    """The words not negated, with their terms (`_negated`'s complement among content words)."""
+    out: list[tuple[str, tuple[str, ...]]] = []
+    after = False
+    for word, terms in words:
+        folded = word.casefold()
+        if folded in _NEGATORS:
+            after = True
+        elif after and folded in _NEGATION_SKIP:
+            continue
+        else:
+            if not after:
+                out.append((word, terms))
+            after = after and not terms
+    return out
+
+
+def _negates(words: Sequence[tuple[str, tuple[str, ...]]], i: int) -> bool:
+    """Whether the negation at `i` negates what follows (not "paling tidak", "tidak hanya", "belum lagi")."""
+    before = words[i - 1][0].casefold() if i > 0 else ""
+    after = words[i + 1][0].casefold() if i + 1 < len(words) else ""
+    if before in _NOT_NEGATING_BEFORE or after in _NOT_NEGATING_AFTER:
+        return False
+    return not (words[i][0].casefold() == "belum" and after == "lagi")
 
 
 def _held_plain(

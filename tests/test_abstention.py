@@ -134,6 +134,37 @@ def test_a_word_the_question_negates_that_the_window_holds_plainly_is_negated_he
     assert held("Hewan apa yang tidak bersisik?", reptile) == 1.0
 
 
+def test_a_word_the_question_asks_plainly_that_the_window_only_negates_is_negation_dropped() -> None:
+    window = "Merkurius adalah planet terdekat dari Matahari. Merkurius tidak memiliki satelit alami."
+
+    def dropped(question: str, text: str = window) -> float:
+        return _signals(question, text, text).negation_dropped
+
+    assert dropped("Planet apa yang memiliki satelit alami?") == 1.0
+    assert dropped("Planet apa yang tidak memiliki satelit alami?") == 0.0  # asked as the window says
+    # Another form of the word is a paraphrase, not the window's phrase less its negation.
+    trees = "Kompensasi diberikan bagi setiap pohon yang tidak ditebang."
+    assert dropped("Apa yang mengatur kompensasi penebangan pohon?", trees) == 0.0
+    assert dropped("Apa yang mengatur kompensasi pohon yang ditebang?", trees) == 1.0
+    # "Apakah ...?" may ask yes or no, and "tidak" is then the answer.
+    assert dropped("Apakah Merkurius memiliki satelit alami?") == 0.0
+    # "tidak ada informasi": the first content word after the negation is negated.
+    leak = "Tidak ada informasi yang dibocorkan ke media."
+    assert dropped("Informasi apa yang dibocorkan ke media?", leak) == 1.0
+    # The word stands plainly elsewhere in the window.
+    both = "Bumi memiliki satelit alami. Merkurius tidak memiliki satelit alami."
+    assert dropped("Planet apa yang memiliki satelit alami?", both) == 0.0
+    # Negations that negate nothing: "paling tidak", "tidak hanya", "belum lagi".
+    assert dropped("Apa yang dilakukan petugas karantina?", "Paling tidak petugas karantina melakukan pemeriksaan.") == 0.0
+    assert dropped("Apa yang diproduksi Brasil?", "Tidak hanya Brasil yang memproduksi etanol.") == 0.0
+    assert dropped("Daerah apa yang terkena wabah?", "Belum lagi daerah lain yang terkena wabah.") == 0.0
+    # "non profit", "kurang dari" negate nothing the question asks; nor does a negation reach
+    # past the word after it ("tidak sedikit. Menurut laporan ...").
+    assert dropped("Apa lembaga profit di Bonn?", "Klimaschutz adalah lembaga non profit di Bonn.") == 0.0
+    assert dropped("Kapan stok beras kurang dari satu juta ton?", "Stok beras kurang dari satu juta ton.") == 0.0
+    assert dropped("Apa isi laporan itu?", "Biayanya tidak sedikit. Menurut laporan itu, biayanya besar.") == 0.0
+
+
 def test_an_opposites_line_without_a_colon_is_refused_with_file_and_line(tmp_path: Path) -> None:
     (tmp_path / "antonyms.txt").write_text("# opposites\nakhir: awal\nbuka tutup\n", encoding="utf-8")
     with pytest.raises(ValueError, match=r"antonyms.txt:3: expected `asked: held"):
