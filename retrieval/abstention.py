@@ -353,7 +353,12 @@ def _held_plain(
         if terms.isdisjoint(plain) or not terms.isdisjoint(negated):
             continue
         # "tidak berdarah panas" over "berdarah dingin" says what the window says.
-        other = {t for a, b in opposites for t in (b if not a.isdisjoint(phrase) else a if not b.isdisjoint(phrase) else ())}
+        other: set[str] = set()
+        for a, b in opposites:
+            if not a.isdisjoint(phrase):
+                other |= b
+            if not b.isdisjoint(phrase):
+                other |= a
         if other.isdisjoint(present):
             return True
     return False

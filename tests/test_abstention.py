@@ -155,7 +155,8 @@ def test_a_word_the_question_asks_plainly_that_the_window_only_negates_is_negati
     both = "Bumi memiliki satelit alami. Merkurius tidak memiliki satelit alami."
     assert dropped("Planet apa yang memiliki satelit alami?", both) == 0.0
     # Negations that negate nothing: "paling tidak", "tidak hanya", "belum lagi".
-    assert dropped("Apa yang dilakukan petugas karantina?", "Paling tidak petugas karantina melakukan pemeriksaan.") == 0.0
+    karantina = "Paling tidak petugas karantina melakukan pemeriksaan."
+    assert dropped("Apa yang dilakukan petugas karantina?", karantina) == 0.0
     assert dropped("Apa yang diproduksi Brasil?", "Tidak hanya Brasil yang memproduksi etanol.") == 0.0
     assert dropped("Daerah apa yang terkena wabah?", "Belum lagi daerah lain yang terkena wabah.") == 0.0
     # "non profit", "kurang dari" negate nothing the question asks; nor does a negation reach
