@@ -18,7 +18,7 @@ from __future__ import annotations
 import json
 import math
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, fields
 from functools import lru_cache
 from pathlib import Path
@@ -28,7 +28,25 @@ from retrieval.text import numbered_data_lines
 
 _BUNDLED = Path(__file__).with_name("abstention.json")
 _NEGATION = re.compile(r"\b(tidak|tak|bukan|belum|tanpa|non|never|not|no)\b", re.I)
+_DROPPED_NEGATORS = frozenset("tidak tak bukan belum tanpa".split())
+_HELD_NEGATION = re.compile(r"\b(tidak|tak|bukan|belum|tanpa)\b", re.I)
+# "Apakah ...?" opens a yes/no question as often as a "what" one: the window's
+# "tidak" may be its answer.
+_YES_NO = re.compile(r"\s*apakah\b", re.I)
 _NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
+# Words that negate what follows them. In the article "kurang" ("kurang tepat") negates
+# too; in a question it is as often "less" as "not".
+_NEGATORS = frozenset("tidak tak bukan belum tanpa non".split())
+_HELD_NEGATORS = _NEGATORS | {"kurang"}
+# Words between a negation and what it negates: "tidak pernah menciptakan".
+_NEGATION_SKIP = frozenset({"pernah", "lagi"})
+# A negation that negates nothing: "paling tidak" (at least), "tidak hanya" (not only),
+# "tak lain" (none other), "belum lagi" (not to mention).
+_NOT_NEGATING_BEFORE = frozenset({"paling"})
+_NOT_NEGATING_AFTER = frozenset({"hanya", "cuma", "sekadar", "lain", "saja"})
+# How many words after a negation the article's words count as negated:
+# "tidak dilaporkan ada masalah" negates "masalah".
+_NEGATION_REACH = 3
 # A question word one or two letters away from an article word ("makro"/"mikro",
 # "utara"/"utama") is a near miss only when both are long enough to be words, not codes.
 _NEAR_MIN_LENGTH = 4
@@ -50,6 +68,13 @@ class Signals:
     near_miss: float  # 1 when a content word the article lacks is 1-2 letters from one it has
     antonym: float  # 1 when a content word the article lacks has its opposite in the article
     negation: float  # 1 when the question negates ("tidak", "bukan", "belum") and the window does not
+    # 1 when a word the question negates ("tidak *digunakan*") stands in the window, never
+    # negated there ("digunakan"), and no opposite of it does ("tidak panas" over "dingin")
+    negated_held: float
+    # 1 when a word the question asks plainly stands in the window only negated
+    # ("Planet apa yang memiliki satelit?" over "Merkurius *tidak* memiliki satelit");
+    # never for a question that opens with "Apakah", which may ask yes or no
+    negation_dropped: float
     number_gap: float  # 1 when a number of the question is in neither the window nor the article
     names: float  # how many things the question names (capitalised runs, numbers)
     names_missing: float  # share of them the window lacks
@@ -165,9 +190,13 @@ def measure(
     known: Callable[[str], bool],
     rarest_idf: float,
     lexicon: Lexicon = Lexicon(),
+    question_words: Sequence[tuple[str, tuple[str, ...]]] = (),
+    window_words: Callable[[], Sequence[tuple[str, tuple[str, ...]]]] = tuple,
 ) -> Signals:
     """The `Signals` of the best candidate (`own` terms; `window` with its neighbours;
-    `article` of its article; `scores` the ranking scores of the best and the next)."""
+    `article` of its article; `scores` the ranking scores of the best and the next;
+    `question_words` the question's surface words and their terms, `window_words` gives the
+    window's, asked only when the question negates a word)."""
     total = sum(u.weight for u in units) or 1.0
 
     def share(terms: frozenset[str]) -> float:
@@ -186,8 +215,20 @@ def measure(
         for word, other in lexicon.opposites
     )
     negation = negated and not _NEGATION.search(window_text)
+    held = dropped = False
+    analysed: list[Sequence[tuple[str, tuple[str, ...]]]] = []
+
+    def window_analysed() -> Sequence[tuple[str, tuple[str, ...]]]:
+        if not analysed:
+            analysed.append(window_words())
+        return analysed[0]
+
+    if negated and (asked := _negated(question_words)):
+        held = _held_plain(asked, window_analysed(), lexicon.opposites)
+    if _HELD_NEGATION.search(window_text) and not _YES_NO.match(question):
+        dropped = _dropped(question_words, window_analysed())
     numbers = set(_NUMBER.findall(question))
-    held = set(_NUMBER.findall(window_text)) | set(_NUMBER.findall(article_text))
+    given = set(_NUMBER.findall(window_text)) | set(_NUMBER.findall(article_text))
     missing_names = [n for n, needed in names if all(window.isdisjoint(t) for t in needed)]
     best = scores[0] if scores else 0.0
     second = scores[1] if len(scores) > 1 else 0.0
@@ -203,13 +244,124 @@ def measure(
         near_miss=float(near),
         antonym=float(opposite),
         negation=float(negation),
-        number_gap=float(bool(numbers - held)),
+        negated_held=float(held),
+        negation_dropped=float(dropped),
+        number_gap=float(bool(numbers - given)),
         names=float(len(names)),
         names_missing=len(missing_names) / len(names) if names else 0.0,
         margin=math.log(best / second) if best > 0 and second > 0 else 0.0,
         log_score=math.log(best) if best > 0 else 0.0,
         units=float(len(units)),
     )
+
+
+def _negated(words: Sequence[tuple[str, tuple[str, ...]]]) -> list[tuple[frozenset[str], frozenset[str]]]:
+    """Each word the question negates: the word right after "tidak", "bukan"... (past
+    "pernah", "lagi"), when it is a content word ("tidak *mau* ..." negates no content),
+    with the terms of it and the word after it (what "tidak berdarah *panas*" negates too)."""
+    out: list[tuple[frozenset[str], frozenset[str]]] = []
+    after = False
+    for i, (word, terms) in enumerate(words):
+        folded = word.casefold()
+        if folded in _NEGATORS:
+            after = True
+        elif after and folded in _NEGATION_SKIP:
+            continue
+        else:
+            if after and terms:
+                following = words[i + 1][1] if i + 1 < len(words) else ()
+                out.append((frozenset(terms), frozenset(terms) | frozenset(following)))
+            after = False
+    return out
+
+
+def _dropped(question: Sequence[tuple[str, tuple[str, ...]]], window: Sequence[tuple[str, tuple[str, ...]]]) -> bool:
+    """Whether a content word the question does not negate stands in `window`, as written,
+    right after a negation and nowhere else in any form ("tidak dapat *diukur*", "tidak ada *informasi*": one
+    word between at most, past "pernah", "lagi"). "non" and "kurang" are left out here:
+    "non profit" and "kurang dari" are no negation of what the question asks."""
+    asked = [(word.casefold(), frozenset(terms)) for word, terms in _plain_words(question) if terms]
+    if not asked:
+        return False
+    first: set[str] = set()  # as written: the question copies the phrase, less its negation
+    elsewhere: set[str] = set()
+    gap = -1  # words left between a negation and the word it negates (-1: none pending)
+    for i, (word, terms) in enumerate(window):
+        folded = word.casefold()
+        if folded in _DROPPED_NEGATORS and _negates(window, i):
+            gap = 1
+            continue
+        if not terms:
+            if gap >= 0 and folded not in _NEGATION_SKIP:
+                gap -= 1
+            continue
+        if gap >= 0:
+            first.add(folded)
+        else:
+            elsewhere.update(terms)
+        gap = -1
+    return any(word in first and terms.isdisjoint(elsewhere) for word, terms in asked)
+
+
+def _plain_words(words: Sequence[tuple[str, tuple[str, ...]]]) -> list[tuple[str, tuple[str, ...]]]:
+    """The words not negated, with their terms (`_negated`'s complement among content words)."""
+    out: list[tuple[str, tuple[str, ...]]] = []
+    after = False
+    for word, terms in words:
+        folded = word.casefold()
+        if folded in _NEGATORS:
+            after = True
+        elif after and folded in _NEGATION_SKIP:
+            continue
+        else:
+            if not after:
+                out.append((word, terms))
+            after = after and not terms
+    return out
+
+
+def _negates(words: Sequence[tuple[str, tuple[str, ...]]], i: int) -> bool:
+    """Whether the negation at `i` negates what follows (not "paling tidak", "tidak hanya", "belum lagi")."""
+    before = words[i - 1][0].casefold() if i > 0 else ""
+    after = words[i + 1][0].casefold() if i + 1 < len(words) else ""
+    if before in _NOT_NEGATING_BEFORE or after in _NOT_NEGATING_AFTER:
+        return False
+    return not (words[i][0].casefold() == "belum" and after == "lagi")
+
+
+def _held_plain(
+    asked: list[tuple[frozenset[str], frozenset[str]]],
+    words: Sequence[tuple[str, tuple[str, ...]]],
+    opposites: tuple[tuple[frozenset[str], frozenset[str]], ...],
+) -> bool:
+    """Whether one of the `asked` (negated) words stands in `words` and never within
+    `_NEGATION_REACH` words after a negation, while no opposite of it is in `words`."""
+    plain: set[str] = set()
+    negated: set[str] = set()
+    reach = 0
+    for word, terms in words:
+        folded = word.casefold()
+        if folded in _HELD_NEGATORS:
+            reach = _NEGATION_REACH
+            continue
+        if reach and folded in _NEGATION_SKIP:
+            continue
+        (negated if reach else plain).update(terms)
+        reach = max(0, reach - 1)
+    present = plain | negated
+    for terms, phrase in asked:
+        if terms.isdisjoint(plain) or not terms.isdisjoint(negated):
+            continue
+        # "tidak berdarah panas" over "berdarah dingin" says what the window says.
+        other: set[str] = set()
+        for a, b in opposites:
+            if not a.isdisjoint(phrase):
+                other |= b
+            if not b.isdisjoint(phrase):
+                other |= a
+        if other.isdisjoint(present):
+            return True
+    return False
 
 
 def _near_any(terms: Iterable[str], vocabulary: frozenset[str]) -> bool:

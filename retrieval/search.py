@@ -472,6 +472,8 @@ class Engine:
             known=self._index.has_term,
             rarest_idf=self._rarest_idf(),
             lexicon=self._lexicon(),
+            question_words=asked.words,
+            window_words=lambda: self._analyzer.word_terms(" ".join(s.text for s in window)),
         )
 
     def _lexicon(self) -> Lexicon:

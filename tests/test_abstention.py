@@ -60,6 +60,7 @@ def test_the_bundled_model_reads_only_known_signals() -> None:
 
 def _signals(question: str, sentence: str, article: str, *, lexicon: Lexicon = Lexicon()) -> Signals:
     analyzer = default_analyzer()
+    question_words = analyzer.word_terms(question)
     words = [frozenset(terms) for _w, terms in analyzer.word_terms(question) if terms]
     units = [Unit(terms, 1.0) for terms in dict.fromkeys(words)]
     vocabulary = frozenset(analyzer.terms(article))
@@ -76,6 +77,8 @@ def _signals(question: str, sentence: str, article: str, *, lexicon: Lexicon = L
         known=lambda term: term in vocabulary,
         rarest_idf=2.0,
         lexicon=lexicon,
+        question_words=question_words,
+        window_words=lambda: analyzer.word_terms(sentence),
     )
 
 
@@ -108,6 +111,59 @@ def test_negation_numbers_and_opposites_the_article_lacks() -> None:
     assert _signals("Kapan komputer mikro dibangun?", ruined, ruined, lexicon=lexicon).antonym == 0.0
     # ...and a negated opposite ("tidak dibangun" over "dihancurkan") restates the article.
     assert _signals("Komputer apa yang tidak dihancurkan?", sentence, PARAGRAPH, lexicon=lexicon).antonym == 0.0
+
+
+def test_a_word_the_question_negates_that_the_window_holds_plainly_is_negated_held() -> None:
+    lexicon = Lexicon.read(default_analyzer_dir(), default_analyzer().terms)
+    sentence = "Rupiah adalah mata uang yang digunakan di Indonesia sejak tahun 1949."
+
+    def held(question: str, window: str = sentence) -> float:
+        return _signals(question, window, window, lexicon=lexicon).negated_held
+
+    assert held("Mata uang apa yang tidak digunakan di Indonesia?") == 1.0
+    assert held("Mata uang apa yang belum pernah digunakan di Indonesia?") == 1.0  # past "pernah"
+    assert held("Mata uang apa yang digunakan di Indonesia?") == 0.0  # nothing negated
+    # The window negates it too, within a few words ("tidak lagi digunakan", "kurang tepat").
+    assert held("Mata uang apa yang tidak digunakan di Indonesia?", "Gulden tidak lagi digunakan di Indonesia.") == 0.0
+    assert held("Terjemahan apa yang tidak tepat?", "Terjemahan itu kurang tepat menurut para ahli.") == 0.0
+    # "tidak mau" negates no content word: the next word is no part of the negation.
+    assert held("Mengapa Ani tidak mau Budi pergi ke Bandung?", "Ani melarang Budi pergi ke Bandung.") == 0.0
+    # A negated opposite restates the window: "tidak berdarah panas" is "berdarah dingin".
+    reptile = "Reptil adalah hewan vertebrata berdarah dingin yang bersisik."
+    assert held("Hewan apa yang tidak berdarah panas?", reptile) == 0.0
+    assert held("Hewan apa yang tidak bersisik?", reptile) == 1.0
+
+
+def test_a_word_the_question_asks_plainly_that_the_window_only_negates_is_negation_dropped() -> None:
+    window = "Merkurius adalah planet terdekat dari Matahari. Merkurius tidak memiliki satelit alami."
+
+    def dropped(question: str, text: str = window) -> float:
+        return _signals(question, text, text).negation_dropped
+
+    assert dropped("Planet apa yang memiliki satelit alami?") == 1.0
+    assert dropped("Planet apa yang tidak memiliki satelit alami?") == 0.0  # asked as the window says
+    # Another form of the word is a paraphrase, not the window's phrase less its negation.
+    trees = "Kompensasi diberikan bagi setiap pohon yang tidak ditebang."
+    assert dropped("Apa yang mengatur kompensasi penebangan pohon?", trees) == 0.0
+    assert dropped("Apa yang mengatur kompensasi pohon yang ditebang?", trees) == 1.0
+    # "Apakah ...?" may ask yes or no, and "tidak" is then the answer.
+    assert dropped("Apakah Merkurius memiliki satelit alami?") == 0.0
+    # "tidak ada informasi": the first content word after the negation is negated.
+    leak = "Tidak ada informasi yang dibocorkan ke media."
+    assert dropped("Informasi apa yang dibocorkan ke media?", leak) == 1.0
+    # The word stands plainly elsewhere in the window.
+    both = "Bumi memiliki satelit alami. Merkurius tidak memiliki satelit alami."
+    assert dropped("Planet apa yang memiliki satelit alami?", both) == 0.0
+    # Negations that negate nothing: "paling tidak", "tidak hanya", "belum lagi".
+    karantina = "Paling tidak petugas karantina melakukan pemeriksaan."
+    assert dropped("Apa yang dilakukan petugas karantina?", karantina) == 0.0
+    assert dropped("Apa yang diproduksi Brasil?", "Tidak hanya Brasil yang memproduksi etanol.") == 0.0
+    assert dropped("Daerah apa yang terkena wabah?", "Belum lagi daerah lain yang terkena wabah.") == 0.0
+    # "non profit", "kurang dari" negate nothing the question asks; nor does a negation reach
+    # past the word after it ("tidak sedikit. Menurut laporan ...").
+    assert dropped("Apa lembaga profit di Bonn?", "Klimaschutz adalah lembaga non profit di Bonn.") == 0.0
+    assert dropped("Kapan stok beras kurang dari satu juta ton?", "Stok beras kurang dari satu juta ton.") == 0.0
+    assert dropped("Apa isi laporan itu?", "Biayanya tidak sedikit. Menurut laporan itu, biayanya besar.") == 0.0
 
 
 def test_an_opposites_line_without_a_colon_is_refused_with_file_and_line(tmp_path: Path) -> None:

@@ -54,9 +54,10 @@ def test_idkmrc_valid_floors() -> None:
     assert metrics.recall_at_3 >= 0.80  # measured 0.830; plain rank-bm25 0.641
     # The abstention stage (retrieval/abstention.py) took it from 0.228 / 0.084 to 0.275 / 0.086;
     # the coverage floor's misfires fixed (frame words left out, floor 0.4 -> 0.35) to 0.196 / 0.055,
-    # and 0.060 with definition frames no longer BM25 evidence.
-    assert metrics.correct_abstention is not None and metrics.correct_abstention >= 0.18  # measured 0.196
-    assert metrics.wrongly_abstained <= 0.08  # measured 0.060
+    # and 0.060 with definition frames no longer BM25 evidence; the polarity signals
+    # (negated_held, negation_dropped) to 0.223 / 0.063.
+    assert metrics.correct_abstention is not None and metrics.correct_abstention >= 0.21  # measured 0.223
+    assert metrics.wrongly_abstained <= 0.08  # measured 0.063
 
 
 def _news(article_id: str, text: str) -> Article:
