@@ -299,6 +299,7 @@ def small_chunks(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(build, "_POOL_MIN_CHARS", 6000)
 
 
+@pytest.mark.e2e  # forks a pool of build workers (~1 s wall, most of it in the workers)
 def test_parallel_build_equals_one_process_and_the_plain_index(
     analyzer: Analyzer, articles: list[Article], small_chunks: None
 ) -> None:
@@ -353,6 +354,7 @@ def test_analyzer_pickles_to_the_same_analysis(analyzer: Analyzer, articles: lis
         assert copy.is_boilerplate(sentence) == analyzer.is_boilerplate(sentence)
 
 
+@pytest.mark.e2e  # forks build workers and kills one
 def test_a_worker_that_dies_leaves_the_rest_to_this_process(
     analyzer: Analyzer, articles: list[Article], small_chunks: None, caplog: pytest.LogCaptureFixture
 ) -> None:
