@@ -74,11 +74,11 @@ def _bytecode_outside_the_tree() -> None:
     # Python runs whatever bytecode it finds there: never a folder someone else could write to.
     if not stat.S_ISDIR(st.st_mode) or st.st_uid != os.getuid() or st.st_mode & 0o022:
         return
+    # Only this process: an interpreter started with PYTHONPYCACHEPREFIX looks for
+    # all its bytecode there, the standard library's too, and (still told not to
+    # write) compiled everything anew; xdist workers run this conftest themselves.
     sys.pycache_prefix = str(folder)
     sys.dont_write_bytecode = False
-    # Interpreters the tests start (build workers, `python -m bot`) still write
-    # nothing, but read what this process compiled.
-    os.environ["PYTHONPYCACHEPREFIX"] = str(folder)
 
 
 _bytecode_outside_the_tree()
