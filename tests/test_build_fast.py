@@ -442,12 +442,13 @@ def test_quickened_sastrawi_stems_as_plain_sastrawi(articles: list[Article], mon
     words += affixed + [f"{w}-{w}" for w in roots] + ["berbalas-balasan", "meniru-nirukan", "malaikat-malaikatnya", "buku-bukunya"]
     quick = _sastrawi()
     assert any(isinstance(getattr(m, "re", None), _SastrawiRe) for n, m in sys.modules.items() if n.startswith("Sastrawi."))
-    stems = [quick.stem_word(w) for w in words]
+    # Sastrawi takes 0.15-0.2 ms a word: the quick run stems and compares a spread fifth of them.
+    compared = sample(range(len(words)), at_most=400)
+    stems = [quick.stem_word(words[i]) for i in compared]
     for name, module in list(sys.modules.items()):
         if name.startswith("Sastrawi.") and isinstance(getattr(module, "re", None), _SastrawiRe):
             monkeypatch.setattr(module, "re", re)
     plain = Stemmer(ArrayDictionary(StemmerFactory().get_words()))
-    # Plain Sastrawi takes ~0.2 ms a word: the quick run compares a spread fifth of them.
-    compared = sample(range(len(words)), at_most=400)
-    assert [stems[i] for i in compared] == [plain.stem_word(words[i]) for i in compared]
-    assert len(words) > 1000 and sum(s != w for s, w in zip(stems, words)) > 300
+    assert stems == [plain.stem_word(words[i]) for i in compared]
+    # Most of them have an affix to strip (over 300 of the ~2,000 words, or that share of the sample).
+    assert len(words) > 1000 and sum(s != words[i] for s, i in zip(stems, compared)) > 300 * len(compared) / len(words)
