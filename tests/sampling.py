@@ -1,7 +1,7 @@
 """How much the sampling tests try: everything in the README's run, a sample in the quick one.
 
 The quick run is ``pytest -m "not e2e"``; conftest calls `quick()` for it.
-Two kinds of test sample, and both take their full size otherwise:
+Three kinds of test sample, and all take their full size otherwise:
 
 - Hypothesis tests name their full example count, ``@settings(max_examples=
   examples(400))``. `examples` scales it by the loaded profile: "full"
@@ -10,9 +10,14 @@ Two kinds of test sample, and both take their full size otherwise:
   Tests that draw random inputs themselves (a seeded `random.Random`) size
   them the same way, ``examples(600)`` sentences.
 - Answer-equivalence sweeps (two engines answer a list of questions alike)
-  ask ``sample(questions)``: all of them, or at most 2 spread over the list
-  (the first and one from the middle) in the quick run (``sample(words, at_most=400)`` for a longer list). What the sweeps guard is also checked in full there:
+  ask ``sample(questions)``: all of them, or at most 4 spread over the list
+  in the quick run (``sample(words, at_most=400)`` for a longer list). What the sweeps guard is also checked in full there:
   equal sentences and bit-equal BM25 scores for every question.
+- Persistence sweeps (an engine loaded, appended to or extended answers as a
+  fresh build does: test_store, test_warm, test_extend) ask ``sweep(questions)``,
+  2 of them in the quick run (the first and one from the middle). Those
+  searches were ~2 s of the quick run's CPU, and a reload or append bug shows
+  in any answered question; the full run asks every one.
 """
 
 from __future__ import annotations
@@ -28,9 +33,8 @@ T = TypeVar("T")
 _FULL = 100
 settings.register_profile("full", max_examples=_FULL)
 settings.register_profile("quick", max_examples=_FULL // 10)
-# Two, not four: the sweeps' searches were ~2 s of the quick run's CPU, and a
-# persistence bug shows in any question; the full run asks every one.
-_QUICK_SWEEP = 2
+_QUICK_SWEEP = 4
+_QUICK_PERSISTENCE_SWEEP = 2
 _quick = False
 
 
@@ -52,3 +56,8 @@ def sample(items: Sequence[T], *, at_most: int = _QUICK_SWEEP) -> list[T]:
     if not _quick or len(items) <= at_most:
         return list(items)
     return list(items[:: math.ceil(len(items) / at_most)])
+
+
+def sweep(items: Sequence[T]) -> list[T]:
+    """All of `items`, or in the quick run the first and one from the middle (persistence sweeps)."""
+    return sample(items, at_most=_QUICK_PERSISTENCE_SWEEP)
