@@ -16,6 +16,7 @@ from retrieval.abstention import Abstention, Lexicon, Signals, bundled, measure,
 from retrieval.ranking import Unit
 from retrieval.records import Article
 from retrieval.search import Engine, default_analyzer
+from tests.sampling import examples
 
 
 def _levenshtein(a: str, b: str) -> int:
@@ -267,7 +268,7 @@ def test_near_any_equals_calling_within_for_every_word() -> None:
     rng = random.Random(7)
     letters = "aeinrstk"
     answers = set()
-    for _ in range(3000):
+    for _ in range(examples(3000)):  # a tenth in the quick run (tests/sampling.py)
         vocabulary = frozenset("".join(rng.choices(letters, k=rng.randint(1, 9))) for _ in range(rng.randint(0, 30)))
         terms = ["".join(rng.choices(letters, k=rng.randint(1, 9))) for _ in range(rng.randint(1, 3))]
         if rng.random() < 0.2 and vocabulary:

@@ -13,7 +13,7 @@ from retrieval.corpus import load_corpus
 from retrieval.records import Article
 from retrieval.search import Engine
 from retrieval.store import extend_engine, open_engine
-from tests.sampling import sample
+from tests.sampling import sweep
 from tests.test_store import QUESTIONS, _assert_never_quoted, _assert_same_engine, _lines, _record
 
 UPDATED = "Teks pengganti: Lavrov dan Kerry bertemu lagi di Wina pada hari Jumat untuk membahas Suriah."
@@ -38,7 +38,7 @@ def _append(path: Path, articles: list[Article]) -> None:
 
 def _same_results(a: Engine, b: Engine, questions: list[str]) -> None:
     """Equal answers (sids, texts, rounded scores; a sample in the quick run) and bit-equal BM25 scores of every sentence."""
-    for question in sample(questions):
+    for question in sweep(questions):
         for offset in (0, 3):
             assert a.search(question, k=3, offset=offset) == b.search(question, k=3, offset=offset), question
     for question in questions:

@@ -133,24 +133,31 @@ def test_duplicate_and_unknown_query_terms() -> None:
     assert not index.scores(["zz"]).any()
 
 
+def _zipf_docs(rng: np.random.Generator, count: int, vocab: int) -> tuple[list[list[str]], np.ndarray, np.ndarray]:
+    """`count` docs of 3-24 terms t0, t1, ... drawn from a Zipf law, with the term numbers in one
+    array and the doc sizes.
+
+    Drawn in one call and cut by list slices: the same distribution as one draw
+    per doc, without 20,000 calls or arrays.
+    """
+    sizes = rng.integers(3, 25, size=count)
+    flat = rng.zipf(1.1, size=int(sizes.sum())) % vocab
+    names = [f"t{x}" for x in range(vocab)]
+    tokens = [names[x] for x in flat.tolist()]
+    ends = np.cumsum(sizes).tolist()
+    return [tokens[end - size : end] for end, size in zip(ends, sizes.tolist())], flat, sizes
+
+
 def test_top_matches_full_ranking_on_a_corpus_large_enough_to_prune() -> None:
     # 20,000 docs over a Zipfian vocabulary: queries mix terms in most docs
     # with rare ones, so MaxScore pruning, the dense fallback and the small
     # path all run.  `scores` is checked against rank-bm25 above; here `top`
     # must rank exactly as sorting `scores` over the matched docs.
     rng = np.random.default_rng(5)
-    vocab = 3000
-    names = [f"t{x}" for x in range(vocab)]
-    sizes = rng.integers(3, 25, size=20_000)
-    # Drawn in one call and split: the same distribution as one draw per doc, without 20,000 calls.
-    draws = np.split(rng.zipf(1.1, size=int(sizes.sum())) % vocab, np.cumsum(sizes)[:-1])
-    docs = [[names[x] for x in draw.tolist()] for draw in draws]
+    docs, flat, sizes = _zipf_docs(rng, 20_000, 3000)
     index = Bm25Index.build(docs)
-    # The docs holding each term, to find a query's matched docs without the index under test.
-    holding: dict[str, list[int]] = {}
-    for i, doc in enumerate(docs):
-        for term in set(doc):
-            holding.setdefault(term, []).append(i)
+    # The doc of each token, to find a query's matched docs without the index under test.
+    doc_of = np.repeat(np.arange(len(docs)), sizes)
     # Queries made only of the most frequent terms force large essential lists.
     frequent = [["t0", "t1"], ["t0", "t1", "t2", "t1"], ["t2", "t0", "t7", "t2999"], ["t0"]]
     for n in range(40 + len(frequent)):
@@ -160,7 +167,9 @@ def test_top_matches_full_ranking_on_a_corpus_large_enough_to_prune() -> None:
             source = docs[int(rng.integers(len(docs)))]
             query = list(rng.choice(source, size=min(len(source), int(rng.integers(1, 6))), replace=False))
         full = index.scores(query)
-        matched = np.unique(np.concatenate([np.array(holding[t], dtype=np.int64) for t in set(query)]))
+        wanted = np.zeros(3000, dtype=bool)
+        wanted[[int(t[1:]) for t in query]] = True
+        matched = np.unique(doc_of[wanted[flat]])
         ranked = matched[np.lexsort((matched, -full[matched]))]
         for k in (1, 10, 100, 3000):
             ids, scores = index.top(query, k)
@@ -173,10 +182,7 @@ def test_scores_of_a_few_docs_equal_the_full_scores_for_any_pool_size() -> None:
     # binary search per candidate or by a flag per posting, by the sizes of the two;
     # either way each doc's score is the full dense pass's, bit for bit.
     rng = np.random.default_rng(11)
-    names = [f"t{x}" for x in range(2000)]
-    sizes = rng.integers(3, 25, size=20_000)
-    draws = np.split(rng.zipf(1.1, size=int(sizes.sum())) % len(names), np.cumsum(sizes)[:-1])
-    index = Bm25Index.build([[names[x] for x in draw.tolist()] for draw in draws])
+    index = Bm25Index.build(_zipf_docs(rng, 20_000, 2000)[0])
     # t0 is in most docs: against 3 candidates it is searched, against 15,000 flagged;
     # t1500 is rare: flagged against any pool.
     assert index.doc_freq("t0") > 3 * np.log2(index.doc_freq("t0") + 1)

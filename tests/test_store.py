@@ -19,7 +19,7 @@ from retrieval.build import SentenceTable
 from retrieval.store import cache_root, extend_engine, open_engine
 from retrieval.text import Analyzer
 from tests.conftest import SavedIndex, corpus_content
-from tests.sampling import sample
+from tests.sampling import sweep
 
 SEED_EVAL = Path(__file__).resolve().parent.parent / "benchmarks" / "data" / "seed_eval.jsonl"
 QUESTIONS = [
@@ -29,7 +29,7 @@ QUESTIONS = [
 
 def _answers(engine: Engine, questions: Sequence[str] | None = None) -> list:
     """Answers to `questions`, by default to QUESTIONS (a sample of them in the quick run)."""
-    return [engine.search(q, k=3) for q in (sample(QUESTIONS) if questions is None else questions)]
+    return [engine.search(q, k=3) for q in (sweep(QUESTIONS) if questions is None else questions)]
 
 
 _EXPECTED: dict[str, list] = {}
@@ -97,7 +97,7 @@ def _assert_never_quoted(engine: Engine, sids: list[int], questions: Sequence[st
     """No answer quotes a retired sentence, even when asked with that sentence's own words
     (`questions` and QUESTIONS, a sample of each in the quick run)."""
     gone = set(sids)
-    asked = sample(questions) + sample(QUESTIONS)
+    asked = sweep(questions) + sweep(QUESTIONS)
     for question in asked:
         for offset in (0, 3):
             quoted = {h.sentence.sid for h in engine.search(question, k=3, offset=offset).hits}

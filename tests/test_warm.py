@@ -18,7 +18,7 @@ from retrieval.store import extend_engine, open_engine
 from retrieval.stored import CorpusState, StoredArticles, article_arrays
 from retrieval.text import Analyzer
 from tests.conftest import SavedIndex
-from tests.sampling import sample
+from tests.sampling import sweep
 from tests.test_store import QUESTIONS, _answers, _expected, _fresh, _lines, _record
 
 
@@ -220,7 +220,7 @@ def test_engine_from_stored_articles_equals_one_from_a_tuple(seed_articles: list
     stored = StoredArticles([a.id for a in seed_articles], article_arrays(seed_articles))
     lazy = Engine.from_articles(stored, analyzer=analyzer)
     plain = Engine.from_articles(seed_articles, analyzer=analyzer)
-    assert [lazy.search(q).hits for q in sample(QUESTIONS)] == [plain.search(q).hits for q in sample(QUESTIONS)]
+    assert [lazy.search(q).hits for q in sweep(QUESTIONS)] == [plain.search(q).hits for q in sweep(QUESTIONS)]
 
 
 def test_saved_stems_seed_only_an_analyzer_of_the_same_language_data(jsonl: Path, tmp_path: Path) -> None:
