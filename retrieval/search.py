@@ -21,13 +21,14 @@ import math
 import re
 from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from typing import NamedTuple
 
 import numpy as np
 
 from retrieval.abstention import Abstention, Lexicon, Signals, bundled, measure
 from retrieval.acronyms import ArticleAcronyms, CorpusAcronyms
 from retrieval.build import Built, iter_sentences  # noqa: F401  (iter_sentences: the one numbering)
-from retrieval.index import Bm25Index
+from retrieval.index import Bm25Index, sorted_unique
 from retrieval.question import Wants, defines, named, offers_each, spelling_key, without_definition_frame
 from retrieval.ranking import Features, Query, Question, Tuning, Unit, coverage, missing_names, proximity
 from retrieval.records import Answer, Article, Hit, Sentence
@@ -48,8 +49,9 @@ _ANAPHORA = re.compile(
 )
 
 
-@dataclass(frozen=True, slots=True)
-class _Scored:
+class _Scored(NamedTuple):
+    # A tuple, not a frozen dataclass: ~60 are made a question, and a frozen
+    # dataclass sets each field through object.__setattr__.
     score: float
     window_coverage: float
     sid: int
@@ -372,12 +374,9 @@ class Engine:
         pool = tuning.candidates + _PAGE_POOL * math.ceil((offset + k) / _PAGE_POOL)
         measured = self._candidates(asked, pool=pool, full=False)
         terms = measured.terms
-        scored = [
-            _Scored(score, window, sid, row)
-            for row, (score, window, sid) in enumerate(
-                zip(measured.scores(tuning), measured.window_coverage.tolist(), measured.sids)
-            )
-        ]
+        scored = list(map(
+            _Scored, measured.scores(tuning), measured.window_coverage.tolist(), measured.sids, range(len(measured.sids))
+        ))
         scored.sort(key=lambda item: (-item.score, item.sid))
         ranked = [item for item in scored if item.window_coverage >= tuning.hit_coverage]
         # A sentence is about something else when its article lacks a thing the question
@@ -592,7 +591,7 @@ class Engine:
         after = cand + 1
         has_before, has_after = self._neighbour_flags(cand)
         # Rows: the candidates, then every neighbour that is not one.
-        rows = np.unique(np.concatenate([cand, before[has_before], after[has_after]]))
+        rows = sorted_unique(np.concatenate([cand, before[has_before], after[has_after]]))
         row_of = np.searchsorted(rows, cand)
         owner, term_ids = index.doc_term_runs(rows)
         units = question.units
@@ -619,7 +618,7 @@ class Engine:
         window_hits[has_before] |= unit_hits[np.searchsorted(rows, before[has_before])]
         window_hits[has_after] |= unit_hits[np.searchsorted(rows, after[has_after])]
         # Whole articles: one slice of the doc-major view each.
-        distinct_arts, art_row = np.unique(arts, return_inverse=True)
+        distinct_arts, art_row = sorted_unique(arts, inverse=True)
         bounds = self._bounds()
         lo, hi = bounds[distinct_arts], bounds[distinct_arts + 1]
         art_owner, art_terms = index.doc_term_runs_between(lo, hi)
