@@ -490,7 +490,11 @@ class Bm25Index:
         for t in occ.tolist():
             lo, hi = int(ptr[t]), int(ptr[t + 1])
             docs = docs_all[lo:hi]
-            if hi - lo <= cand.size * math.log2(hi - lo + 1):
+            # The flags are a byte per doc, zeroed per call: the first list read by
+            # them also pays for that (about n_docs / 32 postings' worth), so a pool of
+            # some tens of docs (a question's neighbours) searches every list.
+            setup = 0 if lookup is not None else self.n_docs >> 5
+            if hi - lo + setup <= cand.size * math.log2(hi - lo + 1):
                 # Read posting by posting (`retrieval.pool`: a flag per doc, then the
                 # place of each that is a candidate) while the list is shorter than
                 # about cand * log2(list): cheaper than a binary search per posting

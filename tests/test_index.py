@@ -178,7 +178,8 @@ def test_scores_of_a_few_docs_equal_the_full_scores_for_any_pool_size() -> None:
     draws = np.split(rng.zipf(1.1, size=int(sizes.sum())) % len(names), np.cumsum(sizes)[:-1])
     index = Bm25Index.build([[names[x] for x in draw.tolist()] for draw in draws])
     # t0 is in most docs: against 3 candidates it is searched, against 15,000 flagged;
-    # t1500 is rare: flagged against any pool.
+    # t1500 is rare: flagged against a large pool, searched against a few (making the
+    # flags costs more than those searches).
     assert index.doc_freq("t0") > 3 * np.log2(index.doc_freq("t0") + 1)
     assert index.doc_freq("t0") < 15_000 * np.log2(index.doc_freq("t0") + 1)
     for query in (["t0", "t1"], ["t1500", "t0", "t3", "t0"], ["t2", "t1999", "t7"]):
