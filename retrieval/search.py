@@ -146,10 +146,10 @@ class _Measured:
         n = len(self.sids)
         wanted = self.wanted
         typed = wanted not in (Wants.ANYTHING, Wants.NAME)
-        yes = self.offered if typed else np.zeros(n, dtype=bool)
-        no = ~self.offered if typed else np.zeros(n, dtype=bool)
         named = wanted is Wants.NAME
         never = np.zeros(n, dtype=bool)
+        yes = self.offered if typed else never
+        no = ~self.offered if typed else never
         focus_yes = self.focus if self.focus is not None else never
         focus_no = ~self.focus if self.focus is not None else never
         define_yes = self.definition if self.definition is not None else never
@@ -189,6 +189,11 @@ class _Measured:
         # sum(map(mul, learned, vector)) left to right: 0 + w0*v0 + w1*v1 + ...
         total = np.zeros(n)
         for weight, column in zip(tuning.learned, columns):
+            if column is never or weight == 0.0:
+                # Adds a zero to every row (the columns are finite): no row changes, as
+                # a sum that starts at +0.0 is never -0.0. Most questions leave half the
+                # columns `never` (the kinds they do not ask for).
+                continue
             total = total + weight * np.asarray(column, dtype=np.float64)
         exp = math.exp
         return [exp(x) for x in total.tolist()]
