@@ -772,27 +772,52 @@ class Engine:
             )
         owner, position, term = self._index.word_runs(cand)
         opens = np.zeros(n, dtype=bool)
-        early = (position < _OPENING_WORDS) & self._member(term, frozenset().union(*words))
+        in_word = self._word_bits(term, words)
+        if in_word is None:
+            early = (position < _OPENING_WORDS) & self._member(term, frozenset().union(*words))
+        else:
+            early = (position < _OPENING_WORDS) & (in_word != 0)
         opens[owner[early]] = True
         if len(words) < 2:
             return np.zeros(n), opens
         # One key per (candidate, word position); positions never reach 2**32.
         key = (owner << 32) | position.astype(np.int64)
-        keys = [np.sort(key[self._member(term, w)]) for w in words]
+        if in_word is None:
+            keys = [np.sort(key[self._member(term, w)]) for w in words]
+        else:
+            keys = [np.sort(key[(in_word >> np.uint64(j)) & np.uint64(1) != 0]) for j in range(len(words))]
         close = np.zeros(n, dtype=np.int64)
         for a, b in zip(keys, keys[1:]):
             near = np.zeros(n, dtype=bool)
             if a.size and b.size:
-                last = b.shape[0] - 1
-                for step in (-2, -1, 1, 2):
-                    # Stepping below position 0 lands on the previous candidate's 2**32 - 2,
-                    # which no sentence reaches: no false pair across candidates.
-                    moved = a + step
-                    at = np.minimum(np.searchsorted(b, moved), last)
-                    found = b[at] == moved
-                    near[a[found] >> 32] = True
+                # Every step of every key of `a` searched at once, a row of _STEPS a key.
+                # Stepping below position 0 lands on the previous candidate's 2**32 - 2,
+                # which no sentence reaches: no false pair across candidates.
+                moved = (a[:, None] + _STEPS).reshape(-1)
+                at = np.minimum(np.searchsorted(b, moved), b.shape[0] - 1)
+                found = (b[at] == moved).reshape(-1, _STEPS.shape[0]).any(axis=1)
+                near[a[found] >> 32] = True
             close += near
         return close / (len(words) - 1), opens
+
+    def _word_bits(self, term_ids: np.ndarray, words: list[frozenset[str]]) -> np.ndarray | None:
+        """Bit j set where a term id is one of word j's terms (None past 64 words): a search among
+        the question's few term ids, not a table as long as the vocabulary for each word."""
+        if len(words) > 64:
+            return None
+        index = self._index
+        masks: dict[int, int] = {}
+        for j, terms in enumerate(words):
+            for name in terms:
+                t = index.term_id(name)
+                if t is not None:
+                    masks[t] = masks.get(t, 0) | (1 << j)
+        if not masks:
+            return np.zeros(term_ids.shape[0], dtype=np.uint64)
+        ids = np.fromiter(sorted(masks), dtype=np.int64, count=len(masks))
+        bits = np.fromiter((masks[t] for t in ids.tolist()), dtype=np.uint64, count=len(masks))
+        at = np.minimum(np.searchsorted(ids, term_ids), ids.shape[0] - 1)
+        return np.where(ids[at] == term_ids, bits[at], np.uint64(0))
 
     def _texts(self, sids: list[int]) -> list[str]:
         texts = getattr(self._sentences, "texts", None)
@@ -1061,6 +1086,10 @@ def _unweighted(tuning: Tuning) -> frozenset[str]:
     weights = dict(zip(Features.NAMES, tuning.learned))
     parts = {"names_missing": ("names_missing",), "definition": ("definition_yes", "definition_no"), "lead": ("lead",)}
     return frozenset(name for name in optional if all(weights.get(p, 0.0) == 0.0 for p in parts[name]))
+
+
+# The word distances `ranking.proximity` counts as close.
+_STEPS = np.array([-2, -1, 1, 2], dtype=np.int64)
 
 
 def _coverage(weights: list[float], hits: np.ndarray, total: float) -> np.ndarray:
