@@ -471,7 +471,7 @@ class Bm25Index:
         # until they are about an eighth of the docs (at 1M docs: 40,000 postings
         # 0.3 against 1.1 ms, 160,000 about even).
         if total * 8 < self.n_docs:
-            return sorted_unique(np.concatenate(parts)) if parts else np.zeros(0, np.int32)
+            return sorted_unique(np.concatenate(parts), runs=True) if parts else np.zeros(0, np.int32)
         mask = np.zeros(self.n_docs, dtype=bool)
         for p in parts:
             mask[p] = True
@@ -535,7 +535,7 @@ class Bm25Index:
             else:
                 step = max(1, (z - a) // 512)
                 seeds.append(self._doc_ids[a:z:step])
-        seed = sorted_unique(np.concatenate(seeds))
+        seed = sorted_unique(np.concatenate(seeds), runs=True)
         if seed.size < k:
             return -math.inf
         sc = self._score_sorted(seed, occ)
@@ -971,7 +971,7 @@ def _weights(
     return w
 
 
-def sorted_unique(a: np.ndarray, *, inverse: bool = False, counts: bool = False):  # type: ignore[no-untyped-def]
+def sorted_unique(a: np.ndarray, *, inverse: bool = False, counts: bool = False, runs: bool = False):  # type: ignore[no-untyped-def]
     """`np.unique(a)` (sorted distinct values, optionally inverse or counts) by sorting.
 
     NumPy 2.4's `np.unique` takes a hash-based path that measured 30-80x slower
@@ -983,7 +983,9 @@ def sorted_unique(a: np.ndarray, *, inverse: bool = False, counts: bool = False)
         order = np.argsort(a, kind="stable")
         ordered = a[order]
     else:
-        ordered = np.sort(a)
+        # `runs`: `a` is sorted lists one after another (posting lists): the stable sort
+        # (a merge sort that finds runs) merges them, where the default sort starts over.
+        ordered = np.sort(a, kind="stable" if runs else None)
     first = np.empty(ordered.shape[0], dtype=bool)
     if ordered.size:
         first[0] = True

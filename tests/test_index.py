@@ -19,6 +19,7 @@ from retrieval.index import (
     IndexMissing,
     IndexStale,
     IndexUnusable,
+    sorted_unique,
 )
 from tests.sampling import sample
 
@@ -483,3 +484,23 @@ def test_an_index_checksummed_with_sha256_still_loads_and_is_still_checked(tmp_p
     path.write_bytes(bytes(data))
     with pytest.raises(IndexCorrupt, match="checksum"):
         Bm25Index.load(target, fingerprint="fp-1")
+
+
+@pytest.mark.parametrize("runs", [False, True])
+def test_sorted_unique_equals_numpy_unique(runs: bool) -> None:
+    # `runs` only picks the sort (posting lists one after another merge faster stably);
+    # the distinct values, their counts and the inverse are np.unique's either way.
+    rng = np.random.default_rng(3)
+    for parts in (0, 1, 3, 12):
+        lists = [np.sort(rng.choice(5000, size=int(rng.integers(0, 900)), replace=False)).astype(np.int32)
+                 for _ in range(parts)]
+        a = np.concatenate(lists) if lists else np.zeros(0, dtype=np.int32)
+        if not runs:
+            a = rng.permutation(a)
+        want, want_counts = np.unique(a, return_counts=True)
+        np.testing.assert_array_equal(sorted_unique(a, runs=runs), want)
+        got, got_counts = sorted_unique(a, counts=True, runs=runs)
+        np.testing.assert_array_equal(got, want)
+        np.testing.assert_array_equal(got_counts, want_counts)
+        got, inverse = sorted_unique(a, inverse=True)
+        np.testing.assert_array_equal(got[inverse], a)
