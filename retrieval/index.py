@@ -102,6 +102,10 @@ _EXTRA_NAME = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_.-]{0,99}$")
 # Relative slack on MaxScore upper bounds, far above float64 rounding so that
 # pruning can never drop a doc whose computed score reaches the threshold.
 _BOUND_SLACK = 1e-9
+# `top`'s threshold seed: docs of the rarest terms' lists kept per result wanted,
+# and docs sampled from each other list.
+_SEED_BEST = 8
+_SEED_SAMPLES = 128
 
 
 class IndexUnusable(Exception):
@@ -521,21 +525,35 @@ class Bm25Index:
         k: int,
     ) -> float:
         """A lower bound on the k-th best score: the k-th best of a seed set."""
-        # Seed: whole posting lists of the highest-bounded terms while small,
-        # plus an even sample of every other list, so that docs matching
-        # several query terms are likely to be in it.
+        # Seed: of the docs in the whole posting lists of the highest-bounded terms
+        # (while those are small), the `_SEED_BEST * k` best on those terms alone,
+        # plus an even sample of every other list, so that docs matching several
+        # query terms are likely to be in it. Some hundreds of docs: scored exactly
+        # by binary searches (`_score_sorted`), not by reading every list whole, which
+        # scoring all the whole lists' docs took (at 1M docs ~4,000-9,000 of them:
+        # `top` median 3.48 -> 3.21 and 3.53 -> 3.45 ms, mean 3.74 -> 3.57 and
+        # 3.71 -> 3.64 ms, best of 7 per seed question, the two alternated).
         budget = max(64 * k, 4096)
-        seeds = []
+        whole: list[int] = []
         used = 0
-        for i in np.argsort(-bound, kind="stable").tolist():
+        order = np.argsort(-bound, kind="stable").tolist()
+        for i in order:
             a, z = int(lo[i]), int(hi[i])
             if used + (z - a) <= budget:
-                seeds.append(self._doc_ids[a:z])
+                whole.append(i)
                 used += z - a
-            else:
-                step = max(1, (z - a) // 512)
-                seeds.append(self._doc_ids[a:z:step])
-        seed = sorted_unique(np.concatenate(seeds), runs=True)
+        # With no list small enough to take whole, the samples are all there is: as many as before.
+        samples = _SEED_SAMPLES if whole else 512
+        seeds = [self._doc_ids[int(lo[i]) : int(hi[i]) : max(1, int(hi[i] - lo[i]) // samples)]
+                 for i in order if i not in whole]
+        if whole:
+            docs = np.concatenate([self._doc_ids[int(lo[i]) : int(hi[i])] for i in whole])
+            part = np.concatenate([self._idf[uniq[i]] * self._weights[int(lo[i]) : int(hi[i])] for i in whole])
+            found, inverse = sorted_unique(docs, inverse=True)
+            partial = np.bincount(inverse, weights=part, minlength=found.shape[0])
+            best = min(found.shape[0], _SEED_BEST * k)
+            seeds.append(found[np.argpartition(-partial, best - 1)[:best]] if best < found.shape[0] else found)
+        seed = sorted_unique(np.concatenate(seeds))
         if seed.size < k:
             return -math.inf
         sc = self._score_sorted(seed, occ)
