@@ -281,9 +281,9 @@ class SentenceTable(Sequence[Sentence]):
         ids = np.asarray(sids, dtype=np.int64)
         articles = self._articles
         spans = zip(self._article[ids].tolist(), self._start[ids].tolist(), self._end[ids].tolist())
-        span_text = getattr(articles, "span_text", None)  # stored articles (retrieval.stored)
-        if span_text is not None:
-            return [span_text(a, s, e) for a, s, e in spans]
+        span_texts = getattr(articles, "span_texts", None)  # stored articles (retrieval.stored)
+        if span_texts is not None:
+            return span_texts(spans)
         return [articles[a].text[s:e] for a, s, e in spans]
 
     def article_ids(self) -> Sequence[str]:

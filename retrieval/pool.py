@@ -24,7 +24,9 @@ __all__ = ["PoolLookup"]
 # Below these the bitmap costs more than the binary searches it saves.
 _RANK_POOL = 4096
 _RANK_FOUND = 2048
-_ONE = np.uint64(1)
+# Bits below bit i of a word, for every i: a lookup instead of a shift and a subtraction
+# over every doc found (with the casts they need).
+_BELOW = (np.uint64(1) << np.arange(64, dtype=np.uint64)) - np.uint64(1)
 # Bit d % 64 of word d // 64 is doc d's flag: np.packbits(..., bitorder="little")
 # puts doc 8j + i at bit i of byte j, and little-endian words keep that order.
 _WORD = np.dtype("<u8")
@@ -52,10 +54,8 @@ class PoolLookup:
                 return at, np.searchsorted(self._pool, found)
             self._bitmap()
         assert self._words is not None and self._before is not None
-        ids = found.astype(np.int64, copy=False)
-        word = ids >> 6
-        below = np.left_shift(_ONE, (ids & 63).astype(np.uint64)) - _ONE
-        return at, self._before[word] + np.bitwise_count(self._words[word] & below)
+        word = found >> 6
+        return at, self._before[word] + np.bitwise_count(self._words[word] & _BELOW[found & 63])
 
     def _bitmap(self) -> None:
         packed = np.packbits(self._flags, bitorder="little")

@@ -223,7 +223,8 @@ def _offered(
         # The words leading up to the first new one, inside the match too:
         # "Menteri Perhubungan Hatta Rajasa" answers "Siapa Menteri Perhubungan?".
         inside, first_new = read
-        before = [w.casefold() for w in _WORDS.findall(sentence[:start])]
+        # Only the last words before the match can be among the last `_APPOSITION_REACH`.
+        before = [w.casefold() for w in _WORDS.findall(sentence[:start])[-_APPOSITION_REACH:]]
         lead = (before + inside[:first_new])[-_APPOSITION_REACH:]
         if any(w in asked and w not in _FUNCTION_WORDS and w not in _TITLES for w in lead):
             return True, True

@@ -21,13 +21,14 @@ import math
 import re
 from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from typing import NamedTuple
 
 import numpy as np
 
 from retrieval.abstention import Abstention, Lexicon, Signals, bundled, measure
 from retrieval.acronyms import ArticleAcronyms, CorpusAcronyms
 from retrieval.build import Built, iter_sentences  # noqa: F401  (iter_sentences: the one numbering)
-from retrieval.index import Bm25Index
+from retrieval.index import Bm25Index, sorted_unique
 from retrieval.question import Wants, defines, named, names_agent, offers_each, spelling_key, without_definition_frame
 from retrieval.ranking import Features, Query, Question, Tuning, Unit, coverage, missing_names, proximity
 from retrieval.records import Answer, Article, Hit, Sentence
@@ -49,8 +50,9 @@ _ANAPHORA = re.compile(
 )
 
 
-@dataclass(frozen=True, slots=True)
-class _Scored:
+class _Scored(NamedTuple):
+    # A tuple, not a frozen dataclass: ~60 are made a question, and a frozen
+    # dataclass sets each field through object.__setattr__.
     score: float
     window_coverage: float
     sid: int
@@ -148,10 +150,10 @@ class _Measured:
         n = len(self.sids)
         wanted = self.wanted
         typed = wanted not in (Wants.ANYTHING, Wants.NAME)
-        yes = self.offered if typed else np.zeros(n, dtype=bool)
-        no = ~self.offered if typed else np.zeros(n, dtype=bool)
         named = wanted is Wants.NAME
         never = np.zeros(n, dtype=bool)
+        yes = self.offered if typed else never
+        no = ~self.offered if typed else never
         focus_yes = self.focus if self.focus is not None else never
         focus_no = ~self.focus if self.focus is not None else never
         define_yes = self.definition if self.definition is not None else never
@@ -192,6 +194,11 @@ class _Measured:
         # sum(map(mul, learned, vector)) left to right: 0 + w0*v0 + w1*v1 + ...
         total = np.zeros(n)
         for weight, column in zip(tuning.learned, columns):
+            if column is never or weight == 0.0:
+                # Adds a zero to every row (the columns are finite): no row changes, as
+                # a sum that starts at +0.0 is never -0.0. Most questions leave half the
+                # columns `never` (the kinds they do not ask for).
+                continue
             total = total + weight * np.asarray(column, dtype=np.float64)
         exp = math.exp
         return [exp(x) for x in total.tolist()]
@@ -377,12 +384,9 @@ class Engine:
         pool = tuning.candidates + _PAGE_POOL * math.ceil((offset + k) / _PAGE_POOL)
         measured = self._candidates(asked, pool=pool, full=False)
         terms = measured.terms
-        scored = [
-            _Scored(score, window, sid, row)
-            for row, (score, window, sid) in enumerate(
-                zip(measured.scores(tuning), measured.window_coverage.tolist(), measured.sids)
-            )
-        ]
+        scored = list(map(
+            _Scored, measured.scores(tuning), measured.window_coverage.tolist(), measured.sids, range(len(measured.sids))
+        ))
         scored.sort(key=lambda item: (-item.score, item.sid))
         ranked = [item for item in scored if item.window_coverage >= tuning.hit_coverage]
         # A sentence is about something else when its article lacks a thing the question
@@ -599,7 +603,7 @@ class Engine:
         after = cand + 1
         has_before, has_after = self._neighbour_flags(cand)
         # Rows: the candidates, then every neighbour that is not one.
-        rows = np.unique(np.concatenate([cand, before[has_before], after[has_after]]))
+        rows = sorted_unique(np.concatenate([cand, before[has_before], after[has_after]]))
         row_of = np.searchsorted(rows, cand)
         owner, term_ids = index.doc_term_runs(rows)
         units = question.units
@@ -626,7 +630,7 @@ class Engine:
         window_hits[has_before] |= unit_hits[np.searchsorted(rows, before[has_before])]
         window_hits[has_after] |= unit_hits[np.searchsorted(rows, after[has_after])]
         # Whole articles: one slice of the doc-major view each.
-        distinct_arts, art_row = np.unique(arts, return_inverse=True)
+        distinct_arts, art_row = sorted_unique(arts, inverse=True)
         bounds = self._bounds()
         lo, hi = bounds[distinct_arts], bounds[distinct_arts + 1]
         art_owner, art_terms = index.doc_term_runs_between(lo, hi)
@@ -779,27 +783,52 @@ class Engine:
             )
         owner, position, term = self._index.word_runs(cand)
         opens = np.zeros(n, dtype=bool)
-        early = (position < _OPENING_WORDS) & self._member(term, frozenset().union(*words))
+        in_word = self._word_bits(term, words)
+        if in_word is None:
+            early = (position < _OPENING_WORDS) & self._member(term, frozenset().union(*words))
+        else:
+            early = (position < _OPENING_WORDS) & (in_word != 0)
         opens[owner[early]] = True
         if len(words) < 2:
             return np.zeros(n), opens
         # One key per (candidate, word position); positions never reach 2**32.
         key = (owner << 32) | position.astype(np.int64)
-        keys = [np.sort(key[self._member(term, w)]) for w in words]
+        if in_word is None:
+            keys = [np.sort(key[self._member(term, w)]) for w in words]
+        else:
+            keys = [np.sort(key[(in_word >> np.uint64(j)) & np.uint64(1) != 0]) for j in range(len(words))]
         close = np.zeros(n, dtype=np.int64)
         for a, b in zip(keys, keys[1:]):
             near = np.zeros(n, dtype=bool)
             if a.size and b.size:
-                last = b.shape[0] - 1
-                for step in (-2, -1, 1, 2):
-                    # Stepping below position 0 lands on the previous candidate's 2**32 - 2,
-                    # which no sentence reaches: no false pair across candidates.
-                    moved = a + step
-                    at = np.minimum(np.searchsorted(b, moved), last)
-                    found = b[at] == moved
-                    near[a[found] >> 32] = True
+                # Every step of every key of `a` searched at once, a row of _STEPS a key.
+                # Stepping below position 0 lands on the previous candidate's 2**32 - 2,
+                # which no sentence reaches: no false pair across candidates.
+                moved = (a[:, None] + _STEPS).reshape(-1)
+                at = np.minimum(np.searchsorted(b, moved), b.shape[0] - 1)
+                found = (b[at] == moved).reshape(-1, _STEPS.shape[0]).any(axis=1)
+                near[a[found] >> 32] = True
             close += near
         return close / (len(words) - 1), opens
+
+    def _word_bits(self, term_ids: np.ndarray, words: list[frozenset[str]]) -> np.ndarray | None:
+        """Bit j set where a term id is one of word j's terms (None past 64 words): a search among
+        the question's few term ids, not a table as long as the vocabulary for each word."""
+        if len(words) > 64:
+            return None
+        index = self._index
+        masks: dict[int, int] = {}
+        for j, terms in enumerate(words):
+            for name in terms:
+                t = index.term_id(name)
+                if t is not None:
+                    masks[t] = masks.get(t, 0) | (1 << j)
+        if not masks:
+            return np.zeros(term_ids.shape[0], dtype=np.uint64)
+        ids = np.fromiter(sorted(masks), dtype=np.int64, count=len(masks))
+        bits = np.fromiter((masks[t] for t in ids.tolist()), dtype=np.uint64, count=len(masks))
+        at = np.minimum(np.searchsorted(ids, term_ids), ids.shape[0] - 1)
+        return np.where(ids[at] == term_ids, bits[at], np.uint64(0))
 
     def _texts(self, sids: list[int]) -> list[str]:
         texts = getattr(self._sentences, "texts", None)
@@ -1106,6 +1135,10 @@ def _unweighted(tuning: Tuning) -> frozenset[str]:
     weights = dict(zip(Features.NAMES, tuning.learned))
     parts = {"names_missing": ("names_missing",), "definition": ("definition_yes", "definition_no"), "lead": ("lead",)}
     return frozenset(name for name in optional if all(weights.get(p, 0.0) == 0.0 for p in parts[name]))
+
+
+# The word distances `ranking.proximity` counts as close.
+_STEPS = np.array([-2, -1, 1, 2], dtype=np.int64)
 
 
 def _coverage(weights: list[float], hits: np.ndarray, total: float) -> np.ndarray:

@@ -19,6 +19,7 @@ from retrieval.index import (
     IndexMissing,
     IndexStale,
     IndexUnusable,
+    sorted_unique,
 )
 from tests.sampling import sample
 
@@ -184,7 +185,8 @@ def test_scores_of_a_few_docs_equal_the_full_scores_for_any_pool_size() -> None:
     rng = np.random.default_rng(11)
     index = Bm25Index.build(_zipf_docs(rng, 20_000, 2000)[0])
     # t0 is in most docs: against 3 candidates it is searched, against 15,000 flagged;
-    # t1500 is rare: flagged against any pool.
+    # t1500 is rare: flagged against a large pool, searched against a few (making the
+    # flags costs more than those searches).
     assert index.doc_freq("t0") > 3 * np.log2(index.doc_freq("t0") + 1)
     assert index.doc_freq("t0") < 15_000 * np.log2(index.doc_freq("t0") + 1)
     for query in (["t0", "t1"], ["t1500", "t0", "t3", "t0"], ["t2", "t1999", "t7"]):
@@ -488,3 +490,23 @@ def test_an_index_checksummed_with_sha256_still_loads_and_is_still_checked(tmp_p
     path.write_bytes(bytes(data))
     with pytest.raises(IndexCorrupt, match="checksum"):
         Bm25Index.load(target, fingerprint="fp-1")
+
+
+@pytest.mark.parametrize("runs", [False, True])
+def test_sorted_unique_equals_numpy_unique(runs: bool) -> None:
+    # `runs` only picks the sort (posting lists one after another merge faster stably);
+    # the distinct values, their counts and the inverse are np.unique's either way.
+    rng = np.random.default_rng(3)
+    for parts in (0, 1, 3, 12):
+        lists = [np.sort(rng.choice(5000, size=int(rng.integers(0, 900)), replace=False)).astype(np.int32)
+                 for _ in range(parts)]
+        a = np.concatenate(lists) if lists else np.zeros(0, dtype=np.int32)
+        if not runs:
+            a = rng.permutation(a)
+        want, want_counts = np.unique(a, return_counts=True)
+        np.testing.assert_array_equal(sorted_unique(a, runs=runs), want)
+        got, got_counts = sorted_unique(a, counts=True, runs=runs)
+        np.testing.assert_array_equal(got, want)
+        np.testing.assert_array_equal(got_counts, want_counts)
+        got, inverse = sorted_unique(a, inverse=True)
+        np.testing.assert_array_equal(got[inverse], a)

@@ -75,8 +75,9 @@ def _reference(engine: Engine, sids: list[int], query) -> list[Features]:  # typ
 @pytest.mark.parametrize("bits", [True, False], ids=["term bits", "past 64 term sets"])
 def test_measured_together_equals_one_at_a_time(engine: Engine, bits: bool, monkeypatch: pytest.MonkeyPatch) -> None:
     if not bits:
-        # A question with more term sets than a 64-bit mask holds is measured set by set.
+        # A question with more term sets (or words) than a 64-bit mask holds is measured set by set.
         monkeypatch.setattr(Engine, "_bits", lambda self, sets: None)
+        monkeypatch.setattr(Engine, "_word_bits", lambda self, term_ids, words: None)
     compared = 0
     asked = sample(QUESTIONS)
     for question in asked:

@@ -21,10 +21,10 @@ def test_find_equals_one_at_a_time(n_docs: int, pool_size: int) -> None:
     pool = np.sort(rng.choice(n_docs, size=pool_size, replace=False)).astype(np.int32)
     lookup = PoolLookup(pool, n_docs)
     place_of = {doc: place for place, doc in enumerate(pool.tolist())}  # once a pool: it was half the time
-    for size in (0, 1, 50, 5000, n_docs // 2, n_docs):
-        docs = np.sort(rng.choice(n_docs, size=min(size, n_docs), replace=False)).astype(np.int32)
+    for size, dtype in [(s, np.int32) for s in (0, 1, 50, 5000, n_docs // 2, n_docs)] + [(5000, np.int64)]:
+        docs = np.sort(rng.choice(n_docs, size=min(size, n_docs), replace=False)).astype(dtype)
         if size == n_docs:
-            docs = np.arange(n_docs, dtype=np.int32)  # the first and last doc too
+            docs = np.arange(n_docs, dtype=dtype)  # the first and last doc too
         at, place = lookup.find(docs)
         want_at, want_place = _reference(place_of, docs)
         assert at.tolist() == want_at

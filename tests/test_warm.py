@@ -255,3 +255,15 @@ def test_stored_span_text_is_the_articles_slice() -> None:
         n = len(article.text)
         for start, end in ((0, n), (2, 9), (5, 5), (n - 4, n)):
             assert grown.span_text(i, start, end) == article.text[start:end]
+    # Many at once (`span_texts`, what ranking reads): stored, appended and already made
+    # articles alike, in any order; and through a view that leaves a version out.
+    spans = [(i, start, end) for i in (2, 0, 1, 0) for start, end in ((0, 4), (3, 8), (6, 6))]
+    texts = [(list(articles) + [grown[2]])[i].text for i in range(3)]
+    assert grown.span_texts(spans) == [texts[i][s:e] for i, s, e in spans]
+    grown[1]  # made once and kept: read from it, not the arrays
+    assert grown.span_texts(spans) == [texts[i][s:e] for i, s, e in spans]
+    assert grown.span_texts([]) == []
+    view = stored.without(frozenset({0}))
+    assert view.span_texts([(0, 2, 9), (0, 0, 4)]) == [texts[1][2:9], texts[1][0:4]]
+    only_new = StoredArticles([], article_arrays([])) + (Article("c", "C", "S", None, "tambahan"),)
+    assert only_new.span_texts([(0, 1, 5)]) == ["amba"]
