@@ -428,15 +428,20 @@ def test_quickened_sastrawi_stems_as_plain_sastrawi(articles: list[Article], mon
     from Sastrawi.Stemmer.Stemmer import Stemmer
     from Sastrawi.Stemmer.StemmerFactory import StemmerFactory
 
-    from retrieval.text import _SastrawiRe, _sastrawi
+    from retrieval.text import _PrefixGuard, _SastrawiRe, _sastrawi
 
     words = sorted({w.casefold() for a in articles for w in Analyzer.words(a.text) if w.isascii() and w.isalpha()})
     roots = ["ajar", "tani", "kerja", "baca", "tulis", "laku", "pukul", "jalan", "satu", "tiru", "balas", "rusak"]
     affixed = [p + r + s for r in roots for p in ("", "me", "mem", "men", "meng", "ber", "per", "pe", "pen", "di", "ke", "se", "ter", "memper")
                for s in ("", "kan", "an", "i", "nya", "lah", "kah", "pun")]
     words += affixed + [f"{w}-{w}" for w in roots] + ["berbalas-balasan", "meniru-nirukan", "malaikat-malaikatnya", "buku-bukunya"]
+    # Every kind of prefix rule: belajar/pelajar (a word, not a pattern), CerV/CelV/CemV/CinV infixes, ku-/kau-.
+    words += ["belajar", "pelajar", "gerigi", "telunjuk", "gemuruh", "kinerja", "sinambung", "kuambil", "kaubawa",
+              "bekerja", "terpercaya", "pengetahuan", "menyapu", "mempelajari", "memperbarui"]
     quick = _sastrawi()
     assert any(isinstance(getattr(m, "re", None), _SastrawiRe) for n, m in sys.modules.items() if n.startswith("Sastrawi."))
+    # The prefix rules run only where one of their patterns matches (`_PrefixGuard`): all but the plain-prefix one.
+    assert sum(isinstance(rule, _PrefixGuard) for rule in quick.visitor_provider.prefix_visitors) >= 35
     stems = [quick.stem_word(w) for w in words]
     for name, module in list(sys.modules.items()):
         if name.startswith("Sastrawi.") and isinstance(getattr(module, "re", None), _SastrawiRe):
@@ -446,3 +451,27 @@ def test_quickened_sastrawi_stems_as_plain_sastrawi(articles: list[Article], mon
     compared = sample(range(len(words)), at_most=400)
     assert [stems[i] for i in compared] == [plain.stem_word(words[i]) for i in compared]
     assert len(words) > 1000 and sum(s != w for s, w in zip(stems, words)) > 300
+    # Whatever the sample, every rule kind above is compared.
+    assert stems[-15:] == [plain.stem_word(w) for w in words[-15:]]
+
+
+def test_sastrawi_pair_stems_as_sastrawi_stems_the_hyphenated_word(articles: list[Article]) -> None:
+    # `_sastrawi_pair_stem` reuses the halves' stems instead of Sastrawi's `stem_plural_word`
+    # stemming them again: the same stem for every pair, particles (`buku-nya`) included.
+    from Sastrawi.Dictionary.ArrayDictionary import ArrayDictionary
+    from Sastrawi.Stemmer.Stemmer import Stemmer
+    from Sastrawi.Stemmer.StemmerFactory import StemmerFactory
+
+    from retrieval.text import _SASTRAWI_PARTICLES, _sastrawi_pair_stem
+
+    halves = sorted({w.casefold() for a in articles for w in Analyzer.words(a.text) if w.isascii() and w.isalpha()})
+    rng = random.Random(7)
+    pairs = [(a, a) for a in halves[:50]] + [(rng.choice(halves), rng.choice(halves)) for _ in range(200)]
+    pairs += [("berbalas", "balasan"), ("meniru", "nirukan"), ("tiru", "nirukan"), ("pangkalan", "pangkalannya"),
+              ("sayur", "mayur"), ("bolak", "balik"), ("lauk", "pauk"), ("kata", "katakan"), ("main", "mainan")]
+    pairs += [(h, p) for h in ("buku", "malaikat", "rumah", "xyz") for p in sorted(_SASTRAWI_PARTICLES)]
+    plain = Stemmer(ArrayDictionary(StemmerFactory().get_words()))
+    compared = sample(pairs, at_most=300) + pairs[-(9 + 28):]
+    got = [_sastrawi_pair_stem(a, b) for a, b in compared]
+    assert got == [plain.stem_word(f"{a}-{b}") for a, b in compared]
+    assert sum("-" not in stem for stem in got) > 20 and sum("-" in stem for stem in got) > 20
