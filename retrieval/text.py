@@ -212,6 +212,11 @@ _WORD = re.compile(
 # word's lookbehinds and lookaheads see it as they see a text's start or end).
 _BREAK = "\x00"
 _WORDS_AND_BREAKS = re.compile(f"{_WORD.pattern}|{_BREAK}").findall
+# The same words, faster, from text with no `_` and no citation mark (`_words_and_breaks`):
+# `\w` is `[^\W_]` there, and no lookaround can reject a place this one matches at.
+_PLAIN_WORDS_AND_BREAKS = re.compile(rf"\w+(?:(?:[-‐‑'’ʼ]|(?<=\d)[.,/:](?=\d))\w+)*|{_BREAK}").findall
+_CITATION_NUMBER = re.compile(r"\[\d{1,3}\]")
+
 _HYPHENS = re.compile(r"[-‐‑]")
 _APOSTROPHES = re.compile(r"['’ʼ]")
 _POSSESSIVE = re.compile(r"['’ʼ]s$")
@@ -219,6 +224,23 @@ _THOUSANDS = re.compile(r"^\d{1,3}(?:\.\d{3})+(?:,\d+)?$")
 _DECIMAL_COMMA = re.compile(r"^\d+,\d+$")
 _STEMMABLE = re.compile(r"^[a-z]+$")
 _NOUN_PREFIXES = ("ke", "pe")  # pe- covers per- and peN-
+
+
+def _words_and_breaks(text: str) -> list[str]:
+    r"""`_WORDS_AND_BREAKS(text)`, about a third faster.
+
+    `_` and a citation mark `[12]` are replaced by a space, which, like them,
+    is no word character and joins no words: the words are the same. Without
+    them, `\w` is `_WORD`'s `[^\W_]` (a negated class, much slower to scan) and
+    `_WORD`'s lookarounds never reject a place: the first lookbehind only stops
+    a word from starting inside a citation mark's number (elsewhere a word
+    starts after a non-word character, as greedy runs end before one), and the
+    lookahead only rejects a mark's number.
+    """
+    text = text.replace("_", " ")
+    if "[" in text:
+        text = _CITATION_NUMBER.sub(" ", text)
+    return _PLAIN_WORDS_AND_BREAKS(text)
 
 
 @dataclass(frozen=True, slots=True)
@@ -661,7 +683,7 @@ class TermEncoder:
         n = len(sentences)
         # The words of every sentence from one regex pass over them all, joined by a
         # break that no word holds or touches; each break becomes form number -1.
-        words = _WORDS_AND_BREAKS(_BREAK.join(sentences)) if n else []
+        words = _words_and_breaks(_BREAK.join(sentences)) if n else []
         form = np.array(list(map(self._form_ids.__getitem__, words)), dtype=np.int64)  # analyses new forms
         breaks = np.flatnonzero(form < 0)
         if breaks.shape[0] == n - 1:

@@ -144,6 +144,20 @@ def test_encoder_in_bulk_reads_each_sentence_on_its_own(analyzer: Analyzer, arti
     assert _encoded(bulk) == ([], [], [], [], [])
 
 
+def test_words_and_breaks_shortcut_reads_the_words_of_the_word_pattern(articles: list[Article]) -> None:
+    # `_words_and_breaks` scans with \w after turning `_` and citation marks into spaces:
+    # the same words as `_WORD` (and breaks) on corpus text and on text made of the
+    # characters that decide a word's edges: `_`, brackets, joiners, digits of every script.
+    samples = [a.text for a in articles]
+    rng = random.Random(5)
+    alphabet = list("abXZ09_[]-‐‑'’ʼ.,/: \x00é") + ["İ", "ı", "٣", "²", "½", "\u0301", "ß", "ǅ", "[1]", "[12]", "[123]",
+                                                  "[1234]", "3.5", "a_b", "_1", "[a]", "x[10]y", "[[2]", "4,[5]6"]
+    samples += ["".join(rng.choice(alphabet) for _ in range(rng.randint(0, 40))) for _ in range(examples(20000))]
+    samples += ["kota.[2][3] Ia", "snake_case_word", "__init__", "[10]", "1[2]3", "a-[1]b", "5.[10].5", "x_-y"]
+    for sample_text in samples:
+        assert text._words_and_breaks(sample_text) == text._WORDS_AND_BREAKS(sample_text), sample_text
+
+
 def _reference_boilerplate(analyzer: Analyzer, sentence: str) -> bool:
     normal = " ".join(unicodedata.normalize("NFKC", sentence).split())
     return not normal or any(re.search(p.pattern, normal, re.IGNORECASE) for p in analyzer._boilerplate)
