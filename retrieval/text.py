@@ -1088,6 +1088,11 @@ def _number_terms(token: str) -> tuple[str, ...]:
 
 def _fold(text: str) -> str:
     """Case folding plus punctuation folding: accents, apostrophes, hyphen variants."""
+    if text.isascii():
+        # What the steps below come to on ASCII (most words): NFKD and NFC change no
+        # ASCII character, casefold is lower, and the only apostrophe is '.
+        text = text.lower()
+        return _POSSESSIVE.sub("", text).replace("'", "") if "'" in text else text
     text = _POSSESSIVE.sub("", text.casefold())
     text = _APOSTROPHES.sub("", text)
     decomposed = unicodedata.normalize("NFKD", text)

@@ -489,3 +489,23 @@ def test_sastrawi_pair_stems_as_sastrawi_stems_the_hyphenated_word(articles: lis
     got = [_sastrawi_pair_stem(a, b) for a, b in compared]
     assert got == [plain.stem_word(f"{a}-{b}") for a, b in compared]
     assert sum("-" not in stem for stem in got) > 20 and sum("-" in stem for stem in got) > 20
+
+
+def _reference_fold(word: str) -> str:
+    """`text._fold` without its ASCII shortcut."""
+    word = text._POSSESSIVE.sub("", word.casefold())
+    word = text._APOSTROPHES.sub("", word)
+    decomposed = unicodedata.normalize("NFKD", word)
+    stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    return unicodedata.normalize("NFC", stripped).replace("‐", "-").replace("‑", "-")
+
+
+def test_fold_shortcut_for_ascii_folds_as_the_full_steps(articles: list[Article]) -> None:
+    rng = random.Random(9)
+    words = sorted({w for a in articles for w in Analyzer.words(a.text)})
+    alphabet = list("aZ9'’ʼ-‐‑s.\n ") + ["'s", "S", "é", "İ", "ß"]
+    words += ["".join(rng.choice(alphabet) for _ in range(rng.randint(0, 8))) for _ in range(examples(5000))]
+    words += ["Kerry's", "KERRY'S", "rock'n'roll", "'s", "s'", "ab's\n", "Jum'at", "O'Neil's", "café's"]
+    assert sum(w.isascii() for w in words) > 1000
+    for word in words:
+        assert text._fold(word) == _reference_fold(word), repr(word)
