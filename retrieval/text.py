@@ -1146,7 +1146,8 @@ def _guard_prefix_rules(stemmer: Stemmer) -> None:
 
     rules = stemmer.visitor_provider.prefix_visitors
     for i, rule in enumerate(rules):
-        if not isinstance(rule, AbstractDisambiguatePrefixRule) or type(rule).visit is not AbstractDisambiguatePrefixRule.visit:
+        plain = type(rule).visit is AbstractDisambiguatePrefixRule.visit
+        if not isinstance(rule, AbstractDisambiguatePrefixRule) or not plain:
             continue
         patterns = [_rule_patterns(type(d)) for d in rule.disambiguators]
         if patterns and all(p is not None for p in patterns):
