@@ -148,11 +148,22 @@ def _pair(acronym: str, long_form: str, analyzer: Analyzer) -> _Pair | None:
     return _Pair(
         acronym_text=acronym,
         long_text=long_form,
-        acronym=re.compile(rf"(?<![\w-]){re.escape(acronym)}(?![\w-])"),
+        acronym=_acronym_pattern(acronym),
         long_form=re.compile(r"\s+".join(re.escape(w) for w in long_form.split()), re.IGNORECASE),
         acronym_terms=acronym_terms,
         long_terms=long_terms,
     )
+
+
+def _acronym_pattern(acronym: str) -> re.Pattern[str]:
+    """The acronym as a word of its own, neither inside a longer word nor hyphenated (`KPK`, not `KPK-nya`).
+
+    Written `KPK(?<![\\w-]KPK)(?![\\w-])` rather than `(?<![\\w-])KPK(?![\\w-])`: the
+    same matches, but a pattern that starts with its literal is searched for with a
+    fast scan (the build searches every sentence of an article for each acronym).
+    """
+    literal = re.escape(acronym)
+    return re.compile(rf"{literal}(?<![\w-]{literal})(?![\w-])")
 
 
 def _joined(terms: tuple[str, ...], other: tuple[str, ...]) -> tuple[str, ...]:

@@ -132,3 +132,22 @@ def test_a_persisted_index_holds_the_same_terms(tmp_path: Path) -> None:
 @pytest.mark.parametrize("text", ["", "(KRC)", "Kebun (KRC)", "A B C (ABC)" * 50])
 def test_odd_text_does_not_break_the_reader(text: str) -> None:
     ArticleAcronyms.find(text, default_analyzer())
+
+
+def test_acronym_pattern_matches_where_the_plain_lookbehind_pattern_does() -> None:
+    # `_acronym_pattern` puts the literal first (a fast scan); it must find what
+    # `(?<![\w-])KPK(?![\w-])` finds, at text edges, hyphens, letters and repeats.
+    import random
+    import re
+
+    from retrieval.acronyms import _acronym_pattern
+
+    rng = random.Random(4)
+    pieces = ["KPK", "KP", "K", "PK", "AA", "A", "-", " ", "x", "é", "_", "3", ".", "(", ")", "\n"]
+    for acronym in ["KPK", "AA", "A", "KPKK", "PBB"]:
+        plain = re.compile(rf"(?<![\w-]){re.escape(acronym)}(?![\w-])")
+        fast = _acronym_pattern(acronym)
+        for _ in range(3000):
+            sample = "".join(rng.choice(pieces) for _ in range(rng.randint(0, 10)))
+            assert [m.span() for m in fast.finditer(sample)] == [m.span() for m in plain.finditer(sample)], sample
+        assert fast.search(f"oleh {acronym}.") and not fast.search(f"{acronym}-nya") and not fast.search(f"x{acronym}")

@@ -144,6 +144,20 @@ def test_encoder_in_bulk_reads_each_sentence_on_its_own(analyzer: Analyzer, arti
     assert _encoded(bulk) == ([], [], [], [], [])
 
 
+def test_words_and_breaks_shortcut_reads_the_words_of_the_word_pattern(articles: list[Article]) -> None:
+    # `_words_and_breaks` scans with \w after turning `_` and citation marks into spaces:
+    # the same words as `_WORD` (and breaks) on corpus text and on text made of the
+    # characters that decide a word's edges: `_`, brackets, joiners, digits of every script.
+    samples = [a.text for a in articles]
+    rng = random.Random(5)
+    alphabet = list("abXZ09_[]-‐‑'’ʼ.,/: \x00é") + ["İ", "ı", "٣", "²", "½", "\u0301", "ß", "ǅ", "[1]", "[12]", "[123]",
+                                                  "[1234]", "3.5", "a_b", "_1", "[a]", "x[10]y", "[[2]", "4,[5]6"]
+    samples += ["".join(rng.choice(alphabet) for _ in range(rng.randint(0, 40))) for _ in range(examples(20000))]
+    samples += ["kota.[2][3] Ia", "snake_case_word", "__init__", "[10]", "1[2]3", "a-[1]b", "5.[10].5", "x_-y"]
+    for sample_text in samples:
+        assert text._words_and_breaks(sample_text) == text._WORDS_AND_BREAKS(sample_text), sample_text
+
+
 def _reference_boilerplate(analyzer: Analyzer, sentence: str) -> bool:
     normal = " ".join(unicodedata.normalize("NFKC", sentence).split())
     return not normal or any(re.search(p.pattern, normal, re.IGNORECASE) for p in analyzer._boilerplate)
@@ -433,17 +447,23 @@ def test_quickened_sastrawi_stems_as_plain_sastrawi(articles: list[Article], mon
     from Sastrawi.Stemmer.Stemmer import Stemmer
     from Sastrawi.Stemmer.StemmerFactory import StemmerFactory
 
-    from retrieval.text import _SastrawiRe, _sastrawi
+    from retrieval.text import _PrefixGuard, _SastrawiRe, _sastrawi
 
     words = sorted({w.casefold() for a in articles for w in Analyzer.words(a.text) if w.isascii() and w.isalpha()})
     roots = ["ajar", "tani", "kerja", "baca", "tulis", "laku", "pukul", "jalan", "satu", "tiru", "balas", "rusak"]
     affixed = [p + r + s for r in roots for p in ("", "me", "mem", "men", "meng", "ber", "per", "pe", "pen", "di", "ke", "se", "ter", "memper")
                for s in ("", "kan", "an", "i", "nya", "lah", "kah", "pun")]
     words += affixed + [f"{w}-{w}" for w in roots] + ["berbalas-balasan", "meniru-nirukan", "malaikat-malaikatnya", "buku-bukunya"]
+    # Every kind of prefix rule: belajar/pelajar (a word, not a pattern), CerV/CelV/CemV/CinV infixes, ku-/kau-.
+    words += ["belajar", "pelajar", "gerigi", "telunjuk", "gemuruh", "kinerja", "sinambung", "kuambil", "kaubawa",
+              "bekerja", "terpercaya", "pengetahuan", "menyapu", "mempelajari", "memperbarui"]
     quick = _sastrawi()
     assert any(isinstance(getattr(m, "re", None), _SastrawiRe) for n, m in sys.modules.items() if n.startswith("Sastrawi."))
-    # Sastrawi takes 0.15-0.2 ms a word: the quick run stems and compares a spread fifth of them.
-    compared = sample(range(len(words)), at_most=400)
+    # The prefix rules run only where one of their patterns matches (`_PrefixGuard`): all but the plain-prefix one.
+    assert sum(isinstance(rule, _PrefixGuard) for rule in quick.visitor_provider.prefix_visitors) >= 35
+    # Sastrawi takes 0.15-0.2 ms a word: the quick run stems and compares a spread fifth of them,
+    # and whatever the sample, every rule kind above.
+    compared = sorted(set(sample(range(len(words)), at_most=400)) | set(range(len(words) - 15, len(words))))
     stems = [quick.stem_word(words[i]) for i in compared]
     for name, module in list(sys.modules.items()):
         if name.startswith("Sastrawi.") and isinstance(getattr(module, "re", None), _SastrawiRe):
@@ -452,3 +472,45 @@ def test_quickened_sastrawi_stems_as_plain_sastrawi(articles: list[Article], mon
     assert stems == [plain.stem_word(words[i]) for i in compared]
     # Most of them have an affix to strip (over 300 of the ~2,000 words, or that share of the sample).
     assert len(words) > 1000 and sum(s != words[i] for s, i in zip(stems, compared)) > 300 * len(compared) / len(words)
+
+
+def test_sastrawi_pair_stems_as_sastrawi_stems_the_hyphenated_word(articles: list[Article]) -> None:
+    # `_sastrawi_pair_stem` reuses the halves' stems instead of Sastrawi's `stem_plural_word`
+    # stemming them again: the same stem for every pair, particles (`buku-nya`) included.
+    from Sastrawi.Dictionary.ArrayDictionary import ArrayDictionary
+    from Sastrawi.Stemmer.Stemmer import Stemmer
+    from Sastrawi.Stemmer.StemmerFactory import StemmerFactory
+
+    from retrieval.text import _SASTRAWI_PARTICLES, _sastrawi_pair_stem
+
+    halves = sorted({w.casefold() for a in articles for w in Analyzer.words(a.text) if w.isascii() and w.isalpha()})
+    rng = random.Random(7)
+    pairs = [(a, a) for a in halves[:50]] + [(rng.choice(halves), rng.choice(halves)) for _ in range(200)]
+    pairs += [("berbalas", "balasan"), ("meniru", "nirukan"), ("tiru", "nirukan"), ("pangkalan", "pangkalannya"),
+              ("sayur", "mayur"), ("bolak", "balik"), ("lauk", "pauk"), ("kata", "katakan"), ("main", "mainan")]
+    pairs += [(h, p) for h in ("buku", "malaikat", "rumah", "xyz") for p in sorted(_SASTRAWI_PARTICLES)]
+    plain = Stemmer(ArrayDictionary(StemmerFactory().get_words()))
+    compared = sample(pairs, at_most=300) + pairs[-(9 + 28):]
+    got = [_sastrawi_pair_stem(a, b) for a, b in compared]
+    assert got == [plain.stem_word(f"{a}-{b}") for a, b in compared]
+    assert sum("-" not in stem for stem in got) > 20 and sum("-" in stem for stem in got) > 20
+
+
+def _reference_fold(word: str) -> str:
+    """`text._fold` without its ASCII shortcut."""
+    word = text._POSSESSIVE.sub("", word.casefold())
+    word = text._APOSTROPHES.sub("", word)
+    decomposed = unicodedata.normalize("NFKD", word)
+    stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    return unicodedata.normalize("NFC", stripped).replace("‐", "-").replace("‑", "-")
+
+
+def test_fold_shortcut_for_ascii_folds_as_the_full_steps(articles: list[Article]) -> None:
+    rng = random.Random(9)
+    words = sorted({w for a in articles for w in Analyzer.words(a.text)})
+    alphabet = list("aZ9'’ʼ-‐‑s.\n ") + ["'s", "S", "é", "İ", "ß"]
+    words += ["".join(rng.choice(alphabet) for _ in range(rng.randint(0, 8))) for _ in range(examples(5000))]
+    words += ["Kerry's", "KERRY'S", "rock'n'roll", "'s", "s'", "ab's\n", "Jum'at", "O'Neil's", "café's"]
+    assert sum(w.isascii() for w in words) > 1000
+    for word in words:
+        assert text._fold(word) == _reference_fold(word), repr(word)
