@@ -511,6 +511,7 @@ def test_fold_shortcut_for_ascii_folds_as_the_full_steps(articles: list[Article]
     alphabet = list("aZ9'’ʼ-‐‑s.\n ") + ["'s", "S", "é", "İ", "ß"]
     words += ["".join(rng.choice(alphabet) for _ in range(rng.randint(0, 8))) for _ in range(examples(5000))]
     words += ["Kerry's", "KERRY'S", "rock'n'roll", "'s", "s'", "ab's\n", "Jum'at", "O'Neil's", "café's"]
-    assert sum(w.isascii() for w in words) > 1000
+    # Both paths are taken many times, in the quick run's tenth of the random words too.
+    assert sum(w.isascii() for w in words) > 500 and sum(not w.isascii() for w in words) > 100
     for word in words:
         assert text._fold(word) == _reference_fold(word), repr(word)
