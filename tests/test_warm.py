@@ -244,6 +244,48 @@ def test_saved_stems_seed_only_an_analyzer_of_the_same_language_data(jsonl: Path
     assert warm.engine.analyzer.terms(sample) == fresh.terms(sample)
 
 
+def test_seeded_analyzer_builds_the_phrase_tables_and_stems_of_a_fresh_one() -> None:
+    # A warm start builds its phrase tables with the saved stems instead of
+    # asking Sastrawi again: the tables, and the stems in the order a build
+    # saves them, must be a fresh analyzer's whether the saved stems hold every
+    # phrase word or only some (an older file) of them.
+    from retrieval import text
+
+    text._PHRASE_TABLES.clear()
+    fresh = Analyzer.from_directory(BUNDLED_LANGUAGE_DATA)
+    stems = fresh.known_stems()
+    assert len(stems) > 500
+    partial = dict(list(stems.items())[::3])
+    for given in (stems, partial):
+        seeded = Analyzer.from_directory(BUNDLED_LANGUAGE_DATA, stems=(fresh.fingerprint, given))
+        assert seeded._phrases_by_first == fresh._phrases_by_first
+        assert list(seeded.known_stems().items()) == list(given.items()) + [
+            (word, stem) for word, stem in stems.items() if word not in given
+        ]
+    assert list(seeded.known_stems().items())[: len(partial)] == list(partial.items())
+
+
+def test_warm_start_keeps_the_stems_it_adds_for_the_next_start(jsonl: Path, tmp_path: Path) -> None:
+    index_dir = tmp_path / "index"
+    open_engine(jsonl, language_data_path=BUNDLED_LANGUAGE_DATA, index_dir=index_dir)
+    saved = json.loads(json.loads((index_dir / "stems.json").read_text(encoding="utf-8"))["stems"])
+    # As an older build saved them: without the stored acronyms' words, which the open stems.
+    first = dict(list(saved.items())[: len(saved) // 2])
+    text = json.dumps(first, separators=(",", ":"))
+    import xxhash
+
+    (index_dir / "stems.json").write_text(json.dumps({
+        "analyzer": json.loads((index_dir / "stems.json").read_text(encoding="utf-8"))["analyzer"],
+        "stems": text, "xxh3_128": xxhash.xxh3_128(text.encode("ascii")).hexdigest()}), encoding="utf-8")
+    warm = open_engine(jsonl, language_data_path=BUNDLED_LANGUAGE_DATA, index_dir=index_dir)
+    assert warm.build == "loaded"
+    kept = json.loads(json.loads((index_dir / "stems.json").read_text(encoding="utf-8"))["stems"])
+    assert len(kept) > len(first) and kept == warm.engine.analyzer.known_stems()
+    again = open_engine(jsonl, language_data_path=BUNDLED_LANGUAGE_DATA, index_dir=index_dir)
+    assert again.engine.analyzer.known_stems() == kept
+    assert [again.engine.search(q).hits for q in QUESTIONS] == [warm.engine.search(q).hits for q in QUESTIONS]
+
+
 def test_stored_span_text_is_the_articles_slice() -> None:
     articles = [
         Article("a", "A", "S", None, "Plain ascii text here."),
