@@ -304,7 +304,14 @@ def _dropped(question: Sequence[tuple[str, tuple[str, ...]]], window: Sequence[t
 
 
 def _plain_words(words: Sequence[tuple[str, tuple[str, ...]]]) -> list[tuple[str, tuple[str, ...]]]:
-    """The words not negated, with their terms (`_negated`'s complement among content words)."""
+    """The words no negation governs, with their terms.
+
+    Not quite `_negated`'s complement: here a negation reaches past words without
+    terms ("tidak mau *pergi*": `pergi` is left out), where `_negated` reads "tidak
+    mau" as negating no content, so such a word is in neither list. Both sides are
+    the cautious reading for the signal that uses them (`_dropped`, `negated_held`
+    decline an answer), so the two walks stay separate.
+    """
     out: list[tuple[str, tuple[str, ...]]] = []
     after = False
     for word, terms in words:
