@@ -73,21 +73,24 @@ _RELATIVE_TIMES = (
     # "abad ke-19", "abad pertengahan": an encyclopedia's answer to `kapan`.
     r"abad"
 )
+# Every match starts with "(" or a word: the lookahead and the one `\b` in front of the
+# word alternatives let `re` reject most positions at once (about half the time of
+# `\b` repeated in each alternative); the spans are the same (tests/test_question.py).
 _TIME_RE = re.compile(
-    rf"\(\d{{1,2}}/\d{{1,2}}(/\d{{2,4}})?\)|\b\d{{1,2}}[./]\d{{2}}\b|\b(1[89]|20)\d\d\b|"
-    rf"\b({'|'.join(_MONTHS.split())})\b|\b({'|'.join(_DAYS.split())})\b|\b({_RELATIVE_TIMES})\b",
+    rf"(?=[(\w])(?:\(\d{{1,2}}/\d{{1,2}}(?:/\d{{2,4}})?\)|\b(?:\d{{1,2}}[./]\d{{2}}\b|(?:1[89]|20)\d\d\b|"
+    rf"(?:{'|'.join(_MONTHS.split())}|{'|'.join(_DAYS.split())}|{_RELATIVE_TIMES})\b))",
     re.I,
 )
 _DATE_RE = re.compile(
-    rf"\b\d{{1,2}}\s+({'|'.join(_MONTHS.split())})(\s+\d{{4}})?\b|\b({'|'.join(_MONTHS.split())})\s+\d{{4}}\b|"
-    r"\(\d{1,2}/\d{1,2}(/\d{2,4})?\)|\b(tahun|tanggal|sejak|pada)\s+(1[89]|20)\d\d\b",
+    rf"(?=[(\w])(?:\(\d{{1,2}}/\d{{1,2}}(?:/\d{{2,4}})?\)|\b(?:\d{{1,2}}\s+(?:{'|'.join(_MONTHS.split())})(?:\s+\d{{4}})?\b|"
+    rf"(?:{'|'.join(_MONTHS.split())})\s+\d{{4}}\b|(?:tahun|tanggal|sejak|pada)\s+(?:1[89]|20)\d\d\b))",
     re.I,
 )
 _NUMBER_RE = re.compile(
     # "salah satu" (one of) and "satu-satunya" (the only) count nothing.
-    r"\d|(?<!salah )\bsatu\b(?!-satunya)|\b(dua|tiga|empat|lima|enam|tujuh|delapan|sembilan|sepuluh|sebelas|puluhan|ratusan|ribuan|"
-    r"belas|puluh|ratus|ribu|juta|miliar|triliun|seratus|seribu|setengah|separuh|"
-    r"one|two|three|four|five|six|seven|eight|nine|ten|hundred|thousand|million|billion)\b",
+    r"\d|\b(?:satu(?<!salah satu)\b(?!-satunya)|(?:dua|tiga|empat|lima|enam|tujuh|delapan|sembilan|sepuluh|sebelas|"
+    r"puluhan|ratusan|ribuan|belas|puluh|ratus|ribu|juta|miliar|triliun|seratus|seribu|setengah|separuh|"
+    r"one|two|three|four|five|six|seven|eight|nine|ten|hundred|thousand|million|billion)\b)",
     re.I,
 )
 _FREQUENCY_RE = re.compile(

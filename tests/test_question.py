@@ -255,3 +255,72 @@ def test_a_passive_sentence_names_who_did_it(sentence: str, agent: bool) -> None
     from retrieval.question import names_agent
 
     assert names_agent(sentence) is agent
+
+
+# The offer patterns as first written, one `\b` per alternative: `question.py` writes
+# them so that `re` rejects most positions at once, which must find the very same spans.
+_MONTHS_PLAIN = "|".join(
+    "januari februari maret april mei juni juli agustus september oktober november desember january february march "
+    "may june july august october december jan feb mar apr jun jul agu aug sep okt oct nov des dec".split()
+)
+_DAYS_PLAIN = "|".join(
+    "senin selasa rabu kamis jumat sabtu minggu monday tuesday wednesday thursday friday saturday sunday".split()
+)
+_RELATIVE_PLAIN = (
+    r"kemarin|besok|lusa|pekan\s+(ini|lalu|depan)|minggu\s+(ini|lalu|depan)|bulan\s+(ini|lalu|depan)|"
+    r"tahun\s+(ini|lalu|depan)|hari\s+ini|awal\s+(pekan|tahun|bulan)|akhir\s+(pekan|tahun|bulan)|"
+    r"sebelumnya|sejak|pagi|siang|sore|malam|abad"
+)
+_PLAIN_PATTERNS = {
+    "_TIME_RE": re.compile(
+        rf"\(\d{{1,2}}/\d{{1,2}}(/\d{{2,4}})?\)|\b\d{{1,2}}[./]\d{{2}}\b|\b(1[89]|20)\d\d\b|"
+        rf"\b({_MONTHS_PLAIN})\b|\b({_DAYS_PLAIN})\b|\b({_RELATIVE_PLAIN})\b",
+        re.I,
+    ),
+    "_DATE_RE": re.compile(
+        rf"\b\d{{1,2}}\s+({_MONTHS_PLAIN})(\s+\d{{4}})?\b|\b({_MONTHS_PLAIN})\s+\d{{4}}\b|"
+        r"\(\d{1,2}/\d{1,2}(/\d{2,4})?\)|\b(tahun|tanggal|sejak|pada)\s+(1[89]|20)\d\d\b",
+        re.I,
+    ),
+    "_NUMBER_RE": re.compile(
+        r"\d|(?<!salah )\bsatu\b(?!-satunya)|\b(dua|tiga|empat|lima|enam|tujuh|delapan|sembilan|sepuluh|sebelas|"
+        r"puluhan|ratusan|ribuan|belas|puluh|ratus|ribu|juta|miliar|triliun|seratus|seribu|setengah|separuh|"
+        r"one|two|three|four|five|six|seven|eight|nine|ten|hundred|thousand|million|billion)\b",
+        re.I,
+    ),
+}
+
+
+def _pattern_texts() -> list[str]:
+    """Corpus sentences, and strings of the pieces the patterns are made of, glued every way."""
+    import random
+
+    from config.settings import BUNDLED_CORPUS
+    from retrieval.corpus import load_corpus
+    from retrieval.text import split_sentences
+    from tests.sampling import examples
+
+    texts = [s for article in load_corpus(BUNDLED_CORPUS).articles for s in split_sentences(article.text)]
+    texts += ["x(13/12) 10.30a 1930x _2005 2005_ salah satu satu-satunya Salah  satu satu-satu sebelas-dua",
+              "pekan  ini, minggu ini, Minggu\u00a0lalu (1/2/2010)(3/4) 12 Mei2005 12 mei 2005 Mei 20055 tahun 19999"]
+    pieces = ["(", ")", "/", ".", "-", "_", " ", "  ", "\u00a0", "1", "12", "2005", "1999", "20", "x", "Mei", "mei",
+              "maret", "march", "MARET", "jan", "januari", "senin", "minggu", "ini", "lalu", "pekan", "tahun", "tanggal",
+              "sejak", "pada", "salah", "satu", "-satunya", "satunya", "dua", "sebelas", "abad", "\u212a", "\u017f", "ſatu"]
+    rng = random.Random(12)
+    texts += ["".join(rng.choices(pieces, k=rng.randint(1, 12))) for _ in range(examples(20000))]
+    return texts
+
+
+@pytest.mark.parametrize("name", sorted(_PLAIN_PATTERNS))
+def test_offer_patterns_find_what_the_plain_patterns_find(name: str) -> None:
+    import retrieval.question as question
+
+    fast, plain = getattr(question, name), _PLAIN_PATTERNS[name]
+    assert fast.flags == plain.flags
+    exact_fast, exact_plain = (re.compile(p.pattern, p.flags & ~re.I) for p in (fast, plain))
+    for text in _pattern_texts():
+        assert [m.span() for m in fast.finditer(text)] == [m.span() for m in plain.finditer(text)], text
+        lowered = text.lower()
+        assert [m.span() for m in exact_fast.finditer(lowered)] == [m.span() for m in exact_plain.finditer(lowered)], text
+        for word in text.split():
+            assert bool(fast.fullmatch(word)) == bool(plain.fullmatch(word)), word
