@@ -218,6 +218,7 @@ class _Measured:
 class Engine:
     _article_bounds: np.ndarray | None = None  # see _article_terms
     _abstention_words: Lexicon | None = None  # see _lexicon
+    _skipped_for: tuple[Tuning, frozenset[str]] | None = None  # see _skipped
 
     def __init__(
         self,
@@ -620,15 +621,24 @@ class Engine:
         bits = self._bits(sets)
         term_bits = bits[term_ids] if bits is not None else None
         starts = np.searchsorted(owner, np.arange(rows.shape[0] + 1))
+        before_row = np.searchsorted(rows, before[has_before])
+        after_row = np.searchsorted(rows, after[has_after])
+        window_bits = None
         if term_bits is not None:
+            # One mask a row; a window's is its rows' OR, read for the units and the names alike.
             row_bits = _or_runs(term_bits, starts)
-            unit_hits = _bit_columns(row_bits, 0, len(units))
+            own_bits = row_bits[row_of]
+            window_bits = own_bits.copy()
+            window_bits[has_before] |= row_bits[before_row]
+            window_bits[has_after] |= row_bits[after_row]
+            own_hits = _bit_columns(own_bits, 0, len(units))
+            window_hits = _bit_columns(window_bits, 0, len(units))
         else:
             unit_hits = self._unit_hits(units, owner, term_ids, rows.shape[0])
-        own_hits = unit_hits[row_of]
-        window_hits = own_hits.copy()
-        window_hits[has_before] |= unit_hits[np.searchsorted(rows, before[has_before])]
-        window_hits[has_after] |= unit_hits[np.searchsorted(rows, after[has_after])]
+            own_hits = unit_hits[row_of]
+            window_hits = own_hits.copy()
+            window_hits[has_before] |= unit_hits[before_row]
+            window_hits[has_after] |= unit_hits[after_row]
         # Whole articles: one slice of the doc-major view each.
         distinct_arts, art_row = sorted_unique(arts, inverse=True)
         bounds = self._bounds()
@@ -643,10 +653,7 @@ class Engine:
                 names_in_article = _bit_columns(article_bits, names_bit, len(question.names))
         else:
             article_hits = self._unit_hits(units, art_owner, art_terms, distinct_arts.shape[0])[art_row.reshape(-1)]
-        total = sum(weights)
-        own_cov = _coverage(weights, own_hits, total)
-        window_cov = _coverage(weights, window_hits, total)
-        article_cov = _coverage(weights, article_hits, total)
+        own_cov, window_cov, article_cov = _coverages(weights, (own_hits, window_hits, article_hits))
 
         # Distinct terms of each candidate (ids: the same counts and overlaps as names).
         starts_list = starts.tolist()
@@ -663,13 +670,13 @@ class Engine:
         focus: np.ndarray | None = None
         if question.focus:
             if term_bits is not None:
-                focus = _bit_columns(row_bits, focus_bit, 1)[row_of, 0]
+                focus = _bit_columns(own_bits, focus_bit, 1)[:, 0]
             else:
                 focus = np.bincount(owner[self._member(term_ids, question.focus)], minlength=rows.shape[0])[row_of] > 0
 
         proximity_of, opens = self._word_features(cand, question)
         tuning = self._tuning
-        skip = _unweighted(tuning) if not full else frozenset()
+        skip = self._skipped() if not full else frozenset()
         wanted = question.wanted
         best = question.best
         texts = self._texts(sids)
@@ -690,13 +697,13 @@ class Engine:
         offered, apposition = offers[:, 0], offers[:, 1]
         names_missing = np.zeros(n)
         if question.names and "names_missing" not in skip:
-            if term_bits is not None:
-                held = _bit_columns(row_bits, names_bit, len(question.names))
+            if window_bits is not None:
+                window = _bit_columns(window_bits, names_bit, len(question.names))
             else:
                 held = self._names_held(question, owner, term_ids, rows.shape[0])
-            window = held[row_of]
-            window[has_before] |= held[np.searchsorted(rows, before[has_before])]
-            window[has_after] |= held[np.searchsorted(rows, after[has_after])]
+                window = held[row_of]
+                window[has_before] |= held[before_row]
+                window[has_after] |= held[after_row]
             names_missing = (~window).sum(axis=1) / len(question.names)
         definition = None
         if question.definition and "definition" not in skip:
@@ -732,6 +739,13 @@ class Engine:
         )
         return measured
 
+    def _skipped(self) -> frozenset[str]:
+        """`_unweighted(self.tuning)`, found once per tuning (hashing a Tuning costs more than the lookup)."""
+        known = self._skipped_for
+        if known is None or known[0] is not self._tuning:
+            known = self._skipped_for = (self._tuning, _unweighted(self._tuning))
+        return known[1]
+
     def _names_held(self, question: Question, owner: np.ndarray, term_ids: np.ndarray, n_rows: int) -> np.ndarray:
         """(rows, names) bool: whether the row holds the named thing (`Question.missing`):
         a thing is held when any of its distinctive words' terms is, one lookup of their union."""
@@ -745,12 +759,19 @@ class Engine:
         """For every term id, the sets of `sets` holding it as bit j for set j (None past 64 sets)."""
         if len(sets) > 64:
             return None
-        index = self._index
-        bits = np.zeros(index.vocabulary_size, dtype=np.uint64)
+        term_id = self._index.term_id
+        # Each term's mask gathered in Python, then one assignment (not one a set).
+        masks: dict[int, int] = {}
         for j, terms in enumerate(sets):
-            found = [t for term in terms if (t := index.term_id(term)) is not None]
-            if found:
-                bits[found] |= np.uint64(1 << j)
+            bit = 1 << j
+            for term in terms:
+                if (t := term_id(term)) is not None:
+                    masks[t] = masks.get(t, 0) | bit
+        bits = np.zeros(self._index.vocabulary_size, dtype=np.uint64)
+        if masks:
+            bits[np.fromiter(masks, dtype=np.int64, count=len(masks))] = np.fromiter(
+                masks.values(), dtype=np.uint64, count=len(masks)
+            )
         return bits
 
     def _unit_hits(self, units: list[Unit], owner: np.ndarray, term_ids: np.ndarray, rows: int) -> np.ndarray:
@@ -1148,6 +1169,13 @@ def _coverage(weights: list[float], hits: np.ndarray, total: float) -> np.ndarra
     # cumsum adds left to right as Python's sum does; a 0.0 for a missed unit changes nothing.
     covered = np.cumsum(np.where(hits, np.asarray(weights), 0.0), axis=1)[:, -1]
     return covered / total
+
+
+def _coverages(weights: list[float], hits: tuple[np.ndarray, ...]) -> list[np.ndarray]:
+    """`_coverage` of each of `hits` (arrays of one shape), in one pass over them all."""
+    n = hits[0].shape[0]
+    together = _coverage(weights, np.concatenate(hits), sum(weights))
+    return [together[i * n : (i + 1) * n] for i in range(len(hits))]
 
 
 def _or_runs(values: np.ndarray, starts: np.ndarray) -> np.ndarray:

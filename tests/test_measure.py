@@ -202,3 +202,24 @@ def test_folding_equals_the_pairwise_reference(engine: Engine) -> None:
             ], question
             folded += len(hits)
     assert folded > 50
+
+
+def test_term_bits_equal_a_table_set_by_set(engine: Engine) -> None:
+    # `_bits` gathers each term's mask before one assignment; it must equal setting bit j
+    # of every term of set j, one set at a time, up to the 64th set (bit 63).
+    import random
+
+    import numpy as np
+
+    index = engine._index
+    vocabulary = [t for t in (index.term_names(range(min(index.vocabulary_size, 400))))]
+    rng = random.Random(5)
+    for count in (1, 3, 20, 64):
+        sets = [frozenset(rng.sample(vocabulary, rng.randint(0, 6)) + ["no such term"]) for _ in range(count)]
+        expected = np.zeros(index.vocabulary_size, dtype=np.uint64)
+        for j, terms in enumerate(sets):
+            for term in terms:
+                if (t := index.term_id(term)) is not None:
+                    expected[t] |= np.uint64(1) << np.uint64(j)
+        assert (engine._bits(sets) == expected).all()
+    assert engine._bits([frozenset({"x"})] * 65) is None
