@@ -400,12 +400,19 @@ def within(a: str, b: str, limit: int) -> bool:
     # pairs of unrelated words fail this test, which costs far less than the table.
     if len(a) > limit and not any(piece in b for piece in _pieces(a, limit)):
         return False
-    previous = list(range(len(b) + 1))
+    # Only the band |i - j| <= limit of the table: a cell outside it is more than `limit`
+    # edits, so it stands as limit + 1, which no path through it gets back under.
+    far = limit + 1
+    n = len(b)
+    previous = [j if j <= limit else far for j in range(n + 1)]
     for i, ca in enumerate(a, start=1):
-        current = [i]
-        for j, cb in enumerate(b, start=1):
-            current.append(min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (ca != cb)))
-        if min(current) > limit:
+        current = [far] * (n + 1)
+        if i <= limit:
+            current[0] = i
+        lo, hi = max(1, i - limit), min(n, i + limit)
+        for j in range(lo, hi + 1):
+            current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (ca != b[j - 1]))
+        if min(current[lo - 1 : hi + 1]) > limit:
             return False
         previous = current
-    return previous[-1] <= limit
+    return previous[n] <= limit
