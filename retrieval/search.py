@@ -812,6 +812,8 @@ class Engine:
         opens[owner[early]] = True
         if len(words) < 2:
             return np.zeros(n), opens
+        if in_word is not None:
+            return self._close_pairs(owner, position, in_word, n, len(words)), opens
         # One key per (candidate, word position); positions never reach 2**32.
         key = (owner << 32) | position.astype(np.int64)
         if in_word is None:
@@ -831,6 +833,37 @@ class Engine:
                 near[a[found] >> 32] = True
             close += near
         return close / (len(words) - 1), opens
+
+    @staticmethod
+    def _close_pairs(owner: np.ndarray, position: np.ndarray, in_word: np.ndarray, n: int, count: int) -> np.ndarray:
+        """`ranking.proximity` of each of `n` candidates from its words' question-word bits
+        (`_word_bits`, bit j for word j of `count`): the share of pairs j, j + 1 found at two
+        positions of one candidate 1 or 2 words apart, every pair at once."""
+        held = in_word != 0
+        key = (owner[held] << 32) | position[held].astype(np.int64)
+        bits = in_word[held]
+        if key.size > 1 and (key[1:] < key[:-1]).any():
+            order = np.argsort(key, kind="stable")
+            key, bits = key[order], bits[order]
+        # One entry a (candidate, position), its terms' bits together.
+        if key.size:
+            first = np.flatnonzero(np.concatenate(([True], key[1:] != key[:-1])))
+            key, bits = key[first], np.bitwise_or.reduceat(bits, first)
+        near = np.zeros(n, dtype=np.uint64)
+        one = np.uint64(1)
+        # Positions of one candidate rise strictly entry by entry, so two within 2 words
+        # of each other are at most 2 entries apart.
+        for step in (1, 2):
+            if key.size <= step:
+                break
+            a, b = key[:-step], key[step:]
+            close = ((a >> 32) == (b >> 32)) & ((b & 0xFFFFFFFF) - (a & 0xFFFFFFFF) <= 2)
+            x, y = bits[:-step][close], bits[step:][close]
+            # Bit j: word j at one place and word j + 1 at the other, either way round.
+            pairs = (x & (y >> one)) | (y & (x >> one))
+            np.bitwise_or.at(near, (a[close] >> 32), pairs)
+        wanted = np.uint64((1 << (count - 1)) - 1)
+        return np.bitwise_count(near & wanted).astype(np.int64) / (count - 1)
 
     def _word_bits(self, term_ids: np.ndarray, words: list[frozenset[str]]) -> np.ndarray | None:
         """Bit j set where a term id is one of word j's terms (None past 64 words): a search among
