@@ -50,6 +50,26 @@ _ANAPHORA = re.compile(
 )
 
 
+class _Lacking:
+    """For each candidate sid, the named things of the question its article lacks (`names`)
+    and how many (`count`), read from `names_in_article` (row i is `sids[i]`)."""
+
+    __slots__ = ("_labels", "_held", "_row_of", "_counts")
+
+    def __init__(self, labels: list[str], held: np.ndarray, sids: list[int]) -> None:
+        self._labels = labels
+        self._held = held
+        self._row_of = {sid: row for row, sid in enumerate(sids)}
+        self._counts = dict(zip(sids, (~held).sum(axis=1).tolist()))
+
+    def count(self, sid: int) -> int:
+        return self._counts[sid]
+
+    def names(self, sid: int) -> list[str]:
+        held = self._held[self._row_of[sid]].tolist()
+        return [name for name, has in zip(self._labels, held) if not has]
+
+
 class _Scored(NamedTuple):
     # A tuple, not a frozen dataclass: ~60 are made a question, and a frozen
     # dataclass sets each field through object.__setattr__.
@@ -397,20 +417,21 @@ class Engine:
         names = asked.names
         if names and scored:
             # Scope is the article: a news story names its subject ("Aleppo") in its lead,
-            # not in every sentence that answers about it.
-            # By term id: a term the index lacks is in no article, so nothing changes.
-            term_id = self._index.term_id
-            name_ids = tuple(
-                (name, tuple(frozenset(i for t in terms if (i := term_id(t)) is not None) for terms in needed))
-                for name, needed in names
-            )
-            lacking: dict[int, list[str]] = {}
+            # not in every sentence that answers about it. How many named things each
+            # candidate's article lacks (`count`), and which (`lacking_of`).
             if measured.names_in_article is not None:
-                labels = [name for name, _needed in names]
-                held = measured.names_in_article.tolist()
-                for item in scored:
-                    lacking[item.sid] = [name for name, has in zip(labels, held[item.row]) if not has]
+                # Counts for every candidate; the names themselves only for the few the
+                # answer may list.
+                table = _Lacking([name for name, _needed in names], measured.names_in_article, measured.sids)
+                count, lacking_of = table.count, table.names
             else:
+                # By term id: a term the index lacks is in no article, so nothing changes.
+                lacking: dict[int, list[str]] = {}
+                term_id = self._index.term_id
+                name_ids = tuple(
+                    (name, tuple(frozenset(i for t in terms if (i := term_id(t)) is not None) for terms in needed))
+                    for name, needed in names
+                )
                 by_article: dict[int, list[str]] = {}
                 for item in scored:
                     sid = item.sid
@@ -419,6 +440,7 @@ class Engine:
                     if found is None:
                         found = by_article[number] = missing_names(name_ids, self._article_term_ids(number))
                     lacking[sid] = found
+                count, lacking_of = (lambda sid: len(lacking[sid])), lacking.__getitem__
             unknown = [name for name, needed in names if not any(self._index.has_term(t) for ts in needed for t in ts)]
             if unknown and tuning.name_spellings:
                 # A name the corpus never spells so may be one it spells otherwise
@@ -433,7 +455,7 @@ class Engine:
                     )
             # A long question names more than one sentence repeats: an article lacking
             # fewer than `names_share` of its named things is still on its topic.
-            complete = [item for item in ranked if len(lacking[item.sid]) < tuning.names_share * len(names)]
+            complete = [item for item in ranked if count(item.sid) < tuning.names_share * len(names)]
             # A question mostly about things the corpus never mentions ("Korea Utara"
             # beside "Lavrov") has no answer here, however well the rest matches.
             if tuning.unknown_names_decline and 2 * len(unknown) >= len(names):
@@ -441,9 +463,9 @@ class Engine:
             if not complete:
                 # The closest hold as many of the named things as any candidate does (and at
                 # least one); the answer says what they lack.
-                nearer = sorted(scored, key=lambda item: len(lacking[item.sid]))
-                missing = lacking[nearer[0].sid]
-                nearer = [item for item in nearer if len(lacking[item.sid]) == len(missing) < len(names)]
+                nearer = sorted(scored, key=lambda item: count(item.sid))
+                missing = lacking_of(nearer[0].sid)
+                nearer = [item for item in nearer if count(item.sid) == len(missing) < len(names)]
                 closest = self._fold_duplicates(nearer, units, limit=k, terms=terms)
                 return Answer(query=query, missing=tuple(missing), closest=tuple(closest)), None
             if tuning.names_filter:
@@ -565,17 +587,22 @@ class Engine:
         # The answer often sits beside the sentence that repeats the question's
         # words ("Dia merebut medali emas ..." follows the name): neighbours of the
         # best candidates compete too, carried by their neighbour's score.
-        extra = set(self._neighbours_of(ids[: tuning.neighbour_pool])) - bm25.keys()
+        extra = sorted(set(self._neighbours_of(ids[: tuning.neighbour_pool])) - bm25.keys())
+        # The candidates in the order `bm25` keeps them once the extra ones are added,
+        # and whether each has a sentence before / after it in its article (found once).
+        sids = [*bm25, *extra]
+        cand = np.asarray(sids, dtype=np.int64)
+        flags = self._neighbour_flags(cand)
         # Every candidate's neighbours need an exact score too (`_neighbour_scores`):
         # one scoring pass for them and the extra candidates (a doc's score does not
         # depend on which others are scored with it).
-        around = set(self._neighbours_of(np.fromiter((*bm25, *extra), dtype=np.int64))) - bm25.keys()
-        wanted = sorted(extra | around)
+        around = set((cand[flags[0]] - 1).tolist() + (cand[flags[1]] + 1).tolist()) - bm25.keys()
+        wanted = sorted(around.union(extra))
         known = dict(zip(wanted, self._index.scores_for(query_terms, wanted).tolist())) if wanted else {}
-        bm25.update((sid, known[sid]) for sid in sorted(extra))
-        neighbours = self._neighbour_scores(bm25, known)
+        bm25.update((sid, known[sid]) for sid in extra)
+        neighbours = self._neighbour_scores(bm25, known, flags=flags)
         question = Question.read(query, best=max(bm25.values(), default=0.0))
-        return self._measure(list(bm25), question, bm25=bm25, neighbours=neighbours, full=full)
+        return self._measure(sids, question, bm25=bm25, neighbours=neighbours, full=full, flags=flags)
 
     def _measure(
         self,
@@ -585,6 +612,7 @@ class Engine:
         bm25: dict[int, float],
         neighbours: dict[int, float],
         full: bool,
+        flags: tuple[np.ndarray, np.ndarray] | None = None,
     ) -> _Measured:
         """Every candidate's features, measured together from the index's arrays.
 
@@ -602,7 +630,7 @@ class Engine:
         # Neighbours in the same article (-1: none), as `_neighbours` finds them.
         before = cand - 1
         after = cand + 1
-        has_before, has_after = self._neighbour_flags(cand)
+        has_before, has_after = flags if flags is not None else self._neighbour_flags(cand)
         # Rows: the candidates, then every neighbour that is not one.
         rows = sorted_unique(np.concatenate([cand, before[has_before], after[has_after]]))
         row_of = np.searchsorted(rows, cand)
@@ -956,11 +984,14 @@ class Engine:
         has_before, has_after = self._neighbour_flags(sids)
         return (sids[has_before] - 1).tolist() + (sids[has_after] + 1).tolist()
 
-    def _neighbour_scores(self, bm25: dict[int, float], others: dict[int, float]) -> dict[int, float]:
-        """Best BM25 among each candidate's neighbours (`others` scores those that are not candidates)."""
+    def _neighbour_scores(
+        self, bm25: dict[int, float], others: dict[int, float], *, flags: tuple[np.ndarray, np.ndarray] | None = None
+    ) -> dict[int, float]:
+        """Best BM25 among each candidate's neighbours (`others` scores those that are not candidates;
+        `flags`: `_neighbour_flags` of the candidates in `bm25`'s order, when known)."""
         known = {**others, **bm25}
         sids = list(bm25)
-        has_before, has_after = self._neighbour_flags(np.asarray(sids, dtype=np.int64))
+        has_before, has_after = flags if flags is not None else self._neighbour_flags(np.asarray(sids, dtype=np.int64))
         out: dict[int, float] = {}
         for sid, b, a in zip(sids, has_before.tolist(), has_after.tolist()):
             # max() over the neighbours in `_neighbours` order (before, then after).

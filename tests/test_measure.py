@@ -223,3 +223,24 @@ def test_term_bits_equal_a_table_set_by_set(engine: Engine) -> None:
                     expected[t] |= np.uint64(1) << np.uint64(j)
         assert (engine._bits(sets) == expected).all()
     assert engine._bits([frozenset({"x"})] * 65) is None
+
+
+def test_lacking_names_equal_the_lists_per_candidate() -> None:
+    # `_judge` reads how many named things each candidate's article lacks from counts, and
+    # the names only when it says what is missing: both as the per-candidate lists give them.
+    import random
+
+    import numpy as np
+
+    from retrieval.search import _Lacking
+
+    rng = random.Random(3)
+    for _ in range(200):
+        labels = [f"name{j}" for j in range(rng.randint(1, 5))]
+        sids = rng.sample(range(1000), rng.randint(1, 30))
+        held = np.array([[rng.random() < 0.5 for _ in labels] for _ in sids], dtype=bool)
+        table = _Lacking(labels, held, sids)
+        for sid, row in zip(sids, held.tolist()):
+            expected = [name for name, has in zip(labels, row) if not has]
+            assert table.names(sid) == expected
+            assert table.count(sid) == len(expected)
