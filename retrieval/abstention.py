@@ -379,9 +379,10 @@ def _near_any(terms: Iterable[str], vocabulary: frozenset[str]) -> bool:
         # (an article's vocabulary is hundreds of words; most fail it).
         first, second, third = _pieces(term, 2)
         low, high = max(len(term) - 2, _NEAR_MIN_LENGTH), len(term) + 2
+        masks = _letter_masks(term)  # `within`'s distance, its table of the term made once
         for other in vocabulary:
             if low <= len(other) <= high and (first in other or second in other or third in other):
-                if other != term and within(term, other, 2):
+                if other != term and _distance(masks, len(term), other) <= 2:
                     return True
     return False
 
@@ -393,26 +394,46 @@ def _pieces(word: str, limit: int) -> tuple[str, ...]:
 
 
 def within(a: str, b: str, limit: int) -> bool:
-    """Whether the Levenshtein distance of `a` and `b` is at most `limit` (stops as soon as it cannot be)."""
+    """Whether the Levenshtein distance of `a` and `b` is at most `limit`."""
     if abs(len(a) - len(b)) > limit:
         return False
     # `limit` edits leave one of `a`'s limit + 1 pieces whole, so it is in `b`. Most
     # pairs of unrelated words fail this test, which costs far less than the table.
     if len(a) > limit and not any(piece in b for piece in _pieces(a, limit)):
         return False
-    # Only the band |i - j| <= limit of the table: a cell outside it is more than `limit`
-    # edits, so it stands as limit + 1, which no path through it gets back under.
-    far = limit + 1
-    n = len(b)
-    previous = [j if j <= limit else far for j in range(n + 1)]
-    for i, ca in enumerate(a, start=1):
-        current = [far] * (n + 1)
-        if i <= limit:
-            current[0] = i
-        lo, hi = max(1, i - limit), min(n, i + limit)
-        for j in range(lo, hi + 1):
-            current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (ca != b[j - 1]))
-        if min(current[lo - 1 : hi + 1]) > limit:
-            return False
-        previous = current
-    return previous[n] <= limit
+    return _distance(_letter_masks(a), len(a), b) <= limit
+
+
+def _letter_masks(word: str) -> dict[str, int]:
+    """Bit i set in the mask of letter c where `word[i] == c`."""
+    masks: dict[str, int] = {}
+    for i, c in enumerate(word):
+        masks[c] = masks.get(c, 0) | (1 << i)
+    return masks
+
+
+def _distance(masks: dict[str, int], m: int, b: str) -> int:
+    """The Levenshtein distance of the word of length `m` with `_letter_masks` `masks` and `b`:
+    Myers' bit-vector algorithm (Hyyrö's form), a column of the table in a few integer
+    operations per letter of `b` instead of a Python loop over its cells."""
+    if m == 0:
+        return len(b)
+    full = (1 << m) - 1
+    last = 1 << (m - 1)
+    up, down, score = full, 0, m  # the column's +1 and -1 steps, and its last cell
+    for c in b:
+        eq = masks.get(c, 0)
+        xv = eq | down
+        xh = (((eq & up) + up) ^ up) | eq
+        right = down | (~(xh | up) & full)
+        left = up & xh
+        if right & last:
+            score += 1
+        elif left & last:
+            score -= 1
+        # The top row is 0, 1, 2, ...: a +1 step enters from above.
+        right = ((right << 1) | 1) & full
+        left = (left << 1) & full
+        up = left | (~(xv | right) & full)
+        down = right & xv
+    return score

@@ -33,6 +33,13 @@ def test_within_agrees_with_the_full_edit_distance(a: str, b: str, limit: int) -
     assert within(a, b, limit) == (_levenshtein(a, b) <= limit)
 
 
+@given(st.text(alphabet="abkmo\u00e9\u212a", max_size=20), st.text(alphabet="abkmo\u00e9\u212a", max_size=20))
+def test_the_bit_vector_distance_is_the_full_edit_distance(a: str, b: str) -> None:
+    from retrieval.abstention import _distance, _letter_masks
+
+    assert _distance(_letter_masks(a), len(a), b) == _levenshtein(a, b)
+
+
 def test_the_model_is_a_logistic_of_its_weighted_signals() -> None:
     names = Signals.names_()
     signals = Signals(**{name: float(i % 3) for i, name in enumerate(names)})
@@ -279,3 +286,39 @@ def test_near_any_equals_calling_within_for_every_word() -> None:
         assert _near_any(terms, vocabulary) == expected, (terms, sorted(vocabulary))
         answers.add(expected)
     assert answers == {True, False}
+
+
+def _edited(rng, word: str, edits: int, letters: str) -> str:  # type: ignore[no-untyped-def]
+    for _ in range(edits):
+        i = rng.randint(0, len(word))
+        kind = rng.choice("ids")
+        if kind == "i" or not word:
+            word = word[:i] + rng.choice(letters) + word[i:]
+        elif kind == "d":
+            word = word[: min(i, len(word) - 1)] + word[min(i, len(word) - 1) + 1 :]
+        else:
+            i = min(i, len(word) - 1)
+            word = word[:i] + rng.choice(letters) + word[i + 1 :]
+    return word
+
+
+def test_near_misses_a_few_edits_away_are_found_wherever_the_edits_fall() -> None:
+    # Words made by 1 to 3 edits of a term (edits before a piece move it): `_near_any` and
+    # `within` must agree with the full edit distance however far the pieces moved.
+    import random
+
+    from retrieval.abstention import _NEAR_MIN_LENGTH, _near_any
+
+    rng = random.Random(11)
+    letters = "aeinrstk"
+    found = set()
+    for _ in range(examples(20000)):
+        term = "".join(rng.choices(letters, k=rng.randint(_NEAR_MIN_LENGTH, 10)))
+        other = _edited(rng, term, rng.randint(1, 3), letters)
+        distance = _levenshtein(term, other)
+        for limit in (1, 2, 3):
+            assert within(term, other, limit) == (distance <= limit), (term, other, limit)
+        near = other != term and len(other) >= _NEAR_MIN_LENGTH and distance <= 2
+        assert _near_any([term], frozenset({other})) == near, (term, other)
+        found.add(near)
+    assert found == {True, False}
