@@ -309,3 +309,23 @@ def test_stored_span_text_is_the_articles_slice() -> None:
     assert view.span_texts([(0, 2, 9), (0, 0, 4)]) == [texts[1][2:9], texts[1][0:4]]
     only_new = StoredArticles([], article_arrays([])) + (Article("c", "C", "S", None, "tambahan"),)
     assert only_new.span_texts([(0, 1, 5)]) == ["amba"]
+
+
+def test_stored_articles_read_from_memory_mapped_arrays(tmp_path: Path) -> None:
+    # A warm start reads the arrays memory-mapped (`retrieval.index`): texts, slices and
+    # whole articles decoded from the mapping as from the arrays in memory.
+    import numpy as np
+
+    articles = [
+        Article("a", "A", "S", None, "Plain ascii text here."),
+        Article("b", "B é", "S", dt.date(2020, 1, 2), "Teks “kutip” dengan é dan \udc00 lagi.", author="Ä"),
+    ]
+    arrays = article_arrays(articles)
+    for name, array in arrays.items():
+        np.save(tmp_path / f"{name}.npy", array)
+    mapped = {name: np.load(tmp_path / f"{name}.npy", mmap_mode="r") for name in arrays}
+    stored = StoredArticles.load([a.id for a in articles], mapped)
+    spans = [(i, start, end) for i in (1, 0) for start, end in ((0, 4), (3, 12), (6, 6), (0, len(articles[i].text)))]
+    assert stored.span_texts(spans) == [articles[i].text[s:e] for i, s, e in spans]
+    assert [stored.span_text(i, s, e) for i, s, e in spans] == [articles[i].text[s:e] for i, s, e in spans]
+    assert list(stored) == articles
