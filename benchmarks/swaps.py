@@ -54,10 +54,14 @@ def one_word_swaps(paragraphs: Sequence[Paragraph]) -> list[tuple[int, str, str]
                     a=[w.lower() for w in words], b=[w.lower() for w in changed], autojunk=False
                 ).ratio(),
             )
-            matcher = difflib.SequenceMatcher(a=[w.lower() for w in best], b=[w.lower() for w in changed], autojunk=False)
+            matcher = difflib.SequenceMatcher(
+                a=[w.lower() for w in best], b=[w.lower() for w in changed], autojunk=False
+            )
             edits = [op for op in matcher.get_opcodes() if op[0] != "equal"]
-            if len(edits) == 1 and edits[0][0] == "replace" and edits[0][2] - edits[0][1] == 1 == edits[0][4] - edits[0][3]:
-                out.append((number, best[edits[0][1]], changed[edits[0][3]]))
+            if len(edits) == 1:
+                kind, a_start, a_end, b_start, b_end = edits[0]
+                if kind == "replace" and a_end - a_start == 1 == b_end - b_start:
+                    out.append((number, best[a_start], changed[b_start]))
     return out
 
 
@@ -89,7 +93,9 @@ def fires(paragraphs: Sequence[Paragraph], analyzer: Analyzer, pairs: Sequence[P
     return out
 
 
-def mine(paragraphs: Sequence[Paragraph], analyzer: Analyzer, *, min_paragraphs: int, min_precision: float) -> list[Pair]:
+def mine(
+    paragraphs: Sequence[Paragraph], analyzer: Analyzer, *, min_paragraphs: int, min_precision: float
+) -> list[Pair]:
     found = candidates(paragraphs, analyzer, min_paragraphs=min_paragraphs)
     counts = fires(paragraphs, analyzer, list(found))
     return sorted(
