@@ -75,6 +75,9 @@ class Signals:
     # ("Planet apa yang memiliki satelit?" over "Merkurius *tidak* memiliki satelit");
     # never for a question that opens with "Apakah", which may ask yes or no
     negation_dropped: float
+    # 1 when the question narrows what it asks with a qualifier ("yang *paling terpencil*",
+    # "*menurut ahli*", `Lexicon.qualifiers`) whose word the article lacks
+    qualifier: float
     number_gap: float  # 1 when a number of the question is in neither the window nor the article
     names: float  # how many things the question names (capitalised runs, numbers)
     names_missing: float  # share of them the window lacks
@@ -152,24 +155,28 @@ class Lexicon:
     frame: frozenset[str] = frozenset()  # terms of words that frame a question
     # (terms of a word asked about, terms of an opposite that, held instead, means the article does not say it)
     opposites: tuple[tuple[frozenset[str], frozenset[str]], ...] = ()
+    qualifiers: tuple[tuple[str, ...], ...] = ()  # words that open a qualifier, folded, as written
 
     @classmethod
     def read(cls, directory: Path, terms: Callable[[str], list[str]]) -> Lexicon:
-        """`frame.txt` (a word a line) and `antonyms.txt` (`asked: held ...` a line) under
-        `directory`, each word turned into terms by `terms` (the engine's analyzer); absent files are empty."""
+        """`frame.txt` (a word a line), `antonyms.txt` and `swaps.txt` (`asked: held ...` a line)
+        and `qualifiers.txt` (a word or phrase a line) under `directory`, each word of the first
+        three turned into terms by `terms` (the engine's analyzer); absent files are empty."""
         frame: set[str] = set()
         opposites: list[tuple[frozenset[str], frozenset[str]]] = []
         for _number, line in _lines(directory / "frame.txt"):
             frame.update(terms(line))
-        for number, line in _lines(directory / "antonyms.txt"):
-            asked, colon, held = line.partition(":")
-            if not colon or not asked.strip() or not held.split():
-                raise ValueError(f"{directory / 'antonyms.txt'}:{number}: expected `asked: held ...`, got {line!r}")
-            word = frozenset(terms(asked.strip()))
-            if not word:
-                continue  # a word the analyzer drops (a stop word) is never asked about
-            opposites += [(word, other) for held_word in held.split() if (other := frozenset(terms(held_word)))]
-        return cls(frozenset(frame), tuple(opposites))
+        for name in ("antonyms.txt", "swaps.txt"):
+            for number, line in _lines(directory / name):
+                asked, colon, held = line.partition(":")
+                if not colon or not asked.strip() or not held.split():
+                    raise ValueError(f"{directory / name}:{number}: expected `asked: held ...`, got {line!r}")
+                word = frozenset(terms(asked.strip()))
+                if not word:
+                    continue  # a word the analyzer drops (a stop word) is never asked about
+                opposites += [(word, other) for held_word in held.split() if (other := frozenset(terms(held_word)))]
+        qualifiers = tuple(tuple(line.casefold().split()) for _number, line in _lines(directory / "qualifiers.txt"))
+        return cls(frozenset(frame), tuple(opposites), qualifiers)
 
 
 def _lines(path: Path) -> list[tuple[int, str]]:
@@ -227,6 +234,11 @@ def measure(
         held = _held_plain(asked, window_analysed(), lexicon.opposites)
     if _HELD_NEGATION.search(window_text) and not _YES_NO.match(question):
         dropped = _dropped(question_words, window_analysed())
+    # An article that qualifies the same way ("paling berkuasa" for "paling kuat") may say it in other words.
+    qualifier = any(
+        article.isdisjoint(terms) and not _opener_pattern(opener).search(article_text)
+        for opener, terms in _qualified(question_words, lexicon.qualifiers)
+    )
     numbers = set(_NUMBER.findall(question))
     given = set(_NUMBER.findall(window_text)) | set(_NUMBER.findall(article_text))
     missing_names = [n for n, needed in names if all(window.isdisjoint(t) for t in needed)]
@@ -246,6 +258,7 @@ def measure(
         negation=float(negation),
         negated_held=float(held),
         negation_dropped=float(dropped),
+        qualifier=float(qualifier),
         number_gap=float(bool(numbers - given)),
         names=float(len(names)),
         names_missing=len(missing_names) / len(names) if names else 0.0,
@@ -253,6 +266,33 @@ def measure(
         log_score=math.log(best) if best > 0 else 0.0,
         units=float(len(units)),
     )
+
+
+def _qualified(
+    words: Sequence[tuple[str, tuple[str, ...]]], openers: tuple[tuple[str, ...], ...]
+) -> list[tuple[tuple[str, ...], frozenset[str]]]:
+    """Each qualifier opener of `openers` in `words` and the terms of the word it leads to:
+    the first word with terms after it ("paling *terpencil*", "pada abad *pertengahan*")."""
+    out: list[tuple[tuple[str, ...], frozenset[str]]] = []
+    if not openers:
+        return out
+    firsts = {opener[0] for opener in openers}
+    folded = [word.casefold() for word, _terms in words]
+    for i, word in enumerate(folded):
+        if word not in firsts:
+            continue
+        for opener in openers:
+            end = i + len(opener)
+            if opener[0] == word and tuple(folded[i:end]) == opener:
+                after = next((terms for _word, terms in words[end:] if terms), ())
+                if after:
+                    out.append((opener, frozenset(after)))
+    return out
+
+
+@lru_cache(maxsize=64)
+def _opener_pattern(opener: tuple[str, ...]) -> re.Pattern[str]:
+    return re.compile(r"(?<!\w)" + r"[\s-]+".join(map(re.escape, opener)) + r"(?!\w)", re.I)
 
 
 def _negated(words: Sequence[tuple[str, tuple[str, ...]]]) -> list[tuple[frozenset[str], frozenset[str]]]:

@@ -322,3 +322,50 @@ def test_near_misses_a_few_edits_away_are_found_wherever_the_edits_fall() -> Non
         assert _near_any([term], frozenset({other})) == near, (term, other)
         found.add(near)
     assert found == {True, False}
+
+
+TIONGHOA = "Bahasa Tionghoa ditemukan pada abad ke-12 di daratan Tiongkok. Bahasa itu digunakan oleh jutaan orang."
+
+
+def test_a_swapped_word_from_the_mined_list_is_an_opposite_only_when_the_article_lacks_it() -> None:
+    lexicon = Lexicon.read(default_analyzer_dir(), default_analyzer().terms)
+    sentence = "Bahasa Tionghoa ditemukan pada abad ke-12 di daratan Tiongkok."
+
+    def swapped(question: str, article: str = TIONGHOA) -> float:
+        return _signals(question, sentence, article, lexicon=lexicon).antonym
+
+    # swaps.txt: "larang: ... temu ...": asked "dilarang" over an article that says only "ditemukan".
+    assert swapped("Kapan Bahasa Tionghoa dilarang?") == 1.0
+    assert swapped("Kapan Bahasa Tionghoa ditemukan?") == 0.0
+    # Must not decline: the article says it was banned too.
+    assert swapped("Kapan Bahasa Tionghoa dilarang?", TIONGHOA + " Bahasa itu dilarang pada tahun 1966.") == 0.0
+    # Nor a question that negates ("tidak dilarang" restates "digunakan").
+    assert swapped("Bahasa apa yang tidak dilarang?") == 0.0
+
+
+def test_a_qualifier_whose_word_the_article_lacks_is_a_qualifier_signal() -> None:
+    lexicon = Lexicon.read(default_analyzer_dir(), default_analyzer().terms)
+    sentence = "Bahasa Tionghoa ditemukan pada abad ke-12 di daratan Tiongkok."
+
+    def qualified(question: str, article: str = TIONGHOA) -> float:
+        return _signals(question, sentence, article, lexicon=lexicon).qualifier
+
+    assert qualified("Bahasa apa yang paling populer di Tiongkok?") == 1.0
+    assert qualified("Kapan Bahasa Tionghoa ditemukan menurut para ahli?") == 1.0  # past "para"
+    assert qualified("Bahasa apa yang digunakan di Tiongkok pada masa dinasti Ming?") == 1.0
+    # Must not fire: the article holds the qualifier's word, or the question has no qualifier...
+    assert qualified("Bahasa apa yang paling banyak digunakan?", TIONGHOA + " Ia yang paling banyak dipakai.") == 0.0
+    # ...or the article qualifies the same way, maybe in other words ("paling berkuasa" for
+    # "paling kuat"; "pada abad ke-12" for "pada abad pertengahan").
+    assert qualified("Siapa yang paling kuat di Tiongkok?", TIONGHOA + " Kaisar paling berkuasa di sana.") == 0.0
+    assert qualified("Bahasa apa yang digunakan di Tiongkok pada abad pertengahan?") == 0.0
+    assert qualified("Kapan Bahasa Tionghoa ditemukan pada abad ke-12?") == 0.0
+    assert qualified("Kapan Bahasa Tionghoa ditemukan?") == 0.0
+    # Without the word list nothing is a qualifier.
+    assert _signals("Bahasa apa yang paling populer di Tiongkok?", sentence, TIONGHOA).qualifier == 0.0
+
+
+def test_a_swaps_line_without_a_colon_is_refused_with_file_and_line(tmp_path: Path) -> None:
+    (tmp_path / "swaps.txt").write_text("# swaps\nlarang temu\n", encoding="utf-8")
+    with pytest.raises(ValueError, match=r"swaps.txt:2: expected `asked: held"):
+        Lexicon.read(tmp_path, default_analyzer().terms)

@@ -50,14 +50,15 @@ def test_idkmrc_valid_floors() -> None:
     articles, questions = idkmrc_eval_set(DEFAULT_IDKMRC, "valid")
     metrics = evaluate(Engine.from_articles(articles), questions, k=10)
     assert metrics.answerable == 382 and metrics.unanswerable == 382
-    assert metrics.recall_at_1 >= 0.57  # measured 0.592; plain rank-bm25 0.411
-    assert metrics.recall_at_3 >= 0.80  # measured 0.830; plain rank-bm25 0.641
+    assert metrics.recall_at_1 >= 0.57  # measured 0.589; plain rank-bm25 0.411
+    assert metrics.recall_at_3 >= 0.80  # measured 0.822; plain rank-bm25 0.641
     # The abstention stage (retrieval/abstention.py) took it from 0.228 / 0.084 to 0.275 / 0.086;
     # the coverage floor's misfires fixed (frame words left out, floor 0.4 -> 0.35) to 0.196 / 0.055,
     # and 0.060 with definition frames no longer BM25 evidence; the polarity signals
-    # (negated_held, negation_dropped) to 0.223 / 0.063.
-    assert metrics.correct_abstention is not None and metrics.correct_abstention >= 0.21  # measured 0.223
-    assert metrics.wrongly_abstained <= 0.08  # measured 0.063
+    # (negated_held, negation_dropped) to 0.223 / 0.063; swaps mined from train's question pairs,
+    # the qualifier signal and a threshold at 0.1% of train's answerable questions to 0.270 / 0.068.
+    assert metrics.correct_abstention is not None and metrics.correct_abstention >= 0.25  # measured 0.270
+    assert metrics.wrongly_abstained <= 0.075  # measured 0.068
 
 
 def _news(article_id: str, text: str) -> Article:
