@@ -142,7 +142,8 @@ def reference_answers(reference: Engine) -> list:
 # --- round trip -------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("kind", ["markdown", "jsonl"])
+# A Markdown folder's warm start is the quick run's in test_without_index_dir_the_index_persists_in_the_cache.
+@pytest.mark.parametrize("kind", [pytest.param("markdown", marks=pytest.mark.e2e), "jsonl"])
 def test_warm_start_answers_exactly_like_a_fresh_build(
     kind: str, markdown: Path, jsonl: Path, tmp_path: Path, reference_answers: list
 ) -> None:
@@ -400,7 +401,8 @@ def test_a_garbled_hint_rebuilds(
 # --- reload ---------------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("persisted", ["index_dir", "cache"])
+# The cache's persistence is the quick run's in test_without_index_dir_the_index_persists_in_the_cache.
+@pytest.mark.parametrize("persisted", ["index_dir", pytest.param("cache", marks=pytest.mark.e2e)])
 def test_reopening_builds_a_new_engine_and_leaves_the_old_one_working(
     persisted: str, tmp_path: Path, seed_articles: list[Article], reference_answers: list
 ) -> None:
