@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 import pytest
 
 from tests import sampling  # registers the Hypothesis profiles before the plugin loads one
+from tests.markexpr import leaves_out_e2e
 
 if TYPE_CHECKING:
     from retrieval.search import Engine
@@ -104,9 +105,10 @@ def pytest_collection_finish(session: pytest.Session) -> None:
 
 
 def pytest_configure(config: pytest.Config) -> None:
-    # The quick run (`-m "not e2e"`) samples: a tenth of each Hypothesis test's
-    # examples and short answer sweeps (tests/sampling.py).
-    if "not e2e" in (config.option.markexpr or ""):
+    # The quick run (`-m "not e2e"`, or any `-m` that leaves out every e2e test)
+    # samples: a tenth of each Hypothesis test's examples and short answer
+    # sweeps (tests/sampling.py).
+    if leaves_out_e2e(config.option.markexpr):
         sampling.quick(hypothesis_profile=config.getoption("hypothesis_profile", None) is None)
 
 
@@ -114,13 +116,15 @@ _WHOLE_MODULE_E2E = "\npytestmark = pytest.mark.e2e\n"
 
 
 def pytest_ignore_collect(collection_path: Path, config: pytest.Config) -> bool | None:
-    # A run that deselects e2e tests does not import a module whose every test
-    # is one: it would only be assertion-rewritten and imported to be dropped
-    # (~0.6 s of the quick run's CPU for the twelve such modules).
+    # A run whose `-m` leaves out every e2e test (tests/markexpr.py) does not
+    # import a module whose every test is one: it would only be
+    # assertion-rewritten and imported to be dropped (~0.6 s of the quick
+    # run's CPU for the twelve such modules). `-m "not e2e or asyncio"` selects
+    # e2e asyncio tests, so it imports them all.
     if (
-        "not e2e" in (config.option.markexpr or "")
-        and collection_path.suffix == ".py"
+        collection_path.suffix == ".py"
         and collection_path.name.startswith("test_")
+        and leaves_out_e2e(config.option.markexpr)
         and _WHOLE_MODULE_E2E in collection_path.read_text(encoding="utf-8")
     ):
         return True

@@ -116,6 +116,7 @@ def test_extend_replaces_an_article_whose_id_exists(tmp_path: Path, seed_article
     _assert_same_engine(after.engine, Engine.from_articles(seed_articles + [updated]))
 
 
+@pytest.mark.e2e  # a third open; quick run: test_extend_equals_a_fresh_build_and_keeps_every_sid
 def test_an_extended_index_is_what_the_next_start_loads(tmp_path: Path, seed_articles: list[Article]) -> None:
     corpus = tmp_path / "c.jsonl"
     corpus.write_text(_lines(seed_articles[:2]), encoding="utf-8")
@@ -130,6 +131,7 @@ def test_an_extended_index_is_what_the_next_start_loads(tmp_path: Path, seed_art
     _same_results(restarted.engine, extended.engine, QUESTIONS[:8])
 
 
+@pytest.mark.e2e  # quick run: test_store's test_appended_lines_extend_the_index
 def test_a_crash_between_corpus_write_and_index_save_appends_at_start(
     tmp_path: Path, seed_articles: list[Article]
 ) -> None:

@@ -21,7 +21,7 @@ from retrieval.index import (
     IndexUnusable,
     sorted_unique,
 )
-from tests.sampling import sample
+from tests.sampling import examples, sample
 
 FACQA_TRAIN = Path(__file__).resolve().parents[2] / "shared" / "datasets" / "facqa" / "train_preprocess.csv"
 _WORD = re.compile(r"\w+")
@@ -161,7 +161,8 @@ def test_top_matches_full_ranking_on_a_corpus_large_enough_to_prune() -> None:
     doc_of = np.repeat(np.arange(len(docs)), sizes)
     # Queries made only of the most frequent terms force large essential lists.
     frequent = [["t0", "t1"], ["t0", "t1", "t2", "t1"], ["t2", "t0", "t7", "t2999"], ["t0"]]
-    for n in range(40 + len(frequent)):
+    # 40 random queries; 5 in the quick run (tests/sampling.py), which still take every path above.
+    for n in range(examples(40) + len(frequent)):
         if n < len(frequent):
             query = frequent[n]
         else:

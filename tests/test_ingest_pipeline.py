@@ -109,6 +109,26 @@ BOMB = """<?xml version="1.0"?><!DOCTYPE rss [<!ENTITY a "aaaaaaaaaa"><!ENTITY b
 <rss version="2.0"><channel><title>&d;</title><item><title>&d;</title><link>http://x/1</link></item></channel></rss>"""
 
 
+async def test_a_failing_feed_waits_and_never_stops_a_good_one(server, tmp_path):
+    # The quick run's share of the next test: no stall, bombs or 10,000-entry feed.
+    server.routes["/berita/1"] = page(article_html(1))
+    server.routes["/good"] = page(rss(server.base, [1]), content_type="application/rss+xml")
+    server.routes["/invalid"] = page("<?xml version='1.0'?><rss><channel><item><title>x</ti", content_type="text/xml")
+    feeds = [server.url(p) for p in ["/404", "/good", "/invalid"]]
+    async with ingestor(tmp_path, feeds=feeds) as ing:
+        outcomes = {o.url.removeprefix(server.base): o for o in await ing.poll_feeds()}
+        assert [o.status for o in outcomes["/good"].outcomes] == ["added"]
+        assert outcomes["/404"].status == "failed" and "not found" in outcomes["/404"].error
+        assert outcomes["/invalid"].status == "failed" and "not well-formed" in outcomes["/invalid"].error
+        again = {o.url.removeprefix(server.base): o for o in await ing.poll_feeds()}
+        assert again["/404"].status == "waiting" and "not found" in again["/404"].error
+        assert again["/good"].status == "polled"
+        states = {s.url.removeprefix(server.base): s for s in ing.feed_states()}
+        assert states["/404"].failures == 1 and states["/good"].last_success is not None
+    assert len(records(tmp_path / "corpus.jsonl")) == 1
+
+
+@pytest.mark.e2e  # a stalled feed, two bombs and a 10,000-entry feed: ~1-2 s
 async def test_broken_feeds_never_stop_a_good_one(server, tmp_path):
     server.routes["/berita/1"] = page(article_html(1))
     server.routes["/good"] = page(rss(server.base, [1]), content_type="application/rss+xml")

@@ -142,7 +142,8 @@ def reference_answers(reference: Engine) -> list:
 # --- round trip -------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("kind", ["markdown", "jsonl"])
+# A Markdown folder's warm start is the quick run's in test_without_index_dir_the_index_persists_in_the_cache.
+@pytest.mark.parametrize("kind", [pytest.param("markdown", marks=pytest.mark.e2e), "jsonl"])
 def test_warm_start_answers_exactly_like_a_fresh_build(
     kind: str, markdown: Path, jsonl: Path, tmp_path: Path, reference_answers: list
 ) -> None:
@@ -197,6 +198,7 @@ def test_changed_article_rebuilds(markdown: Path, tmp_path: Path, saved_index: S
     assert open_engine(markdown, index_dir=index_dir).build == "loaded"
 
 
+@pytest.mark.e2e  # invalidation: test_changed_article_rebuilds is the quick run's
 def test_added_and_removed_markdown_files_rebuild(
     markdown: Path, tmp_path: Path, saved_index: SavedIndex
 ) -> None:
@@ -225,6 +227,7 @@ def test_ingested_jsonl_in_a_folder_is_part_of_the_digest(
     assert opened.engine.search("zebra terbang", k=1).hits[0].article.id == "ingested-1"
 
 
+@pytest.mark.e2e  # quick run: test_warm's test_changed_language_data_rebuilds_a_jsonl_corpus
 def test_changed_language_data_rebuilds(markdown: Path, tmp_path: Path) -> None:
     lang = tmp_path / "lang"
     shutil.copytree(BUNDLED_LANGUAGE_DATA, lang)
@@ -255,15 +258,18 @@ def _flip(path: Path) -> None:
 
 @pytest.mark.parametrize(
     ("target", "damage"),
+    # The quick run rebuilds after one kind of damage: each kind is found by the
+    # index's own unit tests (test_index: truncated, flipped, deleted, garbage);
+    # what this adds is the rebuild, which is the same for all.
     [
-        ("doc_ids.npy", _truncate),
-        ("tf.npy", _flip),
-        ("extra-sent_start.npy", _flip),
-        ("extra-sent_article.npy", Path.unlink),
-        ("manifest.json", _truncate),
-        ("manifest.json", lambda p: p.write_text("[]", encoding="utf-8")),
+        pytest.param("doc_ids.npy", _truncate, id="truncated-postings", marks=pytest.mark.e2e),
+        pytest.param("tf.npy", _flip, id="flipped-tf"),
+        pytest.param("extra-sent_start.npy", _flip, id="flipped-spans", marks=pytest.mark.e2e),
+        pytest.param("extra-sent_article.npy", Path.unlink, id="deleted-spans", marks=pytest.mark.e2e),
+        pytest.param("manifest.json", _truncate, id="truncated-manifest", marks=pytest.mark.e2e),
+        pytest.param("manifest.json", lambda p: p.write_text("[]", encoding="utf-8"), id="not-manifest",
+                     marks=pytest.mark.e2e),
     ],
-    ids=["truncated-postings", "flipped-tf", "flipped-spans", "deleted-spans", "truncated-manifest", "not-manifest"],
 )
 def test_corrupt_index_is_rebuilt_never_trusted(
     target: str, damage, jsonl: Path, tmp_path: Path, reference: Engine, caplog: pytest.LogCaptureFixture,
@@ -362,6 +368,7 @@ def test_edited_line_is_not_an_append(
     _assert_same_engine(opened.engine, _fresh(jsonl))
 
 
+@pytest.mark.e2e  # append edge case; quick run: test_appended_lines_extend_the_index
 def test_a_last_line_without_newline_then_more_lines_is_an_append(
     tmp_path: Path, seed_articles: list[Article]
 ) -> None:
@@ -378,6 +385,7 @@ def test_a_last_line_without_newline_then_more_lines_is_an_append(
     assert _answers(opened.engine) == _expected(_fresh(corpus))
 
 
+@pytest.mark.e2e  # append edge case; quick run: test_edited_line_is_not_an_append
 def test_a_garbled_hint_rebuilds(
     jsonl: Path, tmp_path: Path, reference: Engine, saved_index: SavedIndex
 ) -> None:
@@ -393,7 +401,8 @@ def test_a_garbled_hint_rebuilds(
 # --- reload ---------------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("persisted", ["index_dir", "cache"])
+# The cache's persistence is the quick run's in test_without_index_dir_the_index_persists_in_the_cache.
+@pytest.mark.parametrize("persisted", ["index_dir", pytest.param("cache", marks=pytest.mark.e2e)])
 def test_reopening_builds_a_new_engine_and_leaves_the_old_one_working(
     persisted: str, tmp_path: Path, seed_articles: list[Article], reference_answers: list
 ) -> None:
@@ -443,7 +452,13 @@ def test_sentence_table_slices_like_a_list(reference: Engine) -> None:
         table[len(table)]
 
 
-@pytest.mark.parametrize("bad", [[[999, "KRC", "Kebun Raya Cibodas"]], [[0, "ZZ", "bukan singkatan"]], "x", [[0]]])
+@pytest.mark.parametrize("bad", [
+    [[999, "KRC", "Kebun Raya Cibodas"]],
+    # The quick run tries the first (a rebuild each, ~0.1 s); the full run every kind.
+    pytest.param([[0, "ZZ", "bukan singkatan"]], marks=pytest.mark.e2e),
+    pytest.param("x", marks=pytest.mark.e2e),
+    pytest.param([[0]], marks=pytest.mark.e2e),
+])
 def test_unusable_stored_acronyms_rebuild(
     bad: object, jsonl: Path, tmp_path: Path, reference: Engine, saved_index: SavedIndex
 ) -> None:

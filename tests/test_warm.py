@@ -74,6 +74,7 @@ def test_a_same_size_edit_with_the_old_mtime_is_detected(
     assert _answers(opened.engine) == _expected(_fresh(jsonl))
 
 
+@pytest.mark.e2e  # quick run: test_a_same_size_edit_with_the_old_mtime_is_detected
 def test_other_bytes_for_the_same_articles_load_then_save_the_new_state(
     jsonl: Path, tmp_path: Path, saved_index: SavedIndex
 ) -> None:
@@ -90,6 +91,7 @@ def test_other_bytes_for_the_same_articles_load_then_save_the_new_state(
     assert _answers(again.engine) == _expected(_fresh(jsonl))
 
 
+@pytest.mark.e2e  # upgrade path; quick run: test_second_start_reads_no_corpus_and_serves_the_same_engine
 def test_an_index_without_a_corpus_state_is_parsed_once_then_upgraded(
     jsonl: Path, tmp_path: Path, saved_index: SavedIndex
 ) -> None:
@@ -141,6 +143,7 @@ def test_changed_language_data_rebuilds_a_jsonl_corpus(jsonl: Path, tmp_path: Pa
     assert not opened.engine._index.has_term("moskow")
 
 
+@pytest.mark.e2e  # quick run: test_extend's test_extend_equals_a_fresh_build_and_keeps_every_sid
 def test_extending_an_engine_loaded_without_parsing_equals_a_fresh_build(
     tmp_path: Path, seed_articles: list[Article]
 ) -> None:
@@ -283,7 +286,7 @@ def test_warm_start_keeps_the_stems_it_adds_for_the_next_start(jsonl: Path, tmp_
     assert len(kept) > len(first) and kept == warm.engine.analyzer.known_stems()
     again = open_engine(jsonl, language_data_path=BUNDLED_LANGUAGE_DATA, index_dir=index_dir)
     assert again.engine.analyzer.known_stems() == kept
-    assert [again.engine.search(q).hits for q in QUESTIONS] == [warm.engine.search(q).hits for q in QUESTIONS]
+    assert [again.engine.search(q).hits for q in sweep(QUESTIONS)] == [warm.engine.search(q).hits for q in sweep(QUESTIONS)]
 
 
 def test_stored_span_text_is_the_articles_slice() -> None:
