@@ -151,11 +151,22 @@ def offers_beside(sentence: str, kind: Wants, *, question: str) -> bool:
     """True when that new thing stands right after a word the question uses: the
     apposition that names what was asked ("Siapa Wamenlu Rusia ...?" ->
     "Wamenlu Rusia, Mikhail Bogdanov"; "Siapa Menteri Kesehatan?" -> "Menteri
-    Kesehatan Siti Fadilah Supari")."""
+    Kesehatan Siti Fadilah Supari"). For a time, number, place or name, a few
+    words before or after it: "didirikan pada tanggal 17 Agustus 1945" answers
+    "Kapan X didirikan?" where a date elsewhere in the sentence may not."""
     return _offered(sentence, kind, question=question, beside_asked=True)[1]
 
 
 _APPOSITION_REACH = 3
+# A date or a number is said a few words from its predicate ("didirikan pada
+# tanggal 17 Agustus 1945", "memiliki luas 120 km2"), on either side.
+_NEAR_REACH = 4
+# Words that say what kind of thing is asked ("tahun berapa", "pada tanggal"):
+# found beside any date, so no sign that this date is the one asked about.
+_KIND_WORDS = frozenset(
+    "tahun tanggal bulan hari pukul jam abad masa kapan berapa berapakah mana manakah dimana apa apakah nama "
+    "sejak pada sekitar".split()
+)
 _FUNCTION_WORDS = frozenset(
     "yang dan di ke dari pada untuk dengan oleh dalam itu ini atau juga sang para dia ia mereka beliau "
     "the of and in on at to a an he she they".split()
@@ -198,6 +209,7 @@ def _offered(
     if kind is Wants.ANYTHING:
         return False, False
     asked = _asked(question)
+    plain = _asked_plain(question) if beside_asked and kind is not Wants.PERSON else asked
     pattern = _OFFER_SCANS[kind]
     # A citation mark ("kota.[2]") is no number, name or date the sentence offers.
     if "[" in sentence:
@@ -220,15 +232,33 @@ def _offered(
         offered = True
         if not beside_asked:
             return True, False
+        inside, first_new = read
+        if kind is not Wants.PERSON:
+            if _near_asked(sentence, start, end, plain):
+                return True, True
+            continue
         # The words leading up to the first new one, inside the match too:
         # "Menteri Perhubungan Hatta Rajasa" answers "Siapa Menteri Perhubungan?".
-        inside, first_new = read
         # Only the last words before the match can be among the last `_APPOSITION_REACH`.
         before = [w.casefold() for w in _WORDS.findall(sentence[:start])[-_APPOSITION_REACH:]]
         lead = (before + inside[:first_new])[-_APPOSITION_REACH:]
         if any(w in asked and w not in _FUNCTION_WORDS and w not in _TITLES for w in lead):
             return True, True
     return offered, False
+
+
+def _near_asked(sentence: str, start: int, end: int, asked: frozenset[str]) -> bool:
+    """Whether one of `asked` (the question's lower-case words) that is no function word
+    stands within `_NEAR_REACH` words of the match."""
+    # A word is at most a few dozen characters: no need to split the whole sentence.
+    reach = 16 * _NEAR_REACH
+    around = _WORDS.findall(sentence[max(0, start - reach) : start])[-_NEAR_REACH:]
+    around += _WORDS.findall(sentence[end : end + reach])[:_NEAR_REACH]
+    for word in around:
+        w = word.casefold()
+        if w in asked and w not in _FUNCTION_WORDS and w not in _KIND_WORDS and not w.isdigit():
+            return True
+    return False
 
 
 _UNREAD: object = object()
@@ -311,6 +341,14 @@ _OFFER_PATTERNS = {
 }
 _OFFER_SCANS = {kind: _Scan(pattern) for kind, pattern in _OFFER_PATTERNS.items()}
 _DATES = _Scan(_DATE_RE)
+
+
+@functools.lru_cache(maxsize=256)
+def _asked_plain(question: str) -> frozenset[str]:
+    """The question's words written in lower case, folded: what it says of the thing it
+    names ("luas", "diresmikan"), not the name itself, which its article repeats beside
+    every date and number ("ulang tahun ke-153 Kebun Raya Cibodas")."""
+    return frozenset(w for w in _WORDS.findall(question) if w == w.casefold() and not w.isdigit())
 
 
 @functools.lru_cache(maxsize=256)
