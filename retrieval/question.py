@@ -239,6 +239,8 @@ def _offered(
         if not beside_asked:
             return True, False
         if near is not None:
+            if near.beside(start, end):
+                return True, True
             # Only the stretches around the question's words can hold one beside them:
             # scanned instead of the rest of the sentence.
             for start, end in pattern.spans_within(sentence, near.windows()):
