@@ -3,6 +3,7 @@ sentence offers one that the question does not already contain."""
 
 from __future__ import annotations
 
+import bisect
 import enum
 import functools
 import re
@@ -154,11 +155,22 @@ def offers_beside(sentence: str, kind: Wants, *, question: str) -> bool:
     """True when that new thing stands right after a word the question uses: the
     apposition that names what was asked ("Siapa Wamenlu Rusia ...?" ->
     "Wamenlu Rusia, Mikhail Bogdanov"; "Siapa Menteri Kesehatan?" -> "Menteri
-    Kesehatan Siti Fadilah Supari")."""
+    Kesehatan Siti Fadilah Supari"). For a time, number, place or name, a few
+    words before or after it: "didirikan pada tanggal 17 Agustus 1945" answers
+    "Kapan X didirikan?" where a date elsewhere in the sentence may not."""
     return _offered(sentence, kind, question=question, beside_asked=True)[1]
 
 
 _APPOSITION_REACH = 3
+# A date or a number is said a few words from its predicate ("didirikan pada
+# tanggal 17 Agustus 1945", "memiliki luas 120 km2"), on either side.
+_NEAR_REACH = 4
+# Words that say what kind of thing is asked ("tahun berapa", "pada tanggal"):
+# found beside any date, so no sign that this date is the one asked about.
+_KIND_WORDS = frozenset(
+    "tahun tanggal bulan hari pukul jam abad masa kapan berapa berapakah mana manakah dimana apa apakah nama "
+    "sejak pada sekitar".split()
+)
 _FUNCTION_WORDS = frozenset(
     "yang dan di ke dari pada untuk dengan oleh dalam itu ini atau juga sang para dia ia mereka beliau "
     "the of and in on at to a an he she they".split()
@@ -209,6 +221,12 @@ def _offered(
         # "8 September 2005" and "(13/12)" are dates, not the quantity asked for
         # (every date pattern holds a digit).
         sentence = _blanked(sentence, _DATES.spans(sentence))
+    near: _Near | None = None
+    if beside_asked and kind is not Wants.PERSON:
+        near = _Near.of(sentence, question)
+        if near is None:
+            # No word the question says of its subject is in the sentence: nothing is beside one.
+            beside_asked = False
     offered = False
     for start, end in pattern.spans(sentence):
         text = sentence[start:end]
@@ -223,15 +241,81 @@ def _offered(
         offered = True
         if not beside_asked:
             return True, False
+        if near is not None:
+            if near.beside(start, end):
+                return True, True
+            # Only the stretches around the question's words can hold one beside them:
+            # scanned instead of the rest of the sentence.
+            for start, end in pattern.spans_within(sentence, near.windows()):
+                found = memo.get(sentence[start:end], _UNREAD) if memo is not None else _UNREAD
+                if found is _UNREAD:
+                    found = _new_words(sentence[start:end], kind, asked)
+                if found is not None and near.beside(start, end):
+                    return True, True
+            return True, False
+        inside, first_new = read
         # The words leading up to the first new one, inside the match too:
         # "Menteri Perhubungan Hatta Rajasa" answers "Siapa Menteri Perhubungan?".
-        inside, first_new = read
         # Only the last words before the match can be among the last `_APPOSITION_REACH`.
         before = [w.casefold() for w in _WORDS.findall(sentence[:start])[-_APPOSITION_REACH:]]
         lead = (before + inside[:first_new])[-_APPOSITION_REACH:]
         if any(w in asked and w not in _FUNCTION_WORDS and w not in _TITLES for w in lead):
             return True, True
     return offered, False
+
+
+class _Near:
+    """Where the words the question says of its subject (`_plain_words`) stand in a sentence,
+    to ask of a match whether one is within `_NEAR_REACH` words of it."""
+
+    __slots__ = ("_sentence", "_found")
+
+    def __init__(self, sentence: str, found: list[tuple[int, int]]) -> None:
+        self._sentence = sentence
+        self._found = found
+
+    @classmethod
+    def of(cls, sentence: str, question: str) -> _Near | None:
+        """None when the sentence holds none of those words."""
+        pattern = _plain_words(question)
+        if pattern is None:
+            return None
+        found = list(pattern.spans(sentence))
+        return cls(sentence, found) if found else None
+
+    def windows(self) -> list[tuple[int, int]]:
+        """The stretches of the sentence within `_NEAR_CHARS` of one of the words (ending
+        at a space, so no word is cut), merged where they overlap."""
+        sentence = self._sentence
+        out: list[tuple[int, int]] = []
+        for word_start, word_end in self._found:
+            low = max(0, word_start - _NEAR_CHARS)
+            high = sentence.find(" ", word_end + _NEAR_CHARS)
+            if high < 0:
+                high = len(sentence)
+            if out and low <= out[-1][1]:
+                out[-1] = (out[-1][0], max(out[-1][1], high))
+            else:
+                out.append((low, high))
+        return out
+
+    def beside(self, start: int, end: int) -> bool:
+        sentence = self._sentence
+        for word_start, word_end in self._found:
+            if word_end <= start:
+                gap = sentence[word_end:start]
+            elif word_start >= end:
+                gap = sentence[end:word_start]
+            else:
+                continue
+            # Fewer than `_NEAR_REACH` words between: it is among the nearest `_NEAR_REACH`.
+            if len(gap) <= _NEAR_CHARS and len(_WORDS.findall(gap)) < _NEAR_REACH:
+                return True
+        return False
+
+
+# A word is rarely longer than this many characters: a longer gap holds too many words.
+_NEAR_CHARS = 20 * _NEAR_REACH
 
 
 _UNREAD: object = object()
@@ -268,6 +352,15 @@ class _Scan:
         if self._exact is not None and (text.isascii() or _PLAIN.fullmatch(text)):
             return (m.span() for m in self._exact.finditer(text.lower()))
         return (m.span() for m in self.pattern.finditer(text))
+
+    def spans_within(self, text: str, windows: Iterable[tuple[int, int]]) -> Iterator[tuple[int, int]]:
+        """The spans found in each (start, end) stretch of `text`: a match may look at the
+        text before the stretch (a word boundary, a look-behind), as over the whole text."""
+        pattern = self.pattern
+        if self._exact is not None and (text.isascii() or _PLAIN.fullmatch(text)):
+            pattern, text = self._exact, text.lower()
+        for low, high in windows:
+            yield from (m.span() for m in pattern.finditer(text, low, high))
 
 
 def _blanked(text: str, spans: Iterable[tuple[int, int]]) -> str:
@@ -314,6 +407,21 @@ _OFFER_PATTERNS = {
 }
 _OFFER_SCANS = {kind: _Scan(pattern) for kind, pattern in _OFFER_PATTERNS.items()}
 _DATES = _Scan(_DATE_RE)
+
+
+@functools.lru_cache(maxsize=256)
+def _plain_words(question: str) -> _Scan | None:
+    """The question's content words written in lower case, as one pattern (any case): what it
+    says of the thing it names ("luas", "diresmikan"), not the name itself, which its article
+    repeats beside every date and number ("ulang tahun ke-153 Kebun Raya Cibodas"); None when
+    it has none."""
+    words = sorted({
+        w for w in _WORDS.findall(question)
+        if w == w.casefold() and not w.isdigit() and w not in _FUNCTION_WORDS and w not in _KIND_WORDS
+    })
+    if not words:
+        return None
+    return _Scan(re.compile(r"\b(?:" + "|".join(map(re.escape, words)) + r")\b", re.IGNORECASE))
 
 
 @functools.lru_cache(maxsize=256)

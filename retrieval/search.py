@@ -110,6 +110,7 @@ class _Measured:
     terms: list[frozenset[int]]
     names_in_article: np.ndarray | None
     agent: np.ndarray | None = None  # None: not measured (no `siapa` question), all False
+    near: np.ndarray | None = None  # None: not measured (no time/number/place/name question), all False
 
     @classmethod
     def nothing(cls, wanted: Wants) -> _Measured:
@@ -124,6 +125,7 @@ class _Measured:
         focus = self.focus.tolist() if self.focus is not None else [None] * len(self.sids)
         definition = self.definition.tolist() if self.definition is not None else [None] * len(self.sids)
         agent = self.agent.tolist() if self.agent is not None else [False] * len(self.sids)
+        near = self.near.tolist() if self.near is not None else [False] * len(self.sids)
         return [
             Features(
                 own=own,
@@ -139,7 +141,7 @@ class _Measured:
                 name_match=offered if wanted is Wants.NAME else None,
                 focus_match=focus_match,
                 own_share=share,
-                proximity=near,
+                proximity=close,
                 novelty=novelty,
                 names_missing=names_missing,
                 definition=defines,
@@ -148,14 +150,15 @@ class _Measured:
                 length=length,
                 opens=opens,
                 agent=by,
+                near=beside,
             )
             for (own, neighbour, previous, anaphoric, coverage, window, article, offered, apposition, focus_match,
-                 share, near, novelty, names_missing, defines, lead, length, opens, by) in zip(
+                 share, close, novelty, names_missing, defines, lead, length, opens, by, beside) in zip(
                 self.own.tolist(), self.neighbour.tolist(), self.previous.tolist(), self.anaphoric.tolist(),
                 self.coverage.tolist(), self.window_coverage.tolist(), self.article_coverage.tolist(),
                 self.offered.tolist(), self.apposition.tolist(), focus, self.own_share.tolist(),
                 self.proximity.tolist(), self.novelty.tolist(), self.names_missing.tolist(), definition,
-                self.lead.tolist(), self.length.tolist(), self.opens.tolist(), agent,
+                self.lead.tolist(), self.length.tolist(), self.opens.tolist(), agent, near,
             )
         ]
 
@@ -207,6 +210,10 @@ class _Measured:
             [log1p(x) for x in self.length.tolist()],
             self.opens & define_yes,
             self.agent if self.agent is not None and wanted is Wants.PERSON else never,
+            self.near if self.near is not None and wanted is Wants.TIME else never,
+            self.near if self.near is not None and wanted is Wants.NUMBER else never,
+            self.near if self.near is not None and wanted is Wants.PLACE else never,
+            self.near if self.near is not None and wanted is Wants.NAME else never,
         ]
         if len(columns) != len(Features.NAMES):
             # `Features.vector` changed and these columns were not told: score row by row.
@@ -718,11 +725,15 @@ class Engine:
             if before_sid in bm25 and _ANAPHORA.match(texts[i]):
                 anaphoric[i] = True
                 previous[i] = bm25[before_sid]
-        # The apposition only counts for a person asked about.
+        # The apposition only counts for a person asked about; for a time, number, place
+        # or name the thing beside a question word is its own feature (`near`).
+        near_kind = wanted in _NEAR_KINDS and _NEAR_KINDS[wanted] not in skip
         offers = np.asarray(
-            offers_each(texts, wanted, question=question.text, beside=wanted is Wants.PERSON), dtype=bool
+            offers_each(texts, wanted, question=question.text, beside=wanted is Wants.PERSON or near_kind),
+            dtype=bool,
         ).reshape(n, 2)
-        offered, apposition = offers[:, 0], offers[:, 1]
+        offered = offers[:, 0]
+        apposition = offers[:, 1] if wanted is Wants.PERSON else np.zeros(n, dtype=bool)
         names_missing = np.zeros(n)
         if question.names and "names_missing" not in skip:
             if window_bits is not None:
@@ -764,6 +775,7 @@ class Engine:
                 np.fromiter((names_agent(text) for text in texts), dtype=bool, count=n)
                 if wanted is Wants.PERSON else None
             ),
+            near=offers[:, 1] if near_kind else None,
         )
         return measured
 
@@ -1211,14 +1223,19 @@ def default_analyzer(*, stems: tuple[str, Mapping[str, str]] | None = None) -> A
     return _DEFAULT_ANALYZER
 
 
+# The question kinds whose wanted thing beside a question word is a feature, and its name.
+_NEAR_KINDS = {Wants.TIME: "time_near", Wants.NUMBER: "number_near", Wants.PLACE: "place_near", Wants.NAME: "name_near"}
+
+
 @functools.lru_cache(maxsize=16)
 def _unweighted(tuning: Tuning) -> frozenset[str]:
     """Features the score cannot read: weight 0 in the learned weights (the hand formula reads none of these)."""
-    optional = ("names_missing", "definition", "lead")
+    optional = ("names_missing", "definition", "lead", *_NEAR_KINDS.values())
     if not tuning.learned:
         return frozenset(optional)
     weights = dict(zip(Features.NAMES, tuning.learned))
     parts = {"names_missing": ("names_missing",), "definition": ("definition_yes", "definition_no"), "lead": ("lead",)}
+    parts.update((name, (name,)) for name in _NEAR_KINDS.values())
     return frozenset(name for name in optional if all(weights.get(p, 0.0) == 0.0 for p in parts[name]))
 
 

@@ -67,6 +67,8 @@ def _reference(engine: Engine, sids: list[int], query) -> list[Features]:  # typ
                 length=index.doc_length(sid),
                 opens=any(asked_words.intersection(terms) for _word, terms in placed[:3]),
                 agent=question.wanted is Wants.PERSON and names_agent(text),
+                near=question.wanted in (Wants.TIME, Wants.NUMBER, Wants.PLACE, Wants.NAME)
+                and offers_beside(text, question.wanted, question=question.text),
             )
         )
     return out

@@ -101,6 +101,26 @@ def test_a_name_beside_the_role_asked_about() -> None:
     assert not offers_beside("Dia bertemu dengan Mikhail Bogdanov.", Wants.PERSON, question="Siapa yang datang dengan dia?")
 
 
+def test_a_date_or_number_beside_a_word_of_the_question() -> None:
+    question = "Kapan Jembatan Merah diresmikan?"
+    # The date a few words from the predicate asked about, before or after it.
+    assert offers_beside("Jembatan itu diresmikan pada tanggal 17 Agustus 1931.", Wants.TIME, question=question)
+    assert offers_beside("Pada 1931 jembatan itu diresmikan.", Wants.TIME, question=question)
+    # A date about something else in the sentence is offered, but not beside it.
+    far = "Pada tahun 1950 kota itu diperluas ke utara, dan jembatan yang lama akhirnya diresmikan kembali."
+    assert offers(far, Wants.TIME, question=question)
+    assert not offers_beside(far, Wants.TIME, question=question)
+    # A word that only says what kind of thing is asked ("tahun") is no sign: it stands beside any year.
+    assert not offers_beside("Sungai itu meluap pada tahun 1931.", Wants.TIME, question="Tahun berapa Jembatan Merah dibangun?")
+    assert offers_beside("Luas wilayahnya mencapai 120 km2.", Wants.NUMBER, question="Berapa luas wilayah Bali?")
+    assert not offers_beside("Jumlah penduduknya 120 ribu jiwa.", Wants.NUMBER, question="Berapa luas wilayah Bali?")
+    # The name the question is about stands beside every number of its article: only
+    # what the question says of it (written in lower case) counts.
+    cibodas = "Berapakah luas area Kebun Raya Cibodas?"
+    assert not offers_beside("Pada ulang tahun ke-153 Kebun Raya Cibodas, taman dibuka.", Wants.NUMBER, question=cibodas)
+    assert offers_beside("Kebun Raya Cibodas memiliki luas 125 hektar.", Wants.NUMBER, question=cibodas)
+
+
 def test_a_name_is_a_capitalised_word_the_question_lacks() -> None:
     question = "Apa nama induk organisasi kempo di Indonesia?"
     assert offers("Induk organisasi kempo di Indonesia adalah Perkemi.", Wants.NAME, question=question)

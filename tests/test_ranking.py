@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import math
 
 from retrieval.question import Wants, asks_definition, without_definition_frame
 from retrieval.ranking import Features, Tuning
@@ -37,6 +38,15 @@ def test_answer_type_agreement_is_kept_apart_by_kind() -> None:
     assert _value(_features(wanted=Wants.PLACE, type_match=True), "place_yes") == 1.0
     assert _value(_features(wanted=Wants.PERSON, type_match=True), "person_yes") == 1.0
     assert _value(_features(wanted=Wants.ANYTHING), "time_yes") == 0.0
+
+
+def test_the_wanted_thing_beside_a_question_word_is_kept_apart_by_kind() -> None:
+    assert _value(_features(wanted=Wants.TIME, type_match=True, near=True), "time_near") == 1.0
+    assert _value(_features(wanted=Wants.TIME, type_match=True, near=True), "number_near") == 0.0
+    assert _value(_features(wanted=Wants.NUMBER, type_match=True, near=True), "number_near") == 1.0
+    assert _value(_features(wanted=Wants.PLACE, type_match=True, near=True), "place_near") == 1.0
+    assert _value(_features(wanted=Wants.NAME, name_match=True, near=True), "name_near") == 1.0
+    assert _value(_features(wanted=Wants.TIME, type_match=True, near=False), "time_near") == 0.0
 
 
 def test_an_opening_word_counts_only_for_a_definition_question() -> None:
@@ -142,3 +152,31 @@ def test_a_siapa_question_prefers_the_sentence_that_says_who_did_it() -> None:
     plain = engine.tuned(dataclasses.replace(engine.tuning, learned=tuple(learned)))
     assert "Hendra Wijaya" in plain.search("Siapa yang membangun Jembatan Merah?").hits[0].sentence.text
     assert engine.search("Kapan Jembatan Merah dibangun?").hits[0].sentence.text.startswith("Pembangunan")
+
+
+def test_a_kapan_question_marks_the_date_beside_what_it_asks() -> None:
+    # Both sentences hold a date; only the second says it beside "diresmikan".
+    engine = Engine.from_articles(
+        [
+            Article(
+                id="jembatan",
+                title="Jembatan Merah",
+                source="Wiki",
+                date=None,
+                text="Banjir tahun 1950 merusak Jembatan Merah yang lalu diperbaiki warga dan diresmikan kembali. "
+                "Sungai di bawahnya lebar. Jembatan Merah diresmikan pada tahun 1931 oleh pemerintah kota.",
+            ),
+            Article(id="lain", title="Lain", source="Wiki", date=None, text="Sungai itu meluap setiap musim hujan."),
+        ]
+    )
+    found = {
+        engine.sentence(sid).text[:6]: features
+        for sid, features in engine.candidates(engine.read("Kapan Jembatan Merah diresmikan?"), pool=10)
+    }
+    assert found["Jembat"].near and found["Jembat"].type_match
+    assert not found["Banjir"].near and found["Banjir"].type_match
+    tuning = engine.tuning
+    weight = tuning.learned[Features.NAMES.index("time_near")]
+    assert weight > 0
+    apart = dataclasses.replace(found["Jembat"], near=False)
+    assert math.isclose(found["Jembat"].score(tuning), apart.score(tuning) * math.exp(weight))
