@@ -346,9 +346,9 @@ def test_workers_send_back_every_stem_they_learned(articles: list[Article], smal
     serial = Analyzer.from_directory(BUNDLED_LANGUAGE_DATA)
     Built.build(stream, serial, workers=1)
     parallel = Analyzer.from_directory(BUNDLED_LANGUAGE_DATA)
-    before = parallel.stem_count
+    before = parallel.stem_count  # the synonym phrases' words
     Built.build(stream, parallel, workers=2)
-    assert parallel.stem_count > before + 1000
+    assert serial.stem_count > before + 300  # the corpus's own words are most of them
     assert parallel.known_stems() == serial.known_stems()
 
 
