@@ -369,17 +369,19 @@ def test_stems_after_are_the_stems_learned_since(analyzer: Analyzer, articles: l
 
 
 @pytest.mark.e2e  # spawns fresh interpreters, which import Kutip anew (~3 s)
-def test_parallel_build_from_a_thread_spawns_fresh_workers(
-    analyzer: Analyzer, articles: list[Article], small_chunks: None
-) -> None:
+def test_parallel_build_from_a_thread_spawns_fresh_workers(articles: list[Article], small_chunks: None) -> None:
     # The bot builds in a worker thread: there the workers are spawned, not forked,
     # and rebuild the analyzer from its language data.
     stream = _many(articles, 3)
     result: list[Built] = []
-    thread = threading.Thread(target=lambda: result.append(Built.build(stream, analyzer, workers=2)))
+    spawned = Analyzer.from_directory(BUNDLED_LANGUAGE_DATA)
+    thread = threading.Thread(target=lambda: result.append(Built.build(stream, spawned, workers=2)))
     thread.start()
     thread.join()
-    _assert_same(result[0], Built.build(stream, analyzer, workers=1))
+    serial = Analyzer.from_directory(BUNDLED_LANGUAGE_DATA)
+    _assert_same(result[0], Built.build(stream, serial, workers=1))
+    # Spawned workers' stems reach the parent too.
+    assert spawned.known_stems() == serial.known_stems()
 
 
 def test_workers_setting() -> None:
