@@ -79,6 +79,15 @@ class ArticlesAt(Sequence[Article]):
     def __len__(self) -> int:
         return len(self._slots)
 
+    @property
+    def ids(self) -> tuple[str, ...]:
+        """The articles' ids, read from the store's `ids` where it has them (a stored
+        corpus: no article made), else from the articles."""
+        known = getattr(self._articles, "ids", None)
+        if known is None:
+            return tuple(article.id for article in self)
+        return tuple(known[slot] for slot in self._slots)
+
     @overload
     def __getitem__(self, i: int) -> Article: ...
     @overload

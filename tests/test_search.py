@@ -101,6 +101,23 @@ def test_also_in_makes_an_article_only_when_read() -> None:
     assert Hit(sentence, articles[0], 1.0, (), lazy) == Hit(sentence, articles[0], 1.0, (), reference)
 
 
+def test_also_in_ids_without_making_articles() -> None:
+    from retrieval.stored import StoredArticles, article_arrays
+
+    articles = [_article(f"id{i}", f"Kalimat nomor {i}.", day=1 + i % 28) for i in range(12)]
+    stored = StoredArticles([a.id for a in articles[:10]], article_arrays(articles[:10])) + tuple(articles[10:])
+    view = StoredArticles([a.id for a in articles[:10]], article_arrays(articles[:10])).without(frozenset({0, 4}))
+    slots = [9, 2, 11, 10, 0]
+    for store in (articles, _Counted(articles), stored):
+        lazy = ArticlesAt(store, slots)
+        _Counted.reads = 0
+        assert lazy.ids == tuple(a.id for a in lazy) == tuple(articles[s].id for s in slots)
+    lazy = ArticlesAt(view, [0, 5, 7])
+    made = len(view._cache)
+    assert lazy.ids == ("id1", "id7", "id9") and len(view._cache) == made  # read from the ids, none made
+    assert lazy.ids == tuple(a.id for a in lazy)
+
+
 def test_person_question_prefers_a_sentence_with_a_new_name(engine: Engine) -> None:
     answer = engine.search("Siapa juru bicara yang menolak berkomentar?")
     assert "Badr Jamus" in answer.hits[0].sentence.text
