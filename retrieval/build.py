@@ -43,7 +43,7 @@ from array import array
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, overload
 
@@ -374,6 +374,9 @@ class _Chunk:
     end: np.ndarray
     sentences: np.ndarray  # int32 per article: how many of the sentences are its
     acronyms: tuple[ArticleAcronyms, ...]  # per article
+    # From a worker process: the (word, stem) pairs it learned since its last chunk,
+    # for the parent's analyzer (and so the saved stems): `Analyzer.stems_after`.
+    stems: list[tuple[str, str]] = field(default_factory=list)
 
 
 def _analyse_chunk(encoder: TermEncoder, articles: Sequence[Article]) -> _Chunk:
@@ -544,9 +547,12 @@ def _result(
     worker died (killed, out of memory) on, so the build still completes."""
     if encoder is None and future is not None:
         try:
-            return None, future.result()
+            result = future.result()
         except BrokenProcessPool as exc:
             encoder = _fallback(analyzer, pool, exc)
+        else:
+            analyzer.learn_stems(result.stems)
+            return None, result
     assert encoder is not None
     return encoder, _analyse_chunk(encoder, chunk)
 
@@ -568,14 +574,16 @@ def _context() -> multiprocessing.context.BaseContext:
 
 
 _encoder: TermEncoder | None = None
+_stems_sent = 0  # how many of the worker analyzer's stems the parent has (`_Chunk.stems`)
 
 
 def _start_worker(analyzer: Analyzer, share: str | None = None) -> None:
-    global _encoder
+    global _encoder, _stems_sent
     # A forked worker holds its parent's objects (the whole parsed corpus): keep the
     # collector from walking them again and again (and copying their pages).
     gc.freeze()
     _encoder = TermEncoder(analyzer)
+    _stems_sent = _encoder.analyzer.stem_count
     if share is not None:
         try:
             share_stems(Path(share))
@@ -585,7 +593,17 @@ def _start_worker(analyzer: Analyzer, share: str | None = None) -> None:
 
 def _worker_chunk(articles: list[Article]) -> _Chunk:
     assert _encoder is not None, "worker not initialised"
-    return _analyse_chunk(_encoder, articles)
+    return _with_stems(_analyse_chunk(_encoder, articles))
+
+
+def _with_stems(chunk: _Chunk) -> _Chunk:
+    """`chunk` carrying the stems this worker learned since its last chunk."""
+    global _stems_sent
+    assert _encoder is not None
+    analyzer = _encoder.analyzer
+    stems = analyzer.stems_after(_stems_sent)
+    _stems_sent = analyzer.stem_count
+    return replace(chunk, stems=stems)
 
 
 # The articles of the build under way, for workers forked from this process.
@@ -599,7 +617,7 @@ def _set_inherited(articles: Sequence[Article] | None) -> None:
 
 def _worker_range(start: int, end: int) -> _Chunk:
     assert _encoder is not None and _inherited is not None, "worker not initialised"
-    return _analyse_chunk(_encoder, _inherited[start:end])
+    return _with_stems(_analyse_chunk(_encoder, _inherited[start:end]))
 
 
 class _Run:

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
+from typing import overload
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,7 +43,7 @@ class Hit:
     # Surface words of `sentence.text` that matched the question, for bolding.
     matched_words: tuple[str, ...] = ()
     # Other articles that carry a near-duplicate of this sentence.
-    also_in: tuple[Article, ...] = ()
+    also_in: Sequence[Article] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,3 +59,59 @@ class Answer:
     @property
     def answered(self) -> bool:
         return bool(self.hits)
+
+
+class ArticlesAt(Sequence[Article]):
+    """The articles at `slots` of `articles`, each made when read.
+
+    A hit's `also_in` names about 20 articles a question, and a stored corpus
+    makes an `Article` (its whole text decoded) on each read; `ask --jsonl`
+    reads none of them, the bot three a hit. Equal to a tuple of the same
+    articles, and hashes like one.
+    """
+
+    __slots__ = ("_articles", "_slots")
+
+    def __init__(self, articles: Sequence[Article], slots: Sequence[int]) -> None:
+        self._articles = articles
+        self._slots = tuple(slots)
+
+    def __len__(self) -> int:
+        return len(self._slots)
+
+    @property
+    def ids(self) -> tuple[str, ...]:
+        """The articles' ids, read from the store's `ids` where it has them (a stored
+        corpus: no article made), else from the articles."""
+        known = getattr(self._articles, "ids", None)
+        if known is None:
+            return tuple(article.id for article in self)
+        return tuple(known[slot] for slot in self._slots)
+
+    @overload
+    def __getitem__(self, i: int) -> Article: ...
+    @overload
+    def __getitem__(self, i: slice) -> tuple[Article, ...]: ...
+    def __getitem__(self, i: int | slice) -> Article | tuple[Article, ...]:
+        if isinstance(i, slice):
+            return tuple(self._articles[slot] for slot in self._slots[i])
+        return self._articles[self._slots[i]]
+
+    def __iter__(self) -> Iterator[Article]:
+        articles = self._articles
+        return (articles[slot] for slot in self._slots)
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, ArticlesAt):
+            if other._articles is self._articles:
+                return other._slots == self._slots
+            return tuple(self) == tuple(other)
+        if isinstance(other, tuple):
+            return tuple(self) == other
+        return NotImplemented
+
+    def __hash__(self) -> int:
+        return hash(tuple(self))
+
+    def __repr__(self) -> str:
+        return repr(tuple(self))

@@ -31,7 +31,7 @@ from retrieval.build import Built, iter_sentences  # noqa: F401  (iter_sentences
 from retrieval.index import Bm25Index, sorted_unique
 from retrieval.question import Wants, defines, named, names_agent, offers_each, spelling_key, without_definition_frame
 from retrieval.ranking import Features, Query, Question, Tuning, Unit, coverage, missing_names, proximity
-from retrieval.records import Answer, Article, Hit, Sentence
+from retrieval.records import Answer, Article, ArticlesAt, Hit, Sentence
 from retrieval.stored import StoredArticles
 from retrieval.text import Analyzer, is_root_word
 from retrieval.typos import misspelt_question_word, respelt
@@ -1129,7 +1129,7 @@ class Engine:
         """Hits for `ranked` (in order) up to `limit`; a later candidate whose `_overlap` with
         a hit reaches `Tuning.duplicate_overlap` is that hit's near duplicate, its article
         added to the hit's `also_in` (`terms`: each candidate's, by `_Scored.row`)."""
-        kept: list[tuple[int, Hit, list[Article], set[str], frozenset[int]]] = []
+        kept: list[tuple[int, Hit, list[int], set[str], frozenset[int]]] = []
         query_terms = frozenset().union(*(u.terms for u in units))
         version_ids, article_of = self._version_ids, self._article_of
         threshold = self._tuning.duplicate_overlap
@@ -1149,7 +1149,7 @@ class Engine:
             article_id = version_ids[article_of[sid]]
             if duplicate_of is not None:
                 if article_id != duplicate_of[1].article.id and article_id not in duplicate_of[3]:
-                    duplicate_of[2].append(self._articles[self._slot_of[article_id]])
+                    duplicate_of[2].append(self._slot_of[article_id])
                     duplicate_of[3].add(article_id)
                 continue
             if len(kept) >= limit:
@@ -1163,7 +1163,8 @@ class Engine:
             )
             kept.append((item.row, hit, [], set(), own))
         return [
-            Hit(hit.sentence, hit.article, hit.score, hit.matched_words, tuple(others))
+            # Made when read (`ArticlesAt`): most are never shown.
+            Hit(hit.sentence, hit.article, hit.score, hit.matched_words, ArticlesAt(self._articles, others) if others else ())
             for _row, hit, others, _ids, _terms in kept
         ]
 

@@ -22,7 +22,7 @@ from array import array
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache, partial
-from itertools import chain, compress, repeat
+from itertools import chain, compress, islice, repeat
 from pathlib import Path
 from typing import Any
 
@@ -370,6 +370,28 @@ class Analyzer:
     def known_stems(self) -> dict[str, str]:
         """Every word stemmed so far and its stem (for `from_directory(..., stems=...)`)."""
         return dict(self._stems)
+
+    @property
+    def stem_count(self) -> int:
+        """How many words this analyzer knows the stem of (`stems_after`'s mark)."""
+        return len(self._stems)
+
+    def stems_after(self, count: int) -> list[tuple[str, str]]:
+        """The (word, stem) pairs learned after the first `count`, in the order learned.
+
+        A build worker sends these back with each chunk, so the words it stemmed
+        reach `known_stems` (and the saved stems): otherwise a later process runs
+        Sastrawi again on every corpus word a question or its window reads.
+        """
+        stems = self._stems
+        # Stems are only ever added: the newest are the dict's last entries.
+        return list(islice(reversed(stems.items()), max(0, len(stems) - count)))[::-1]
+
+    def learn_stems(self, pairs: Iterable[tuple[str, str]]) -> None:
+        """Take (word, stem) pairs another analyzer of the same language data found."""
+        setdefault = self._stems.setdefault
+        for word, stem in pairs:
+            setdefault(word, stem)
 
     def split_sentences(self, text: str) -> list[str]:
         """`split_sentences` with this analyzer's abbreviation lists."""

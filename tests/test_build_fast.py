@@ -338,18 +338,50 @@ def test_parallel_build_equals_one_process_and_the_plain_index(
     _assert_same(head.extend(stream[9:], workers=2), Built.build(stream, analyzer, workers=1))
 
 
+@pytest.mark.e2e  # forks a pool of build workers
+def test_workers_send_back_every_stem_they_learned(articles: list[Article], small_chunks: None) -> None:
+    # The parent's analyzer (whose stems are saved beside the index, for the next
+    # start's questions) knows every word's stem, as after a build in one process.
+    stream = _many(articles, 2)
+    serial = Analyzer.from_directory(BUNDLED_LANGUAGE_DATA)
+    Built.build(stream, serial, workers=1)
+    parallel = Analyzer.from_directory(BUNDLED_LANGUAGE_DATA)
+    before = parallel.stem_count  # the synonym phrases' words
+    Built.build(stream, parallel, workers=2)
+    assert serial.stem_count > before + 300  # the corpus's own words are most of them
+    assert parallel.known_stems() == serial.known_stems()
+
+
+def test_stems_after_are_the_stems_learned_since(analyzer: Analyzer, articles: list[Article]) -> None:
+    fresh = Analyzer.from_directory(BUNDLED_LANGUAGE_DATA)
+    for article in articles[:6]:
+        known = fresh.known_stems()
+        mark = fresh.stem_count
+        fresh.analyse(article.text)
+        # The reference: the dict's new keys, in the order they were added.
+        assert fresh.stems_after(mark) == [(w, s) for w, s in fresh.known_stems().items() if w not in known]
+    assert fresh.stems_after(fresh.stem_count) == []
+    other = Analyzer.from_directory(BUNDLED_LANGUAGE_DATA)
+    other.learn_stems(fresh.stems_after(0))
+    assert other.known_stems() == fresh.known_stems()
+    for article in articles[6:8]:
+        assert other.analyse(article.text) == analyzer.analyse(article.text)
+
+
 @pytest.mark.e2e  # spawns fresh interpreters, which import Kutip anew (~3 s)
-def test_parallel_build_from_a_thread_spawns_fresh_workers(
-    analyzer: Analyzer, articles: list[Article], small_chunks: None
-) -> None:
+def test_parallel_build_from_a_thread_spawns_fresh_workers(articles: list[Article], small_chunks: None) -> None:
     # The bot builds in a worker thread: there the workers are spawned, not forked,
     # and rebuild the analyzer from its language data.
     stream = _many(articles, 3)
     result: list[Built] = []
-    thread = threading.Thread(target=lambda: result.append(Built.build(stream, analyzer, workers=2)))
+    spawned = Analyzer.from_directory(BUNDLED_LANGUAGE_DATA)
+    thread = threading.Thread(target=lambda: result.append(Built.build(stream, spawned, workers=2)))
     thread.start()
     thread.join()
-    _assert_same(result[0], Built.build(stream, analyzer, workers=1))
+    serial = Analyzer.from_directory(BUNDLED_LANGUAGE_DATA)
+    _assert_same(result[0], Built.build(stream, serial, workers=1))
+    # Spawned workers' stems reach the parent too.
+    assert spawned.known_stems() == serial.known_stems()
 
 
 def test_workers_setting() -> None:

@@ -4,7 +4,7 @@ import datetime as dt
 
 import pytest
 
-from retrieval.records import Article
+from retrieval.records import Article, ArticlesAt, Hit, Sentence
 from retrieval.search import Engine
 
 
@@ -65,6 +65,57 @@ def test_near_duplicates_fold_into_one_hit_keeping_the_other_source(engine: Engi
     assert len(evacuations) == 1
     other = {evacuations[0].article.id, *(a.id for a in evacuations[0].also_in)}
     assert other == {"a", "b"}
+
+
+class _Counted(list):
+    """A list of articles that counts its reads, as a stored corpus makes an Article per read."""
+
+    reads = 0
+
+    def __getitem__(self, i):  # type: ignore[no-untyped-def]
+        type(self).reads += 1
+        return super().__getitem__(i)
+
+
+def test_also_in_makes_an_article_only_when_read() -> None:
+    articles = [_article(str(i), f"Kalimat nomor {i}.", day=1 + i % 28) for i in range(30)]
+    store = _Counted(articles)
+    slots = [7, 3, 21, 3 + 8, 29]
+    lazy = ArticlesAt(store, slots)
+    reference = tuple(articles[s] for s in slots)
+    assert _Counted.reads == 0
+    assert lazy[1] is articles[3] and lazy[-1] is articles[29]
+    assert _Counted.reads == 2
+    assert len(lazy) == 5 and _Counted.reads == 2
+    assert lazy[:3] == reference[:3] and lazy[3:] == reference[3:] and lazy[::-2] == reference[::-2]
+    assert list(lazy) == list(reference) and tuple(reversed(lazy)) == reference[::-1]
+    assert lazy == reference and reference == lazy and lazy != reference[:-1] and lazy != ()
+    assert lazy == ArticlesAt(store, slots) and lazy == ArticlesAt(list(articles), slots)
+    assert lazy != ArticlesAt(store, slots[:-1]) and lazy != ArticlesAt(store, slots[::-1])
+    assert hash(lazy) == hash(reference) and repr(lazy) == repr(reference)
+    assert articles[21] in lazy and articles[0] not in lazy and lazy.index(articles[11]) == 3
+    with pytest.raises(IndexError):
+        lazy[5]
+    # A hit holding one is equal to the hit holding the tuple.
+    sentence = Sentence(sid=0, article_id="0", position=0, text="Kalimat nomor 0.")
+    assert Hit(sentence, articles[0], 1.0, (), lazy) == Hit(sentence, articles[0], 1.0, (), reference)
+
+
+def test_also_in_ids_without_making_articles() -> None:
+    from retrieval.stored import StoredArticles, article_arrays
+
+    articles = [_article(f"id{i}", f"Kalimat nomor {i}.", day=1 + i % 28) for i in range(12)]
+    stored = StoredArticles([a.id for a in articles[:10]], article_arrays(articles[:10])) + tuple(articles[10:])
+    view = StoredArticles([a.id for a in articles[:10]], article_arrays(articles[:10])).without(frozenset({0, 4}))
+    slots = [9, 2, 11, 10, 0]
+    for store in (articles, _Counted(articles), stored):
+        lazy = ArticlesAt(store, slots)
+        _Counted.reads = 0
+        assert lazy.ids == tuple(a.id for a in lazy) == tuple(articles[s].id for s in slots)
+    lazy = ArticlesAt(view, [0, 5, 7])
+    made = len(view._cache)
+    assert lazy.ids == ("id1", "id7", "id9") and len(view._cache) == made  # read from the ids, none made
+    assert lazy.ids == tuple(a.id for a in lazy)
 
 
 def test_person_question_prefers_a_sentence_with_a_new_name(engine: Engine) -> None:
