@@ -630,20 +630,20 @@ class TermEncoder:
         # token number, its words' form numbers (flat) and its words.
         self._token_ids = _Forms(self._new_token)
         self._token_ids[_BREAK] = -1  # between sentences in `add_many`: no token
-        self._token_form_len: list[int] = []
+        self._token_form_len = array("q")
         self._token_form = array("q")
         self._token_words: list[tuple[str, ...]] = []
         self._token_table: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None
-        self._form_doc_len: list[int] = []
+        self._form_doc_len = array("q")
         self._form_doc = array("i")
-        self._form_word_len: list[int] = []
+        self._form_word_len = array("q")
         self._form_word = array("i")
         # Per form number, for telling in bulk where a longer phrase may match (`_may_join`):
         # 0 no phrase starts at it, 1 phrases start at its one piece, 2 at one of its several
         # pieces (`_follow` None); the ids (`_strings`) of its first piece's key and exact form.
-        self._form_phrase: list[int] = []
-        self._form_key: list[int] = []
-        self._form_exact: list[int] = []
+        self._form_phrase = array("b")
+        self._form_key = array("q")
+        self._form_exact = array("q")
         self._strings: dict[str, int] = {}
         # (form number << 32 | string id) of every phrase form and a second piece of its phrases.
         self._seconds: list[int] = []
@@ -872,8 +872,8 @@ class TermEncoder:
         """(form numbers, start, length) per token number, as NumPy arrays (made again when tokens were added)."""
         table = self._token_table
         if table is None or table[1].shape[0] != len(self._token_form_len):
-            length = np.array(self._token_form_len, dtype=np.int64)
-            table = self._token_table = (np.array(self._token_form, dtype=np.int64), np.cumsum(length) - length, length)
+            length = _copied(self._token_form_len, np.int64)
+            table = self._token_table = (_copied(self._token_form, np.int64), np.cumsum(length) - length, length)
         return table
 
     def _new_form(self, word: str) -> int:
@@ -913,18 +913,18 @@ class TermEncoder:
         """The per-form tables as NumPy arrays (made again only when forms were added)."""
         table = self._tables
         if table is None or table.doc_len.shape[0] != len(self._form_doc_len):
-            doc_len = np.array(self._form_doc_len, dtype=np.int64)
-            word_len = np.array(self._form_word_len, dtype=np.int64)
+            doc_len = _copied(self._form_doc_len, np.int64)
+            word_len = _copied(self._form_word_len, np.int64)
             table = self._tables = _FormTable(
-                doc=np.array(self._form_doc, dtype=np.int64),
+                doc=_copied(self._form_doc, np.int32).astype(np.int64),
                 doc_start=np.cumsum(doc_len) - doc_len,
                 doc_len=doc_len,
-                word=np.array(self._form_word, dtype=np.int64),
+                word=_copied(self._form_word, np.int32).astype(np.int64),
                 word_start=np.cumsum(word_len) - word_len,
                 word_len=word_len,
-                phrase=np.array(self._form_phrase, dtype=np.int8),
-                key=np.array(self._form_key, dtype=np.int64),
-                exact=np.array(self._form_exact, dtype=np.int64),
+                phrase=_copied(self._form_phrase, np.int8),
+                key=_copied(self._form_key, np.int64),
+                exact=_copied(self._form_exact, np.int64),
                 seconds=np.unique(np.array(self._seconds, dtype=np.int64)),
             )
         return table
@@ -1045,6 +1045,11 @@ class _FormTable:
     key: np.ndarray  # string id of its first piece's key (-1: none)
     exact: np.ndarray  # ... and of that piece's exact form
     seconds: np.ndarray  # sorted (form number << 32 | string id) pairs: may be followed by a second piece
+
+
+def _copied(values: array, dtype: type) -> np.ndarray:
+    """A NumPy copy of an `array.array` (one copy of its buffer, no Python ints made)."""
+    return np.frombuffer(values, dtype=dtype).copy() if len(values) else np.zeros(0, dtype=dtype)
 
 
 def _gather(flat: np.ndarray, starts: np.ndarray, lengths: np.ndarray) -> np.ndarray:
