@@ -898,9 +898,10 @@ class TermEncoder:
             self._form_key.append(-1)
             self._form_exact.append(-1)
         else:
-            keys = self._keys[first]
-            self._form_key.append(self._string(keys[0]) if keys else -1)
-            self._form_exact.append(self._string(self._exacts[first][0]) if keys else -1)
+            # `_keys[first][0]` and `_exacts[first][0]`, without making the form's piece ids.
+            pieces = self.analyzer._word_pieces(first)
+            self._form_key.append(self._string(pieces[0].key) if pieces else -1)
+            self._form_exact.append(self._string(pieces[0].exact) if pieces else -1)
         return number
 
     def _string(self, text: str) -> int:
