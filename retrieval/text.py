@@ -22,7 +22,7 @@ from array import array
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache, partial
-from itertools import chain, compress, islice, repeat
+from itertools import accumulate, chain, compress, islice, repeat
 from pathlib import Path
 from typing import Any
 
@@ -647,12 +647,30 @@ class TermEncoder:
         self._follow: dict[str, frozenset[str] | None] = {}
         # Form numbers (`add_many`) and, per number, its doc and word term ids, flat.
         self._form_ids = _Forms(self._new_form)
-        self._form_ids[_BREAK] = -1  # between sentences in `add_many`: no form
-        self._form_doc_len: list[int] = []
+        # Whitespace-separated tokens (`add_many`): a token's words are the words the
+        # word pattern finds in it alone, as no word holds or touches whitespace. Per
+        # token number, its words' form numbers (flat) and its words.
+        self._token_ids = _Forms(self._new_token)
+        self._token_ids[_BREAK] = -1  # between sentences in `add_many`: no token
+        self._token_form_len = array("q")
+        self._token_form = array("q")
+        self._token_words: list[tuple[str, ...]] = []
+        self._token_table: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None
+        self._form_doc_len = array("q")
         self._form_doc = array("i")
-        self._form_word_len: list[int] = []
+        self._form_word_len = array("q")
         self._form_word = array("i")
-        self._form_phrase: list[bool] = []
+        # Per form number, for telling in bulk where a longer phrase may match (`_may_join`):
+        # 0 no phrase starts at it, 1 phrases start at its one piece, 2 at one of its several
+        # pieces (`_follow` None); the ids (`_strings`) of its first piece's key and exact form.
+        self._form_phrase = array("b")
+        self._form_key = array("q")
+        self._form_exact = array("q")
+        self._strings: dict[str, int] = {}
+        # (form number << 32 | string id) of every phrase form and a second piece of its phrases.
+        self._seconds: list[int] = []
+        # Form numbers of a word's entries where a longer phrase matched over it, by (doc, word) ids.
+        self._variants: dict[tuple[tuple[int, ...], tuple[int, ...]], int] = {}
         self._tables: _FormTable | None = None
         self.clear()
 
@@ -699,37 +717,73 @@ class TermEncoder:
 
         Every word becomes its form's number (a C-level dict lookup once the form
         is known) and the terms are gathered from per-form tables with NumPy.
-        Sentences with acronym terms or a possible longer phrase go through `add`
-        and their arrays are spliced in, in their place.
+        Where a phrase longer than one piece may match (a phrase form followed by
+        a second piece of its phrases, found with NumPy), the sentence is matched
+        and the words of a longer phrase get the form number of their entries in
+        it (`_phrase_variants`). Sentences with acronym terms or a form of several
+        pieces that starts a phrase go through `add` and their arrays are spliced
+        in, in their place.
         """
         n = len(sentences)
-        # The words of every sentence from one regex pass over them all, joined by a
-        # break that no word holds or touches; each break becomes form number -1.
-        words = _words_and_breaks(_BREAK.join(sentences)) if n else []
-        form = np.array(list(map(self._form_ids.__getitem__, words)), dtype=np.int64)  # analyses new forms
-        breaks = np.flatnonzero(form < 0)
-        if breaks.shape[0] == n - 1:
-            counts = np.diff(breaks, prepend=-1, append=form.shape[0]) - 1
-            form = form[form >= 0]
+        # Every sentence's tokens from one split of them all, joined by a break token
+        # (number -1) that no sentence holds; each token is a dict lookup once known.
+        joined = f" {_BREAK} ".join(sentences)
+        if joined.count(_BREAK) == n - 1:
+            token = np.fromiter(map(self._token_ids.__getitem__, joined.split()), dtype=np.int64)  # reads new tokens
+            del joined
+            breaks = np.flatnonzero(token < 0)
+            token_ends = breaks - np.arange(breaks.shape[0])
+            token = token[token >= 0]
+            token_ends = np.append(token_ends, token.shape[0])
+            token_form, token_start, token_len = self._tokens()
+            words_in = token_len[token]
+            form = _gather(token_form, token_start[token], words_in)
+            word_cum = np.concatenate(([0], np.cumsum(words_in)))
+            ends = word_cum[token_ends]
+            counts = np.diff(ends, prepend=0)
+            token_words = self._token_words
+
+            def words_of(i: int) -> list[str]:
+                tokens = token[(token_ends[i - 1] if i else 0) : token_ends[i]].tolist()
+                return list(chain.from_iterable(map(token_words.__getitem__, tokens)))
         else:  # a sentence holds the break character itself
+            del joined
             per_sentence = list(map(_WORD.findall, sentences))
             words = list(chain.from_iterable(per_sentence))
             counts = np.fromiter(map(len, per_sentence), dtype=np.int64, count=n)
-            form = np.array(list(map(self._form_ids.__getitem__, words)), dtype=np.int64)
-            breaks = np.zeros(0, dtype=np.int64)
-        table = self._table()
-        ends = np.cumsum(counts)
+            form = np.fromiter(map(self._form_ids.__getitem__, words), dtype=np.int64, count=len(words))
+            ends = np.cumsum(counts)
+
+            def words_of(i: int) -> list[str]:
+                return per_sentence[i]
         starts = ends - counts
-        # Where sentence i's words are in `words` (after i breaks, if breaks are there).
-        gap = 1 if breaks.shape[0] else 0
+        table = self._table()
 
-        def words_of(i: int) -> list[str]:
-            return words[int(starts[i]) + gap * i : int(ends[i]) + gap * i]
-
-        # Sentences holding a form that may start a longer phrase; `_may_join` decides.
-        flagged = np.concatenate(([0], np.cumsum(table.phrase[form], dtype=np.int64)))
-        joins = {i for i in np.flatnonzero(flagged[ends] > flagged[starts]).tolist() if self._may_join(words_of(i))}
-        special = sorted(joins.union(i for i, extra in enumerate(extras) if extra))
+        # `_may_join` of every sentence at once: a form of several pieces that starts a
+        # phrase (2) always may, and sends its sentence through `add`; a one-piece phrase
+        # form (1) may where the next word's first piece is a second piece of its phrases.
+        kind = table.phrase[form]
+        sentence_of = np.repeat(np.arange(n, dtype=np.int64), counts)
+        several = np.unique(sentence_of[kind == 2])
+        lead = np.flatnonzero(kind[:-1] == 1)
+        lead = lead[sentence_of[lead] == sentence_of[lead + 1]]
+        if lead.shape[0]:
+            follower = form[lead + 1]
+            code = form[lead] << 32
+            key, exact = table.key[follower], table.exact[follower]
+            may = (key < 0) | np.isin(code | key, table.seconds) | np.isin(code | exact, table.seconds)
+            joins = np.unique(sentence_of[lead[may]])
+            joins = joins[~np.isin(joins, several)]
+        else:
+            joins = lead
+        special = sorted(set(several.tolist()).union(i for i, extra in enumerate(extras) if extra))
+        if joins.shape[0]:
+            form = form.copy()
+            for i in joins.tolist():
+                at = int(starts[i])
+                for place, number in self._phrase_variants(words_of(i)):
+                    form[at + place] = number
+            table = self._table()
         # Every word's entries as if no sentence were special.
         doc_n = table.doc_len[form]
         word_n = table.word_len[form]
@@ -750,7 +804,7 @@ class TermEncoder:
         self.clear()
         try:
             for i in special:
-                self.add(sentences[i], extras[i], words=words_of(i), phrases=i in joins)
+                self.add(sentences[i], extras[i], words=words_of(i))
             own = (np.frombuffer(self.doc, dtype=np.int32), np.frombuffer(self.doc_len, dtype=np.int32),
                    np.frombuffer(self.word_len, dtype=np.int32), np.frombuffer(self.word_term, dtype=np.int32))
             own = tuple(a.astype(np.int64) for a in own)
@@ -781,32 +835,120 @@ class TermEncoder:
             _gather(np.concatenate((word_all, s_word_term)), wt_start, wt_len).astype(np.int32).tobytes())
         self.word_count.frombytes(counts.astype(np.int32).tobytes())
 
+    def _phrase_variants(self, words: list[str]) -> list[tuple[int, int]]:
+        """(place, form number) of each word of a sentence whose entries differ from its
+        form's because a phrase longer than one piece matched over it (`_add_with_phrases`'s
+        terms for it); no form of the sentence has several pieces that start a phrase.
+
+        Elsewhere a form's own entries are the sentence's: a word no phrase matched over
+        has none of its one-piece phrase's concept (it has none, or the phrase matched).
+        """
+        keys = list(map(self._keys.__getitem__, words))  # analyses new forms' pieces
+        flat_keys = list(chain.from_iterable(keys))
+        found = self.analyzer._match_keys(flat_keys, list(chain.from_iterable(map(self._exacts.__getitem__, words))))
+        spans = [(last - length + 1, last, concept)
+                 for last, concepts in found.items() for concept, length in concepts.items()]
+        if all(first == last for first, last, _concept in spans):
+            return []
+        if len(flat_keys) == len(words):
+            owners: Sequence[int] = range(len(words))
+            first_piece: Sequence[int] = owners
+        else:
+            owners = list(chain.from_iterable(map(repeat, range(len(words)), map(len, keys))))
+            first_piece = list(accumulate(map(len, keys), initial=0))
+        touched = sorted({owners[p] for first, last, _c in spans if first < last for p in range(first, last + 1)})
+        out = []
+        for place in touched:
+            word = words[place]
+            begin = first_piece[place]
+            end = begin + len(keys[place])
+            doc: list[int] = []
+            for piece, ids in enumerate(self._piece_ids[word], begin):
+                doc.extend(ids)
+                doc.extend(self._ids(found.get(piece, ())))
+            terms = list(self._raw[word])
+            for first, last, concept in spans:
+                if first < end and last >= begin:
+                    cid = self._ids((concept,))[0]
+                    if cid not in terms:
+                        terms.append(cid)
+            entries = (tuple(doc), tuple(terms))
+            if entries == (self._forms[word], self._word_forms[word]):
+                continue
+            number = self._variants.get(entries)
+            if number is None:
+                number = self._variants[entries] = self._add_form_entries(*entries, phrase=0, first=None)
+            out.append((place, number))
+        return out
+
+    def _new_token(self, token: str) -> int:
+        """The next token number for `token`, its words' form numbers appended to the token table."""
+        words = tuple(_words_and_breaks(token))
+        number = len(self._token_words)
+        self._token_words.append(words)
+        self._token_form_len.append(len(words))
+        self._token_form.extend(map(self._form_ids.__getitem__, words))  # analyses new forms
+        return number
+
+    def _tokens(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """(form numbers, start, length) per token number, as NumPy arrays (made again when tokens were added)."""
+        table = self._token_table
+        if table is None or table[1].shape[0] != len(self._token_form_len):
+            length = _copied(self._token_form_len, np.int64)
+            table = self._token_table = (_copied(self._token_form, np.int64), np.cumsum(length) - length, length)
+        return table
+
     def _new_form(self, word: str) -> int:
         """The next form number for `word`, its entries appended to the per-form tables."""
         doc = self._forms[word]  # analyses the form
-        words = self._word_forms[word]
+        seconds = self._follow.get(word, ())
+        number = self._add_form_entries(
+            doc, self._word_forms[word], phrase=0 if word not in self._follow else 2 if seconds is None else 1,
+            first=word)
+        for second in seconds or ():
+            self._seconds.append(number << 32 | self._string(second))
+        return number
+
+    def _add_form_entries(self, doc: tuple[int, ...], words: tuple[int, ...], *, phrase: int, first: str | None) -> int:
         number = len(self._form_doc_len)
         self._form_doc_len.append(len(doc))
         self._form_doc.extend(doc)
         self._form_word_len.append(len(words))
         self._form_word.extend(words)
-        self._form_phrase.append(word in self._phrase_forms)
+        self._form_phrase.append(phrase)
+        if first is None:
+            self._form_key.append(-1)
+            self._form_exact.append(-1)
+        else:
+            # `_keys[first][0]` and `_exacts[first][0]`, without making the form's piece ids.
+            pieces = self.analyzer._word_pieces(first)
+            self._form_key.append(self._string(pieces[0].key) if pieces else -1)
+            self._form_exact.append(self._string(pieces[0].exact) if pieces else -1)
+        return number
+
+    def _string(self, text: str) -> int:
+        number = self._strings.get(text)
+        if number is None:
+            number = self._strings[text] = len(self._strings)
         return number
 
     def _table(self) -> _FormTable:
         """The per-form tables as NumPy arrays (made again only when forms were added)."""
         table = self._tables
         if table is None or table.doc_len.shape[0] != len(self._form_doc_len):
-            doc_len = np.array(self._form_doc_len, dtype=np.int64)
-            word_len = np.array(self._form_word_len, dtype=np.int64)
+            doc_len = _copied(self._form_doc_len, np.int64)
+            word_len = _copied(self._form_word_len, np.int64)
             table = self._tables = _FormTable(
-                doc=np.array(self._form_doc, dtype=np.int64),
+                doc=_copied(self._form_doc, np.int32).astype(np.int64),
                 doc_start=np.cumsum(doc_len) - doc_len,
                 doc_len=doc_len,
-                word=np.array(self._form_word, dtype=np.int64),
+                word=_copied(self._form_word, np.int32).astype(np.int64),
                 word_start=np.cumsum(word_len) - word_len,
                 word_len=word_len,
-                phrase=np.array(self._form_phrase, dtype=bool),
+                phrase=_copied(self._form_phrase, np.int8),
+                key=_copied(self._form_key, np.int64),
+                exact=_copied(self._form_exact, np.int64),
+                seconds=np.unique(np.array(self._seconds, dtype=np.int64)),
             )
         return table
 
@@ -922,7 +1064,15 @@ class _FormTable:
     word: np.ndarray
     word_start: np.ndarray
     word_len: np.ndarray
-    phrase: np.ndarray  # bool: may start a longer phrase
+    phrase: np.ndarray  # int8: 0, or the phrases it starts have 1 piece / several pieces (see `TermEncoder`)
+    key: np.ndarray  # string id of its first piece's key (-1: none)
+    exact: np.ndarray  # ... and of that piece's exact form
+    seconds: np.ndarray  # sorted (form number << 32 | string id) pairs: may be followed by a second piece
+
+
+def _copied(values: array, dtype: type) -> np.ndarray:
+    """A NumPy copy of an `array.array` (one copy of its buffer, no Python ints made)."""
+    return np.frombuffer(values, dtype=dtype).copy() if len(values) else np.zeros(0, dtype=dtype)
 
 
 def _gather(flat: np.ndarray, starts: np.ndarray, lengths: np.ndarray) -> np.ndarray:

@@ -144,6 +144,20 @@ def test_encoder_in_bulk_reads_each_sentence_on_its_own(analyzer: Analyzer, arti
     assert _encoded(bulk) == ([], [], [], [], [])
 
 
+def test_words_of_whitespace_tokens_are_the_words_of_the_text(articles: list[Article]) -> None:
+    # add_many reads a whitespace token's words once per token: the words of a text are
+    # its tokens' words in turn, for every character str.split() splits at.
+    spaces = [c for c in map(chr, range(0x3001)) if c.isspace()]
+    rng = random.Random(11)
+    alphabet = list("abXZ09_[]-‐‑'’ʼ.,/:é") + ["İ", "٣", "[1]", "[12]", "3.5", "a_b", "x[10]y"] + spaces * 2
+    samples = [a.text for a in articles]
+    samples += ["".join(rng.choice(alphabet) for _ in range(rng.randint(0, 40))) for _ in range(examples(20000))]
+    samples += [f"3{c}5 kota{c}[2] a{c}-b 1,{c}5" for c in spaces]
+    for sample_text in samples:
+        by_token = [w for token in sample_text.split() for w in text._words_and_breaks(token)]
+        assert by_token == text._words_and_breaks(sample_text), sample_text
+
+
 def test_words_and_breaks_shortcut_reads_the_words_of_the_word_pattern(articles: list[Article]) -> None:
     # `_words_and_breaks` scans with \w after turning `_` and citation marks into spaces:
     # the same words as `_WORD` (and breaks) on corpus text and on text made of the
