@@ -109,6 +109,15 @@ BOMB = """<?xml version="1.0"?><!DOCTYPE rss [<!ENTITY a "aaaaaaaaaa"><!ENTITY b
 <rss version="2.0"><channel><title>&d;</title><item><title>&d;</title><link>http://x/1</link></item></channel></rss>"""
 
 
+async def _failing_feed_waits_and_good_one_is_polled(ing, server) -> None:
+    # The second poll: "/404" backs off and keeps its error; "/good" is polled again.
+    again = {o.url.removeprefix(server.base): o for o in await ing.poll_feeds()}
+    assert again["/404"].status == "waiting" and "not found" in again["/404"].error
+    assert again["/good"].status == "polled"
+    states = {s.url.removeprefix(server.base): s for s in ing.feed_states()}
+    assert states["/404"].failures == 1 and states["/good"].last_success is not None
+
+
 async def test_a_failing_feed_waits_and_never_stops_a_good_one(server, tmp_path):
     # The quick run's share of the next test: no stall, bombs or 10,000-entry feed.
     server.routes["/berita/1"] = page(article_html(1))
@@ -120,11 +129,7 @@ async def test_a_failing_feed_waits_and_never_stops_a_good_one(server, tmp_path)
         assert [o.status for o in outcomes["/good"].outcomes] == ["added"]
         assert outcomes["/404"].status == "failed" and "not found" in outcomes["/404"].error
         assert outcomes["/invalid"].status == "failed" and "not well-formed" in outcomes["/invalid"].error
-        again = {o.url.removeprefix(server.base): o for o in await ing.poll_feeds()}
-        assert again["/404"].status == "waiting" and "not found" in again["/404"].error
-        assert again["/good"].status == "polled"
-        states = {s.url.removeprefix(server.base): s for s in ing.feed_states()}
-        assert states["/404"].failures == 1 and states["/good"].last_success is not None
+        await _failing_feed_waits_and_good_one_is_polled(ing, server)
     assert len(records(tmp_path / "corpus.jsonl")) == 1
 
 
@@ -156,11 +161,7 @@ async def test_broken_feeds_never_stop_a_good_one(server, tmp_path):
         assert big.status == "polled" and len(big.outcomes) == 5 and big.left_for_later == 95
         assert "10,000 items" in (big.warning or "")
         # Failing feeds wait (backoff) and show their error; the good one is polled again.
-        again = {o.url.removeprefix(server.base): o for o in await ing.poll_feeds()}
-        assert again["/404"].status == "waiting" and "not found" in again["/404"].error
-        assert again["/good"].status == "polled"
-        states = {s.url.removeprefix(server.base): s for s in ing.feed_states()}
-        assert states["/404"].failures == 1 and states["/good"].last_success is not None
+        await _failing_feed_waits_and_good_one_is_polled(ing, server)
     assert len(records(tmp_path / "corpus.jsonl")) == 1
 
 

@@ -130,20 +130,21 @@ def test_the_frame_of_a_count_question_is_no_evidence() -> None:
     assert answer.hits[0].sentence.text.startswith("Desa Sukamaju memiliki 14 sumur")
 
 
-def test_a_siapa_question_prefers_the_sentence_that_says_who_did_it() -> None:
-    # The answer is a group, named after "oleh"; the other sentence merely holds a person's name.
-    engine = Engine.from_articles(
+def _jembatan_merah(text: str) -> Engine:
+    """An article about the bridge with `text`, beside one about something else."""
+    return Engine.from_articles(
         [
-            Article(
-                id="jembatan",
-                title="Jembatan Merah",
-                source="Wiki",
-                date=None,
-                text="Pembangunan Jembatan Merah diresmikan Bupati Hendra Wijaya pada tahun 1931. "
-                "Sungai di bawahnya lebar. Jembatan Merah dibangun oleh Perkumpulan Dagang Tionghoa.",
-            ),
+            Article(id="jembatan", title="Jembatan Merah", source="Wiki", date=None, text=text),
             Article(id="lain", title="Lain", source="Wiki", date=None, text="Sungai itu meluap setiap musim hujan."),
         ]
+    )
+
+
+def test_a_siapa_question_prefers_the_sentence_that_says_who_did_it() -> None:
+    # The answer is a group, named after "oleh"; the other sentence merely holds a person's name.
+    engine = _jembatan_merah(
+        "Pembangunan Jembatan Merah diresmikan Bupati Hendra Wijaya pada tahun 1931. "
+        "Sungai di bawahnya lebar. Jembatan Merah dibangun oleh Perkumpulan Dagang Tionghoa."
     )
     answer = engine.search("Siapa yang membangun Jembatan Merah?")
     assert "oleh Perkumpulan" in answer.hits[0].sentence.text
@@ -156,18 +157,9 @@ def test_a_siapa_question_prefers_the_sentence_that_says_who_did_it() -> None:
 
 def test_a_kapan_question_marks_the_date_beside_what_it_asks() -> None:
     # Both sentences hold a date; only the second says it beside "diresmikan".
-    engine = Engine.from_articles(
-        [
-            Article(
-                id="jembatan",
-                title="Jembatan Merah",
-                source="Wiki",
-                date=None,
-                text="Banjir tahun 1950 merusak Jembatan Merah yang lalu diperbaiki warga dan diresmikan kembali. "
-                "Sungai di bawahnya lebar. Jembatan Merah diresmikan pada tahun 1931 oleh pemerintah kota.",
-            ),
-            Article(id="lain", title="Lain", source="Wiki", date=None, text="Sungai itu meluap setiap musim hujan."),
-        ]
+    engine = _jembatan_merah(
+        "Banjir tahun 1950 merusak Jembatan Merah yang lalu diperbaiki warga dan diresmikan kembali. "
+        "Sungai di bawahnya lebar. Jembatan Merah diresmikan pada tahun 1931 oleh pemerintah kota."
     )
     found = {
         engine.sentence(sid).text[:6]: features
