@@ -723,6 +723,26 @@ class Assembler:
         self._word: list[np.ndarray] = []
         self._term: list[np.ndarray] = []
         self._doc_terms: list[tuple[np.ndarray, np.ndarray]] = []  # per batch: (distinct terms per doc, those terms)
+        # Per batch with postings: each posting's place among its term's postings
+        # (earlier batches' first), so `index` scatters the postings into
+        # term-major order instead of sorting them all once the last batch is in.
+        self._places: list[np.ndarray] = []
+        self._df = np.zeros(0, dtype=np.int32)  # postings per term id so far
+
+    def _place(self, term: np.ndarray, n_terms: int) -> np.ndarray:
+        """Places of one batch's postings (`term` ascending, one posting per term and doc)."""
+        if self._df.shape[0] < n_terms:
+            grown = np.zeros(max(n_terms, 2 * self._df.shape[0]), dtype=np.int32)
+            grown[: self._df.shape[0]] = self._df
+            self._df = grown
+        starts = np.flatnonzero(np.concatenate(([True], term[1:] != term[:-1])))
+        sizes = np.diff(np.append(starts, term.size))
+        distinct = term[starts]
+        # A posting's place: the term's postings in earlier batches, plus its rank in this batch's run.
+        place = np.repeat((self._df[distinct] - starts).astype(np.int32), sizes)
+        place += np.arange(term.size, dtype=np.int32)
+        self._df[distinct] += sizes.astype(np.int32)
+        return place
 
     @property
     def n_docs(self) -> int:
@@ -749,6 +769,8 @@ class Assembler:
         postings = _batch_postings(global_tokens, doc_len, self._next)
         if postings is not None:
             self._postings.append(postings)
+            if self._base is None:
+                self._places.append(self._place(postings[0], len(self._vocab)))
         if self._base is None:
             # The doc-major view of this batch, made here while build workers are busy
             # instead of one sort over every posting once the last batch is in.
@@ -802,12 +824,16 @@ class Assembler:
         # while this thread sorts the postings and weighs them.
         with ThreadPoolExecutor(max_workers=1) as pool:
             aside = pool.submit(side)
-            term = cat([p[0] for p in self._postings], np.int32)
-            doc = cat([p[1] for p in self._postings], np.int32)
-            tf = cat([p[2] for p in self._postings], np.int32)
             terms = list(self._vocab)
-            term_ptr, doc_ids, tf = _term_major(term, doc, tf, len(terms))
-            del term, doc
+            term_ptr = np.zeros(len(terms) + 1, dtype=np.int64)
+            np.cumsum(self._df[: len(terms)], out=term_ptr[1:])
+            doc_ids = np.empty(int(term_ptr[-1]), dtype=np.int32)
+            tf = np.empty(int(term_ptr[-1]), dtype=np.int32)
+            for (term, doc, freq), place in zip(self._postings, self._places):
+                at = term_ptr[term]
+                at += place
+                doc_ids[at] = doc
+                tf[at] = freq
             n_docs = int(doc_len.shape[0])
             avgdl = int(doc_len.sum(dtype=np.int64)) / n_docs if n_docs else 0.0
             weights = _weights(tf, doc_ids, doc_len, avgdl, k1, b)

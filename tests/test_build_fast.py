@@ -477,6 +477,11 @@ def test_assembler_in_batches_equals_one_build(analyzer: Analyzer, articles: lis
         )
     built, expected = assembler.index(), Bm25Index.build(docs, positional=True)
     assert built.term_names(range(built.vocabulary_size)) == expected.term_names(range(expected.vocabulary_size))
+    # The postings are scattered into term-major order batch by batch, not sorted at the end.
+    for name in ("_term_ptr", "_doc_ids", "_tf", "_doc_len", "_weights", "_max_weight", "_idf"):
+        mine, theirs = getattr(built, name), getattr(expected, name)
+        assert mine.dtype == theirs.dtype and np.array_equal(mine, theirs), name
+    assert built.avgdl == expected.avgdl and built.average_idf == expected.average_idf
     for mine, theirs in zip(built._forward_view(), expected._forward_view()):
         assert mine.dtype == theirs.dtype and np.array_equal(mine, theirs)
     for doc in range(len(docs)):
