@@ -456,6 +456,21 @@ def test_build_workers_share_stems_through_a_folder(tmp_path) -> None:
         assert second.lookup("a\u2028b") == "ab" and second.lookup("b") is None
 
 
+def test_build_keeps_every_articles_acronyms_in_its_slot(analyzer: Analyzer, articles: list[Article]) -> None:
+    # Chunks carry only the articles that define acronyms; the build puts each back in its slot.
+    import dataclasses
+
+    from retrieval.acronyms import ArticleAcronyms
+
+    defining = " Para peneliti Badan Pengkajian dan Penerapan Teknologi (BPPT) memetakan 200 jenis lumut."
+    stream = [
+        dataclasses.replace(a, text=a.text + defining) if i % 3 == 1 else a for i, a in enumerate(articles)
+    ]
+    expected = tuple(ArticleAcronyms.find(a.text, analyzer) for a in stream)
+    assert any(found.pairs for found in expected) and not all(found.pairs for found in expected)
+    assert Built.build(stream, analyzer, workers=1).acronyms == expected
+
+
 def test_assembler_in_batches_equals_one_build(analyzer: Analyzer, articles: list[Article]) -> None:
     # The builder's path (batches over their own vocabularies, the doc-major view
     # made batch by batch) gives the very arrays `Bm25Index.build` gives.
