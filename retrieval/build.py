@@ -373,17 +373,29 @@ class _Chunk:
     start: np.ndarray  # int32 per sentence: span in its article's text
     end: np.ndarray
     sentences: np.ndarray  # int32 per article: how many of the sentences are its
-    acronyms: tuple[ArticleAcronyms, ...]  # per article
+    # (article's place in the chunk, its acronyms) for the few articles that define
+    # any: a record per article would cost a pickle round trip each (`acronyms`).
+    defined: tuple[tuple[int, ArticleAcronyms], ...]
     # From a worker process: the (word, stem) pairs it learned since its last chunk,
     # for the parent's analyzer (and so the saved stems): `Analyzer.stems_after`.
     stems: list[tuple[str, str]] = field(default_factory=list)
+
+    def acronyms(self) -> list[ArticleAcronyms]:
+        """Per article of the chunk, its acronyms (one shared empty record for most)."""
+        found = [_NO_ACRONYMS] * int(self.sentences.shape[0])
+        for at, acronyms in self.defined:
+            found[at] = acronyms
+        return found
+
+
+_NO_ACRONYMS = ArticleAcronyms()
 
 
 def _analyse_chunk(encoder: TermEncoder, articles: Sequence[Article]) -> _Chunk:
     analyzer = encoder.analyzer
     encoder.clear()
     start, end, counts = array("i"), array("i"), array("i")
-    found = []
+    found: list[tuple[int, ArticleAcronyms]] = []
     sentences: list[str] = []
     extras: list[list[str] | tuple[()]] = []
     is_boilerplate = analyzer.is_boilerplate
@@ -392,7 +404,8 @@ def _analyse_chunk(encoder: TermEncoder, articles: Sequence[Article]) -> _Chunk:
         # Found once per article: the index side extends its sentences'
         # terms, and the engine's corpus table reuses the same record.
         acronyms = ArticleAcronyms.find(text, analyzer)
-        found.append(acronyms)
+        if acronyms.pairs:
+            found.append((len(counts), acronyms))
         n = 0
         # `sentence_spans`, without a generator in between.
         for at, cursor in analyzer.sentence_offsets(text):
@@ -430,7 +443,7 @@ def _analyse_chunk(encoder: TermEncoder, articles: Sequence[Article]) -> _Chunk:
         start=np.frombuffer(start, dtype=np.int32).copy(),
         end=np.frombuffer(end, dtype=np.int32).copy(),
         sentences=np.frombuffer(counts, dtype=np.int32).copy(),
-        acronyms=tuple(found),
+        defined=tuple(found),
     )
 
 
@@ -665,7 +678,7 @@ class _Run:
                 sentences += count
                 if self._progress is not None:
                     self._report(len(self.versions), sentences, done=False)
-            self.acronyms.extend(analysed.acronyms)
+            self.acronyms.extend(analysed.acronyms())
             self._article.append(np.repeat(np.arange(slot - len(chunk), slot, dtype=np.int32), analysed.sentences))
             self._start.append(analysed.start)
             self._end.append(analysed.end)

@@ -64,6 +64,7 @@ import shutil
 import uuid
 from array import array
 from collections.abc import Iterable, Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import MappingProxyType
@@ -295,19 +296,13 @@ class Bm25Index:
         words: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None,
         forward: tuple[np.ndarray, np.ndarray] | None = None,
     ) -> Bm25Index:
-        # `forward`: the doc-major view when the caller already has it (`Assembler`).
-        # Postings arrive doc-ordered runs of term-major chunks; a stable sort
-        # by term alone (timsort merges the runs) yields term-major order with
-        # docs ascending inside each term.
-        order = np.argsort(term, kind="stable")
-        term_ptr = np.zeros(len(terms) + 1, dtype=np.int64)
-        np.cumsum(np.bincount(term, minlength=len(terms)), out=term_ptr[1:])
-        doc_ids = doc[order]
+        # `forward`: the doc-major view when the caller already has it.
+        term_ptr, doc_ids, tf = _term_major(term, doc, tf, len(terms))
         return cls(
             terms=terms,
             term_ptr=term_ptr,
             doc_ids=doc_ids,
-            tf=tf[order],
+            tf=tf,
             doc_len=doc_len,
             k1=k1,
             b=b,
@@ -728,6 +723,26 @@ class Assembler:
         self._word: list[np.ndarray] = []
         self._term: list[np.ndarray] = []
         self._doc_terms: list[tuple[np.ndarray, np.ndarray]] = []  # per batch: (distinct terms per doc, those terms)
+        # Per batch with postings: each posting's place among its term's postings
+        # (earlier batches' first), so `index` scatters the postings into
+        # term-major order instead of sorting them all once the last batch is in.
+        self._places: list[np.ndarray] = []
+        self._df = np.zeros(0, dtype=np.int32)  # postings per term id so far
+
+    def _place(self, term: np.ndarray, n_terms: int) -> np.ndarray:
+        """Places of one batch's postings (`term` ascending, one posting per term and doc)."""
+        if self._df.shape[0] < n_terms:
+            grown = np.zeros(max(n_terms, 2 * self._df.shape[0]), dtype=np.int32)
+            grown[: self._df.shape[0]] = self._df
+            self._df = grown
+        starts = np.flatnonzero(np.concatenate(([True], term[1:] != term[:-1])))
+        sizes = np.diff(np.append(starts, term.size))
+        distinct = term[starts]
+        # A posting's place: the term's postings in earlier batches, plus its rank in this batch's run.
+        place = np.repeat((self._df[distinct] - starts).astype(np.int32), sizes)
+        place += np.arange(term.size, dtype=np.int32)
+        self._df[distinct] += sizes.astype(np.int32)
+        return place
 
     @property
     def n_docs(self) -> int:
@@ -754,6 +769,8 @@ class Assembler:
         postings = _batch_postings(global_tokens, doc_len, self._next)
         if postings is not None:
             self._postings.append(postings)
+            if self._base is None:
+                self._places.append(self._place(postings[0], len(self._vocab)))
         if self._base is None:
             # The doc-major view of this batch, made here while build workers are busy
             # instead of one sort over every posting once the last batch is in.
@@ -781,23 +798,59 @@ class Assembler:
         def cat(parts: list[np.ndarray], dtype: type) -> np.ndarray:
             return np.concatenate(parts) if parts else np.zeros(0, dtype=dtype)
 
-        term = cat([p[0] for p in self._postings], np.int32)
-        doc = cat([p[1] for p in self._postings], np.int32)
-        tf = cat([p[2] for p in self._postings], np.int32)
         doc_len = cat(self._lens, np.int32)
         base = self._base
         start = int(base._words[0][-1]) if base is not None and base._words is not None else 0
-        ptr = np.zeros(self.n_docs + 1, dtype=np.int64)
-        np.cumsum(cat(self._pairs, np.int64), out=ptr[1:])
-        ptr += start
-        words = (ptr, cat(self._word, np.int32), cat(self._term, np.int32))
-        if base is None:
+
+        def side() -> tuple[tuple[np.ndarray, np.ndarray, np.ndarray], tuple[np.ndarray, np.ndarray] | None]:
+            ptr = np.zeros(self.n_docs + 1, dtype=np.int64)
+            np.cumsum(cat(self._pairs, np.int64), out=ptr[1:])
+            ptr += start
+            words = (ptr, cat(self._word, np.int32), cat(self._term, np.int32))
+            if base is not None:
+                return words, None
             doc_ptr = np.zeros(self.n_docs + 1, dtype=np.int64)
             np.cumsum(cat([counts for counts, _terms in self._doc_terms], np.int64), out=doc_ptr[1:])
-            forward = (doc_ptr, cat([terms for _counts, terms in self._doc_terms], np.int32))
-            return Bm25Index._from_postings(
-                list(self._vocab), term, doc, tf, doc_len, k1=k1, b=b, epsilon=epsilon, words=words, forward=forward
-            )
+            return words, (doc_ptr, cat([terms for _counts, terms in self._doc_terms], np.int32))
+
+        if base is not None:
+            words, _ = side()
+            term = cat([p[0] for p in self._postings], np.int32)
+            doc = cat([p[1] for p in self._postings], np.int32)
+            tf = cat([p[2] for p in self._postings], np.int32)
+            return base._appended(list(self._vocab), term, doc, tf, doc_len, words)
+        # This runs alone once the build workers are done, so the second core
+        # takes the word and doc-major arrays (NumPy copies release the GIL)
+        # while this thread sorts the postings and weighs them.
+        with ThreadPoolExecutor(max_workers=1) as pool:
+            aside = pool.submit(side)
+            terms = list(self._vocab)
+            term_ptr = np.zeros(len(terms) + 1, dtype=np.int64)
+            np.cumsum(self._df[: len(terms)], out=term_ptr[1:])
+            doc_ids = np.empty(int(term_ptr[-1]), dtype=np.int32)
+            tf = np.empty(int(term_ptr[-1]), dtype=np.int32)
+            for (term, doc, freq), place in zip(self._postings, self._places):
+                at = term_ptr[term]
+                at += place
+                doc_ids[at] = doc
+                tf[at] = freq
+            n_docs = int(doc_len.shape[0])
+            avgdl = int(doc_len.sum(dtype=np.int64)) / n_docs if n_docs else 0.0
+            weights = _weights(tf, doc_ids, doc_len, avgdl, k1, b)
+            words, forward = aside.result()
+        return Bm25Index(
+            terms=terms,
+            term_ptr=term_ptr,
+            doc_ids=doc_ids,
+            tf=tf,
+            doc_len=doc_len,
+            k1=k1,
+            b=b,
+            epsilon=epsilon,
+            forward=forward,
+            words=words,
+            weights=weights,
+        )
         return base._appended(list(self._vocab), term, doc, tf, doc_len, words)
 
 
@@ -926,6 +979,18 @@ def _spans(starts: np.ndarray, ends: np.ndarray) -> tuple[np.ndarray, np.ndarray
     before = np.cumsum(lengths) - lengths
     at = np.arange(row.shape[0], dtype=np.int64) - before[row] + starts[row]
     return row, at
+
+
+def _term_major(
+    term: np.ndarray, doc: np.ndarray, tf: np.ndarray, n_terms: int
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(term_ptr, doc ids, tf) in term-major order from postings that arrive as
+    doc-ordered runs of term-major chunks: a stable sort by term alone (timsort
+    merges the runs) keeps docs ascending inside each term."""
+    order = np.argsort(term, kind="stable")
+    term_ptr = np.zeros(n_terms + 1, dtype=np.int64)
+    np.cumsum(np.bincount(term, minlength=n_terms), out=term_ptr[1:])
+    return term_ptr, doc[order], tf[order]
 
 
 def _batch_postings(

@@ -456,6 +456,21 @@ def test_build_workers_share_stems_through_a_folder(tmp_path) -> None:
         assert second.lookup("a\u2028b") == "ab" and second.lookup("b") is None
 
 
+def test_build_keeps_every_articles_acronyms_in_its_slot(analyzer: Analyzer, articles: list[Article]) -> None:
+    # Chunks carry only the articles that define acronyms; the build puts each back in its slot.
+    import dataclasses
+
+    from retrieval.acronyms import ArticleAcronyms
+
+    defining = " Para peneliti Badan Pengkajian dan Penerapan Teknologi (BPPT) memetakan 200 jenis lumut."
+    stream = [
+        dataclasses.replace(a, text=a.text + defining) if i % 3 == 1 else a for i, a in enumerate(articles)
+    ]
+    expected = tuple(ArticleAcronyms.find(a.text, analyzer) for a in stream)
+    assert any(found.pairs for found in expected) and not all(found.pairs for found in expected)
+    assert Built.build(stream, analyzer, workers=1).acronyms == expected
+
+
 def test_assembler_in_batches_equals_one_build(analyzer: Analyzer, articles: list[Article]) -> None:
     # The builder's path (batches over their own vocabularies, the doc-major view
     # made batch by batch) gives the very arrays `Bm25Index.build` gives.
@@ -477,6 +492,11 @@ def test_assembler_in_batches_equals_one_build(analyzer: Analyzer, articles: lis
         )
     built, expected = assembler.index(), Bm25Index.build(docs, positional=True)
     assert built.term_names(range(built.vocabulary_size)) == expected.term_names(range(expected.vocabulary_size))
+    # The postings are scattered into term-major order batch by batch, not sorted at the end.
+    for name in ("_term_ptr", "_doc_ids", "_tf", "_doc_len", "_weights", "_max_weight", "_idf"):
+        mine, theirs = getattr(built, name), getattr(expected, name)
+        assert mine.dtype == theirs.dtype and np.array_equal(mine, theirs), name
+    assert built.avgdl == expected.avgdl and built.average_idf == expected.average_idf
     for mine, theirs in zip(built._forward_view(), expected._forward_view()):
         assert mine.dtype == theirs.dtype and np.array_equal(mine, theirs)
     for doc in range(len(docs)):
