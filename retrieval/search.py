@@ -659,21 +659,25 @@ class Engine:
         before_row = np.searchsorted(rows, before[has_before])
         after_row = np.searchsorted(rows, after[has_after])
         window_bits = None
+
+        def in_window(per_row: np.ndarray) -> np.ndarray:
+            # Each candidate's row ORed with its neighbours' rows in the same article.
+            window = per_row[row_of]
+            window[has_before] |= per_row[before_row]
+            window[has_after] |= per_row[after_row]
+            return window
+
         if term_bits is not None:
             # One mask a row; a window's is its rows' OR, read for the units and the names alike.
             row_bits = _or_runs(term_bits, starts)
             own_bits = row_bits[row_of]
-            window_bits = own_bits.copy()
-            window_bits[has_before] |= row_bits[before_row]
-            window_bits[has_after] |= row_bits[after_row]
+            window_bits = in_window(row_bits)
             own_hits = _bit_columns(own_bits, 0, len(units))
             window_hits = _bit_columns(window_bits, 0, len(units))
         else:
             unit_hits = self._unit_hits(units, owner, term_ids, rows.shape[0])
             own_hits = unit_hits[row_of]
-            window_hits = own_hits.copy()
-            window_hits[has_before] |= unit_hits[before_row]
-            window_hits[has_after] |= unit_hits[after_row]
+            window_hits = in_window(unit_hits)
         # Whole articles: one slice of the doc-major view each.
         distinct_arts, art_row = sorted_unique(arts, inverse=True)
         bounds = self._bounds()
@@ -740,9 +744,7 @@ class Engine:
                 window = _bit_columns(window_bits, names_bit, len(question.names))
             else:
                 held = self._names_held(question, owner, term_ids, rows.shape[0])
-                window = held[row_of]
-                window[has_before] |= held[before_row]
-                window[has_after] |= held[after_row]
+                window = in_window(held)
             names_missing = (~window).sum(axis=1) / len(question.names)
         definition = None
         if question.definition and "definition" not in skip:
