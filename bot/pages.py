@@ -28,7 +28,7 @@ from dataclasses import dataclass
 
 from bot.keys import text_key
 from bot.library import Edition
-from retrieval.records import Answer, ArticlesAt, Hit
+from retrieval.records import Answer, Hit
 
 log = logging.getLogger(__name__)
 
@@ -59,8 +59,7 @@ class KeptHit:
             text_key(sentence.text),
             hit.score,
             hit.matched_words,
-            # Ids only: the engine's `ArticlesAt` has them without making the articles.
-            hit.also_in.ids if isinstance(hit.also_in, ArticlesAt) else tuple(a.id for a in hit.also_in),
+            hit.also_in_ids,
         )
 
 

@@ -45,6 +45,15 @@ class Hit:
     # Other articles that carry a near-duplicate of this sentence.
     also_in: Sequence[Article] = ()
 
+    @property
+    def also_in_ids(self) -> tuple[str, ...]:
+        """The ids of `also_in`, without making the articles when the engine gave an
+        `ArticlesAt` (a stored corpus decodes an article's whole text on each read)."""
+        also_in = self.also_in
+        if isinstance(also_in, ArticlesAt):
+            return also_in.ids
+        return tuple(article.id for article in also_in)
+
 
 @dataclass(frozen=True, slots=True)
 class Answer:

@@ -115,6 +115,10 @@ def test_also_in_ids_without_making_articles() -> None:
     lazy = ArticlesAt(view, [0, 5, 7])
     made = len(view._cache)
     assert lazy.ids == ("id1", "id7", "id9") and len(view._cache) == made  # read from the ids, none made
+    sentence = Sentence(sid=0, article_id="id0", position=0, text="Kalimat nomor 0.")
+    assert Hit(sentence, articles[0], 1.0, (), lazy).also_in_ids == ("id1", "id7", "id9")
+    assert len(view._cache) == made
+    assert Hit(sentence, articles[0], 1.0, (), tuple(lazy)).also_in_ids == ("id1", "id7", "id9")
     assert lazy.ids == tuple(a.id for a in lazy)
 
 
