@@ -59,11 +59,21 @@ _CITATION = (
     r"\[(?:(?:lower-alpha|lower-roman|upper-alpha|note|nb|n|catatan|ket)\s*)?\d{1,3}(?:\s*[,–-]\s*\d{1,3})*\]"
     r"|\[[a-z]\]|\[(?:butuh rujukan|rujukan\?|citation needed)\]"
 )
-# A terminator run, the closing quotes/brackets and citation marks that belong to it, then space.
-_BOUNDARY = re.compile(rf"([.?!…]+)((?:[\"'”’»)\]]|{_CITATION})*)(\s+)")
+# A terminator run (its first character, then the rest as group 1), the closing
+# quotes/brackets and citation marks that belong to it (2), then space (3). Starting
+# with a character class lets `re` skip ahead to a terminator (a group first makes it
+# try the whole pattern at every character: twice the time). The lookahead always
+# succeeds, so it changes no match: it only captures the first character after the
+# openers and spaces that follow (4, None at the block's end), which decides whether
+# the match ends a sentence (`_split_block`).
 _OPENERS = "\"'“‘«([—–-"
+_BOUNDARY = re.compile(
+    rf"[.?!…]([.?!…]*)((?:[\"'”’»)\]]|{_CITATION})*)(\s+)(?=[{re.escape(_OPENERS)} ]*([\s\S])?)"
+)
 _LINE_END_TERMINAL = ".?!…:;\"'”’)]"
 _DOTTED = re.compile(r"^(?:[^\W\d_]\.)+[^\W\d_]$")
+# `_word_before` first looks this far back for the space before a word (most words are shorter).
+_WORD_WINDOW = 40
 
 
 @dataclass(frozen=True, slots=True)
@@ -98,68 +108,74 @@ def sentence_offsets(text: str, *, abbreviations: _Abbreviations | None = None) 
 
 def _blocks(text: str) -> list[tuple[int, int]]:
     """(start, end) offsets of the newline-delimited blocks, wrapped lines joined."""
-    lines: list[tuple[int, int]] = []
+    blocks: list[tuple[int, int]] = []
+    start = end = -1  # the current block, none while start < 0
+    last = ""  # its last character other than whitespace
     pos = 0
     for line in text.splitlines(keepends=True):
-        lines.append((pos, pos + len(line)))
+        at = pos
         pos += len(line)
-    blocks: list[tuple[int, int]] = []
-    current: tuple[int, int] | None = None
-    for start, end in lines:
-        content = text[start:end].strip()
+        content = line.strip()
         if not content:
-            if current is not None:
-                blocks.append(current)
-                current = None
-            continue
-        if current is None:
-            current = (start, end)
-            continue
-        previous = text[current[0]:current[1]].rstrip()
-        if previous[-1] not in _LINE_END_TERMINAL and content[0].islower():
-            current = (current[0], end)
+            if start >= 0:
+                blocks.append((start, end))
+                start = -1
+        elif start < 0:
+            start, end = at, pos
+        elif last not in _LINE_END_TERMINAL and content[0].islower():
+            end = pos  # a wrapped line: the block goes on
         else:
-            blocks.append(current)
-            current = (start, end)
-    if current is not None:
-        blocks.append(current)
+            blocks.append((start, end))
+            start, end = at, pos
+        if content:
+            last = content[-1]
+    if start >= 0:
+        blocks.append((start, end))
     return blocks
 
 
 def _split_block(text: str, start: int, end: int, abbr: _Abbreviations, spans: list[tuple[int, int]]) -> None:
-    """Append the (start, end) of each sentence of the block `text[start:end]` to `spans`."""
-    block = text[start:end]
-    cut = 0
-    for match in _BOUNDARY.finditer(block):
-        if match.end() >= len(block):
+    """Append the (start, end) of each sentence of the block `text[start:end]` to `spans`.
+
+    A piece after an accepted boundary starts after the boundary's whitespace run
+    (the greedy `\\s+` ends before a character other than whitespace) and ends on
+    the terminator or a closer, so only a block's first and last pieces need stripping.
+    """
+    cut = start
+    for match in _BOUNDARY.finditer(text, start, end):
+        after = match.end()
+        if after >= end:
             break  # trailing whitespace: the block's end closes the sentence anyway
-        if _is_boundary(block, match, abbr):
-            _add_stripped(spans, block, start, cut, match.end(2))
-            cut = match.end()
-    _add_stripped(spans, block, start, cut, len(block))
+        first = match.group(4)
+        # A lower-case continuation is never a new sentence: `dll. dan`,
+        # `?” tanya dia`, `berlanjut." kata Lavrov`.
+        if first is not None and first.islower():
+            continue
+        if first is not None and not match.group(1):  # a terminator alone: is it a single dot?
+            at = match.start()
+            if text[at] == "." and not _may_end(text, start, at, first, abbr):
+                continue
+        if cut == start:
+            _add_stripped(spans, text, cut, match.end(2))
+        else:
+            spans.append((cut, match.end(2)))
+        cut = after
+    _add_stripped(spans, text, cut, end)
 
 
-def _add_stripped(spans: list[tuple[int, int]], block: str, offset: int, start: int, end: int) -> None:
-    """The span of `block[start:end].strip()` (offset into the text), unless that is empty."""
-    piece = block[start:end]
+def _add_stripped(spans: list[tuple[int, int]], text: str, start: int, end: int) -> None:
+    """The span of `text[start:end].strip()`, unless that is empty."""
+    piece = text[start:end]
     kept = piece.strip()
     if kept:
-        at = offset + start + len(piece) - len(piece.lstrip())
+        at = start + len(piece) - len(piece.lstrip())
         spans.append((at, at + len(kept)))
 
 
-def _is_boundary(block: str, match: re.Match[str], abbr: _Abbreviations) -> bool:
-    following = block[match.end():].lstrip(_OPENERS + " ")
-    if not following:
-        return True
-    first = following[0]
-    # A lower-case continuation is never a new sentence: `dll. dan`,
-    # `?” tanya dia`, `berlanjut." kata Lavrov`.
-    if first.islower():
-        return False
-    if match.group(1) != ".":
-        return True  # ? ! and ellipses before a capital, digit or symbol
-    word = _word_before(block, match.start())
+def _may_end(text: str, start: int, position: int, first: str, abbr: _Abbreviations) -> bool:
+    """Whether a single dot at `position` (in the block starting at `start`), followed
+    by `first` (not lower case), ends a sentence, given the word before it."""
+    word = _word_before(text, start, position)
     folded = word.casefold()
     if folded in abbr.never_final:
         return False
@@ -172,11 +188,15 @@ def _is_boundary(block: str, match: re.Match[str], abbr: _Abbreviations) -> bool
     return True
 
 
-def _word_before(block: str, position: int) -> str:
-    start = position
-    while start > 0 and not block[start - 1].isspace():
-        start -= 1
-    return block[start:position].lstrip(_OPENERS)
+def _word_before(text: str, start: int, position: int) -> str:
+    """The characters before `position` back to whitespace or `start`, openers stripped."""
+    if position <= start or text[position - 1].isspace():
+        return ""
+    low = max(start, position - _WORD_WINDOW)
+    word = text[low:position].rsplit(None, 1)[-1]
+    if low > start and len(word) == position - low:  # no whitespace in the window
+        word = text[start:position].rsplit(None, 1)[-1]
+    return word.lstrip(_OPENERS)
 
 
 def _read_abbreviations(directory: Path) -> _Abbreviations:
