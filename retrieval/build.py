@@ -398,9 +398,9 @@ def _analyse_chunk(encoder: TermEncoder, articles: Sequence[Article]) -> _Chunk:
     found: list[tuple[int, ArticleAcronyms]] = []
     sentences: list[str] = []
     extras: list[list[str] | tuple[()]] = []
-    is_boilerplate = analyzer.is_boilerplate
     for article in articles:
         text = article.text
+        is_boilerplate = analyzer.boilerplate_test(text)
         # Found once per article: the index side extends its sentences'
         # terms, and the engine's corpus table reuses the same record.
         acronyms = ArticleAcronyms.find(text, analyzer)

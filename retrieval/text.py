@@ -307,10 +307,16 @@ class Analyzer:
                   for anchored, needles, prefixes, p in _boilerplate_checks(self._boilerplate)]
         self._boilerplate_prefixed = tuple((prefixes, check) for check, _n, prefixes in checks if prefixes)
         self._boilerplate_prefixes = tuple(p for prefixes, _c in self._boilerplate_prefixed for p in prefixes)
+        self._boilerplate_prefix_length = max(map(len, self._boilerplate_prefixes), default=0)
         needled = [(check, needles) for check, needles, prefixes in checks if needles and not prefixes]
         self._boilerplate_needles = tuple((needle, check) for check, needles in needled for needle in needles)
         # The needles once each, to see first whether a sentence holds any (most hold none).
         self._boilerplate_gate = tuple(dict.fromkeys(needle for needle, _check in self._boilerplate_needles))
+        # Each needle's longest run without whitespace, which collapsing whitespace can neither
+        # make nor break: a text that holds none of them holds no needle in any part of it
+        # (`boilerplate_test`). None if some needle has no such run.
+        runs = [max(needle.split(), key=len) if needle.split() else None for needle in self._boilerplate_gate]
+        self._boilerplate_runs = None if None in runs else tuple(dict.fromkeys(runs))
         self._boilerplate_rest = tuple(check for check, needles, prefixes in checks if not needles and not prefixes)
         # Non-ASCII text with no character that matches an ASCII one under IGNORECASE
         # (`_ASCII_LOOKALIKES`) can only match a plain (ASCII) needle or prefix where its
@@ -476,7 +482,7 @@ class Analyzer:
 
     def is_boilerplate(self, sentence: str) -> bool:
         """True for site furniture (share prompts, cookie notices, credits...)."""
-        normal = " ".join(unicodedata.normalize("NFKC", sentence).split())
+        normal = _collapsed(unicodedata.normalize("NFKC", sentence))
         if not normal:
             return True
         # Same answer as trying every pattern's `search`, cheaper (see `_boilerplate_checks`).
@@ -490,6 +496,41 @@ class Analyzer:
             return any(pattern.search(normal) is not None for pattern in self._boilerplate)
         if any(map(lowered.__contains__, gate)):
             checks = [check for needle, check in needles if needle in lowered] + list(checks)
+        if lowered.startswith(self._boilerplate_prefixes):
+            checks = [check for prefixes, check in self._boilerplate_prefixed if lowered.startswith(prefixes)] + list(
+                checks
+            )
+        for check in checks:
+            if check(normal) is not None:
+                return True
+        return False
+
+    def boilerplate_test(self, text: str) -> Callable[[str], bool]:
+        """`is_boilerplate` for the sentences of `text` (any parts of it), cheaper on ASCII text.
+
+        ASCII is its own NFKC form, and a part of the text can only hold a needle
+        whose whitespace-free run (`_boilerplate_runs`) the whole lower-cased text
+        holds: per sentence, only those runs are looked for, and only a sentence
+        holding one takes the needles' full path.
+        """
+        runs = self._boilerplate_runs
+        if runs is None or not text.isascii():
+            return self.is_boilerplate
+        lowered = text.lower()
+        return partial(self._is_ascii_boilerplate, tuple(run for run in runs if run in lowered))
+
+    def _is_ascii_boilerplate(self, runs: tuple[str, ...], sentence: str) -> bool:
+        """`is_boilerplate(sentence)` for an ASCII part of a text that holds only `runs` of the needles' runs."""
+        normal = _collapsed(sentence)
+        if not normal:
+            return True
+        if runs:
+            lowered = normal.lower()
+            if any(map(lowered.__contains__, runs)):
+                return self.is_boilerplate(sentence)
+        else:  # the prefixes only need its start
+            lowered = normal[: self._boilerplate_prefix_length].lower()
+        checks = self._boilerplate_rest
         if lowered.startswith(self._boilerplate_prefixes):
             checks = [check for prefixes, check in self._boilerplate_prefixed if lowered.startswith(prefixes)] + list(
                 checks
@@ -1201,20 +1242,8 @@ def _shortcut(pattern: re.Pattern[str]) -> tuple[bool, tuple[str, ...] | None, t
     c = _sre_constants
     items = list(_sre_parser.parse(pattern.pattern, pattern.flags))
     anchored = bool(items) and items[0] == (c.AT, c.AT_BEGINNING) and not pattern.flags & re.MULTILINE
-    prefixes = None
-    if anchored and len(items) > 1:
-        # What an anchored pattern must start with: its leading literal run or group of them.
-        lead = []
-        for op, value in items[1:]:
-            if op is not c.LITERAL or not _plain(value):
-                break
-            lead.append(chr(value))
-        if lead:
-            prefixes = ("".join(lead).lower(),)
-        elif items[1][0] is c.SUBPATTERN:
-            alternatives = _literal_alternatives(items[1][1][-1])
-            if alternatives is not None and all(alternatives):
-                prefixes = tuple(a.lower() for a in alternatives)
+    # What an anchored pattern must start with: one of its leading literal runs.
+    prefixes = _leads(items[1:]) if anchored else None
     best = ""
     run: list[str] = []
     groups: list[tuple[str, ...]] = []
@@ -1237,6 +1266,52 @@ def _shortcut(pattern: re.Pattern[str]) -> tuple[bool, tuple[str, ...] | None, t
         if all(len(a.strip()) >= 3 for a in alternatives):
             return anchored, tuple(a.lower() for a in alternatives), prefixes
     return anchored, None, prefixes
+
+
+def _leads(items: list[Any]) -> tuple[str, ...] | None:
+    """Lower-cased literal runs, one of which every match of the parsed `items` starts
+    with (each at least a character), else None: a leading run of plain literals; a
+    group's own leads (of each of its alternatives); an optional item's leads and the
+    rest's. Only literals no character beyond ASCII matches case-insensitively (`_lead_char`)."""
+    c = _sre_constants
+    if not items:
+        return None
+    op, value = items[0]
+    if op is c.LITERAL and _lead_char(value):
+        run = []
+        for op, value in items:
+            if op is not c.LITERAL or not _lead_char(value):
+                break
+            run.append(chr(value))
+        return ("".join(run).lower(),)
+    if op is c.SUBPATTERN:
+        return _group_leads(list(value[-1]))
+    if op in (c.MAX_REPEAT, c.MIN_REPEAT):
+        low, _high, body = value
+        own = _group_leads(list(body))
+        if own is None or low >= 1:
+            return own
+        rest = _leads(items[1:])
+        return None if rest is None else tuple(dict.fromkeys(own + rest))
+    return None
+
+
+def _group_leads(items: list[Any]) -> tuple[str, ...] | None:
+    """`_leads` of a group's content: of each alternative when it is one alternation."""
+    c = _sre_constants
+    if len(items) == 1 and items[0][0] is c.BRANCH:
+        out: list[str] = []
+        for branch in items[0][1][1]:
+            leads = _leads(list(branch))
+            if leads is None:
+                return None
+            out += leads
+        return tuple(dict.fromkeys(out))
+    return _leads(items)
+
+
+def _lead_char(value: int) -> bool:
+    return _plain(value) or chr(value) in "(["
 
 
 def _plain(value: int) -> bool:
@@ -1283,6 +1358,15 @@ def _number_terms(token: str) -> tuple[str, ...]:
         elif part:
             terms.append(part)
     return tuple(terms)
+
+
+def _collapsed(text: str) -> str:
+    """`" ".join(text.split())`, without the split where that is `text` itself: every
+    whitespace character but the space is unprintable, so printable text with no
+    space at either end and no two together has nothing to collapse."""
+    if text.isprintable() and "  " not in text and text[:1] != " " and text[-1:] != " ":
+        return text
+    return " ".join(text.split())
 
 
 def _fold(text: str) -> str:

@@ -172,9 +172,37 @@ def test_words_and_breaks_shortcut_reads_the_words_of_the_word_pattern(articles:
         assert text._words_and_breaks(sample_text) == text._WORDS_AND_BREAKS(sample_text), sample_text
 
 
+def test_collapsed_whitespace_shortcut_is_the_split_and_join() -> None:
+    # Every whitespace character but the space is unprintable (the shortcut's premise) ...
+    spaces = [chr(i) for i in range(0x110000) if chr(i).isspace()]
+    assert [ch for ch in spaces if ch.isprintable()] == [" "]
+    # ... and the shortcut gives the split and join on text made of the characters it looks at.
+    rng = random.Random(9)
+    alphabet = ["a", "B", "é", " ", "  ", "\t", "\n", "\xa0", "\u3000", "\u2028", "\x85", "\x1f", "\u200b", "·"]
+    for _ in range(examples(20000)):
+        sample_text = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 8)))
+        assert text._collapsed(sample_text) == " ".join(sample_text.split()), repr(sample_text)
+
+
 def _reference_boilerplate(analyzer: Analyzer, sentence: str) -> bool:
     normal = " ".join(unicodedata.normalize("NFKC", sentence).split())
     return not normal or any(re.search(p.pattern, normal, re.IGNORECASE) for p in analyzer._boilerplate)
+
+
+def _assert_boilerplate_as_reference(analyzer: Analyzer, sentences: list[str], seed: int = 3) -> None:
+    """`is_boilerplate`, and `boilerplate_test` of texts made of the sentences (each and
+    the text's own sentences), answer as every pattern's `search` does."""
+    for sentence in sentences:
+        assert analyzer.is_boilerplate(sentence) == _reference_boilerplate(analyzer, sentence), sentence
+    rng = random.Random(seed)
+    gaps = [" ", "  ", "\n", "\n\n", "\t", " \n "]
+    pool = list(sentences)
+    for _ in range(examples(400)):
+        parts = [rng.choice(pool) for _ in range(rng.randint(1, 6))]
+        article = "".join(part + rng.choice(gaps) for part in parts)
+        test = analyzer.boilerplate_test(article)
+        for sentence in parts + analyzer.split_sentences(article):
+            assert test(sentence) == _reference_boilerplate(analyzer, sentence), (article, sentence)
 
 
 def test_boilerplate_shortcuts_answer_as_every_pattern_does(analyzer: Analyzer, articles: list[Article]) -> None:
@@ -190,20 +218,27 @@ def test_boilerplate_shortcuts_answer_as_every_pattern_does(analyzer: Analyzer, 
         # Non-ASCII look-alikes take the full path: Kelvin sign, dotless i, long s.
         "\u212aebijakan privasi", "Kebijakan kuk\u0131", "\u017fhare:", "Ba\u0307ca juga", "Ｓhare:", "",
         "   ", "Presiden berbicara tentang kebijakan cookie yang baru.", "Dapatkan update berita terbaru di Google News",
+        # Leads through an optional character or nested groups, whitespace to collapse.
+        "(AFP)", "(AFP", "AFP / Ahmad", "(Antara Foto/Ahmad)", "Antara", "Anadolu Agency", "(Dok. Pribadi)", "(ap)",
+        "(Reuters) Presiden datang", "Scroll to continue with content", "scroll  to continue", "Lanjutkan membaca",
+        "ADVERTISEMENT", "Advertisement ", " Iklan", "Iklan\t", "Iklan baris dibuka", "(Iklan)", "Baca\tjuga: x",
+        "Share :\n", "Share\x0b:", "Editor:\xa0Andi", "Iklan\u2028", "situs  ini menggunakan   cookie", "menggunakan",
+        "Kebijakan pemerintah", "Ia berlangganan koran", "all rights  reserved", "(kata dia)", "[Iklan]",
     ]
-    for sentence in samples:
-        assert analyzer.is_boilerplate(sentence) == _reference_boilerplate(analyzer, sentence), sentence
+    _assert_boilerplate_as_reference(analyzer, samples)
 
 
 def test_boilerplate_shortcuts_of_user_patterns(tmp_path) -> None:  # type: ignore[no-untyped-def]
     for path in BUNDLED_LANGUAGE_DATA.glob("*.txt"):
         (tmp_path / path.name).write_bytes(path.read_bytes())
-    patterns = [r"^(?:foo|bar)baz", r"^ab|cd", r"x{2}yy", r"^(ab)?cd", r"(?-i:Kelvin) scale", r"\bk\b", r"^(sha|shb) x"]
+    patterns = [r"^(?:foo|bar)baz", r"^ab|cd", r"x{2}yy", r"^(ab)?cd", r"(?-i:Kelvin) scale", r"\bk\b", r"^(sha|shb) x",
+                r"^\[?(qq|rr( ss)?)\]?$", r"^(tt|)uu", r"^(?:vv)*ww", r"^(xa|xb)+yy", r"^[(]?zz", r"^-?mm", r"^(nn|o\w)p"]
     (tmp_path / "boilerplate.txt").write_text("\n".join(patterns) + "\n", encoding="utf-8")
     analyzer = Analyzer.from_directory(tmp_path)
-    for sentence in ["foobaz", "barbaz x", "zz cd", "xxyy", "cd", "abcd", "kelvin scale", "Kelvin scale",
-                     "a \u212a b", "a k b", "SHA x", "shb x", "zab", "ab", "xcd"]:
-        assert analyzer.is_boilerplate(sentence) == _reference_boilerplate(analyzer, sentence), sentence
+    _assert_boilerplate_as_reference(analyzer, [
+        "foobaz", "barbaz x", "zz cd", "xxyy", "cd", "abcd", "kelvin scale", "Kelvin scale", "a \u212a b", "a k b",
+        "SHA x", "shb x", "zab", "ab", "xcd", "[qq]", "qq", "[rr ss", "RR SS]", "uu", "ttuu", "ww", "vvvvww", "xaxbyy",
+        "yy", "(zz", "zz", "-mm", "mm", "nnp", "oxp", "o1p", "p"])
 
 
 def test_boilerplate_shortcuts_on_text_beyond_ascii(analyzer: Analyzer, articles: list[Article], tmp_path) -> None:  # type: ignore[no-untyped-def]
@@ -217,9 +252,9 @@ def test_boilerplate_shortcuts_on_text_beyond_ascii(analyzer: Analyzer, articles
         "(Reuters) – ", "“Iklan”", "Iklan ", "Ｓhare：", "Kebijakan privasi é", "berlangganan newsletter’",
         "Kebijakan privasi é", "Kebijakan kukı é", "ſhare: é", "İklan", "ıklan é", "Share: é",
         "Presiden “berbicara” tentang kebijakan cookie.", "Dapatkan update berita terbaru di Google News ✓",
+        "(Reuters) – ya", "（Reuters）", "\u3000Iklan", "Iklan\u3000\u3000", "[Iklan]",
     ]
-    for sentence in samples:
-        assert analyzer.is_boilerplate(sentence) == _reference_boilerplate(analyzer, sentence), sentence
+    _assert_boilerplate_as_reference(analyzer, samples)
     # A user's pattern with a needle beyond ASCII (µ also matches μ case-insensitively).
     for path in BUNDLED_LANGUAGE_DATA.glob("*.txt"):
         (tmp_path / path.name).write_bytes(path.read_bytes())
@@ -237,7 +272,7 @@ def test_ascii_lookalikes_are_every_such_character() -> None:
     # characters matches what each of them would (a scan per character took 0.5 s).
     beyond = np.r_[128:0xD800, 0xE000:0x110000].astype("<u4").tobytes().decode("utf-32-le")
     assert len(beyond) == 0x110000 - 128 - 0x800
-    ascii_ = re.compile("|".join(map(re.escape, "abcdefghijklmnopqrstuvwxyz0123456789 ")), re.IGNORECASE)
+    ascii_ = re.compile("|".join(map(re.escape, "abcdefghijklmnopqrstuvwxyz0123456789 ([")), re.IGNORECASE)
     found = set(ascii_.findall(beyond))
     assert found
     assert set(text._ASCII_LOOKALIKE.__self__.findall(beyond)) == found
