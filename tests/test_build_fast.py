@@ -450,6 +450,30 @@ def test_parallel_build_equals_one_process_and_the_plain_index(
     _assert_same(head.extend(stream[9:], workers=2), Built.build(stream, analyzer, workers=1))
 
 
+def test_build_drops_boilerplate_and_adds_acronym_terms_as_the_plain_index(
+    analyzer: Analyzer, articles: list[Article]
+) -> None:
+    # The bundled articles hold neither: articles that do, among them (ASCII and not).
+    texts = [
+        "Baca juga: Rusia dan AS.\n\nTaman Lumut di Kebun Raya Cibodas (KRC) akan selesai. KRC dibuka pagi. "
+        "Share:\n\nIklan\n\n© 2024 Kompas. Lumut di Kebun Raya Cibodas diam.",
+        "Advertisement\n\nEditor: Andi Lubis\n\n(Reuters)",
+        "Badan Pengkajian dan Penerapan Teknologi (BPPT) meneliti. Menurut BPPT, lumut tumbuh.\n\nSitus ini menggunakan cookie.",
+        "“Kami menolak,” kata Komisi Pemberantasan Korupsi (KPK). KPK datang.\n\nBaca juga: “Ia pergi”\n\nIklan",
+    ]
+    extra = [dataclasses.replace(articles[0], id=f"extra-{i}", text=t) for i, t in enumerate(texts)]
+    stream = [*articles[:2], *extra, *articles[2:]]
+    built = Built.build(stream, analyzer, workers=1)
+    assert sum(bool(ArticleAcronyms.find(t, analyzer).extend(s, [])) for t in texts for s in analyzer.split_sentences(t)) >= 3
+    assert sum(analyzer.is_boilerplate(s) for t in texts for s in analyzer.split_sentences(t)) >= 8
+    reference = _reference_index(stream, analyzer)
+    for name, array in _index_arrays(reference).items():
+        assert np.array_equal(array, _index_arrays(built.index)[name]), name
+    assert reference._terms == built.index._terms
+    spans = [(i, s, e) for i, a in enumerate(stream) for s, e, _sentence in sentence_spans(a.text, analyzer)]
+    assert [tuple(map(int, row)) for row in zip(*built.table.columns())] == spans
+
+
 @pytest.mark.e2e  # forks a pool of build workers
 def test_workers_send_back_every_stem_they_learned(articles: list[Article], small_chunks: None) -> None:
     # The parent's analyzer (whose stems are saved beside the index, for the next
