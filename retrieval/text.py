@@ -732,6 +732,7 @@ class TermEncoder:
         self._seconds: list[int] = []
         # Form numbers of a word's entries where a longer phrase matched over it, by (doc, word) ids.
         self._variants: dict[tuple[tuple[int, ...], tuple[int, ...]], int] = {}
+        self._variant_numbers: dict[tuple[str, str, int], int] = {}  # `_variant`'s answers
         self._tables: _FormTable | None = None
         self.clear()
 
@@ -833,16 +834,21 @@ class TermEncoder:
             code = form[lead] << 32
             key, exact = table.key[follower], table.exact[follower]
             may = (key < 0) | np.isin(code | key, table.seconds) | np.isin(code | exact, table.seconds)
-            joins = np.unique(sentence_of[lead[may]])
+            lead = lead[may]  # where a longer phrase may start: elsewhere none can
+            joins = np.unique(sentence_of[lead])
             joins = joins[~np.isin(joins, several)]
         else:
             joins = lead
         special = sorted(set(several.tolist()).union(i for i, extra in enumerate(extras) if extra))
         if joins.shape[0]:
             form = form.copy()
-            for i in joins.tolist():
+            # Each joining sentence's leads, as places in it.
+            first_lead = np.searchsorted(lead, starts[joins]).tolist()
+            last_lead = np.searchsorted(lead, ends[joins]).tolist()
+            lead_list = lead.tolist()
+            for i, lo, hi in zip(joins.tolist(), first_lead, last_lead):
                 at = int(starts[i])
-                for place, number in self._phrase_variants(words_of(i)):
+                for place, number in self._phrase_variants(words_of(i), [p - at for p in lead_list[lo:hi]]):
                     form[at + place] = number
             table = self._table()
         # Every word's entries as if no sentence were special.
@@ -896,51 +902,80 @@ class TermEncoder:
             _gather(np.concatenate((word_all, s_word_term)), wt_start, wt_len).astype(np.int32).tobytes())
         self.word_count.frombytes(counts.astype(np.int32).tobytes())
 
-    def _phrase_variants(self, words: list[str]) -> list[tuple[int, int]]:
+    def _phrase_variants(self, words: list[str], leads: list[int]) -> list[tuple[int, int]]:
         """(place, form number) of each word of a sentence whose entries differ from its
         form's because a phrase longer than one piece matched over it (`_add_with_phrases`'s
-        terms for it); no form of the sentence has several pieces that start a phrase.
+        terms for it); no form of the sentence has several pieces that start a phrase, and
+        `leads` (in order) are the places of the one-piece forms where a longer phrase may
+        start (`_may_join`).
 
         Elsewhere a form's own entries are the sentence's: a word no phrase matched over
         has none of its one-piece phrase's concept (it has none, or the phrase matched).
+        Only the leads decide where longer phrases match (`_match_keys` left to right: a
+        one-piece match skips nothing, and no other piece starts a longer phrase), so each
+        lead is tried on the pieces from it as far as its longest phrase reaches; a word
+        under a match has that one phrase's concept, after its last piece if it is there.
         """
-        keys = list(map(self._keys.__getitem__, words))  # analyses new forms' pieces
-        flat_keys = list(chain.from_iterable(keys))
-        found = self.analyzer._match_keys(flat_keys, list(chain.from_iterable(map(self._exacts.__getitem__, words))))
-        spans = [(last - length + 1, last, concept)
-                 for last, concepts in found.items() for concept, length in concepts.items()]
-        if all(first == last for first, last, _concept in spans):
-            return []
-        if len(flat_keys) == len(words):
-            owners: Sequence[int] = range(len(words))
-            first_piece: Sequence[int] = owners
-        else:
-            owners = list(chain.from_iterable(map(repeat, range(len(words)), map(len, keys))))
-            first_piece = list(accumulate(map(len, keys), initial=0))
-        touched = sorted({owners[p] for first, last, _c in spans if first < last for p in range(first, last + 1)})
-        out = []
-        for place in touched:
-            word = words[place]
-            begin = first_piece[place]
-            end = begin + len(keys[place])
+        by_first = self.analyzer._phrases_by_first
+        keys_of, exacts_of = self._keys, self._exacts
+        count = len(words)
+        covered = -1  # the last word of the last longer phrase matched
+        out: list[tuple[int, int]] = []
+        for lead in leads:
+            if lead <= covered:
+                continue
+            word = words[lead]
+            keys = list(keys_of[word])  # one piece
+            exacts = list(exacts_of[word])
+            phrases = by_first[keys[0]]  # longest first
+            reach = len(phrases[0].pieces)
+            owners = [lead]
+            place = lead + 1
+            while len(keys) < reach and place < count:
+                pieces = keys_of[words[place]]  # analyses new forms' pieces
+                keys += pieces
+                exacts += exacts_of[words[place]]
+                owners += [place] * len(pieces)
+                place += 1
+            for phrase in phrases:
+                length = len(phrase.pieces)
+                if length == 1:
+                    break  # the rest are one-piece phrases too
+                if length <= len(keys) and (exacts if phrase.case_sensitive else keys)[:length] == phrase.forms:
+                    last = owners[length - 1]
+                    at_piece = length - 1 - owners.index(last)
+                    for place in range(lead, last + 1):
+                        number = self._variant(words[place], phrase.concept, at_piece if place == last else -1)
+                        if number >= 0:
+                            out.append((place, number))
+                    covered = last
+                    break
+        return out
+
+    def _variant(self, word: str, concept: str, last_piece: int) -> int:
+        """The form number of `word`'s entries under a phrase of `concept` that ends at its
+        piece `last_piece` (-1: ends after it), or -1 when those are its form's own entries."""
+        memo_key = (word, concept, last_piece)
+        number = self._variant_numbers.get(memo_key)
+        if number is None:
+            cid = self._ids((concept,))[0]
             doc: list[int] = []
-            for piece, ids in enumerate(self._piece_ids[word], begin):
-                doc.extend(ids)
-                doc.extend(self._ids(found.get(piece, ())))
-            terms = list(self._raw[word])
-            for first, last, concept in spans:
-                if first < end and last >= begin:
-                    cid = self._ids((concept,))[0]
-                    if cid not in terms:
-                        terms.append(cid)
+            for index, ids in enumerate(self._piece_ids[word]):
+                doc += ids
+                if index == last_piece:
+                    doc.append(cid)
+            terms = self._raw[word]
+            if cid not in terms:
+                terms = (*terms, cid)
             entries = (tuple(doc), tuple(terms))
             if entries == (self._forms[word], self._word_forms[word]):
-                continue
-            number = self._variants.get(entries)
-            if number is None:
-                number = self._variants[entries] = self._add_form_entries(*entries, phrase=0, first=None)
-            out.append((place, number))
-        return out
+                number = -1
+            else:
+                number = self._variants.get(entries)
+                if number is None:
+                    number = self._variants[entries] = self._add_form_entries(*entries, phrase=0, first=None)
+            self._variant_numbers[memo_key] = number
+        return number
 
     def _new_token(self, token: str) -> int:
         """The next token number for `token`, its words' form numbers appended to the token table."""

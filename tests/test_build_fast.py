@@ -10,6 +10,8 @@ import signal
 import re
 import threading
 import unicodedata
+from collections.abc import Sequence
+from itertools import accumulate, chain, repeat
 
 import numpy as np
 import pytest
@@ -142,6 +144,78 @@ def test_encoder_in_bulk_reads_each_sentence_on_its_own(analyzer: Analyzer, arti
     bulk.clear()
     bulk.add_many([], [])
     assert _encoded(bulk) == ([], [], [], [], [])
+
+
+def _reference_variants(self: TermEncoder, words: list[str]) -> list[tuple[int, int]]:
+    """`TermEncoder._phrase_variants` as first written: every word's pieces, the whole sentence matched.
+
+    (place, form number) of each word of a sentence whose entries differ from its
+    form's because a phrase longer than one piece matched over it (`_add_with_phrases`'s
+    terms for it); no form of the sentence has several pieces that start a phrase.
+
+    Elsewhere a form's own entries are the sentence's: a word no phrase matched over
+    has none of its one-piece phrase's concept (it has none, or the phrase matched).
+    """
+    keys = list(map(self._keys.__getitem__, words))  # analyses new forms' pieces
+    flat_keys = list(chain.from_iterable(keys))
+    found = self.analyzer._match_keys(flat_keys, list(chain.from_iterable(map(self._exacts.__getitem__, words))))
+    spans = [(last - length + 1, last, concept)
+             for last, concepts in found.items() for concept, length in concepts.items()]
+    if all(first == last for first, last, _concept in spans):
+        return []
+    if len(flat_keys) == len(words):
+        owners: Sequence[int] = range(len(words))
+        first_piece: Sequence[int] = owners
+    else:
+        owners = list(chain.from_iterable(map(repeat, range(len(words)), map(len, keys))))
+        first_piece = list(accumulate(map(len, keys), initial=0))
+    touched = sorted({owners[p] for first, last, _c in spans if first < last for p in range(first, last + 1)})
+    out = []
+    for place in touched:
+        word = words[place]
+        begin = first_piece[place]
+        end = begin + len(keys[place])
+        doc: list[int] = []
+        for piece, ids in enumerate(self._piece_ids[word], begin):
+            doc.extend(ids)
+            doc.extend(self._ids(found.get(piece, ())))
+        terms = list(self._raw[word])
+        for first, last, concept in spans:
+            if first < end and last >= begin:
+                cid = self._ids((concept,))[0]
+                if cid not in terms:
+                    terms.append(cid)
+        entries = (tuple(doc), tuple(terms))
+        if entries == (self._forms[word], self._word_forms[word]):
+            continue
+        number = self._variants.get(entries)
+        if number is None:
+            number = self._variants[entries] = self._add_form_entries(*entries, phrase=0, first=None)
+        out.append((place, number))
+    return out
+
+def test_phrase_variants_from_the_leads_equal_the_whole_sentence_matched(analyzer: Analyzer, articles: list[Article]) -> None:
+    rng = random.Random(11)
+    encoder = TermEncoder(Analyzer.from_directory(BUNDLED_LANGUAGE_DATA))
+    phrases = [p.pieces for ps in encoder.analyzer._phrases_by_first.values() for p in ps if len(p.pieces) > 1]
+    # Longer phrases ending inside a hyphenated word, hyphenated words inside them, overlaps.
+    odd = [f"{p[0]} {'-'.join(p[1:])}" for p in phrases] + [" ".join(p) + "-lain" for p in phrases]
+    odd += [" ".join(p[:-1]) for p in phrases] + [" ".join(p + q[1:]) for p, q in zip(phrases, phrases[1:])]
+    sentences = _random_sentences(analyzer, articles, examples(400), seed=13)
+    sentences += [" ".join(rng.choice(odd) for _ in range(rng.randint(1, 5))) for _ in range(examples(400))]
+    tried = matched = 0
+    for sentence in sentences:
+        words = Analyzer.words(sentence)
+        for word in words:
+            encoder._form_ids[word]  # analyses the form (and its phrase kind)
+        if any(encoder._follow.get(word, ()) is None for word in words):
+            continue  # a form of several pieces starting a phrase: `add` takes the sentence
+        leads = [i for i, word in enumerate(words) if encoder._follow.get(word)]
+        expected = _reference_variants(encoder, words)
+        assert encoder._phrase_variants(words, leads) == expected, sentence
+        tried += 1
+        matched += bool(expected)
+    assert tried > 300 and matched > 100, (tried, matched)
 
 
 def test_words_of_whitespace_tokens_are_the_words_of_the_text(articles: list[Article]) -> None:
