@@ -181,7 +181,7 @@ def _may_end(text: str, start: int, position: int, first: str, abbr: _Abbreviati
         return False
     if len(word) == 1 and word.isupper():
         return False  # an initial: `J. Kerry`, `H. Ahmad`
-    if _DOTTED.match(word):
+    if "." in word and _DOTTED.match(word):  # (a dotted word holds a dot: no regex for most words)
         return False  # `a.n.`, `u.p.`, `S.H.`
     if folded in abbr.may_end:
         return first.isupper()
@@ -192,7 +192,7 @@ def _word_before(text: str, start: int, position: int) -> str:
     """The characters before `position` back to whitespace or `start`, openers stripped."""
     if position <= start or text[position - 1].isspace():
         return ""
-    low = max(start, position - _WORD_WINDOW)
+    low = position - _WORD_WINDOW if position - _WORD_WINDOW > start else start
     word = text[low:position].rsplit(None, 1)[-1]
     if low > start and len(word) == position - low:  # no whitespace in the window
         word = text[start:position].rsplit(None, 1)[-1]
