@@ -398,27 +398,32 @@ def _analyse_chunk(encoder: TermEncoder, articles: Sequence[Article]) -> _Chunk:
     found: list[tuple[int, ArticleAcronyms]] = []
     sentences: list[str] = []
     extras: list[list[str] | tuple[()]] = []
-    is_boilerplate = analyzer.is_boilerplate
     for article in articles:
         text = article.text
+        is_boilerplate = analyzer.boilerplate_test(text)
         # Found once per article: the index side extends its sentences'
         # terms, and the engine's corpus table reuses the same record.
         acronyms = ArticleAcronyms.find(text, analyzer)
         if acronyms.pairs:
             found.append((len(counts), acronyms))
-        n = 0
-        # `sentence_spans`, without a generator in between.
-        for at, cursor in analyzer.sentence_offsets(text):
-            sentence = text[at:cursor]
-            if is_boilerplate(sentence):
-                continue
-            start.append(at)
-            end.append(cursor)
-            n += 1
-            sentences.append(sentence)
-            # The article's acronym terms (`extend` only appends to the terms).
-            extras.append(acronyms.extend(sentence, []) if acronyms.pairs else ())
-        counts.append(n)
+        # `sentence_spans`, a whole article at a time.
+        spans = analyzer.sentence_offsets(text)
+        texts = [text[at:cursor] for at, cursor in spans]
+        dropped = list(map(is_boilerplate, texts))
+        if any(dropped):
+            spans = [span for span, drop in zip(spans, dropped) if not drop]
+            texts = [sentence for sentence, drop in zip(texts, dropped) if not drop]
+        if spans:
+            starts, ends = zip(*spans)
+            start.extend(starts)
+            end.extend(ends)
+        sentences += texts
+        # The article's acronym terms (`extend` only appends to the terms).
+        if acronyms.pairs:
+            extras += [acronyms.extend(sentence, []) for sentence in texts]
+        else:
+            extras += itertools.repeat((), len(texts))
+        counts.append(len(texts))
     # BM25 terms and the terms by word position, which ranking reads instead of analysing again.
     encoder.add_many(sentences, extras)
     tokens = np.frombuffer(encoder.doc, dtype=np.int32)

@@ -59,11 +59,21 @@ _CITATION = (
     r"\[(?:(?:lower-alpha|lower-roman|upper-alpha|note|nb|n|catatan|ket)\s*)?\d{1,3}(?:\s*[,–-]\s*\d{1,3})*\]"
     r"|\[[a-z]\]|\[(?:butuh rujukan|rujukan\?|citation needed)\]"
 )
-# A terminator run, the closing quotes/brackets and citation marks that belong to it, then space.
-_BOUNDARY = re.compile(rf"([.?!…]+)((?:[\"'”’»)\]]|{_CITATION})*)(\s+)")
+# A terminator run (its first character, then the rest as group 1), the closing
+# quotes/brackets and citation marks that belong to it (2), then space (3). Starting
+# with a character class lets `re` skip ahead to a terminator (a group first makes it
+# try the whole pattern at every character: twice the time). The lookahead always
+# succeeds, so it changes no match: it only captures the first character after the
+# openers and spaces that follow (4, None at the block's end), which decides whether
+# the match ends a sentence (`_split_block`).
 _OPENERS = "\"'“‘«([—–-"
+_BOUNDARY = re.compile(
+    rf"[.?!…]([.?!…]*)((?:[\"'”’»)\]]|{_CITATION})*)(\s+)(?=[{re.escape(_OPENERS)} ]*([\s\S])?)"
+)
 _LINE_END_TERMINAL = ".?!…:;\"'”’)]"
 _DOTTED = re.compile(r"^(?:[^\W\d_]\.)+[^\W\d_]$")
+# `_word_before` first looks this far back for the space before a word (most words are shorter).
+_WORD_WINDOW = 40
 
 
 @dataclass(frozen=True, slots=True)
@@ -98,85 +108,95 @@ def sentence_offsets(text: str, *, abbreviations: _Abbreviations | None = None) 
 
 def _blocks(text: str) -> list[tuple[int, int]]:
     """(start, end) offsets of the newline-delimited blocks, wrapped lines joined."""
-    lines: list[tuple[int, int]] = []
+    blocks: list[tuple[int, int]] = []
+    start = end = -1  # the current block, none while start < 0
+    last = ""  # its last character other than whitespace
     pos = 0
     for line in text.splitlines(keepends=True):
-        lines.append((pos, pos + len(line)))
+        at = pos
         pos += len(line)
-    blocks: list[tuple[int, int]] = []
-    current: tuple[int, int] | None = None
-    for start, end in lines:
-        content = text[start:end].strip()
+        content = line.strip()
         if not content:
-            if current is not None:
-                blocks.append(current)
-                current = None
-            continue
-        if current is None:
-            current = (start, end)
-            continue
-        previous = text[current[0]:current[1]].rstrip()
-        if previous[-1] not in _LINE_END_TERMINAL and content[0].islower():
-            current = (current[0], end)
+            if start >= 0:
+                blocks.append((start, end))
+                start = -1
+        elif start < 0:
+            start, end = at, pos
+        elif last not in _LINE_END_TERMINAL and content[0].islower():
+            end = pos  # a wrapped line: the block goes on
         else:
-            blocks.append(current)
-            current = (start, end)
-    if current is not None:
-        blocks.append(current)
+            blocks.append((start, end))
+            start, end = at, pos
+        if content:
+            last = content[-1]
+    if start >= 0:
+        blocks.append((start, end))
     return blocks
 
 
 def _split_block(text: str, start: int, end: int, abbr: _Abbreviations, spans: list[tuple[int, int]]) -> None:
-    """Append the (start, end) of each sentence of the block `text[start:end]` to `spans`."""
-    block = text[start:end]
-    cut = 0
-    for match in _BOUNDARY.finditer(block):
-        if match.end() >= len(block):
+    """Append the (start, end) of each sentence of the block `text[start:end]` to `spans`.
+
+    A piece after an accepted boundary starts after the boundary's whitespace run
+    (the greedy `\\s+` ends before a character other than whitespace) and ends on
+    the terminator or a closer, so only a block's first and last pieces need stripping.
+    """
+    cut = start
+    for match in _BOUNDARY.finditer(text, start, end):
+        after = match.end()
+        if after >= end:
             break  # trailing whitespace: the block's end closes the sentence anyway
-        if _is_boundary(block, match, abbr):
-            _add_stripped(spans, block, start, cut, match.end(2))
-            cut = match.end()
-    _add_stripped(spans, block, start, cut, len(block))
+        first = match.group(4)
+        # A lower-case continuation is never a new sentence: `dll. dan`,
+        # `?” tanya dia`, `berlanjut." kata Lavrov`.
+        if first is not None and first.islower():
+            continue
+        if first is not None and not match.group(1):  # a terminator alone: is it a single dot?
+            at = match.start()
+            if text[at] == "." and not _may_end(text, start, at, first, abbr):
+                continue
+        if cut == start:
+            _add_stripped(spans, text, cut, match.end(2))
+        else:
+            spans.append((cut, match.end(2)))
+        cut = after
+    _add_stripped(spans, text, cut, end)
 
 
-def _add_stripped(spans: list[tuple[int, int]], block: str, offset: int, start: int, end: int) -> None:
-    """The span of `block[start:end].strip()` (offset into the text), unless that is empty."""
-    piece = block[start:end]
+def _add_stripped(spans: list[tuple[int, int]], text: str, start: int, end: int) -> None:
+    """The span of `text[start:end].strip()`, unless that is empty."""
+    piece = text[start:end]
     kept = piece.strip()
     if kept:
-        at = offset + start + len(piece) - len(piece.lstrip())
+        at = start + len(piece) - len(piece.lstrip())
         spans.append((at, at + len(kept)))
 
 
-def _is_boundary(block: str, match: re.Match[str], abbr: _Abbreviations) -> bool:
-    following = block[match.end():].lstrip(_OPENERS + " ")
-    if not following:
-        return True
-    first = following[0]
-    # A lower-case continuation is never a new sentence: `dll. dan`,
-    # `?” tanya dia`, `berlanjut." kata Lavrov`.
-    if first.islower():
-        return False
-    if match.group(1) != ".":
-        return True  # ? ! and ellipses before a capital, digit or symbol
-    word = _word_before(block, match.start())
+def _may_end(text: str, start: int, position: int, first: str, abbr: _Abbreviations) -> bool:
+    """Whether a single dot at `position` (in the block starting at `start`), followed
+    by `first` (not lower case), ends a sentence, given the word before it."""
+    word = _word_before(text, start, position)
     folded = word.casefold()
     if folded in abbr.never_final:
         return False
     if len(word) == 1 and word.isupper():
         return False  # an initial: `J. Kerry`, `H. Ahmad`
-    if _DOTTED.match(word):
+    if "." in word and _DOTTED.match(word):  # (a dotted word holds a dot: no regex for most words)
         return False  # `a.n.`, `u.p.`, `S.H.`
     if folded in abbr.may_end:
         return first.isupper()
     return True
 
 
-def _word_before(block: str, position: int) -> str:
-    start = position
-    while start > 0 and not block[start - 1].isspace():
-        start -= 1
-    return block[start:position].lstrip(_OPENERS)
+def _word_before(text: str, start: int, position: int) -> str:
+    """The characters before `position` back to whitespace or `start`, openers stripped."""
+    if position <= start or text[position - 1].isspace():
+        return ""
+    low = position - _WORD_WINDOW if position - _WORD_WINDOW > start else start
+    word = text[low:position].rsplit(None, 1)[-1]
+    if low > start and len(word) == position - low:  # no whitespace in the window
+        word = text[start:position].rsplit(None, 1)[-1]
+    return word.lstrip(_OPENERS)
 
 
 def _read_abbreviations(directory: Path) -> _Abbreviations:
@@ -287,10 +307,16 @@ class Analyzer:
                   for anchored, needles, prefixes, p in _boilerplate_checks(self._boilerplate)]
         self._boilerplate_prefixed = tuple((prefixes, check) for check, _n, prefixes in checks if prefixes)
         self._boilerplate_prefixes = tuple(p for prefixes, _c in self._boilerplate_prefixed for p in prefixes)
+        self._boilerplate_prefix_length = max(map(len, self._boilerplate_prefixes), default=0)
         needled = [(check, needles) for check, needles, prefixes in checks if needles and not prefixes]
         self._boilerplate_needles = tuple((needle, check) for check, needles in needled for needle in needles)
         # The needles once each, to see first whether a sentence holds any (most hold none).
         self._boilerplate_gate = tuple(dict.fromkeys(needle for needle, _check in self._boilerplate_needles))
+        # Each needle's longest run without whitespace, which collapsing whitespace can neither
+        # make nor break: a text that holds none of them holds no needle in any part of it
+        # (`boilerplate_test`). None if some needle has no such run.
+        runs = [max(needle.split(), key=len) if needle.split() else None for needle in self._boilerplate_gate]
+        self._boilerplate_runs = None if None in runs else tuple(dict.fromkeys(runs))
         self._boilerplate_rest = tuple(check for check, needles, prefixes in checks if not needles and not prefixes)
         # Non-ASCII text with no character that matches an ASCII one under IGNORECASE
         # (`_ASCII_LOOKALIKES`) can only match a plain (ASCII) needle or prefix where its
@@ -456,7 +482,7 @@ class Analyzer:
 
     def is_boilerplate(self, sentence: str) -> bool:
         """True for site furniture (share prompts, cookie notices, credits...)."""
-        normal = " ".join(unicodedata.normalize("NFKC", sentence).split())
+        normal = _collapsed(unicodedata.normalize("NFKC", sentence))
         if not normal:
             return True
         # Same answer as trying every pattern's `search`, cheaper (see `_boilerplate_checks`).
@@ -470,6 +496,41 @@ class Analyzer:
             return any(pattern.search(normal) is not None for pattern in self._boilerplate)
         if any(map(lowered.__contains__, gate)):
             checks = [check for needle, check in needles if needle in lowered] + list(checks)
+        if lowered.startswith(self._boilerplate_prefixes):
+            checks = [check for prefixes, check in self._boilerplate_prefixed if lowered.startswith(prefixes)] + list(
+                checks
+            )
+        for check in checks:
+            if check(normal) is not None:
+                return True
+        return False
+
+    def boilerplate_test(self, text: str) -> Callable[[str], bool]:
+        """`is_boilerplate` for the sentences of `text` (any parts of it), cheaper on ASCII text.
+
+        ASCII is its own NFKC form, and a part of the text can only hold a needle
+        whose whitespace-free run (`_boilerplate_runs`) the whole lower-cased text
+        holds: per sentence, only those runs are looked for, and only a sentence
+        holding one takes the needles' full path.
+        """
+        runs = self._boilerplate_runs
+        if runs is None or not text.isascii():
+            return self.is_boilerplate
+        lowered = text.lower()
+        return partial(self._is_ascii_boilerplate, tuple(run for run in runs if run in lowered))
+
+    def _is_ascii_boilerplate(self, runs: tuple[str, ...], sentence: str) -> bool:
+        """`is_boilerplate(sentence)` for an ASCII part of a text that holds only `runs` of the needles' runs."""
+        normal = _collapsed(sentence)
+        if not normal:
+            return True
+        if runs:
+            lowered = normal.lower()
+            if any(map(lowered.__contains__, runs)):
+                return self.is_boilerplate(sentence)
+        else:  # the prefixes only need its start
+            lowered = normal[: self._boilerplate_prefix_length].lower()
+        checks = self._boilerplate_rest
         if lowered.startswith(self._boilerplate_prefixes):
             checks = [check for prefixes, check in self._boilerplate_prefixed if lowered.startswith(prefixes)] + list(
                 checks
@@ -671,6 +732,7 @@ class TermEncoder:
         self._seconds: list[int] = []
         # Form numbers of a word's entries where a longer phrase matched over it, by (doc, word) ids.
         self._variants: dict[tuple[tuple[int, ...], tuple[int, ...]], int] = {}
+        self._variant_numbers: dict[tuple[str, str, int], int] = {}  # `_variant`'s answers
         self._tables: _FormTable | None = None
         self.clear()
 
@@ -772,16 +834,21 @@ class TermEncoder:
             code = form[lead] << 32
             key, exact = table.key[follower], table.exact[follower]
             may = (key < 0) | np.isin(code | key, table.seconds) | np.isin(code | exact, table.seconds)
-            joins = np.unique(sentence_of[lead[may]])
+            lead = lead[may]  # where a longer phrase may start: elsewhere none can
+            joins = np.unique(sentence_of[lead])
             joins = joins[~np.isin(joins, several)]
         else:
             joins = lead
         special = sorted(set(several.tolist()).union(i for i, extra in enumerate(extras) if extra))
         if joins.shape[0]:
             form = form.copy()
-            for i in joins.tolist():
+            # Each joining sentence's leads, as places in it.
+            first_lead = np.searchsorted(lead, starts[joins]).tolist()
+            last_lead = np.searchsorted(lead, ends[joins]).tolist()
+            lead_list = lead.tolist()
+            for i, lo, hi in zip(joins.tolist(), first_lead, last_lead):
                 at = int(starts[i])
-                for place, number in self._phrase_variants(words_of(i)):
+                for place, number in self._phrase_variants(words_of(i), [p - at for p in lead_list[lo:hi]]):
                     form[at + place] = number
             table = self._table()
         # Every word's entries as if no sentence were special.
@@ -835,51 +902,80 @@ class TermEncoder:
             _gather(np.concatenate((word_all, s_word_term)), wt_start, wt_len).astype(np.int32).tobytes())
         self.word_count.frombytes(counts.astype(np.int32).tobytes())
 
-    def _phrase_variants(self, words: list[str]) -> list[tuple[int, int]]:
+    def _phrase_variants(self, words: list[str], leads: list[int]) -> list[tuple[int, int]]:
         """(place, form number) of each word of a sentence whose entries differ from its
         form's because a phrase longer than one piece matched over it (`_add_with_phrases`'s
-        terms for it); no form of the sentence has several pieces that start a phrase.
+        terms for it); no form of the sentence has several pieces that start a phrase, and
+        `leads` (in order) are the places of the one-piece forms where a longer phrase may
+        start (`_may_join`).
 
         Elsewhere a form's own entries are the sentence's: a word no phrase matched over
         has none of its one-piece phrase's concept (it has none, or the phrase matched).
+        Only the leads decide where longer phrases match (`_match_keys` left to right: a
+        one-piece match skips nothing, and no other piece starts a longer phrase), so each
+        lead is tried on the pieces from it as far as its longest phrase reaches; a word
+        under a match has that one phrase's concept, after its last piece if it is there.
         """
-        keys = list(map(self._keys.__getitem__, words))  # analyses new forms' pieces
-        flat_keys = list(chain.from_iterable(keys))
-        found = self.analyzer._match_keys(flat_keys, list(chain.from_iterable(map(self._exacts.__getitem__, words))))
-        spans = [(last - length + 1, last, concept)
-                 for last, concepts in found.items() for concept, length in concepts.items()]
-        if all(first == last for first, last, _concept in spans):
-            return []
-        if len(flat_keys) == len(words):
-            owners: Sequence[int] = range(len(words))
-            first_piece: Sequence[int] = owners
-        else:
-            owners = list(chain.from_iterable(map(repeat, range(len(words)), map(len, keys))))
-            first_piece = list(accumulate(map(len, keys), initial=0))
-        touched = sorted({owners[p] for first, last, _c in spans if first < last for p in range(first, last + 1)})
-        out = []
-        for place in touched:
-            word = words[place]
-            begin = first_piece[place]
-            end = begin + len(keys[place])
+        by_first = self.analyzer._phrases_by_first
+        keys_of, exacts_of = self._keys, self._exacts
+        count = len(words)
+        covered = -1  # the last word of the last longer phrase matched
+        out: list[tuple[int, int]] = []
+        for lead in leads:
+            if lead <= covered:
+                continue
+            word = words[lead]
+            keys = list(keys_of[word])  # one piece
+            exacts = list(exacts_of[word])
+            phrases = by_first[keys[0]]  # longest first
+            reach = len(phrases[0].pieces)
+            owners = [lead]
+            place = lead + 1
+            while len(keys) < reach and place < count:
+                pieces = keys_of[words[place]]  # analyses new forms' pieces
+                keys += pieces
+                exacts += exacts_of[words[place]]
+                owners += [place] * len(pieces)
+                place += 1
+            for phrase in phrases:
+                length = len(phrase.pieces)
+                if length == 1:
+                    break  # the rest are one-piece phrases too
+                if length <= len(keys) and (exacts if phrase.case_sensitive else keys)[:length] == phrase.forms:
+                    last = owners[length - 1]
+                    at_piece = length - 1 - owners.index(last)
+                    for place in range(lead, last + 1):
+                        number = self._variant(words[place], phrase.concept, at_piece if place == last else -1)
+                        if number >= 0:
+                            out.append((place, number))
+                    covered = last
+                    break
+        return out
+
+    def _variant(self, word: str, concept: str, last_piece: int) -> int:
+        """The form number of `word`'s entries under a phrase of `concept` that ends at its
+        piece `last_piece` (-1: ends after it), or -1 when those are its form's own entries."""
+        memo_key = (word, concept, last_piece)
+        number = self._variant_numbers.get(memo_key)
+        if number is None:
+            cid = self._ids((concept,))[0]
             doc: list[int] = []
-            for piece, ids in enumerate(self._piece_ids[word], begin):
-                doc.extend(ids)
-                doc.extend(self._ids(found.get(piece, ())))
-            terms = list(self._raw[word])
-            for first, last, concept in spans:
-                if first < end and last >= begin:
-                    cid = self._ids((concept,))[0]
-                    if cid not in terms:
-                        terms.append(cid)
+            for index, ids in enumerate(self._piece_ids[word]):
+                doc += ids
+                if index == last_piece:
+                    doc.append(cid)
+            terms = self._raw[word]
+            if cid not in terms:
+                terms = (*terms, cid)
             entries = (tuple(doc), tuple(terms))
             if entries == (self._forms[word], self._word_forms[word]):
-                continue
-            number = self._variants.get(entries)
-            if number is None:
-                number = self._variants[entries] = self._add_form_entries(*entries, phrase=0, first=None)
-            out.append((place, number))
-        return out
+                number = -1
+            else:
+                number = self._variants.get(entries)
+                if number is None:
+                    number = self._variants[entries] = self._add_form_entries(*entries, phrase=0, first=None)
+            self._variant_numbers[memo_key] = number
+        return number
 
     def _new_token(self, token: str) -> int:
         """The next token number for `token`, its words' form numbers appended to the token table."""
@@ -1181,20 +1277,8 @@ def _shortcut(pattern: re.Pattern[str]) -> tuple[bool, tuple[str, ...] | None, t
     c = _sre_constants
     items = list(_sre_parser.parse(pattern.pattern, pattern.flags))
     anchored = bool(items) and items[0] == (c.AT, c.AT_BEGINNING) and not pattern.flags & re.MULTILINE
-    prefixes = None
-    if anchored and len(items) > 1:
-        # What an anchored pattern must start with: its leading literal run or group of them.
-        lead = []
-        for op, value in items[1:]:
-            if op is not c.LITERAL or not _plain(value):
-                break
-            lead.append(chr(value))
-        if lead:
-            prefixes = ("".join(lead).lower(),)
-        elif items[1][0] is c.SUBPATTERN:
-            alternatives = _literal_alternatives(items[1][1][-1])
-            if alternatives is not None and all(alternatives):
-                prefixes = tuple(a.lower() for a in alternatives)
+    # What an anchored pattern must start with: one of its leading literal runs.
+    prefixes = _leads(items[1:]) if anchored else None
     best = ""
     run: list[str] = []
     groups: list[tuple[str, ...]] = []
@@ -1217,6 +1301,52 @@ def _shortcut(pattern: re.Pattern[str]) -> tuple[bool, tuple[str, ...] | None, t
         if all(len(a.strip()) >= 3 for a in alternatives):
             return anchored, tuple(a.lower() for a in alternatives), prefixes
     return anchored, None, prefixes
+
+
+def _leads(items: list[Any]) -> tuple[str, ...] | None:
+    """Lower-cased literal runs, one of which every match of the parsed `items` starts
+    with (each at least a character), else None: a leading run of plain literals; a
+    group's own leads (of each of its alternatives); an optional item's leads and the
+    rest's. Only literals no character beyond ASCII matches case-insensitively (`_lead_char`)."""
+    c = _sre_constants
+    if not items:
+        return None
+    op, value = items[0]
+    if op is c.LITERAL and _lead_char(value):
+        run = []
+        for op, value in items:
+            if op is not c.LITERAL or not _lead_char(value):
+                break
+            run.append(chr(value))
+        return ("".join(run).lower(),)
+    if op is c.SUBPATTERN:
+        return _group_leads(list(value[-1]))
+    if op in (c.MAX_REPEAT, c.MIN_REPEAT):
+        low, _high, body = value
+        own = _group_leads(list(body))
+        if own is None or low >= 1:
+            return own
+        rest = _leads(items[1:])
+        return None if rest is None else tuple(dict.fromkeys(own + rest))
+    return None
+
+
+def _group_leads(items: list[Any]) -> tuple[str, ...] | None:
+    """`_leads` of a group's content: of each alternative when it is one alternation."""
+    c = _sre_constants
+    if len(items) == 1 and items[0][0] is c.BRANCH:
+        out: list[str] = []
+        for branch in items[0][1][1]:
+            leads = _leads(list(branch))
+            if leads is None:
+                return None
+            out += leads
+        return tuple(dict.fromkeys(out))
+    return _leads(items)
+
+
+def _lead_char(value: int) -> bool:
+    return _plain(value) or chr(value) in "(["
 
 
 def _plain(value: int) -> bool:
@@ -1263,6 +1393,15 @@ def _number_terms(token: str) -> tuple[str, ...]:
         elif part:
             terms.append(part)
     return tuple(terms)
+
+
+def _collapsed(text: str) -> str:
+    """`" ".join(text.split())`, without the split where that is `text` itself: every
+    whitespace character but the space is unprintable, so printable text with no
+    space at either end and no two together has nothing to collapse."""
+    if text.isprintable() and "  " not in text and text[:1] != " " and text[-1:] != " ":
+        return text
+    return " ".join(text.split())
 
 
 def _fold(text: str) -> str:

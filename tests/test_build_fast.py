@@ -10,6 +10,8 @@ import signal
 import re
 import threading
 import unicodedata
+from collections.abc import Sequence
+from itertools import accumulate, chain, repeat
 
 import numpy as np
 import pytest
@@ -144,6 +146,78 @@ def test_encoder_in_bulk_reads_each_sentence_on_its_own(analyzer: Analyzer, arti
     assert _encoded(bulk) == ([], [], [], [], [])
 
 
+def _reference_variants(self: TermEncoder, words: list[str]) -> list[tuple[int, int]]:
+    """`TermEncoder._phrase_variants` as first written: every word's pieces, the whole sentence matched.
+
+    (place, form number) of each word of a sentence whose entries differ from its
+    form's because a phrase longer than one piece matched over it (`_add_with_phrases`'s
+    terms for it); no form of the sentence has several pieces that start a phrase.
+
+    Elsewhere a form's own entries are the sentence's: a word no phrase matched over
+    has none of its one-piece phrase's concept (it has none, or the phrase matched).
+    """
+    keys = list(map(self._keys.__getitem__, words))  # analyses new forms' pieces
+    flat_keys = list(chain.from_iterable(keys))
+    found = self.analyzer._match_keys(flat_keys, list(chain.from_iterable(map(self._exacts.__getitem__, words))))
+    spans = [(last - length + 1, last, concept)
+             for last, concepts in found.items() for concept, length in concepts.items()]
+    if all(first == last for first, last, _concept in spans):
+        return []
+    if len(flat_keys) == len(words):
+        owners: Sequence[int] = range(len(words))
+        first_piece: Sequence[int] = owners
+    else:
+        owners = list(chain.from_iterable(map(repeat, range(len(words)), map(len, keys))))
+        first_piece = list(accumulate(map(len, keys), initial=0))
+    touched = sorted({owners[p] for first, last, _c in spans if first < last for p in range(first, last + 1)})
+    out = []
+    for place in touched:
+        word = words[place]
+        begin = first_piece[place]
+        end = begin + len(keys[place])
+        doc: list[int] = []
+        for piece, ids in enumerate(self._piece_ids[word], begin):
+            doc.extend(ids)
+            doc.extend(self._ids(found.get(piece, ())))
+        terms = list(self._raw[word])
+        for first, last, concept in spans:
+            if first < end and last >= begin:
+                cid = self._ids((concept,))[0]
+                if cid not in terms:
+                    terms.append(cid)
+        entries = (tuple(doc), tuple(terms))
+        if entries == (self._forms[word], self._word_forms[word]):
+            continue
+        number = self._variants.get(entries)
+        if number is None:
+            number = self._variants[entries] = self._add_form_entries(*entries, phrase=0, first=None)
+        out.append((place, number))
+    return out
+
+def test_phrase_variants_from_the_leads_equal_the_whole_sentence_matched(analyzer: Analyzer, articles: list[Article]) -> None:
+    rng = random.Random(11)
+    encoder = TermEncoder(Analyzer.from_directory(BUNDLED_LANGUAGE_DATA))
+    phrases = [p.pieces for ps in encoder.analyzer._phrases_by_first.values() for p in ps if len(p.pieces) > 1]
+    # Longer phrases ending inside a hyphenated word, hyphenated words inside them, overlaps.
+    odd = [f"{p[0]} {'-'.join(p[1:])}" for p in phrases] + [" ".join(p) + "-lain" for p in phrases]
+    odd += [" ".join(p[:-1]) for p in phrases] + [" ".join(p + q[1:]) for p, q in zip(phrases, phrases[1:])]
+    sentences = _random_sentences(analyzer, articles, examples(400), seed=13)
+    sentences += [" ".join(rng.choice(odd) for _ in range(rng.randint(1, 5))) for _ in range(examples(400))]
+    tried = matched = 0
+    for sentence in sentences:
+        words = Analyzer.words(sentence)
+        for word in words:
+            encoder._form_ids[word]  # analyses the form (and its phrase kind)
+        if any(encoder._follow.get(word, ()) is None for word in words):
+            continue  # a form of several pieces starting a phrase: `add` takes the sentence
+        leads = [i for i, word in enumerate(words) if encoder._follow.get(word)]
+        expected = _reference_variants(encoder, words)
+        assert encoder._phrase_variants(words, leads) == expected, sentence
+        tried += 1
+        matched += bool(expected)
+    assert tried > 300 and matched > 100, (tried, matched)
+
+
 def test_words_of_whitespace_tokens_are_the_words_of_the_text(articles: list[Article]) -> None:
     # add_many reads a whitespace token's words once per token: the words of a text are
     # its tokens' words in turn, for every character str.split() splits at.
@@ -172,9 +246,37 @@ def test_words_and_breaks_shortcut_reads_the_words_of_the_word_pattern(articles:
         assert text._words_and_breaks(sample_text) == text._WORDS_AND_BREAKS(sample_text), sample_text
 
 
+def test_collapsed_whitespace_shortcut_is_the_split_and_join() -> None:
+    # Every whitespace character but the space is unprintable (the shortcut's premise) ...
+    spaces = [chr(i) for i in range(0x110000) if chr(i).isspace()]
+    assert [ch for ch in spaces if ch.isprintable()] == [" "]
+    # ... and the shortcut gives the split and join on text made of the characters it looks at.
+    rng = random.Random(9)
+    alphabet = ["a", "B", "é", " ", "  ", "\t", "\n", "\xa0", "\u3000", "\u2028", "\x85", "\x1f", "\u200b", "·"]
+    for _ in range(examples(20000)):
+        sample_text = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 8)))
+        assert text._collapsed(sample_text) == " ".join(sample_text.split()), repr(sample_text)
+
+
 def _reference_boilerplate(analyzer: Analyzer, sentence: str) -> bool:
     normal = " ".join(unicodedata.normalize("NFKC", sentence).split())
     return not normal or any(re.search(p.pattern, normal, re.IGNORECASE) for p in analyzer._boilerplate)
+
+
+def _assert_boilerplate_as_reference(analyzer: Analyzer, sentences: list[str], seed: int = 3) -> None:
+    """`is_boilerplate`, and `boilerplate_test` of texts made of the sentences (each and
+    the text's own sentences), answer as every pattern's `search` does."""
+    for sentence in sentences:
+        assert analyzer.is_boilerplate(sentence) == _reference_boilerplate(analyzer, sentence), sentence
+    rng = random.Random(seed)
+    gaps = [" ", "  ", "\n", "\n\n", "\t", " \n "]
+    pool = list(sentences)
+    for _ in range(examples(400)):
+        parts = [rng.choice(pool) for _ in range(rng.randint(1, 6))]
+        article = "".join(part + rng.choice(gaps) for part in parts)
+        test = analyzer.boilerplate_test(article)
+        for sentence in parts + analyzer.split_sentences(article):
+            assert test(sentence) == _reference_boilerplate(analyzer, sentence), (article, sentence)
 
 
 def test_boilerplate_shortcuts_answer_as_every_pattern_does(analyzer: Analyzer, articles: list[Article]) -> None:
@@ -190,20 +292,27 @@ def test_boilerplate_shortcuts_answer_as_every_pattern_does(analyzer: Analyzer, 
         # Non-ASCII look-alikes take the full path: Kelvin sign, dotless i, long s.
         "\u212aebijakan privasi", "Kebijakan kuk\u0131", "\u017fhare:", "Ba\u0307ca juga", "Ｓhare:", "",
         "   ", "Presiden berbicara tentang kebijakan cookie yang baru.", "Dapatkan update berita terbaru di Google News",
+        # Leads through an optional character or nested groups, whitespace to collapse.
+        "(AFP)", "(AFP", "AFP / Ahmad", "(Antara Foto/Ahmad)", "Antara", "Anadolu Agency", "(Dok. Pribadi)", "(ap)",
+        "(Reuters) Presiden datang", "Scroll to continue with content", "scroll  to continue", "Lanjutkan membaca",
+        "ADVERTISEMENT", "Advertisement ", " Iklan", "Iklan\t", "Iklan baris dibuka", "(Iklan)", "Baca\tjuga: x",
+        "Share :\n", "Share\x0b:", "Editor:\xa0Andi", "Iklan\u2028", "situs  ini menggunakan   cookie", "menggunakan",
+        "Kebijakan pemerintah", "Ia berlangganan koran", "all rights  reserved", "(kata dia)", "[Iklan]",
     ]
-    for sentence in samples:
-        assert analyzer.is_boilerplate(sentence) == _reference_boilerplate(analyzer, sentence), sentence
+    _assert_boilerplate_as_reference(analyzer, samples)
 
 
 def test_boilerplate_shortcuts_of_user_patterns(tmp_path) -> None:  # type: ignore[no-untyped-def]
     for path in BUNDLED_LANGUAGE_DATA.glob("*.txt"):
         (tmp_path / path.name).write_bytes(path.read_bytes())
-    patterns = [r"^(?:foo|bar)baz", r"^ab|cd", r"x{2}yy", r"^(ab)?cd", r"(?-i:Kelvin) scale", r"\bk\b", r"^(sha|shb) x"]
+    patterns = [r"^(?:foo|bar)baz", r"^ab|cd", r"x{2}yy", r"^(ab)?cd", r"(?-i:Kelvin) scale", r"\bk\b", r"^(sha|shb) x",
+                r"^\[?(qq|rr( ss)?)\]?$", r"^(tt|)uu", r"^(?:vv)*ww", r"^(xa|xb)+yy", r"^[(]?zz", r"^-?mm", r"^(nn|o\w)p"]
     (tmp_path / "boilerplate.txt").write_text("\n".join(patterns) + "\n", encoding="utf-8")
     analyzer = Analyzer.from_directory(tmp_path)
-    for sentence in ["foobaz", "barbaz x", "zz cd", "xxyy", "cd", "abcd", "kelvin scale", "Kelvin scale",
-                     "a \u212a b", "a k b", "SHA x", "shb x", "zab", "ab", "xcd"]:
-        assert analyzer.is_boilerplate(sentence) == _reference_boilerplate(analyzer, sentence), sentence
+    _assert_boilerplate_as_reference(analyzer, [
+        "foobaz", "barbaz x", "zz cd", "xxyy", "cd", "abcd", "kelvin scale", "Kelvin scale", "a \u212a b", "a k b",
+        "SHA x", "shb x", "zab", "ab", "xcd", "[qq]", "qq", "[rr ss", "RR SS]", "uu", "ttuu", "ww", "vvvvww", "xaxbyy",
+        "yy", "(zz", "zz", "-mm", "mm", "nnp", "oxp", "o1p", "p"])
 
 
 def test_boilerplate_shortcuts_on_text_beyond_ascii(analyzer: Analyzer, articles: list[Article], tmp_path) -> None:  # type: ignore[no-untyped-def]
@@ -217,9 +326,9 @@ def test_boilerplate_shortcuts_on_text_beyond_ascii(analyzer: Analyzer, articles
         "(Reuters) – ", "“Iklan”", "Iklan ", "Ｓhare：", "Kebijakan privasi é", "berlangganan newsletter’",
         "Kebijakan privasi é", "Kebijakan kukı é", "ſhare: é", "İklan", "ıklan é", "Share: é",
         "Presiden “berbicara” tentang kebijakan cookie.", "Dapatkan update berita terbaru di Google News ✓",
+        "(Reuters) – ya", "（Reuters）", "\u3000Iklan", "Iklan\u3000\u3000", "[Iklan]",
     ]
-    for sentence in samples:
-        assert analyzer.is_boilerplate(sentence) == _reference_boilerplate(analyzer, sentence), sentence
+    _assert_boilerplate_as_reference(analyzer, samples)
     # A user's pattern with a needle beyond ASCII (µ also matches μ case-insensitively).
     for path in BUNDLED_LANGUAGE_DATA.glob("*.txt"):
         (tmp_path / path.name).write_bytes(path.read_bytes())
@@ -237,21 +346,79 @@ def test_ascii_lookalikes_are_every_such_character() -> None:
     # characters matches what each of them would (a scan per character took 0.5 s).
     beyond = np.r_[128:0xD800, 0xE000:0x110000].astype("<u4").tobytes().decode("utf-32-le")
     assert len(beyond) == 0x110000 - 128 - 0x800
-    ascii_ = re.compile("|".join(map(re.escape, "abcdefghijklmnopqrstuvwxyz0123456789 ")), re.IGNORECASE)
+    ascii_ = re.compile("|".join(map(re.escape, "abcdefghijklmnopqrstuvwxyz0123456789 ([")), re.IGNORECASE)
     found = set(ascii_.findall(beyond))
     assert found
     assert set(text._ASCII_LOOKALIKE.__self__.findall(beyond)) == found
 
 
+# The sentence splitter as first written (a slice of the rest of the block per boundary,
+# the word before a dot walked back one character at a time): the reference for the fast one.
+_REF_BOUNDARY = re.compile(rf"([.?!…]+)((?:[\"'”’»)\]]|{text._CITATION})*)(\s+)")
+
+
+def _reference_blocks(t: str) -> list[tuple[int, int]]:
+    lines, pos = [], 0
+    for line in t.splitlines(keepends=True):
+        lines.append((pos, pos + len(line)))
+        pos += len(line)
+    blocks, current = [], None
+    for start, end in lines:
+        content = t[start:end].strip()
+        if not content:
+            if current is not None:
+                blocks.append(current)
+                current = None
+            continue
+        if current is None:
+            current = (start, end)
+            continue
+        previous = t[current[0] : current[1]].rstrip()
+        if previous[-1] not in ".?!…:;\"'”’)]" and content[0].islower():
+            current = (current[0], end)
+        else:
+            blocks.append(current)
+            current = (start, end)
+    if current is not None:
+        blocks.append(current)
+    return blocks
+
+
+def _reference_is_boundary(block: str, match: re.Match[str], abbr) -> bool:  # type: ignore[no-untyped-def]
+    openers = "\"'“‘«([—–-"
+    following = block[match.end() :].lstrip(openers + " ")
+    if not following:
+        return True
+    first = following[0]
+    if first.islower():
+        return False
+    if match.group(1) != ".":
+        return True
+    start = match.start()
+    while start > 0 and not block[start - 1].isspace():
+        start -= 1
+    word = block[start : match.start()].lstrip(openers)
+    folded = word.casefold()
+    if folded in abbr.never_final:
+        return False
+    if len(word) == 1 and word.isupper():
+        return False
+    if re.match(r"^(?:[^\W\d_]\.)+[^\W\d_]$", word):
+        return False
+    if folded in abbr.may_end:
+        return first.isupper()
+    return True
+
+
 def _reference_split(t: str, analyzer: Analyzer) -> list[str]:
     """Sentences as first cut: each block's pieces between accepted boundaries, stripped."""
     out = []
-    for start, end in text._blocks(t):
+    for start, end in _reference_blocks(t):
         block, pieces, cut = t[start:end], [], 0
-        for match in text._BOUNDARY.finditer(block):
+        for match in _REF_BOUNDARY.finditer(block):
             if match.end() >= len(block):
                 break
-            if text._is_boundary(block, match, analyzer._abbreviations):
+            if _reference_is_boundary(block, match, analyzer._abbreviations):
                 pieces.append(block[cut : match.end(2)])
                 cut = match.end()
         pieces.append(block[cut:])
@@ -274,7 +441,12 @@ def test_sentence_offsets_are_where_the_sentences_are(analyzer: Analyzer, articl
     texts = [a.text for a in articles]
     gaps = [" ", "  ", "\n", "\n\n", " \n \n ", "\r\n", "\u2028", "\x85", "\x0b", "\t", "\u3000", "\n\u2029\n"]
     pieces = ["Ya.", "Ya!", "ya.", "Dr. Ahmad datang.", "J. Kerry", "kota.[2][3] Ia", "“Siap,” kata dia.", "dll. dan",
-              "A.", "3,5 persen.", "Ia pergi…", "(AS).", "Baca juga: x", "—", "x"]
+              "A.", "3,5 persen.", "Ia pergi…", "(AS).", "Baca juga: x", "—", "x",
+              # words before a dot longer than the splitter's first look back, with and without
+              # whitespace or openers in it, and openers, spaces and other whitespace after a dot
+              "Sebuah" + "kata" * 12 + ".", "(“" + "x" * 45 + ".", "a.n.", "S.H.", "“(" + "Dr.", "u.p. Budi", "“— Ia",
+              "A" * 39 + ".", "A" * 40 + ".", "A" * 41 + ".", ". “ ( x", ".\u3000Ia", "." + "“" * 3, "? ' a", "! (B",
+              "a." * 25 + "b. Ia", "(" + "a." * 30 + "b. Ia", "A?", "J! Kerry", "dr?! Ahmad", "S.H.… Ia", "Jl.", "No. 5", "dkk. Ia", "dkk. ia", "ltd.", "(kata", "[1]"]
     for _ in range(examples(300)):
         texts.append("".join(rng.choice(pieces) + rng.choice(gaps) for _ in range(rng.randint(0, 12))))
     for t in texts:
@@ -350,6 +522,30 @@ def test_parallel_build_equals_one_process_and_the_plain_index(
     # An append through workers equals the build of the whole stream.
     head = Built.build(stream[:9], analyzer, workers=2)
     _assert_same(head.extend(stream[9:], workers=2), Built.build(stream, analyzer, workers=1))
+
+
+def test_build_drops_boilerplate_and_adds_acronym_terms_as_the_plain_index(
+    analyzer: Analyzer, articles: list[Article]
+) -> None:
+    # The bundled articles hold neither: articles that do, among them (ASCII and not).
+    texts = [
+        "Baca juga: Rusia dan AS.\n\nTaman Lumut di Kebun Raya Cibodas (KRC) akan selesai. KRC dibuka pagi. "
+        "Share:\n\nIklan\n\n© 2024 Kompas. Lumut di Kebun Raya Cibodas diam.",
+        "Advertisement\n\nEditor: Andi Lubis\n\n(Reuters)",
+        "Badan Pengkajian dan Penerapan Teknologi (BPPT) meneliti. Menurut BPPT, lumut tumbuh.\n\nSitus ini menggunakan cookie.",
+        "“Kami menolak,” kata Komisi Pemberantasan Korupsi (KPK). KPK datang.\n\nBaca juga: “Ia pergi”\n\nIklan",
+    ]
+    extra = [dataclasses.replace(articles[0], id=f"extra-{i}", text=t) for i, t in enumerate(texts)]
+    stream = [*articles[:2], *extra, *articles[2:]]
+    built = Built.build(stream, analyzer, workers=1)
+    assert sum(bool(ArticleAcronyms.find(t, analyzer).extend(s, [])) for t in texts for s in analyzer.split_sentences(t)) >= 3
+    assert sum(analyzer.is_boilerplate(s) for t in texts for s in analyzer.split_sentences(t)) >= 8
+    reference = _reference_index(stream, analyzer)
+    for name, array in _index_arrays(reference).items():
+        assert np.array_equal(array, _index_arrays(built.index)[name]), name
+    assert reference._terms == built.index._terms
+    spans = [(i, s, e) for i, a in enumerate(stream) for s, e, _sentence in sentence_spans(a.text, analyzer)]
+    assert [tuple(map(int, row)) for row in zip(*built.table.columns())] == spans
 
 
 @pytest.mark.e2e  # forks a pool of build workers
