@@ -40,9 +40,9 @@ class Tuning:
     # holds its last distinctive word ("Mussolini" for "Benito Mussolini"). Off: on IDK-MRC
     # train (valid-sized shards, hand rules alone) it answered 15 more of 5,042 answerable
     # questions but also 40 more of 4,290 unanswerable ones, whose near-miss rewrites change
-    # another word of a named person ("Aelia Eudoxia *bercerai*"); after a refit the
-    # out-of-fold trade of declines for wrong ones was the same as without it (valid:
-    # 25.9% / 6.0% against 27.2% / 6.8%, about +1 point of declines at equal wrong ones).
+    # another word of a named person ("Aelia Eudoxia *bercerai*"). Refitted at budgets
+    # 0.001-0.015, declines at equal wrong ones were within 0.6 points of those without it,
+    # on train out of fold and on valid (at budget 0.001 valid 25.9% / 6.0% against 27.2% / 6.8%).
     floor_names: bool = False
     # ...and every listed hit's window at least this share.
     hit_coverage: float = 0.25
