@@ -480,14 +480,34 @@ _GENERIC_NAME_WORDS = (
 _ASKING_WORDS = _QUESTION_WORDS | frozenset("bagaimana bagaimanakah mengapa kenapa darimana kemana".split())
 
 
-def named(words: list[tuple[str, tuple[str, ...]]]) -> list[tuple[str, tuple[frozenset[str], ...]]]:
+# Academic degrees after a name ("Arief Yahya, M.Sc.", "Ganjar Pranowo, S.H., M.IP.",
+# "Daniel M. Rosyid PhD, M.RINA") and abbreviated honorifics before it ("Dr. Ir.",
+# "Drs. H."): an article about the person seldom repeats them, and "Sc" or "IP" read
+# as a thing the question names made the engine decline (IDK-MRC train).
+_DEGREES = re.compile(r",\s*(?:[A-Z][A-Za-z]{0,3}\.\s?)+(?:[A-Z][A-Za-z]{0,4}\b\.?)?|\bPh\.?\s?D\b\.?")
+_HONORIFICS = re.compile(r"\b(?:Dr|Drs|Dra|Ir|Prof|Hj|H|KH|Kol|Letkol|Mayjen|Brigjen|Jend)\.(?=\s)")
+_DEGREE_WORD = re.compile(r"[A-Za-z]+")
+
+
+def titles(question: str) -> frozenset[str]:
+    """The words of `question` that are academic degrees or abbreviated honorifics
+    ("M.Sc.", "PhD", "Dr.", "Ir."), as written: not things the question names."""
+    found = [m.group(0) for pattern in (_DEGREES, _HONORIFICS) for m in pattern.finditer(question)]
+    return frozenset(word for text in found for word in _DEGREE_WORD.findall(text))
+
+
+def named(
+    words: list[tuple[str, tuple[str, ...]]], *, skip: frozenset[str] = frozenset()
+) -> list[tuple[str, tuple[frozenset[str], ...]]]:
     """The things a question names, given its (word, terms) pairs: runs of capitalised
     words after the first word ("Korea Utara", "Lavrov") and numbers ("1852"), each
     with the terms of its distinctive words. A sentence is about the thing when it
-    holds any one of them."""
+    holds any one of them. Words in `skip` (`titles`) are no part of a name."""
     runs: list[list[tuple[str, tuple[str, ...]]]] = []
     current: list[tuple[str, tuple[str, ...]]] = []
     for i, (word, terms) in enumerate(words):
+        if word in skip:
+            terms = ()
         # The first word is capitalised because it opens the question, so it tells nothing.
         # Dates are left out: a news sentence rarely repeats its article's date
         # ("pada 12 September 2005"), and numbers are written in words as often.

@@ -29,12 +29,25 @@ from retrieval.abstention import Abstention, Lexicon, Signals, bundled, measure
 from retrieval.acronyms import ArticleAcronyms, CorpusAcronyms
 from retrieval.build import Built, iter_sentences  # noqa: F401  (iter_sentences: the one numbering)
 from retrieval.index import Bm25Index, sorted_unique
-from retrieval.question import Wants, defines, named, names_agent, offers_each, spelling_key, without_definition_frame
+from retrieval.question import (
+    SPELLING_MIN_LENGTH,
+    Wants,
+    defines,
+    named,
+    names_agent,
+    offers_each,
+    spelling_key,
+    titles,
+    without_definition_frame,
+)
 from retrieval.ranking import Features, Query, Question, Tuning, Unit, coverage, missing_names, proximity
 from retrieval.records import Answer, Article, ArticlesAt, Hit, Sentence
 from retrieval.stored import StoredArticles
 from retrieval.text import Analyzer, is_root_word
 from retrieval.typos import misspelt_question_word, respelt
+
+# How many letters a name may add at its end over the article's spelling (`Tuning.name_stems`).
+_NAME_TAIL = 3
 
 
 _ARTICLE_CACHE_SIZE = 20_000
@@ -480,7 +493,9 @@ class Engine:
         if not ranked:
             return Answer(query=query), None
         if max(item.window_coverage for item in ranked[: k + offset]) < self._answer_floor(units):
-            if not (tuning.floor_content and self._content_covered(units, ranked[: k + offset])):
+            if not (tuning.floor_content and self._content_covered(units, ranked[: k + offset])) and not (
+                tuning.floor_names and self._names_covered(asked, ranked[: k + offset])
+            ):
                 return Answer(query=query), None
         hits = self._fold_duplicates(ranked, units, limit=offset + k, terms=terms)
         return Answer(query=query, hits=tuple(hits[offset : offset + k])), self._signals(asked, ranked)
@@ -525,7 +540,7 @@ class Engine:
                  for word, terms in asked.words]
         added = [t for word_terms in other.values() for t in sorted(word_terms)]
         return Query(text=asked.text, words=words, terms=asked.terms + added, units=self._units(words),
-                     names=tuple(named(words)))
+                     names=tuple(named(words, skip=titles(asked.text))))
 
     def _spelled_otherwise(
         self, names: list[tuple[str, tuple[frozenset[str], ...]]], scored: list[_Scored]
@@ -538,6 +553,12 @@ class Engine:
                 for term in terms:
                     if (key := spelling_key(term)) is not None:
                         wanted.setdefault(key, (name, term))
+                        if self._tuning.name_stems:
+                            # A name with letters added at its end ("Galenus" for "Galen",
+                            # "Afrikan" for "Afrika"), where a swapped name differs inside.
+                            for cut in range(1, _NAME_TAIL + 1):
+                                if len(key) - cut >= SPELLING_MIN_LENGTH:
+                                    wanted.setdefault(key[:-cut], (name, term))
         found: dict[str, dict[str, set[str]]] = {}
         if not wanted:
             return found
@@ -566,6 +587,34 @@ class Engine:
         for item in ranked:
             window = frozenset().union(*(self._terms_of(s.sid) for s in self.context(item.sid, before=1, after=1)))
             if coverage(content, window) >= floor:
+                return True
+        return False
+
+    def _names_covered(self, asked: Query, ranked: list[_Scored]) -> bool:
+        """Whether a window of `ranked` covers the answer floor once each thing the question
+        names in several words counts whole where the window holds its last distinctive
+        word: an article calls "Benito Mussolini" "Mussolini", "Dr. Ernest François Eugène
+        Douwes Dekker" "Douwes Dekker"."""
+        names = [(name, needed) for name, needed in asked.names if len(name.split()) > 1]
+        if not names:
+            return False
+        terms_of: dict[str, set[str]] = {}
+        for word, terms in asked.words:
+            terms_of.setdefault(word, set()).update(terms)
+        units = asked.units
+        floor = self._answer_floor(units)
+        total = sum(u.weight for u in units)
+        for item in ranked:
+            window = frozenset().union(*(self._terms_of(s.sid) for s in self.context(item.sid, before=1, after=1)))
+            held: set[str] = set()
+            for name, needed in names:
+                # Its last distinctive word, which a text keeps when it shortens a name
+                # ("Mussolini"): one that changed ("Hillel *Austria*") is another thing.
+                if not window.isdisjoint(needed[-1]):
+                    held.update(t for word in name.split() for t in terms_of.get(word, ()))
+            if held and total and sum(
+                u.weight for u in units if not u.terms.isdisjoint(window) or not u.terms.isdisjoint(held)
+            ) >= floor * total:
                 return True
         return False
 
@@ -1072,7 +1121,8 @@ class Engine:
                 _full, full_terms = _fixed(_full, full_terms, fixes)
             units_words, _added = self._acronyms.expand(query, full_terms)
         return Query(
-            text=query, words=words, terms=terms + added, units=self._units(units_words), names=tuple(named(words))
+            text=query, words=words, terms=terms + added, units=self._units(units_words),
+            names=tuple(named(words, skip=titles(query))),
         )
 
     def _typo_fixes(self, word_terms: list[tuple[str, tuple[str, ...]]]) -> dict[str, tuple[str, ...]]:

@@ -211,6 +211,28 @@ def test_a_name_is_found_by_a_distinctive_word_not_a_generic_one() -> None:
     assert missing("Berapa luas Kabupaten Mantan Barat?", "Kabupaten Brebes di Jawa Barat luas.") == ["Kabupaten Mantan Barat"]
 
 
+@pytest.mark.parametrize(
+    ("question", "names"),
+    [
+        # Degrees after a name and abbreviated honorifics before it are no things asked
+        # about: "Sc" and "IP" made the engine decline over articles that name the person.
+        ("tahun berapakah Dr. Ir. Arief Yahya, M.Sc. dilahirkan?", ["Arief Yahya"]),
+        ("Dimana H. Ganjar Pranowo, S.H., M.IP. lahir?", ["Ganjar Pranowo"]),
+        ("Apakah pekerjaan pertama Prof. Daniel M. Rosyid PhD, M.RINA?", ["Daniel", "Rosyid"]),
+        # An initial is no degree, nor a capitalised word after a full stop.
+        ("Kapan George W. Bush lahir?", ["George", "Bush"]),
+        ("Di mana markas PT. Pindad?", ["PT Pindad"]),
+        ("Kapan Jakarta, Indonesia. Didirikan?", ["Jakarta Indonesia Didirikan"]),
+    ],
+)
+def test_degrees_and_honorifics_are_not_names(question: str, names: list[str]) -> None:
+    from retrieval.question import named, titles
+    from retrieval.search import default_analyzer
+
+    words = default_analyzer().word_terms(question)
+    assert [name for name, _terms in named(words, skip=titles(question))] == names
+
+
 def test_scans_find_the_spans_of_the_patterns_themselves() -> None:
     # Ranking scans candidates with `_Scan` (lowered text, case-sensitive) instead of
     # the IGNORECASE patterns: the spans must be the same on any text.

@@ -249,3 +249,54 @@ def test_the_coverage_floor_leaves_out_the_words_that_frame_a_question() -> None
     assert not framed.search(asked).answered
     # A content word no window holds still leaves the question unanswered.
     assert not engine.search("Apa yang dimaksud dengan astrologi oleh para menteri?").answered
+
+
+def test_the_coverage_floor_counts_a_name_whole_where_its_last_word_stands() -> None:
+    import dataclasses
+
+    engine = Engine.from_articles(
+        [
+            _article(
+                "musso",
+                "Mussolini memimpin Italia selama dua puluh tahun. "
+                "Mussolini tewas ditembak di Giulino pada 1945. Jenazahnya dibawa ke Milan.",
+            ),
+            _article("minyak", "Harga minyak dunia naik tajam pekan ini. Pasokan terganggu.", day=2),
+            _article("jembatan", "Presiden meresmikan jembatan baru di Surabaya. Warga menyambutnya.", day=3),
+        ]
+    )
+    # At a floor of 0.6 share of the question's weight (what is measured here is the naming, not the floor).
+    engine = engine.tuned(dataclasses.replace(engine.tuning, answer_coverage=0.6, answer_mass=0.0, floor_names=True))
+    asked = "Di mana Benito Amilcare Andrea Mussolini meninggal?"
+    # The article calls him by his surname: his given names are no word the window lacks.
+    answer = engine.search(asked)
+    assert answer.answered and "Giulino" in answer.hits[0].sentence.text
+    # Counted word by word, three of five words are missing: below the floor.
+    by_word = engine.tuned(dataclasses.replace(engine.tuning, floor_names=False))
+    assert not by_word.search(asked).answered
+    # A name whose last word the window lacks is someone else, however many words it shares.
+    assert not engine.search("Di mana Benito Amilcare Mussolini Andrea meninggal?").answered
+
+
+def test_a_name_the_corpus_lacks_is_found_with_letters_added_at_its_end() -> None:
+    import dataclasses
+
+    engine = Engine.from_articles(
+        [
+            _article(
+                "galen",
+                "Galen adalah tabib Yunani di Roma. Ia menulis ratusan risalah kedokteran. "
+                "Karyanya menjadi rujukan kedokteran Eropa selama berabad-abad.",
+            ),
+            _article("minyak", "Harga minyak dunia naik tajam pekan ini. Pasokan terganggu.", day=2),
+        ]
+    )
+    asked = "Apa kontribusi Galenus terhadap kedokteran?"
+    answer = engine.search(asked)
+    assert answer.answered and answer.hits[0].sentence.article_id == "galen"
+    # Read only in spellings of one sound, "Galenus" is a name the corpus never uses.
+    by_sound = engine.tuned(dataclasses.replace(engine.tuning, name_stems=False))
+    assert not by_sound.search(asked).answered
+    # A name changed inside ("Gelanus") or by more than a few letters at its end is another one.
+    assert not engine.search("Apa kontribusi Gelanus terhadap kedokteran?").answered
+    assert not engine.search("Apa kontribusi Galenusian terhadap kedokteran?").answered
