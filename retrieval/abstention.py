@@ -101,6 +101,10 @@ class Signals:
     # "Lapangan Udara *Harrison*" over "Lapangan Udara Henderson")
     name_part: float
     names_absent: float  # share of the question's names the whole article lacks
+    # 1 when the question asks plainly about an undoing (`Lexicon.undoings`: "ditutup",
+    # "dibubarkan", "dilarang") the article never mentions ("Kapan Google *ditutup*?" over
+    # an article on its founding): what did not happen has no date, place or cause to quote
+    undoing: float
     # 1 when "berapa" asks a count or an amount (not "tahun berapa") and the window holds
     # no number in digits or words
     count_absent: float
@@ -185,12 +189,13 @@ class Lexicon:
     # Closed sets of words that name one relation among several (kin, order, direction):
     # the terms of each word of a set
     relations: tuple[tuple[frozenset[str], ...], ...] = ()
+    undoings: tuple[frozenset[str], ...] = ()  # terms of each word naming an end or undoing
 
     @classmethod
     def read(cls, directory: Path, terms: Callable[[str], list[str]]) -> Lexicon:
         """`frame.txt` (a word a line), `antonyms.txt` and `swaps.txt` (`asked: held ...` a line),
-        `qualifiers.txt` (a word or phrase a line) and `relations.txt` (a set of words a line,
-        `a/b` for one relation in several words)
+        `qualifiers.txt` (a word or phrase a line), `relations.txt` (a set of words a line,
+        `a/b` for one relation in several words) and `undoing.txt` (a word a line)
         under `directory`, each word but the qualifiers' turned into terms by `terms` (the
         engine's analyzer); absent files are empty."""
         frame: set[str] = set()
@@ -216,7 +221,10 @@ class Lexicon:
             if len(members) < 2:
                 raise ValueError(f"{directory / 'relations.txt'}:{number}: expected two or more words, got {line!r}")
             relations.append(members)
-        return cls(frozenset(frame), tuple(opposites), qualifiers, tuple(relations))
+        undoings = tuple(dict.fromkeys(
+            t for _number, line in _lines(directory / "undoing.txt") if (t := frozenset(_specific(terms(line))))
+        ))
+        return cls(frozenset(frame), tuple(opposites), qualifiers, tuple(relations), undoings)
 
 
 def _specific(terms: list[str]) -> list[str]:
@@ -285,6 +293,7 @@ def measure(
         article.isdisjoint(terms) and not _opener_pattern(opener).search(article_text)
         for opener, terms in _qualified(question_words, lexicon.qualifiers)
     )
+    undoing = not negated and any(not u.terms.isdisjoint(word) for u in lacking_article for word in lexicon.undoings)
     window_opposite = not negated and any(
         not u.terms.isdisjoint(word) and not window.isdisjoint(other)
         for u in lacking_window
@@ -329,6 +338,7 @@ def measure(
         relation_swap=float(relation),
         name_part=float(name_part),
         names_absent=names_absent / len(names) if names else 0.0,
+        undoing=float(undoing),
         count_absent=float(count_absent),
         number_gap=float(bool(numbers - given)),
         names=float(len(names)),

@@ -448,3 +448,21 @@ def test_a_relations_line_of_one_word_is_refused_with_file_and_line(tmp_path: Pa
     (tmp_path / "relations.txt").write_text("# relations\nayah ibu\nutara\n", encoding="utf-8")
     with pytest.raises(ValueError, match=r"relations.txt:3: expected two or more words"):
         Lexicon.read(tmp_path, default_analyzer().terms)
+
+
+def test_an_undoing_the_article_never_mentions_is_an_undoing_signal() -> None:
+    lexicon = Lexicon.read(default_analyzer_dir(), default_analyzer().terms)
+    founded = "Google didirikan oleh Larry Page dan Sergey Brin pada tanggal 4 September 1998 di California."
+
+    def undoing(question: str, article: str = founded) -> float:
+        return _signals(question, article, article, lexicon=lexicon).undoing
+
+    assert undoing("Kapan Google ditutup?") == 1.0
+    assert undoing("Siapa yang membubarkan Google?") == 1.0  # any form of the word
+    assert undoing("Kapan Google didirikan?") == 0.0  # nothing undone is asked
+    # The article reports it, in another form of the word.
+    assert undoing("Kapan Google ditutup?", founded + " Kantor di Beijing mengalami penutupan pada 2010.") == 0.0
+    # A negated question ("tidak ditutup") asks what still stands.
+    assert undoing("Kantor mana yang tidak ditutup?") == 0.0
+    # Without the word list nothing is an undoing.
+    assert _signals("Kapan Google ditutup?", founded, founded).undoing == 0.0
