@@ -33,6 +33,9 @@ _HELD_NEGATION = re.compile(r"\b(tidak|tak|bukan|belum|tanpa)\b", re.I)
 # "Apakah ...?" opens a yes/no question as often as a "what" one: the window's
 # "tidak" may be its answer.
 _YES_NO = re.compile(r"\s*apakah\b", re.I)
+# ... and so does one after a comma ("Menurut Lavrov, apakah serangan udara cukup untuk
+# mengalahkan teroris?"): an undoing it asks about may be answered "no".
+_YES_NO_CLAUSE = re.compile(r"(^|[,;:])\s*apakah\b", re.I)
 _NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
 # Words that negate what follows them. In the article "kurang" ("kurang tepat") negates
 # too; in a question it is as often "less" as "not".
@@ -103,7 +106,10 @@ class Signals:
     names_absent: float  # share of the question's names the whole article lacks
     # 1 when the question asks plainly about an undoing (`Lexicon.undoings`: "ditutup",
     # "dibubarkan", "dilarang") the article never mentions ("Kapan Google *ditutup*?" over
-    # an article on its founding): what did not happen has no date, place or cause to quote
+    # an article on its founding): what did not happen has no date, place or cause to quote.
+    # Never for a yes/no question ("Apakah Rusia akan berhenti ...?"). Read by the model,
+    # not alone: a passage of one sentence may imply what it does not name ("berlangsung
+    # 22-26 Agustus" for "ditutup"), as FacQA's do.
     undoing: float
     # 1 when "berapa" asks a count or an amount (not "tahun berapa") and the window holds
     # no number in digits or words
@@ -293,7 +299,11 @@ def measure(
         article.isdisjoint(terms) and not _opener_pattern(opener).search(article_text)
         for opener, terms in _qualified(question_words, lexicon.qualifiers)
     )
-    undoing = not negated and any(not u.terms.isdisjoint(word) for u in lacking_article for word in lexicon.undoings)
+    undoing = (
+        not negated
+        and not _YES_NO_CLAUSE.search(question)
+        and any(not u.terms.isdisjoint(word) for u in lacking_article for word in lexicon.undoings)
+    )
     window_opposite = not negated and any(
         not u.terms.isdisjoint(word) and not window.isdisjoint(other)
         for u in lacking_window

@@ -462,7 +462,9 @@ def test_an_undoing_the_article_never_mentions_is_an_undoing_signal() -> None:
     assert undoing("Kapan Google didirikan?") == 0.0  # nothing undone is asked
     # The article reports it, in another form of the word.
     assert undoing("Kapan Google ditutup?", founded + " Kantor di Beijing mengalami penutupan pada 2010.") == 0.0
-    # A negated question ("tidak ditutup") asks what still stands.
+    # A negated question ("tidak ditutup") asks what still stands; a yes/no question may be answered "no".
     assert undoing("Kantor mana yang tidak ditutup?") == 0.0
+    assert undoing("Apakah Google akan ditutup?") == 0.0
+    assert undoing("Menurut Larry Page, apakah Google akan ditutup?") == 0.0
     # Without the word list nothing is an undoing.
     assert _signals("Kapan Google ditutup?", founded, founded).undoing == 0.0
