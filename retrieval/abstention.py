@@ -111,10 +111,6 @@ class Signals:
     # not alone: a passage of one sentence may imply what it does not name ("berlangsung
     # 22-26 Agustus" for "ditutup"), as FacQA's do.
     undoing: float
-    # 1 when the question narrows by the lesser pole of a scale (`Lexicon.lesser`: "kecil",
-    # "rendah", "jarang") that the article never uses ("Apa kota *terkecil* di Maladewa?"
-    # over an article on its capital), never for a negated or yes/no question
-    lesser: float
     # 1 when "berapa" asks a count or an amount (not "tahun berapa") and the window holds
     # no number in digits or words
     count_absent: float
@@ -200,13 +196,12 @@ class Lexicon:
     # the terms of each word of a set
     relations: tuple[tuple[frozenset[str], ...], ...] = ()
     undoings: tuple[frozenset[str], ...] = ()  # terms of each word naming an end or undoing
-    lesser: tuple[frozenset[str], ...] = ()  # terms of each word naming the lesser pole of a scale
 
     @classmethod
     def read(cls, directory: Path, terms: Callable[[str], list[str]]) -> Lexicon:
         """`frame.txt` (a word a line), `antonyms.txt` and `swaps.txt` (`asked: held ...` a line),
         `qualifiers.txt` (a word or phrase a line), `relations.txt` (a set of words a line,
-        `a/b` for one relation in several words), `undoing.txt` and `lesser.txt` (a word a line)
+        `a/b` for one relation in several words) and `undoing.txt` (a word a line)
         under `directory`, each word but the qualifiers' turned into terms by `terms` (the
         engine's analyzer); absent files are empty."""
         frame: set[str] = set()
@@ -232,11 +227,10 @@ class Lexicon:
             if len(members) < 2:
                 raise ValueError(f"{directory / 'relations.txt'}:{number}: expected two or more words, got {line!r}")
             relations.append(members)
-        undoings, lesser = (
-            tuple(dict.fromkeys(t for _number, line in _lines(directory / name) if (t := frozenset(_specific(terms(line))))))
-            for name in ("undoing.txt", "lesser.txt")
-        )
-        return cls(frozenset(frame), tuple(opposites), qualifiers, tuple(relations), undoings, lesser)
+        undoings = tuple(dict.fromkeys(
+            t for _number, line in _lines(directory / "undoing.txt") if (t := frozenset(_specific(terms(line))))
+        ))
+        return cls(frozenset(frame), tuple(opposites), qualifiers, tuple(relations), undoings)
 
 
 def _specific(terms: list[str]) -> list[str]:
@@ -305,9 +299,11 @@ def measure(
         article.isdisjoint(terms) and not _opener_pattern(opener).search(article_text)
         for opener, terms in _qualified(question_words, lexicon.qualifiers)
     )
-    plain = not negated and not _YES_NO_CLAUSE.search(question)
-    undoing = plain and any(not u.terms.isdisjoint(word) for u in lacking_article for word in lexicon.undoings)
-    lesser = plain and any(not u.terms.isdisjoint(word) for u in lacking_article for word in lexicon.lesser)
+    undoing = (
+        not negated
+        and not _YES_NO_CLAUSE.search(question)
+        and any(not u.terms.isdisjoint(word) for u in lacking_article for word in lexicon.undoings)
+    )
     window_opposite = not negated and any(
         not u.terms.isdisjoint(word) and not window.isdisjoint(other)
         for u in lacking_window
@@ -353,7 +349,6 @@ def measure(
         name_part=float(name_part),
         names_absent=names_absent / len(names) if names else 0.0,
         undoing=float(undoing),
-        lesser=float(lesser),
         count_absent=float(count_absent),
         number_gap=float(bool(numbers - given)),
         names=float(len(names)),

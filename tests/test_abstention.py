@@ -468,18 +468,3 @@ def test_an_undoing_the_article_never_mentions_is_an_undoing_signal() -> None:
     assert undoing("Menurut Larry Page, apakah Google akan ditutup?") == 0.0
     # Without the word list nothing is an undoing.
     assert _signals("Kapan Google ditutup?", founded, founded).undoing == 0.0
-
-
-def test_a_lesser_pole_the_article_never_uses_is_a_lesser_signal() -> None:
-    lexicon = Lexicon.read(default_analyzer_dir(), default_analyzer().terms)
-    capital = "Malé adalah ibu kota sekaligus kota terbesar di Maladewa dengan penduduk 100.000 jiwa."
-
-    def lesser(question: str, article: str = capital) -> float:
-        return _signals(question, article, article, lexicon=lexicon).lesser
-
-    assert lesser("Apa kota terkecil di Maladewa?") == 1.0
-    assert lesser("Apa kota terbesar di Maladewa?") == 0.0
-    assert lesser("Apa kota terkecil di Maladewa?", capital + " Pulau terkecilnya tidak berpenghuni.") == 0.0
-    assert lesser("Apa kota yang tidak kecil di Maladewa?") == 0.0
-    assert lesser("Apakah Malé kota kecil?") == 0.0
-    assert _signals("Apa kota terkecil di Maladewa?", capital, capital).lesser == 0.0
