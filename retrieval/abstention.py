@@ -33,6 +33,9 @@ _HELD_NEGATION = re.compile(r"\b(tidak|tak|bukan|belum|tanpa)\b", re.I)
 # "Apakah ...?" opens a yes/no question as often as a "what" one: the window's
 # "tidak" may be its answer.
 _YES_NO = re.compile(r"\s*apakah\b", re.I)
+# ... and so does one after a comma ("Menurut Lavrov, apakah serangan udara cukup untuk
+# mengalahkan teroris?"): an undoing it asks about may be answered "no".
+_YES_NO_CLAUSE = re.compile(r"(^|[,;:])\s*apakah\b", re.I)
 _NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
 # Words that negate what follows them. In the article "kurang" ("kurang tepat") negates
 # too; in a question it is as often "less" as "not".
@@ -50,6 +53,17 @@ _NEGATION_REACH = 3
 # A question word one or two letters away from an article word ("makro"/"mikro",
 # "utara"/"utama") is a near miss only when both are long enough to be words, not codes.
 _NEAR_MIN_LENGTH = 4
+# "Berapa ...?" asks a count or an amount; "tahun berapa", "tanggal berapa" ask a date
+# (`number_gap` and the ranking read those).
+_HOW_MANY = re.compile(r"\b(se)?berapa(kah)?\b", re.I)
+_WHAT_DATE = re.compile(r"\b(tahun|tanggal|abad|bulan|hari|pukul|jam)\s+(ke\s*-?\s*)?berapa", re.I)
+# A count written in words: "tiga belas", "dua puluh", "ratusan", "sepertiga", "keempat
+# kitab" (all four books).
+_NUMBER_WORD = re.compile(
+    r"\b(ke)?(satu|dua|tiga|empat|lima|enam|tujuh|delapan|sembilan|sepuluh|sebelas|setengah|separuh"
+    r"|sepertiga|seperempat|tunggal|ganda)\b|\b\w*(belas|puluh|ratus|ribu|juta|miliar|triliun)(an)?\b",
+    re.I,
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,6 +92,28 @@ class Signals:
     # 1 when the question narrows what it asks with a qualifier ("yang *paling terpencil*",
     # "*menurut ahli*", `Lexicon.qualifiers`) whose word the article lacks
     qualifier: float
+    # 1 when a content word the window lacks has its opposite in the window ("terakhir"
+    # over a window that says "pertama", though the article may say "berakhir" elsewhere)
+    window_opposite: float
+    # 1 when the question asks one word of a closed set of relations (`Lexicon.relations`:
+    # "ayah" of "ayah ibu anak istri ...", "utara" of "utara selatan ...") that the window
+    # lacks while it holds another of the set the question does not ask ("ibu X")
+    relation_swap: float
+    # 1 when the article lacks the last word of a name of several words and writes the
+    # word before it with another name after it ("Paul *Brunasli*" over "Paul Simon",
+    # "Lapangan Udara *Harrison*" over "Lapangan Udara Henderson")
+    name_part: float
+    names_absent: float  # share of the question's names the whole article lacks
+    # 1 when the question asks plainly about an undoing (`Lexicon.undoings`: "ditutup",
+    # "dibubarkan", "dilarang") the article never mentions ("Kapan Google *ditutup*?" over
+    # an article on its founding): what did not happen has no date, place or cause to quote.
+    # Never for a yes/no question ("Apakah Rusia akan berhenti ...?"). Read by the model,
+    # not alone: a passage of one sentence may imply what it does not name ("berlangsung
+    # 22-26 Agustus" for "ditutup"), as FacQA's do.
+    undoing: float
+    # 1 when "berapa" asks a count or an amount (not "tahun berapa") and the window holds
+    # no number in digits or words
+    count_absent: float
     number_gap: float  # 1 when a number of the question is in neither the window nor the article
     names: float  # how many things the question names (capitalised runs, numbers)
     names_missing: float  # share of them the window lacks
@@ -156,12 +192,18 @@ class Lexicon:
     # (terms of a word asked about, terms of an opposite that, held instead, means the article does not say it)
     opposites: tuple[tuple[frozenset[str], frozenset[str]], ...] = ()
     qualifiers: tuple[tuple[str, ...], ...] = ()  # words that open a qualifier, folded, as written
+    # Closed sets of words that name one relation among several (kin, order, direction):
+    # the terms of each word of a set
+    relations: tuple[tuple[frozenset[str], ...], ...] = ()
+    undoings: tuple[frozenset[str], ...] = ()  # terms of each word naming an end or undoing
 
     @classmethod
     def read(cls, directory: Path, terms: Callable[[str], list[str]]) -> Lexicon:
-        """`frame.txt` (a word a line), `antonyms.txt` and `swaps.txt` (`asked: held ...` a line)
-        and `qualifiers.txt` (a word or phrase a line) under `directory`, each word of the first
-        three turned into terms by `terms` (the engine's analyzer); absent files are empty."""
+        """`frame.txt` (a word a line), `antonyms.txt` and `swaps.txt` (`asked: held ...` a line),
+        `qualifiers.txt` (a word or phrase a line), `relations.txt` (a set of words a line,
+        `a/b` for one relation in several words) and `undoing.txt` (a word a line)
+        under `directory`, each word but the qualifiers' turned into terms by `terms` (the
+        engine's analyzer); absent files are empty."""
         frame: set[str] = set()
         opposites: list[tuple[frozenset[str], frozenset[str]]] = []
         for _number, line in _lines(directory / "frame.txt"):
@@ -176,7 +218,25 @@ class Lexicon:
                     continue  # a word the analyzer drops (a stop word) is never asked about
                 opposites += [(word, other) for held_word in held.split() if (other := frozenset(terms(held_word)))]
         qualifiers = tuple(tuple(line.casefold().split()) for _number, line in _lines(directory / "qualifiers.txt"))
-        return cls(frozenset(frame), tuple(opposites), qualifiers)
+        relations: list[tuple[frozenset[str], ...]] = []
+        for number, line in _lines(directory / "relations.txt"):
+            # "meninggal/wafat": one relation in several words.
+            members = tuple(dict.fromkeys(
+                t for member in line.split() if (t := frozenset(x for word in member.split("/") for x in _specific(terms(word))))
+            ))
+            if len(members) < 2:
+                raise ValueError(f"{directory / 'relations.txt'}:{number}: expected two or more words, got {line!r}")
+            relations.append(members)
+        undoings = tuple(dict.fromkeys(
+            t for _number, line in _lines(directory / "undoing.txt") if (t := frozenset(_specific(terms(line))))
+        ))
+        return cls(frozenset(frame), tuple(opposites), qualifiers, tuple(relations), undoings)
+
+
+def _specific(terms: list[str]) -> list[str]:
+    """A word's concept terms when it has any: "meninggal" is `~korban_tewas`, not its
+    stem `tinggal`, which "meninggalkan" (to leave) shares."""
+    return [t for t in terms if t.startswith("~")] or terms
 
 
 def _lines(path: Path) -> list[tuple[int, str]]:
@@ -239,6 +299,31 @@ def measure(
         article.isdisjoint(terms) and not _opener_pattern(opener).search(article_text)
         for opener, terms in _qualified(question_words, lexicon.qualifiers)
     )
+    undoing = (
+        not negated
+        and not _YES_NO_CLAUSE.search(question)
+        and any(not u.terms.isdisjoint(word) for u in lacking_article for word in lexicon.undoings)
+    )
+    window_opposite = not negated and any(
+        not u.terms.isdisjoint(word) and not window.isdisjoint(other)
+        for u in lacking_window
+        for word, other in lexicon.opposites
+    )
+    asked_terms = frozenset().union(*(u.terms for u in content)) if content else frozenset()
+    relation = any(
+        not member.isdisjoint(asked_terms)
+        and member.isdisjoint(window)
+        and any(other is not member and asked_terms.isdisjoint(other) and not window.isdisjoint(other) for other in group)
+        for group in lexicon.relations
+        for member in group
+    )
+    name_part = any(_other_last_word(name, needed, article, article_text) for name, needed in names)
+    names_absent = sum(all(article.isdisjoint(t) for t in needed) for _name, needed in names)
+    count_absent = (
+        bool(_HOW_MANY.search(question))
+        and not _WHAT_DATE.search(question)
+        and not (_NUMBER.search(window_text) or _NUMBER_WORD.search(window_text))
+    )
     numbers = set(_NUMBER.findall(question))
     given = set(_NUMBER.findall(window_text)) | set(_NUMBER.findall(article_text))
     missing_names = [n for n, needed in names if all(window.isdisjoint(t) for t in needed)]
@@ -259,6 +344,12 @@ def measure(
         negated_held=float(held),
         negation_dropped=float(dropped),
         qualifier=float(qualifier),
+        window_opposite=float(window_opposite),
+        relation_swap=float(relation),
+        name_part=float(name_part),
+        names_absent=names_absent / len(names) if names else 0.0,
+        undoing=float(undoing),
+        count_absent=float(count_absent),
         number_gap=float(bool(numbers - given)),
         names=float(len(names)),
         names_missing=len(missing_names) / len(names) if names else 0.0,
@@ -266,6 +357,26 @@ def measure(
         log_score=math.log(best) if best > 0 else 0.0,
         units=float(len(units)),
     )
+
+
+def _other_last_word(name: str, needed: tuple[frozenset[str], ...], article: frozenset[str], text: str) -> bool:
+    """Whether the article lacks the last word of a name of several words and writes the
+    word before it followed by another capitalised word, not a spelling of it: "Paul
+    *Brunasli*" over "Paul Simon", not "Salim *Kancil*" over an article that says "Salim"."""
+    words = name.split()
+    if len(words) < 2 or len(needed) < 2 or not article.isdisjoint(needed[-1]):
+        return False
+    last, before = words[-1], words[-2]
+    for match in _followed_pattern(before).finditer(text):
+        other = match.group(1)
+        if other.casefold() != last.casefold() and not within(other.casefold(), last.casefold(), 2):
+            return True
+    return False
+
+
+@lru_cache(maxsize=256)
+def _followed_pattern(word: str) -> re.Pattern[str]:
+    return re.compile(r"(?<!\w)" + re.escape(word) + r"\s+([A-Z][\w'-]*)")
 
 
 def _qualified(

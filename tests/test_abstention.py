@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 
 from bot.catalogue import Catalogue
 from retrieval.abstention import Abstention, Lexicon, Signals, bundled, measure, within
+from retrieval.question import named
 from retrieval.ranking import Unit
 from retrieval.records import Article
 from retrieval.search import Engine, default_analyzer
@@ -66,7 +67,9 @@ def test_the_bundled_model_reads_only_known_signals() -> None:
     assert model is not None and set(model.names) <= set(Signals.names_()) and 0 < model.threshold < 1
 
 
-def _signals(question: str, sentence: str, article: str, *, lexicon: Lexicon = Lexicon()) -> Signals:
+def _signals(
+    question: str, sentence: str, article: str, *, lexicon: Lexicon = Lexicon(), with_names: bool = False
+) -> Signals:
     analyzer = default_analyzer()
     question_words = analyzer.word_terms(question)
     words = [frozenset(terms) for _w, terms in analyzer.word_terms(question) if terms]
@@ -75,7 +78,7 @@ def _signals(question: str, sentence: str, article: str, *, lexicon: Lexicon = L
     return measure(
         question=question,
         units=units,
-        names=(),
+        names=tuple(named(question_words)) if with_names else (),
         own=frozenset(analyzer.terms(sentence)),
         window=frozenset(analyzer.terms(sentence)),
         article=vocabulary,
@@ -369,3 +372,99 @@ def test_a_swaps_line_without_a_colon_is_refused_with_file_and_line(tmp_path: Pa
     (tmp_path / "swaps.txt").write_text("# swaps\nlarang temu\n", encoding="utf-8")
     with pytest.raises(ValueError, match=r"swaps.txt:2: expected `asked: held"):
         Lexicon.read(tmp_path, default_analyzer().terms)
+
+
+def test_a_word_the_window_lacks_whose_opposite_it_holds_is_a_window_opposite() -> None:
+    lexicon = Lexicon.read(default_analyzer_dir(), default_analyzer().terms)
+    window = "Mesin tik pertama kali ditemukan sebelum tahun 1870."
+    # The article says "berakhir" elsewhere, so `antonym` (article-wide) stays silent.
+    article = window + " Masa kejayaan mesin tik berakhir pada abad ke-20."
+
+    def signals(question: str) -> Signals:
+        return _signals(question, window, article, lexicon=lexicon)
+
+    last = signals("Kapan mesin tik terakhir ditemukan?")
+    assert last.window_opposite == 1.0 and last.antonym == 0.0
+    assert signals("Kapan mesin tik pertama kali ditemukan?").window_opposite == 0.0
+    # A negated question restates an opposite, as for `antonym`.
+    assert signals("Mesin apa yang tidak terakhir ditemukan?").window_opposite == 0.0
+
+
+def test_a_relation_the_window_gives_only_for_another_member_of_its_set_is_a_relation_swap() -> None:
+    lexicon = Lexicon.read(default_analyzer_dir(), default_analyzer().terms)
+    window = "Don Juan lahir di Regensburg. Ibunya adalah Barbara Blomberg, seorang biduanita."
+
+    def swap(question: str, text: str = window) -> float:
+        return _signals(question, text, text, lexicon=lexicon).relation_swap
+
+    assert swap("Siapakah nama adik Don Juan?") == 1.0
+    assert swap("Siapakah nama ibu Don Juan?") == 0.0  # the window gives what is asked
+    # Nothing of the set in the window: no sign of another relation.
+    assert swap("Siapakah nama adik Don Juan?", "Don Juan lahir di Regensburg pada tahun 1547.") == 0.0
+    # The other member is asked too ("ayah dan ibu"), so the window's "ibu" is no swap.
+    assert swap("Siapakah nama ayah dan ibu Don Juan?") == 0.0
+    # Several words name one relation ("wafat" is "meninggal").
+    died = "Don Juan wafat di Namur pada tahun 1578."
+    assert swap("Kapan Don Juan meninggal?", died) == 0.0
+    assert swap("Kapan Don Juan lahir?", died) == 1.0
+    # Without the list there are no sets.
+    assert _signals("Siapakah nama adik Don Juan?", window, window).relation_swap == 0.0
+
+
+def test_a_name_the_article_writes_with_another_last_word_is_a_name_part_and_one_it_lacks_is_absent() -> None:
+    article = "Paul Simon lahir 13 Oktober 1941 di Newark. Ia penyanyi dari Amerika Serikat."
+
+    def signals(question: str, text: str = article) -> Signals:
+        return _signals(question, text, text, with_names=True)
+
+    swapped = signals("Kapan Paul Brunasli lahir?")
+    assert swapped.name_part == 1.0 and swapped.names_absent == 0.0
+    assert signals("Kapan Paul Simon lahir?").name_part == 0.0
+    # The article calls him by his first name only: nothing names someone else.
+    assert signals("Kapan Paul Brunasli lahir?", "Paul lahir di Newark. Ia penyanyi.").name_part == 0.0
+    # Another spelling of the last word is no other name ("Motor" for "Motors").
+    assert signals("Kapan Nissan Motors didirikan?", "Nissan Motor Company didirikan pada 1933.").name_part == 0.0
+    elsewhere = signals("Kapan Paul Simon lahir di Inggris?")
+    assert elsewhere.name_part == 0.0 and elsewhere.names_absent == 0.5
+    assert signals("Kapan Paul Simon lahir di Amerika?").names_absent == 0.0
+
+
+def test_a_count_asked_over_a_window_without_a_number_is_count_absent() -> None:
+    def absent(question: str, window: str) -> float:
+        return _signals(question, window, window).count_absent
+
+    married = "James Hepburn menikah dengan Mary, Ratu Skotlandia."
+    assert absent("Berapa banyak istri James Hepburn?", married) == 1.0
+    assert absent("Berapakah istri James Hepburn?", married) == 1.0
+    assert absent("Berapa banyak istri James Hepburn?", "James Hepburn menikah tiga kali.") == 0.0
+    assert absent("Berapa banyak istri James Hepburn?", "James Hepburn menikah 3 kali.") == 0.0
+    assert absent("Berapa banyak istri James Hepburn?", "Ia menikahi puluhan wanita.") == 0.0
+    # "Tahun berapa" asks a date, which `number_gap` and the ranking read; nor is a question without "berapa" a count.
+    assert absent("Tahun berapa James Hepburn menikah?", married) == 0.0
+    assert absent("Siapa istri James Hepburn?", married) == 0.0
+
+
+def test_a_relations_line_of_one_word_is_refused_with_file_and_line(tmp_path: Path) -> None:
+    (tmp_path / "relations.txt").write_text("# relations\nayah ibu\nutara\n", encoding="utf-8")
+    with pytest.raises(ValueError, match=r"relations.txt:3: expected two or more words"):
+        Lexicon.read(tmp_path, default_analyzer().terms)
+
+
+def test_an_undoing_the_article_never_mentions_is_an_undoing_signal() -> None:
+    lexicon = Lexicon.read(default_analyzer_dir(), default_analyzer().terms)
+    founded = "Google didirikan oleh Larry Page dan Sergey Brin pada tanggal 4 September 1998 di California."
+
+    def undoing(question: str, article: str = founded) -> float:
+        return _signals(question, article, article, lexicon=lexicon).undoing
+
+    assert undoing("Kapan Google ditutup?") == 1.0
+    assert undoing("Siapa yang membubarkan Google?") == 1.0  # any form of the word
+    assert undoing("Kapan Google didirikan?") == 0.0  # nothing undone is asked
+    # The article reports it, in another form of the word.
+    assert undoing("Kapan Google ditutup?", founded + " Kantor di Beijing mengalami penutupan pada 2010.") == 0.0
+    # A negated question ("tidak ditutup") asks what still stands; a yes/no question may be answered "no".
+    assert undoing("Kantor mana yang tidak ditutup?") == 0.0
+    assert undoing("Apakah Google akan ditutup?") == 0.0
+    assert undoing("Menurut Larry Page, apakah Google akan ditutup?") == 0.0
+    # Without the word list nothing is an undoing.
+    assert _signals("Kapan Google ditutup?", founded, founded).undoing == 0.0
