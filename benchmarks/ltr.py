@@ -22,6 +22,7 @@ from pathlib import Path
 
 import numpy as np
 
+from benchmarks.abstention import IDK_SHARD
 from benchmarks.facqa import facqa_articles
 from benchmarks.quality import (
     BUNDLED_CORPUS,
@@ -35,6 +36,7 @@ from benchmarks.quality import (
 )
 from retrieval.corpus import load_corpus
 from retrieval.ranking import Features, Tuning
+from retrieval.records import Article
 from retrieval.search import Engine
 
 # The weights of the first 15 features fitted on FacQA train and the seed set alone
@@ -49,8 +51,9 @@ RESIDUAL = (
     "place_yes", "person_yes", "log_length", "definition_opens", "person_agent",
 )
 
-# One question's candidates: feature rows, right/wrong labels, the hand formula's scores.
-Group = tuple[np.ndarray, np.ndarray, np.ndarray]
+# One question's candidates: feature rows, right/wrong labels, the hand formula's scores,
+# and the question's type (IDK-MRC's question word, "facqa", or the seed set's kind).
+Group = tuple[np.ndarray, np.ndarray, np.ndarray, str]
 
 
 def collect(engine: Engine, questions: Sequence[EvalQuestion]) -> list[Group]:
@@ -75,7 +78,18 @@ def collect(engine: Engine, questions: Sequence[EvalQuestion]) -> list[Group]:
             labels.append(own and any(w in text for w in wanted))
             base.append(features.hand_score(tuning) - 1e-9 * sid)
         if rows:
-            out.append((np.array(rows), np.array(labels), np.array(base)))
+            out.append((np.array(rows), np.array(labels), np.array(base), item.kind))
+    return out
+
+
+def collect_sharded(articles: Sequence[Article], questions: Sequence[EvalQuestion], *, size: int = IDK_SHARD) -> list[Group]:
+    """`collect` over shards of `size` paragraphs (IDK-MRC train): the idf and the
+    competition between paragraphs of a valid-sized corpus, not of all 3,659 at once."""
+    out: list[Group] = []
+    for start in range(0, len(articles), size):
+        shard = articles[start : start + size]
+        ids = {a.id for a in shard}
+        out += collect(Engine.from_articles(shard), [q for q in questions if q.article_id in ids])
     return out
 
 
@@ -87,8 +101,8 @@ def _cached(path: Path | None, name: str, make: Callable[[], list[Group]]) -> li
     if file.is_file():
         with np.load(file, allow_pickle=False) as data:
             # Each `data[name]` reads the array from the archive again: read each once.
-            x, y, base, cuts = data["x"], data["y"], data["base"], data["cuts"].tolist()
-        return [(x[a:b], y[a:b], base[a:b]) for a, b in zip(cuts, cuts[1:])]
+            x, y, base, cuts, kinds = data["x"], data["y"], data["base"], data["cuts"].tolist(), data["kinds"].tolist()
+        return [(x[a:b], y[a:b], base[a:b], kind) for a, b, kind in zip(cuts, cuts[1:], kinds)]
     groups = make()
     path.mkdir(parents=True, exist_ok=True)
     cuts = np.cumsum([0] + [len(g[0]) for g in groups])
@@ -98,6 +112,7 @@ def _cached(path: Path | None, name: str, make: Callable[[], list[Group]]) -> li
         y=np.concatenate([g[1] for g in groups]),
         base=np.concatenate([g[2] for g in groups]),
         cuts=cuts,
+        kinds=np.array([g[3] for g in groups]),
     )
     return groups
 
@@ -110,7 +125,7 @@ def fit_listwise(groups: list[Group], *, l2: float = 1.0, steps: int = 1500) -> 
     x = np.zeros((len(groups), width, n_f))
     y = np.zeros((len(groups), width), dtype=bool)
     mask = np.zeros((len(groups), width), dtype=bool)
-    for i, (gx, gy, _) in enumerate(groups):
+    for i, (gx, gy, *_rest) in enumerate(groups):
         x[i, : len(gx)], y[i, : len(gy)], mask[i, : len(gx)] = gx, gy, True
     scale = x[mask].std(axis=0) + 1e-9  # Adam on standardised features, weights mapped back after
     xs = x / scale
@@ -133,7 +148,7 @@ def fit_listwise(groups: list[Group], *, l2: float = 1.0, steps: int = 1500) -> 
 
 def recall_at(groups: list[Group], scorer: Callable[[np.ndarray, np.ndarray], np.ndarray], k: int = 1) -> float:
     hits = 0
-    for x, y, base in groups:
+    for x, y, base, *_rest in groups:
         s = scorer(x, base)
         order = np.argsort(-s, kind="stable")
         hits += bool(y[order[:k]].any())
@@ -171,6 +186,8 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     def idk(split: str) -> list[Group]:
         articles, questions = idkmrc_eval_set(DEFAULT_IDKMRC, split)
+        if split == "train":
+            return collect_sharded(articles, questions)
         return collect(Engine.from_articles(articles), questions)
 
     cache = args.cache
@@ -206,6 +223,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     for order in folds.values():
         random.Random(7).shuffle(order)
     cv = {(name, k): 0.0 for name in folds for k in (1, 3)}
+    # IDK-MRC's out-of-fold figures by question type: (right at 1, right within 3, asked).
+    by_kind: dict[str, list[int]] = {}
     for fold in range(0 if args.no_cv else 5):
         held = {name: set(order[fold::5]) for name, order in folds.items()}
         w = _fit(
@@ -222,10 +241,19 @@ def main(argv: Sequence[str] | None = None) -> int:
             part = [groups[i] for i in held[name]]
             for k in (1, 3):
                 cv[name, k] += recall_at(part, lambda x, _base, w=w: x @ w, k) * len(part)
+            if name == "idk":
+                for g in part:
+                    order = np.argsort(-(g[0] @ w), kind="stable")
+                    tally = by_kind.setdefault(g[3], [0, 0, 0])
+                    tally[0] += bool(g[1][order[:1]].any())
+                    tally[1] += bool(g[1][order[:3]].any())
+                    tally[2] += 1
     if not args.no_cv:
         print(f"5-fold cv candidate R@1/R@3: facqa train {cv['facqa', 1] / len(facqa_train):.4f}"
               f"/{cv['facqa', 3] / len(facqa_train):.4f} idk train {cv['idk', 1] / len(idk_train):.4f}"
               f"/{cv['idk', 3] / len(idk_train):.4f}")
+        print("  idk train by type (R@1/R@3, n): " + "  ".join(
+            f"{kind} {a / n:.3f}/{b / n:.3f} ({n})" for kind, (a, b, n) in sorted(by_kind.items())))
     w = _fit(mixed(facqa_train, idk_train), keep, residual, args.l2, base)
 
     def scorer(x: np.ndarray, base: np.ndarray) -> np.ndarray:
@@ -256,7 +284,7 @@ def _fit(groups: list[Group], keep: np.ndarray, residual: np.ndarray, l2: float,
         return _fit_kept(groups, keep, l2)
     # The base score (FacQA-fitted, or the shipped weights) is one column (its scale
     # fitted), the residual features the others.
-    sub = [(np.column_stack([x @ base, x[:, residual]]), y, b) for x, y, b in groups]
+    sub = [(np.column_stack([x @ base, x[:, residual]]), y, b) for x, y, b, *_rest in groups]
     fitted = fit_listwise(sub, l2=l2)
     w = base * fitted[0]
     w[residual] += fitted[1:]
@@ -264,7 +292,7 @@ def _fit(groups: list[Group], keep: np.ndarray, residual: np.ndarray, l2: float,
 
 
 def _fit_kept(groups: list[Group], keep: np.ndarray, l2: float) -> np.ndarray:
-    sub = [(x[:, keep], y, b) for x, y, b in groups]
+    sub = [(x[:, keep], y, b) for x, y, b, *_rest in groups]
     w = np.zeros(len(keep))
     w[keep] = fit_listwise(sub, l2=l2)
     return w

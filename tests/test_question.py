@@ -59,6 +59,16 @@ def test_number_time_place() -> None:
     assert not offers("Mereka bertemu di Jenewa.", Wants.PLACE, question="Di mana di Jenewa mereka bertemu?")
 
 
+def test_a_place_may_follow_a_few_lower_case_words_after_di() -> None:
+    question = "Di manakah letak pulau Flores?"
+    # "di provinsi X", "di tengah pulau X": the place is named after words that say what kind it is.
+    assert offers("Ponorogo adalah sebuah kabupaten di provinsi Jawa Timur.", Wants.PLACE, question=question)
+    assert offers("Danau ini terletak di tengah pulau Sumatera bagian utara.", Wants.PLACE, question=question)
+    # Only the place asked about, or no capitalised name within three words: nothing offered.
+    assert not offers("Nama itu dipakai untuk wilayah timur dari pulau Flores.", Wants.PLACE, question=question)
+    assert not offers("Dia tinggal di rumah kecil milik keluarga itu.", Wants.PLACE, question=question)
+
+
 def test_one_of_counts_nothing_and_a_century_is_a_time() -> None:
     question = "Berapa tinggi menara itu?"
     assert not offers("Menara itu salah satu bangunan tertinggi di Paris.", Wants.NUMBER, question=question)

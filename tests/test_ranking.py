@@ -59,6 +59,11 @@ def test_kepanjangan_asks_for_a_long_form_not_a_definition() -> None:
     assert asks_definition("Apa yang dimaksud dengan invasi?")
     assert asks_definition("Apa itu pura?")
     assert not asks_definition("Apakah kepanjangan PVSEC?")
+    # The same asked of a person or an office; not "whom did Lavrov mean".
+    assert asks_definition("Siapakah yang dimaksud dengan Uskup?")
+    assert asks_definition("Siapa itu Kan Kikuchi?")
+    assert not asks_definition("Siapa yang dimaksud Lavrov?")
+    assert not asks_definition("Siapa yang membangun jembatan itu?")
 
 
 def test_a_definition_question_prefers_the_sentence_that_says_what_it_is() -> None:
@@ -84,6 +89,8 @@ def test_the_frame_of_a_definition_question_is_no_evidence() -> None:
     assert without_definition_frame("Apakah yang di maksud dengan Uskup?") == "Apakah Uskup?"
     assert without_definition_frame("Apa pengertian dari budaya?") == "Apa budaya?"
     assert without_definition_frame("Siapa yang dimaksud Lavrov?") == "Siapa yang dimaksud Lavrov?"
+    assert without_definition_frame("Siapakah yang dimaksud dengan Uskup?") == "Siapakah Uskup?"
+    assert without_definition_frame("Siapa yang disebut dengan Paus?") == "Siapa Paus?"
     # "dimaksud" is rarer than "budaya" here: as a question word it won the sentence that uses it.
     engine = Engine.from_articles(
         [
