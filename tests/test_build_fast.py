@@ -215,7 +215,7 @@ def test_phrase_variants_from_the_leads_equal_the_whole_sentence_matched(analyze
         assert encoder._phrase_variants(words, leads) == expected, sentence
         tried += 1
         matched += bool(expected)
-    assert tried > 300 and matched > 100, (tried, matched)
+    assert tried > examples(300) and matched > examples(100), (tried, matched)
 
 
 def test_words_of_whitespace_tokens_are_the_words_of_the_text(articles: list[Article]) -> None:
