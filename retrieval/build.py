@@ -359,11 +359,15 @@ def build_workers(setting: int | None = None) -> int:
 class _Chunk:
     """What analysing a run of consecutive articles yields: compact arrays, no per-sentence objects.
 
-    Term ids are chunk-local: `terms` lists them in order of first occurrence
-    in `tokens`, so merging chunks in stream order numbers terms exactly as
-    one pass over the whole stream does.
+    Term ids are those of the analysing process's encoder (`source` names it),
+    which numbers terms as it first meets them in whatever chunks it analysed;
+    `terms` lists only the names it gained since its previous chunk. The parent
+    (`Assembler.add`) maps them to the index's ids, given in stream order of
+    first occurrence, with one array gather per chunk instead of a name lookup
+    per term, and the names of a chunk's terms need not travel back every time.
     """
 
+    source: tuple[int, int]
     terms: list[str]
     tokens: np.ndarray  # int32, every sentence's BM25 terms, concatenated
     doc_len: np.ndarray  # int32 per sentence
@@ -391,7 +395,21 @@ class _Chunk:
 _NO_ACRONYMS = ArticleAcronyms()
 
 
-def _analyse_chunk(encoder: TermEncoder, articles: Sequence[Article]) -> _Chunk:
+class _Source:
+    """A term encoder and how many of its term names its chunks have carried (`_Chunk.terms`)."""
+
+    __slots__ = ("encoder", "ident", "sent")
+    _made = itertools.count()
+
+    def __init__(self, analyzer: Analyzer) -> None:
+        self.encoder = TermEncoder(analyzer)
+        # Unique within a build: this process and which of its encoders.
+        self.ident = (os.getpid(), next(self._made))
+        self.sent = 0
+
+
+def _analyse_chunk(source: _Source, articles: Sequence[Article]) -> _Chunk:
+    encoder = source.encoder
     analyzer = encoder.analyzer
     encoder.clear()
     start, end, counts = array("i"), array("i"), array("i")
@@ -421,25 +439,17 @@ def _analyse_chunk(encoder: TermEncoder, articles: Sequence[Article]) -> _Chunk:
         counts.append(n)
     # BM25 terms and the terms by word position, which ranking reads instead of analysing again.
     encoder.add_many(sentences, extras)
-    tokens = np.frombuffer(encoder.doc, dtype=np.int32)
-    word_term = np.frombuffer(encoder.word_term, dtype=np.int32)
-    # Renumber the encoder's ids (first met anywhere in this process) by first
-    # occurrence in this chunk's tokens; word terms are among their doc's terms.
-    order = np.argsort(tokens, kind="stable")
-    ordered = tokens[order]
-    first = np.ones(ordered.shape[0], dtype=bool)
-    np.not_equal(ordered[1:], ordered[:-1], out=first[1:])
-    used = ordered[first][np.argsort(order[first], kind="stable")]
-    local = np.full(len(encoder.terms), -1, dtype=np.int32)
-    local[used] = np.arange(used.shape[0], dtype=np.int32)
     names = encoder.terms
+    new = names[source.sent :]
+    source.sent = len(names)
     return _Chunk(
-        terms=[names[i] for i in used.tolist()],
-        tokens=local[tokens],
+        source=source.ident,
+        terms=new,
+        tokens=np.frombuffer(encoder.doc, dtype=np.int32).copy(),
         doc_len=np.frombuffer(encoder.doc_len, dtype=np.int32).copy(),
         word_count=np.frombuffer(encoder.word_count, dtype=np.int32).copy(),
         word_len=np.frombuffer(encoder.word_len, dtype=np.int32).copy(),
-        word_term=local[word_term],
+        word_term=np.frombuffer(encoder.word_term, dtype=np.int32).copy(),
         start=np.frombuffer(start, dtype=np.int32).copy(),
         end=np.frombuffer(end, dtype=np.int32).copy(),
         sentences=np.frombuffer(counts, dtype=np.int32).copy(),
@@ -512,35 +522,35 @@ def _pooled(
 ) -> Iterator[tuple[list[Article], _Chunk]]:
     """`by_range`: the chunks are consecutive slices of the inherited sequence, from its start."""
     if pool is None:
-        encoder = TermEncoder(analyzer)
+        source = _Source(analyzer)
         for chunk in stream:
-            yield chunk, _analyse_chunk(encoder, chunk)
+            yield chunk, _analyse_chunk(source, chunk)
         return
     pending: collections.deque[tuple[list[Article], Future[_Chunk] | None]] = collections.deque()
     # Set once a worker has died: from then on chunks are analysed in this process.
-    encoder: TermEncoder | None = None
+    own: _Source | None = None
     offset = 0
     try:
         for chunk in stream:
             future = None
-            if encoder is None:
+            if own is None:
                 try:
                     if by_range:
                         future = pool.submit(_worker_range, offset, offset + len(chunk))
                     else:
                         future = pool.submit(_worker_chunk, chunk)
                 except BrokenProcessPool as exc:
-                    encoder = _fallback(analyzer, pool, exc)
+                    own = _fallback(analyzer, pool, exc)
             offset += len(chunk)
             pending.append((chunk, future))
-            if encoder is None and len(pending) < workers * _AHEAD:
+            if own is None and len(pending) < workers * _AHEAD:
                 continue
             done, future = pending.popleft()
-            encoder, result = _result(done, future, encoder, analyzer, pool)
+            own, result = _result(done, future, own, analyzer, pool)
             yield done, result
         while pending:
             done, future = pending.popleft()
-            encoder, result = _result(done, future, encoder, analyzer, pool)
+            own, result = _result(done, future, own, analyzer, pool)
             yield done, result
     finally:
         for _chunk, future in pending:
@@ -552,28 +562,28 @@ def _pooled(
 def _result(
     chunk: list[Article],
     future: Future[_Chunk] | None,
-    encoder: TermEncoder | None,
+    own: _Source | None,
     analyzer: Analyzer,
     pool: ProcessPoolExecutor,
-) -> tuple[TermEncoder | None, _Chunk]:
+) -> tuple[_Source | None, _Chunk]:
     """A chunk's analysis from its worker; in this process from the first chunk whose
     worker died (killed, out of memory) on, so the build still completes."""
-    if encoder is None and future is not None:
+    if own is None and future is not None:
         try:
             result = future.result()
         except BrokenProcessPool as exc:
-            encoder = _fallback(analyzer, pool, exc)
+            own = _fallback(analyzer, pool, exc)
         else:
             analyzer.learn_stems(result.stems)
             return None, result
-    assert encoder is not None
-    return encoder, _analyse_chunk(encoder, chunk)
+    assert own is not None
+    return own, _analyse_chunk(own, chunk)
 
 
-def _fallback(analyzer: Analyzer, pool: ProcessPoolExecutor, exc: BaseException) -> TermEncoder:
+def _fallback(analyzer: Analyzer, pool: ProcessPoolExecutor, exc: BaseException) -> _Source:
     log.warning("a build worker process died (%s); analysing the rest in this process", exc)
     pool.shutdown(wait=False, cancel_futures=True)
-    return TermEncoder(analyzer)
+    return _Source(analyzer)
 
 
 def _context() -> multiprocessing.context.BaseContext:
@@ -586,17 +596,17 @@ def _context() -> multiprocessing.context.BaseContext:
     return multiprocessing.get_context("spawn")
 
 
-_encoder: TermEncoder | None = None
+_worker_source: _Source | None = None
 _stems_sent = 0  # how many of the worker analyzer's stems the parent has (`_Chunk.stems`)
 
 
 def _start_worker(analyzer: Analyzer, share: str | None = None) -> None:
-    global _encoder, _stems_sent
+    global _worker_source, _stems_sent
     # A forked worker holds its parent's objects (the whole parsed corpus): keep the
     # collector from walking them again and again (and copying their pages).
     gc.freeze()
-    _encoder = TermEncoder(analyzer)
-    _stems_sent = _encoder.analyzer.stem_count
+    _worker_source = _Source(analyzer)
+    _stems_sent = _worker_source.encoder.analyzer.stem_count
     if share is not None:
         try:
             share_stems(Path(share))
@@ -605,15 +615,15 @@ def _start_worker(analyzer: Analyzer, share: str | None = None) -> None:
 
 
 def _worker_chunk(articles: list[Article]) -> _Chunk:
-    assert _encoder is not None, "worker not initialised"
-    return _with_stems(_analyse_chunk(_encoder, articles))
+    assert _worker_source is not None, "worker not initialised"
+    return _with_stems(_analyse_chunk(_worker_source, articles))
 
 
 def _with_stems(chunk: _Chunk) -> _Chunk:
     """`chunk` carrying the stems this worker learned since its last chunk."""
     global _stems_sent
-    assert _encoder is not None
-    analyzer = _encoder.analyzer
+    assert _worker_source is not None
+    analyzer = _worker_source.encoder.analyzer
     stems = analyzer.stems_after(_stems_sent)
     _stems_sent = analyzer.stem_count
     return replace(chunk, stems=stems)
@@ -629,8 +639,8 @@ def _set_inherited(articles: Sequence[Article] | None) -> None:
 
 
 def _worker_range(start: int, end: int) -> _Chunk:
-    assert _encoder is not None and _inherited is not None, "worker not initialised"
-    return _with_stems(_analyse_chunk(_encoder, _inherited[start:end]))
+    assert _worker_source is not None and _inherited is not None, "worker not initialised"
+    return _with_stems(_analyse_chunk(_worker_source, _inherited[start:end]))
 
 
 class _Run:
@@ -689,6 +699,7 @@ class _Run:
                 word_count=analysed.word_count,
                 word_len=analysed.word_len,
                 word_term=analysed.word_term,
+                source=analysed.source,
             )
             self._sentences = sentences
 

@@ -63,7 +63,7 @@ import re
 import shutil
 import uuid
 from array import array
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Hashable, Iterable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -728,6 +728,7 @@ class Assembler:
         # term-major order instead of sorting them all once the last batch is in.
         self._places: list[np.ndarray] = []
         self._df = np.zeros(0, dtype=np.int32)  # postings per term id so far
+        self._sources: dict[Hashable, _SourceIds] = {}
 
     def _place(self, term: np.ndarray, n_terms: int) -> np.ndarray:
         """Places of one batch's postings (`term` ascending, one posting per term and doc)."""
@@ -758,14 +759,28 @@ class Assembler:
         word_count: np.ndarray,
         word_len: np.ndarray,
         word_term: np.ndarray,
+        source: Hashable | None = None,
     ) -> None:
         """One batch of docs: `tokens` (ids into `terms`) cut by `doc_len`; per doc
-        `word_count` surface words, per word `word_len` terms, listed in `word_term`."""
-        ids = np.fromiter(map(self._vocab.__getitem__, terms), dtype=np.int32, count=len(terms))
+        `word_count` surface words, per word `word_len` terms, listed in `word_term`.
+
+        With `source`, the ids are instead those of a numbering that lasts across
+        batches (one build worker's encoder; any hashable names it) and `terms`
+        lists only the names it gained since its previous batch: ids
+        `len(names so far)...` of that numbering.
+        """
         doc_len = np.asarray(doc_len, dtype=np.int64)
         if int(doc_len.sum()) != tokens.shape[0] or word_count.shape != doc_len.shape:
             raise ValueError("batch arrays do not agree")
-        global_tokens = ids[tokens]
+        if source is None:
+            ids = np.fromiter(map(self._vocab.__getitem__, terms), dtype=np.int32, count=len(terms))
+            global_tokens = ids[tokens]
+        else:
+            mapping = self._sources.get(source)
+            if mapping is None:
+                mapping = self._sources[source] = _SourceIds()
+            global_tokens = mapping.map(terms, tokens, self._vocab)
+            ids = mapping.ids
         postings = _batch_postings(global_tokens, doc_len, self._next)
         if postings is not None:
             self._postings.append(postings)
@@ -790,7 +805,11 @@ class Assembler:
         self._pairs.append(np.diff(pairs_end, prepend=0))
         word_start = np.repeat(word_end - word_count, word_count)
         self._word.append(np.repeat((np.arange(word_len.size) - word_start).astype(np.int32), word_len))
-        self._term.append(ids[word_term])
+        word_ids = ids[word_term]
+        # A word's terms are among its doc's terms, so all have ids by now.
+        if word_ids.size and int(word_ids.min()) < 0:
+            raise ValueError("word terms that are no doc's terms")
+        self._term.append(word_ids)
 
     def index(self, *, k1: float = 1.5, b: float = 0.75, epsilon: float = 0.25) -> Bm25Index:
         """The built index (`Bm25Index.build(..., positional=True)`), or the base extended (its parameters kept)."""
@@ -867,6 +886,45 @@ class _Vocabulary(dict):
             raise TypeError(f"terms must be str, got {type(term).__name__}")
         i = self[term] = len(self)
         return i
+
+
+class _SourceIds:
+    """One numbering's term ids -> the index's (`Assembler.add` with `source`).
+
+    Batches arrive in stream order; a numbering (a build worker's encoder) has
+    met terms in the batches it analysed, in its own order, and may know a term
+    that is still new to the stream or not know one another worker brought in
+    earlier. So an id unmapped so far is looked up by name, in the order of its
+    first occurrence in the batch: terms new to the index then get the next ids
+    exactly as one pass over the whole stream gives them (rank-bm25's order).
+    """
+
+    __slots__ = ("names", "ids")
+
+    def __init__(self) -> None:
+        self.names: list[str] = []
+        self.ids = np.zeros(0, dtype=np.int32)  # index id per numbering id, -1: not looked up yet
+
+    def map(self, new_names: Sequence[str], tokens: np.ndarray, vocab: _Vocabulary) -> np.ndarray:
+        names = self.names
+        names.extend(new_names)
+        if self.ids.shape[0] < len(names):
+            grown = np.full(max(len(names), 2 * self.ids.shape[0]), -1, dtype=np.int32)
+            grown[: self.ids.shape[0]] = self.ids
+            self.ids = grown
+        ids = self.ids
+        mapped = ids[tokens]
+        unknown = mapped < 0
+        if unknown.any():
+            new = tokens[unknown]
+            distinct, first = np.unique(new, return_index=True)
+            distinct = distinct[np.argsort(first, kind="stable")]
+            lookup = vocab.__getitem__
+            ids[distinct] = np.fromiter(
+                (lookup(names[i]) for i in distinct.tolist()), dtype=np.int32, count=distinct.shape[0]
+            )
+            mapped[unknown] = ids[new]
+        return mapped
 
 
 class _WordSink:
