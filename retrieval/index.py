@@ -838,24 +838,38 @@ class Assembler:
             doc = cat([p[1] for p in self._postings], np.int32)
             tf = cat([p[2] for p in self._postings], np.int32)
             return base._appended(list(self._vocab), term, doc, tf, doc_len, words)
-        # This runs alone once the build workers are done, so the second core
-        # takes the word and doc-major arrays (NumPy copies release the GIL)
-        # while this thread sorts the postings and weighs them.
-        with ThreadPoolExecutor(max_workers=1) as pool:
-            aside = pool.submit(side)
-            terms = list(self._vocab)
-            term_ptr = np.zeros(len(terms) + 1, dtype=np.int64)
-            np.cumsum(self._df[: len(terms)], out=term_ptr[1:])
-            doc_ids = np.empty(int(term_ptr[-1]), dtype=np.int32)
-            tf = np.empty(int(term_ptr[-1]), dtype=np.int32)
-            for (term, doc, freq), place in zip(self._postings, self._places):
+        terms = list(self._vocab)
+        term_ptr = np.zeros(len(terms) + 1, dtype=np.int64)
+        np.cumsum(self._df[: len(terms)], out=term_ptr[1:])
+        doc_ids = np.empty(int(term_ptr[-1]), dtype=np.int32)
+        tf = np.empty(int(term_ptr[-1]), dtype=np.int32)
+        weights = np.empty(int(term_ptr[-1]), dtype=np.float64)
+        n_docs = int(doc_len.shape[0])
+        avgdl = int(doc_len.sum(dtype=np.int64)) / n_docs if n_docs else 0.0
+        norm = _norms(doc_len, avgdl, k1, b) if weights.size else doc_len  # (no postings: no docs to weigh)
+
+        def scatter(batches: list[tuple[tuple[np.ndarray, np.ndarray, np.ndarray], np.ndarray]]) -> None:
+            # Weighed batch by batch, where a batch's docs' norms are a few
+            # cached lines, not gathered for every posting across all docs.
+            for (term, doc, freq), place in batches:
                 at = term_ptr[term]
                 at += place
                 doc_ids[at] = doc
                 tf[at] = freq
-            n_docs = int(doc_len.shape[0])
-            avgdl = int(doc_len.sum(dtype=np.int64)) / n_docs if n_docs else 0.0
-            weights = _weights(tf, doc_ids, doc_len, avgdl, k1, b)
+                weights[at] = _weighed(freq, norm[doc], k1)
+
+        # This runs alone once the build workers are done, so the cores share it
+        # (NumPy's copies, scatters and arithmetic release the GIL): one thread
+        # takes the word and doc-major arrays while two scatter and weigh halves
+        # of the postings (each posting's place is its own: no overlap).
+        batches = list(zip(self._postings, self._places))
+        sizes = np.cumsum([p[0].shape[0] for p, _place in batches])
+        half = int(np.searchsorted(sizes, sizes[-1] // 2)) if batches else 0
+        with ThreadPoolExecutor(max_workers=2) as pool:
+            aside = pool.submit(side)
+            other = pool.submit(scatter, batches[half:])
+            scatter(batches[:half])
+            other.result()
             words, forward = aside.result()
         return Bm25Index(
             terms=terms,
@@ -1102,10 +1116,20 @@ def _weights(
     """tf*(k1+1) / (tf + k1*(1-b+b*dl/avgdl)) per posting, in rank-bm25's operation order."""
     if tf.size == 0:
         return np.zeros(0)
-    norm = k1 * (1 - b + b * doc_len.astype(np.float64) / avgdl)
+    return _weighed(tf, _norms(doc_len, avgdl, k1, b)[doc_ids], k1)
+
+
+def _norms(doc_len: np.ndarray, avgdl: float, k1: float, b: float) -> np.ndarray:
+    """k1*(1-b+b*dl/avgdl) per doc, as rank-bm25 computes it."""
+    return k1 * (1 - b + b * doc_len.astype(np.float64) / avgdl)
+
+
+def _weighed(tf: np.ndarray, den: np.ndarray, k1: float) -> np.ndarray:
+    """The weights of postings with frequencies `tf` in docs of norms `den` (a
+    fresh array, overwritten). Element by element, so any split of the postings
+    gives the same bits."""
     # In-place to spare 100 MB temporaries at a million docs; the operations
     # (and so the rounding) are rank-bm25's: tf*(k1+1) / (tf + norm).
-    den = norm[doc_ids]
     w = tf.astype(np.float64)
     den += w
     w *= k1 + 1
