@@ -781,7 +781,7 @@ class Assembler:
                 mapping = self._sources[source] = _SourceIds()
             global_tokens = mapping.map(terms, tokens, self._vocab)
             ids = mapping.ids
-        postings = _batch_postings(global_tokens, doc_len, self._next)
+        postings, doc_terms = _batch_pairs(global_tokens, doc_len, len(self._vocab), self._next)
         if postings is not None:
             self._postings.append(postings)
             if self._base is None:
@@ -789,7 +789,7 @@ class Assembler:
         if self._base is None:
             # The doc-major view of this batch, made here while build workers are busy
             # instead of one sort over every posting once the last batch is in.
-            self._doc_terms.append(_batch_doc_terms(global_tokens, doc_len, len(self._vocab)))
+            self._doc_terms.append(doc_terms)
         self._lens.append(doc_len.astype(np.int32))
         self._next += int(doc_len.shape[0])
         if self._next >= 2**31:
@@ -1092,6 +1092,46 @@ def _batch_doc_terms(tokens: np.ndarray, doc_len: np.ndarray, n_terms: int) -> t
     key.sort()
     key = key[np.concatenate(([True], key[1:] != key[:-1]))]
     return np.bincount(key // width, minlength=n).astype(np.int64), (key % width).astype(np.int32)
+
+
+def _batch_pairs(
+    tokens: np.ndarray, doc_len: np.ndarray, n_terms: int, base: int
+) -> tuple[tuple[np.ndarray, np.ndarray, np.ndarray] | None, tuple[np.ndarray, np.ndarray]]:
+    """`_batch_postings` and `_batch_doc_terms` of one batch, from one sort of its
+    tokens and one of its (fewer) distinct (doc, term) pairs, keys packed by bits."""
+    n = int(doc_len.shape[0])
+    if tokens.size == 0:
+        return None, (np.zeros(n, dtype=np.int64), np.zeros(0, dtype=np.int32))
+    term_bits = max(n_terms - 1, 1).bit_length()
+    doc_bits = max(n - 1, 1).bit_length()
+    if term_bits + doc_bits > 62:
+        return _batch_postings(tokens, doc_len, base), _batch_doc_terms(tokens, doc_len, n_terms)
+    key = np.repeat(np.arange(n, dtype=np.int64), doc_len)
+    key <<= term_bits
+    key |= tokens
+    key.sort()
+    starts = np.flatnonzero(np.concatenate(([True], key[1:] != key[:-1])))
+    tf = np.diff(np.append(starts, key.size))
+    pairs = key[starts]
+    term_mask = (1 << term_bits) - 1
+    doc_terms = (np.bincount(pairs >> term_bits, minlength=n).astype(np.int64), (pairs & term_mask).astype(np.int32))
+    # Term-major with docs ascending: the same pairs keyed (term, doc, tf).
+    tf_bits = max(int(tf.max()), 1).bit_length()
+    if term_bits + doc_bits + tf_bits > 62:
+        return _batch_postings(tokens, doc_len, base), doc_terms
+    doc = pairs >> term_bits
+    pairs &= term_mask
+    pairs <<= doc_bits
+    pairs |= doc
+    pairs <<= tf_bits
+    pairs |= tf
+    pairs.sort()
+    freq = (pairs & ((1 << tf_bits) - 1)).astype(np.int32)
+    pairs >>= tf_bits
+    doc = (pairs & ((1 << doc_bits) - 1)).astype(np.int32)
+    doc += base
+    pairs >>= doc_bits
+    return (pairs.astype(np.int32), doc, freq), doc_terms
 
 
 def _idf_table(df: np.ndarray, n_docs: int, epsilon: float) -> tuple[np.ndarray, float]:

@@ -627,3 +627,23 @@ def test_fold_shortcut_for_ascii_folds_as_the_full_steps(articles: list[Article]
     assert sum(w.isascii() for w in words) > 500 and sum(not w.isascii() for w in words) > 100
     for word in words:
         assert text._fold(word) == _reference_fold(word), repr(word)
+
+
+@pytest.mark.parametrize("n_terms", [40, 3000, 2**41, 2**56, 2**59])
+def test_batch_pairs_are_the_batch_postings_and_doc_terms(n_terms: int) -> None:
+    # One sort of packed (doc, term) keys and one of packed (term, doc, tf) keys, or
+    # the two plain sorts when the keys would not fit in 62 bits (the last two sizes).
+    from retrieval import index
+
+    rng = np.random.default_rng(n_terms % 1000)
+    for trial in range(40):
+        docs = 0 if trial == 0 else int(rng.integers(1, 9) if trial % 2 else rng.integers(9, 13))
+        doc_len = rng.integers(0, 30 if trial % 3 else 3, docs).astype(np.int64)
+        tokens = rng.integers(0, min(n_terms, 60), int(doc_len.sum())).astype(np.int32)
+        if trial % 4 == 0 and tokens.size:
+            tokens[: tokens.size // 2] = tokens[0]  # high frequencies
+        postings, doc_terms = index._batch_pairs(tokens, doc_len, n_terms, 17)
+        expected = index._batch_postings(tokens, doc_len, 17)
+        assert (postings is None) == (expected is None) == (tokens.size == 0)
+        for mine, theirs in zip((postings or ()) + doc_terms, (expected or ()) + index._batch_doc_terms(tokens, doc_len, n_terms)):
+            assert mine.dtype == theirs.dtype and np.array_equal(mine, theirs)
