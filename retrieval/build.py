@@ -101,8 +101,11 @@ class Built:
         """
         run = _Run(analyzer, stream_hasher(analyzer), {}, progress, total, "building", build_workers(workers))
         assembler = Assembler()
-        run.index(articles, assembler, first_slot=0)
-        index = assembler.index()
+        try:
+            run.index(articles, assembler, first_slot=0)
+            index = assembler.index()
+        finally:
+            run.release()
         run.finish()
         fingerprint = run.hasher.hexdigest()
         return cls(
@@ -136,8 +139,11 @@ class Built:
         live = {i: slot for slot, i in enumerate(_ids(self.versions)) if slot not in self.retired}
         run = _Run(self.analyzer, self.hasher.copy(), live, progress, len(articles), "adding", build_workers(workers))
         assembler = Assembler(self.index)
-        run.index(articles, assembler, first_slot=len(self.versions))
-        index = assembler.index()
+        try:
+            run.index(articles, assembler, first_slot=len(self.versions))
+            index = assembler.index()
+        finally:
+            run.release()
         run.finish()
         versions = self.versions + tuple(run.versions)
         columns = [np.concatenate([old, new]) for old, new in zip(self.table.columns(), run.columns())]
@@ -471,9 +477,14 @@ def _chunks(articles: Iterable[Article]) -> Iterator[list[Article]]:
 
 
 def _analysed(
-    articles: Iterable[Article], analyzer: Analyzer, workers: int
+    articles: Iterable[Article], analyzer: Analyzer, workers: int, *, after: list[Callable[[], None]] | None = None
 ) -> Iterator[tuple[list[Article], _Chunk]]:
-    """(chunk of articles, its analysis) in stream order, from `workers` processes when worth it."""
+    """(chunk of articles, its analysis) in stream order, from `workers` processes when worth it.
+
+    `after`: once every chunk is in, the worker processes are let go in the
+    background and what waits for them to be gone is appended here, for the
+    caller to run when its own work is done; without it they are waited for.
+    """
     chunks = _chunks(articles)
     head: list[list[Article]] = []
     if workers > 1:
@@ -509,7 +520,7 @@ def _analysed(
                 )
             except (ImportError, NotImplementedError, OSError) as exc:  # no working semaphores (some sandboxes)
                 log.warning("building in one process: worker processes are unavailable here (%s)", exc)
-        yield from _pooled(stream, analyzer, workers, pool, by_range=inherited and pool is not None)
+        yield from _pooled(stream, analyzer, workers, pool, by_range=inherited and pool is not None, after=after)
 
 
 def _pooled(
@@ -519,6 +530,7 @@ def _pooled(
     pool: ProcessPoolExecutor | None,
     *,
     by_range: bool = False,
+    after: list[Callable[[], None]] | None = None,
 ) -> Iterator[tuple[list[Article], _Chunk]]:
     """`by_range`: the chunks are consecutive slices of the inherited sequence, from its start."""
     if pool is None:
@@ -556,7 +568,14 @@ def _pooled(
         for _chunk, future in pending:
             if future is not None:
                 future.cancel()
-        pool.shutdown(wait=True, cancel_futures=True)
+        if pending or after is None:
+            pool.shutdown(wait=True, cancel_futures=True)
+        else:
+            # Every chunk is in: the workers exit (their address spaces torn down, a
+            # fraction of a second at a million sentences) while the caller assembles.
+            closing = threading.Thread(target=pool.shutdown, name="kutip-build-pool-close", daemon=True)
+            closing.start()
+            after.append(closing.join)
 
 
 def _result(
@@ -671,11 +690,12 @@ class _Run:
         self._stage = stage
         self._workers = workers
         self._began = time.monotonic()
+        self._after: list[Callable[[], None]] = []  # waits for the worker processes to be gone
 
     def index(self, articles: Iterable[Article], assembler: Assembler, *, first_slot: int) -> None:
         """Analyse `articles` into `assembler`, in stream order."""
         slot = first_slot
-        for chunk, analysed in _analysed(articles, self.analyzer, self._workers):
+        for chunk, analysed in _analysed(articles, self.analyzer, self._workers, after=self._after):
             sentences = self._sentences
             for article, count in zip(chunk, analysed.sentences.tolist()):
                 old = self.live.get(article.id)
@@ -702,6 +722,11 @@ class _Run:
                 source=analysed.source,
             )
             self._sentences = sentences
+
+    def release(self) -> None:
+        """Wait for the worker processes to be gone (they exit while the index is assembled)."""
+        while self._after:
+            self._after.pop()()
 
     def finish(self) -> None:
         if self._progress is not None:

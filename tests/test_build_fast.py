@@ -339,6 +339,8 @@ def test_parallel_build_equals_one_process_and_the_plain_index(
     seen: list = []
     serial = Built.build(stream, analyzer, workers=1)
     parallel = Built.build(iter(stream), analyzer, workers=2, progress=seen.append, total=len(stream))
+    # The workers exit while the index is assembled, and are gone when the build returns.
+    assert not multiprocessing.active_children()
     _assert_same(serial, parallel)
     reference = _reference_index(stream, analyzer)
     for name, array in _index_arrays(reference).items():
