@@ -55,7 +55,7 @@ from retrieval.progress import Progress
 from retrieval.records import Article, Sentence
 from retrieval.text import Analyzer, TermEncoder, share_stems
 
-__all__ = ["STORE_VERSION", "Built", "SentenceTable", "absorb", "build_workers", "iter_sentences", "stream_hasher"]
+__all__ = ["STORE_VERSION", "Built", "SentenceTable", "absorb", "absorb_all", "build_workers", "iter_sentences", "stream_hasher"]
 
 log = logging.getLogger(__name__)
 
@@ -212,22 +212,30 @@ def stream_hasher(analyzer: Analyzer) -> Any:
 
 def absorb(hasher: Any, article: Article) -> None:
     """Feed one article version to the stream's running hash."""
-    text = article.text.encode("utf-8", "surrogatepass")
-    # Length-prefixed fields: no text can make two different streams hash alike.
-    head = "".join(
-        "-" if p is None else f"{len(p)}:{p}"
-        for p in (
-            article.id,
-            article.title,
-            article.source,
-            article.date.isoformat() if article.date else None,
-            "1" if article.date_approximate else "0",
-            article.author,
-            article.url,
+    absorb_all(hasher, (article,))
+
+
+def absorb_all(hasher: Any, articles: Iterable[Article]) -> None:
+    """Feed article versions to the stream's running hash, in order (one update: the same hash)."""
+    parts: list[bytes] = []
+    add = parts.append
+    for article in articles:
+        text = article.text.encode("utf-8", "surrogatepass")
+        i, t, s, d, au, u = article.id, article.title, article.source, article.date, article.author, article.url
+        # Length-prefixed fields: no text can make two different streams hash alike.
+        head = (
+            ("-" if i is None else f"{len(i)}:{i}")
+            + ("-" if t is None else f"{len(t)}:{t}")
+            + ("-" if s is None else f"{len(s)}:{s}")
+            + ("-" if d is None else f"{len(iso := d.isoformat())}:{iso}")
+            + ("1:1" if article.date_approximate else "1:0")
+            + ("-" if au is None else f"{len(au)}:{au}")
+            + ("-" if u is None else f"{len(u)}:{u}")
+            + f"{len(text)}:"
         )
-    )
-    hasher.update(f"{head}{len(text)}:".encode("utf-8", "surrogatepass"))
-    hasher.update(text)
+        add(head.encode("utf-8", "surrogatepass"))
+        add(text)
+    hasher.update(b"".join(parts))
 
 
 # --- sentences ------------------------------------------------------------------------
@@ -703,11 +711,11 @@ class _Run:
                     self.retired.add(old)
                 self.live[article.id] = slot
                 self.versions.append(article)
-                absorb(self.hasher, article)
                 slot += 1
                 sentences += count
                 if self._progress is not None:
                     self._report(len(self.versions), sentences, done=False)
+            absorb_all(self.hasher, chunk)
             self.acronyms.extend(analysed.acronyms())
             self._article.append(np.repeat(np.arange(slot - len(chunk), slot, dtype=np.int32), analysed.sentences))
             self._start.append(analysed.start)
