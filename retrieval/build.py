@@ -55,7 +55,7 @@ from retrieval.progress import Progress
 from retrieval.records import Article, Sentence
 from retrieval.text import Analyzer, TermEncoder, share_stems
 
-__all__ = ["STORE_VERSION", "Built", "SentenceTable", "absorb", "build_workers", "iter_sentences", "stream_hasher"]
+__all__ = ["STORE_VERSION", "Built", "SentenceTable", "absorb", "absorb_all", "build_workers", "iter_sentences", "stream_hasher"]
 
 log = logging.getLogger(__name__)
 
@@ -101,8 +101,11 @@ class Built:
         """
         run = _Run(analyzer, stream_hasher(analyzer), {}, progress, total, "building", build_workers(workers))
         assembler = Assembler()
-        run.index(articles, assembler, first_slot=0)
-        index = assembler.index()
+        try:
+            run.index(articles, assembler, first_slot=0)
+            index = assembler.index()
+        finally:
+            run.release()
         run.finish()
         fingerprint = run.hasher.hexdigest()
         return cls(
@@ -136,8 +139,11 @@ class Built:
         live = {i: slot for slot, i in enumerate(_ids(self.versions)) if slot not in self.retired}
         run = _Run(self.analyzer, self.hasher.copy(), live, progress, len(articles), "adding", build_workers(workers))
         assembler = Assembler(self.index)
-        run.index(articles, assembler, first_slot=len(self.versions))
-        index = assembler.index()
+        try:
+            run.index(articles, assembler, first_slot=len(self.versions))
+            index = assembler.index()
+        finally:
+            run.release()
         run.finish()
         versions = self.versions + tuple(run.versions)
         columns = [np.concatenate([old, new]) for old, new in zip(self.table.columns(), run.columns())]
@@ -206,22 +212,30 @@ def stream_hasher(analyzer: Analyzer) -> Any:
 
 def absorb(hasher: Any, article: Article) -> None:
     """Feed one article version to the stream's running hash."""
-    text = article.text.encode("utf-8", "surrogatepass")
-    # Length-prefixed fields: no text can make two different streams hash alike.
-    head = "".join(
-        "-" if p is None else f"{len(p)}:{p}"
-        for p in (
-            article.id,
-            article.title,
-            article.source,
-            article.date.isoformat() if article.date else None,
-            "1" if article.date_approximate else "0",
-            article.author,
-            article.url,
+    absorb_all(hasher, (article,))
+
+
+def absorb_all(hasher: Any, articles: Iterable[Article]) -> None:
+    """Feed article versions to the stream's running hash, in order (one update: the same hash)."""
+    parts: list[bytes] = []
+    add = parts.append
+    for article in articles:
+        text = article.text.encode("utf-8", "surrogatepass")
+        i, t, s, d, au, u = article.id, article.title, article.source, article.date, article.author, article.url
+        # Length-prefixed fields: no text can make two different streams hash alike.
+        head = (
+            ("-" if i is None else f"{len(i)}:{i}")
+            + ("-" if t is None else f"{len(t)}:{t}")
+            + ("-" if s is None else f"{len(s)}:{s}")
+            + ("-" if d is None else f"{len(iso := d.isoformat())}:{iso}")
+            + ("1:1" if article.date_approximate else "1:0")
+            + ("-" if au is None else f"{len(au)}:{au}")
+            + ("-" if u is None else f"{len(u)}:{u}")
+            + f"{len(text)}:"
         )
-    )
-    hasher.update(f"{head}{len(text)}:".encode("utf-8", "surrogatepass"))
-    hasher.update(text)
+        add(head.encode("utf-8", "surrogatepass"))
+        add(text)
+    hasher.update(b"".join(parts))
 
 
 # --- sentences ------------------------------------------------------------------------
@@ -359,11 +373,15 @@ def build_workers(setting: int | None = None) -> int:
 class _Chunk:
     """What analysing a run of consecutive articles yields: compact arrays, no per-sentence objects.
 
-    Term ids are chunk-local: `terms` lists them in order of first occurrence
-    in `tokens`, so merging chunks in stream order numbers terms exactly as
-    one pass over the whole stream does.
+    Term ids are those of the analysing process's encoder (`source` names it),
+    which numbers terms as it first meets them in whatever chunks it analysed;
+    `terms` lists only the names it gained since its previous chunk. The parent
+    (`Assembler.add`) maps them to the index's ids, given in stream order of
+    first occurrence, with one array gather per chunk instead of a name lookup
+    per term, and the names of a chunk's terms need not travel back every time.
     """
 
+    source: tuple[int, int]
     terms: list[str]
     tokens: np.ndarray  # int32, every sentence's BM25 terms, concatenated
     doc_len: np.ndarray  # int32 per sentence
@@ -391,7 +409,21 @@ class _Chunk:
 _NO_ACRONYMS = ArticleAcronyms()
 
 
-def _analyse_chunk(encoder: TermEncoder, articles: Sequence[Article]) -> _Chunk:
+class _Source:
+    """A term encoder and how many of its term names its chunks have carried (`_Chunk.terms`)."""
+
+    __slots__ = ("encoder", "ident", "sent")
+    _made = itertools.count()
+
+    def __init__(self, analyzer: Analyzer) -> None:
+        self.encoder = TermEncoder(analyzer)
+        # Unique within a build: this process and which of its encoders.
+        self.ident = (os.getpid(), next(self._made))
+        self.sent = 0
+
+
+def _analyse_chunk(source: _Source, articles: Sequence[Article]) -> _Chunk:
+    encoder = source.encoder
     analyzer = encoder.analyzer
     encoder.clear()
     start, end, counts = array("i"), array("i"), array("i")
@@ -426,25 +458,17 @@ def _analyse_chunk(encoder: TermEncoder, articles: Sequence[Article]) -> _Chunk:
         counts.append(len(texts))
     # BM25 terms and the terms by word position, which ranking reads instead of analysing again.
     encoder.add_many(sentences, extras)
-    tokens = np.frombuffer(encoder.doc, dtype=np.int32)
-    word_term = np.frombuffer(encoder.word_term, dtype=np.int32)
-    # Renumber the encoder's ids (first met anywhere in this process) by first
-    # occurrence in this chunk's tokens; word terms are among their doc's terms.
-    order = np.argsort(tokens, kind="stable")
-    ordered = tokens[order]
-    first = np.ones(ordered.shape[0], dtype=bool)
-    np.not_equal(ordered[1:], ordered[:-1], out=first[1:])
-    used = ordered[first][np.argsort(order[first], kind="stable")]
-    local = np.full(len(encoder.terms), -1, dtype=np.int32)
-    local[used] = np.arange(used.shape[0], dtype=np.int32)
     names = encoder.terms
+    new = names[source.sent :]
+    source.sent = len(names)
     return _Chunk(
-        terms=[names[i] for i in used.tolist()],
-        tokens=local[tokens],
+        source=source.ident,
+        terms=new,
+        tokens=np.frombuffer(encoder.doc, dtype=np.int32).copy(),
         doc_len=np.frombuffer(encoder.doc_len, dtype=np.int32).copy(),
         word_count=np.frombuffer(encoder.word_count, dtype=np.int32).copy(),
         word_len=np.frombuffer(encoder.word_len, dtype=np.int32).copy(),
-        word_term=local[word_term],
+        word_term=np.frombuffer(encoder.word_term, dtype=np.int32).copy(),
         start=np.frombuffer(start, dtype=np.int32).copy(),
         end=np.frombuffer(end, dtype=np.int32).copy(),
         sentences=np.frombuffer(counts, dtype=np.int32).copy(),
@@ -466,9 +490,14 @@ def _chunks(articles: Iterable[Article]) -> Iterator[list[Article]]:
 
 
 def _analysed(
-    articles: Iterable[Article], analyzer: Analyzer, workers: int
+    articles: Iterable[Article], analyzer: Analyzer, workers: int, *, after: list[Callable[[], None]] | None = None
 ) -> Iterator[tuple[list[Article], _Chunk]]:
-    """(chunk of articles, its analysis) in stream order, from `workers` processes when worth it."""
+    """(chunk of articles, its analysis) in stream order, from `workers` processes when worth it.
+
+    `after`: once every chunk is in, the worker processes are let go in the
+    background and what waits for them to be gone is appended here, for the
+    caller to run when its own work is done; without it they are waited for.
+    """
     chunks = _chunks(articles)
     head: list[list[Article]] = []
     if workers > 1:
@@ -504,7 +533,7 @@ def _analysed(
                 )
             except (ImportError, NotImplementedError, OSError) as exc:  # no working semaphores (some sandboxes)
                 log.warning("building in one process: worker processes are unavailable here (%s)", exc)
-        yield from _pooled(stream, analyzer, workers, pool, by_range=inherited and pool is not None)
+        yield from _pooled(stream, analyzer, workers, pool, by_range=inherited and pool is not None, after=after)
 
 
 def _pooled(
@@ -514,71 +543,79 @@ def _pooled(
     pool: ProcessPoolExecutor | None,
     *,
     by_range: bool = False,
+    after: list[Callable[[], None]] | None = None,
 ) -> Iterator[tuple[list[Article], _Chunk]]:
     """`by_range`: the chunks are consecutive slices of the inherited sequence, from its start."""
     if pool is None:
-        encoder = TermEncoder(analyzer)
+        source = _Source(analyzer)
         for chunk in stream:
-            yield chunk, _analyse_chunk(encoder, chunk)
+            yield chunk, _analyse_chunk(source, chunk)
         return
     pending: collections.deque[tuple[list[Article], Future[_Chunk] | None]] = collections.deque()
     # Set once a worker has died: from then on chunks are analysed in this process.
-    encoder: TermEncoder | None = None
+    own: _Source | None = None
     offset = 0
     try:
         for chunk in stream:
             future = None
-            if encoder is None:
+            if own is None:
                 try:
                     if by_range:
                         future = pool.submit(_worker_range, offset, offset + len(chunk))
                     else:
                         future = pool.submit(_worker_chunk, chunk)
                 except BrokenProcessPool as exc:
-                    encoder = _fallback(analyzer, pool, exc)
+                    own = _fallback(analyzer, pool, exc)
             offset += len(chunk)
             pending.append((chunk, future))
-            if encoder is None and len(pending) < workers * _AHEAD:
+            if own is None and len(pending) < workers * _AHEAD:
                 continue
             done, future = pending.popleft()
-            encoder, result = _result(done, future, encoder, analyzer, pool)
+            own, result = _result(done, future, own, analyzer, pool)
             yield done, result
         while pending:
             done, future = pending.popleft()
-            encoder, result = _result(done, future, encoder, analyzer, pool)
+            own, result = _result(done, future, own, analyzer, pool)
             yield done, result
     finally:
         for _chunk, future in pending:
             if future is not None:
                 future.cancel()
-        pool.shutdown(wait=True, cancel_futures=True)
+        if pending or after is None:
+            pool.shutdown(wait=True, cancel_futures=True)
+        else:
+            # Every chunk is in: the workers exit (their address spaces torn down, a
+            # fraction of a second at a million sentences) while the caller assembles.
+            closing = threading.Thread(target=pool.shutdown, name="kutip-build-pool-close", daemon=True)
+            closing.start()
+            after.append(closing.join)
 
 
 def _result(
     chunk: list[Article],
     future: Future[_Chunk] | None,
-    encoder: TermEncoder | None,
+    own: _Source | None,
     analyzer: Analyzer,
     pool: ProcessPoolExecutor,
-) -> tuple[TermEncoder | None, _Chunk]:
+) -> tuple[_Source | None, _Chunk]:
     """A chunk's analysis from its worker; in this process from the first chunk whose
     worker died (killed, out of memory) on, so the build still completes."""
-    if encoder is None and future is not None:
+    if own is None and future is not None:
         try:
             result = future.result()
         except BrokenProcessPool as exc:
-            encoder = _fallback(analyzer, pool, exc)
+            own = _fallback(analyzer, pool, exc)
         else:
             analyzer.learn_stems(result.stems)
             return None, result
-    assert encoder is not None
-    return encoder, _analyse_chunk(encoder, chunk)
+    assert own is not None
+    return own, _analyse_chunk(own, chunk)
 
 
-def _fallback(analyzer: Analyzer, pool: ProcessPoolExecutor, exc: BaseException) -> TermEncoder:
+def _fallback(analyzer: Analyzer, pool: ProcessPoolExecutor, exc: BaseException) -> _Source:
     log.warning("a build worker process died (%s); analysing the rest in this process", exc)
     pool.shutdown(wait=False, cancel_futures=True)
-    return TermEncoder(analyzer)
+    return _Source(analyzer)
 
 
 def _context() -> multiprocessing.context.BaseContext:
@@ -591,17 +628,17 @@ def _context() -> multiprocessing.context.BaseContext:
     return multiprocessing.get_context("spawn")
 
 
-_encoder: TermEncoder | None = None
+_worker_source: _Source | None = None
 _stems_sent = 0  # how many of the worker analyzer's stems the parent has (`_Chunk.stems`)
 
 
 def _start_worker(analyzer: Analyzer, share: str | None = None) -> None:
-    global _encoder, _stems_sent
+    global _worker_source, _stems_sent
     # A forked worker holds its parent's objects (the whole parsed corpus): keep the
     # collector from walking them again and again (and copying their pages).
     gc.freeze()
-    _encoder = TermEncoder(analyzer)
-    _stems_sent = _encoder.analyzer.stem_count
+    _worker_source = _Source(analyzer)
+    _stems_sent = _worker_source.encoder.analyzer.stem_count
     if share is not None:
         try:
             share_stems(Path(share))
@@ -610,15 +647,15 @@ def _start_worker(analyzer: Analyzer, share: str | None = None) -> None:
 
 
 def _worker_chunk(articles: list[Article]) -> _Chunk:
-    assert _encoder is not None, "worker not initialised"
-    return _with_stems(_analyse_chunk(_encoder, articles))
+    assert _worker_source is not None, "worker not initialised"
+    return _with_stems(_analyse_chunk(_worker_source, articles))
 
 
 def _with_stems(chunk: _Chunk) -> _Chunk:
     """`chunk` carrying the stems this worker learned since its last chunk."""
     global _stems_sent
-    assert _encoder is not None
-    analyzer = _encoder.analyzer
+    assert _worker_source is not None
+    analyzer = _worker_source.encoder.analyzer
     stems = analyzer.stems_after(_stems_sent)
     _stems_sent = analyzer.stem_count
     return replace(chunk, stems=stems)
@@ -634,8 +671,8 @@ def _set_inherited(articles: Sequence[Article] | None) -> None:
 
 
 def _worker_range(start: int, end: int) -> _Chunk:
-    assert _encoder is not None and _inherited is not None, "worker not initialised"
-    return _with_stems(_analyse_chunk(_encoder, _inherited[start:end]))
+    assert _worker_source is not None and _inherited is not None, "worker not initialised"
+    return _with_stems(_analyse_chunk(_worker_source, _inherited[start:end]))
 
 
 class _Run:
@@ -666,11 +703,12 @@ class _Run:
         self._stage = stage
         self._workers = workers
         self._began = time.monotonic()
+        self._after: list[Callable[[], None]] = []  # waits for the worker processes to be gone
 
     def index(self, articles: Iterable[Article], assembler: Assembler, *, first_slot: int) -> None:
         """Analyse `articles` into `assembler`, in stream order."""
         slot = first_slot
-        for chunk, analysed in _analysed(articles, self.analyzer, self._workers):
+        for chunk, analysed in _analysed(articles, self.analyzer, self._workers, after=self._after):
             sentences = self._sentences
             for article, count in zip(chunk, analysed.sentences.tolist()):
                 old = self.live.get(article.id)
@@ -678,11 +716,11 @@ class _Run:
                     self.retired.add(old)
                 self.live[article.id] = slot
                 self.versions.append(article)
-                absorb(self.hasher, article)
                 slot += 1
                 sentences += count
                 if self._progress is not None:
                     self._report(len(self.versions), sentences, done=False)
+            absorb_all(self.hasher, chunk)
             self.acronyms.extend(analysed.acronyms())
             self._article.append(np.repeat(np.arange(slot - len(chunk), slot, dtype=np.int32), analysed.sentences))
             self._start.append(analysed.start)
@@ -694,8 +732,14 @@ class _Run:
                 word_count=analysed.word_count,
                 word_len=analysed.word_len,
                 word_term=analysed.word_term,
+                source=analysed.source,
             )
             self._sentences = sentences
+
+    def release(self) -> None:
+        """Wait for the worker processes to be gone (they exit while the index is assembled)."""
+        while self._after:
+            self._after.pop()()
 
     def finish(self) -> None:
         if self._progress is not None:

@@ -63,7 +63,7 @@ import re
 import shutil
 import uuid
 from array import array
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Hashable, Iterable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -728,6 +728,7 @@ class Assembler:
         # term-major order instead of sorting them all once the last batch is in.
         self._places: list[np.ndarray] = []
         self._df = np.zeros(0, dtype=np.int32)  # postings per term id so far
+        self._sources: dict[Hashable, _SourceIds] = {}
 
     def _place(self, term: np.ndarray, n_terms: int) -> np.ndarray:
         """Places of one batch's postings (`term` ascending, one posting per term and doc)."""
@@ -758,15 +759,29 @@ class Assembler:
         word_count: np.ndarray,
         word_len: np.ndarray,
         word_term: np.ndarray,
+        source: Hashable | None = None,
     ) -> None:
         """One batch of docs: `tokens` (ids into `terms`) cut by `doc_len`; per doc
-        `word_count` surface words, per word `word_len` terms, listed in `word_term`."""
-        ids = np.fromiter(map(self._vocab.__getitem__, terms), dtype=np.int32, count=len(terms))
+        `word_count` surface words, per word `word_len` terms, listed in `word_term`.
+
+        With `source`, the ids are instead those of a numbering that lasts across
+        batches (one build worker's encoder; any hashable names it) and `terms`
+        lists only the names it gained since its previous batch: ids
+        `len(names so far)...` of that numbering.
+        """
         doc_len = np.asarray(doc_len, dtype=np.int64)
         if int(doc_len.sum()) != tokens.shape[0] or word_count.shape != doc_len.shape:
             raise ValueError("batch arrays do not agree")
-        global_tokens = ids[tokens]
-        postings = _batch_postings(global_tokens, doc_len, self._next)
+        if source is None:
+            ids = np.fromiter(map(self._vocab.__getitem__, terms), dtype=np.int32, count=len(terms))
+            global_tokens = ids[tokens]
+        else:
+            mapping = self._sources.get(source)
+            if mapping is None:
+                mapping = self._sources[source] = _SourceIds()
+            global_tokens = mapping.map(terms, tokens, self._vocab)
+            ids = mapping.ids
+        postings, doc_terms = _batch_pairs(global_tokens, doc_len, len(self._vocab), self._next)
         if postings is not None:
             self._postings.append(postings)
             if self._base is None:
@@ -774,7 +789,7 @@ class Assembler:
         if self._base is None:
             # The doc-major view of this batch, made here while build workers are busy
             # instead of one sort over every posting once the last batch is in.
-            self._doc_terms.append(_batch_doc_terms(global_tokens, doc_len, len(self._vocab)))
+            self._doc_terms.append(doc_terms)
         self._lens.append(doc_len.astype(np.int32))
         self._next += int(doc_len.shape[0])
         if self._next >= 2**31:
@@ -790,7 +805,11 @@ class Assembler:
         self._pairs.append(np.diff(pairs_end, prepend=0))
         word_start = np.repeat(word_end - word_count, word_count)
         self._word.append(np.repeat((np.arange(word_len.size) - word_start).astype(np.int32), word_len))
-        self._term.append(ids[word_term])
+        word_ids = ids[word_term]
+        # A word's terms are among its doc's terms, so all have ids by now.
+        if word_ids.size and int(word_ids.min()) < 0:
+            raise ValueError("word terms that are no doc's terms")
+        self._term.append(word_ids)
 
     def index(self, *, k1: float = 1.5, b: float = 0.75, epsilon: float = 0.25) -> Bm25Index:
         """The built index (`Bm25Index.build(..., positional=True)`), or the base extended (its parameters kept)."""
@@ -819,24 +838,38 @@ class Assembler:
             doc = cat([p[1] for p in self._postings], np.int32)
             tf = cat([p[2] for p in self._postings], np.int32)
             return base._appended(list(self._vocab), term, doc, tf, doc_len, words)
-        # This runs alone once the build workers are done, so the second core
-        # takes the word and doc-major arrays (NumPy copies release the GIL)
-        # while this thread sorts the postings and weighs them.
-        with ThreadPoolExecutor(max_workers=1) as pool:
-            aside = pool.submit(side)
-            terms = list(self._vocab)
-            term_ptr = np.zeros(len(terms) + 1, dtype=np.int64)
-            np.cumsum(self._df[: len(terms)], out=term_ptr[1:])
-            doc_ids = np.empty(int(term_ptr[-1]), dtype=np.int32)
-            tf = np.empty(int(term_ptr[-1]), dtype=np.int32)
-            for (term, doc, freq), place in zip(self._postings, self._places):
+        terms = list(self._vocab)
+        term_ptr = np.zeros(len(terms) + 1, dtype=np.int64)
+        np.cumsum(self._df[: len(terms)], out=term_ptr[1:])
+        doc_ids = np.empty(int(term_ptr[-1]), dtype=np.int32)
+        tf = np.empty(int(term_ptr[-1]), dtype=np.int32)
+        weights = np.empty(int(term_ptr[-1]), dtype=np.float64)
+        n_docs = int(doc_len.shape[0])
+        avgdl = int(doc_len.sum(dtype=np.int64)) / n_docs if n_docs else 0.0
+        norm = _norms(doc_len, avgdl, k1, b) if weights.size else doc_len  # (no postings: no docs to weigh)
+
+        def scatter(batches: list[tuple[tuple[np.ndarray, np.ndarray, np.ndarray], np.ndarray]]) -> None:
+            # Weighed batch by batch, where a batch's docs' norms are a few
+            # cached lines, not gathered for every posting across all docs.
+            for (term, doc, freq), place in batches:
                 at = term_ptr[term]
                 at += place
                 doc_ids[at] = doc
                 tf[at] = freq
-            n_docs = int(doc_len.shape[0])
-            avgdl = int(doc_len.sum(dtype=np.int64)) / n_docs if n_docs else 0.0
-            weights = _weights(tf, doc_ids, doc_len, avgdl, k1, b)
+                weights[at] = _weighed(freq, norm[doc], k1)
+
+        # This runs alone once the build workers are done, so the cores share it
+        # (NumPy's copies, scatters and arithmetic release the GIL): one thread
+        # takes the word and doc-major arrays while two scatter and weigh halves
+        # of the postings (each posting's place is its own: no overlap).
+        batches = list(zip(self._postings, self._places))
+        sizes = np.cumsum([p[0].shape[0] for p, _place in batches])
+        half = int(np.searchsorted(sizes, sizes[-1] // 2)) if batches else 0
+        with ThreadPoolExecutor(max_workers=2) as pool:
+            aside = pool.submit(side)
+            other = pool.submit(scatter, batches[half:])
+            scatter(batches[:half])
+            other.result()
             words, forward = aside.result()
         return Bm25Index(
             terms=terms,
@@ -867,6 +900,45 @@ class _Vocabulary(dict):
             raise TypeError(f"terms must be str, got {type(term).__name__}")
         i = self[term] = len(self)
         return i
+
+
+class _SourceIds:
+    """One numbering's term ids -> the index's (`Assembler.add` with `source`).
+
+    Batches arrive in stream order; a numbering (a build worker's encoder) has
+    met terms in the batches it analysed, in its own order, and may know a term
+    that is still new to the stream or not know one another worker brought in
+    earlier. So an id unmapped so far is looked up by name, in the order of its
+    first occurrence in the batch: terms new to the index then get the next ids
+    exactly as one pass over the whole stream gives them (rank-bm25's order).
+    """
+
+    __slots__ = ("names", "ids")
+
+    def __init__(self) -> None:
+        self.names: list[str] = []
+        self.ids = np.zeros(0, dtype=np.int32)  # index id per numbering id, -1: not looked up yet
+
+    def map(self, new_names: Sequence[str], tokens: np.ndarray, vocab: _Vocabulary) -> np.ndarray:
+        names = self.names
+        names.extend(new_names)
+        if self.ids.shape[0] < len(names):
+            grown = np.full(max(len(names), 2 * self.ids.shape[0]), -1, dtype=np.int32)
+            grown[: self.ids.shape[0]] = self.ids
+            self.ids = grown
+        ids = self.ids
+        mapped = ids[tokens]
+        unknown = mapped < 0
+        if unknown.any():
+            new = tokens[unknown]
+            distinct, first = np.unique(new, return_index=True)
+            distinct = distinct[np.argsort(first, kind="stable")]
+            lookup = vocab.__getitem__
+            ids[distinct] = np.fromiter(
+                (lookup(names[i]) for i in distinct.tolist()), dtype=np.int32, count=distinct.shape[0]
+            )
+            mapped[unknown] = ids[new]
+        return mapped
 
 
 class _WordSink:
@@ -1022,6 +1094,46 @@ def _batch_doc_terms(tokens: np.ndarray, doc_len: np.ndarray, n_terms: int) -> t
     return np.bincount(key // width, minlength=n).astype(np.int64), (key % width).astype(np.int32)
 
 
+def _batch_pairs(
+    tokens: np.ndarray, doc_len: np.ndarray, n_terms: int, base: int
+) -> tuple[tuple[np.ndarray, np.ndarray, np.ndarray] | None, tuple[np.ndarray, np.ndarray]]:
+    """`_batch_postings` and `_batch_doc_terms` of one batch, from one sort of its
+    tokens and one of its (fewer) distinct (doc, term) pairs, keys packed by bits."""
+    n = int(doc_len.shape[0])
+    if tokens.size == 0:
+        return None, (np.zeros(n, dtype=np.int64), np.zeros(0, dtype=np.int32))
+    term_bits = max(n_terms - 1, 1).bit_length()
+    doc_bits = max(n - 1, 1).bit_length()
+    if term_bits + doc_bits > 62:
+        return _batch_postings(tokens, doc_len, base), _batch_doc_terms(tokens, doc_len, n_terms)
+    key = np.repeat(np.arange(n, dtype=np.int64), doc_len)
+    key <<= term_bits
+    key |= tokens
+    key.sort()
+    starts = np.flatnonzero(np.concatenate(([True], key[1:] != key[:-1])))
+    tf = np.diff(np.append(starts, key.size))
+    pairs = key[starts]
+    term_mask = (1 << term_bits) - 1
+    doc_terms = (np.bincount(pairs >> term_bits, minlength=n).astype(np.int64), (pairs & term_mask).astype(np.int32))
+    # Term-major with docs ascending: the same pairs keyed (term, doc, tf).
+    tf_bits = max(int(tf.max()), 1).bit_length()
+    if term_bits + doc_bits + tf_bits > 62:
+        return _batch_postings(tokens, doc_len, base), doc_terms
+    doc = pairs >> term_bits
+    pairs &= term_mask
+    pairs <<= doc_bits
+    pairs |= doc
+    pairs <<= tf_bits
+    pairs |= tf
+    pairs.sort()
+    freq = (pairs & ((1 << tf_bits) - 1)).astype(np.int32)
+    pairs >>= tf_bits
+    doc = (pairs & ((1 << doc_bits) - 1)).astype(np.int32)
+    doc += base
+    pairs >>= doc_bits
+    return (pairs.astype(np.int32), doc, freq), doc_terms
+
+
 def _idf_table(df: np.ndarray, n_docs: int, epsilon: float) -> tuple[np.ndarray, float]:
     """rank-bm25's idf per term id, and the average raw idf."""
     if df.size == 0:
@@ -1044,10 +1156,20 @@ def _weights(
     """tf*(k1+1) / (tf + k1*(1-b+b*dl/avgdl)) per posting, in rank-bm25's operation order."""
     if tf.size == 0:
         return np.zeros(0)
-    norm = k1 * (1 - b + b * doc_len.astype(np.float64) / avgdl)
+    return _weighed(tf, _norms(doc_len, avgdl, k1, b)[doc_ids], k1)
+
+
+def _norms(doc_len: np.ndarray, avgdl: float, k1: float, b: float) -> np.ndarray:
+    """k1*(1-b+b*dl/avgdl) per doc, as rank-bm25 computes it."""
+    return k1 * (1 - b + b * doc_len.astype(np.float64) / avgdl)
+
+
+def _weighed(tf: np.ndarray, den: np.ndarray, k1: float) -> np.ndarray:
+    """The weights of postings with frequencies `tf` in docs of norms `den` (a
+    fresh array, overwritten). Element by element, so any split of the postings
+    gives the same bits."""
     # In-place to spare 100 MB temporaries at a million docs; the operations
     # (and so the rounding) are rank-bm25's: tf*(k1+1) / (tf + norm).
-    den = norm[doc_ids]
     w = tf.astype(np.float64)
     den += w
     w *= k1 + 1
