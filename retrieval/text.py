@@ -496,14 +496,7 @@ class Analyzer:
             return any(pattern.search(normal) is not None for pattern in self._boilerplate)
         if any(map(lowered.__contains__, gate)):
             checks = [check for needle, check in needles if needle in lowered] + list(checks)
-        if lowered.startswith(self._boilerplate_prefixes):
-            checks = [check for prefixes, check in self._boilerplate_prefixed if lowered.startswith(prefixes)] + list(
-                checks
-            )
-        for check in checks:
-            if check(normal) is not None:
-                return True
-        return False
+        return self._any_check(normal, lowered, checks)
 
     def boilerplate_test(self, text: str) -> Callable[[str], bool]:
         """`is_boilerplate` for the sentences of `text` (any parts of it), cheaper on ASCII text.
@@ -530,7 +523,10 @@ class Analyzer:
                 return self.is_boilerplate(sentence)
         else:  # the prefixes only need its start
             lowered = normal[: self._boilerplate_prefix_length].lower()
-        checks = self._boilerplate_rest
+        return self._any_check(normal, lowered, self._boilerplate_rest)
+
+    def _any_check(self, normal: str, lowered: str, checks: Sequence[Callable[[str], object]]) -> bool:
+        """Whether one of `checks`, or of the patterns for a prefix `lowered` opens with, finds `normal`."""
         if lowered.startswith(self._boilerplate_prefixes):
             checks = [check for prefixes, check in self._boilerplate_prefixed if lowered.startswith(prefixes)] + list(
                 checks

@@ -177,9 +177,17 @@ def test_a_word_the_question_asks_plainly_that_the_window_only_negates_is_negati
     assert dropped("Apa isi laporan itu?", "Biayanya tidak sedikit. Menurut laporan itu, biayanya besar.") == 0.0
 
 
-def test_an_opposites_line_without_a_colon_is_refused_with_file_and_line(tmp_path: Path) -> None:
-    (tmp_path / "antonyms.txt").write_text("# opposites\nakhir: awal\nbuka tutup\n", encoding="utf-8")
-    with pytest.raises(ValueError, match=r"antonyms.txt:3: expected `asked: held"):
+@pytest.mark.parametrize(
+    ("name", "text", "message"),
+    [
+        ("antonyms.txt", "# opposites\nakhir: awal\nbuka tutup\n", r"antonyms.txt:3: expected `asked: held"),
+        ("swaps.txt", "# swaps\nlarang temu\n", r"swaps.txt:2: expected `asked: held"),
+        ("relations.txt", "# relations\nayah ibu\nutara\n", r"relations.txt:3: expected two or more words"),
+    ],
+)
+def test_a_malformed_word_list_line_is_refused_with_file_and_line(tmp_path: Path, name: str, text: str, message: str) -> None:
+    (tmp_path / name).write_text(text, encoding="utf-8")
+    with pytest.raises(ValueError, match=message):
         Lexicon.read(tmp_path, default_analyzer().terms)
 
 
@@ -368,12 +376,6 @@ def test_a_qualifier_whose_word_the_article_lacks_is_a_qualifier_signal() -> Non
     assert _signals("Bahasa apa yang paling populer di Tiongkok?", sentence, TIONGHOA).qualifier == 0.0
 
 
-def test_a_swaps_line_without_a_colon_is_refused_with_file_and_line(tmp_path: Path) -> None:
-    (tmp_path / "swaps.txt").write_text("# swaps\nlarang temu\n", encoding="utf-8")
-    with pytest.raises(ValueError, match=r"swaps.txt:2: expected `asked: held"):
-        Lexicon.read(tmp_path, default_analyzer().terms)
-
-
 def test_a_word_the_window_lacks_whose_opposite_it_holds_is_a_window_opposite() -> None:
     lexicon = Lexicon.read(default_analyzer_dir(), default_analyzer().terms)
     window = "Mesin tik pertama kali ditemukan sebelum tahun 1870."
@@ -442,12 +444,6 @@ def test_a_count_asked_over_a_window_without_a_number_is_count_absent() -> None:
     # "Tahun berapa" asks a date, which `number_gap` and the ranking read; nor is a question without "berapa" a count.
     assert absent("Tahun berapa James Hepburn menikah?", married) == 0.0
     assert absent("Siapa istri James Hepburn?", married) == 0.0
-
-
-def test_a_relations_line_of_one_word_is_refused_with_file_and_line(tmp_path: Path) -> None:
-    (tmp_path / "relations.txt").write_text("# relations\nayah ibu\nutara\n", encoding="utf-8")
-    with pytest.raises(ValueError, match=r"relations.txt:3: expected two or more words"):
-        Lexicon.read(tmp_path, default_analyzer().terms)
 
 
 def test_an_undoing_the_article_never_mentions_is_an_undoing_signal() -> None:
