@@ -905,12 +905,9 @@ class Engine:
             return np.zeros(n), opens
         if in_word is not None:
             return self._close_pairs(owner, position, in_word, n, len(words)), opens
-        # One key per (candidate, word position); positions never reach 2**32.
+        # Over 64 question words: one key per (candidate, word position); positions never reach 2**32.
         key = (owner << 32) | position.astype(np.int64)
-        if in_word is None:
-            keys = [np.sort(key[self._member(term, w)]) for w in words]
-        else:
-            keys = [np.sort(key[(in_word >> np.uint64(j)) & np.uint64(1) != 0]) for j in range(len(words))]
+        keys = [np.sort(key[self._member(term, w)]) for w in words]
         close = np.zeros(n, dtype=np.int64)
         for a, b in zip(keys, keys[1:]):
             near = np.zeros(n, dtype=bool)
