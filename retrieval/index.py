@@ -732,10 +732,7 @@ class Assembler:
 
     def _place(self, term: np.ndarray, n_terms: int) -> np.ndarray:
         """Places of one batch's postings (`term` ascending, one posting per term and doc)."""
-        if self._df.shape[0] < n_terms:
-            grown = np.zeros(max(n_terms, 2 * self._df.shape[0]), dtype=np.int32)
-            grown[: self._df.shape[0]] = self._df
-            self._df = grown
+        self._df = _grown(self._df, n_terms, 0)
         starts = np.flatnonzero(np.concatenate(([True], term[1:] != term[:-1])))
         sizes = np.diff(np.append(starts, term.size))
         distinct = term[starts]
@@ -922,11 +919,7 @@ class _SourceIds:
     def map(self, new_names: Sequence[str], tokens: np.ndarray, vocab: _Vocabulary) -> np.ndarray:
         names = self.names
         names.extend(new_names)
-        if self.ids.shape[0] < len(names):
-            grown = np.full(max(len(names), 2 * self.ids.shape[0]), -1, dtype=np.int32)
-            grown[: self.ids.shape[0]] = self.ids
-            self.ids = grown
-        ids = self.ids
+        ids = self.ids = _grown(self.ids, len(names), -1)
         mapped = ids[tokens]
         unknown = mapped < 0
         if unknown.any():
@@ -1051,6 +1044,16 @@ def _spans(starts: np.ndarray, ends: np.ndarray) -> tuple[np.ndarray, np.ndarray
     before = np.cumsum(lengths) - lengths
     at = np.arange(row.shape[0], dtype=np.int64) - before[row] + starts[row]
     return row, at
+
+
+def _grown(values: np.ndarray, size: int, fill: int) -> np.ndarray:
+    """`values` with room for at least `size` entries, the new ones `fill`: doubled, so
+    growing batch by batch copies each entry a bounded number of times."""
+    if values.shape[0] >= size:
+        return values
+    grown = np.full(max(size, 2 * values.shape[0]), fill, dtype=values.dtype)
+    grown[: values.shape[0]] = values
+    return grown
 
 
 def _term_major(
