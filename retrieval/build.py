@@ -243,11 +243,23 @@ def absorb_all(hasher: Any, articles: Iterable[Article]) -> None:
 
 def sentence_spans(text: str, analyzer: Analyzer) -> Iterator[tuple[int, int, str]]:
     """(start, end, sentence) of the indexable sentences of one article's text, in order."""
-    is_boilerplate = analyzer.is_boilerplate
-    for start, end in analyzer.sentence_offsets(text):
-        sentence = text[start:end]
-        if not is_boilerplate(sentence):
-            yield start, end, sentence
+    spans, texts = _indexable(text, analyzer)
+    for (start, end), sentence in zip(spans, texts):
+        yield start, end, sentence
+
+
+def _indexable(text: str, analyzer: Analyzer) -> tuple[list[tuple[int, int]], list[str]]:
+    """The spans and texts of one article's indexable sentences, in order."""
+    # The boilerplate test is made per article: most articles hold none of its
+    # patterns' literals, and then no sentence needs checking.
+    is_boilerplate = analyzer.boilerplate_test(text)
+    spans = analyzer.sentence_offsets(text)
+    texts = [text[at:cursor] for at, cursor in spans]
+    dropped = list(map(is_boilerplate, texts))
+    if any(dropped):
+        spans = [span for span, drop in zip(spans, dropped) if not drop]
+        texts = [sentence for sentence, drop in zip(texts, dropped) if not drop]
+    return spans, texts
 
 
 def iter_sentences(articles: Iterable[Article], analyzer: Analyzer) -> Iterator[Sentence]:
@@ -432,19 +444,12 @@ def _analyse_chunk(source: _Source, articles: Sequence[Article]) -> _Chunk:
     extras: list[list[str] | tuple[()]] = []
     for article in articles:
         text = article.text
-        is_boilerplate = analyzer.boilerplate_test(text)
         # Found once per article: the index side extends its sentences'
         # terms, and the engine's corpus table reuses the same record.
         acronyms = ArticleAcronyms.find(text, analyzer)
         if acronyms.pairs:
             found.append((len(counts), acronyms))
-        # `sentence_spans`, a whole article at a time.
-        spans = analyzer.sentence_offsets(text)
-        texts = [text[at:cursor] for at, cursor in spans]
-        dropped = list(map(is_boilerplate, texts))
-        if any(dropped):
-            spans = [span for span, drop in zip(spans, dropped) if not drop]
-            texts = [sentence for sentence, drop in zip(texts, dropped) if not drop]
+        spans, texts = _indexable(text, analyzer)
         if spans:
             starts, ends = zip(*spans)
             start.extend(starts)
