@@ -196,12 +196,15 @@ class Lexicon:
     # the terms of each word of a set
     relations: tuple[tuple[frozenset[str], ...], ...] = ()
     undoings: tuple[frozenset[str], ...] = ()  # terms of each word naming an end or undoing
+    # Honorifics and ranks before a name ("jenderal", "sir", "syekh"), folded as written:
+    # the coverage floor leaves them out (`Tuning.floor_honorifics`)
+    honorifics: frozenset[str] = frozenset()
 
     @classmethod
     def read(cls, directory: Path, terms: Callable[[str], list[str]]) -> Lexicon:
         """`frame.txt` (a word a line), `antonyms.txt` and `swaps.txt` (`asked: held ...` a line),
         `qualifiers.txt` (a word or phrase a line), `relations.txt` (a set of words a line,
-        `a/b` for one relation in several words) and `undoing.txt` (a word a line)
+        `a/b` for one relation in several words), `undoing.txt` and `honorifics.txt` (a word a line)
         under `directory`, each word but the qualifiers' turned into terms by `terms` (the
         engine's analyzer); absent files are empty."""
         frame: set[str] = set()
@@ -230,7 +233,10 @@ class Lexicon:
         undoings = tuple(dict.fromkeys(
             t for _number, line in _lines(directory / "undoing.txt") if (t := frozenset(_specific(terms(line))))
         ))
-        return cls(frozenset(frame), tuple(opposites), qualifiers, tuple(relations), undoings)
+        honorifics = frozenset(
+            word.casefold() for _number, line in _lines(directory / "honorifics.txt") for word in line.split()
+        )
+        return cls(frozenset(frame), tuple(opposites), qualifiers, tuple(relations), undoings, honorifics)
 
 
 def _specific(terms: list[str]) -> list[str]:

@@ -40,7 +40,17 @@ from retrieval.question import (
     titles,
     without_definition_frame,
 )
-from retrieval.ranking import Features, Query, Question, Tuning, Unit, coverage, missing_names, proximity
+from retrieval.ranking import (
+    Features,
+    Query,
+    Question,
+    Tuning,
+    Unit,
+    coverage,
+    honorific_terms,
+    missing_names,
+    proximity,
+)
 from retrieval.records import Answer, Article, ArticlesAt, Hit, Sentence
 from retrieval.stored import StoredArticles
 from retrieval.text import Analyzer, is_root_word
@@ -493,7 +503,7 @@ class Engine:
         if not ranked:
             return Answer(query=query), None
         if max(item.window_coverage for item in ranked[: k + offset]) < self._answer_floor(units):
-            if not (tuning.floor_content and self._content_covered(units, ranked[: k + offset])) and not (
+            if not (tuning.floor_content and self._content_covered(asked, ranked[: k + offset])) and not (
                 tuning.floor_names and self._names_covered(asked, ranked[: k + offset])
             ):
                 return Answer(query=query), None
@@ -575,12 +585,19 @@ class Engine:
                     found.setdefault(hit[0], {}).setdefault(hit[1], set()).add(other)
         return found
 
-    def _content_covered(self, units: list[Unit], ranked: list[_Scored]) -> bool:
+    def _content_covered(self, asked: Query, ranked: list[_Scored]) -> bool:
         """Whether a window of `ranked` covers the answer floor of the question's content words,
         leaving out the words that frame it ("Apa yang *dimaksud* dengan ...", "*letak*"):
-        an answer rarely repeats them, yet they weigh as much as any other word."""
-        frame = self._lexicon().frame
-        content = [u for u in units if u.terms.isdisjoint(frame)]
+        an answer rarely repeats them, yet they weigh as much as any other word. With
+        `Tuning.floor_honorifics` the honorifics before a name ("*Jenderal* Abdul Haris
+        Nasution", "*Sir* Richard Arkwright") are left out too: an article about the person
+        seldom repeats them."""
+        units = asked.units
+        lexicon = self._lexicon()
+        left_out = lexicon.frame
+        if self._tuning.floor_honorifics:
+            left_out = left_out | honorific_terms(asked.words, lexicon.honorifics, titles(asked.text))
+        content = [u for u in units if u.terms.isdisjoint(left_out)]
         if not content or len(content) == len(units):
             return False
         floor = self._answer_floor(content)

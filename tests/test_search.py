@@ -300,3 +300,32 @@ def test_a_name_the_corpus_lacks_is_found_with_letters_added_at_its_end() -> Non
     # A name changed inside ("Gelanus") or by more than a few letters at its end is another one.
     assert not engine.search("Apa kontribusi Gelanus terhadap kedokteran?").answered
     assert not engine.search("Apa kontribusi Galenusian terhadap kedokteran?").answered
+
+
+def test_the_coverage_floor_leaves_out_an_honorific_before_a_name() -> None:
+    import dataclasses
+
+    engine = Engine.from_articles(
+        [
+            _article(
+                "nasution",
+                "Abdul Haris Nasution adalah tokoh militer Indonesia. "
+                "Nasution wafat di Jakarta pada 6 September 2000. Ia dimakamkan di Kalibata.",
+            ),
+            _article("minyak", "Harga minyak dunia naik tajam pekan ini. Pasokan terganggu.", day=2),
+            _article("jembatan", "Presiden meresmikan jembatan baru di Surabaya. Warga menyambutnya.", day=3),
+        ]
+    )
+    # At a floor of 0.75 share of the question's weight (what is measured here is the honorific, not the floor).
+    engine = engine.tuned(dataclasses.replace(engine.tuning, answer_coverage=0.75, answer_mass=0.0))
+    asked = "Di mana Kolonel Abdul Haris Nasution meninggal?"
+    # The article never calls him "Kolonel": the rank he is addressed by is no word the window lacks.
+    answer = engine.search(asked)
+    assert answer.answered and "Jakarta" in answer.hits[0].sentence.text
+    # Counted word by word, the rank is a heavy word the window lacks: below the floor.
+    by_word = engine.tuned(dataclasses.replace(engine.tuning, floor_honorifics=False))
+    assert not by_word.search(asked).answered
+    # The honorific is left out only before a name: another word the window lacks still counts.
+    assert not engine.search("Di mana Kolonel Abdul Haris Nasution bertugas?").answered
+    # ...and a rank asked about, not addressing a name, is content ("kolonel" lower-case, then no name).
+    assert not engine.search("Di mana kolonel kavaleri Abdul Haris Nasution meninggal?").answered
