@@ -406,3 +406,31 @@ def test_offer_patterns_find_what_the_plain_patterns_find(name: str) -> None:
         assert [m.span() for m in exact_fast.finditer(lowered)] == [m.span() for m in exact_plain.finditer(lowered)], text
         for word in text.split():
             assert bool(fast.fullmatch(word)) == bool(plain.fullmatch(word)), word
+
+
+@pytest.mark.parametrize(
+    ("sentence", "question", "given"),
+    [
+        # The unit of the measure asked: an area for "luas", a length for "tinggi", people for "penduduk".
+        ("Turki menempati lahan seluas 783.562 kilometer persegi.", "Berapa luas Turki?", True),
+        ("Luas wilayahnya adalah 1.984,31km², sehingga padat.", "Seberapa luaskah Bone Bolango?", True),
+        ("Struktur ini memiliki tinggi 325 m (1.063 kaki).", "Berapakah ketinggian Menara Eiffel?", True),
+        ("Jumlah penduduknya 56.812 jiwa.", "Berapa jumlah penduduk Sawahlunto?", True),
+        ("Metro memiliki 22 stasiun, 9 di bawah tanah.", "Berapa jumlah stasiun pada Copenhagen Metro?", True),
+        ("Kota Jambi memiliki 11 kecamatan dan 62 kelurahan.", "Ada berapa kecamatan di Jambi?", True),
+        # News writes amounts in words: "200 ribu lebih warga", "ratusan orang".
+        ("Masih ada 200 ribu lebih warga di sana.", "Berapa warga yang masih tinggal di Aleppo Timur?", True),
+        ("Ratusan orang tewas di kota itu.", "Berapa jumlah penduduk kota itu?", True),
+        # A number in another unit, or none: a length for an area, visitors for a height, a year.
+        ("Wilayah Turki memiliki panjang lebih dari 1.600 kilometer.", "Berapa luas Turki?", False),
+        ("Lebih dari 200.000.000 orang telah mengunjungi menara ini.", "Berapakah ketinggian Menara Eiffel?", False),
+        ("Pada tahun 2009, metro mengangkut 50 juta penumpang.", "Berapa jumlah stasiun pada Copenhagen Metro?", False),
+        ("Luas Turki tercatat pada 1923.", "Berapa luas Turki?", False),
+        # A question that names no measure or counted noun asks for no unit.
+        ("Turki menempati lahan seluas 783.562 kilometer persegi.", "Berapa?", False),
+    ],
+)
+def test_a_quantity_in_the_unit_asked_is_found(sentence: str, question: str, given: bool) -> None:
+    from retrieval.question import gives_measure
+
+    assert gives_measure(sentence, question) is given
