@@ -673,16 +673,16 @@ _AMOUNT = (
     r"(?:\d[\d.,]*|(?:se|dua|tiga|empat|lima|enam|tujuh|delapan|sembilan|sepuluh)\s?(?:puluh|ratus|ribu)|"
     r"puluhan|ratusan|ribuan|jutaan)"
 )
-_QUANTITY = _AMOUNT + r"\s?(?:(?:ribu|juta|miliar|triliun|lebih|kurang)\s+){{0,2}}(?:{units})(?![\w²])"
+_QUANTITY = r"\b" + _AMOUNT + r"\s?(?:(?:ribu|juta|miliar|triliun|lebih|kurang)\s+){{0,2}}(?:{units})(?![\w²])"
 _MEASURE_SCANS = tuple(
-    (cue, re.compile(_QUANTITY.format(units=units), re.I)) for cue, units in _MEASURES
+    (cue, _Scan(re.compile(_QUANTITY.format(units=units), re.I))) for cue, units in _MEASURES
 )
 # "Berapa (jumlah) stasiun ...?", "Ada berapa provinsi ...?": the counted noun.
 _COUNTED = re.compile(r"\b(?:se)?berapa(?:kah)?\s+(?:(?:jumlah|banyak(?:nya)?)\s+)?([a-z]\w{2,})\b", re.I)
 
 
 @functools.lru_cache(maxsize=256)
-def _measure_scan(question: str) -> re.Pattern[str] | None:
+def _measure_scan(question: str) -> _Scan | None:
     """The pattern of a quantity in the unit a `berapa` question asks for, or of a number
     followed by the noun it counts ("Berapa jumlah stasiun?" -> "22 stasiun"); None
     when the question names no measure or counted noun."""
@@ -691,7 +691,7 @@ def _measure_scan(question: str) -> re.Pattern[str] | None:
             return scan
     counted = _COUNTED.search(question)
     if counted is not None and counted.group(1).casefold() not in _QUESTION_WORDS | _KIND_WORDS | _NOT_FOCUS:
-        return re.compile(_QUANTITY.format(units=re.escape(counted.group(1).casefold())), re.I)
+        return _Scan(re.compile(_QUANTITY.format(units=re.escape(counted.group(1).casefold())), re.I))
     return None
 
 
@@ -700,4 +700,4 @@ def gives_measure(sentence: str, question: str) -> bool:
     ("Berapa luas Turki?" -> "783.562 kilometer persegi"), or a count of the noun it
     counts ("Berapa jumlah stasiun?" -> "memiliki 22 stasiun")."""
     scan = _measure_scan(question)
-    return scan is not None and scan.search(sentence) is not None
+    return scan is not None and next(scan.spans(sentence), None) is not None
