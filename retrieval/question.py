@@ -72,13 +72,23 @@ _RELATIVE_TIMES = (
     r"tahun\s+(ini|lalu|depan)|hari\s+ini|awal\s+(pekan|tahun|bulan)|akhir\s+(pekan|tahun|bulan)|"
     r"sebelumnya|sejak|pagi|siang|sore|malam|"
     # "abad ke-19", "abad pertengahan": an encyclopedia's answer to `kapan`.
-    r"abad"
+    r"abad|"
+    # "pada masa Dinasti Han", "sejak zaman Reje Linge XIII", "di era Orde Baru".
+    r"zaman|era|masa|masehi|hijriah|hijriyah"
+)
+# Years an encyclopedia gives: any from 1000 ("1293"), a decade ("1970an", "1945-an"),
+# one marked by its era ("384 SM", "283H", "1599 Saka"; not "72 M", which reads as
+# metres) and a short one after "tahun"/"pada"/"sejak" ("tahun 907", "pada 650"): only 1800-2099 were read as years,
+# and IDK-MRC's `kapan` answers are mostly older (on its train, 206 of 1,016 answers held no time found).
+_YEARS = (
+    r"(?:1\d|20)\d\d(?:-?an)?\b|\d{1,4}\s?(?:sm|bc|bce|masehi|hijriah|hijriyah|saka)\b|\d{1,4}h\b|"
+    r"(?:tahun|pada|sejak)\s+\d{2,4}\b(?![.,]\d)"
 )
 # Every match starts with "(" or a word: the lookahead and the one `\b` in front of the
 # word alternatives let `re` reject most positions at once (about half the time of
 # `\b` repeated in each alternative); the spans are the same (tests/test_question.py).
 _TIME_RE = re.compile(
-    rf"(?=[(\w])(?:\(\d{{1,2}}/\d{{1,2}}(?:/\d{{2,4}})?\)|\b(?:\d{{1,2}}[./]\d{{2}}\b|(?:1[89]|20)\d\d\b|"
+    rf"(?=[(\w])(?:\(\d{{1,2}}/\d{{1,2}}(?:/\d{{2,4}})?\)|\b(?:\d{{1,2}}[./]\d{{2}}\b|{_YEARS}|"
     rf"(?:{'|'.join(_MONTHS.split())}|{'|'.join(_DAYS.split())}|{_RELATIVE_TIMES})\b))",
     re.I,
 )
@@ -636,3 +646,58 @@ def spelling_key(term: str) -> str | None:
     for old, new in _SPELLING_REWRITES:
         key = key.replace(old, new)
     return _DOUBLED.sub(r"\1", key)
+
+
+# What a `berapa` question measures, read from the word that names the measure, and
+# the units a sentence gives that measure in: "Berapa luas Turki?" is answered by
+# "783.562 kilometer persegi", not by "1.600 kilometer" (a length) or "54.310 orang".
+# Checked in order: "luas" before "panjang" ("luas" and "panjang" both in "luas
+# wilayah sepanjang ..." questions are rare; the first measure word names the measure).
+_AREA_UNITS = r"km²|km2|m²|m2|kilometer\s+persegi|meter\s+persegi|mil\s+persegi|sq\s*mi|hektar|hektare|ha|acre"
+_MEASURES: tuple[tuple[re.Pattern[str], str], ...] = (
+    (re.compile(r"\b(luas|seluas)(nya|kah)?\b", re.I), _AREA_UNITS),
+    (
+        re.compile(r"\b(panjang|tinggi|ketinggian|jarak|kedalaman|lebar|diameter|jauh)(nya|kah)?\b", re.I),
+        r"km|m|cm|mm|meter|kilometer|mil|kaki|ft|mdpl|dpl|inci",
+    ),
+    (re.compile(r"\b(berat|bobot)(nya|kah)?\b", re.I), r"kg|kilogram|ton|gram|g|pon|lb"),
+    (re.compile(r"\b(penduduk|populasi|warga|jiwa)\b", re.I), r"jiwa|orang|penduduk|warga"),
+    (re.compile(r"\b(umur|usia|lama)(nya|kah)?\b", re.I), r"tahun|bulan|hari|minggu|pekan|jam|menit|detik|abad|dekade"),
+    (re.compile(r"\b(suhu|temperatur)\b", re.I), r"°|derajat"),
+    (re.compile(r"\b(harga|biaya|nilai|anggaran|gaji|pendapatan|modal|dana)\b", re.I),
+     r"rp|rupiah|dolar|dollar|us\$|usd|euro|yen|ringgit|juta|miliar|triliun"),
+)
+# A number as an encyclopedia writes it ("783.562", "1.984,31", "6.650km", "22stasiun") or
+# as news does ("200 ribu lebih warga", "ratusan orang"), then the unit.
+_AMOUNT = (
+    r"(?:\d[\d.,]*|(?:se|dua|tiga|empat|lima|enam|tujuh|delapan|sembilan|sepuluh)\s?(?:puluh|ratus|ribu)|"
+    r"puluhan|ratusan|ribuan|jutaan)"
+)
+_QUANTITY = r"\b" + _AMOUNT + r"\s?(?:(?:ribu|juta|miliar|triliun|lebih|kurang)\s+){{0,2}}(?:{units})(?![\w²])"
+_MEASURE_SCANS = tuple(
+    (cue, _Scan(re.compile(_QUANTITY.format(units=units), re.I))) for cue, units in _MEASURES
+)
+# "Berapa (jumlah) stasiun ...?", "Ada berapa provinsi ...?": the counted noun.
+_COUNTED = re.compile(r"\b(?:se)?berapa(?:kah)?\s+(?:(?:jumlah|banyak(?:nya)?)\s+)?([a-z]\w{2,})\b", re.I)
+
+
+@functools.lru_cache(maxsize=256)
+def _measure_scan(question: str) -> _Scan | None:
+    """The pattern of a quantity in the unit a `berapa` question asks for, or of a number
+    followed by the noun it counts ("Berapa jumlah stasiun?" -> "22 stasiun"); None
+    when the question names no measure or counted noun."""
+    for cue, scan in _MEASURE_SCANS:
+        if cue.search(question):
+            return scan
+    counted = _COUNTED.search(question)
+    if counted is not None and counted.group(1).casefold() not in _QUESTION_WORDS | _KIND_WORDS | _NOT_FOCUS:
+        return _Scan(re.compile(_QUANTITY.format(units=re.escape(counted.group(1).casefold())), re.I))
+    return None
+
+
+def gives_measure(sentence: str, question: str) -> bool:
+    """The sentence gives a quantity in the unit the question's measure is given in
+    ("Berapa luas Turki?" -> "783.562 kilometer persegi"), or a count of the noun it
+    counts ("Berapa jumlah stasiun?" -> "memiliki 22 stasiun")."""
+    scan = _measure_scan(question)
+    return scan is not None and next(scan.spans(sentence), None) is not None

@@ -34,6 +34,7 @@ from retrieval.question import (
     Wants,
     defines,
     named,
+    gives_measure,
     names_agent,
     offers_each,
     spelling_key,
@@ -134,6 +135,7 @@ class _Measured:
     names_in_article: np.ndarray | None
     agent: np.ndarray | None = None  # None: not measured (no `siapa` question), all False
     near: np.ndarray | None = None  # None: not measured (no time/number/place/name question), all False
+    unit: np.ndarray | None = None  # None: not measured (no `berapa` question, or weight 0), all False
 
     @classmethod
     def nothing(cls, wanted: Wants) -> _Measured:
@@ -149,6 +151,7 @@ class _Measured:
         definition = self.definition.tolist() if self.definition is not None else [None] * len(self.sids)
         agent = self.agent.tolist() if self.agent is not None else [False] * len(self.sids)
         near = self.near.tolist() if self.near is not None else [False] * len(self.sids)
+        unit = self.unit.tolist() if self.unit is not None else [False] * len(self.sids)
         return [
             Features(
                 own=own,
@@ -174,14 +177,15 @@ class _Measured:
                 opens=opens,
                 agent=by,
                 near=beside,
+                unit=measured,
             )
             for (own, neighbour, previous, anaphoric, coverage, window, article, offered, apposition, focus_match,
-                 share, close, novelty, names_missing, defines, lead, length, opens, by, beside) in zip(
+                 share, close, novelty, names_missing, defines, lead, length, opens, by, beside, measured) in zip(
                 self.own.tolist(), self.neighbour.tolist(), self.previous.tolist(), self.anaphoric.tolist(),
                 self.coverage.tolist(), self.window_coverage.tolist(), self.article_coverage.tolist(),
                 self.offered.tolist(), self.apposition.tolist(), focus, self.own_share.tolist(),
                 self.proximity.tolist(), self.novelty.tolist(), self.names_missing.tolist(), definition,
-                self.lead.tolist(), self.length.tolist(), self.opens.tolist(), agent, near,
+                self.lead.tolist(), self.length.tolist(), self.opens.tolist(), agent, near, unit,
             )
         ]
 
@@ -237,6 +241,7 @@ class _Measured:
             self.near if self.near is not None and wanted is Wants.NUMBER else never,
             self.near if self.near is not None and wanted is Wants.PLACE else never,
             self.near if self.near is not None and wanted is Wants.NAME else never,
+            self.unit if self.unit is not None and wanted is Wants.NUMBER else never,
         ]
         if len(columns) != len(Features.NAMES):
             # `Features.vector` changed and these columns were not told: score row by row.
@@ -844,6 +849,10 @@ class Engine:
                 if wanted is Wants.PERSON else None
             ),
             near=offers[:, 1] if near_kind else None,
+            unit=(
+                np.fromiter((gives_measure(text, question.text) for text in texts), dtype=bool, count=n)
+                if wanted is Wants.NUMBER and "number_unit" not in skip else None
+            ),
         )
         return measured
 
@@ -1297,12 +1306,12 @@ _NEAR_KINDS = {Wants.TIME: "time_near", Wants.NUMBER: "number_near", Wants.PLACE
 @functools.lru_cache(maxsize=16)
 def _unweighted(tuning: Tuning) -> frozenset[str]:
     """Features the score cannot read: weight 0 in the learned weights (the hand formula reads none of these)."""
-    optional = ("names_missing", "definition", "lead", *_NEAR_KINDS.values())
+    optional = ("names_missing", "definition", "lead", "number_unit", *_NEAR_KINDS.values())
     if not tuning.learned:
         return frozenset(optional)
     weights = dict(zip(Features.NAMES, tuning.learned))
     parts = {"names_missing": ("names_missing",), "definition": ("definition_yes", "definition_no"), "lead": ("lead",)}
-    parts.update((name, (name,)) for name in _NEAR_KINDS.values())
+    parts.update((name, (name,)) for name in (*_NEAR_KINDS.values(), "number_unit"))
     return frozenset(name for name in optional if all(weights.get(p, 0.0) == 0.0 for p in parts[name]))
 
 

@@ -10,7 +10,7 @@ import pytest
 from config.settings import BUNDLED_CORPUS
 from retrieval.corpus import load_corpus
 from tests.sampling import sample
-from retrieval.question import Wants, defines, names_agent, offers, offers_beside, offers_each, wants
+from retrieval.question import Wants, defines, gives_measure, names_agent, offers, offers_beside, offers_each, wants
 from retrieval.ranking import Features, Question, Tuning, coverage, proximity
 from retrieval.search import _ANAPHORA, Engine
 
@@ -69,6 +69,7 @@ def _reference(engine: Engine, sids: list[int], query) -> list[Features]:  # typ
                 agent=question.wanted is Wants.PERSON and names_agent(text),
                 near=question.wanted in (Wants.TIME, Wants.NUMBER, Wants.PLACE, Wants.NAME)
                 and offers_beside(text, question.wanted, question=question.text),
+                unit=question.wanted is Wants.NUMBER and gives_measure(text, question.text),
             )
         )
     return out

@@ -59,6 +59,31 @@ def test_number_time_place() -> None:
     assert not offers("Mereka bertemu di Jenewa.", Wants.PLACE, question="Di mana di Jenewa mereka bertemu?")
 
 
+@pytest.mark.parametrize(
+    ("sentence", "found"),
+    [
+        # Years before 1800, and years marked by their era or after "tahun"/"pada" (IDK-MRC `kapan` answers).
+        ("Kerajaan Majapahit pernah berdiri sekitar tahun 1293 hingga 1500.", True),
+        ("Aristoteles (384 SM – 322 SM) adalah seorang filsuf Yunani.", True),
+        ("Al-Mas'udi dilahirkan di kota Baghdad, 283H.", True),
+        ("Gotrasawala ini berlangsung pada 1599 Saka.", True),
+        ("Kerajaan ini berdiri dari tahun 840 hingga 987.", True),
+        ("Liturgi itu direvisi oleh Patriark Yeshuyab III kira-kira pada 650.", True),
+        ("Sejarah antena parabola dapat diamati mulai dari 1970an.", True),
+        ("Didong dimulai sejak zaman Reje Linge XIII.", True),
+        ("Jalur itu mulai digunakan pada masa Orde Baru.", True),
+        ("Atom dikenal kira-kira 800 sebelum masehi.", True),
+        # Quantities and other numbers are no time: a count, metres, a price, a decimal after "pada".
+        ("Desa itu dihuni 1.500 orang petani.", False),
+        ("Menara itu setinggi 324 m di atas tanah.", False),
+        ("Suhu turun pada 12,5 derajat.", False),
+        ("Semasa kecil ia gemar membaca.", False),
+    ],
+)
+def test_encyclopedia_times_are_found(sentence: str, found: bool) -> None:
+    assert offers(sentence, Wants.TIME, question="Kapan kerajaan itu berdiri?") is found
+
+
 def test_a_place_may_follow_a_few_lower_case_words_after_di() -> None:
     question = "Di manakah letak pulau Flores?"
     # "di provinsi X", "di tengah pulau X": the place is named after words that say what kind it is.
@@ -321,11 +346,15 @@ _DAYS_PLAIN = "|".join(
 _RELATIVE_PLAIN = (
     r"kemarin|besok|lusa|pekan\s+(ini|lalu|depan)|minggu\s+(ini|lalu|depan)|bulan\s+(ini|lalu|depan)|"
     r"tahun\s+(ini|lalu|depan)|hari\s+ini|awal\s+(pekan|tahun|bulan)|akhir\s+(pekan|tahun|bulan)|"
-    r"sebelumnya|sejak|pagi|siang|sore|malam|abad"
+    r"sebelumnya|sejak|pagi|siang|sore|malam|abad|zaman|era|masa|masehi|hijriah|hijriyah"
+)
+_YEARS_PLAIN = (
+    r"(1\d|20)\d\d(-?an)?\b|\d{1,4}\s?(sm|bc|bce|masehi|hijriah|hijriyah|saka)\b|\d{1,4}h\b|"
+    r"(tahun|pada|sejak)\s+\d{2,4}\b(?![.,]\d)"
 )
 _PLAIN_PATTERNS = {
     "_TIME_RE": re.compile(
-        rf"\(\d{{1,2}}/\d{{1,2}}(/\d{{2,4}})?\)|\b\d{{1,2}}[./]\d{{2}}\b|\b(1[89]|20)\d\d\b|"
+        rf"\(\d{{1,2}}/\d{{1,2}}(/\d{{2,4}})?\)|\b\d{{1,2}}[./]\d{{2}}\b|\b({_YEARS_PLAIN})|"
         rf"\b({_MONTHS_PLAIN})\b|\b({_DAYS_PLAIN})\b|\b({_RELATIVE_PLAIN})\b",
         re.I,
     ),
@@ -357,7 +386,8 @@ def _pattern_texts() -> list[str]:
               "pekan  ini, minggu ini, Minggu\u00a0lalu (1/2/2010)(3/4) 12 Mei2005 12 mei 2005 Mei 20055 tahun 19999"]
     pieces = ["(", ")", "/", ".", "-", "_", " ", "  ", "\u00a0", "1", "12", "2005", "1999", "20", "x", "Mei", "mei",
               "maret", "march", "MARET", "jan", "januari", "senin", "minggu", "ini", "lalu", "pekan", "tahun", "tanggal",
-              "sejak", "pada", "salah", "satu", "-satunya", "satunya", "dua", "sebelas", "abad", "\u212a", "\u017f", "ſatu"]
+              "sejak", "pada", "salah", "satu", "-satunya", "satunya", "dua", "sebelas", "abad", "\u212a", "\u017f", "ſatu",
+              "1293", "650", "SM", "sm", "h", "H", "an", "-an", "masa", "zaman", "Saka", "masehi", ","]
     rng = random.Random(12)
     texts += ["".join(rng.choices(pieces, k=rng.randint(1, 12))) for _ in range(examples(20000))]
     return texts
@@ -376,3 +406,31 @@ def test_offer_patterns_find_what_the_plain_patterns_find(name: str) -> None:
         assert [m.span() for m in exact_fast.finditer(lowered)] == [m.span() for m in exact_plain.finditer(lowered)], text
         for word in text.split():
             assert bool(fast.fullmatch(word)) == bool(plain.fullmatch(word)), word
+
+
+@pytest.mark.parametrize(
+    ("sentence", "question", "given"),
+    [
+        # The unit of the measure asked: an area for "luas", a length for "tinggi", people for "penduduk".
+        ("Turki menempati lahan seluas 783.562 kilometer persegi.", "Berapa luas Turki?", True),
+        ("Luas wilayahnya adalah 1.984,31km², sehingga padat.", "Seberapa luaskah Bone Bolango?", True),
+        ("Struktur ini memiliki tinggi 325 m (1.063 kaki).", "Berapakah ketinggian Menara Eiffel?", True),
+        ("Jumlah penduduknya 56.812 jiwa.", "Berapa jumlah penduduk Sawahlunto?", True),
+        ("Metro memiliki 22 stasiun, 9 di bawah tanah.", "Berapa jumlah stasiun pada Copenhagen Metro?", True),
+        ("Kota Jambi memiliki 11 kecamatan dan 62 kelurahan.", "Ada berapa kecamatan di Jambi?", True),
+        # News writes amounts in words: "200 ribu lebih warga", "ratusan orang".
+        ("Masih ada 200 ribu lebih warga di sana.", "Berapa warga yang masih tinggal di Aleppo Timur?", True),
+        ("Ratusan orang tewas di kota itu.", "Berapa jumlah penduduk kota itu?", True),
+        # A number in another unit, or none: a length for an area, visitors for a height, a year.
+        ("Wilayah Turki memiliki panjang lebih dari 1.600 kilometer.", "Berapa luas Turki?", False),
+        ("Lebih dari 200.000.000 orang telah mengunjungi menara ini.", "Berapakah ketinggian Menara Eiffel?", False),
+        ("Pada tahun 2009, metro mengangkut 50 juta penumpang.", "Berapa jumlah stasiun pada Copenhagen Metro?", False),
+        ("Luas Turki tercatat pada 1923.", "Berapa luas Turki?", False),
+        # A question that names no measure or counted noun asks for no unit.
+        ("Turki menempati lahan seluas 783.562 kilometer persegi.", "Berapa?", False),
+    ],
+)
+def test_a_quantity_in_the_unit_asked_is_found(sentence: str, question: str, given: bool) -> None:
+    from retrieval.question import gives_measure
+
+    assert gives_measure(sentence, question) is given
