@@ -100,6 +100,8 @@ def test_the_engine_adds_the_trees_to_the_log_linear_score() -> None:
             continue
         measured = engine._candidates(query, pool=30, full=False)
         features = measured.features()
+        if not features:
+            continue
         linear = [math.log(f.score(plain.tuning)) for f in features]
         best = max((x for x, f in zip(linear, features) if f.window_coverage >= engine.tuning.hit_coverage), default=max(linear))
         # Off, the columns give each candidate's own `Features.score` (the log-linear one).
