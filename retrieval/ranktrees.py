@@ -53,6 +53,12 @@ class RankTrees:
     split_at: np.ndarray  # (trees, 2**depth - 1) its threshold; +inf where a leaf was padded
     leaves: np.ndarray  # (trees, 2**depth)
     trees: tuple[dict, ...]  # as read: the reference walk (tests) reads them
+    # The same for every tree, as all are complete: `paths[node, leaf]` is +1 where the
+    # leaf lies right of the split, -1 left, 0 elsewhere; a candidate reaches the leaf whose
+    # `paths` column, dotted with its split outcomes (1: right), equals `rights[leaf]`, the
+    # number of right turns on the way (no other leaf can reach that sum).
+    paths: np.ndarray
+    rights: np.ndarray
 
     @classmethod
     def read(cls, path: Path = MODEL_PATH) -> RankTrees:
@@ -86,21 +92,29 @@ class RankTrees:
         leaves = np.zeros((len(trees), 2**depth))
         for i, tree in enumerate(trees):
             _pad(tree, inputs, i, 0, 0, depth, split_input, split_at, leaves)
-        return cls(tuple(inputs), depth, split_input, split_at, leaves, tuple(trees))
+        paths = np.zeros((nodes, 2**depth))
+        for leaf in range(2**depth):
+            for level in range(depth):
+                right = (leaf >> (depth - 1 - level)) & 1
+                paths[(1 << level) - 1 + (leaf >> (depth - level)), leaf] = 1.0 if right else -1.0
+        rights = np.array([bin(leaf).count("1") for leaf in range(2**depth)], dtype=np.float64)
+        return cls(tuple(inputs), depth, split_input, split_at, leaves, tuple(trees), paths, rights)
 
     def evaluate(self, x: np.ndarray) -> np.ndarray:
         """The trees' sum for each row of `x` (one candidate a row, `inputs` its columns)."""
         n, count = len(x), len(self.split_input)
-        if not n or not count:
-            return np.zeros(n)
-        tree = np.arange(count)
-        rows = np.arange(n)[:, None]
-        position = np.zeros((n, count), dtype=np.intp)
+        if not n or not count or not self.depth:
+            return np.full(n, self.leaves.sum())
+        # Every split of every tree at once (one gather and compare), then each tree walked
+        # down by flat indexes into those outcomes, all trees and candidates together.
+        nodes = self.split_input.shape[1]
+        right = (np.take(x, self.split_input.ravel(), axis=1) > self.split_at.ravel()).ravel()
+        start = np.arange(n * count) * nodes  # where each (candidate, tree)'s outcomes start
+        position = np.zeros(n * count, dtype=np.intp)
         for level in range(self.depth):
-            node = (1 << level) - 1 + position
-            value = x[rows, self.split_input[tree, node]]
-            position = 2 * position + (value > self.split_at[tree, node])
-        return self.leaves[tree, position].sum(axis=1)
+            position = 2 * position + right[start + ((1 << level) - 1) + position]
+        leaf = position + np.tile(np.arange(count) << self.depth, n)
+        return self.leaves.ravel()[leaf].reshape(n, count).sum(axis=1)
 
 
 @functools.cache
