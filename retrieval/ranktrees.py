@@ -53,12 +53,6 @@ class RankTrees:
     split_at: np.ndarray  # (trees, 2**depth - 1) its threshold; +inf where a leaf was padded
     leaves: np.ndarray  # (trees, 2**depth)
     trees: tuple[dict, ...]  # as read: the reference walk (tests) reads them
-    # The same for every tree, as all are complete: `paths[node, leaf]` is +1 where the
-    # leaf lies right of the split, -1 left, 0 elsewhere; a candidate reaches the leaf whose
-    # `paths` column, dotted with its split outcomes (1: right), equals `rights[leaf]`, the
-    # number of right turns on the way (no other leaf can reach that sum).
-    paths: np.ndarray
-    rights: np.ndarray
 
     @classmethod
     def read(cls, path: Path = MODEL_PATH) -> RankTrees:
@@ -92,13 +86,7 @@ class RankTrees:
         leaves = np.zeros((len(trees), 2**depth))
         for i, tree in enumerate(trees):
             _pad(tree, inputs, i, 0, 0, depth, split_input, split_at, leaves)
-        paths = np.zeros((nodes, 2**depth))
-        for leaf in range(2**depth):
-            for level in range(depth):
-                right = (leaf >> (depth - 1 - level)) & 1
-                paths[(1 << level) - 1 + (leaf >> (depth - level)), leaf] = 1.0 if right else -1.0
-        rights = np.array([bin(leaf).count("1") for leaf in range(2**depth)], dtype=np.float64)
-        return cls(tuple(inputs), depth, split_input, split_at, leaves, tuple(trees), paths, rights)
+        return cls(tuple(inputs), depth, split_input, split_at, leaves, tuple(trees))
 
     def evaluate(self, x: np.ndarray) -> np.ndarray:
         """The trees' sum for each row of `x` (one candidate a row, `inputs` its columns)."""
@@ -120,7 +108,13 @@ class RankTrees:
 @functools.cache
 def shipped() -> RankTrees:
     """The trees shipped beside this module, read once per process."""
-    return RankTrees.read(MODEL_PATH)
+    from retrieval.ranking import Features
+
+    model = RankTrees.read(MODEL_PATH)
+    unknown = [name for name in model.inputs if name not in (*Features.NAMES, *EXTRA)]
+    if unknown:
+        raise ModelError(f"ranking trees {MODEL_PATH}: inputs {unknown} are neither features nor {list(EXTRA)}")
+    return model
 
 
 def _depth(node: object, inputs: list[str], where: str, level: int = 0) -> int:
