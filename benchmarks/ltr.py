@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
+import math
 import random
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -35,7 +36,9 @@ from benchmarks.quality import (
     normalise,
 )
 from retrieval.corpus import load_corpus
-from retrieval.ranking import Features, Tuning
+from retrieval.ranking import Features, Query, Tuning, missing_names
+from benchmarks import trees
+from retrieval import ranktrees
 from retrieval.records import Article
 from retrieval.search import Engine
 
@@ -52,8 +55,9 @@ RESIDUAL = (
 )
 
 # One question's candidates: feature rows, right/wrong labels, the hand formula's scores,
-# and the question's type (IDK-MRC's question word, "facqa", or the seed set's kind).
-Group = tuple[np.ndarray, np.ndarray, np.ndarray, str]
+# the question's type (IDK-MRC's question word, "facqa", or the seed set's kind), and
+# what the ranking trees read beside the rows (`ranktrees.EXTRA`, one row per candidate).
+Group = tuple[np.ndarray, np.ndarray, np.ndarray, str, np.ndarray]
 
 
 def collect(engine: Engine, questions: Sequence[EvalQuestion]) -> list[Group]:
@@ -67,18 +71,19 @@ def collect(engine: Engine, questions: Sequence[EvalQuestion]) -> list[Group]:
         if not query.units:
             continue
         wanted = [normalise(text) for text in (item.expect, *item.also)]
-        rows, labels, base = [], [], []
+        rows, labels, base, extra = [], [], [], []
         for sid, features in engine.candidates(query, pool=tuning.candidates + 10):
             if features.window_coverage < tuning.hit_coverage:
                 continue
             rows.append(features.vector(tuning))
+            extra.append([*_tree_extra(features), _complete(engine, query, sid, tuning)])
             sentence = engine.sentence(sid)
             text = normalise(sentence.text)
             own = item.article_id is None or sentence.article_id == item.article_id
             labels.append(own and any(w in text for w in wanted))
             base.append(features.hand_score(tuning) - 1e-9 * sid)
         if rows:
-            out.append((np.array(rows), np.array(labels), np.array(base), item.kind))
+            out.append((np.array(rows), np.array(labels), np.array(base), item.kind, np.array(extra)))
     return out
 
 
@@ -102,7 +107,8 @@ def _cached(path: Path | None, name: str, make: Callable[[], list[Group]]) -> li
         with np.load(file, allow_pickle=False) as data:
             # Each `data[name]` reads the array from the archive again: read each once.
             x, y, base, cuts, kinds = data["x"], data["y"], data["base"], data["cuts"].tolist(), data["kinds"].tolist()
-        return [(x[a:b], y[a:b], base[a:b], kind) for a, b, kind in zip(cuts, cuts[1:], kinds)]
+            z = data["z"]
+        return [(x[a:b], y[a:b], base[a:b], kind, z[a:b]) for a, b, kind in zip(cuts, cuts[1:], kinds)]
     groups = make()
     path.mkdir(parents=True, exist_ok=True)
     cuts = np.cumsum([0] + [len(g[0]) for g in groups])
@@ -113,6 +119,7 @@ def _cached(path: Path | None, name: str, make: Callable[[], list[Group]]) -> li
         base=np.concatenate([g[2] for g in groups]),
         cuts=cuts,
         kinds=np.array([g[3] for g in groups]),
+        z=np.concatenate([g[4] for g in groups]),
     )
     return groups
 
@@ -178,6 +185,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         " instead of the FacQA-fitted first 15",
     )
     parser.add_argument("--no-cv", action="store_true", help="skip the 5-fold cross-validation")
+    parser.add_argument("--trees", action="store_true",
+                        help="fit the ranking trees on top of the shipped weights instead (benchmarks/trees.py; needs the bench extra)")
+    parser.add_argument("--rounds", type=int, default=trees.ROUNDS, help="--trees: how many trees")
+    parser.add_argument("--write", action="store_true", help="--trees: replace retrieval/ranktrees.json")
     parser.add_argument("--cache", type=Path, default=None,
                         help="keep the collected candidate features here (delete it after changing a feature)")
     args = parser.parse_args(argv)
@@ -199,6 +210,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.valid:
         valid = _cached(cache, "facqa-valid", lambda: collect(facqa_engine, facqa_eval_set(DEFAULT_FACQA, "valid")))
         idk_valid = _cached(cache, "idkmrc-valid", lambda: idk("valid"))
+    if args.trees:
+        trees.report(
+            facqa=facqa_train, idk=idk_train, seed=seed, facqa_valid=valid, idk_valid=idk_valid,
+            weights=(args.facqa_weight, args.idk_weight, args.seed_weight), write=args.write, cv=not args.no_cv,
+            rounds=args.rounds,
+        )
+        return 0
     keep = np.array([name not in args.drop.split(",") for name in Features.NAMES])
     residual = np.array([name in args.residual.split(",") for name in Features.NAMES]) & keep
     base = np.zeros(len(Features.NAMES))
@@ -268,6 +286,20 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"  {name:>20} {value:+.4f}")
     print("learned=(" + ", ".join(f"{value:.3f}" for value in w) + ")")
     return 0
+
+
+def _tree_extra(features: Features) -> list[float]:
+    """What the ranking trees read of a candidate beside its vector: `ranktrees.EXTRA` up to
+    the log-linear score (`benchmarks.trees.inputs` adds that and its gap)."""
+    return [float(ranktrees.WANTS.index(features.wanted)), features.coverage, math.log1p(features.own)]
+
+
+def _complete(engine: Engine, query: Query, sid: int, tuning: Tuning) -> float:
+    """1.0 when the candidate's article holds enough of what the question names for the
+    engine to list it (`Tuning.names_share`), else 0.0: the trees learn the order of those."""
+    if not query.names:
+        return 1.0
+    return float(len(missing_names(query.names, engine._article_terms(sid))) < tuning.names_share * len(query.names))
 
 
 def _weighted(groups: list[Group], weight: float) -> list[Group]:

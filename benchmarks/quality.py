@@ -218,25 +218,29 @@ def run(
     facqa_dir: Path | None = DEFAULT_FACQA,
     idkmrc_dir: Path | None = DEFAULT_IDKMRC,
     split: str = "valid",
+    trees: bool = True,
     k: int = 10,
 ) -> list[Report]:
     from retrieval.corpus import load_corpus
 
     reports: list[Report] = []
     seed_articles = load_corpus(corpus).articles
-    reports += _both("seed", seed_articles, load_eval_set(eval_set), k=k)
+    reports += _both("seed", seed_articles, load_eval_set(eval_set), k=k, trees=trees)
     if facqa_dir is not None:
-        reports += _both(f"facqa-{split}", facqa_articles(facqa_dir), facqa_eval_set(facqa_dir, split), k=k)
+        reports += _both(f"facqa-{split}", facqa_articles(facqa_dir), facqa_eval_set(facqa_dir, split), k=k, trees=trees)
     if idkmrc_dir is not None:
-        reports += _both(f"idkmrc-{split}", *idkmrc_eval_set(idkmrc_dir, split), k=k)
+        reports += _both(f"idkmrc-{split}", *idkmrc_eval_set(idkmrc_dir, split), k=k, trees=trees)
     return reports
 
 
-def _both(name: str, articles: Sequence[Article], questions: list[EvalQuestion], *, k: int) -> list[Report]:
+def _both(
+    name: str, articles: Sequence[Article], questions: list[EvalQuestion], *, k: int, trees: bool = True
+) -> list[Report]:
+    from retrieval.ranking import Tuning
     from retrieval.search import Engine
 
     def kutip() -> tuple[Searcher, int]:
-        engine = Engine.from_articles(articles)
+        engine = Engine.from_articles(articles, tuning=Tuning(trees=trees))
         return engine, engine.sentence_count
 
     def reference() -> tuple[Searcher, int]:
@@ -315,6 +319,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--no-facqa", action="store_true", help="leave FacQA out")
     parser.add_argument("--idkmrc", type=Path, default=DEFAULT_IDKMRC, help="IDK-MRC folder (env IDKMRC_DIR)")
     parser.add_argument("--no-idkmrc", action="store_true", help="leave IDK-MRC out")
+    parser.add_argument("--no-trees", action="store_true", help="rank without the ranking trees (Tuning.trees off)")
     args = parser.parse_args(argv)
 
     facqa_dir: Path | None = None if args.no_facqa else args.facqa
@@ -326,7 +331,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"IDK-MRC not found in {idkmrc_dir}; skipping it (set IDKMRC_DIR or --idkmrc)", file=sys.stderr)
         idkmrc_dir = None
     reports = run(
-        corpus=args.corpus, eval_set=args.eval_set, facqa_dir=facqa_dir, idkmrc_dir=idkmrc_dir, split=args.split
+        corpus=args.corpus, eval_set=args.eval_set, facqa_dir=facqa_dir, idkmrc_dir=idkmrc_dir, split=args.split,
+        trees=not args.no_trees,
     )
     if args.json:
         print(json.dumps(as_json(reports), ensure_ascii=False))

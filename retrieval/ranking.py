@@ -122,6 +122,11 @@ class Tuning:
         -0.7, 0.774, -0.477, 0.0, 0.489, -0.434, 1.189, -1.252, -0.807, -0.252, 0.032, 2.700, 0.864,
         0.697, 1.133, 0.0, 0.0, 1.942,
     )
+    # Add the ranking trees (`retrieval/ranktrees.json`, fitted by `python -m benchmarks.ltr
+    # --trees --write` on top of `learned`) to the log-linear score: they say what a weighted
+    # sum cannot (which features matter for which kind of question, a close second against
+    # a distant one). Off: the log-linear score alone, for A/B. Unused without `learned`.
+    trees: bool = True
 
 
 @dataclass(frozen=True, slots=True)

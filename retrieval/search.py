@@ -41,6 +41,7 @@ from retrieval.question import (
     titles,
     without_definition_frame,
 )
+from retrieval import ranktrees
 from retrieval.ranking import (
     Features,
     Query,
@@ -192,7 +193,9 @@ class _Measured:
     def scores(self, tuning: Tuning) -> list[float]:
         """`Features.score(tuning)` of every candidate, bit for bit: the same IEEE
         operations in the same order, column by column instead of row by row
-        (`math` for the logarithms and exp, whose NumPy versions may round differently)."""
+        (`math` for the logarithms and exp, whose NumPy versions may round differently);
+        with `tuning.trees`, times exp of the ranking trees' sum (`retrieval.ranktrees`),
+        which read the question's other candidates too."""
         hand = self._hand_scores(tuning)
         if not tuning.learned:
             return hand.tolist()
@@ -245,7 +248,10 @@ class _Measured:
         ]
         if len(columns) != len(Features.NAMES):
             # `Features.vector` changed and these columns were not told: score row by row.
-            return [features.score(tuning) for features in self.features()]
+            rows = self.features()
+            if not tuning.trees or not rows:
+                return [features.score(tuning) for features in rows]
+            columns = [list(column) for column in zip(*(features.vector(tuning) for features in rows), strict=True)]
         # sum(map(mul, learned, vector)) left to right: 0 + w0*v0 + w1*v1 + ...
         total = np.zeros(n)
         for weight, column in zip(tuning.learned, columns):
@@ -255,8 +261,36 @@ class _Measured:
                 # columns `never` (the kinds they do not ask for).
                 continue
             total = total + weight * np.asarray(column, dtype=np.float64)
+        if tuning.trees and n:
+            total = total + self._trees(columns, total, tuning)
         exp = math.exp
         return [exp(x) for x in total.tolist()]
+
+    def _trees(self, columns: list[np.ndarray | list[float]], linear: np.ndarray, tuning: Tuning) -> np.ndarray:
+        """The shipped ranking trees' sum for every candidate, from `Features.NAMES`'
+        columns and `ranktrees.EXTRA`."""
+        model = ranktrees.shipped()
+        by_name = dict(zip(Features.NAMES, columns))
+        x = np.empty((len(linear), len(model.inputs)))
+        for i, name in enumerate(model.inputs):
+            if name in by_name:
+                column = by_name[name]
+            elif name == "wants":
+                column = float(ranktrees.WANTS.index(self.wanted))
+            elif name == "coverage":
+                column = self.coverage
+            elif name == "log_own":
+                column = np.log1p(self.own)
+            elif name == "linear":
+                column = linear
+            elif name == "gap":
+                # Below the best candidate that may be listed, as benchmarks/ltr.py sees them.
+                listed = self.window_coverage >= tuning.hit_coverage
+                column = linear - (linear[listed].max() if listed.any() else linear.max())
+            else:
+                raise ranktrees.ModelError(f"ranking trees {ranktrees.MODEL_PATH}: unknown input {name!r}")
+            x[:, i] = column
+        return model.evaluate(x)
 
     def _hand_scores(self, tuning: Tuning) -> np.ndarray:
         """`Features.hand_score` of every candidate, operation for operation."""
@@ -1305,14 +1339,19 @@ _NEAR_KINDS = {Wants.TIME: "time_near", Wants.NUMBER: "number_near", Wants.PLACE
 
 @functools.lru_cache(maxsize=16)
 def _unweighted(tuning: Tuning) -> frozenset[str]:
-    """Features the score cannot read: weight 0 in the learned weights (the hand formula reads none of these)."""
+    """Features the score cannot read: weight 0 in the learned weights and not read by the
+    ranking trees (the hand formula reads none of these)."""
     optional = ("names_missing", "definition", "lead", "number_unit", *_NEAR_KINDS.values())
     if not tuning.learned:
         return frozenset(optional)
     weights = dict(zip(Features.NAMES, tuning.learned))
+    # The ranking trees read some features the weights do not.
+    read = frozenset(ranktrees.shipped().inputs) if tuning.trees else frozenset()
     parts = {"names_missing": ("names_missing",), "definition": ("definition_yes", "definition_no"), "lead": ("lead",)}
     parts.update((name, (name,)) for name in (*_NEAR_KINDS.values(), "number_unit"))
-    return frozenset(name for name in optional if all(weights.get(p, 0.0) == 0.0 for p in parts[name]))
+    return frozenset(
+        name for name in optional if all(weights.get(p, 0.0) == 0.0 and p not in read for p in parts[name])
+    )
 
 
 # The word distances `ranking.proximity` counts as close.

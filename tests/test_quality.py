@@ -27,8 +27,10 @@ def test_seed_evaluation_set_floors() -> None:
     engine = Engine.from_articles(load_corpus(BUNDLED_CORPUS).articles)
     metrics = evaluate(engine, load_eval_set(), k=10)
     assert metrics.answerable >= 60 and metrics.unanswerable >= 10
-    assert metrics.recall_at_1 >= 0.92  # measured 0.952
-    assert metrics.recall_at_3 >= 0.96  # measured 0.990
+    # Ranking trees (retrieval/ranktrees.py): 0.952 / 0.990 -> 0.971 / 1.000; 0.95 keeps every
+    # question the linear score answered at rank 1 but one.
+    assert metrics.recall_at_1 >= 0.95  # measured 0.971
+    assert metrics.recall_at_3 >= 0.98  # measured 1.000
     assert metrics.correct_abstention is not None and metrics.correct_abstention >= 0.90  # measured 0.95
     assert metrics.wrongly_abstained <= 0.02  # measured 0.000
 
@@ -38,8 +40,9 @@ def test_seed_evaluation_set_floors() -> None:
 def test_facqa_valid_floors() -> None:
     engine = Engine.from_articles(facqa_articles(DEFAULT_FACQA))
     metrics = evaluate(engine, facqa_eval_set(DEFAULT_FACQA, "valid"), k=10)
-    assert metrics.recall_at_1 >= 0.77  # measured 0.791; plain rank-bm25 0.685
-    assert metrics.recall_at_3 >= 0.89  # measured 0.907; plain rank-bm25 0.855
+    # Ranking trees: 0.791 / 0.907 -> 0.810 / 0.904.
+    assert metrics.recall_at_1 >= 0.795  # measured 0.810; plain rank-bm25 0.685
+    assert metrics.recall_at_3 >= 0.89  # measured 0.904; plain rank-bm25 0.855
     assert metrics.wrongly_abstained <= 0.04  # measured 0.013
 
 
@@ -61,7 +64,8 @@ def test_idkmrc_valid_floors() -> None:
     # and 0.060 with definition frames no longer BM25 evidence; the polarity signals
     # (negated_held, negation_dropped) to 0.223 / 0.063; swaps mined from train's question pairs,
     # the qualifier signal and a threshold at 0.1% of train's answerable questions to 0.270 / 0.068;
-    # the undoing, window_opposite, relation_swap, name_part, names_absent and count_absent signals to 0.332 / 0.065.
+    # the undoing, window_opposite, relation_swap, name_part, names_absent and count_absent signals to 0.332 / 0.065
+    # (unchanged by the ranking trees).
     assert metrics.correct_abstention is not None and metrics.correct_abstention >= 0.31  # measured 0.332
     assert metrics.wrongly_abstained <= 0.07  # measured 0.065
 

@@ -1,0 +1,154 @@
+"""Regression trees added to the log-linear ranking score: what a weighted sum cannot say.
+
+benchmarks/ltr.py (`--trees`) fits a few shallow trees on top of the shipped
+`Tuning.learned` score (its log is their starting point), listwise per question,
+and writes them to `ranktrees.json` beside this module: plain JSON, one nested
+object per tree (`{"input": name, "at": threshold, "le": subtree, "gt": subtree}`
+or `{"leaf": value}`; a value at or below `at` goes to `le`). The engine reads
+them once and evaluates them for all of a question's candidates at once
+(`RankTrees.evaluate`); the sum of the leaves reached is added to each
+candidate's log score. `Tuning.trees` turns them off.
+
+Their inputs are `Features.NAMES` (the learned score's features) and `EXTRA`:
+what the question wants (`Wants`, as its index in `WANTS`), the sentence's own
+coverage and BM25, and the log-linear score itself, absolute and as the gap to
+the question's best candidate (so a tree can tell a close second from a distant one).
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import math
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from retrieval.question import Wants
+
+MODEL_PATH = Path(__file__).with_name("ranktrees.json")
+FORMAT = "kutip-ranktrees/1"
+# Read beside `Features.NAMES`: "wants" is `WANTS.index(wanted)`, "coverage" the
+# sentence's idf-weighted share of the question's words, "log_own" log1p of its
+# BM25, "linear" the log-linear score and "gap" its distance below the question's best.
+EXTRA = ("wants", "coverage", "log_own", "linear", "gap")
+WANTS = tuple(Wants)
+# Deeper trees would be both slower and likelier to fit one data set's quirks.
+MAX_DEPTH = 6
+
+
+class ModelError(ValueError):
+    """The trees file cannot be used; the message names the file and what is wrong."""
+
+
+@dataclass(frozen=True, slots=True, eq=False)
+class RankTrees:
+    """The trees, each padded to a complete tree of `depth` levels (heap order) so
+    that all of them walk all candidates together, one level at a time."""
+
+    inputs: tuple[str, ...]  # the columns `evaluate` reads, in order
+    depth: int
+    split_input: np.ndarray  # (trees, 2**depth - 1) column of each split
+    split_at: np.ndarray  # (trees, 2**depth - 1) its threshold; +inf where a leaf was padded
+    leaves: np.ndarray  # (trees, 2**depth)
+    trees: tuple[dict, ...]  # as read: the reference walk (tests) reads them
+
+    @classmethod
+    def read(cls, path: Path = MODEL_PATH) -> RankTrees:
+        try:
+            data = json.loads(path.read_text(encoding="utf-8"))
+        except OSError as error:
+            raise ModelError(f"ranking trees {path}: cannot read ({error.strerror or error})") from None
+        except (UnicodeDecodeError, json.JSONDecodeError) as error:
+            raise ModelError(f"ranking trees {path}: not JSON ({error})") from None
+        try:
+            return cls.parse(data)
+        except ModelError as error:
+            raise ModelError(f"ranking trees {path}: {error}") from None
+
+    @classmethod
+    def parse(cls, data: object) -> RankTrees:
+        if not isinstance(data, dict) or data.get("format") != FORMAT:
+            raise ModelError(f"not a {FORMAT} object")
+        inputs, trees, wants = data.get("inputs"), data.get("trees"), data.get("wants")
+        if not isinstance(inputs, list) or not all(isinstance(name, str) for name in inputs):
+            raise ModelError('"inputs" must be a list of feature names')
+        if wants != [w.value for w in WANTS]:
+            # The "wants" input is an index into this list: another order means other trees.
+            raise ModelError(f'"wants" must be {[w.value for w in WANTS]}')
+        if not isinstance(trees, list):
+            raise ModelError('"trees" must be a list')
+        depth = max((_depth(tree, inputs, f"tree {i}") for i, tree in enumerate(trees)), default=0)
+        nodes = 2**depth - 1
+        split_input = np.zeros((len(trees), nodes), dtype=np.intp)
+        split_at = np.full((len(trees), nodes), math.inf)
+        leaves = np.zeros((len(trees), 2**depth))
+        for i, tree in enumerate(trees):
+            _pad(tree, inputs, i, 0, 0, depth, split_input, split_at, leaves)
+        return cls(tuple(inputs), depth, split_input, split_at, leaves, tuple(trees))
+
+    def evaluate(self, x: np.ndarray) -> np.ndarray:
+        """The trees' sum for each row of `x` (one candidate a row, `inputs` its columns)."""
+        n, count = len(x), len(self.split_input)
+        if not n or not count or not self.depth:
+            return np.full(n, self.leaves.sum())
+        # Every split of every tree at once (one gather and compare), then each tree walked
+        # down by flat indexes into those outcomes, all trees and candidates together.
+        nodes = self.split_input.shape[1]
+        right = (np.take(x, self.split_input.ravel(), axis=1) > self.split_at.ravel()).ravel()
+        start = np.arange(n * count) * nodes  # where each (candidate, tree)'s outcomes start
+        position = np.zeros(n * count, dtype=np.intp)
+        for level in range(self.depth):
+            position = 2 * position + right[start + ((1 << level) - 1) + position]
+        leaf = position + np.tile(np.arange(count) << self.depth, n)
+        return self.leaves.ravel()[leaf].reshape(n, count).sum(axis=1)
+
+
+@functools.cache
+def shipped() -> RankTrees:
+    """The trees shipped beside this module, read once per process."""
+    from retrieval.ranking import Features
+
+    model = RankTrees.read(MODEL_PATH)
+    unknown = [name for name in model.inputs if name not in (*Features.NAMES, *EXTRA)]
+    if unknown:
+        raise ModelError(f"ranking trees {MODEL_PATH}: inputs {unknown} are neither features nor {list(EXTRA)}")
+    return model
+
+
+def _depth(node: object, inputs: list[str], where: str, level: int = 0) -> int:
+    if level > MAX_DEPTH:
+        raise ModelError(f"{where} is deeper than {MAX_DEPTH} levels")
+    if not isinstance(node, dict):
+        raise ModelError(f"{where}: a node must be an object")
+    if "leaf" in node:
+        if not _finite(node["leaf"]):
+            raise ModelError(f"{where}: leaf {node['leaf']!r} is not a finite number")
+        return level
+    if node.get("input") not in inputs:
+        raise ModelError(f"{where}: split on {node.get('input')!r}, which is not among the inputs")
+    if not _finite(node.get("at")):
+        raise ModelError(f"{where}: threshold {node.get('at')!r} is not a finite number")
+    if "le" not in node or "gt" not in node:
+        raise ModelError(f'{where}: a split needs "le" and "gt"')
+    return max(_depth(node["le"], inputs, where, level + 1), _depth(node["gt"], inputs, where, level + 1))
+
+
+def _pad(node: dict, inputs: list[str], tree: int, level: int, position: int, depth: int,
+         split_input: np.ndarray, split_at: np.ndarray, leaves: np.ndarray) -> None:
+    """Write `node` at `position` of `level`; a leaf above the last level fills every leaf
+    slot below it, its padded splits (threshold +inf) always going left."""
+    if "leaf" in node:
+        span = 1 << (depth - level)
+        leaves[tree, position * span : (position + 1) * span] = float(node["leaf"])
+        return
+    slot = (1 << level) - 1 + position
+    split_input[tree, slot] = inputs.index(node["input"])
+    split_at[tree, slot] = float(node["at"])
+    _pad(node["le"], inputs, tree, level + 1, 2 * position, depth, split_input, split_at, leaves)
+    _pad(node["gt"], inputs, tree, level + 1, 2 * position + 1, depth, split_input, split_at, leaves)
+
+
+def _finite(value: object) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)

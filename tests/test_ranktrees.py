@@ -1,0 +1,170 @@
+"""The ranking trees (`retrieval/ranktrees.py`): the vectorised evaluator against a plain
+recursive walk of the JSON, what the engine adds with them, and files it must refuse."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import math
+import random
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from config.settings import BUNDLED_CORPUS
+from retrieval import ranktrees
+from retrieval.corpus import load_corpus
+from retrieval.ranking import Features, Tuning
+from retrieval.ranktrees import ModelError, RankTrees
+from retrieval.search import Engine
+from tests.sampling import sample
+
+SEED_EVAL = Path(__file__).resolve().parent.parent / "benchmarks" / "data" / "seed_eval.jsonl"
+QUESTIONS = [json.loads(line)["question"] for line in SEED_EVAL.read_text(encoding="utf-8").splitlines() if line.strip()]
+WANTS = [w.value for w in ranktrees.WANTS]
+
+
+def _walk(node: dict, row: dict[str, float]) -> float:
+    """The reference: one tree, one candidate, from the root down."""
+    if "leaf" in node:
+        return node["leaf"]
+    return _walk(node["le"] if row[node["input"]] <= node["at"] else node["gt"], row)
+
+
+def _reference(trees: list[dict], row: dict[str, float]) -> float:
+    return math.fsum(_walk(tree, row) for tree in trees)
+
+
+def _model(trees: list[dict], inputs: list[str]) -> dict:
+    return {"format": ranktrees.FORMAT, "inputs": inputs, "wants": WANTS, "trees": trees}
+
+
+def test_the_evaluator_equals_a_recursive_walk_of_the_shipped_trees() -> None:
+    model = ranktrees.shipped()
+    data = json.loads(ranktrees.MODEL_PATH.read_text(encoding="utf-8"))
+    assert model.inputs == tuple(data["inputs"]) and len(data["trees"]) > 0
+    # Values spread over each input's thresholds, and the thresholds themselves (`<=` goes left).
+    thresholds: dict[str, list[float]] = {name: [] for name in model.inputs}
+
+    def collect(node: dict) -> None:
+        if "leaf" not in node:
+            thresholds[node["input"]].append(node["at"])
+            collect(node["le"])
+            collect(node["gt"])
+
+    for tree in data["trees"]:
+        collect(tree)
+    rng = random.Random(3)
+    rows = []
+    for _ in range(400):
+        row = {}
+        for name in model.inputs:
+            cuts = thresholds[name] or [0.0]
+            lo, hi = min(cuts) - 1.0, max(cuts) + 1.0
+            row[name] = rng.choice(cuts) if rng.random() < 0.3 else rng.uniform(lo, hi)
+        rows.append(row)
+    got = model.evaluate(np.array([[row[name] for name in model.inputs] for row in rows]))
+    want = [_reference(data["trees"], row) for row in rows]
+    assert np.allclose(got, want, rtol=0, atol=1e-12)
+    # The trees do change something: not every row gets the same sum.
+    assert len({round(value, 9) for value in want}) > 10
+
+
+def test_trees_of_uneven_depth_are_padded_without_changing_their_sums() -> None:
+    trees = [
+        {"leaf": 0.5},
+        {"input": "a", "at": 1.0, "le": {"leaf": -1.0}, "gt": {
+            "input": "b", "at": 0.0, "le": {"leaf": 2.0}, "gt": {
+                "input": "a", "at": 3.0, "le": {"leaf": 4.0}, "gt": {"leaf": 8.0}}}},
+        {"input": "b", "at": -2.0, "le": {"input": "b", "at": -5.0, "le": {"leaf": 16.0}, "gt": {"leaf": 32.0}},
+         "gt": {"leaf": 64.0}},
+    ]
+    model = RankTrees.parse(_model(trees, ["a", "b"]))
+    assert model.depth == 3
+    rows = [(a, b) for a in (-1.0, 1.0, 2.0, 3.0, 4.0) for b in (-6.0, -5.0, -2.0, 0.0, 1.0)]
+    got = model.evaluate(np.array(rows))
+    assert got.tolist() == [_reference(trees, {"a": a, "b": b}) for a, b in rows]
+    assert model.evaluate(np.zeros((0, 2))).tolist() == []
+
+
+def test_the_engine_adds_the_trees_to_the_log_linear_score() -> None:
+    engine = Engine.from_articles(load_corpus(BUNDLED_CORPUS).articles)
+    assert engine.tuning.trees
+    plain = engine.tuned(dataclasses.replace(engine.tuning, trees=False))
+    data = json.loads(ranktrees.MODEL_PATH.read_text(encoding="utf-8"))
+    changed = compared = 0
+    for question in sample(QUESTIONS):
+        query = engine.read(question)
+        if not query.units:
+            continue
+        measured = engine._candidates(query, pool=30, full=False)
+        features = measured.features()
+        if not features:
+            continue
+        linear = [math.log(f.score(plain.tuning)) for f in features]
+        best = max((x for x, f in zip(linear, features) if f.window_coverage >= engine.tuning.hit_coverage), default=max(linear))
+        # Off, the columns give each candidate's own `Features.score` (the log-linear one).
+        assert plain._candidates(query, pool=30, full=False).scores(plain.tuning) == [f.score(plain.tuning) for f in features]
+        for f, log_linear, score in zip(features, linear, measured.scores(engine.tuning), strict=True):
+            row = dict(zip(Features.NAMES, f.vector(engine.tuning)))
+            row.update(
+                wants=float(ranktrees.WANTS.index(f.wanted)), coverage=f.coverage, log_own=math.log1p(f.own),
+                linear=log_linear, gap=log_linear - best,
+            )
+            added = _reference(data["trees"], row)
+            assert math.isclose(math.log(score), log_linear + added, rel_tol=0, abs_tol=1e-9), question
+            changed += abs(added) > 1e-6
+            compared += 1
+    assert compared > 20 * len(sample(QUESTIONS)) and changed > compared // 4
+
+
+def test_search_measures_every_feature_the_trees_read(tmp_path: Path) -> None:
+    # A feature the weights ignore (weight 0) is skipped by search unless the trees read it.
+    engine = Engine.from_articles(load_corpus(BUNDLED_CORPUS).articles)
+    read = set(ranktrees.shipped().inputs)
+    for question in sample(QUESTIONS[:30]):
+        query = engine.read(question)
+        if not query.units:
+            continue
+        full = engine.candidates(query, pool=30, full=True)
+        lean = engine.candidates(query, pool=30, full=False)
+        for (_s, a), (_t, b) in zip(full, lean, strict=True):
+            for name, x, y in zip(Features.NAMES, a.vector(engine.tuning), b.vector(engine.tuning)):
+                assert x == y or name not in read, name
+
+
+@pytest.mark.parametrize(
+    ("content", "says"),
+    [
+        ("{not json", "not JSON"),
+        ('{"format": "other"}', ranktrees.FORMAT),
+        (json.dumps({"format": ranktrees.FORMAT, "inputs": "a", "wants": WANTS, "trees": []}), '"inputs"'),
+        (json.dumps({"format": ranktrees.FORMAT, "inputs": ["a"], "wants": WANTS[::-1], "trees": []}), '"wants"'),
+        (json.dumps(_model([{"input": "z", "at": 1, "le": {"leaf": 0}, "gt": {"leaf": 1}}], ["a"])), "'z'"),
+        (json.dumps(_model([{"input": "a", "at": 1, "le": {"leaf": 0}}], ["a"])), '"le" and "gt"'),
+        (json.dumps(_model([{"leaf": "x"}], ["a"])), "leaf 'x'"),
+        (json.dumps(_model([{"leaf": 1}, {"input": "a", "at": None, "le": {"leaf": 0}, "gt": {"leaf": 1}}], ["a"])),
+         "tree 1: threshold None"),
+        (json.dumps(_model([{"leaf": 1}, [1, 2]], ["a"])), "tree 1: a node must be an object"),
+    ],
+)
+def test_a_malformed_trees_file_is_refused_naming_the_file(tmp_path: Path, content: str, says: str) -> None:
+    path = tmp_path / "ranktrees.json"
+    path.write_text(content, encoding="utf-8")
+    with pytest.raises(ModelError) as caught:
+        RankTrees.read(path)
+    assert str(path) in str(caught.value) and says in str(caught.value)
+
+
+def test_a_too_deep_or_missing_file_is_refused_naming_the_file(tmp_path: Path) -> None:
+    node: dict = {"leaf": 0.0}
+    for _ in range(ranktrees.MAX_DEPTH + 1):
+        node = {"input": "a", "at": 0.0, "le": node, "gt": {"leaf": 1.0}}
+    path = tmp_path / "deep.json"
+    path.write_text(json.dumps(_model([node], ["a"])), encoding="utf-8")
+    with pytest.raises(ModelError, match="deeper than"):
+        RankTrees.read(path)
+    with pytest.raises(ModelError, match="cannot read") as caught:
+        RankTrees.read(tmp_path / "absent.json")
+    assert str(tmp_path / "absent.json") in str(caught.value)
