@@ -45,7 +45,8 @@ class ModelError(ValueError):
 @dataclass(frozen=True, slots=True, eq=False)
 class RankTrees:
     """The trees, each padded to a complete tree of `depth` levels (heap order) so
-    that all of them walk all candidates together, one level at a time."""
+    that all of them read all candidates together: through `by_outcome` when they are
+    shallow, else walked one level at a time."""
 
     inputs: tuple[str, ...]  # the columns `evaluate` reads, in order
     depth: int
@@ -53,6 +54,9 @@ class RankTrees:
     split_at: np.ndarray  # (trees, 2**depth - 1) its threshold; +inf where a leaf was padded
     leaves: np.ndarray  # (trees, 2**depth)
     trees: tuple[dict, ...]  # as read: the reference walk (tests) reads them
+    # (trees, 2**splits) each tree's leaf for every combination of its splits' outcomes
+    # (bit j: split j went right); None when trees are too deep for such a table.
+    by_outcome: np.ndarray | None = None
 
     @classmethod
     def read(cls, path: Path = MODEL_PATH) -> RankTrees:
@@ -86,15 +90,35 @@ class RankTrees:
         leaves = np.zeros((len(trees), 2**depth))
         for i, tree in enumerate(trees):
             _pad(tree, inputs, i, 0, 0, depth, split_input, split_at, leaves)
-        return cls(tuple(inputs), depth, split_input, split_at, leaves, tuple(trees))
+        return cls(tuple(inputs), depth, split_input, split_at, leaves, tuple(trees), _by_outcome(leaves, depth))
 
     def evaluate(self, x: np.ndarray) -> np.ndarray:
-        """The trees' sum for each row of `x` (one candidate a row, `inputs` its columns)."""
+        """The trees' sum for each row of `x` (one candidate a row, `inputs` its columns;
+        fastest in Fortran order, as `retrieval.search` builds it)."""
         n, count = len(x), len(self.split_input)
         if not n or not count or not self.depth:
             return np.full(n, self.leaves.sum())
-        # Every split of every tree at once (one gather and compare), then each tree walked
-        # down by flat indexes into those outcomes, all trees and candidates together.
+        if self.by_outcome is None:
+            return self._walk(x)
+        nodes = self.split_input.shape[1]
+        # Every split of every tree at once, one row of outcomes a split (a gather of whole
+        # input columns), then each tree's outcomes read as one number: which leaf it reaches
+        # is `by_outcome`'s to say. Some 2x faster than walking the levels with flat indexes.
+        columns = np.ascontiguousarray(x.T)
+        right = np.take(columns, self.split_input.ravel(), axis=0) > self.split_at.reshape(-1, 1)
+        right = right.view(np.uint8).reshape(count, nodes, n)
+        code = right[:, 0].copy()
+        for split in range(1, nodes):
+            code |= right[:, split] << split
+        # (candidate, tree) in C order, summed along each row as `_walk` sums: the same
+        # leaves added in the same order, so the same sums to the last bit.
+        at = np.ascontiguousarray(code.T) + np.arange(count) * self.by_outcome.shape[1]
+        return self.by_outcome.ravel()[at].sum(axis=1)
+
+    def _walk(self, x: np.ndarray) -> np.ndarray:
+        """`evaluate` for any depth: each tree walked down by flat indexes into the
+        outcomes of all splits, all trees and candidates together."""
+        n, count = len(x), len(self.split_input)
         nodes = self.split_input.shape[1]
         right = (np.take(x, self.split_input.ravel(), axis=1) > self.split_at.ravel()).ravel()
         start = np.arange(n * count) * nodes  # where each (candidate, tree)'s outcomes start
@@ -133,6 +157,24 @@ def _depth(node: object, inputs: list[str], where: str, level: int = 0) -> int:
     if "le" not in node or "gt" not in node:
         raise ModelError(f'{where}: a split needs "le" and "gt"')
     return max(_depth(node["le"], inputs, where, level + 1), _depth(node["gt"], inputs, where, level + 1))
+
+
+# Trees of up to 3 levels (7 splits): a table of 2**7 leaves a tree. Deeper ones would
+# need 2**15 a tree at 4 levels; they are walked instead.
+_MAX_TABLE_SPLITS = 7
+
+
+def _by_outcome(leaves: np.ndarray, depth: int) -> np.ndarray | None:
+    """For each tree, the leaf every combination of its splits' outcomes reaches (bit j of
+    the combination: split j, in heap order, went right); None past `_MAX_TABLE_SPLITS`."""
+    nodes = 2**depth - 1
+    if not depth or nodes > _MAX_TABLE_SPLITS:
+        return None
+    outcomes = np.arange(1 << nodes)
+    position = np.zeros(len(outcomes), dtype=np.intp)
+    for level in range(depth):
+        position = 2 * position + ((outcomes >> ((1 << level) - 1 + position)) & 1)
+    return np.ascontiguousarray(leaves[:, position])
 
 
 def _pad(node: dict, inputs: list[str], tree: int, level: int, position: int, depth: int,

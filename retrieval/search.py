@@ -271,7 +271,8 @@ class _Measured:
         columns and `ranktrees.EXTRA`."""
         model = ranktrees.shipped()
         by_name = dict(zip(Features.NAMES, columns))
-        x = np.empty((len(linear), len(model.inputs)))
+        # Column-major: each column written in one stretch, and `evaluate` reads them so.
+        x = np.empty((len(linear), len(model.inputs)), order="F")
         for i, name in enumerate(model.inputs):
             if name in by_name:
                 column = by_name[name]

@@ -40,11 +40,8 @@ def _model(trees: list[dict], inputs: list[str]) -> dict:
     return {"format": ranktrees.FORMAT, "inputs": inputs, "wants": WANTS, "trees": trees}
 
 
-def test_the_evaluator_equals_a_recursive_walk_of_the_shipped_trees() -> None:
-    model = ranktrees.shipped()
-    data = json.loads(ranktrees.MODEL_PATH.read_text(encoding="utf-8"))
-    assert model.inputs == tuple(data["inputs"]) and len(data["trees"]) > 0
-    # Values spread over each input's thresholds, and the thresholds themselves (`<=` goes left).
+def _rows(model: RankTrees, trees: list[dict], count: int = 400) -> list[dict[str, float]]:
+    """Values spread over each input's thresholds, and the thresholds themselves (`<=` goes left)."""
     thresholds: dict[str, list[float]] = {name: [] for name in model.inputs}
 
     def collect(node: dict) -> None:
@@ -53,17 +50,25 @@ def test_the_evaluator_equals_a_recursive_walk_of_the_shipped_trees() -> None:
             collect(node["le"])
             collect(node["gt"])
 
-    for tree in data["trees"]:
+    for tree in trees:
         collect(tree)
     rng = random.Random(3)
     rows = []
-    for _ in range(400):
+    for _ in range(count):
         row = {}
         for name in model.inputs:
             cuts = thresholds[name] or [0.0]
             lo, hi = min(cuts) - 1.0, max(cuts) + 1.0
             row[name] = rng.choice(cuts) if rng.random() < 0.3 else rng.uniform(lo, hi)
         rows.append(row)
+    return rows
+
+
+def test_the_evaluator_equals_a_recursive_walk_of_the_shipped_trees() -> None:
+    model = ranktrees.shipped()
+    data = json.loads(ranktrees.MODEL_PATH.read_text(encoding="utf-8"))
+    assert model.inputs == tuple(data["inputs"]) and len(data["trees"]) > 0
+    rows = _rows(model, data["trees"])
     got = model.evaluate(np.array([[row[name] for name in model.inputs] for row in rows]))
     want = [_reference(data["trees"], row) for row in rows]
     assert np.allclose(got, want, rtol=0, atol=1e-12)
@@ -86,6 +91,25 @@ def test_trees_of_uneven_depth_are_padded_without_changing_their_sums() -> None:
     got = model.evaluate(np.array(rows))
     assert got.tolist() == [_reference(trees, {"a": a, "b": b}) for a, b in rows]
     assert model.evaluate(np.zeros((0, 2))).tolist() == []
+
+
+def test_the_outcome_table_sums_the_same_bits_as_the_level_walk() -> None:
+    # Shallow trees are evaluated through `by_outcome`; the level walk (`_walk`, the only
+    # way for deeper trees) must give the very same floats, row order or not.
+    model = ranktrees.shipped()
+    assert model.by_outcome is not None
+    x = np.array([[row[name] for name in model.inputs] for row in _rows(model, list(model.trees))])
+    walked = model._walk(x)
+    for layout in (x, np.asfortranarray(x), x[:7], x[:1]):
+        assert model.evaluate(layout).tobytes() == walked[: len(layout)].tobytes()
+    # Four levels: no table, the walk.
+    node: dict = {"leaf": 0.25}
+    for level in range(4):
+        node = {"input": "ab"[level % 2], "at": float(level), "le": node, "gt": {"leaf": 2.0**level}}
+    deep = RankTrees.parse(_model([node, {"leaf": 1.0}], ["a", "b"]))
+    assert deep.depth == 4 and deep.by_outcome is None
+    rows = [(a, b) for a in (-1.0, 0.0, 2.0, 3.0) for b in (0.5, 1.0, 4.0)]
+    assert deep.evaluate(np.array(rows)).tolist() == [_reference(deep.trees, {"a": a, "b": b}) for a, b in rows]
 
 
 def test_the_engine_adds_the_trees_to_the_log_linear_score() -> None:
