@@ -57,6 +57,11 @@ class RankTrees:
     # (trees, 2**splits) each tree's leaf for every combination of its splits' outcomes
     # (bit j: split j went right); None when trees are too deep for such a table.
     by_outcome: np.ndarray | None = None
+    # The distinct (column, threshold) tests among all splits (trees share half of
+    # theirs), and which of them each split is: each test made once a candidate.
+    test_input: np.ndarray | None = None
+    test_at: np.ndarray | None = None
+    split_test: np.ndarray | None = None  # (trees, 2**depth - 1)
 
     @classmethod
     def read(cls, path: Path = MODEL_PATH) -> RankTrees:
@@ -90,7 +95,13 @@ class RankTrees:
         leaves = np.zeros((len(trees), 2**depth))
         for i, tree in enumerate(trees):
             _pad(tree, inputs, i, 0, 0, depth, split_input, split_at, leaves)
-        return cls(tuple(inputs), depth, split_input, split_at, leaves, tuple(trees), _by_outcome(leaves, depth))
+        tests, split_test = np.unique(
+            np.stack([split_input.ravel().astype(np.float64), split_at.ravel()], axis=1), axis=0, return_inverse=True
+        )
+        return cls(
+            tuple(inputs), depth, split_input, split_at, leaves, tuple(trees), _by_outcome(leaves, depth),
+            tests[:, 0].astype(np.intp), tests[:, 1].copy(), split_test.reshape(split_input.shape),
+        )
 
     def evaluate(self, x: np.ndarray) -> np.ndarray:
         """The trees' sum for each row of `x` (one candidate a row, `inputs` its columns;
@@ -98,18 +109,17 @@ class RankTrees:
         n, count = len(x), len(self.split_input)
         if not n or not count or not self.depth:
             return np.full(n, self.leaves.sum())
-        if self.by_outcome is None:
+        if self.by_outcome is None or self.split_test is None:
             return self._walk(x)
-        nodes = self.split_input.shape[1]
-        # Every split of every tree at once, one row of outcomes a split (a gather of whole
-        # input columns), then each tree's outcomes read as one number: which leaf it reaches
-        # is `by_outcome`'s to say. Some 2x faster than walking the levels with flat indexes.
+        # Every distinct test at once, one row of outcomes a test (a gather of whole input
+        # columns), then each tree's outcomes read as one number, one bit a split: which
+        # leaf it reaches is `by_outcome`'s to say. Some 2x faster than walking the levels.
         columns = np.ascontiguousarray(x.T)
-        right = np.take(columns, self.split_input.ravel(), axis=0) > self.split_at.reshape(-1, 1)
-        right = right.view(np.uint8).reshape(count, nodes, n)
-        code = right[:, 0].copy()
-        for split in range(1, nodes):
-            code |= right[:, split] << split
+        passed = (np.take(columns, self.test_input, axis=0) > self.test_at.reshape(-1, 1)).view(np.uint8)
+        split_test = self.split_test
+        code = np.take(passed, split_test[:, 0], axis=0)
+        for split in range(1, split_test.shape[1]):
+            code |= np.take(passed, split_test[:, split], axis=0) << split
         # (candidate, tree) in C order, summed along each row as `_walk` sums: the same
         # leaves added in the same order, so the same sums to the last bit.
         at = np.ascontiguousarray(code.T) + np.arange(count) * self.by_outcome.shape[1]

@@ -212,9 +212,9 @@ class _Measured:
         define_yes = self.definition if self.definition is not None else never
         define_no = ~self.definition if self.definition is not None else never
         columns: list[np.ndarray | list[float]] = [
-            [log(max(h, 1e-6)) for h in hand.tolist()],
-            [log1p(x) for x in self.neighbour.tolist()],
-            [log1p(x) for x in self.previous.tolist()],  # 0.0 where not anaphoric: log1p(0.0)
+            np.array([log(max(h, 1e-6)) for h in hand.tolist()]),
+            np.array([log1p(x) for x in self.neighbour.tolist()]),
+            np.array([log1p(x) for x in self.previous.tolist()]),  # 0.0 where not anaphoric: log1p(0.0)
             self.window_coverage,
             self.article_coverage,
             yes,
@@ -237,7 +237,7 @@ class _Measured:
             no if wanted is Wants.NUMBER else never,
             yes if wanted is Wants.PLACE else never,
             yes if wanted is Wants.PERSON else never,
-            [log1p(x) for x in self.length.tolist()],
+            np.array([log1p(x) for x in self.length.tolist()]),
             self.opens & define_yes,
             self.agent if self.agent is not None and wanted is Wants.PERSON else never,
             self.near if self.near is not None and wanted is Wants.TIME else never,
