@@ -109,7 +109,7 @@ def test_the_engine_adds_the_trees_to_the_log_linear_score() -> None:
         for f, log_linear, score in zip(features, linear, measured.scores(engine.tuning), strict=True):
             row = dict(zip(Features.NAMES, f.vector(engine.tuning)))
             row.update(
-                wants=float(ranktrees.WANTS.index(f.wanted)), coverage=f.coverage, log_own=math.log1p(f.own),
+                wants=float(ranktrees.WANTS.index(f.wanted)), coverage=f.coverage, log_own=math.log1p(f.own), predicate=f.predicate,
                 linear=log_linear, gap=log_linear - best,
             )
             added = _reference(data["trees"], row)
