@@ -291,7 +291,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 def _tree_extra(features: Features) -> list[float]:
     """What the ranking trees read of a candidate beside its vector: `ranktrees.EXTRA` up to
     the log-linear score (`benchmarks.trees.inputs` adds that and its gap)."""
-    return [float(ranktrees.WANTS.index(features.wanted)), features.coverage, math.log1p(features.own)]
+    return [float(ranktrees.WANTS.index(features.wanted)), features.coverage, math.log1p(features.own), features.predicate]
 
 
 def _complete(engine: Engine, query: Query, sid: int, tuning: Tuning) -> float:

@@ -56,9 +56,10 @@ def inputs(x: np.ndarray, z: np.ndarray, learned: np.ndarray) -> tuple[np.ndarra
     and which candidates the engine may list (their article holds what the question names:
     the others are never answers, whatever their order)."""
     linear = x @ learned
-    listed = z[:, 3] > 0 if z.shape[1] > 3 else np.ones(len(x), dtype=bool)
+    extra = len(ranktrees.EXTRA) - 2  # the columns `ltr._tree_extra` reads; then whether listed
+    listed = z[:, extra] > 0 if z.shape[1] > extra else np.ones(len(x), dtype=bool)
     x = np.where(_UNREAD, 0.0, x)  # a constant column: never split on
-    return np.column_stack([x, z[:, :3], linear, linear - linear.max()])[listed], linear[listed], listed
+    return np.column_stack([x, z[:, :extra], linear, linear - linear.max()])[listed], linear[listed], listed
 
 
 def fit(parts: Sequence[tuple[list, float]], learned: np.ndarray, *, rounds: int = ROUNDS, params: dict | None = None) -> dict:

@@ -174,6 +174,11 @@ class Features:
     # Turki?" -> "783.562 kilometer persegi", not "1.600 kilometer") or a count of the
     # noun it counts ("Berapa jumlah stasiun?" -> "22 stasiun"): `question.gives_measure`.
     unit: bool = False
+    # Idf-weighted share of the question's words outside what it names that the sentence
+    # itself holds ("meninggal" of "Di mana Abdul Haris Nasution meninggal?"); -1.0 when
+    # the question names nothing or asks nothing beside its names. Read by the ranking
+    # trees only: the paragraph names its subject everywhere, the answer says the rest.
+    predicate: float = -1.0
 
     # The names of `vector`'s entries, in its order (benchmarks/ltr.py prints weights by them).
     NAMES: ClassVar[tuple[str, ...]] = (

@@ -31,8 +31,8 @@ MODEL_PATH = Path(__file__).with_name("ranktrees.json")
 FORMAT = "kutip-ranktrees/1"
 # Read beside `Features.NAMES`: "wants" is `WANTS.index(wanted)`, "coverage" the
 # sentence's idf-weighted share of the question's words, "log_own" log1p of its
-# BM25, "linear" the log-linear score and "gap" its distance below the question's best.
-EXTRA = ("wants", "coverage", "log_own", "linear", "gap")
+# BM25, "predicate" `Features.predicate`, "linear" the log-linear score and "gap" its distance below the question's best.
+EXTRA = ("wants", "coverage", "log_own", "predicate", "linear", "gap")
 WANTS = tuple(Wants)
 # Deeper trees would be both slower and likelier to fit one data set's quirks.
 MAX_DEPTH = 6

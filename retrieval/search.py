@@ -137,6 +137,7 @@ class _Measured:
     agent: np.ndarray | None = None  # None: not measured (no `siapa` question), all False
     near: np.ndarray | None = None  # None: not measured (no time/number/place/name question), all False
     unit: np.ndarray | None = None  # None: not measured (no `berapa` question, or weight 0), all False
+    predicate: np.ndarray | None = None  # None: not measured (trees off, or nothing named), all -1.0
 
     @classmethod
     def nothing(cls, wanted: Wants) -> _Measured:
@@ -153,6 +154,7 @@ class _Measured:
         agent = self.agent.tolist() if self.agent is not None else [False] * len(self.sids)
         near = self.near.tolist() if self.near is not None else [False] * len(self.sids)
         unit = self.unit.tolist() if self.unit is not None else [False] * len(self.sids)
+        predicate = self.predicate.tolist() if self.predicate is not None else [-1.0] * len(self.sids)
         return [
             Features(
                 own=own,
@@ -179,14 +181,15 @@ class _Measured:
                 agent=by,
                 near=beside,
                 unit=measured,
+                predicate=said,
             )
             for (own, neighbour, previous, anaphoric, coverage, window, article, offered, apposition, focus_match,
-                 share, close, novelty, names_missing, defines, lead, length, opens, by, beside, measured) in zip(
+                 share, close, novelty, names_missing, defines, lead, length, opens, by, beside, measured, said) in zip(
                 self.own.tolist(), self.neighbour.tolist(), self.previous.tolist(), self.anaphoric.tolist(),
                 self.coverage.tolist(), self.window_coverage.tolist(), self.article_coverage.tolist(),
                 self.offered.tolist(), self.apposition.tolist(), focus, self.own_share.tolist(),
                 self.proximity.tolist(), self.novelty.tolist(), self.names_missing.tolist(), definition,
-                self.lead.tolist(), self.length.tolist(), self.opens.tolist(), agent, near, unit,
+                self.lead.tolist(), self.length.tolist(), self.opens.tolist(), agent, near, unit, predicate,
             )
         ]
 
@@ -282,6 +285,8 @@ class _Measured:
                 column = self.coverage
             elif name == "log_own":
                 column = np.log1p(self.own)
+            elif name == "predicate":
+                column = self.predicate if self.predicate is not None else -1.0
             elif name == "linear":
                 column = linear
             elif name == "gap":
@@ -823,6 +828,13 @@ class Engine:
         tuning = self._tuning
         skip = self._skipped() if not full else frozenset()
         wanted = question.wanted
+        predicate = None
+        if question.names and "predicate" not in skip:
+            named = frozenset().union(*(terms for _name, needed in question.names for terms in needed))
+            rest = [i for i, unit in enumerate(units) if unit.terms.isdisjoint(named)]
+            if rest and len(rest) < len(units):
+                rest_weights = [weights[i] for i in rest]
+                predicate = _coverage(rest_weights, own_hits[:, rest], sum(rest_weights))
         best = question.best
         texts = self._texts(sids)
         own = np.fromiter((bm25[sid] for sid in sids), dtype=np.float64, count=n)
@@ -888,6 +900,7 @@ class Engine:
                 np.fromiter((gives_measure(text, question.text) for text in texts), dtype=bool, count=n)
                 if wanted is Wants.NUMBER and "number_unit" not in skip else None
             ),
+            predicate=predicate,
         )
         return measured
 
@@ -1342,14 +1355,14 @@ _NEAR_KINDS = {Wants.TIME: "time_near", Wants.NUMBER: "number_near", Wants.PLACE
 def _unweighted(tuning: Tuning) -> frozenset[str]:
     """Features the score cannot read: weight 0 in the learned weights and not read by the
     ranking trees (the hand formula reads none of these)."""
-    optional = ("names_missing", "definition", "lead", "number_unit", *_NEAR_KINDS.values())
+    optional = ("names_missing", "definition", "lead", "number_unit", "predicate", *_NEAR_KINDS.values())
     if not tuning.learned:
         return frozenset(optional)
     weights = dict(zip(Features.NAMES, tuning.learned))
     # The ranking trees read some features the weights do not.
     read = frozenset(ranktrees.shipped().inputs) if tuning.trees else frozenset()
     parts = {"names_missing": ("names_missing",), "definition": ("definition_yes", "definition_no"), "lead": ("lead",)}
-    parts.update((name, (name,)) for name in (*_NEAR_KINDS.values(), "number_unit"))
+    parts.update((name, (name,)) for name in (*_NEAR_KINDS.values(), "number_unit", "predicate"))
     return frozenset(
         name for name in optional if all(weights.get(p, 0.0) == 0.0 and p not in read for p in parts[name])
     )

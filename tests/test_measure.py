@@ -46,6 +46,8 @@ def _reference(engine: Engine, sids: list[int], query) -> list[Features]:  # typ
         offered = offers(text, question.wanted, question=question.text)
         asked_words = frozenset().union(*question.words)
         placed = analyzer.word_terms(text)
+        named = frozenset().union(*(terms for _name, needed in question.names for terms in needed))
+        rest = [unit for unit in question.units if unit.terms.isdisjoint(named)]
         out.append(
             Features(
                 own=own_of[sid],
@@ -72,6 +74,7 @@ def _reference(engine: Engine, sids: list[int], query) -> list[Features]:  # typ
                 near=question.wanted in (Wants.TIME, Wants.NUMBER, Wants.PLACE, Wants.NAME)
                 and offers_beside(text, question.wanted, question=question.text),
                 unit=question.wanted is Wants.NUMBER and gives_measure(text, question.text),
+                predicate=coverage(rest, own_terms) if question.names and 0 < len(rest) < len(question.units) else -1.0,
             )
         )
     return out

@@ -4,6 +4,7 @@ recursive walk of the JSON, what the engine adds with them, and files it must re
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 import json
 import math
 import random
@@ -17,6 +18,7 @@ from retrieval import ranktrees
 from retrieval.corpus import load_corpus
 from retrieval.ranking import Features
 from retrieval.ranktrees import ModelError, RankTrees
+from retrieval.records import Article
 from retrieval.search import Engine
 from tests.sampling import sample
 
@@ -133,7 +135,7 @@ def test_the_engine_adds_the_trees_to_the_log_linear_score() -> None:
         for f, log_linear, score in zip(features, linear, measured.scores(engine.tuning), strict=True):
             row = dict(zip(Features.NAMES, f.vector(engine.tuning)))
             row.update(
-                wants=float(ranktrees.WANTS.index(f.wanted)), coverage=f.coverage, log_own=math.log1p(f.own),
+                wants=float(ranktrees.WANTS.index(f.wanted)), coverage=f.coverage, log_own=math.log1p(f.own), predicate=f.predicate,
                 linear=log_linear, gap=log_linear - best,
             )
             added = _reference(data["trees"], row)
@@ -141,6 +143,24 @@ def test_the_engine_adds_the_trees_to_the_log_linear_score() -> None:
             changed += abs(added) > 1e-6
             compared += 1
     assert compared > 20 * len(sample(QUESTIONS)) and changed > compared // 4
+
+
+def test_the_sentence_that_says_what_is_asked_beats_one_that_repeats_the_names() -> None:
+    # The paragraph names its subject in full once; the answer calls him by his surname.
+    # Counting words, the first sentence holds more of the question; the trees read how
+    # much of what the question asks beside the names (`Features.predicate`) each holds.
+    articles = [
+        Article(id="nasution", title="Nasution", source="Sumber", date=dt.date(2020, 1, 1),
+                text="Abdul Haris Nasution adalah tokoh militer Indonesia. "
+                "Nasution wafat di Jakarta pada 6 September 2000. Ia dimakamkan di Kalibata."),
+        Article(id="minyak", title="Minyak", source="Sumber", date=dt.date(2020, 1, 2),
+                text="Harga minyak dunia naik tajam pekan ini. Pasokan terganggu."),
+    ]
+    engine = Engine.from_articles(articles)
+    asked = "Di mana Abdul Haris Nasution meninggal?"
+    assert "Jakarta" in engine.search(asked).hits[0].sentence.text
+    linear = engine.tuned(dataclasses.replace(engine.tuning, trees=False))
+    assert "tokoh militer" in linear.search(asked).hits[0].sentence.text
 
 
 @pytest.mark.parametrize(

@@ -310,7 +310,7 @@ def test_the_coverage_floor_leaves_out_an_honorific_before_a_name() -> None:
             _article(
                 "nasution",
                 "Abdul Haris Nasution adalah tokoh militer Indonesia. "
-                "Nasution wafat di Jakarta pada 6 September 2000. Ia dimakamkan di Kalibata.",
+                "Abdul Haris Nasution wafat di Jakarta pada 6 September 2000. Ia dimakamkan di Kalibata.",
             ),
             _article("minyak", "Harga minyak dunia naik tajam pekan ini. Pasokan terganggu.", day=2),
             _article("jembatan", "Presiden meresmikan jembatan baru di Surabaya. Warga menyambutnya.", day=3),
