@@ -358,15 +358,27 @@ class _Scan:
     such text onto an ASCII letter); other text takes the pattern itself.
     """
 
-    __slots__ = ("pattern", "_exact")
+    __slots__ = ("_source", "_flags", "_pattern", "_exact")
 
-    def __init__(self, pattern: re.Pattern[str]) -> None:
-        self.pattern = pattern
+    def __init__(self, pattern: re.Pattern[str] | str, flags: int = 0) -> None:
+        # A pattern made per question (`_plain_words`) is given as its source: most
+        # candidates are ASCII text, so the case-folding version is seldom needed, and
+        # compiling it costs as much as a question's scan.
+        if isinstance(pattern, str):
+            self._source, self._flags, self._pattern = pattern, flags, None
+        else:
+            self._source, self._flags, self._pattern = pattern.pattern, pattern.flags, pattern
         self._exact: re.Pattern[str] | None = None
-        if pattern.flags & re.IGNORECASE:
-            if _UPPER_LITERAL.search(pattern.pattern):
-                raise ValueError(f"write {pattern.pattern!r} in lower case: it is matched over lowered text")
-            self._exact = re.compile(pattern.pattern, pattern.flags & ~re.IGNORECASE)
+        if self._flags & re.IGNORECASE:
+            if _UPPER_LITERAL.search(self._source):
+                raise ValueError(f"write {self._source!r} in lower case: it is matched over lowered text")
+            self._exact = re.compile(self._source, self._flags & ~re.IGNORECASE)
+
+    @property
+    def pattern(self) -> re.Pattern[str]:
+        if self._pattern is None:
+            self._pattern = re.compile(self._source, self._flags)
+        return self._pattern
 
     def spans(self, text: str) -> Iterator[tuple[int, int]]:
         if self._exact is not None and (text.isascii() or _PLAIN.fullmatch(text)):
@@ -441,7 +453,7 @@ def _plain_words(question: str) -> _Scan | None:
     })
     if not words:
         return None
-    return _Scan(re.compile(r"\b(?:" + "|".join(map(re.escape, words)) + r")\b", re.IGNORECASE))
+    return _Scan(r"\b(?:" + "|".join(map(re.escape, words)) + r")\b", re.IGNORECASE)
 
 
 @functools.lru_cache(maxsize=256)
@@ -691,7 +703,7 @@ def _measure_scan(question: str) -> _Scan | None:
             return scan
     counted = _COUNTED.search(question)
     if counted is not None and counted.group(1).casefold() not in _QUESTION_WORDS | _KIND_WORDS | _NOT_FOCUS:
-        return _Scan(re.compile(_QUANTITY.format(units=re.escape(counted.group(1).casefold())), re.I))
+        return _Scan(_QUANTITY.format(units=re.escape(counted.group(1).casefold())), re.I)
     return None
 
 
