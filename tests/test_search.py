@@ -12,6 +12,14 @@ def _article(article_id: str, text: str, *, source: str = "Sumber", day: int = 1
     return Article(id=article_id, title=f"Judul {article_id}", source=source, date=dt.date(2020, 1, day), text=text)
 
 
+# Articles on other subjects beside the one a test asks about: the corpus the
+# engine's idf and its "another article holds it" checks read is not one article.
+_UNRELATED = (
+    _article("minyak", "Harga minyak dunia naik tajam pekan ini. Pasokan terganggu.", day=2),
+    _article("jembatan", "Presiden meresmikan jembatan baru di Surabaya. Warga menyambutnya.", day=3),
+)
+
+
 @pytest.fixture(scope="module")
 def engine() -> Engine:
     return Engine.from_articles(
@@ -261,8 +269,7 @@ def test_the_coverage_floor_counts_a_name_whole_where_its_last_word_stands() -> 
                 "Mussolini memimpin Italia selama dua puluh tahun. "
                 "Mussolini tewas ditembak di Giulino pada 1945. Jenazahnya dibawa ke Milan.",
             ),
-            _article("minyak", "Harga minyak dunia naik tajam pekan ini. Pasokan terganggu.", day=2),
-            _article("jembatan", "Presiden meresmikan jembatan baru di Surabaya. Warga menyambutnya.", day=3),
+            *_UNRELATED,
         ]
     )
     # At a floor of 0.6 share of the question's weight (what is measured here is the naming, not the floor).
@@ -288,7 +295,7 @@ def test_a_name_the_corpus_lacks_is_found_with_letters_added_at_its_end() -> Non
                 "Galen adalah tabib Yunani di Roma. Ia menulis ratusan risalah kedokteran. "
                 "Karyanya menjadi rujukan kedokteran Eropa selama berabad-abad.",
             ),
-            _article("minyak", "Harga minyak dunia naik tajam pekan ini. Pasokan terganggu.", day=2),
+            _UNRELATED[0],
         ]
     )
     asked = "Apa kontribusi Galenus terhadap kedokteran?"
@@ -312,8 +319,7 @@ def test_the_coverage_floor_leaves_out_an_honorific_before_a_name() -> None:
                 "Abdul Haris Nasution adalah tokoh militer Indonesia. "
                 "Abdul Haris Nasution wafat di Jakarta pada 6 September 2000. Ia dimakamkan di Kalibata.",
             ),
-            _article("minyak", "Harga minyak dunia naik tajam pekan ini. Pasokan terganggu.", day=2),
-            _article("jembatan", "Presiden meresmikan jembatan baru di Surabaya. Warga menyambutnya.", day=3),
+            *_UNRELATED,
         ]
     )
     # At a floor of 0.75 share of the question's weight (what is measured here is the honorific, not the floor).
