@@ -11,7 +11,8 @@ candidate's log score. `Tuning.trees` turns them off.
 
 Their inputs are `Features.NAMES` (the learned score's features) and `EXTRA`:
 what the question wants (`Wants`, as its index in `WANTS`), the sentence's own
-coverage and BM25, and the log-linear score itself, absolute and as the gap to
+coverage and BM25, the share of what the question asks beside its names that the
+sentence holds (`Features.predicate`), and the log-linear score itself, absolute and as the gap to
 the question's best candidate (so a tree can tell a close second from a distant one).
 """
 
@@ -31,7 +32,8 @@ MODEL_PATH = Path(__file__).with_name("ranktrees.json")
 FORMAT = "kutip-ranktrees/1"
 # Read beside `Features.NAMES`: "wants" is `WANTS.index(wanted)`, "coverage" the
 # sentence's idf-weighted share of the question's words, "log_own" log1p of its
-# BM25, "predicate" `Features.predicate`, "linear" the log-linear score and "gap" its distance below the question's best.
+# BM25, "predicate" `Features.predicate`, "linear" the log-linear score and "gap"
+# its distance below the question's best.
 EXTRA = ("wants", "coverage", "log_own", "predicate", "linear", "gap")
 WANTS = tuple(Wants)
 # Deeper trees would be both slower and likelier to fit one data set's quirks.
