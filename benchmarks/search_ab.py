@@ -9,9 +9,11 @@ apart). This starts one worker process per tree, both opening the same saved
 index (built by the first if missing), and hands them the same question in
 turn, alternating which goes first, so both meet the same load. Each worker
 times its own `Engine.search` in CPU time (`time.process_time`). Questions are
-the seed evaluation questions, as `benchmarks.scale` times them. Prints, for
-each tree, the median and p95 over every call and over each question's best
-round, and the median of the per-question ratio.
+the seed evaluation questions, as `benchmarks.scale` times them, or with
+`--questions ask` the ~3,000 questions its ask phase sends `python -m bot ask`.
+Prints, for each tree, the median and p95 over every call and over each
+question's best round, the mean of the best rounds (what a run of every question
+costs a question), and the median of the per-question ratio.
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ import os
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -34,12 +37,23 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--corpus", type=Path, required=True)
     parser.add_argument("--index-dir", type=Path, required=True)
     parser.add_argument("--rounds", type=int, default=5)
+    parser.add_argument("--questions", choices=("seed", "ask"), default="seed",
+                        help="the seed evaluation questions, or those of benchmarks.scale's ask phase")
     parser.add_argument("--worker", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument("--question-file", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.worker:
         return _worker(args)
     trees = {"this": ROOT, "other": args.other.resolve()}
-    workers = {name: _start(tree, args) for name, tree in trees.items()}
+    with tempfile.TemporaryDirectory() as scratch:
+        # Both workers read the same list, made here (the other tree need not have this benchmark).
+        args.question_file = Path(scratch) / "questions.json"
+        args.question_file.write_text(json.dumps(_questions(args.questions)), encoding="utf-8")
+        workers = {name: _start(tree, args) for name, tree in trees.items()}
+        return _compare(trees, workers, args)
+
+
+def _compare(trees: dict[str, Path], workers: dict[str, subprocess.Popen[str]], args: argparse.Namespace) -> int:
     loaded = {}
     for name, worker in workers.items():
         assert worker.stdout is not None
@@ -66,10 +80,22 @@ def main(argv: list[str] | None = None) -> int:
         every = [t for per in times[name] for t in per]
         best = [min(per) for per in times[name]]
         print(f"  {name:5s} {loaded[name]}: median {statistics.median(every):.3f} p95 {_p95(every):.3f};"
-              f" best round per question: median {statistics.median(best):.3f} p95 {_p95(best):.3f}")
+              f" best round per question: median {statistics.median(best):.3f} p95 {_p95(best):.3f}"
+              f" mean {statistics.fmean(best):.3f}")
     ratios = [min(a) / min(b) for a, b in zip(times["this"], times["other"])]
-    print(f"  this / other per question (best rounds): median {statistics.median(ratios):.3f}")
+    totals = [sum(min(per) for per in times[name]) for name in ("this", "other")]
+    print(f"  this / other per question (best rounds): median {statistics.median(ratios):.3f};"
+          f" of the best rounds' sums {totals[0] / totals[1]:.3f}")
     return 0
+
+
+def _questions(which: str) -> list[str]:
+    if which == "ask":
+        from benchmarks.scale import _ask_questions
+
+        return _ask_questions()
+    seed = ROOT / "benchmarks" / "data" / "seed_eval.jsonl"
+    return [json.loads(line)["question"] for line in seed.read_text(encoding="utf-8").splitlines() if line.strip()]
 
 
 def _start(tree: Path, args: argparse.Namespace) -> subprocess.Popen[str]:
@@ -77,7 +103,8 @@ def _start(tree: Path, args: argparse.Namespace) -> subprocess.Popen[str]:
     # This file run as a script under the tree's PYTHONPATH: the tree's `retrieval`, this
     # file's questions (the other tree need not have this benchmark).
     command = [sys.executable, str(Path(__file__).resolve()), "--worker", "--other", str(tree),
-               "--corpus", str(args.corpus.resolve()), "--index-dir", str(args.index_dir.resolve())]
+               "--corpus", str(args.corpus.resolve()), "--index-dir", str(args.index_dir.resolve()),
+               "--question-file", str(args.question_file)]
     return subprocess.Popen(command, cwd=tree, env=env, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
 
 
@@ -85,8 +112,7 @@ def _worker(args: argparse.Namespace) -> int:
     import config.settings  # noqa: F401  (as the bot imports it before opening)
     from retrieval.store import open_engine
 
-    seed = ROOT / "benchmarks" / "data" / "seed_eval.jsonl"
-    questions = [json.loads(line)["question"] for line in seed.read_text(encoding="utf-8").splitlines() if line.strip()]
+    questions = json.loads(args.question_file.read_text(encoding="utf-8"))
     engine = open_engine(args.corpus, index_dir=args.index_dir).engine
     for question in questions:
         engine.search(question)  # caches and pages warm before timing

@@ -242,11 +242,9 @@ def _offered(
         # (every date pattern holds a digit).
         sentence = _blanked(sentence, _DATES.spans(sentence))
     near: _Near | None = None
-    if beside_asked and kind is not Wants.PERSON:
-        near = _Near.of(sentence, question)
-        if near is None:
-            # No word the question says of its subject is in the sentence: nothing is beside one.
-            beside_asked = False
+    # Where the question's words stand matters only once the sentence offers something:
+    # found at the first new match, not for every sentence.
+    find_near = beside_asked and kind is not Wants.PERSON
     offered = False
     for start, end in pattern.spans(sentence):
         text = sentence[start:end]
@@ -259,6 +257,12 @@ def _offered(
         if read is None:
             continue
         offered = True
+        if find_near:
+            find_near = False
+            near = _Near.of(sentence, question)
+            if near is None:
+                # No word the question says of its subject is in the sentence: nothing is beside one.
+                beside_asked = False
         if not beside_asked:
             return True, False
         if near is not None:
@@ -441,8 +445,54 @@ _OFFER_SCANS = {kind: _Scan(pattern) for kind, pattern in _OFFER_PATTERNS.items(
 _DATES = _Scan(_DATE_RE)
 
 
+def _is_word(char: str) -> bool:
+    """Whether `re` counts `char` as a word character (`\\w` over str)."""
+    return char.isalnum() or char == "_"
+
+
+class _Words:
+    """The spans where any of some lower-case words (each a run of word characters) stands
+    whole in a text, in any case: what `\\b(?:word|...)\\b` with re.IGNORECASE finds.
+
+    Made per question (`_plain_words`): compiling that pattern cost a question about
+    as much as scanning its candidates with it. Over text `_Scan` lowers (ASCII and a
+    few marks), a match is exactly a run of word characters equal to one of the words,
+    found with `str.find`; other text takes the pattern itself, compiled when first needed.
+    """
+
+    __slots__ = ("_words", "_source", "_pattern")
+
+    def __init__(self, words: Iterable[str]) -> None:
+        self._words = tuple(words)
+        self._source = r"\b(?:" + "|".join(map(re.escape, self._words)) + r")\b"
+        self._pattern: re.Pattern[str] | None = None
+
+    @property
+    def pattern(self) -> re.Pattern[str]:
+        if self._pattern is None:
+            self._pattern = re.compile(self._source, re.IGNORECASE)
+        return self._pattern
+
+    def spans(self, text: str) -> Iterator[tuple[int, int]]:
+        if not (text.isascii() or _PLAIN.fullmatch(text)):
+            return (m.span() for m in self.pattern.finditer(text))
+        low = text.lower()
+        size = len(low)
+        found: list[tuple[int, int]] = []
+        for word in self._words:
+            start = low.find(word)
+            while start >= 0:
+                end = start + len(word)
+                if (start == 0 or not _is_word(low[start - 1])) and (end == size or not _is_word(low[end])):
+                    found.append((start, end))
+                # A later occurrence overlapping this one starts inside a word.
+                start = low.find(word, end)
+        found.sort()
+        return iter(found)
+
+
 @functools.lru_cache(maxsize=256)
-def _plain_words(question: str) -> _Scan | None:
+def _plain_words(question: str) -> _Words | None:
     """The question's content words written in lower case, as one pattern (any case): what it
     says of the thing it names ("luas", "diresmikan"), not the name itself, which its article
     repeats beside every date and number ("ulang tahun ke-153 Kebun Raya Cibodas"); None when
@@ -453,7 +503,7 @@ def _plain_words(question: str) -> _Scan | None:
     })
     if not words:
         return None
-    return _Scan(r"\b(?:" + "|".join(map(re.escape, words)) + r")\b", re.IGNORECASE)
+    return _Words(words)
 
 
 @functools.lru_cache(maxsize=256)
@@ -691,10 +741,51 @@ _MEASURE_SCANS = tuple(
 )
 # "Berapa (jumlah) stasiun ...?", "Ada berapa provinsi ...?": the counted noun.
 _COUNTED = re.compile(r"\b(?:se)?berapa(?:kah)?\s+(?:(?:jumlah|banyak(?:nya)?)\s+)?([a-z]\w{2,})\b", re.I)
+# What stands before the unit in `_QUANTITY`, up to the unit: searched in lowered text ending where a
+# counted noun starts.
+_BEFORE_UNIT = re.compile(_QUANTITY.format(units="").removesuffix(r"(?:)(?![\w²])") + r"\Z")
+
+
+class _Counted:
+    """Whether a text holds a number followed by one noun (`_QUANTITY` with the noun as its
+    unit, any case): "memiliki 22 stasiun".
+
+    Made per question (`_measure_scan`): compiling that pattern cost a `berapa`
+    question more than its whole scan. Over text `_Scan` lowers, each place the noun
+    stands is found with `str.find` and the amount before it with one pattern compiled
+    once (`_BEFORE_UNIT`); other text takes the pattern itself, compiled when first needed.
+    """
+
+    __slots__ = ("_noun", "_source", "_pattern")
+
+    def __init__(self, noun: str) -> None:
+        self._noun = noun
+        self._source = _QUANTITY.format(units=re.escape(noun))
+        self._pattern: re.Pattern[str] | None = None
+
+    @property
+    def pattern(self) -> re.Pattern[str]:
+        if self._pattern is None:
+            self._pattern = re.compile(self._source, re.IGNORECASE)
+        return self._pattern
+
+    def found(self, text: str) -> bool:
+        if not (text.isascii() or _PLAIN.fullmatch(text)):
+            return self.pattern.search(text) is not None
+        low = text.lower()
+        noun = self._noun
+        start = low.find(noun)
+        while start >= 0:
+            end = start + len(noun)
+            # `(?![\w²])`: "²" is a word character too.
+            if (end == len(low) or not _is_word(low[end])) and _BEFORE_UNIT.search(low, 0, start):
+                return True
+            start = low.find(noun, start + 1)
+        return False
 
 
 @functools.lru_cache(maxsize=256)
-def _measure_scan(question: str) -> _Scan | None:
+def _measure_scan(question: str) -> _Scan | _Counted | None:
     """The pattern of a quantity in the unit a `berapa` question asks for, or of a number
     followed by the noun it counts ("Berapa jumlah stasiun?" -> "22 stasiun"); None
     when the question names no measure or counted noun."""
@@ -703,7 +794,7 @@ def _measure_scan(question: str) -> _Scan | None:
             return scan
     counted = _COUNTED.search(question)
     if counted is not None and counted.group(1).casefold() not in _QUESTION_WORDS | _KIND_WORDS | _NOT_FOCUS:
-        return _Scan(_QUANTITY.format(units=re.escape(counted.group(1).casefold())), re.I)
+        return _Counted(counted.group(1).casefold())
     return None
 
 
@@ -712,4 +803,8 @@ def gives_measure(sentence: str, question: str) -> bool:
     ("Berapa luas Turki?" -> "783.562 kilometer persegi"), or a count of the noun it
     counts ("Berapa jumlah stasiun?" -> "memiliki 22 stasiun")."""
     scan = _measure_scan(question)
-    return scan is not None and next(scan.spans(sentence), None) is not None
+    if scan is None:
+        return False
+    if isinstance(scan, _Counted):
+        return scan.found(sentence)
+    return next(scan.spans(sentence), None) is not None
