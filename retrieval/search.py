@@ -19,7 +19,7 @@ import copy
 import functools
 import math
 import re
-from collections.abc import Collection, Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import NamedTuple
 
@@ -95,6 +95,47 @@ class _Lacking:
         return [name for name, has in zip(self._labels, held) if not has]
 
 
+class _TermRows:
+    """Each candidate's distinct term ids (`[i]`: `_Measured.sids[i]`'s), kept as the index's
+    runs of them: folding near duplicates asks how much of each candidate a kept hit's
+    terms cover, for every candidate at once (`near_duplicates`), not pair by pair."""
+
+    __slots__ = ("_owner", "_term_ids", "_starts", "_row_of", "_sizes", "_vocabulary")
+
+    def __init__(
+        self, owner: np.ndarray, term_ids: np.ndarray, starts: np.ndarray, row_of: np.ndarray, vocabulary: int
+    ) -> None:
+        """`term_ids[starts[r]:starts[r + 1]]` are row r's distinct terms (`owner` r), and
+        candidate i is row `row_of[i]`."""
+        self._owner = owner
+        self._term_ids = term_ids
+        self._starts = starts
+        self._row_of = row_of
+        self._sizes = np.diff(starts)
+        self._vocabulary = vocabulary
+
+    def __len__(self) -> int:
+        return int(self._row_of.shape[0])
+
+    def __getitem__(self, i: int) -> frozenset[int]:
+        row = int(self._row_of[i])
+        return frozenset(self._term_ids[self._starts[row] : self._starts[row + 1]].tolist())
+
+    def __iter__(self) -> Iterator[frozenset[int]]:
+        return (self[i] for i in range(len(self)))
+
+    def near_duplicates(self, i: int, threshold: float) -> list[bool]:
+        """Whether `_overlap(self[i], self[j]) >= threshold`, for every candidate j: the same
+        integer counts, divided as Python divides them (both exact in float64, one rounding)."""
+        row = int(self._row_of[i])
+        mine = np.zeros(self._vocabulary, dtype=bool)
+        mine[self._term_ids[self._starts[row] : self._starts[row + 1]]] = True
+        shared = np.bincount(self._owner[mine[self._term_ids]], minlength=self._sizes.shape[0])[self._row_of]
+        smaller = np.minimum(self._sizes[row], self._sizes[self._row_of])
+        overlap = np.divide(shared, smaller, out=np.zeros(smaller.shape[0]), where=smaller > 0)
+        return (overlap >= threshold).tolist()
+
+
 class _Scored(NamedTuple):
     # A tuple, not a frozen dataclass: ~60 are made a question, and a frozen
     # dataclass sets each field through object.__setattr__.
@@ -132,7 +173,7 @@ class _Measured:
     # Not ranking features: each candidate's distinct term ids (folding near duplicates
     # compares them) and, when known from the measuring, whether its article holds each
     # thing the question names.
-    terms: list[frozenset[int]]
+    terms: _TermRows
     names_in_article: np.ndarray | None
     agent: np.ndarray | None = None  # None: not measured (no `siapa` question), all False
     near: np.ndarray | None = None  # None: not measured (no time/number/place/name question), all False
@@ -806,9 +847,7 @@ class Engine:
         own_cov, window_cov, article_cov = _coverages(weights, (own_hits, window_hits, article_hits))
 
         # Distinct terms of each candidate (ids: the same counts and overlaps as names).
-        starts_list = starts.tolist()
-        term_list = term_ids.tolist()
-        own_terms = [frozenset(term_list[starts_list[r] : starts_list[r + 1]]) for r in row_of.tolist()]
+        own_terms = _TermRows(owner, term_ids, starts, row_of, index.vocabulary_size)
         counts = np.diff(starts)[row_of]
         if term_bits is not None:
             asked = (term_bits >> np.uint64(in_question_bit)) & np.uint64(1)
@@ -1247,25 +1286,23 @@ class Engine:
         units: list[Unit],
         *,
         limit: int,
-        terms: list[frozenset[int]],
+        terms: _TermRows,
     ) -> list[Hit]:
         """Hits for `ranked` (in order) up to `limit`; a later candidate whose `_overlap` with
         a hit reaches `Tuning.duplicate_overlap` is that hit's near duplicate, its article
         added to the hit's `also_in` (`terms`: each candidate's, by `_Scored.row`)."""
-        kept: list[tuple[int, Hit, list[int], set[str], frozenset[int]]] = []
+        # Each hit with whether each candidate is its near duplicate, by row: found for all
+        # at once when the hit is kept (~50 candidates against each hit a question).
+        kept: list[tuple[int, Hit, list[int], set[str], list[bool]]] = []
         query_terms = frozenset().union(*(u.terms for u in units))
         version_ids, article_of = self._version_ids, self._article_of
         threshold = self._tuning.duplicate_overlap
         for item in ranked:
             sid = item.sid
-            own = terms[item.row]
-            size = len(own)
+            row = item.row
             duplicate_of = None
-            # `_overlap(terms[entry[0]], own) >= threshold`, inline: a call a pair cost more
-            # than the intersection (~50 candidates against each hit a question).
             for entry in kept:
-                other = entry[4]
-                if (len(other & own) / min(len(other), size) if size and other else 0.0) >= threshold:
+                if entry[4][row]:
                     duplicate_of = entry
                     break
             # Live articles have distinct ids: comparing ids is comparing articles.
@@ -1284,7 +1321,7 @@ class Engine:
                 score=round(item.score, 6),
                 matched_words=self._matched_words(sid, sentence.text, query_terms),
             )
-            kept.append((item.row, hit, [], set(), own))
+            kept.append((row, hit, [], set(), terms.near_duplicates(row, threshold)))
         return [
             # Made when read (`ArticlesAt`): most are never shown.
             Hit(hit.sentence, hit.article, hit.score, hit.matched_words, ArticlesAt(self._articles, others) if others else ())

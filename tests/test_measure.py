@@ -166,7 +166,7 @@ def test_terms_and_names_in_article_equal_the_sets(engine: Engine) -> None:
         if not query.units:
             continue
         measured = engine._candidates(query, pool=30, full=False)
-        assert measured.terms == [frozenset(index.doc_term_ids(sid, sid + 1).tolist()) for sid in measured.sids]
+        assert list(measured.terms) == [frozenset(index.doc_term_ids(sid, sid + 1).tolist()) for sid in measured.sids]
         if query.names and measured.sids:
             assert measured.names_in_article is not None
             for sid, held in zip(measured.sids, measured.names_in_article.tolist()):
@@ -178,6 +178,27 @@ def test_terms_and_names_in_article_equal_the_sets(engine: Engine) -> None:
                 assert held == [not article.isdisjoint(name) for name in ids], question
                 checked += 1
     assert checked > 0
+
+
+def test_near_duplicates_equal_the_pairwise_overlap(engine: Engine) -> None:
+    # Folding asks `near_duplicates` of a kept hit for every candidate at once; each verdict
+    # must be `_overlap` of the two term sets against the threshold, at the shipped
+    # threshold and at the very overlaps the pairs have (where `>=` and rounding tell).
+    from retrieval.search import _overlap
+
+    compared = 0
+    for question in sample(QUESTIONS)[:40]:
+        query = engine.read(question)
+        if not query.units:
+            continue
+        terms = engine._candidates(query, pool=30, full=False).terms
+        sets = list(terms)
+        for i in range(0, len(sets), 7):
+            overlaps = [_overlap(sets[i], other) for other in sets]
+            for threshold in {engine.tuning.duplicate_overlap, 0.0, 1.0, *overlaps[::5]}:
+                assert terms.near_duplicates(i, threshold) == [x >= threshold for x in overlaps], question
+                compared += len(sets)
+    assert compared > 1000
 
 
 def test_folding_equals_the_pairwise_reference(engine: Engine) -> None:
