@@ -61,6 +61,64 @@ _CUES: tuple[tuple[Wants, re.Pattern[str]], ...] = (
     ),
 )
 
+def _top_level(alternation: str) -> list[str]:
+    """The alternatives of `alternation` split at its top-level `|` (not inside a group)."""
+    out: list[str] = []
+    depth = start = 0
+    escaped = False
+    for i, char in enumerate(alternation):
+        if escaped:
+            escaped = False
+        elif char == "\\":
+            escaped = True
+        elif char == "(":
+            depth += 1
+        elif char == ")":
+            depth -= 1
+        elif char == "|" and depth == 0:
+            out.append(alternation[start:i])
+            start = i + 1
+    out.append(alternation[start:])
+    return out
+
+
+def _shared_letters(alternatives: Sequence[str]) -> str:
+    """`"|".join(alternatives)`, with alternatives that open with the same lower-case letter
+    sharing it, level by level ("jan(?:uari|uary|)"): at each word `re` tries some tens of
+    month, day and number words one by one, and the first letter alone rules out most.
+
+    The same matches, first to last: at one place only alternatives opening with its
+    letter can match (letters fold onto no other letter, even under re.IGNORECASE), and
+    those keep their order; an alternative opening otherwise ("\\s+ini", or empty) keeps
+    its place, no alternative moving past it.
+    """
+    entries: list[str | tuple[str, list[str]]] = []
+    open_letters: dict[str, tuple[str, list[str]]] = {}
+    for alternative in alternatives:
+        letter = alternative[:1]
+        if "a" <= letter <= "z":
+            entry = open_letters.get(letter)
+            if entry is None:
+                entry = open_letters[letter] = (letter, [])
+                entries.append(entry)
+            entry[1].append(alternative[1:])
+        else:
+            entries.append(alternative)
+            open_letters = {}
+    parts: list[str] = []
+    for entry in entries:
+        if isinstance(entry, str):
+            parts.append(entry)
+            continue
+        letter, rests = entry
+        if len(rests) == 1:
+            parts.append(letter + rests[0])
+            continue
+        shared = _shared_letters(rests)
+        parts.append(letter + (shared if len(_top_level(shared)) == 1 else f"(?:{shared})"))
+    return "|".join(parts)
+
+
 _MONTHS = (
     "januari februari maret april mei juni juli agustus september oktober november desember "
     "january february march may june july august october december "
@@ -89,19 +147,22 @@ _YEARS = (
 # `\b` repeated in each alternative); the spans are the same (tests/test_question.py).
 _TIME_RE = re.compile(
     rf"(?=[(\w])(?:\(\d{{1,2}}/\d{{1,2}}(?:/\d{{2,4}})?\)|\b(?:\d{{1,2}}[./]\d{{2}}\b|{_YEARS}|"
-    rf"(?:{'|'.join(_MONTHS.split())}|{'|'.join(_DAYS.split())}|{_RELATIVE_TIMES})\b))",
+    rf"(?:{_shared_letters([*_MONTHS.split(), *_DAYS.split(), *_top_level(_RELATIVE_TIMES)])})\b))",
     re.I,
 )
 _DATE_RE = re.compile(
-    rf"(?=[(\w])(?:\(\d{{1,2}}/\d{{1,2}}(?:/\d{{2,4}})?\)|\b(?:\d{{1,2}}\s+(?:{'|'.join(_MONTHS.split())})(?:\s+\d{{4}})?\b|"
-    rf"(?:{'|'.join(_MONTHS.split())})\s+\d{{4}}\b|(?:tahun|tanggal|sejak|pada)\s+(?:1[89]|20)\d\d\b))",
+    rf"(?=[(\w])(?:\(\d{{1,2}}/\d{{1,2}}(?:/\d{{2,4}})?\)|\b(?:\d{{1,2}}\s+(?:{_shared_letters(_MONTHS.split())})(?:\s+\d{{4}})?\b|"
+    rf"(?:{_shared_letters(_MONTHS.split())})\s+\d{{4}}\b|(?:tahun|tanggal|sejak|pada)\s+(?:1[89]|20)\d\d\b))",
     re.I,
+)
+_NUMBER_WORDS = (
+    "dua tiga empat lima enam tujuh delapan sembilan sepuluh sebelas puluhan ratusan ribuan belas puluh ratus ribu "
+    "juta miliar triliun seratus seribu setengah separuh "
+    "one two three four five six seven eight nine ten hundred thousand million billion"
 )
 _NUMBER_RE = re.compile(
     # "salah satu" (one of) and "satu-satunya" (the only) count nothing.
-    r"\d|\b(?:satu(?<!salah satu)\b(?!-satunya)|(?:dua|tiga|empat|lima|enam|tujuh|delapan|sembilan|sepuluh|sebelas|"
-    r"puluhan|ratusan|ribuan|belas|puluh|ratus|ribu|juta|miliar|triliun|seratus|seribu|setengah|separuh|"
-    r"one|two|three|four|five|six|seven|eight|nine|ten|hundred|thousand|million|billion)\b)",
+    rf"\d|\b(?:satu(?<!salah satu)\b(?!-satunya)|(?:{_shared_letters(_NUMBER_WORDS.split())})\b)",
     re.I,
 )
 _FREQUENCY_RE = re.compile(

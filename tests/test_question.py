@@ -464,6 +464,29 @@ def _pattern_texts() -> list[str]:
     return texts
 
 
+@pytest.mark.parametrize(
+    "alternatives",
+    [
+        ["minggu", r"minggu\s+(ini|lalu)", "mar", "maret", "march", "mei", "may", "ma"],
+        [r"minggu\s+(ini|lalu)", "minggu", "maret", "mar", "", "ma", "may"],
+        ["ab", r"\d+", "abc", "a", "b", "abd", "", "ba", "abcd"],
+        [*"januari februari maret mar jan senin sejak".split(), r"sejak\s+\d+", "s", "se"],
+    ],
+)
+def test_shared_letters_match_what_the_alternatives_match_in_order(alternatives: list[str]) -> None:
+    # Without a `\b` after them the order of the alternatives decides the match: the
+    # shared-letter form must keep it (first to last), and read the same on any text.
+    from retrieval.question import _shared_letters
+
+    plain, shared = re.compile("|".join(alternatives)), re.compile(_shared_letters(alternatives))
+    texts = ["minggu ini, maret, march mar mei may ma", "abcd abc ab a b ba abd 12 sejak 1920 se s", *alternatives]
+    for text in texts + [t.upper() for t in texts]:
+        assert [m.span() for m in shared.finditer(text)] == [m.span() for m in plain.finditer(text)], text
+        assert [m.span() for m in re.finditer(shared.pattern, text, re.I)] == [
+            m.span() for m in re.finditer(plain.pattern, text, re.I)
+        ], text
+
+
 @pytest.mark.parametrize("name", sorted(_PLAIN_PATTERNS))
 def test_offer_patterns_find_what_the_plain_patterns_find(name: str) -> None:
     import retrieval.question as question
