@@ -61,6 +61,7 @@ _CUES: tuple[tuple[Wants, re.Pattern[str]], ...] = (
     ),
 )
 
+
 def _top_level(alternation: str) -> list[str]:
     """The alternatives of `alternation` split at its top-level `|` (not inside a group)."""
     out: list[str] = []
@@ -426,9 +427,9 @@ class _Scan:
     __slots__ = ("_source", "_flags", "_pattern", "_exact")
 
     def __init__(self, pattern: re.Pattern[str] | str, flags: int = 0) -> None:
-        # A pattern made per question (`_plain_words`) is given as its source: most
-        # candidates are ASCII text, so the case-folding version is seldom needed, and
-        # compiling it costs as much as a question's scan.
+        # A pattern given as its source is compiled as written only when a text needs it
+        # (most candidates are ASCII text). The per-question finders no longer come
+        # here (`_Words`, `_Counted`): even the lowered version cost a compile a question.
         if isinstance(pattern, str):
             self._source, self._flags, self._pattern = pattern, flags, None
         else:
