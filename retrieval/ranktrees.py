@@ -144,8 +144,10 @@ class RankTrees:
 
 def log_own(own: np.ndarray) -> np.ndarray:
     """The "log_own" input: log1p of each candidate's own BM25 (the engine and
-    benchmarks/trees.py both form it here, so they round alike)."""
-    return np.log1p(np.asarray(own, dtype=np.float64))
+    benchmarks/trees.py both form it here, so they round alike). BM25 is negative only
+    where the question's terms are in more than half of a tiny corpus's articles (none
+    of the fitting data's): read as 0, not as a NaN log (and a warning on the console)."""
+    return np.log1p(np.maximum(np.asarray(own, dtype=np.float64), 0.0))
 
 
 def gap(linear: np.ndarray, listed: np.ndarray) -> np.ndarray:

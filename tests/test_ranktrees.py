@@ -8,6 +8,7 @@ import datetime as dt
 import json
 import math
 import random
+import warnings
 from pathlib import Path
 
 import numpy as np
@@ -312,3 +313,14 @@ def test_a_broken_trees_file_fails_when_the_engine_is_built(tmp_path: Path, monk
         assert plain.search(OFF_TOPIC_ASKED).answered
     finally:
         ranktrees.shipped.cache_clear()
+
+
+def test_log_own_reads_a_negative_bm25_as_zero() -> None:
+    # BM25 goes negative where the question's terms are in most of a tiny corpus's articles:
+    # the trees read 0 there, never a NaN (and no warning reaches the console).
+    assert ranktrees.log_own(np.array([-3.0, -0.5, 0.0, 1.0])).tolist() == [0.0, 0.0, 0.0, math.log1p(1.0)]
+    one = [Article(id="a1", title="Kerry", source="S", date=dt.date(2016, 1, 2),
+                   text="Lavrov bertemu Kerry di Kuala Lumpur pada hari Senin.")]
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        assert Engine.from_articles(one).search("Kapan Lavrov bertemu Kerry?").answered
