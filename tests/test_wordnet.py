@@ -128,3 +128,65 @@ def test_the_generator_names_a_bad_line(tmp_path: Path) -> None:
     (tmp_path / "data.noun").write_text("00000010 00 n zz country\n", encoding="utf-8")
     with pytest.raises(ValueError, match=r"data\.noun:1: not a WordNet data line"):
         read_pwn(tmp_path)
+
+
+def test_synonyms_are_met_through_the_analyzer_terms(tmp_path: Path) -> None:
+    from retrieval.ranking import Unit
+    from retrieval.search import default_analyzer
+    from retrieval.wordnet import synonym_weight
+
+    wn = _tiny(tmp_path, "v jual pasar\nn mobil kendaraan\nn truk kendaraan mobil motor sepeda\n")
+    analyzer = default_analyzer()
+
+    def said(question: str, window_text: str, *, largest: int = 3) -> float:
+        words = analyzer.word_terms(question)
+        window = frozenset(analyzer.terms(window_text))
+        units = [Unit(frozenset(terms), 1.0) for _word, terms in words if terms]
+        lacking = [u for u in units if u.terms.isdisjoint(window)]
+        return synonym_weight(wn, lacking, words, window, window_text, largest=largest)
+
+    # "mobil" is said "kendaraan" in the window, and "dijual" (term `jual`) "dipasarkan"
+    # (term `pasar`): synonyms cover both words' weight.
+    assert said("Kapan mobil itu dijual?", "Kendaraan itu dipasarkan pada tahun 1970.") == 2.0
+    # "truk" shares only a synset of five lemmas with "kendaraan": left out at three.
+    assert said("Kapan truk itu dijual?", "Kendaraan itu dipasarkan pada tahun 1970.") == 1.0
+    assert said("Kapan truk itu dijual?", "Kendaraan itu dipasarkan pada tahun 1970.", largest=5) == 2.0
+    # A word of no synset the window shares counts nothing; nothing lacking, nothing said.
+    assert said("Kapan kapal itu dibeli?", "Kendaraan itu dipasarkan pada tahun 1970.") == 0.0
+    assert said("Kapan kendaraan itu dipasarkan?", "Kendaraan itu dipasarkan pada tahun 1970.") == 0.0
+
+
+# A sultan's grave among unrelated news: "raja" (king) is the Wordnet Bahasa synonym of
+# "sultan"; the corpus never uses "raja", so the question's heaviest word is missing from
+# every window and the coverage floor declines it unless the synonym counts.
+_NEWS = {
+    "sultan": "Sultan itu dimakamkan di Imogiri pada tahun 1645. Makam itu ramai dikunjungi peziarah setiap tahun.",
+    "gunung": "Gunung Merapi meletus pada tahun 2010. Ribuan warga dari lereng gunung mengungsi.",
+    "jembatan": "Presiden meresmikan jembatan baru di Surabaya pada hari Senin. Jembatan itu menghubungkan dua kecamatan.",
+    "pahlawan": "Jenazah pahlawan itu dimakamkan di taman makam pahlawan Kalibata. Upacara dipimpin oleh gubernur.",
+    "banjir": "Banjir merendam ratusan rumah di Jakarta Timur. Warga mengungsi ke masjid terdekat.",
+    "pasar": "Harga cabai di pasar tradisional naik tajam. Pedagang mengeluhkan sepinya pembeli.",
+    "sepakbola": "Tim nasional menang dua gol tanpa balas. Pelatih memuji kerja keras para pemain.",
+    "sekolah": "Sekolah itu menerima siswa baru bulan depan. Kepala sekolah menyiapkan ruang kelas tambahan.",
+}
+
+
+def test_a_question_in_other_words_passes_the_floor_a_substituted_one_does_not() -> None:
+    import dataclasses
+    import datetime as dt
+
+    from retrieval.records import Article
+    from retrieval.search import Engine
+
+    engine = Engine.from_articles(
+        [Article(id=k, title=k, source="Sumber", date=dt.date(2016, 12, 14), text=v) for k, v in _NEWS.items()]
+    ).abstaining(None)
+    assert engine.tuning.floor_synonyms > 0
+    paraphrased, substituted = "Di mana raja itu dimakamkan?", "Di mana petani itu dimakamkan?"
+    answer = engine.search(paraphrased)
+    assert answer.answered and "Imogiri" in answer.hits[0].sentence.text
+    # "petani" (farmer) is no synonym of anything the corpus says: still declined.
+    assert not engine.search(substituted).answered
+    # Without the synonyms the floor declines the paraphrase too.
+    plain = engine.tuned(dataclasses.replace(engine.tuning, floor_synonyms=0))
+    assert not plain.search(paraphrased).answered
