@@ -8,7 +8,7 @@ over "sultan"; `Tuning.floor_synonyms`). Antonyms ("terakhir" for "pertama") and
 siblings under one hypernym (one country for another) are looked up too (`opposed`,
 `siblings`); as abstention signals they were measured and not kept (README).
 
-Read once, when the first question needs it (`bundled()`, ~0.35 s of CPU, ~19 MB);
+Read once, when the first question needs it (`bundled()`: ~0.33 s of CPU, ~9 MB held, 18 MB at peak);
 never pickled.
 """
 
