@@ -25,6 +25,7 @@ from typing import NamedTuple
 
 import numpy as np
 
+from retrieval import wordnet
 from retrieval.abstention import Abstention, Lexicon, Signals, bundled, measure
 from retrieval.acronyms import ArticleAcronyms, CorpusAcronyms
 from retrieval.build import Built, iter_sentences  # noqa: F401  (iter_sentences: the one numbering)
@@ -559,7 +560,9 @@ class Engine:
         if not ranked:
             return Answer(query=query), None
         if max(item.window_coverage for item in ranked[: k + offset]) < self._answer_floor(units):
-            if not (tuning.floor_content and self._content_covered(asked, ranked[: k + offset])):
+            if not (tuning.floor_content and self._content_covered(asked, ranked[: k + offset])) and not (
+                tuning.floor_synonyms and self._synonyms_covered(asked, ranked[: k + offset])
+            ):
                 return Answer(query=query), None
         hits = self._fold_duplicates(ranked, units, limit=offset + k, terms=terms)
         return Answer(query=query, hits=tuple(hits[offset : offset + k])), self._signals(asked, ranked)
@@ -658,6 +661,28 @@ class Engine:
         for item in ranked:
             window = frozenset().union(*(self._terms_of(s.sid) for s in self.context(item.sid, before=1, after=1)))
             if coverage(content, window) >= floor:
+                return True
+        return False
+
+    def _synonyms_covered(self, asked: Query, ranked: list[_Scored]) -> bool:
+        """Whether a window of `ranked` covers the answer floor once each content word it
+        lacks counts where the window holds a synonym of it (`wordnet.Wordnet`)."""
+        lexicon = wordnet.bundled()
+        if lexicon is None:
+            return False
+        tuning = self._tuning
+        units = asked.units
+        total = sum(u.weight for u in units)
+        floor = self._answer_floor(units)
+        for item in ranked:
+            window = self.context(item.sid, before=1, after=1)
+            terms = frozenset().union(*(self._terms_of(s.sid) for s in window))
+            lacking = [u for u in units if u.terms.isdisjoint(terms)]
+            held = total - sum(u.weight for u in lacking)
+            said = wordnet.synonym_weight(
+                lexicon, lacking, asked.words, terms, " ".join(s.text for s in window), largest=tuning.floor_synonyms
+            )
+            if total and held + said >= floor * total:
                 return True
         return False
 
