@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
-import math
 import random
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -36,9 +35,8 @@ from benchmarks.quality import (
     normalise,
 )
 from retrieval.corpus import load_corpus
-from retrieval.ranking import Features, Query, Tuning, missing_names
+from retrieval.ranking import Features, Tuning
 from benchmarks import trees
-from retrieval import ranktrees
 from retrieval.records import Article
 from retrieval.search import Engine
 
@@ -56,7 +54,7 @@ RESIDUAL = (
 
 # One question's candidates: feature rows, right/wrong labels, the hand formula's scores,
 # the question's type (IDK-MRC's question word, "facqa", or the seed set's kind), and
-# what the ranking trees read beside the rows (`ranktrees.EXTRA`, one row per candidate).
+# what the ranking trees read beside the rows (`trees.RECORDED`, one row per candidate).
 Group = tuple[np.ndarray, np.ndarray, np.ndarray, str, np.ndarray]
 
 
@@ -72,11 +70,14 @@ def collect(engine: Engine, questions: Sequence[EvalQuestion]) -> list[Group]:
             continue
         wanted = [normalise(text) for text in (item.expect, *item.also)]
         rows, labels, base, extra = [], [], [], []
-        for sid, features in engine.candidates(query, pool=tuning.candidates + 10):
+        measured = engine._candidates(query, pool=tuning.candidates + 10, full=True)
+        # Which candidates the engine may list, as search finds them.
+        listed = measured.listed(engine.tuning).tolist()
+        for sid, features, may_list in zip(measured.sids, measured.features(), listed, strict=True):
             if features.window_coverage < tuning.hit_coverage:
                 continue
             rows.append(features.vector(tuning))
-            extra.append([*_tree_extra(features), _complete(engine, query, sid, tuning)])
+            extra.append(trees.record(features, may_list))
             sentence = engine.sentence(sid)
             text = normalise(sentence.text)
             own = item.article_id is None or sentence.article_id == item.article_id
@@ -103,6 +104,13 @@ def _cached(path: Path | None, name: str, make: Callable[[], list[Group]]) -> li
     if path is None:
         return make()
     file = path / f"{name}.npz"
+    recorded = np.array(trees.RECORDED)
+    if file.is_file():
+        with np.load(file, allow_pickle=False) as data:
+            stale = "z_names" not in data or data["z_names"].tolist() != recorded.tolist()
+        if stale:
+            print(f"{file}: recorded by another version (not {list(trees.RECORDED)}): collecting again")
+            file.unlink()
     if file.is_file():
         with np.load(file, allow_pickle=False) as data:
             # Each `data[name]` reads the array from the archive again: read each once.
@@ -120,6 +128,7 @@ def _cached(path: Path | None, name: str, make: Callable[[], list[Group]]) -> li
         cuts=cuts,
         kinds=np.array([g[3] for g in groups]),
         z=np.concatenate([g[4] for g in groups]),
+        z_names=recorded,
     )
     return groups
 
@@ -286,20 +295,6 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"  {name:>20} {value:+.4f}")
     print("learned=(" + ", ".join(f"{value:.3f}" for value in w) + ")")
     return 0
-
-
-def _tree_extra(features: Features) -> list[float]:
-    """What the ranking trees read of a candidate beside its vector: `ranktrees.EXTRA` up to
-    the log-linear score (`benchmarks.trees.inputs` adds that and its gap)."""
-    return [float(ranktrees.WANTS.index(features.wanted)), features.coverage, math.log1p(features.own), features.predicate]
-
-
-def _complete(engine: Engine, query: Query, sid: int, tuning: Tuning) -> float:
-    """1.0 when the candidate's article holds enough of what the question names for the
-    engine to list it (`Tuning.names_share`), else 0.0: the trees learn the order of those."""
-    if not query.names:
-        return 1.0
-    return float(len(missing_names(query.names, engine._article_terms(sid))) < tuning.names_share * len(query.names))
 
 
 def _weighted(groups: list[Group], weight: float) -> list[Group]:

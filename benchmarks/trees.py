@@ -51,15 +51,40 @@ ROUNDS = 150
 _UNREAD = np.array([name in UNREAD for name in Features.NAMES])
 
 
+# What benchmarks/ltr.py records of each candidate beside its feature vector (`record`),
+# read back by name: `inputs` forms the trees' `ranktrees.EXTRA` from them.
+RECORDED = ("wants", "coverage", "own", "predicate", "listed")
+
+
+def record(features: Features, listed: bool) -> list[float]:
+    """One candidate's `RECORDED` values; `listed`: `_Measured.listed`, whether the engine may list it."""
+    values = {
+        "wants": float(ranktrees.WANTS.index(features.wanted)),
+        "coverage": features.coverage,
+        "own": features.own,
+        "predicate": features.predicate,
+        "listed": float(listed),
+    }
+    return [values[name] for name in RECORDED]
+
+
 def inputs(x: np.ndarray, z: np.ndarray, learned: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """A group's tree inputs (`INPUTS` order) and log-linear scores, as the engine forms them,
-    and which candidates the engine may list (their article holds what the question names:
-    the others are never answers, whatever their order)."""
+    """A group's tree inputs (`INPUTS` order) and log-linear scores, as the engine forms them
+    (`ranktrees.log_own`, `ranktrees.gap`), and which candidates the engine may list (the
+    others are never answers, whatever their order: the trees are fitted on those listed)."""
     linear = x @ learned
-    extra = len(ranktrees.EXTRA) - 2  # the columns `ltr._tree_extra` reads; then whether listed
-    listed = z[:, extra] > 0 if z.shape[1] > extra else np.ones(len(x), dtype=bool)
+    recorded = dict(zip(RECORDED, z.T))
+    listed = recorded["listed"] > 0
+    extra = {
+        "wants": recorded["wants"],
+        "coverage": recorded["coverage"],
+        "log_own": ranktrees.log_own(recorded["own"]),
+        "predicate": recorded["predicate"],
+        "linear": linear,
+        "gap": ranktrees.gap(linear, listed),
+    }
     x = np.where(_UNREAD, 0.0, x)  # a constant column: never split on
-    return np.column_stack([x, z[:, :extra], linear, linear - linear.max()])[listed], linear[listed], listed
+    return np.column_stack([x, *(extra[name] for name in ranktrees.EXTRA)])[listed], linear[listed], listed
 
 
 def fit(parts: Sequence[tuple[list, float]], learned: np.ndarray, *, rounds: int = ROUNDS, params: dict | None = None) -> dict:

@@ -118,6 +118,14 @@ def main(argv: list[str] | None = None) -> int:
 
     from bot.library import StrictCorpusError, open_corpus
     from retrieval.corpus import CorpusError
+    from retrieval import ranktrees
+
+    try:
+        # The ranking trees every engine reads: a broken file stops start-up, before the corpus opens.
+        ranktrees.shipped()
+    except ranktrees.ModelError as error:
+        print(f"kutip: {error}", file=sys.stderr)
+        return 2
 
     if args.command in ("ask", "console") or not token:
         from retrieval.progress import TerminalProgress

@@ -13,7 +13,8 @@ Their inputs are `Features.NAMES` (the learned score's features) and `EXTRA`:
 what the question wants (`Wants`, as its index in `WANTS`), the sentence's own
 coverage and BM25, the share of what the question asks beside its names that the
 sentence holds (`Features.predicate`), and the log-linear score itself, absolute and as the gap to
-the question's best candidate (so a tree can tell a close second from a distant one).
+the best candidate the engine may list (so a tree can tell a close second from a
+distant one). `log_own` and `gap` form those inputs for the engine and the fitter alike.
 """
 
 from __future__ import annotations
@@ -32,8 +33,8 @@ MODEL_PATH = Path(__file__).with_name("ranktrees.json")
 FORMAT = "kutip-ranktrees/1"
 # Read beside `Features.NAMES`: "wants" is `WANTS.index(wanted)`, "coverage" the
 # sentence's idf-weighted share of the question's words, "log_own" log1p of its
-# BM25, "predicate" `Features.predicate`, "linear" the log-linear score and "gap"
-# its distance below the question's best.
+# BM25 (`log_own`), "predicate" `Features.predicate`, "linear" the log-linear score and
+# "gap" its distance below the best candidate the engine may list (`gap`).
 EXTRA = ("wants", "coverage", "log_own", "predicate", "linear", "gap")
 WANTS = tuple(Wants)
 # Deeper trees would be both slower and likelier to fit one data set's quirks.
@@ -139,6 +140,23 @@ class RankTrees:
             position = 2 * position + right[start + ((1 << level) - 1) + position]
         leaf = position + np.tile(np.arange(count) << self.depth, n)
         return self.leaves.ravel()[leaf].reshape(n, count).sum(axis=1)
+
+
+def log_own(own: np.ndarray) -> np.ndarray:
+    """The "log_own" input: log1p of each candidate's own BM25 (the engine and
+    benchmarks/trees.py both form it here, so they round alike). BM25 is negative only
+    where the question's terms are in more than half of a tiny corpus's articles (none
+    of the fitting data's): read as 0, not as a NaN log (and a warning on the console)."""
+    return np.log1p(np.maximum(np.asarray(own, dtype=np.float64), 0.0))
+
+
+def gap(linear: np.ndarray, listed: np.ndarray) -> np.ndarray:
+    """The "gap" input: each candidate's log-linear score below that of the best candidate
+    the engine may list (`listed`, `retrieval.search._Measured.listed`; the best of all
+    when it may list none). The trees are fitted on listed candidates only, so the best
+    of them is at 0 at run time as when fitting, whatever unlisted ones score."""
+    linear = np.asarray(linear, dtype=np.float64)
+    return linear - (linear[listed].max() if listed.any() else linear.max())
 
 
 @functools.cache

@@ -25,6 +25,7 @@ from typing import NamedTuple
 
 import numpy as np
 
+from retrieval import wordnet
 from retrieval.abstention import Abstention, Lexicon, Signals, bundled, measure
 from retrieval.acronyms import ArticleAcronyms, CorpusAcronyms
 from retrieval.build import Built, iter_sentences  # noqa: F401  (iter_sentences: the one numbering)
@@ -50,7 +51,6 @@ from retrieval.ranking import (
     Unit,
     coverage,
     honorific_terms,
-    missing_names,
     proximity,
 )
 from retrieval.records import Answer, Article, ArticlesAt, Hit, Sentence
@@ -171,8 +171,8 @@ class _Measured:
     length: np.ndarray
     opens: np.ndarray
     # Not ranking features: each candidate's distinct term ids (folding near duplicates
-    # compares them) and, when known from the measuring, whether its article holds each
-    # thing the question names.
+    # compares them) and whether its article holds each thing the question names
+    # (None when it names nothing).
     terms: _TermRows
     names_in_article: np.ndarray | None
     agent: np.ndarray | None = None  # None: not measured (no `siapa` question), all False
@@ -185,6 +185,27 @@ class _Measured:
         no, none = np.zeros(0), np.zeros(0, dtype=bool)
         return cls([], wanted, no, no, no, none, no, no, no, none, none, None, no, no, no, no, None, none,
                    np.zeros(0, dtype=np.int64), none, [], None)
+
+    def on_topic(self, tuning: Tuning) -> np.ndarray | None:
+        """Whether each candidate's article holds enough of what the question names to be
+        on its topic (lacks fewer than `Tuning.names_share` of them); None when it names nothing."""
+        held = self.names_in_article
+        if held is None:
+            return None
+        return (~held).sum(axis=1) < tuning.names_share * held.shape[1]
+
+    def listed(self, tuning: Tuning, on_topic: np.ndarray | None = None) -> np.ndarray:
+        """Which candidates the engine may list as answers: their window covers
+        `Tuning.hit_coverage` of the question and, with `Tuning.names_filter`, they are
+        `on_topic` (as `on_topic(tuning)` gives it). The one definition that search, the
+        ranking trees' "gap" input (`ranktrees.gap`) and their fitting (benchmarks/ltr.py) read."""
+        listed = self.window_coverage >= tuning.hit_coverage
+        if tuning.names_filter:
+            if on_topic is None:
+                on_topic = self.on_topic(tuning)
+            if on_topic is not None:
+                listed &= on_topic
+        return listed
 
     def features(self) -> list[Features]:
         """The `Features` of every candidate, in `sids` order."""
@@ -234,12 +255,13 @@ class _Measured:
             )
         ]
 
-    def scores(self, tuning: Tuning) -> list[float]:
+    def scores(self, tuning: Tuning, *, listed: np.ndarray | None = None) -> list[float]:
         """`Features.score(tuning)` of every candidate, bit for bit: the same IEEE
         operations in the same order, column by column instead of row by row
         (`math` for the logarithms and exp, whose NumPy versions may round differently);
         with `tuning.trees`, times exp of the ranking trees' sum (`retrieval.ranktrees`),
-        which read the question's other candidates too."""
+        which read the question's other candidates too (`listed`: `self.listed(tuning)`,
+        when the caller has it already)."""
         hand = self._hand_scores(tuning)
         if not tuning.learned:
             return hand.tolist()
@@ -306,11 +328,13 @@ class _Measured:
                 continue
             total = total + weight * np.asarray(column, dtype=np.float64)
         if tuning.trees and n:
-            total = total + self._trees(columns, total, tuning)
+            total = total + self._trees(columns, total, tuning, listed)
         exp = math.exp
         return [exp(x) for x in total.tolist()]
 
-    def _trees(self, columns: list[np.ndarray | list[float]], linear: np.ndarray, tuning: Tuning) -> np.ndarray:
+    def _trees(
+        self, columns: list[np.ndarray | list[float]], linear: np.ndarray, tuning: Tuning, listed: np.ndarray | None
+    ) -> np.ndarray:
         """The shipped ranking trees' sum for every candidate, from `Features.NAMES`'
         columns and `ranktrees.EXTRA`."""
         model = ranktrees.shipped()
@@ -325,15 +349,13 @@ class _Measured:
             elif name == "coverage":
                 column = self.coverage
             elif name == "log_own":
-                column = np.log1p(self.own)
+                column = ranktrees.log_own(self.own)
             elif name == "predicate":
                 column = self.predicate if self.predicate is not None else -1.0
             elif name == "linear":
                 column = linear
             elif name == "gap":
-                # Below the best candidate that may be listed, as benchmarks/ltr.py sees them.
-                listed = self.window_coverage >= tuning.hit_coverage
-                column = linear - (linear[listed].max() if listed.any() else linear.max())
+                column = ranktrees.gap(linear, self.listed(tuning) if listed is None else listed)
             else:
                 raise ranktrees.ModelError(f"ranking trees {ranktrees.MODEL_PATH}: unknown input {name!r}")
             x[:, i] = column
@@ -418,6 +440,10 @@ class Engine:
             self._version_ids = list(seen)
         if index.n_docs:
             index.doc_terms(0)  # build the doc-major view now, not on the first question
+        if tuning.trees:
+            # Read now (once a process): a broken trees file fails here, naming the file
+            # (`ranktrees.ModelError`), not on the first question.
+            ranktrees.shipped()
 
     @classmethod
     def from_built(
@@ -521,8 +547,12 @@ class Engine:
         pool = tuning.candidates + _PAGE_POOL * math.ceil((offset + k) / _PAGE_POOL)
         measured = self._candidates(asked, pool=pool, full=False)
         terms = measured.terms
+        # What may be listed, found once: the trees' "gap" input reads it too.
+        on_topic = measured.on_topic(tuning)
+        listed = measured.listed(tuning, on_topic)
         scored = list(map(
-            _Scored, measured.scores(tuning), measured.window_coverage.tolist(), measured.sids, range(len(measured.sids))
+            _Scored, measured.scores(tuning, listed=listed), measured.window_coverage.tolist(), measured.sids,
+            range(len(measured.sids)),
         ))
         scored.sort(key=lambda item: (-item.score, item.sid))
         ranked = [item for item in scored if item.window_coverage >= tuning.hit_coverage]
@@ -531,32 +561,13 @@ class Engine:
         # answer. When no candidate holds them all, say what the closest ones lack, and
         # show those only as not an answer.
         names = asked.names
-        if names and scored:
+        if names and scored and measured.names_in_article is not None and on_topic is not None:
             # Scope is the article: a news story names its subject ("Aleppo") in its lead,
             # not in every sentence that answers about it. How many named things each
-            # candidate's article lacks (`count`), and which (`lacking_of`).
-            if measured.names_in_article is not None:
-                # Counts for every candidate; the names themselves only for the few the
-                # answer may list.
-                table = _Lacking([name for name, _needed in names], measured.names_in_article, measured.sids)
-                count, lacking_of = table.count, table.names
-            else:
-                # By term id: a term the index lacks is in no article, so nothing changes.
-                lacking: dict[int, list[str]] = {}
-                term_id = self._index.term_id
-                name_ids = tuple(
-                    (name, tuple(frozenset(i for t in terms if (i := term_id(t)) is not None) for terms in needed))
-                    for name, needed in names
-                )
-                by_article: dict[int, list[str]] = {}
-                for item in scored:
-                    sid = item.sid
-                    number = int(self._article_of[sid])
-                    found = by_article.get(number)
-                    if found is None:
-                        found = by_article[number] = missing_names(name_ids, self._article_term_ids(number))
-                    lacking[sid] = found
-                count, lacking_of = (lambda sid: len(lacking[sid])), lacking.__getitem__
+            # candidate's article lacks (`count`), and which (`lacking_of`): counts for
+            # every candidate, the names themselves only for the few the answer may list.
+            table = _Lacking([name for name, _needed in names], measured.names_in_article, measured.sids)
+            count, lacking_of = table.count, table.names
             unknown = [name for name, needed in names if not any(self._index.has_term(t) for ts in needed for t in ts)]
             if unknown and tuning.name_spellings:
                 # A name the corpus never spells so may be one it spells otherwise
@@ -571,7 +582,8 @@ class Engine:
                     )
             # A long question names more than one sentence repeats: an article lacking
             # fewer than `names_share` of its named things is still on its topic.
-            complete = [item for item in ranked if count(item.sid) < tuning.names_share * len(names)]
+            topical = on_topic.tolist()
+            complete = [item for item in ranked if topical[item.row]]
             # A question mostly about things the corpus never mentions ("Korea Utara"
             # beside "Lavrov") has no answer here, however well the rest matches.
             if tuning.unknown_names_decline and 2 * len(unknown) >= len(names):
@@ -585,12 +597,12 @@ class Engine:
                 closest = self._fold_duplicates(nearer, units, limit=k, terms=terms)
                 return Answer(query=query, missing=tuple(missing), closest=tuple(closest)), None
             if tuning.names_filter:
-                ranked = complete
+                ranked = complete  # those `listed` says, in score order
         if not ranked:
             return Answer(query=query), None
         if max(item.window_coverage for item in ranked[: k + offset]) < self._answer_floor(units):
             if not (tuning.floor_content and self._content_covered(asked, ranked[: k + offset])) and not (
-                tuning.floor_names and self._names_covered(asked, ranked[: k + offset])
+                tuning.floor_synonyms and self._synonyms_covered(asked, ranked[: k + offset])
             ):
                 return Answer(query=query), None
         hits = self._fold_duplicates(ranked, units, limit=offset + k, terms=terms)
@@ -693,31 +705,25 @@ class Engine:
                 return True
         return False
 
-    def _names_covered(self, asked: Query, ranked: list[_Scored]) -> bool:
-        """Whether a window of `ranked` covers the answer floor once each thing the question
-        names in several words counts whole where the window holds its last distinctive
-        word: an article calls "Benito Mussolini" "Mussolini", "Dr. Ernest François Eugène
-        Douwes Dekker" "Douwes Dekker"."""
-        names = [(name, needed) for name, needed in asked.names if len(name.split()) > 1]
-        if not names:
+    def _synonyms_covered(self, asked: Query, ranked: list[_Scored]) -> bool:
+        """Whether a window of `ranked` covers the answer floor once each content word it
+        lacks counts where the window holds a synonym of it (`wordnet.Wordnet`)."""
+        lexicon = wordnet.bundled()
+        if lexicon is None:
             return False
-        terms_of: dict[str, set[str]] = {}
-        for word, terms in asked.words:
-            terms_of.setdefault(word, set()).update(terms)
+        tuning = self._tuning
         units = asked.units
-        floor = self._answer_floor(units)
         total = sum(u.weight for u in units)
+        floor = self._answer_floor(units)
         for item in ranked:
-            window = frozenset().union(*(self._terms_of(s.sid) for s in self.context(item.sid, before=1, after=1)))
-            held: set[str] = set()
-            for name, needed in names:
-                # Its last distinctive word, which a text keeps when it shortens a name
-                # ("Mussolini"): one that changed ("Hillel *Austria*") is another thing.
-                if not window.isdisjoint(needed[-1]):
-                    held.update(t for word in name.split() for t in terms_of.get(word, ()))
-            if held and total and sum(
-                u.weight for u in units if not u.terms.isdisjoint(window) or not u.terms.isdisjoint(held)
-            ) >= floor * total:
+            window = self.context(item.sid, before=1, after=1)
+            terms = frozenset().union(*(self._terms_of(s.sid) for s in window))
+            lacking = [u for u in units if u.terms.isdisjoint(terms)]
+            held = total - sum(u.weight for u in lacking)
+            said = wordnet.synonym_weight(
+                lexicon, lacking, asked.words, terms, " ".join(s.text for s in window), largest=tuning.floor_synonyms
+            )
+            if total and held + said >= floor * total:
                 return True
         return False
 
@@ -844,6 +850,8 @@ class Engine:
                 names_in_article = _bit_columns(article_bits, names_bit, len(question.names))
         else:
             article_hits = self._unit_hits(units, art_owner, art_terms, distinct_arts.shape[0])[art_row.reshape(-1)]
+            if question.names:
+                names_in_article = self._names_in_articles(question, distinct_arts)[art_row.reshape(-1)]
         own_cov, window_cov, article_cov = _coverages(weights, (own_hits, window_hits, article_hits))
 
         # Distinct terms of each candidate (ids: the same counts and overlaps as names).
@@ -949,6 +957,22 @@ class Engine:
         if known is None or known[0] is not self._tuning:
             known = self._skipped_for = (self._tuning, _unweighted(self._tuning))
         return known[1]
+
+    def _names_in_articles(self, question: Question, numbers: np.ndarray) -> np.ndarray:
+        """(articles, names) bool: whether article `numbers[i]` holds a distinctive word of
+        each thing the question names (`missing_names`), by term id (past the 64 sets
+        `_bits` marks): a term the index lacks is in no article."""
+        term_id = self._index.term_id
+        needed_ids = [
+            tuple(frozenset(i for t in terms if (i := term_id(t)) is not None) for terms in needed)
+            for _name, needed in question.names
+        ]
+        held = np.zeros((len(numbers), len(needed_ids)), dtype=bool)
+        for row, number in enumerate(numbers.tolist()):
+            article = self._article_term_ids(int(number))
+            for j, needed in enumerate(needed_ids):
+                held[row, j] = any(not article.isdisjoint(ids) for ids in needed)
+        return held
 
     def _names_held(self, question: Question, owner: np.ndarray, term_ids: np.ndarray, n_rows: int) -> np.ndarray:
         """(rows, names) bool: whether the row holds the named thing (`Question.missing`):

@@ -132,3 +132,27 @@ def test_ask_over_a_jsonl_corpus_imports_no_yaml_and_nothing_of_the_bot(tmp_path
     answer, report = result.stdout.splitlines()[-2:]
     assert json.loads(answer)["answered"] is True
     assert json.loads(report) == [[0, 0], []]
+
+
+def test_a_broken_ranking_trees_file_stops_start_up_naming_it(tmp_path: Path) -> None:
+    # The shipped file sits beside retrieval/ranktrees.py; the probe points the module at a
+    # broken copy before `python -m bot`'s main runs.
+    broken = tmp_path / "ranktrees.json"
+    broken.write_text('{"format": "kutip-ranktrees/1", "inputs": "a"}', encoding="utf-8")
+    corpus = tmp_path / "corpus.jsonl"
+    corpus.write_text(json.dumps({"id": "a1", "title": "Kerry", "source": "S", "date": "2016-01-02",
+                                  "text": "Lavrov bertemu Kerry di Kuala Lumpur pada hari Senin."}) + "\n",
+                      encoding="utf-8")
+    probe = (
+        "import sys\n"
+        "from pathlib import Path\n"
+        "from retrieval import ranktrees\n"
+        f"ranktrees.MODEL_PATH = Path({str(broken)!r})\n"
+        "from bot.__main__ import main\n"
+        f"sys.exit(main(['ask', '--corpus', {str(corpus)!r}, 'Kapan Lavrov bertemu Kerry?']))\n"
+    )
+    clean = {k: v for k, v in os.environ.items() if not k.startswith(("TELEGRAM_", "WEBHOOK_", "CORPUS_"))}
+    result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, cwd=REPO, env=clean, timeout=120)
+    assert result.returncode == 2, result.stderr
+    assert f"kutip: ranking trees {broken}" in result.stderr and '"inputs"' in result.stderr
+    assert "Traceback" not in result.stderr and result.stdout == ""

@@ -86,7 +86,7 @@ def test_measured_together_equals_one_at_a_time(engine: Engine, bits: bool, monk
         # A question with more term sets (or words) than a 64-bit mask holds is measured set by set.
         monkeypatch.setattr(Engine, "_bits", lambda self, sets: None)
         monkeypatch.setattr(Engine, "_word_bits", lambda self, term_ids, words: None)
-    compared = 0
+    compared = named = 0
     asked = sample(QUESTIONS)
     for question in asked:
         query = engine.read(question)
@@ -96,7 +96,18 @@ def test_measured_together_equals_one_at_a_time(engine: Engine, bits: bool, monk
         sids = [sid for sid, _f in found]
         assert [f for _sid, f in found] == _reference(engine, sids, query), question
         compared += len(found)
-    assert compared > 20 * len(asked)
+        # Whether each candidate's article holds each thing the question names (what
+        # search lists, `_Measured.listed`, reads), against the article's terms as strings.
+        held = engine._candidates(query, pool=30, full=True).names_in_article
+        if query.names and sids:
+            assert held is not None and held.tolist() == [
+                [any(not engine._article_terms(sid).isdisjoint(terms) for terms in needed) for _name, needed in query.names]
+                for sid in sids
+            ], question
+            named += 1
+        else:
+            assert held is None
+    assert compared > 20 * len(asked) and named > 5
 
 
 def test_search_leaves_out_only_features_weighed_zero(engine: Engine) -> None:

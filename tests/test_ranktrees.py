@@ -8,6 +8,7 @@ import datetime as dt
 import json
 import math
 import random
+import warnings
 from pathlib import Path
 
 import numpy as np
@@ -16,7 +17,7 @@ import pytest
 from config.settings import BUNDLED_CORPUS
 from retrieval import ranktrees
 from retrieval.corpus import load_corpus
-from retrieval.ranking import Features
+from retrieval.ranking import Features, Tuning
 from retrieval.ranktrees import ModelError, RankTrees
 from retrieval.records import Article
 from retrieval.search import Engine
@@ -25,6 +26,21 @@ from tests.sampling import sample
 SEED_EVAL = Path(__file__).resolve().parent.parent / "benchmarks" / "data" / "seed_eval.jsonl"
 QUESTIONS = [json.loads(line)["question"] for line in SEED_EVAL.read_text(encoding="utf-8").splitlines() if line.strip()]
 WANTS = [w.value for w in ranktrees.WANTS]
+
+
+# Sentences about Syria without Lavrov match more of `OFF_TOPIC_ASKED` than the one Lavrov
+# said: their windows pass, yet their articles lack the name, so the engine never lists them.
+OFF_TOPIC = [
+    Article(id="lavrov", title="Lavrov", source="Sumber", date=dt.date(2020, 1, 1),
+            text="Menteri Luar Negeri Rusia Sergei Lavrov berbicara di Moskow. "
+            "Lavrov mengatakan bahwa gencatan senjata harus dihormati. Ia tidak menjawab pertanyaan lain."),
+    Article(id="suriah", title="Suriah", source="Sumber", date=dt.date(2020, 1, 2),
+            text="Gencatan senjata di Suriah dilanggar lagi. Gencatan senjata di Suriah harus dihormati kata pejabat. "
+            "Pasukan pemerintah Suriah menembaki kota Aleppo."),
+    Article(id="minyak", title="Minyak", source="Sumber", date=dt.date(2020, 1, 3),
+            text="Harga minyak dunia naik tajam pekan ini. Pasokan terganggu."),
+]
+OFF_TOPIC_ASKED = "Lavrov mengatakan gencatan senjata di Suriah bagaimana?"
 
 
 def _walk(node: dict, row: dict[str, float]) -> float:
@@ -114,13 +130,37 @@ def test_the_outcome_table_sums_the_same_bits_as_the_level_walk() -> None:
     assert deep.evaluate(np.array(rows)).tolist() == [_reference(deep.trees, {"a": a, "b": b}) for a, b in rows]
 
 
-def test_the_engine_adds_the_trees_to_the_log_linear_score() -> None:
-    engine = Engine.from_articles(load_corpus(BUNDLED_CORPUS).articles)
-    assert engine.tuning.trees
+def _may_list(engine: Engine, query, sid: int, window_coverage: float) -> bool:
+    """The reference for what the engine may list, from strings: the window covers
+    `hit_coverage` and the article lacks fewer than `names_share` of the named things
+    (a named thing is lacking when the article holds none of its distinctive words)."""
+    tuning = engine.tuning
+    if window_coverage < tuning.hit_coverage:
+        return False
+    if not query.names or not tuning.names_filter:
+        return True
+    article = engine._article_terms(sid)
+    lacking = sum(all(article.isdisjoint(terms) for terms in needed) for _name, needed in query.names)
+    return lacking < tuning.names_share * len(query.names)
+
+
+def _reference_row(f: Features, tuning, log_linear: float, best: float) -> dict[str, float]:
+    row = dict(zip(Features.NAMES, f.vector(tuning)))
+    row.update(
+        wants=float(ranktrees.WANTS.index(f.wanted)), coverage=f.coverage, log_own=math.log1p(f.own),
+        predicate=f.predicate, linear=log_linear, gap=log_linear - best,
+    )
+    return row
+
+
+def _check_engine(engine: Engine, questions: list[str]) -> tuple[int, int, int]:
+    """Each candidate's score against the log-linear score plus a recursive walk of the
+    trees over reference inputs; (candidates the trees changed, candidates compared,
+    questions whose best candidate with a passing window is one the engine may not list)."""
     plain = engine.tuned(dataclasses.replace(engine.tuning, trees=False))
     data = json.loads(ranktrees.MODEL_PATH.read_text(encoding="utf-8"))
-    changed = compared = 0
-    for question in sample(QUESTIONS):
+    changed = compared = off_topic = 0
+    for question in questions:
         query = engine.read(question)
         if not query.units:
             continue
@@ -129,20 +169,79 @@ def test_the_engine_adds_the_trees_to_the_log_linear_score() -> None:
         if not features:
             continue
         linear = [math.log(f.score(plain.tuning)) for f in features]
-        best = max((x for x, f in zip(linear, features) if f.window_coverage >= engine.tuning.hit_coverage), default=max(linear))
+        listed = [_may_list(engine, query, sid, f.window_coverage) for sid, f in zip(measured.sids, features)]
+        assert measured.listed(engine.tuning).tolist() == listed, question
+        # The gap is measured from the best candidate the engine may list, not from one
+        # whose window passes but whose article lacks what the question names.
+        best = max((x for x, ok in zip(linear, listed) if ok), default=max(linear))
+        passing = [x for x, f in zip(linear, features) if f.window_coverage >= engine.tuning.hit_coverage]
+        off_topic += bool(passing) and max(passing) > best
         # Off, the columns give each candidate's own `Features.score` (the log-linear one).
         assert plain._candidates(query, pool=30, full=False).scores(plain.tuning) == [f.score(plain.tuning) for f in features]
         for f, log_linear, score in zip(features, linear, measured.scores(engine.tuning), strict=True):
-            row = dict(zip(Features.NAMES, f.vector(engine.tuning)))
-            row.update(
-                wants=float(ranktrees.WANTS.index(f.wanted)), coverage=f.coverage, log_own=math.log1p(f.own), predicate=f.predicate,
-                linear=log_linear, gap=log_linear - best,
-            )
-            added = _reference(data["trees"], row)
+            added = _reference(data["trees"], _reference_row(f, engine.tuning, log_linear, best))
             assert math.isclose(math.log(score), log_linear + added, rel_tol=0, abs_tol=1e-9), question
             changed += abs(added) > 1e-6
             compared += 1
+        # What search lists are candidates the reference lets it list.
+        answer = engine.search(question)
+        assert all(
+            _may_list(engine, query, hit.sentence.sid, 1.0) for hit in answer.hits
+        ), question
+    return changed, compared, off_topic
+
+
+def test_the_engine_adds_the_trees_to_the_log_linear_score() -> None:
+    engine = Engine.from_articles(load_corpus(BUNDLED_CORPUS).articles)
+    assert engine.tuning.trees
+    changed, compared, _off_topic = _check_engine(engine, sample(QUESTIONS))
     assert compared > 20 * len(sample(QUESTIONS)) and changed > compared // 4
+
+
+def test_the_gap_is_measured_from_the_best_candidate_the_engine_may_list() -> None:
+    # The trees' gap counts from Lavrov's sentence, not from the better scored ones about Syria.
+    _changed, compared, off_topic = _check_engine(Engine.from_articles(OFF_TOPIC), [OFF_TOPIC_ASKED])
+    assert compared and off_topic == 1
+
+
+def _check_fitter(engine: Engine, questions: list[str]) -> int:
+    """benchmarks/trees.py's inputs over what benchmarks/ltr.py records, against the reference;
+    how many questions have a candidate the engine may not list among the recorded ones."""
+    from benchmarks import ltr, trees
+    from benchmarks.quality import EvalQuestion
+
+    tuning = engine.tuning
+    learned = np.array(tuning.learned)
+    unlisted = 0
+    for question in questions:
+        query = engine.read(question)
+        groups = ltr.collect(engine, [EvalQuestion(question=question, expect="-", kind="seed")])
+        if not query.units or not groups:
+            continue
+        x, _labels, _base, _kind, z = groups[0]
+        got, got_linear, got_listed = trees.inputs(x, z, learned)
+        measured = engine._candidates(query, pool=tuning.candidates + 10, full=True)
+        rows = [(sid, f) for sid, f in zip(measured.sids, measured.features()) if f.window_coverage >= tuning.hit_coverage]
+        assert len(rows) == len(x)
+        listed = [_may_list(engine, query, sid, f.window_coverage) for sid, f in rows]
+        assert got_listed.tolist() == listed, question
+        unlisted += not all(listed)
+        linear = [float(np.dot(f.vector(dataclasses.replace(tuning, learned=())), learned)) for _sid, f in rows]
+        best = max((v for v, ok in zip(linear, listed) if ok), default=max(linear))
+        want = [
+            [_reference_row(f, dataclasses.replace(tuning, learned=()), v, best)[name] for name in ranktrees.EXTRA]
+            for (_sid, f), v, ok in zip(rows, linear, listed) if ok
+        ]
+        assert np.allclose(got[:, len(Features.NAMES):], np.array(want).reshape(-1, len(ranktrees.EXTRA)), rtol=0, atol=1e-9), question
+        assert np.allclose(got_linear, [v for v, ok in zip(linear, listed) if ok], rtol=0, atol=1e-9)
+    return unlisted
+
+
+def test_the_fitter_forms_the_trees_inputs_as_the_engine_does() -> None:
+    # benchmarks/ltr.py records the candidates and benchmarks/trees.py forms the inputs the
+    # trees are fitted on: the same "listed" and "gap" as the reference above, the same log_own.
+    assert _check_fitter(Engine.from_articles(load_corpus(BUNDLED_CORPUS).articles), sample(QUESTIONS)) > 0
+    assert _check_fitter(Engine.from_articles(OFF_TOPIC), [OFF_TOPIC_ASKED]) == 1
 
 
 def test_the_sentence_that_says_what_is_asked_beats_one_that_repeats_the_names() -> None:
@@ -197,3 +296,31 @@ def test_a_too_deep_or_missing_file_is_refused_naming_the_file(tmp_path: Path) -
     with pytest.raises(ModelError, match="cannot read") as caught:
         RankTrees.read(tmp_path / "absent.json")
     assert str(tmp_path / "absent.json") in str(caught.value)
+
+
+def test_a_broken_trees_file_fails_when_the_engine_is_built(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # Read when the engine is made, not on the first question: a broken file stops start-up.
+    path = tmp_path / "ranktrees.json"
+    path.write_text("{not json", encoding="utf-8")
+    monkeypatch.setattr(ranktrees, "MODEL_PATH", path)
+    ranktrees.shipped.cache_clear()
+    try:
+        with pytest.raises(ModelError) as caught:
+            Engine.from_articles(OFF_TOPIC)
+        assert str(path) in str(caught.value) and "not JSON" in str(caught.value)
+        # With the trees off, nothing reads the file.
+        plain = Engine.from_articles(OFF_TOPIC, tuning=dataclasses.replace(Tuning(), trees=False))
+        assert plain.search(OFF_TOPIC_ASKED).answered
+    finally:
+        ranktrees.shipped.cache_clear()
+
+
+def test_log_own_reads_a_negative_bm25_as_zero() -> None:
+    # BM25 goes negative where the question's terms are in most of a tiny corpus's articles:
+    # the trees read 0 there, never a NaN (and no warning reaches the console).
+    assert ranktrees.log_own(np.array([-3.0, -0.5, 0.0, 1.0])).tolist() == [0.0, 0.0, 0.0, math.log1p(1.0)]
+    one = [Article(id="a1", title="Kerry", source="S", date=dt.date(2016, 1, 2),
+                   text="Lavrov bertemu Kerry di Kuala Lumpur pada hari Senin.")]
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        assert Engine.from_articles(one).search("Kapan Lavrov bertemu Kerry?").answered
