@@ -306,6 +306,7 @@ class Library:
         for problem in opened.problems:
             log.warning("Corpus problem skipped: %s", problem)
         engine = opened.engine
+        await asyncio.to_thread(engine.preload)
         log.info(
             "Engine ready (%s: %s): %d articles, %d sentences, fingerprint %s",
             opened.build,
