@@ -512,7 +512,26 @@ def _is_word(char: str) -> bool:
     return char.isalnum() or char == "_"
 
 
-class _Words:
+class _LazyPattern:
+    """A per-question pattern kept as its source and compiled (IGNORECASE) only when a
+    text beyond what `_Scan` lowers needs it: most questions' candidates never do, and
+    the compile cost more than the scan. `_Words` and `_Counted` find their matches in
+    lowered text without it."""
+
+    __slots__ = ("_source", "_pattern")
+
+    def __init__(self, source: str) -> None:
+        self._source = source
+        self._pattern: re.Pattern[str] | None = None
+
+    @property
+    def pattern(self) -> re.Pattern[str]:
+        if self._pattern is None:
+            self._pattern = re.compile(self._source, re.IGNORECASE)
+        return self._pattern
+
+
+class _Words(_LazyPattern):
     """The spans where any of some lower-case words (each a run of word characters) stands
     whole in a text, in any case: what `\\b(?:word|...)\\b` with re.IGNORECASE finds.
 
@@ -522,18 +541,11 @@ class _Words:
     found with `str.find`; other text takes the pattern itself, compiled when first needed.
     """
 
-    __slots__ = ("_words", "_source", "_pattern")
+    __slots__ = ("_words",)
 
     def __init__(self, words: Iterable[str]) -> None:
         self._words = tuple(words)
-        self._source = r"\b(?:" + "|".join(map(re.escape, self._words)) + r")\b"
-        self._pattern: re.Pattern[str] | None = None
-
-    @property
-    def pattern(self) -> re.Pattern[str]:
-        if self._pattern is None:
-            self._pattern = re.compile(self._source, re.IGNORECASE)
-        return self._pattern
+        super().__init__(r"\b(?:" + "|".join(map(re.escape, self._words)) + r")\b")
 
     def spans(self, text: str) -> Iterator[tuple[int, int]]:
         if not (text.isascii() or _PLAIN.fullmatch(text)):
@@ -808,7 +820,7 @@ _COUNTED = re.compile(r"\b(?:se)?berapa(?:kah)?\s+(?:(?:jumlah|banyak(?:nya)?)\s
 _BEFORE_UNIT = re.compile(_QUANTITY.format(units="").removesuffix(r"(?:)(?![\w²])") + r"\Z")
 
 
-class _Counted:
+class _Counted(_LazyPattern):
     """Whether a text holds a number followed by one noun (`_QUANTITY` with the noun as its
     unit, any case): "memiliki 22 stasiun".
 
@@ -818,18 +830,11 @@ class _Counted:
     once (`_BEFORE_UNIT`); other text takes the pattern itself, compiled when first needed.
     """
 
-    __slots__ = ("_noun", "_source", "_pattern")
+    __slots__ = ("_noun",)
 
     def __init__(self, noun: str) -> None:
         self._noun = noun
-        self._source = _QUANTITY.format(units=re.escape(noun))
-        self._pattern: re.Pattern[str] | None = None
-
-    @property
-    def pattern(self) -> re.Pattern[str]:
-        if self._pattern is None:
-            self._pattern = re.compile(self._source, re.IGNORECASE)
-        return self._pattern
+        super().__init__(_QUANTITY.format(units=re.escape(noun)))
 
     def found(self, text: str) -> bool:
         if not (text.isascii() or _PLAIN.fullmatch(text)):

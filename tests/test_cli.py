@@ -110,13 +110,19 @@ def test_without_a_token_it_explains_and_opens_the_console() -> None:
     assert "Kuala Lumpur" in result.stdout
 
 
-def test_ask_over_a_jsonl_corpus_imports_no_yaml_and_nothing_of_the_bot(tmp_path: Path) -> None:
-    # Start-up is part of `ask --jsonl`'s speed: its path (cold and warm) must not pull in
-    # PyYAML (Markdown front matter only) or the Telegram/fetching stack.
+def _kerry_corpus(tmp_path: Path) -> Path:
+    """A one-article JSONL corpus that answers "Kapan Lavrov bertemu Kerry?"."""
     corpus = tmp_path / "corpus.jsonl"
     corpus.write_text(json.dumps({"id": "a1", "title": "Kerry", "source": "S", "date": "2016-01-02",
                                   "text": "Lavrov bertemu Kerry di Kuala Lumpur pada hari Senin."}) + "\n",
                       encoding="utf-8")
+    return corpus
+
+
+def test_ask_over_a_jsonl_corpus_imports_no_yaml_and_nothing_of_the_bot(tmp_path: Path) -> None:
+    # Start-up is part of `ask --jsonl`'s speed: its path (cold and warm) must not pull in
+    # PyYAML (Markdown front matter only) or the Telegram/fetching stack.
+    corpus = _kerry_corpus(tmp_path)
     probe = (
         "import json, sys\n"
         "from bot.__main__ import main\n"
@@ -139,10 +145,7 @@ def test_a_broken_ranking_trees_file_stops_start_up_naming_it(tmp_path: Path) ->
     # broken copy before `python -m bot`'s main runs.
     broken = tmp_path / "ranktrees.json"
     broken.write_text('{"format": "kutip-ranktrees/1", "inputs": "a"}', encoding="utf-8")
-    corpus = tmp_path / "corpus.jsonl"
-    corpus.write_text(json.dumps({"id": "a1", "title": "Kerry", "source": "S", "date": "2016-01-02",
-                                  "text": "Lavrov bertemu Kerry di Kuala Lumpur pada hari Senin."}) + "\n",
-                      encoding="utf-8")
+    corpus = _kerry_corpus(tmp_path)
     probe = (
         "import sys\n"
         "from pathlib import Path\n"
