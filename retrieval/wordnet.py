@@ -8,7 +8,8 @@ over "sultan"; `Tuning.floor_synonyms`). Antonyms ("terakhir" for "pertama") and
 siblings under one hypernym (one country for another) are looked up too (`opposed`,
 `siblings`); as abstention signals they were measured and not kept (README).
 
-Read once, when the first question needs it (`bundled()`: ~0.33 s of CPU, ~9 MB held, 18 MB at peak);
+Read once a process (`bundled()`: ~0.33 s of CPU, ~9 MB held, 18 MB at peak): by the bot
+when its engine opens (`Engine.preload`), otherwise by the first question that needs it;
 never pickled.
 """
 
