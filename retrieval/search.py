@@ -450,7 +450,7 @@ class Engine:
         synonym floor (~0.3 s of CPU, once a process). A server calls it at start so its first
         question is as quick as the rest; a one-shot `ask` leaves it to a question that needs it."""
         if self._tuning.floor_synonyms:
-            wordnet.bundled()
+            self._wordnet()
 
     @classmethod
     def from_built(
@@ -643,10 +643,22 @@ class Engine:
     def _lexicon(self) -> Lexicon:
         lexicon = self._abstention_words
         if lexicon is None:
-            from config.settings import BUNDLED_LANGUAGE_DATA
-
-            lexicon = self._abstention_words = Lexicon.read(BUNDLED_LANGUAGE_DATA / "abstention", self._analyzer.terms)
+            lexicon = self._abstention_words = Lexicon.read(self._language_folder("abstention"), self._analyzer.terms)
         return lexicon
+
+    def _wordnet(self) -> wordnet.Wordnet | None:
+        return wordnet.at(self._language_folder("wordnet"))
+
+    def _language_folder(self, name: str) -> Path:
+        """The `name` subfolder of the analyzer's language data when it has one, else the
+        bundled one's: a Docker volume mounted over /app/corpus hides the bundled folder,
+        while LANGUAGE_DATA_PATH (/app/lang) keeps a copy of it."""
+        own = self._analyzer.directory
+        if own is not None and (own / name).is_dir():
+            return own / name
+        from config.settings import BUNDLED_LANGUAGE_DATA
+
+        return BUNDLED_LANGUAGE_DATA / name
 
     def _respelled(self, asked: Query, spelled: dict[str, dict[str, set[str]]]) -> Query:
         """`asked` with each word of a name in `spelled` also asking for the spellings found."""
@@ -715,7 +727,7 @@ class Engine:
     def _synonyms_covered(self, asked: Query, ranked: list[_Scored]) -> bool:
         """Whether a window of `ranked` covers the answer floor once each content word it
         lacks counts where the window holds a synonym of it (`wordnet.Wordnet`)."""
-        lexicon = wordnet.bundled()
+        lexicon = self._wordnet()
         if lexicon is None:
             return False
         tuning = self._tuning

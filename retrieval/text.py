@@ -294,8 +294,10 @@ class Analyzer:
         abbreviations: _Abbreviations,
         fingerprint: str,
         stems: Mapping[str, str] | None = None,
+        directory: Path | None = None,
     ) -> None:
         self._stopwords = stopwords
+        self._directory = directory
         self._stem_overrides = dict(stem_overrides)
         self._abbreviations = abbreviations
         self._fingerprint = fingerprint
@@ -330,7 +332,8 @@ class Analyzer:
         )
         # What `__reduce__` sends to a build worker process: the data, not the caches.
         self._data = dict(stopwords=stopwords, synonym_groups=synonym_groups, boilerplate=boilerplate,
-                          stem_overrides=dict(stem_overrides), abbreviations=abbreviations, fingerprint=fingerprint)
+                          stem_overrides=dict(stem_overrides), abbreviations=abbreviations, fingerprint=fingerprint,
+                          directory=directory)
         # `stems`: what an analyzer of the same language data stemmed before
         # (`known_stems`), so a warm start does not run Sastrawi on them again.
         self._stems: dict[str, str] = dict(stems) if stems else {}
@@ -382,6 +385,7 @@ class Analyzer:
             abbreviations=_read_abbreviations(path),
             fingerprint=(fingerprint := _fingerprint(files)),
             stems=stems[1] if stems is not None and stems[0] == fingerprint else None,
+            directory=path,
         )
 
     def __reduce__(self) -> tuple[object, ...]:
@@ -392,6 +396,12 @@ class Analyzer:
     @property
     def fingerprint(self) -> str:
         return self._fingerprint
+
+    @property
+    def directory(self) -> Path | None:
+        """The language data folder this analyzer was read from (None when made in memory):
+        the engine reads its subfolders too (`abstention/`, `wordnet/`)."""
+        return self._directory
 
     def known_stems(self) -> dict[str, str]:
         """Every word stemmed so far and its stem (for `from_directory(..., stems=...)`)."""

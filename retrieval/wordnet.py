@@ -8,7 +8,7 @@ over "sultan"; `Tuning.floor_synonyms`). Antonyms ("terakhir" for "pertama") and
 siblings under one hypernym (one country for another) are looked up too (`opposed`,
 `siblings`); as abstention signals they were measured and not kept (README).
 
-Read once a process (`bundled()`: ~0.33 s of CPU, ~9 MB held, 18 MB at peak): by the bot
+Read once a process (`at(folder)`, `bundled()`: ~0.33 s of CPU, ~9 MB held, 18 MB at peak): by the bot
 when its engine opens (`Engine.preload`), otherwise by the first question that needs it;
 never pickled.
 """
@@ -121,10 +121,17 @@ class Wordnet:
         return False
 
 
-@lru_cache(maxsize=1)
+@lru_cache(maxsize=4)
+def at(folder: Path) -> Wordnet | None:
+    """The wordnet of a language data folder's `wordnet/` (`folder`), read once a process,
+    or None when the folder has no such file."""
+    file = folder / BUNDLED_WORDNET.name
+    return Wordnet.read(file) if file.is_file() else None
+
+
 def bundled() -> Wordnet | None:
-    """The shipped wordnet, read on first use, or None when the file is absent."""
-    return Wordnet.read(BUNDLED_WORDNET) if BUNDLED_WORDNET.is_file() else None
+    """The shipped wordnet (`at` the bundled folder)."""
+    return at(BUNDLED_WORDNET.parent)
 
 
 _WORD = re.compile(r"\w+(?:-\w+)*")

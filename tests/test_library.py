@@ -44,11 +44,11 @@ async def test_start_refresh_extend_and_stop(corpus: Path, tmp_path: Path) -> No
     library = Library(_settings(corpus, tmp_path))
     with pytest.raises(EngineNotReady):
         library.current
-    wordnet.bundled.cache_clear()
+    wordnet.at.cache_clear()
     first = await library.start()
     assert library.ready and first.number == 0 and len(library.current.articles) == 2
     # The synonym floor's lexicon is read at start, not by the first question that needs it.
-    assert wordnet.bundled.cache_info().currsize == 1
+    assert wordnet.at.cache_info().currsize == 1
     assert await library.start() is first  # idempotent
 
     with corpus.open("a", encoding="utf-8") as handle:

@@ -190,3 +190,32 @@ def test_a_question_in_other_words_passes_the_floor_a_substituted_one_does_not()
     # Without the synonyms the floor declines the paraphrase too.
     plain = engine.tuned(dataclasses.replace(engine.tuning, floor_synonyms=0))
     assert not plain.search(paraphrased).answered
+
+
+def test_the_engine_reads_the_wordnet_and_word_lists_of_its_own_language_folder(tmp_path: Path) -> None:
+    # A Docker volume over /app/corpus hides the bundled corpus/lang; LANGUAGE_DATA_PATH
+    # (/app/lang) keeps a copy, and the engine must read its subfolders from there.
+    import datetime as dt
+    import shutil
+
+    from config.settings import BUNDLED_LANGUAGE_DATA
+    from retrieval.records import Article
+    from retrieval.search import Engine
+    from retrieval.text import Analyzer
+
+    lang = tmp_path / "lang"
+    shutil.copytree(BUNDLED_LANGUAGE_DATA, lang)
+    # This folder's wordnet makes "petani" say "sultan": the bundled one does not.
+    (lang / "wordnet" / BUNDLED_WORDNET.name).write_text("n sultan petani\n", encoding="utf-8")
+    articles = [Article(id=k, title=k, source="Sumber", date=dt.date(2016, 12, 14), text=v) for k, v in _NEWS.items()]
+    own = Engine.from_articles(articles, analyzer=Analyzer.from_directory(lang)).abstaining(None)
+    answer = own.search("Di mana petani itu dimakamkan?")
+    assert answer.answered and "Imogiri" in answer.hits[0].sentence.text
+    assert not Engine.from_articles(articles).abstaining(None).search("Di mana petani itu dimakamkan?").answered
+    assert own._language_folder("abstention") == lang / "abstention"
+    # A language folder without the subfolders falls back to the bundled ones.
+    shutil.rmtree(lang / "wordnet")
+    shutil.rmtree(lang / "abstention")
+    bare = Engine.from_articles(articles, analyzer=Analyzer.from_directory(lang)).abstaining(None)
+    assert bare._language_folder("abstention") == BUNDLED_LANGUAGE_DATA / "abstention"
+    assert bare.search("Di mana raja itu dimakamkan?").answered
