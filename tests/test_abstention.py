@@ -464,3 +464,39 @@ def test_an_undoing_the_article_never_mentions_is_an_undoing_signal() -> None:
     assert undoing("Menurut Larry Page, apakah Google akan ditutup?") == 0.0
     # Without the word list nothing is an undoing.
     assert _signals("Kapan Google ditutup?", founded, founded).undoing == 0.0
+
+
+def test_negation_dropped_read_from_the_words_alone_first_is_the_full_analysis() -> None:
+    # `measure` looks for an asked word right after a negation in the window's surface words
+    # before analysing it (`_may_drop`): its signal must equal `_dropped` over the full analysis,
+    # over windows of negations, "pernah"/"lagi", stop words, "paling"/"hanya" and asked words.
+    import random
+
+    from retrieval.abstention import _HELD_NEGATION, _YES_NO, _dropped
+
+    analyzer = default_analyzer()
+    vocabulary = (
+        "tidak tak bukan belum tanpa Tidak pernah lagi paling hanya lain non kurang yang di dan itu "
+        "memiliki satelit alami planet Merkurius informasi dibocorkan media laporan"
+    ).split()
+    asked = "memiliki satelit alami planet informasi dibocorkan laporan yang apa tidak".split()
+    rng = random.Random(13)
+    found = set()
+    for _ in range(examples(3000)):  # a tenth in the quick run (tests/sampling.py)
+        window = " ".join(rng.choices(vocabulary, k=rng.randint(1, 12))) + "."
+        opener = rng.choice(["Apa", "Siapa", "Apakah", "Planet apa"])
+        question = opener + " " + " ".join(rng.choices(asked, k=rng.randint(1, 4))) + "?"
+        question_words = analyzer.word_terms(question)
+        expected = bool(
+            _HELD_NEGATION.search(window)
+            and not _YES_NO.match(question)
+            and _dropped(question_words, analyzer.word_terms(window))
+        )
+        signals = measure(
+            question=question, units=[], names=(), own=frozenset(), window=frozenset(), article=frozenset(),
+            window_text=window, article_text=window, scores=(1.0,), known=lambda _t: True, rarest_idf=1.0,
+            question_words=question_words, window_words=lambda window=window: analyzer.word_terms(window),
+        )
+        assert signals.negation_dropped == float(expected), (question, window)
+        found.add(expected)
+    assert found == {True, False}
