@@ -11,6 +11,8 @@ turn, alternating which goes first, so both meet the same load. Each worker
 times its own `Engine.search` in CPU time (`time.process_time`). Questions are
 the seed evaluation questions, as `benchmarks.scale` times them, or with
 `--questions ask` the ~3,000 questions its ask phase sends `python -m bot ask`.
+Each worker first answers every question once, untimed, so caches are warm;
+`--cold` skips that and asks each question once, as `bot ask` meets them.
 Prints, for each tree, the median and p95 over every call and over each
 question's best round, the mean of the best rounds (what a run of every question
 costs a question), and the median of the per-question ratio.
@@ -39,11 +41,16 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--rounds", type=int, default=5)
     parser.add_argument("--questions", choices=("seed", "ask"), default="seed",
                         help="the seed evaluation questions, or those of benchmarks.scale's ask phase")
+    parser.add_argument("--cold", action="store_true",
+                        help="no warm-up pass: each worker meets each question once, as `python -m bot ask` does"
+                             " (the analyser's and the engine's caches cold; forces one round)")
     parser.add_argument("--worker", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--question-file", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.worker:
         return _worker(args)
+    if args.cold:
+        args.rounds = 1
     trees = {"this": ROOT, "other": args.other.resolve()}
     with tempfile.TemporaryDirectory() as scratch:
         # Both workers read the same list, made here (the other tree need not have this benchmark).
@@ -104,7 +111,7 @@ def _start(tree: Path, args: argparse.Namespace) -> subprocess.Popen[str]:
     # file's questions (the other tree need not have this benchmark).
     command = [sys.executable, str(Path(__file__).resolve()), "--worker", "--other", str(tree),
                "--corpus", str(args.corpus.resolve()), "--index-dir", str(args.index_dir.resolve()),
-               "--question-file", str(args.question_file)]
+               "--question-file", str(args.question_file)] + (["--cold"] if args.cold else [])
     return subprocess.Popen(command, cwd=tree, env=env, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
 
 
@@ -114,8 +121,9 @@ def _worker(args: argparse.Namespace) -> int:
 
     questions = json.loads(args.question_file.read_text(encoding="utf-8"))
     engine = open_engine(args.corpus, index_dir=args.index_dir).engine
-    for question in questions:
-        engine.search(question)  # caches and pages warm before timing
+    if not args.cold:
+        for question in questions:
+            engine.search(question)  # caches and pages warm before timing
     import retrieval
 
     print(len(questions), Path(retrieval.__file__).resolve().parent, flush=True)
