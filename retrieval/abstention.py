@@ -123,10 +123,14 @@ class Signals:
 
     @classmethod
     def names_(cls) -> tuple[str, ...]:
-        return tuple(f.name for f in fields(cls))
+        return _SIGNAL_NAMES
 
     def vector(self) -> list[float]:
         return [getattr(self, name) for name in self.names_()]
+
+
+# Read once: `dataclasses.fields` costs more than the model's sum (the engine asks every answer).
+_SIGNAL_NAMES = tuple(f.name for f in fields(Signals))
 
 
 @dataclass(frozen=True, slots=True)
@@ -141,8 +145,7 @@ class Abstention:
     alone: tuple[str, ...] = ()
 
     def probability(self, signals: Signals) -> float:
-        values = dict(zip(Signals.names_(), signals.vector()))
-        z = self.bias + sum(w * values[name] for name, w in zip(self.names, self.weights))
+        z = self.bias + sum(w * getattr(signals, name) for name, w in zip(self.names, self.weights))
         return 1.0 / (1.0 + math.exp(-max(-50.0, min(50.0, z))))
 
     def declines(self, signals: Signals) -> bool:
@@ -282,11 +285,7 @@ def measure(
     near = any(_near_any(u.terms, article) for u in lacking_article)
     negated = bool(_NEGATION.search(question))
     # "tidak berdarah panas" over "berdarah dingin" restates the article: a negated opposite is no change.
-    opposite = not negated and any(
-        not u.terms.isdisjoint(word) and not article.isdisjoint(other)
-        for u in lacking_article
-        for word, other in lexicon.opposites
-    )
+    opposite = not negated and _opposite_held(lacking_article, lexicon.opposites, article)
     negation = negated and not _NEGATION.search(window_text)
     held = dropped = False
     analysed: list[Sequence[tuple[str, tuple[str, ...]]]] = []
@@ -312,11 +311,7 @@ def measure(
         and not _YES_NO_CLAUSE.search(question)
         and any(not u.terms.isdisjoint(word) for u in lacking_article for word in lexicon.undoings)
     )
-    window_opposite = not negated and any(
-        not u.terms.isdisjoint(word) and not window.isdisjoint(other)
-        for u in lacking_window
-        for word, other in lexicon.opposites
-    )
+    window_opposite = not negated and _opposite_held(lacking_window, lexicon.opposites, window)
     asked_terms = frozenset().union(*(u.terms for u in content)) if content else frozenset()
     relation = any(
         not member.isdisjoint(asked_terms)
@@ -333,7 +328,8 @@ def measure(
         and not (_NUMBER.search(window_text) or _NUMBER_WORD.search(window_text))
     )
     numbers = set(_NUMBER.findall(question))
-    given = set(_NUMBER.findall(window_text)) | set(_NUMBER.findall(article_text))
+    # The article's numbers (a scan of its whole text) matter only to a question that has some.
+    given = set(_NUMBER.findall(window_text)) | set(_NUMBER.findall(article_text)) if numbers else set()
     missing_names = [n for n, needed in names if all(window.isdisjoint(t) for t in needed)]
     best = scores[0] if scores else 0.0
     second = scores[1] if len(scores) > 1 else 0.0
@@ -365,6 +361,30 @@ def measure(
         log_score=math.log(best) if best > 0 else 0.0,
         units=float(len(units)),
     )
+
+
+def _opposite_held(
+    lacking: list[Unit], opposites: tuple[tuple[frozenset[str], frozenset[str]], ...], present: frozenset[str]
+) -> bool:
+    """Whether one of `lacking` shares a term with an asked word of `opposites` whose opposite
+    `present` holds: `any(not u.terms.isdisjoint(word) and not present.isdisjoint(other) for u
+    in lacking for word, other in opposites)`, looked up by term instead of every pair tried."""
+    if not lacking:
+        return False
+    by_term = _opposites_by_term(opposites)
+    return any(not present.isdisjoint(other) for u in lacking for t in u.terms for other in by_term.get(t, ()))
+
+
+@lru_cache(maxsize=8)
+def _opposites_by_term(
+    opposites: tuple[tuple[frozenset[str], frozenset[str]], ...]
+) -> dict[str, tuple[frozenset[str], ...]]:
+    """For each term of an asked word of `opposites`, the opposites of the words it is a term of."""
+    found: dict[str, list[frozenset[str]]] = {}
+    for word, other in opposites:
+        for term in word:
+            found.setdefault(term, []).append(other)
+    return {term: tuple(others) for term, others in found.items()}
 
 
 def _other_last_word(name: str, needed: tuple[frozenset[str], ...], article: frozenset[str], text: str) -> bool:

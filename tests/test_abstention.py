@@ -500,3 +500,30 @@ def test_negation_dropped_read_from_the_words_alone_first_is_the_full_analysis()
         assert signals.negation_dropped == float(expected), (question, window)
         found.add(expected)
     assert found == {True, False}
+
+
+def test_opposites_looked_up_by_term_are_every_pair_tried() -> None:
+    # `antonym` and `window_opposite` find an opposite through the word lists keyed by term
+    # (`_opposite_held`): the same answer as trying every (asked, opposite) pair, here over
+    # random lists of words of several terms, units and vocabularies.
+    import random
+
+    from retrieval.abstention import _opposite_held
+
+    rng = random.Random(17)
+    terms = [f"t{i}" for i in range(12)]
+
+    def some(low: int, high: int) -> frozenset[str]:
+        return frozenset(rng.sample(terms, rng.randint(low, high)))
+
+    answers = set()
+    for _ in range(examples(3000)):  # a tenth in the quick run (tests/sampling.py)
+        opposites = tuple((some(1, 3), some(1, 3)) for _ in range(rng.randint(0, 6)))
+        lacking = [Unit(some(1, 3), 1.0) for _ in range(rng.randint(0, 3))]
+        present = some(0, 4)
+        expected = any(
+            not u.terms.isdisjoint(word) and not present.isdisjoint(other) for u in lacking for word, other in opposites
+        )
+        assert _opposite_held(lacking, opposites, present) == expected, (opposites, lacking, present)
+        answers.add(expected)
+    assert answers == {True, False}
