@@ -21,6 +21,7 @@ import math
 import re
 from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
+from operator import itemgetter
 from typing import NamedTuple
 
 import numpy as np
@@ -143,6 +144,17 @@ class _Scored(NamedTuple):
     window_coverage: float
     sid: int
     row: int  # the candidate's place in `_Measured.sids` (and its other columns)
+
+
+_SCORE, _SID = itemgetter(0), itemgetter(2)  # `_Scored.score`, `_Scored.sid`
+
+
+def _best_first(scored: list[_Scored]) -> None:
+    """Sort `scored` by score, best first, ties by sid: the order of `key=lambda item:
+    (-item.score, item.sid)` (scores are finite), from two stable sorts on C-level keys
+    instead of a tuple made per candidate (1% of a question's CPU at 200k)."""
+    scored.sort(key=_SID)
+    scored.sort(key=_SCORE, reverse=True)
 
 
 @dataclass(frozen=True, slots=True)
@@ -561,7 +573,7 @@ class Engine:
             _Scored, measured.scores(tuning, listed=listed), measured.window_coverage.tolist(), measured.sids,
             range(len(measured.sids)),
         ))
-        scored.sort(key=lambda item: (-item.score, item.sid))
+        _best_first(scored)
         ranked = [item for item in scored if item.window_coverage >= tuning.hit_coverage]
         # A sentence is about something else when its article lacks a thing the question
         # names ("Apa kata Lavrov tentang Korea Utara?" over Lavrov on Syria): it is no

@@ -287,3 +287,24 @@ def test_lacking_names_equal_the_lists_per_candidate() -> None:
             expected = [name for name, has in zip(labels, row) if not has]
             assert table.names(sid) == expected
             assert table.count(sid) == len(expected)
+
+
+def test_candidates_sorted_best_first_as_by_negated_score_then_sid() -> None:
+    # `_best_first` sorts with two stable sorts; the order must be that of
+    # key=(-score, sid), over lists with many tied scores, 0.0 and -0.0, in any order.
+    import random
+
+    from retrieval.search import _best_first, _Scored
+    from tests.sampling import examples
+
+    rng = random.Random(19)
+    for _ in range(examples(2000)):  # a tenth in the quick run (tests/sampling.py)
+        n = rng.randint(0, 30)
+        sids = rng.sample(range(100), n)
+        scored = [
+            _Scored(rng.choice([0.0, -0.0, 1.5, 2.25, -3.0, rng.uniform(-5, 5)]), rng.random(), sid, row)
+            for row, sid in enumerate(sids)
+        ]
+        expected = sorted(scored, key=lambda item: (-item.score, item.sid))
+        _best_first(scored)
+        assert [(s.sid, s.row) for s in scored] == [(s.sid, s.row) for s in expected]
