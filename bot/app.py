@@ -104,6 +104,11 @@ def build_app(settings: Settings, *, engine: Engine | None = None) -> Applicatio
         # Telegram's limits (30/s overall, 20/min per group, 1/s per private chat);
         # retry on 429 as told and on transient network/5xx failures.
         .rate_limiter(PatientRateLimiter())
+        # Updater.stop ends with one more getUpdates that confirms what the bot took, so a
+        # restart does not answer it twice. With PTB's one-connection pool that call can find
+        # the connection still held by the long poll it just cancelled and fail (httpx
+        # PoolTimeout, seen under load in CI); a second connection lets it through.
+        .get_updates_connection_pool_size(2)
         .post_init(_post_init)
         .post_shutdown(_post_shutdown)
         .build()
