@@ -424,27 +424,16 @@ class _Scan:
     such text onto an ASCII letter); other text takes the pattern itself.
     """
 
-    __slots__ = ("_source", "_flags", "_pattern", "_exact")
+    __slots__ = ("pattern", "_exact")
 
-    def __init__(self, pattern: re.Pattern[str] | str, flags: int = 0) -> None:
-        # A pattern given as its source is compiled as written only when a text needs it
-        # (most candidates are ASCII text). The per-question finders no longer come
-        # here (`_Words`, `_Counted`): even the lowered version cost a compile a question.
-        if isinstance(pattern, str):
-            self._source, self._flags, self._pattern = pattern, flags, None
-        else:
-            self._source, self._flags, self._pattern = pattern.pattern, pattern.flags, pattern
+    def __init__(self, pattern: re.Pattern[str]) -> None:
+        # Made once per module pattern; the per-question finders are `_Words` and `_Counted`.
+        self.pattern = pattern
         self._exact: re.Pattern[str] | None = None
-        if self._flags & re.IGNORECASE:
-            if _UPPER_LITERAL.search(self._source):
-                raise ValueError(f"write {self._source!r} in lower case: it is matched over lowered text")
-            self._exact = re.compile(self._source, self._flags & ~re.IGNORECASE)
-
-    @property
-    def pattern(self) -> re.Pattern[str]:
-        if self._pattern is None:
-            self._pattern = re.compile(self._source, self._flags)
-        return self._pattern
+        if pattern.flags & re.IGNORECASE:
+            if _UPPER_LITERAL.search(pattern.pattern):
+                raise ValueError(f"write {pattern.pattern!r} in lower case: it is matched over lowered text")
+            self._exact = re.compile(pattern.pattern, pattern.flags & ~re.IGNORECASE)
 
     def spans(self, text: str) -> Iterator[tuple[int, int]]:
         if self._exact is not None and (text.isascii() or _PLAIN.fullmatch(text)):

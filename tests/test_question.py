@@ -289,12 +289,9 @@ def test_scans_find_the_spans_of_the_patterns_themselves() -> None:
     assert sum(scan._exact is not None for scan in scans) >= 4  # the IGNORECASE ones take the fast path
     for scan in scans:
         for text in texts:
-            reference = re.compile(scan._source, scan._flags)  # what the scan was made from, compiled here
-            assert list(scan.spans(text)) == [m.span() for m in reference.finditer(text)], (scan.pattern, text)
+            assert list(scan.spans(text)) == [m.span() for m in scan.pattern.finditer(text)], (scan.pattern, text)
     with pytest.raises(ValueError, match="lower case"):
         _Scan(re.compile(r"\bSenin\b", re.I))
-    with pytest.raises(ValueError, match="lower case"):
-        _Scan(r"\bSenin\b", re.I)
 
 
 # Texts where a word stands whole or inside another, in any case, glued to digits or
