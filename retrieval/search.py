@@ -632,8 +632,7 @@ class Engine:
         if not ranked:
             return None
         best = self._sentences[ranked[0].sid]
-        window = self.context(best.sid, before=1, after=1)
-        window_terms = frozenset().union(*(self._terms_of(s.sid) for s in window))
+        window, window_terms = self._window(best.sid)
         article = self._articles[self._slot_of[best.article_id]]
         return measure(
             question=asked.text,
@@ -714,6 +713,12 @@ class Engine:
                     found.setdefault(hit[0], {}).setdefault(hit[1], set()).add(other)
         return found
 
+    def _window(self, sid: int) -> tuple[tuple[Sentence, ...], frozenset[str]]:
+        """Sentence `sid` with one neighbour each side, and their terms: the window the
+        answer floor and the abstention signals read."""
+        sentences = self.context(sid, before=1, after=1)
+        return sentences, frozenset().union(*(self._terms_of(s.sid) for s in sentences))
+
     def _content_covered(self, asked: Query, ranked: list[_Scored]) -> bool:
         """Whether a window of `ranked` covers the answer floor of the question's content words,
         leaving out the words that frame it ("Apa yang *dimaksud* dengan ...", "*letak*"):
@@ -731,8 +736,7 @@ class Engine:
             return False
         floor = self._answer_floor(content)
         for item in ranked:
-            window = frozenset().union(*(self._terms_of(s.sid) for s in self.context(item.sid, before=1, after=1)))
-            if coverage(content, window) >= floor:
+            if coverage(content, self._window(item.sid)[1]) >= floor:
                 return True
         return False
 
@@ -747,8 +751,7 @@ class Engine:
         total = sum(u.weight for u in units)
         floor = self._answer_floor(units)
         for item in ranked:
-            window = self.context(item.sid, before=1, after=1)
-            terms = frozenset().union(*(self._terms_of(s.sid) for s in window))
+            window, terms = self._window(item.sid)
             lacking = [u for u in units if u.terms.isdisjoint(terms)]
             held = total - sum(u.weight for u in lacking)
             said = wordnet.synonym_weight(
