@@ -17,11 +17,13 @@ from __future__ import annotations
 
 import copy
 import functools
+import logging
 import math
 import re
 from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from operator import itemgetter
+from pathlib import Path
 from typing import NamedTuple
 
 import numpy as np
@@ -58,6 +60,8 @@ from retrieval.records import Answer, Article, ArticlesAt, Hit, Sentence
 from retrieval.stored import StoredArticles
 from retrieval.text import Analyzer, is_root_word
 from retrieval.typos import misspelt_question_word, respelt
+
+log = logging.getLogger(__name__)
 
 # How many letters a name may add at its end over the article's spelling (`Tuning.name_stems`).
 _NAME_TAIL = 3
@@ -669,7 +673,10 @@ class Engine:
             return own / name
         from config.settings import BUNDLED_LANGUAGE_DATA
 
-        return BUNDLED_LANGUAGE_DATA / name
+        bundled_folder = BUNDLED_LANGUAGE_DATA / name
+        if not bundled_folder.is_dir():
+            _warn_missing_folder(name, own, bundled_folder)
+        return bundled_folder
 
     def _respelled(self, asked: Query, spelled: dict[str, dict[str, set[str]]]) -> Query:
         """`asked` with each word of a name in `spelled` also asking for the spellings found."""
@@ -1411,6 +1418,19 @@ class Engine:
             return None
         sentence = self.sentence(first + position)
         return sentence if sentence is not None and sentence.article_id == article_id else None
+
+
+@functools.cache
+def _warn_missing_folder(name: str, own: Path | None, bundled_folder: Path) -> None:
+    """Said once a process: without these lists the engine still answers, but declines less."""
+    where = f"{own / name} nor {bundled_folder}" if own is not None else str(bundled_folder)
+    log.warning(
+        "no language data folder %r (neither %s exists): the declines that need it are off;"
+        " copy corpus/lang/%s into LANGUAGE_DATA_PATH",
+        name,
+        where,
+        name,
+    )
 
 
 def _fixed(

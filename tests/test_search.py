@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 
 import pytest
 
@@ -309,3 +310,29 @@ def test_the_coverage_floor_leaves_out_an_honorific_before_a_name() -> None:
     assert not engine.search("Di mana Kolonel Abdul Haris Nasution bertugas?").answered
     # ...and a rank asked about, not addressing a name, is content ("kolonel" lower-case, then no name).
     assert not engine.search("Di mana kolonel kavaleri Abdul Haris Nasution meninggal?").answered
+
+
+def test_a_language_folder_missing_everywhere_is_said_once_and_the_engine_still_answers(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    # A custom LANGUAGE_DATA_PATH without abstention/, with the bundled corpus/lang hidden
+    # (a volume over /app/corpus), silently declined less before this warning.
+    import shutil
+
+    import config.settings
+    from retrieval import search
+    from retrieval.corpus import load_corpus
+    from retrieval.text import Analyzer
+
+    lang = tmp_path / "lang"
+    shutil.copytree(config.settings.BUNDLED_LANGUAGE_DATA, lang, ignore=shutil.ignore_patterns("abstention", "wordnet"))
+    monkeypatch.setattr(config.settings, "BUNDLED_LANGUAGE_DATA", tmp_path / "hidden")
+    search._warn_missing_folder.cache_clear()
+    articles = load_corpus(config.settings.BUNDLED_CORPUS).articles
+    engine = Engine.from_articles(articles, analyzer=Analyzer.from_directory(lang))
+    with caplog.at_level("WARNING", logger="retrieval.search"):
+        first = engine.search("Siapa yang diundang Rusia ke Moskow?")
+        engine.search("Kapan Rusia mengundang oposisi?")
+    warned = [r.getMessage() for r in caplog.records if "abstention" in r.getMessage()]
+    assert len(warned) == 1 and str(lang / "abstention") in warned[0]
+    assert first.hits
