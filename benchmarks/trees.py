@@ -57,7 +57,7 @@ RECORDED = ("wants", "coverage", "own", "predicate", "listed")
 
 
 def record(features: Features, listed: bool) -> list[float]:
-    """One candidate's `RECORDED` values; `listed`: `_Measured.listed`, whether the engine may list it."""
+    """One candidate's `RECORDED` values; `listed`: `Measured.listed`, whether the engine may list it."""
     values = {
         "wants": float(ranktrees.WANTS.index(features.wanted)),
         "coverage": features.coverage,

@@ -152,7 +152,7 @@ def log_own(own: np.ndarray) -> np.ndarray:
 
 def gap(linear: np.ndarray, listed: np.ndarray) -> np.ndarray:
     """The "gap" input: each candidate's log-linear score below that of the best candidate
-    the engine may list (`listed`, `retrieval.search._Measured.listed`; the best of all
+    the engine may list (`listed`, `retrieval.candidates.Measured.listed`; the best of all
     when it may list none). The trees are fitted on listed candidates only, so the best
     of them is at 0 at run time as when fitting, whatever unlisted ones score."""
     linear = np.asarray(linear, dtype=np.float64)

@@ -170,7 +170,8 @@ def test_evaluate_scores_ranks_and_abstentions_with_the_plain_reference() -> Non
 def test_each_expected_phrase_lies_inside_one_indexed_sentence() -> None:
     # A phrase split across sentences (or in a sentence dropped as boilerplate)
     # could never be a hit, whatever the ranking does.
-    from retrieval.search import default_analyzer, iter_sentences
+    from retrieval.build import iter_sentences
+    from retrieval.search import default_analyzer
 
     articles = load_corpus(REPO / "corpus").articles
     sentences = [normalise(s.text) for s in iter_sentences(articles, default_analyzer())]

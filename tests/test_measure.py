@@ -97,7 +97,7 @@ def test_measured_together_equals_one_at_a_time(engine: Engine, bits: bool, monk
         assert [f for _sid, f in found] == _reference(engine, sids, query), question
         compared += len(found)
         # Whether each candidate's article holds each thing the question names (what
-        # search lists, `_Measured.listed`, reads), against the article's terms as strings.
+        # search lists, `Measured.listed`, reads), against the article's terms as strings.
         held = engine._candidates(query, pool=30, full=True).names_in_article
         if query.names and sids:
             assert held is not None and held.tolist() == [
@@ -137,7 +137,7 @@ def test_search_leaves_out_only_features_weighed_zero(engine: Engine) -> None:
 
 
 def test_scores_of_the_columns_equal_each_features_score(engine: Engine) -> None:
-    # Search scores every candidate at once (`_Measured.scores`); each must be the very
+    # Search scores every candidate at once (`Measured.scores`); each must be the very
     # float `Features.score` gives that candidate, for the learned weights and the hand formula
     # (the ranking trees, which read the other candidates too, off: tests/test_ranktrees.py
     # checks what they add).
@@ -193,9 +193,9 @@ def test_terms_and_names_in_article_equal_the_sets(engine: Engine) -> None:
 
 def test_near_duplicates_equal_the_pairwise_overlap(engine: Engine) -> None:
     # Folding asks `near_duplicates` of a kept hit for every candidate at once; each verdict
-    # must be `_overlap` of the two term sets against the threshold, at the shipped
+    # must be `overlap` of the two term sets against the threshold, at the shipped
     # threshold and at the very overlaps the pairs have (where `>=` and rounding tell).
-    from retrieval.search import _overlap
+    from retrieval.candidates import overlap
 
     compared = 0
     for question in sample(QUESTIONS)[:40]:
@@ -205,7 +205,7 @@ def test_near_duplicates_equal_the_pairwise_overlap(engine: Engine) -> None:
         terms = engine._candidates(query, pool=30, full=False).terms
         sets = list(terms)
         for i in range(0, len(sets), 7):
-            overlaps = [_overlap(sets[i], other) for other in sets]
+            overlaps = [overlap(sets[i], other) for other in sets]
             for threshold in {engine.tuning.duplicate_overlap, 0.0, 1.0, *overlaps[::5]}:
                 assert terms.near_duplicates(i, threshold) == [x >= threshold for x in overlaps], question
                 compared += len(sets)
@@ -213,9 +213,9 @@ def test_near_duplicates_equal_the_pairwise_overlap(engine: Engine) -> None:
 
 
 def test_folding_equals_the_pairwise_reference(engine: Engine) -> None:
-    # `_fold_duplicates` checks overlaps inline; the verdicts must be those of `_overlap`
+    # `_fold_duplicates` checks overlaps inline; the verdicts must be those of `overlap`
     # called pair by pair, hit after hit (the grouping into hits and `also_in`).
-    from retrieval.search import _overlap, _Scored
+    from retrieval.candidates import Scored, overlap
 
     tuning = engine.tuning
     folded = 0
@@ -223,7 +223,7 @@ def test_folding_equals_the_pairwise_reference(engine: Engine) -> None:
         query = engine.read(question)
         measured = engine._candidates(query, pool=40, full=False)
         scored = sorted(
-            (_Scored(s, w, sid, row) for row, (s, w, sid) in enumerate(
+            (Scored(s, w, sid, row) for row, (s, w, sid) in enumerate(
                 zip(measured.scores(tuning), measured.window_coverage.tolist(), measured.sids))),
             key=lambda item: (-item.score, item.sid),
         )
@@ -232,7 +232,7 @@ def test_folding_equals_the_pairwise_reference(engine: Engine) -> None:
             kept: list[tuple[int, list[str]]] = []
             for item in scored:
                 own = measured.terms[item.row]
-                entry = next((e for e in kept if _overlap(measured.terms[e[0]], own) >= tuning.duplicate_overlap), None)
+                entry = next((e for e in kept if overlap(measured.terms[e[0]], own) >= tuning.duplicate_overlap), None)
                 article = engine._sentences[item.sid].article_id
                 if entry is not None:
                     head = engine._sentences[scored[[i.row for i in scored].index(entry[0])].sid].article_id
@@ -275,14 +275,14 @@ def test_lacking_names_equal_the_lists_per_candidate() -> None:
 
     import numpy as np
 
-    from retrieval.search import _Lacking
+    from retrieval.candidates import Lacking
 
     rng = random.Random(3)
     for _ in range(200):
         labels = [f"name{j}" for j in range(rng.randint(1, 5))]
         sids = rng.sample(range(1000), rng.randint(1, 30))
         held = np.array([[rng.random() < 0.5 for _ in labels] for _ in sids], dtype=bool)
-        table = _Lacking(labels, held, sids)
+        table = Lacking(labels, held, sids)
         for sid, row in zip(sids, held.tolist()):
             expected = [name for name, has in zip(labels, row) if not has]
             assert table.names(sid) == expected
@@ -290,11 +290,11 @@ def test_lacking_names_equal_the_lists_per_candidate() -> None:
 
 
 def test_candidates_sorted_best_first_as_by_negated_score_then_sid() -> None:
-    # `_best_first` sorts with two stable sorts; the order must be that of
+    # `best_first` sorts with two stable sorts; the order must be that of
     # key=(-score, sid), over lists with many tied scores, 0.0 and -0.0, in any order.
     import random
 
-    from retrieval.search import _best_first, _Scored
+    from retrieval.candidates import Scored, best_first
     from tests.sampling import examples
 
     rng = random.Random(19)
@@ -302,9 +302,9 @@ def test_candidates_sorted_best_first_as_by_negated_score_then_sid() -> None:
         n = rng.randint(0, 30)
         sids = rng.sample(range(100), n)
         scored = [
-            _Scored(rng.choice([0.0, -0.0, 1.5, 2.25, -3.0, rng.uniform(-5, 5)]), rng.random(), sid, row)
+            Scored(rng.choice([0.0, -0.0, 1.5, 2.25, -3.0, rng.uniform(-5, 5)]), rng.random(), sid, row)
             for row, sid in enumerate(sids)
         ]
         expected = sorted(scored, key=lambda item: (-item.score, item.sid))
-        _best_first(scored)
+        best_first(scored)
         assert [(s.sid, s.row) for s in scored] == [(s.sid, s.row) for s in expected]
