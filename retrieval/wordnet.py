@@ -15,13 +15,13 @@ never pickled.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
 from retrieval.ranking import Unit
+from retrieval.text import Analyzer
 
 BUNDLED_WORDNET = Path(__file__).resolve().parent.parent / "corpus" / "lang" / "wordnet" / "wordnet-bahasa.txt"
 _POS = frozenset("nvar")
@@ -134,9 +134,6 @@ def bundled() -> Wordnet | None:
     return at(BUNDLED_WORDNET.parent)
 
 
-_WORD = re.compile(r"\w+(?:-\w+)*")
-
-
 def synonym_weight(
     wordnet: Wordnet,
     lacking: Sequence[Unit],
@@ -148,15 +145,16 @@ def synonym_weight(
 ) -> float:
     """The weight of the `lacking` units (question words the window's terms `window` lack)
     that the window says in other words: a lemma of the window (`window_text`'s words as
-    written, or its terms) shares a synset with the question word. Words are looked up as
-    written and as the analyzer's terms, so "dipasarkan" (term `pasar`) meets the lemma
-    "pasar"; synsets of more than `largest` lemmas are left out."""
+    written, cut by the analyzer's `words` as the question's are, or its terms) shares a
+    synset with the question word. Words are looked up as written and as the analyzer's
+    terms, so "dipasarkan" (term `pasar`) meets the lemma "pasar"; synsets of more than
+    `largest` lemmas are left out."""
     if not lacking:
         return 0.0
     written: dict[frozenset[str], list[str]] = {}
     for word, terms in question_words:
         written.setdefault(frozenset(terms), []).append(word.casefold())
-    held_keys = set(_WORD.findall(window_text.casefold()))
+    held_keys = {word.casefold() for word in Analyzer.words(window_text)}
     held_keys.update(window)
     held = wordnet.synsets(held_keys, largest=largest)
     if not held:
