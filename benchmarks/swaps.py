@@ -30,7 +30,8 @@ from pathlib import Path
 
 from benchmarks.quality import DEFAULT_IDKMRC
 from retrieval.search import default_analyzer
-from retrieval.text import Analyzer, is_root_word
+from retrieval.stemming import is_root_word
+from retrieval.text import Analyzer
 
 _WORD = re.compile(r"\w+")
 _NEGATION = re.compile(r"\b(tidak|tak|bukan|belum|tanpa|non)\b", re.I)

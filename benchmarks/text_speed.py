@@ -22,7 +22,8 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from config.settings import BUNDLED_LANGUAGE_DATA  # noqa: E402
-from retrieval.text import Analyzer, split_sentences  # noqa: E402
+from retrieval.sentences import split_sentences  # noqa: E402
+from retrieval.text import Analyzer  # noqa: E402
 
 DEFAULT_FACQA = Path(__file__).resolve().parents[2] / "shared" / "datasets" / "facqa" / "train_preprocess.csv"
 _NO_SPACE_BEFORE = {".", ",", ";", ":", "?", "!", "%", ")"}

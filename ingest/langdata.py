@@ -16,7 +16,7 @@ from functools import lru_cache
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from retrieval.text import numbered_data_lines
+from retrieval.langfiles import numbered_data_lines
 
 _EXTRACTION_FOLDER = "extraction"
 _TRIM = " :|-–—,.;"

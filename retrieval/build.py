@@ -50,10 +50,12 @@ from typing import Any, overload
 import numpy as np
 
 from retrieval.acronyms import ArticleAcronyms, CorpusAcronyms
+from retrieval.encoder import TermEncoder
 from retrieval.index import FORMAT_VERSION, Assembler, Bm25Index
 from retrieval.progress import Progress
 from retrieval.records import Article, Sentence
-from retrieval.text import Analyzer, TermEncoder, share_stems
+from retrieval.stemming import share_stems
+from retrieval.text import Analyzer
 
 __all__ = ["STORE_VERSION", "Built", "SentenceTable", "absorb", "absorb_all", "build_workers", "iter_sentences", "stream_hasher"]
 
@@ -521,7 +523,7 @@ def _analysed(
     with contextlib.ExitStack() as stack:
         if workers > 1:
             try:
-                # Workers pass the words they stemmed to each other (`text.StemShare`).
+                # Workers pass the words they stemmed to each other (`stemming.StemShare`).
                 share = stack.enter_context(tempfile.TemporaryDirectory(prefix="kutip-stems-"))
             except OSError:
                 share = None

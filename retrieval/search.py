@@ -55,8 +55,9 @@ from retrieval.ranking import (
     proximity,
 )
 from retrieval.records import Answer, Article, ArticlesAt, Hit, Sentence
+from retrieval.stemming import is_root_word
 from retrieval.stored import StoredArticles
-from retrieval.text import Analyzer, is_root_word
+from retrieval.text import Analyzer
 from retrieval.typos import misspelt_question_word, respelt
 
 log = logging.getLogger(__name__)

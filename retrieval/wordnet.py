@@ -1,27 +1,27 @@
-"""Indonesian word senses and their relations, from Wordnet Bahasa over Princeton WordNet 3.0.
+"""Indonesian word senses, from Wordnet Bahasa over Princeton WordNet 3.0 synsets.
 
 `corpus/lang/wordnet/wordnet-bahasa.txt` (made by benchmarks/wordnet_lexicon.py, whose
 docstring gives its format; licences in NOTICE.txt beside it) holds one synset a line:
-its single-word lemmas, hypernyms and antonyms. The coverage floor asks whether a
-question word the window lacks is said there in other words (`synonym_weight`: "raja"
-over "sultan"; `Tuning.floor_synonyms`). Antonyms ("terakhir" for "pertama") and
-siblings under one hypernym (one country for another) are looked up too (`opposed`,
-`siblings`); as abstention signals they were measured and not kept (README).
+its part of speech and single-word lemmas. The coverage floor asks whether a question
+word the window lacks is said there in other words (`synonym_weight`: "raja" over
+"sultan"; `Tuning.floor_synonyms`). Antonyms and siblings under one hypernym were
+measured as abstention signals and not kept (README), so the file no longer holds
+the relations.
 
-Read once a process (`at(folder)`, `bundled()`: ~0.33 s of CPU, ~9 MB held, 18 MB at peak): by the bot
+Read once a process (`at(folder)`, `bundled()`: ~0.09 s of CPU, ~5.6 MB held, 12 MB at peak): by the bot
 when its engine opens (`Engine.preload`), otherwise by the first question that needs it;
 never pickled.
 """
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
 from retrieval.ranking import Unit
+from retrieval.text import Analyzer
 
 BUNDLED_WORDNET = Path(__file__).resolve().parent.parent / "corpus" / "lang" / "wordnet" / "wordnet-bahasa.txt"
 _POS = frozenset("nvar")
@@ -29,18 +29,17 @@ _POS = frozenset("nvar")
 
 @dataclass(frozen=True, slots=True)
 class Wordnet:
-    """Synsets numbered in file order: each one's part of speech, size, hypernyms and antonyms."""
+    """Synsets numbered in file order: each one's part of speech and size."""
 
     senses: dict[str, tuple[int, ...]]  # lemma (lower case) -> its synsets
     pos: str  # one letter a synset
     sizes: tuple[int, ...]  # how many lemmas a synset has
-    hypernyms: tuple[tuple[int, ...], ...]
-    antonyms: tuple[tuple[int, ...], ...]
 
     @classmethod
     def read(cls, path: Path) -> Wordnet:
-        """Parse the file at `path`; a line that is not `<pos> <lemma> ... @<n> ... !<n> ...`
-        (or names a synset the file lacks) raises ValueError naming the file and line."""
+        """Parse the file at `path`; a line that is not `<pos> <lemma> ...` raises ValueError
+        naming the file and line. An older file's relations (`@n` hypernyms, `!n` antonyms)
+        are skipped: nothing reads them."""
         try:
             text = path.read_text(encoding="utf-8")
         except (OSError, UnicodeDecodeError) as exc:
@@ -48,9 +47,6 @@ class Wordnet:
         senses: dict[str, list[int]] = {}
         pos: list[str] = []
         sizes: list[int] = []
-        hypernyms: list[tuple[int, ...]] = []
-        antonyms: list[tuple[int, ...]] = []
-        numbers: list[int] = []  # line number of each synset, for errors
         for number, line in enumerate(text.splitlines(), 1):
             if not line.strip() or line.startswith("#"):
                 continue
@@ -58,32 +54,14 @@ class Wordnet:
             if fields[0] not in _POS:
                 raise ValueError(f"{path}:{number}: expected a part of speech (n, v, a, r) first, got {line!r}")
             synset = len(pos)
-            up: list[int] = []
-            against: list[int] = []
             size = 0
-            try:
-                for field in fields[1:]:
-                    if field[0] == "@":
-                        up.append(int(field[1:]))
-                    elif field[0] == "!":
-                        against.append(int(field[1:]))
-                    else:
-                        size += 1
-                        senses.setdefault(field, []).append(synset)
-            except ValueError:
-                raise ValueError(f"{path}:{number}: `@` and `!` need a synset number, got {line!r}") from None
+            for field in fields[1:]:
+                if field[0] not in "@!":
+                    size += 1
+                    senses.setdefault(field, []).append(synset)
             pos.append(fields[0])
             sizes.append(size)
-            hypernyms.append(tuple(up))
-            antonyms.append(tuple(against))
-            numbers.append(number)
-        count = len(pos)
-        for synset, linked in enumerate(zip(hypernyms, antonyms)):
-            if any(not 0 <= n < count for links in linked for n in links):
-                raise ValueError(f"{path}:{numbers[synset]}: names a synset beyond the {count} the file holds")
-        return cls(
-            {lemma: tuple(s) for lemma, s in senses.items()}, "".join(pos), tuple(sizes), tuple(hypernyms), tuple(antonyms)
-        )
+        return cls({lemma: tuple(s) for lemma, s in senses.items()}, "".join(pos), tuple(sizes))
 
     def synsets(self, words: Iterable[str], *, largest: int = 0) -> frozenset[int]:
         """The synsets of any of `words` (lower case), leaving out those of more than
@@ -96,29 +74,6 @@ class Wordnet:
                 if not largest or sizes[synset] <= largest:
                     out.add(synset)
         return frozenset(out)
-
-    def opposed(self, asked: frozenset[int], held: frozenset[int]) -> bool:
-        """Whether a synset of `held` is an antonym of one of `asked`."""
-        antonyms = self.antonyms
-        return any(not held.isdisjoint(antonyms[s]) for s in asked)
-
-    def siblings(self, asked: frozenset[int], held: frozenset[int], *, pos: str = "n") -> bool:
-        """Whether a synset of `held` shares a direct hypernym with one of `asked` (both of a
-        part of speech in `pos`), neither being the other's hypernym: two things of one kind."""
-        hypernyms, kinds = self.hypernyms, self.pos
-        parents: set[int] = set()
-        for s in asked:
-            if kinds[s] in pos:
-                parents.update(hypernyms[s])
-        if not parents:
-            return False
-        for s in held:
-            if s in asked or kinds[s] not in pos or s in parents:
-                continue
-            ups = hypernyms[s]
-            if not parents.isdisjoint(ups) and asked.isdisjoint(ups):
-                return True
-        return False
 
 
 @lru_cache(maxsize=4)
@@ -134,9 +89,6 @@ def bundled() -> Wordnet | None:
     return at(BUNDLED_WORDNET.parent)
 
 
-_WORD = re.compile(r"\w+(?:-\w+)*")
-
-
 def synonym_weight(
     wordnet: Wordnet,
     lacking: Sequence[Unit],
@@ -148,15 +100,16 @@ def synonym_weight(
 ) -> float:
     """The weight of the `lacking` units (question words the window's terms `window` lack)
     that the window says in other words: a lemma of the window (`window_text`'s words as
-    written, or its terms) shares a synset with the question word. Words are looked up as
-    written and as the analyzer's terms, so "dipasarkan" (term `pasar`) meets the lemma
-    "pasar"; synsets of more than `largest` lemmas are left out."""
+    written, cut by the analyzer's `words` as the question's are, or its terms) shares a
+    synset with the question word. Words are looked up as written and as the analyzer's
+    terms, so "dipasarkan" (term `pasar`) meets the lemma "pasar"; synsets of more than
+    `largest` lemmas are left out."""
     if not lacking:
         return 0.0
     written: dict[frozenset[str], list[str]] = {}
     for word, terms in question_words:
         written.setdefault(frozenset(terms), []).append(word.casefold())
-    held_keys = set(_WORD.findall(window_text.casefold()))
+    held_keys = {word.casefold() for word in Analyzer.words(window_text)}
     held_keys.update(window)
     held = wordnet.synsets(held_keys, largest=largest)
     if not held:

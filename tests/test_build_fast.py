@@ -17,6 +17,8 @@ import numpy as np
 import pytest
 
 import retrieval.build as build
+import retrieval.encoder as encoder
+import retrieval.sentences as sentences
 import retrieval.text as text
 from config.settings import BUNDLED_CORPUS, BUNDLED_LANGUAGE_DATA
 from retrieval.acronyms import ArticleAcronyms
@@ -24,8 +26,9 @@ from retrieval.build import Built, build_workers, sentence_spans
 from retrieval.corpus import load_corpus
 from retrieval.index import Bm25Index
 from retrieval.records import Article
-from retrieval.text import Analyzer, TermEncoder
-from tests.sampling import examples, sample
+from retrieval.encoder import TermEncoder
+from retrieval.text import Analyzer
+from tests.sampling import examples
 
 
 @pytest.fixture(scope="module")
@@ -228,13 +231,13 @@ def test_words_of_whitespace_tokens_are_the_words_of_the_text(articles: list[Art
     samples += ["".join(rng.choice(alphabet) for _ in range(rng.randint(0, 40))) for _ in range(examples(20000))]
     samples += [f"3{c}5 kota{c}[2] a{c}-b 1,{c}5" for c in spaces]
     for sample_text in samples:
-        by_token = [w for token in sample_text.split() for w in text._words_and_breaks(token)]
-        assert by_token == text._words_and_breaks(sample_text), sample_text
+        by_token = [w for token in sample_text.split() for w in encoder._words_and_breaks(token)]
+        assert by_token == encoder._words_and_breaks(sample_text), sample_text
 
 
 def test_words_and_breaks_shortcut_reads_the_words_of_the_word_pattern(articles: list[Article]) -> None:
     # `_words_and_breaks` scans with \w after turning `_` and citation marks into spaces:
-    # the same words as `_WORD` (and breaks) on corpus text and on text made of the
+    # the same words as `WORD` (and breaks) on corpus text and on text made of the
     # characters that decide a word's edges: `_`, brackets, joiners, digits of every script.
     samples = [a.text for a in articles]
     rng = random.Random(5)
@@ -243,7 +246,7 @@ def test_words_and_breaks_shortcut_reads_the_words_of_the_word_pattern(articles:
     samples += ["".join(rng.choice(alphabet) for _ in range(rng.randint(0, 40))) for _ in range(examples(20000))]
     samples += ["kota.[2][3] Ia", "snake_case_word", "__init__", "[10]", "1[2]3", "a-[1]b", "5.[10].5", "x_-y"]
     for sample_text in samples:
-        assert text._words_and_breaks(sample_text) == text._WORDS_AND_BREAKS(sample_text), sample_text
+        assert encoder._words_and_breaks(sample_text) == encoder._WORDS_AND_BREAKS(sample_text), sample_text
 
 
 def test_collapsed_whitespace_shortcut_is_the_split_and_join() -> None:
@@ -354,7 +357,7 @@ def test_ascii_lookalikes_are_every_such_character() -> None:
 
 # The sentence splitter as first written (a slice of the rest of the block per boundary,
 # the word before a dot walked back one character at a time): the reference for the fast one.
-_REF_BOUNDARY = re.compile(rf"([.?!…]+)((?:[\"'”’»)\]]|{text._CITATION})*)(\s+)")
+_REF_BOUNDARY = re.compile(rf"([.?!…]+)((?:[\"'”’»)\]]|{sentences._CITATION})*)(\s+)")
 
 
 def _reference_blocks(t: str) -> list[tuple[int, int]]:
@@ -631,29 +634,6 @@ def test_a_worker_that_dies_leaves_the_rest_to_this_process(
     _assert_same(built, Built.build(stream, analyzer, workers=1))
 
 
-def test_build_workers_share_stems_through_a_folder(tmp_path) -> None:
-    # Each worker reads what the others stemmed instead of running Sastrawi again;
-    # only whole lines count, so a line still being written is never read.
-    from retrieval.text import StemShare, _sastrawi
-
-    first, second = StemShare(tmp_path), StemShare(tmp_path)
-    assert second.lookup("mempersoalkan") is None
-    first.publish("mempersoalkan", _sastrawi().stem_word("mempersoalkan"))
-    assert second.lookup("mempersoalkan") == "soal"
-    assert first.lookup("mempersoalkan") is None  # its own words are in its own cache
-    with open(tmp_path / "other.tsv", "wb") as other:
-        other.write("berjalan\tja".encode())
-        other.flush()
-        assert second.lookup("berjalan") is None
-        other.write("lan\n".encode())
-        other.flush()
-        assert second.lookup("berjalan") == "jalan"
-        # Only "\n" ends a line: other line breaks Unicode knows are part of the word.
-        other.write("a\u2028b\tab\n".encode())
-        other.flush()
-        assert second.lookup("a\u2028b") == "ab" and second.lookup("b") is None
-
-
 def test_build_keeps_every_articles_acronyms_in_its_slot(analyzer: Analyzer, articles: list[Article]) -> None:
     # Chunks carry only the articles that define acronyms; the build puts each back in its slot.
     import dataclasses
@@ -746,64 +726,6 @@ def test_assembler_maps_each_sources_own_numbering_in_stream_order(analyzer: Ana
         assert np.array_equal(mine, theirs)
     for mine, theirs in zip(built._words, expected._words):
         assert mine.dtype == theirs.dtype and np.array_equal(mine, theirs)
-
-
-def test_quickened_sastrawi_stems_as_plain_sastrawi(articles: list[Article], monkeypatch: pytest.MonkeyPatch) -> None:
-    # `_SastrawiRe` only caches patterns and removes literal ones with str.replace:
-    # every stem must be the one Sastrawi gives with the real `re`.
-    import sys
-
-    from Sastrawi.Dictionary.ArrayDictionary import ArrayDictionary
-    from Sastrawi.Stemmer.Stemmer import Stemmer
-    from Sastrawi.Stemmer.StemmerFactory import StemmerFactory
-
-    from retrieval.text import _PrefixGuard, _SastrawiRe, _sastrawi
-
-    words = sorted({w.casefold() for a in articles for w in Analyzer.words(a.text) if w.isascii() and w.isalpha()})
-    roots = ["ajar", "tani", "kerja", "baca", "tulis", "laku", "pukul", "jalan", "satu", "tiru", "balas", "rusak"]
-    affixed = [p + r + s for r in roots for p in ("", "me", "mem", "men", "meng", "ber", "per", "pe", "pen", "di", "ke", "se", "ter", "memper")
-               for s in ("", "kan", "an", "i", "nya", "lah", "kah", "pun")]
-    words += affixed + [f"{w}-{w}" for w in roots] + ["berbalas-balasan", "meniru-nirukan", "malaikat-malaikatnya", "buku-bukunya"]
-    # Every kind of prefix rule: belajar/pelajar (a word, not a pattern), CerV/CelV/CemV/CinV infixes, ku-/kau-.
-    words += ["belajar", "pelajar", "gerigi", "telunjuk", "gemuruh", "kinerja", "sinambung", "kuambil", "kaubawa",
-              "bekerja", "terpercaya", "pengetahuan", "menyapu", "mempelajari", "memperbarui"]
-    quick = _sastrawi()
-    assert any(isinstance(getattr(m, "re", None), _SastrawiRe) for n, m in sys.modules.items() if n.startswith("Sastrawi."))
-    # The prefix rules run only where one of their patterns matches (`_PrefixGuard`): all but the plain-prefix one.
-    assert sum(isinstance(rule, _PrefixGuard) for rule in quick.visitor_provider.prefix_visitors) >= 35
-    # Sastrawi takes 0.15-0.2 ms a word: the quick run stems and compares a spread fifth of them,
-    # and whatever the sample, every rule kind above.
-    compared = sorted(set(sample(range(len(words)), at_most=400)) | set(range(len(words) - 15, len(words))))
-    stems = [quick.stem_word(words[i]) for i in compared]
-    for name, module in list(sys.modules.items()):
-        if name.startswith("Sastrawi.") and isinstance(getattr(module, "re", None), _SastrawiRe):
-            monkeypatch.setattr(module, "re", re)
-    plain = Stemmer(ArrayDictionary(StemmerFactory().get_words()))
-    assert stems == [plain.stem_word(words[i]) for i in compared]
-    # Most of them have an affix to strip (over 300 of the ~2,000 words, or that share of the sample).
-    assert len(words) > 1000 and sum(s != words[i] for s, i in zip(stems, compared)) > 300 * len(compared) / len(words)
-
-
-def test_sastrawi_pair_stems_as_sastrawi_stems_the_hyphenated_word(articles: list[Article]) -> None:
-    # `_sastrawi_pair_stem` reuses the halves' stems instead of Sastrawi's `stem_plural_word`
-    # stemming them again: the same stem for every pair, particles (`buku-nya`) included.
-    from Sastrawi.Dictionary.ArrayDictionary import ArrayDictionary
-    from Sastrawi.Stemmer.Stemmer import Stemmer
-    from Sastrawi.Stemmer.StemmerFactory import StemmerFactory
-
-    from retrieval.text import _SASTRAWI_PARTICLES, _sastrawi_pair_stem
-
-    halves = sorted({w.casefold() for a in articles for w in Analyzer.words(a.text) if w.isascii() and w.isalpha()})
-    rng = random.Random(7)
-    pairs = [(a, a) for a in halves[:50]] + [(rng.choice(halves), rng.choice(halves)) for _ in range(200)]
-    pairs += [("berbalas", "balasan"), ("meniru", "nirukan"), ("tiru", "nirukan"), ("pangkalan", "pangkalannya"),
-              ("sayur", "mayur"), ("bolak", "balik"), ("lauk", "pauk"), ("kata", "katakan"), ("main", "mainan")]
-    pairs += [(h, p) for h in ("buku", "malaikat", "rumah", "xyz") for p in sorted(_SASTRAWI_PARTICLES)]
-    plain = Stemmer(ArrayDictionary(StemmerFactory().get_words()))
-    compared = sample(pairs, at_most=300) + pairs[-(9 + 28):]
-    got = [_sastrawi_pair_stem(a, b) for a, b in compared]
-    assert got == [plain.stem_word(f"{a}-{b}") for a, b in compared]
-    assert sum("-" not in stem for stem in got) > 20 and sum("-" in stem for stem in got) > 20
 
 
 def _reference_fold(word: str) -> str:

@@ -274,7 +274,7 @@ def test_scans_find_the_spans_of_the_patterns_themselves() -> None:
     from config.settings import BUNDLED_CORPUS
     from retrieval.corpus import load_corpus
     from retrieval.question import _DATES, _OFFER_SCANS, _Scan
-    from retrieval.text import split_sentences
+    from retrieval.sentences import split_sentences
 
     texts = [s for article in load_corpus(BUNDLED_CORPUS).articles for s in split_sentences(article.text)]
     texts += [
@@ -327,7 +327,7 @@ def test_a_questions_words_are_found_where_their_pattern_finds_them(question: st
     from config.settings import BUNDLED_CORPUS
     from retrieval.corpus import load_corpus
     from retrieval.question import _FUNCTION_WORDS, _KIND_WORDS, _plain_words
-    from retrieval.text import split_sentences
+    from retrieval.sentences import split_sentences
 
     words = {w for w in re.findall(r"\w+", question)
              if w == w.casefold() and not w.isdigit() and w not in _FUNCTION_WORDS | _KIND_WORDS}
@@ -351,7 +351,7 @@ def test_a_counted_noun_is_found_where_its_pattern_finds_it(question: str, noun:
     from config.settings import BUNDLED_CORPUS
     from retrieval.corpus import load_corpus
     from retrieval.question import _QUANTITY, gives_measure
-    from retrieval.text import split_sentences
+    from retrieval.sentences import split_sentences
 
     reference = re.compile(_QUANTITY.format(units=re.escape(noun)), re.IGNORECASE)
     texts = [s for article in load_corpus(BUNDLED_CORPUS).articles for s in split_sentences(article.text)]
@@ -446,7 +446,7 @@ def _pattern_texts() -> list[str]:
 
     from config.settings import BUNDLED_CORPUS
     from retrieval.corpus import load_corpus
-    from retrieval.text import split_sentences
+    from retrieval.sentences import split_sentences
     from tests.sampling import examples
 
     texts = [s for article in load_corpus(BUNDLED_CORPUS).articles for s in split_sentences(article.text)]

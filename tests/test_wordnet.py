@@ -8,18 +8,16 @@ import pytest
 
 from retrieval.wordnet import BUNDLED_WORDNET, Wordnet
 
-# Synsets 0..6: "pertama" (first) against "terakhir" (last); two countries under one
-# hypernym (3) and a third under another (4); a big synset that only `largest` drops.
+# Synsets 0..5: two of adjectives, three of nouns, and a big one that only `largest` drops.
 _TINY = """\
 # a comment, then synsets numbered from 0
-a pertama mula-mula !1
-a terakhir akhir !0
-n jepang @3
-n negara-asia @4
+a pertama mula-mula
+a terakhir akhir
+n jepang
 n negara
-n swedia @4
+n swedia
 v mati hidup wafat meninggal gugur lenyap
-n korea @3
+n korea
 """
 
 
@@ -33,32 +31,25 @@ def test_lemmas_find_their_synsets_and_big_synsets_can_be_left_out(tmp_path: Pat
     wn = _tiny(tmp_path)
     assert wn.synsets(["pertama"]) == {0}
     assert wn.synsets(["akhir", "jepang", "unknown"]) == {1, 2}
-    assert wn.synsets(["hidup"]) == {6}
+    assert wn.synsets(["hidup"]) == {5}
     assert wn.synsets(["hidup"], largest=5) == frozenset()
-    assert wn.pos == "aannnnvn" and wn.sizes[4] == 1 and wn.sizes[3] == 1
+    assert wn.pos == "aannnvn" and wn.sizes == (2, 2, 1, 1, 1, 6, 1)
 
 
-def test_antonyms_and_siblings(tmp_path: Path) -> None:
-    wn = _tiny(tmp_path)
-    first, last = wn.synsets(["pertama"]), wn.synsets(["terakhir"])
-    assert wn.opposed(first, last) and wn.opposed(last, first)
-    assert not wn.opposed(first, first)
-    japan, korea, sweden = wn.synsets(["jepang"]), wn.synsets(["korea"]), wn.synsets(["swedia"])
-    assert wn.siblings(japan, korea) and wn.siblings(korea, japan)
-    # Under another hypernym, or the hypernym itself, is no sibling.
-    assert not wn.siblings(japan, sweden)
-    assert not wn.siblings(japan, wn.synsets(["negara-asia"]))
-    assert not wn.siblings(japan, japan)
-    # Adjectives are no siblings unless asked for.
-    assert not wn.siblings(first, last)
+def test_an_older_files_relations_are_skipped(tmp_path: Path) -> None:
+    # Files made before the relations were dropped carry `@n` hypernyms and `!n` antonyms:
+    # they still read, to the same senses and sizes.
+    older = _tiny(tmp_path, "a pertama mula-mula !1\na terakhir akhir !0\nn jepang @3\nn negara\n")
+    assert older.senses == {"pertama": (0,), "mula-mula": (0,), "terakhir": (1,), "akhir": (1,), "jepang": (2,),
+                            "negara": (3,)}
+    assert older.sizes == (2, 2, 1, 1)
 
 
 @pytest.mark.parametrize(
     ("text", "expected"),
     [
         ("x pertama\n", r"wn\.txt:1: expected a part of speech"),
-        ("# c\na pertama !x\n", r"wn\.txt:2: `@` and `!` need a synset number"),
-        ("n jepang @7\n", r"wn\.txt:1: names a synset beyond the 1"),
+        ("# c\na pertama\n\npertama a\n", r"wn\.txt:4: expected a part of speech"),
     ],
 )
 def test_a_malformed_file_is_refused_naming_the_file_and_line(tmp_path: Path, text: str, expected: str) -> None:
@@ -75,59 +66,47 @@ def test_an_unreadable_file_is_refused_naming_it(tmp_path: Path) -> None:
 
 def test_the_bundled_file_reads_and_relates_indonesian_words() -> None:
     wn = Wordnet.read(BUNDLED_WORDNET)
-    assert wn.opposed(wn.synsets(["pertama"]), wn.synsets(["terakhir"]))
-    assert wn.opposed(wn.synsets(["lunak"]), wn.synsets(["keras"]))
     assert not wn.synsets(["wafat"]).isdisjoint(wn.synsets(["meninggal"]))
-    assert BUNDLED_WORDNET.stat().st_size < 2_000_000
+    assert not wn.synsets(["raja"], largest=3).isdisjoint(wn.synsets(["sultan"], largest=3))
+    assert wn.synsets(["pertama"]).isdisjoint(wn.synsets(["terakhir"]))
+    assert all(wn.sizes) and set(wn.pos) == {"n", "v", "a", "r"}
+    assert BUNDLED_WORDNET.stat().st_size < 1_000_000
 
 
-def test_the_generator_derives_synsets_relations_and_satellites(tmp_path: Path) -> None:
+def test_the_generator_derives_each_synsets_single_word_lemmas(tmp_path: Path) -> None:
     from benchmarks.wordnet_lexicon import main
 
-    pwn = tmp_path / "pwn"
-    pwn.mkdir()
-    # Two adjective heads, antonyms; a satellite of the first; two nouns under one hypernym.
-    (pwn / "data.adj").write_text(
-        "  1 licence header\n"
-        "00000001 00 a 01 first 0 001 ! 00000002 a 0101 | first\n"
-        "00000002 00 a 01 last 0 001 ! 00000001 a 0101 | last\n"
-        "00000003 00 s 01 initial 0 001 & 00000001 a 0000 | initial\n",
-        encoding="utf-8",
-    )
-    (pwn / "data.noun").write_text(
-        "00000010 00 n 01 country 0 000 | country\n"
-        "00000011 00 n 01 japan 0 001 @i 00000010 n 0000 | japan\n"
-        "00000012 00 n 01 korea 0 001 @i 00000010 n 0000 | korea\n",
-        encoding="utf-8",
-    )
-    (pwn / "data.verb").write_text("", encoding="utf-8")
-    (pwn / "data.adv").write_text("", encoding="utf-8")
     tab = tmp_path / "wn-data-ind.tab"
     tab.write_text(
         "# Wordnet Bahasa\tind\turl\tMIT\n"
+        "00000012-n\tind:lemma\tkorea\n"
         "00000001-a\tind:lemma\tpertama\n"
-        "00000002-a\tind:lemma\tterakhir\n"
         "00000003-s\tind:lemma\tawal\n"
         "00000003-s\tind:lemma\tawal mula\n"
+        "00000003-s\tind:lemma\tAwal\n"
         "00000003-s\tind:def\t0\tyang awal\n"
+        "00000001-a\tind:lemma\tmula-mula\n"
         "00000011-n\tind:lemma\tJepang\n"
-        "00000012-n\tind:lemma\tkorea\n",
+        "00000013-n\tind:lemma\t1945\n",
         encoding="utf-8",
     )
     out = tmp_path / "out.txt"
-    assert main([str(tab), str(pwn), "--out", str(out)]) == 0
+    assert main([str(tab), "--out", str(out)]) == 0
+    # By part of speech, then offset (satellites are adjectives); multi-word lemmas, case
+    # repeats and lemmas without a letter left out; a synset with none left is no line.
+    lines = [line for line in out.read_text(encoding="utf-8").splitlines() if not line.startswith("#")]
+    assert lines == ["a pertama mula-mula", "a awal", "n jepang", "n korea"]
     wn = Wordnet.read(out)
-    assert "awal mula" not in wn.senses and "jepang" in wn.senses
-    assert wn.opposed(wn.synsets(["awal"]), wn.synsets(["terakhir"]))
-    assert wn.siblings(wn.synsets(["jepang"]), wn.synsets(["korea"]))
+    assert "awal mula" not in wn.senses and wn.synsets(["jepang", "korea"]) == {2, 3}
 
 
 def test_the_generator_names_a_bad_line(tmp_path: Path) -> None:
-    from benchmarks.wordnet_lexicon import read_pwn
+    from benchmarks.wordnet_lexicon import read_lemmas
 
-    (tmp_path / "data.noun").write_text("00000010 00 n zz country\n", encoding="utf-8")
-    with pytest.raises(ValueError, match=r"data\.noun:1: not a WordNet data line"):
-        read_pwn(tmp_path)
+    tab = tmp_path / "wn-data-ind.tab"
+    tab.write_text("00000010-n\tind:lemma\n", encoding="utf-8")
+    with pytest.raises(ValueError, match=r"wn-data-ind\.tab:1: expected `offset-pos<TAB>ind:lemma<TAB>lemma`"):
+        read_lemmas(tab)
 
 
 def test_synonyms_are_met_through_the_analyzer_terms(tmp_path: Path) -> None:
