@@ -33,7 +33,6 @@ import asyncio
 import json
 import random
 import resource
-import statistics
 import sys
 import time
 from collections import Counter, defaultdict

@@ -12,9 +12,10 @@ from typing import Literal
 from pydantic import Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from retrieval.langfiles import BUNDLED_LANGUAGE_DATA
+
 REPO_ROOT = Path(__file__).resolve().parent.parent
 BUNDLED_CORPUS = REPO_ROOT / "corpus"
-BUNDLED_LANGUAGE_DATA = BUNDLED_CORPUS / "lang"
 
 
 class Settings(BaseSettings):

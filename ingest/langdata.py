@@ -16,7 +16,7 @@ from functools import lru_cache
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from retrieval.langfiles import numbered_data_lines
+from retrieval.langfiles import BUNDLED_LANGUAGE_DATA, numbered_data_lines
 
 _EXTRACTION_FOLDER = "extraction"
 _TRIM = " :|-–—,.;"
@@ -194,8 +194,6 @@ def bundled() -> LangData:
     """The language data of this deployment: `LANGUAGE_DATA_PATH` (the setting the
     retriever reads too, e.g. /app/lang in the image) when it has an extraction
     folder, else the repository's `corpus/lang`."""
-    from config.settings import BUNDLED_LANGUAGE_DATA
-
     configured = os.environ.get("LANGUAGE_DATA_PATH")
     if configured and (Path(configured) / _EXTRACTION_FOLDER).is_dir():
         return load(Path(configured))

@@ -24,7 +24,8 @@ from functools import lru_cache
 from pathlib import Path
 
 from retrieval.ranking import Unit
-from retrieval.text import Analyzer, numbered_data_lines
+from retrieval.langfiles import numbered_data_lines
+from retrieval.text import Analyzer
 
 _BUNDLED = Path(__file__).with_name("abstention.json")
 _NEGATION = re.compile(r"\b(tidak|tak|bukan|belum|tanpa|non|never|not|no)\b", re.I)

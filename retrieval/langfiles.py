@@ -9,6 +9,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
+# The repository's language data; `LANGUAGE_DATA_PATH` (config.settings) defaults to it.
+BUNDLED_LANGUAGE_DATA = Path(__file__).resolve().parent.parent / "corpus" / "lang"
+
 
 def data_lines(path: Path) -> list[str]:
     """The text of a language-data file's lines (`numbered_data_lines` without the numbers)."""

@@ -3,7 +3,6 @@ sentence offers one that the question does not already contain."""
 
 from __future__ import annotations
 
-import bisect
 import enum
 import functools
 import re

@@ -25,7 +25,7 @@ from pathlib import Path
 
 import numpy as np
 
-from retrieval import wordnet
+from retrieval import langfiles, wordnet
 from retrieval.abstention import Abstention, Lexicon, Signals, bundled, measure
 from retrieval.acronyms import ArticleAcronyms, CorpusAcronyms
 from retrieval.build import Built
@@ -361,9 +361,7 @@ class Engine:
         own = self._analyzer.directory
         if own is not None and (own / name).is_dir():
             return own / name
-        from config.settings import BUNDLED_LANGUAGE_DATA
-
-        bundled_folder = BUNDLED_LANGUAGE_DATA / name
+        bundled_folder = langfiles.BUNDLED_LANGUAGE_DATA / name
         if not bundled_folder.is_dir():
             _warn_missing_folder(name, own, bundled_folder)
         return bundled_folder
@@ -1145,9 +1143,7 @@ def default_analyzer(*, stems: tuple[str, Mapping[str, str]] | None = None) -> A
     """The bundled language data, loaded once per process (`stems` as in `Analyzer.from_directory`)."""
     global _DEFAULT_ANALYZER
     if _DEFAULT_ANALYZER is None:
-        from config.settings import BUNDLED_LANGUAGE_DATA
-
-        _DEFAULT_ANALYZER = Analyzer.from_directory(BUNDLED_LANGUAGE_DATA, stems=stems)
+        _DEFAULT_ANALYZER = Analyzer.from_directory(langfiles.BUNDLED_LANGUAGE_DATA, stems=stems)
     return _DEFAULT_ANALYZER
 
 

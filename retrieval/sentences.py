@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from retrieval.langfiles import data_lines
+from retrieval.langfiles import BUNDLED_LANGUAGE_DATA, data_lines
 
 _ABBREVIATIONS = "abbreviations.txt"
 _FINAL_ABBREVIATIONS = "abbreviations-final.txt"
@@ -175,7 +175,5 @@ def read_abbreviations(directory: Path) -> Abbreviations:
 
 @lru_cache(maxsize=1)
 def _bundled_abbreviations() -> Abbreviations:
-    from config.settings import BUNDLED_LANGUAGE_DATA
-
     return read_abbreviations(BUNDLED_LANGUAGE_DATA)
 

@@ -20,10 +20,11 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
+from retrieval.langfiles import BUNDLED_LANGUAGE_DATA
 from retrieval.ranking import Unit
 from retrieval.text import Analyzer
 
-BUNDLED_WORDNET = Path(__file__).resolve().parent.parent / "corpus" / "lang" / "wordnet" / "wordnet-bahasa.txt"
+BUNDLED_WORDNET = BUNDLED_LANGUAGE_DATA / "wordnet" / "wordnet-bahasa.txt"
 _POS = frozenset("nvar")
 
 
