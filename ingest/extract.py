@@ -98,11 +98,14 @@ def extract_html(
     *,
     url: str | None = None,
     max_bytes: int = MAX_HTML_BYTES,
+    language: langdata.LangData | None = None,
 ) -> Extracted:
     """Extract one article from a page; raise `NotAnArticle` when the page holds none.
 
     `url` is where the page came from (it helps the date, the source and
     relative links); the canonical URL the page declares wins in the result.
+    `language`: the outlet names, roles and boilerplate to read it with
+    (`langdata.at(LANGUAGE_DATA_PATH)`; the bundled ones when None).
     """
     where = url or "the page"
     text = _decode(html, where=where, max_bytes=max_bytes)
@@ -115,7 +118,7 @@ def extract_html(
         raise NotAnArticle(
             f"{where}: too complex to be an article page ({elements:,} HTML elements; the limit is {MAX_ELEMENTS:,})"
         )
-    data = langdata.bundled()
+    data = language or langdata.bundled()
     document = _trafilatura(tree, url, fast=elements > _FAST_ABOVE_ELEMENTS)
     notes: list[str] = []
 

@@ -8,7 +8,6 @@ subfolder keeps these files out of the retriever's index fingerprint.
 
 from __future__ import annotations
 
-import os
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -189,15 +188,19 @@ def load(directory: Path) -> LangData:
     )
 
 
-@lru_cache(maxsize=1)
-def bundled() -> LangData:
-    """The language data of this deployment: `LANGUAGE_DATA_PATH` (the setting the
-    retriever reads too, e.g. /app/lang in the image) when it has an extraction
-    folder, else the repository's `corpus/lang`."""
-    configured = os.environ.get("LANGUAGE_DATA_PATH")
-    if configured and (Path(configured) / _EXTRACTION_FOLDER).is_dir():
-        return load(Path(configured))
+@lru_cache(maxsize=4)
+def at(directory: Path) -> LangData:
+    """The extraction data of a language data folder (`LANGUAGE_DATA_PATH`, the setting
+    the retriever reads too, e.g. /app/lang in the image) when it has an extraction
+    folder, else the repository's `corpus/lang`'s; read once a process."""
+    if (Path(directory) / _EXTRACTION_FOLDER).is_dir():
+        return load(Path(directory))
     return load(BUNDLED_LANGUAGE_DATA)
+
+
+def bundled() -> LangData:
+    """The repository's extraction data (`at` the bundled folder)."""
+    return at(BUNDLED_LANGUAGE_DATA)
 
 
 def _lines(path: Path) -> list[tuple[int, str]]:

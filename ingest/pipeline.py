@@ -143,7 +143,10 @@ class Ingestor:
         feed_max_entries: int = DEFAULT_MAX_ENTRIES,
         max_new_per_poll: int = DEFAULT_MAX_NEW_PER_POLL,
         own_state: bool = False,
+        language_data: Path | None = None,
     ) -> None:
+        """`language_data`: the folder whose `extraction/` lists (outlets, roles, boilerplate)
+        pages are read with, `LANGUAGE_DATA_PATH`; the bundled `corpus/lang` when None."""
         self.into = Path(into)
         self.state = state
         self.limits = limits or FetchLimits()
@@ -154,6 +157,7 @@ class Ingestor:
         self.writer = CorpusWriter(self.into, also=also)
         self._fetcher = Fetcher(self.limits)
         self._own_state = own_state
+        self._language_data = language_data
         self._open = False
         # Stores are serialised in-process too (flock is per open file, and
         # the bot may poll and /tambah at the same moment).
@@ -183,6 +187,7 @@ class Ingestor:
             feed_max_entries=settings.feed_max_entries,
             max_new_per_poll=settings.feed_max_new_per_poll,
             own_state=True,
+            language_data=settings.language_data_path,
         )
 
     async def __aenter__(self) -> Ingestor:
@@ -395,9 +400,9 @@ class Ingestor:
         try:
             async with self._extract_slots:
                 if _looks_like_html(data):
-                    extracted = await asyncio.to_thread(_extract_html, data, None)
+                    extracted = await asyncio.to_thread(_extract_html, data, None, self._language_data)
                 else:
-                    extracted = await asyncio.to_thread(_extract_text, decode_text(data), path.name)
+                    extracted = await asyncio.to_thread(_extract_text, decode_text(data), path.name, self._language_data)
         except NotAnArticle as exc:
             return [IngestOutcome(name, "problem", problem=f"not an article: {exc}")]
         built = _build(name, extracted, overrides, hint=None, fetched_url=None)
@@ -432,9 +437,9 @@ class Ingestor:
                     fetched.content_type is None and not _looks_like_html(fetched.content)
                 ):
                     name = urlsplit(fetched.url).path.rsplit("/", 1)[-1] or None
-                    extracted = await asyncio.to_thread(_extract_text, fetched.text(), name)
+                    extracted = await asyncio.to_thread(_extract_text, fetched.text(), name, self._language_data)
                 else:
-                    extracted = await asyncio.to_thread(_extract_html, fetched.text(), fetched.url)
+                    extracted = await asyncio.to_thread(_extract_html, fetched.text(), fetched.url, self._language_data)
         except NotAnArticle as exc:
             return IngestOutcome(url, "problem", problem=f"not an article: {exc}")
         return _build(url, extracted, overrides, hint=hint, fetched_url=fetched.url)
@@ -451,16 +456,18 @@ class Ingestor:
 # --- helpers ----------------------------------------------------------------------
 
 
-def _extract_html(html: bytes | str, url: str | None) -> Extracted:
+def _extract_html(html: bytes | str, url: str | None, language_data: Path | None) -> Extracted:
+    from ingest import langdata
     from ingest.extract import extract_html
 
-    return extract_html(html, url=url)
+    return extract_html(html, url=url, language=langdata.at(language_data) if language_data else None)
 
 
-def _extract_text(text: str, name: str | None) -> Extracted:
+def _extract_text(text: str, name: str | None, language_data: Path | None) -> Extracted:
+    from ingest import langdata
     from ingest.rawtext import extract_text
 
-    return extract_text(text, name=name)
+    return extract_text(text, name=name, language=langdata.at(language_data) if language_data else None)
 
 
 def _looks_like_html(data: bytes) -> bool:

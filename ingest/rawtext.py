@@ -58,10 +58,11 @@ _YEAR = re.compile(r"\b(19[5-9]\d|20\d\d)\b")
 _BYLINE = re.compile(r"^(?:oleh|penulis|reporter|pewarta|wartawan|kontributor|laporan)\b\s*:?\s*(?P<name>.*)$", re.IGNORECASE)
 
 
-def extract_text(text: str, *, name: str | None = None) -> Extracted:
+def extract_text(text: str, *, name: str | None = None, language: langdata.LangData | None = None) -> Extracted:
     """Extract one article from a raw text copy; raise `NotAnArticle` when it holds none.
 
-    `name` (a file name or label) is only used in messages.
+    `name` (a file name or label) is only used in messages; `language` as in
+    `extract.extract_html`.
     """
     where = name or "the text"
     if not isinstance(text, str):
@@ -72,7 +73,7 @@ def extract_text(text: str, *, name: str | None = None) -> Extracted:
     controls = sum(1 for ch in sample if ch in "\x00\ufffd" or (ord(ch) < 32 and ch not in "\t\n\r\f"))
     if controls > max(8, len(sample) // 50):
         raise NotAnArticle(f"{where}: binary data, not a text copy of an article")
-    data = langdata.bundled()
+    data = language or langdata.bundled()
     lines = [langdata.collapse(line) for line in text.replace("\x00", "").splitlines()]
     lines = [line for line in lines if line]
     if not lines:

@@ -283,3 +283,27 @@ def test_an_unwritable_corpus_is_reported_not_a_traceback(tmp_path, monkeypatch,
     monkeypatch.setenv("STATE_DIR", str(tmp_path / "state"))
     assert main(["ingest", "--into", str(target), str(page_file)]) == 1
     assert f"cannot write {target}" in capsys.readouterr().err
+
+
+async def test_pages_are_read_with_the_extraction_lists_of_language_data_path(tmp_path):
+    # The setting, not only the environment, chooses the lists: a LANGUAGE_DATA_PATH given
+    # in `.env` (read by Settings) named the engine's language data but not extraction's.
+    import shutil
+
+    from config.settings import BUNDLED_LANGUAGE_DATA, Settings
+
+    lang = tmp_path / "lang"
+    shutil.copytree(BUNDLED_LANGUAGE_DATA, lang)
+    with (lang / "extraction" / "sources.txt").open("a", encoding="utf-8") as listed:
+        listed.write("\nBerita Contoh | Harian Contoh Bogor\n")
+    saved = tmp_path / "pages"
+    saved.mkdir()
+    (saved / "jembatan.html").write_text(article_html(1), encoding="utf-8")
+    settings = Settings(_env_file=None, corpus_path=tmp_path / "corpus.jsonl", language_data_path=lang,
+                        state_dir=tmp_path / "state")
+    async with Ingestor.from_settings(settings) as ing:
+        (custom,) = await ing.ingest([str(saved / "jembatan.html")])
+    async with ingestor(tmp_path / "plain") as ing:
+        (plain,) = await ing.ingest([str(saved / "jembatan.html")])
+    assert custom.status == plain.status == "added"
+    assert (custom.article.source, plain.article.source) == ("Harian Contoh Bogor", "Berita Contoh")
