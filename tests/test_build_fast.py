@@ -24,6 +24,7 @@ from config.settings import BUNDLED_CORPUS, BUNDLED_LANGUAGE_DATA
 from retrieval.acronyms import ArticleAcronyms
 from retrieval.build import Built, build_workers, sentence_spans
 from retrieval.corpus import load_corpus
+from retrieval.assemble import build_index
 from retrieval.index import Bm25Index
 from retrieval.records import Article
 from retrieval.encoder import TermEncoder
@@ -473,7 +474,7 @@ def _reference_index(articles: list[Article], analyzer: Analyzer) -> Bm25Index:
                 terms, words = analyzer.analyse(sentence)
                 yield acronyms.extend(sentence, terms), words
 
-    return Bm25Index.build(docs(), positional=True)
+    return build_index(docs(), positional=True)
 
 
 def _index_arrays(index: Bm25Index) -> dict[str, np.ndarray]:
@@ -651,8 +652,8 @@ def test_build_keeps_every_articles_acronyms_in_its_slot(analyzer: Analyzer, art
 
 def test_assembler_in_batches_equals_one_build(analyzer: Analyzer, articles: list[Article]) -> None:
     # The builder's path (batches over their own vocabularies, the doc-major view
-    # made batch by batch) gives the very arrays `Bm25Index.build` gives.
-    from retrieval.index import Assembler
+    # made batch by batch) gives the very arrays `build_index` gives.
+    from retrieval.assemble import Assembler
 
     docs = [analyzer.analyse(s) for a in articles for s in analyzer.split_sentences(a.text)]
     docs += [([], []), (["sama", "sama"], [("sama", ("sama",)), ("sama", ("sama",))])]
@@ -668,7 +669,7 @@ def test_assembler_in_batches_equals_one_build(analyzer: Analyzer, articles: lis
             word_len=np.array([len(its) for _terms, words in batch for _w, its in words], dtype=np.int32),
             word_term=np.array([vocab[t] for _terms, words in batch for _w, its in words for t in its], dtype=np.int32),
         )
-    built, expected = assembler.index(), Bm25Index.build(docs, positional=True)
+    built, expected = assembler.index(), build_index(docs, positional=True)
     assert built.term_names(range(built.vocabulary_size)) == expected.term_names(range(expected.vocabulary_size))
     # The postings are scattered into term-major order batch by batch, not sorted at the end.
     for name in ("_term_ptr", "_doc_ids", "_tf", "_doc_len", "_weights", "_max_weight", "_idf"):
@@ -688,7 +689,7 @@ def test_assembler_maps_each_sources_own_numbering_in_stream_order(analyzer: Ana
     # new to it; the index still numbers terms by first occurrence in the stream.
     import random
 
-    from retrieval.index import Assembler
+    from retrieval.assemble import Assembler
 
     docs = [analyzer.analyse(s) for a in articles for s in analyzer.split_sentences(a.text)]
     docs += [([], []), (["sama", "sama"], [("sama", ("sama",)), ("sama", ("sama",))])]
@@ -716,7 +717,7 @@ def test_assembler_maps_each_sources_own_numbering_in_stream_order(analyzer: Ana
             word_term=np.array([vocab[t] for _terms, words in batch for _w, its in words for t in its], dtype=np.int32),
             source=("worker", name),
         )
-    built, expected = assembler.index(), Bm25Index.build(docs, positional=True)
+    built, expected = assembler.index(), build_index(docs, positional=True)
     assert built.term_names(range(built.vocabulary_size)) == expected.term_names(range(expected.vocabulary_size))
     for name in ("_term_ptr", "_doc_ids", "_tf", "_doc_len", "_weights", "_max_weight", "_idf"):
         mine, theirs = getattr(built, name), getattr(expected, name)
@@ -753,7 +754,7 @@ def test_fold_shortcut_for_ascii_folds_as_the_full_steps(articles: list[Article]
 def test_batch_pairs_are_the_batch_postings_and_doc_terms(n_terms: int) -> None:
     # One sort of packed (doc, term) keys and one of packed (term, doc, tf) keys, or
     # the two plain sorts when the keys would not fit in 62 bits (the last two sizes).
-    from retrieval import index
+    from retrieval import assemble
 
     rng = np.random.default_rng(n_terms % 1000)
     for trial in range(40):
@@ -762,8 +763,8 @@ def test_batch_pairs_are_the_batch_postings_and_doc_terms(n_terms: int) -> None:
         tokens = rng.integers(0, min(n_terms, 60), int(doc_len.sum())).astype(np.int32)
         if trial % 4 == 0 and tokens.size:
             tokens[: tokens.size // 2] = tokens[0]  # high frequencies
-        postings, doc_terms = index._batch_pairs(tokens, doc_len, n_terms, 17)
-        expected = index._batch_postings(tokens, doc_len, 17)
+        postings, doc_terms = assemble._batch_pairs(tokens, doc_len, n_terms, 17)
+        expected = assemble._batch_postings(tokens, doc_len, 17)
         assert (postings is None) == (expected is None) == (tokens.size == 0)
-        for mine, theirs in zip((postings or ()) + doc_terms, (expected or ()) + index._batch_doc_terms(tokens, doc_len, n_terms)):
+        for mine, theirs in zip((postings or ()) + doc_terms, (expected or ()) + assemble._batch_doc_terms(tokens, doc_len, n_terms)):
             assert mine.dtype == theirs.dtype and np.array_equal(mine, theirs)

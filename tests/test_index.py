@@ -12,14 +12,16 @@ import numpy as np
 import pytest
 from rank_bm25 import BM25Okapi
 
-from retrieval.index import (
+from retrieval.assemble import build_index, extend_index
+from retrieval.index import Bm25Index, sorted_unique
+from retrieval.index_files import (
     FORMAT_VERSION,
-    Bm25Index,
     IndexCorrupt,
     IndexMissing,
     IndexStale,
     IndexUnusable,
-    sorted_unique,
+    load_index,
+    save_index,
 )
 from tests.sampling import examples, sample
 
@@ -81,7 +83,7 @@ def test_scores_and_top_equal_rank_bm25_on_random_corpora(seed: int) -> None:
     docs[0] = ["t0", "t0", "t1"]  # never an all-empty corpus (rank-bm25 divides by zero there)
     docs[-1] = []
     ref = BM25Okapi(docs)
-    index = Bm25Index.build(iter(docs))  # a one-shot iterator: build reads it once
+    index = build_index(iter(docs))  # a one-shot iterator: build reads it once
     assert index.n_docs == len(docs)
     for _ in range(25):
         query = _random_query(rng, vocab)
@@ -97,7 +99,7 @@ def test_idf_and_doc_freq_follow_rank_bm25_including_epsilon_floor() -> None:
     rng = np.random.default_rng(99)
     docs = _random_corpus(rng, 200, 30, max_len=12)
     ref = BM25Okapi(docs)
-    index = Bm25Index.build(docs)
+    index = build_index(docs)
     floored = [t for t in ref.idf if index.doc_freq(t) > len(docs) / 2]
     assert floored, "the corpus must contain terms in more than half of the docs"
     for term, idf in ref.idf.items():
@@ -112,7 +114,7 @@ def test_idf_and_doc_freq_follow_rank_bm25_including_epsilon_floor() -> None:
 def test_term_in_exactly_half_the_docs_has_idf_zero_yet_still_matches() -> None:
     docs = [["x", "a"], ["x", "b"], ["c"], ["d", "a"]]
     ref = BM25Okapi(docs)
-    index = Bm25Index.build(docs)
+    index = build_index(docs)
     assert ref.idf["x"] == 0.0 and index.idf("x") == 0.0  # df == N/2: not negative, not floored
     assert ref.idf["a"] == 0.0
     np.testing.assert_array_equal(index.scores(["x"]), ref.get_scores(["x"]))
@@ -125,7 +127,7 @@ def test_term_in_exactly_half_the_docs_has_idf_zero_yet_still_matches() -> None:
 def test_duplicate_and_unknown_query_terms() -> None:
     docs = [["a", "b"], ["b", "c", "c"], ["d"], ["a", "a", "e"], ["f"]]
     ref = BM25Okapi(docs)
-    index = Bm25Index.build(docs)
+    index = build_index(docs)
     np.testing.assert_allclose(index.scores(["c", "c", "zz"]), ref.get_scores(["c", "c", "zz"]), rtol=1e-12)
     np.testing.assert_allclose(index.scores(["c", "c"]), 2 * index.scores(["c"]), rtol=1e-12)
     assert index.top(["zz", "yy"], 5)[0].size == 0
@@ -156,7 +158,7 @@ def test_top_matches_full_ranking_on_a_corpus_large_enough_to_prune() -> None:
     # must rank exactly as sorting `scores` over the matched docs.
     rng = np.random.default_rng(5)
     docs, flat, sizes = _zipf_docs(rng, 20_000, 3000)
-    index = Bm25Index.build(docs)
+    index = build_index(docs)
     # The doc of each token, to find a query's matched docs without the index under test.
     doc_of = np.repeat(np.arange(len(docs)), sizes)
     # Queries made only of the most frequent terms force large essential lists.
@@ -184,7 +186,7 @@ def test_scores_of_a_few_docs_equal_the_full_scores_for_any_pool_size() -> None:
     # binary search per candidate or by a flag per posting, by the sizes of the two;
     # either way each doc's score is the full dense pass's, bit for bit.
     rng = np.random.default_rng(11)
-    index = Bm25Index.build(_zipf_docs(rng, 20_000, 2000)[0])
+    index = build_index(_zipf_docs(rng, 20_000, 2000)[0])
     # t0 is in most docs: against 3 candidates it is searched, against 15,000 flagged;
     # t1500 is rare: flagged against a large pool, searched against a few (making the
     # flags costs more than those searches).
@@ -204,7 +206,7 @@ def test_negative_epsilon_floor_on_a_larger_corpus() -> None:
     rng = np.random.default_rng(11)
     docs = [[f"c{j}" for j in range(10) if rng.random() < 0.9] + (["rare"] if i % 97 == 0 else []) for i in range(3000)]
     ref = BM25Okapi(docs)
-    index = Bm25Index.build(docs)
+    index = build_index(docs)
     assert ref.average_idf < 0 and index.idf("c0") < 0
     for query in (["c0", "c1", "rare"], ["c3"], ["rare", "c2", "c2"]):
         ref_scores = ref.get_scores(query)
@@ -230,7 +232,7 @@ def test_equivalence_on_indonesian_facqa_passages() -> None:
     docs = [_tokens(p) for p in passages]
     assert len(docs) > 500
     ref = BM25Okapi(docs)
-    index = Bm25Index.build(docs)
+    index = build_index(docs)
     common = max(ref.idf, key=lambda t: index.doc_freq(t))
     assert index.doc_freq(common) > len(docs) / 2  # e.g. "yang": the epsilon floor is exercised
     for question in questions[::10]:
@@ -250,10 +252,10 @@ def test_extend_equals_rebuild(seed: int) -> None:
     docs[0] = ["t0"]
     split = int(rng.integers(1, 149))
     more = docs[split:] + [["brand", "new", "terms"], []]
-    base = Bm25Index.build(docs[:split])
+    base = build_index(docs[:split])
     before = base.scores(["t0", "t1"]).copy()
-    grown = base.extend(iter(more))
-    _assert_same_index(grown, Bm25Index.build(docs[:split] + more))
+    grown = extend_index(base, iter(more))
+    _assert_same_index(grown, build_index(docs[:split] + more))
     np.testing.assert_array_equal(base.scores(["t0", "t1"]), before)  # the old index is untouched
     assert base.n_docs == split and grown.n_docs == split + len(more)
     ids, _ = grown.top(["brand"], 3)
@@ -264,20 +266,20 @@ def test_extend_in_several_steps_and_from_empty() -> None:
     rng = np.random.default_rng(7)
     docs = _random_corpus(rng, 90, 20, max_len=8)
     docs[0] = ["t3", "t3"]
-    index = Bm25Index.build([])
+    index = build_index([])
     assert index.n_docs == 0 and index.top(["t0"], 3)[0].size == 0 and index.scores(["t0"]).size == 0
     for lo, hi in ((0, 10), (10, 10), (10, 55), (55, 90)):
-        index = index.extend(docs[lo:hi])
-    _assert_same_index(index, Bm25Index.build(docs))
+        index = extend_index(index, docs[lo:hi])
+    _assert_same_index(index, build_index(docs))
 
 
 def test_build_rejects_strings_where_term_lists_belong() -> None:
     with pytest.raises(TypeError):
-        Bm25Index.build(["a whole sentence"])
+        build_index(["a whole sentence"])
     with pytest.raises(TypeError):
-        Bm25Index.build([["ok", 3]])
+        build_index([["ok", 3]])
     with pytest.raises(TypeError):
-        Bm25Index.build([["a"]]).top("a", 1)
+        build_index([["a"]]).top("a", 1)
 
 
 # ------------------------------------------------------------- persistence
@@ -288,12 +290,13 @@ def small_index() -> tuple[Bm25Index, list[list[str]]]:
     rng = np.random.default_rng(3)
     docs = _random_corpus(rng, 60, 15, max_len=9)
     docs[0] = ["kata", "ulang", "ulang"]
-    return Bm25Index.build(docs), docs
+    return build_index(docs), docs
 
 
 def _saved(tmp_path: Path, index: Bm25Index) -> Path:
     target = tmp_path / "idx"
-    index.save(
+    save_index(
+        index,
         target,
         fingerprint="fp-1",
         extra={"spans": np.arange(12, dtype=np.int64).reshape(6, 2)},
@@ -305,7 +308,7 @@ def _saved(tmp_path: Path, index: Bm25Index) -> Path:
 def test_save_load_round_trip(tmp_path: Path, small_index) -> None:
     index, docs = small_index
     target = _saved(tmp_path, index)
-    loaded = Bm25Index.load(target, fingerprint="fp-1")
+    loaded = load_index(target, fingerprint="fp-1")
     _assert_same_index(loaded.index, index)
     assert (loaded.index.k1, loaded.index.b, loaded.index.epsilon) == (1.5, 0.75, 0.25)
     np.testing.assert_array_equal(loaded.extra["spans"], np.arange(12).reshape(6, 2))
@@ -323,9 +326,9 @@ def test_save_load_round_trip(tmp_path: Path, small_index) -> None:
 def test_save_replaces_an_existing_index(tmp_path: Path, small_index) -> None:
     index, _ = small_index
     target = _saved(tmp_path, index)
-    bigger = index.extend([["baru", "sekali"]])
-    bigger.save(target, fingerprint="fp-2")
-    loaded = Bm25Index.load(target, fingerprint="fp-2")
+    bigger = extend_index(index, [["baru", "sekali"]])
+    save_index(bigger, target, fingerprint="fp-2")
+    loaded = load_index(target, fingerprint="fp-2")
     assert loaded.index.n_docs == index.n_docs + 1 and dict(loaded.extra) == {}
     assert [p.name for p in tmp_path.iterdir()] == ["idx"]
 
@@ -335,8 +338,8 @@ def test_failed_save_leaves_previous_index_intact(tmp_path: Path, small_index) -
     target = _saved(tmp_path, index)
     # An object array cannot be written without pickle: save fails midway.
     with pytest.raises(TypeError):
-        index.save(target, fingerprint="fp-2", extra={"bad": np.array([{"a": 1}], dtype=object)})
-    assert Bm25Index.load(target, fingerprint="fp-1").index.n_docs == index.n_docs
+        save_index(index, target, fingerprint="fp-2", extra={"bad": np.array([{"a": 1}], dtype=object)})
+    assert load_index(target, fingerprint="fp-1").index.n_docs == index.n_docs
     assert [p.name for p in tmp_path.iterdir()] == ["idx"]
 
 
@@ -344,20 +347,20 @@ def test_save_refuses_to_replace_a_directory_that_is_not_an_index(tmp_path: Path
     index, _ = small_index
     (tmp_path / "notes.txt").write_text("keep me", encoding="utf-8")
     with pytest.raises(FileExistsError):
-        index.save(tmp_path, fingerprint="fp")
+        save_index(index, tmp_path, fingerprint="fp")
     assert (tmp_path / "notes.txt").read_text(encoding="utf-8") == "keep me"
 
 
 def test_missing_index_is_reported_as_missing(tmp_path: Path) -> None:
     with pytest.raises(IndexMissing):
-        Bm25Index.load(tmp_path / "nowhere", fingerprint="fp")
+        load_index(tmp_path / "nowhere", fingerprint="fp")
     assert issubclass(IndexMissing, IndexCorrupt) and issubclass(IndexCorrupt, IndexUnusable)
 
 
 def test_other_fingerprint_is_stale(tmp_path: Path, small_index) -> None:
     target = _saved(tmp_path, small_index[0])
     with pytest.raises(IndexStale):
-        Bm25Index.load(target, fingerprint="fp-2")
+        load_index(target, fingerprint="fp-2")
 
 
 @pytest.mark.parametrize("version", [FORMAT_VERSION - 1, FORMAT_VERSION + 1, "1", None])
@@ -368,7 +371,7 @@ def test_other_format_version_is_stale(tmp_path: Path, small_index, version) -> 
     manifest["version"] = version
     manifest_path.write_text(json.dumps(manifest), encoding="utf-8")
     with pytest.raises(IndexStale):
-        Bm25Index.load(target, fingerprint="fp-1")
+        load_index(target, fingerprint="fp-1")
 
 
 _FILES = [
@@ -383,7 +386,7 @@ def test_truncated_file_is_corrupt(tmp_path: Path, small_index, name: str) -> No
     path = target / name
     path.write_bytes(path.read_bytes()[:-9])
     with pytest.raises(IndexCorrupt, match="checksum"):
-        Bm25Index.load(target, fingerprint="fp-1")
+        load_index(target, fingerprint="fp-1")
 
 
 @pytest.mark.parametrize("name", _FILES)
@@ -394,7 +397,7 @@ def test_flipped_byte_is_corrupt(tmp_path: Path, small_index, name: str) -> None
     data[-3] ^= 0x01
     path.write_bytes(bytes(data))
     with pytest.raises(IndexCorrupt, match="checksum"):
-        Bm25Index.load(target, fingerprint="fp-1")
+        load_index(target, fingerprint="fp-1")
 
 
 @pytest.mark.parametrize("name", [*_FILES, "manifest.json"])
@@ -402,7 +405,7 @@ def test_deleted_file_is_corrupt(tmp_path: Path, small_index, name: str) -> None
     target = _saved(tmp_path, small_index[0])
     (target / name).unlink()
     with pytest.raises(IndexCorrupt):
-        Bm25Index.load(target, fingerprint="fp-1")
+        load_index(target, fingerprint="fp-1")
 
 
 @pytest.mark.parametrize(
@@ -419,7 +422,7 @@ def test_garbage_manifest_is_corrupt(tmp_path: Path, small_index, garbage: bytes
     target = _saved(tmp_path, small_index[0])
     (target / "manifest.json").write_bytes(garbage)
     with pytest.raises(IndexCorrupt):
-        Bm25Index.load(target, fingerprint="fp-1")
+        load_index(target, fingerprint="fp-1")
 
 
 def _edit_manifest(target: Path, edit) -> None:
@@ -450,7 +453,7 @@ def test_manifest_inconsistent_with_arrays_is_corrupt(tmp_path: Path, small_inde
     target = _saved(tmp_path, small_index[0])
     _edit_manifest(target, edit)
     with pytest.raises(IndexCorrupt):
-        Bm25Index.load(target, fingerprint="fp-1")
+        load_index(target, fingerprint="fp-1")
 
 
 def test_arrays_are_never_unpickled(tmp_path: Path, small_index) -> None:
@@ -465,9 +468,9 @@ def test_arrays_are_never_unpickled(tmp_path: Path, small_index) -> None:
     digest = xxhash.xxh3_128(path.read_bytes()).hexdigest()
     _edit_manifest(target, lambda m: m["extra"]["spans"].update(xxh3_128=digest, dtype="|O", shape=[6]))
     with pytest.raises(IndexCorrupt):
-        Bm25Index.load(target, fingerprint="fp-1")
+        load_index(target, fingerprint="fp-1")
     with pytest.raises(TypeError):
-        small_index[0].save(tmp_path / "other", fingerprint="fp", extra={"o": np.array([None], dtype=object)})
+        save_index(small_index[0], tmp_path / "other", fingerprint="fp", extra={"o": np.array([None], dtype=object)})
 
 
 def test_an_index_checksummed_with_sha256_still_loads_and_is_still_checked(tmp_path: Path, small_index) -> None:
@@ -483,14 +486,14 @@ def test_an_index_checksummed_with_sha256_still_loads_and_is_still_checked(tmp_p
                 entry["sha256"] = hashlib.sha256((target / entry["file"]).read_bytes()).hexdigest()
 
     _edit_manifest(target, to_sha256)
-    loaded = Bm25Index.load(target, fingerprint="fp-1")
+    loaded = load_index(target, fingerprint="fp-1")
     assert loaded.index.n_docs == small_index[0].n_docs
     path = target / "tf.npy"
     data = bytearray(path.read_bytes())
     data[-3] ^= 0x01
     path.write_bytes(bytes(data))
     with pytest.raises(IndexCorrupt, match="checksum"):
-        Bm25Index.load(target, fingerprint="fp-1")
+        load_index(target, fingerprint="fp-1")
 
 
 @pytest.mark.parametrize("runs", [False, True])
@@ -517,7 +520,7 @@ def test_array_checksums_cover_every_byte_of_empty_and_large_files(tmp_path: Pat
     # The checksum is taken through a memory mapping, which an empty file cannot have.
     import xxhash
 
-    from retrieval.index import _digest
+    from retrieval.index_files import _digest
 
     for size in (0, 1, (1 << 22) + 3):
         path = tmp_path / f"a{size}.npy"
