@@ -50,8 +50,10 @@ from typing import Any, overload
 import numpy as np
 
 from retrieval.acronyms import ArticleAcronyms, CorpusAcronyms
+from retrieval.assemble import Assembler
 from retrieval.encoder import TermEncoder
-from retrieval.index import FORMAT_VERSION, Assembler, Bm25Index
+from retrieval.index import Bm25Index
+from retrieval.index_files import FORMAT_VERSION
 from retrieval.progress import Progress
 from retrieval.records import Article, Sentence
 from retrieval.stemming import share_stems

@@ -16,7 +16,7 @@ article versions, seeded with the format versions and the language data.
 Where the index lives: `index_dir` when given (the `INDEX_DIR` setting), else a
 folder of the user's cache directory (`platformdirs.user_cache_dir("kutip")`,
 e.g. `~/.cache/kutip/`, or `KUTIP_CACHE_DIR`), one folder per corpus path.
-A folder holds `bm25/` (the `retrieval.index` directory), `stream.json` (how
+A folder holds `bm25/` (the `retrieval.index_files` directory), `stream.json` (how
 many article versions the saved index covers and their fingerprint: a hint,
 checked, never trusted) and `.lock`.
 
@@ -68,7 +68,7 @@ from filelock import FileLock, Timeout
 from retrieval.build import STORE_VERSION, Built, ProgressCallback, SentenceTable, absorb, retired_slots, stream_hasher
 from retrieval.acronyms import ArticleAcronyms, CorpusAcronyms
 from retrieval.corpus import Problem, load_corpus
-from retrieval.index import Bm25Index, IndexCorrupt, IndexMissing, IndexStale, IndexUnusable, LoadedIndex
+from retrieval.index_files import IndexCorrupt, IndexMissing, IndexStale, IndexUnusable, LoadedIndex, load_index, save_index
 from retrieval.records import Article
 from retrieval.search import Engine, default_analyzer
 from retrieval.stored import CorpusState, StoredArticles, article_arrays, article_ids
@@ -237,7 +237,7 @@ def _open(
         else:
             try:
                 with timed("load_index"):
-                    loaded = Bm25Index.load(location / _INDEX_SUBDIR, fingerprint=fingerprint)
+                    loaded = load_index(location / _INDEX_SUBDIR, fingerprint=fingerprint)
                 built, table = _built_from_saved(analyzer, articles[:saved], loaded, hasher)
                 if saved == len(articles):
                     log.info("index at %s reused (%d sentences)", location, len(built.table))
@@ -290,7 +290,7 @@ def _open_saved(corpus_path: Path, analyzer: Analyzer, location: Path, timed: _T
     saved, fingerprint = hint
     try:
         with timed("load_index"):
-            loaded = Bm25Index.load(location / _INDEX_SUBDIR, fingerprint=fingerprint)
+            loaded = load_index(location / _INDEX_SUBDIR, fingerprint=fingerprint)
     except IndexUnusable:
         return None
     state = CorpusState.from_json(loaded.meta.get("corpus"))
@@ -506,7 +506,7 @@ def _save(location: Path, built: Built, corpus: CorpusState | None = None) -> bo
     }
     try:
         extra = {**built.table.arrays(), **article_arrays(built.versions)}
-        built.index.save(location / _INDEX_SUBDIR, fingerprint=built.fingerprint, extra=extra, meta=meta)
+        save_index(built.index, location / _INDEX_SUBDIR, fingerprint=built.fingerprint, extra=extra, meta=meta)
         _write_json(location / _HINT, {"versions": len(built.versions), "fingerprint": built.fingerprint})
         _write_stems(location, built.analyzer)
     except OSError as exc:

@@ -3,7 +3,7 @@
 A JSONL corpus of a million sentences takes seconds to parse and holds its
 article texts in memory; the engine only ever reads a few dozen sentences a
 question. So the index folder keeps, written atomically with the index
-(`retrieval.index` extra arrays and meta):
+(`retrieval.index_files` extra arrays and meta):
 
 - every article version's text, UTF-8, in one byte array (`art_text`, with
   `art_text_ptr` marking where each version's text starts) and its other fields

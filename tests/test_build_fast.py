@@ -24,6 +24,7 @@ from config.settings import BUNDLED_CORPUS, BUNDLED_LANGUAGE_DATA
 from retrieval.acronyms import ArticleAcronyms
 from retrieval.build import Built, build_workers, sentence_spans
 from retrieval.corpus import load_corpus
+from retrieval.assemble import build_index
 from retrieval.index import Bm25Index
 from retrieval.records import Article
 from retrieval.encoder import TermEncoder
@@ -473,7 +474,7 @@ def _reference_index(articles: list[Article], analyzer: Analyzer) -> Bm25Index:
                 terms, words = analyzer.analyse(sentence)
                 yield acronyms.extend(sentence, terms), words
 
-    return Bm25Index.build(docs(), positional=True)
+    return build_index(docs(), positional=True)
 
 
 def _index_arrays(index: Bm25Index) -> dict[str, np.ndarray]:
@@ -649,85 +650,6 @@ def test_build_keeps_every_articles_acronyms_in_its_slot(analyzer: Analyzer, art
     assert Built.build(stream, analyzer, workers=1).acronyms == expected
 
 
-def test_assembler_in_batches_equals_one_build(analyzer: Analyzer, articles: list[Article]) -> None:
-    # The builder's path (batches over their own vocabularies, the doc-major view
-    # made batch by batch) gives the very arrays `Bm25Index.build` gives.
-    from retrieval.index import Assembler
-
-    docs = [analyzer.analyse(s) for a in articles for s in analyzer.split_sentences(a.text)]
-    docs += [([], []), (["sama", "sama"], [("sama", ("sama",)), ("sama", ("sama",))])]
-    assembler = Assembler()
-    for batch in (docs[:7], docs[7:8], docs[8:]):
-        vocab: dict[str, int] = {}
-        tokens = [vocab.setdefault(t, len(vocab)) for terms, _words in batch for t in terms]
-        assembler.add(
-            list(vocab),
-            np.array(tokens, dtype=np.int32),
-            np.array([len(terms) for terms, _words in batch], dtype=np.int32),
-            word_count=np.array([len(words) for _terms, words in batch], dtype=np.int32),
-            word_len=np.array([len(its) for _terms, words in batch for _w, its in words], dtype=np.int32),
-            word_term=np.array([vocab[t] for _terms, words in batch for _w, its in words for t in its], dtype=np.int32),
-        )
-    built, expected = assembler.index(), Bm25Index.build(docs, positional=True)
-    assert built.term_names(range(built.vocabulary_size)) == expected.term_names(range(expected.vocabulary_size))
-    # The postings are scattered into term-major order batch by batch, not sorted at the end.
-    for name in ("_term_ptr", "_doc_ids", "_tf", "_doc_len", "_weights", "_max_weight", "_idf"):
-        mine, theirs = getattr(built, name), getattr(expected, name)
-        assert mine.dtype == theirs.dtype and np.array_equal(mine, theirs), name
-    assert built.avgdl == expected.avgdl and built.average_idf == expected.average_idf
-    for mine, theirs in zip(built._forward_view(), expected._forward_view()):
-        assert mine.dtype == theirs.dtype and np.array_equal(mine, theirs)
-    for doc in range(len(docs)):
-        assert built.doc_terms(doc) == expected.doc_terms(doc)
-        assert all(np.array_equal(m, t) for m, t in zip(built.words_of(doc), expected.words_of(doc)))
-
-
-def test_assembler_maps_each_sources_own_numbering_in_stream_order(analyzer: Analyzer, articles: list[Article]) -> None:
-    # Build workers number terms in the order each met them (its own chunks, and
-    # terms it met but the stream has not reached yet) and send only the names
-    # new to it; the index still numbers terms by first occurrence in the stream.
-    import random
-
-    from retrieval.index import Assembler
-
-    docs = [analyzer.analyse(s) for a in articles for s in analyzer.split_sentences(a.text)]
-    docs += [([], []), (["sama", "sama"], [("sama", ("sama",)), ("sama", ("sama",))])]
-    every = list(dict.fromkeys(t for terms, _words in docs for t in terms))
-    rng = random.Random(7)
-    # Each source starts out knowing a shuffled part of the vocabulary, as a worker
-    # that analysed later chunks first would (one knows terms of the other's chunks).
-    known = {name: rng.sample(every, len(every) // 3) for name in ("a", "b")}
-    numbering: dict[str, dict[str, int]] = {name: {} for name in known}
-    assembler = Assembler()
-    cuts = [0, 5, 6, 9, 20, len(docs) // 2, len(docs) - 1, len(docs)]
-    for i, (lo, hi) in enumerate(zip(cuts, cuts[1:])):
-        batch, name = docs[lo:hi], "ab"[i % 2] if i < 4 else "b"
-        vocab = numbering[name]
-        before = len(vocab)
-        for t in known.pop(name, []):
-            vocab.setdefault(t, len(vocab))
-        tokens = [vocab.setdefault(t, len(vocab)) for terms, _words in batch for t in terms]
-        assembler.add(
-            list(vocab)[before:],
-            np.array(tokens, dtype=np.int32),
-            np.array([len(terms) for terms, _words in batch], dtype=np.int32),
-            word_count=np.array([len(words) for _terms, words in batch], dtype=np.int32),
-            word_len=np.array([len(its) for _terms, words in batch for _w, its in words], dtype=np.int32),
-            word_term=np.array([vocab[t] for _terms, words in batch for _w, its in words for t in its], dtype=np.int32),
-            source=("worker", name),
-        )
-    built, expected = assembler.index(), Bm25Index.build(docs, positional=True)
-    assert built.term_names(range(built.vocabulary_size)) == expected.term_names(range(expected.vocabulary_size))
-    for name in ("_term_ptr", "_doc_ids", "_tf", "_doc_len", "_weights", "_max_weight", "_idf"):
-        mine, theirs = getattr(built, name), getattr(expected, name)
-        assert mine.dtype == theirs.dtype and np.array_equal(mine, theirs), name
-    assert built.average_idf == expected.average_idf
-    for mine, theirs in zip(built._forward_view(), expected._forward_view()):
-        assert np.array_equal(mine, theirs)
-    for mine, theirs in zip(built._words, expected._words):
-        assert mine.dtype == theirs.dtype and np.array_equal(mine, theirs)
-
-
 def _reference_fold(word: str) -> str:
     """`text._fold` without its ASCII shortcut."""
     word = text._POSSESSIVE.sub("", word.casefold())
@@ -747,23 +669,3 @@ def test_fold_shortcut_for_ascii_folds_as_the_full_steps(articles: list[Article]
     assert sum(w.isascii() for w in words) > 500 and sum(not w.isascii() for w in words) > 100
     for word in words:
         assert text._fold(word) == _reference_fold(word), repr(word)
-
-
-@pytest.mark.parametrize("n_terms", [40, 3000, 2**41, 2**56, 2**59])
-def test_batch_pairs_are_the_batch_postings_and_doc_terms(n_terms: int) -> None:
-    # One sort of packed (doc, term) keys and one of packed (term, doc, tf) keys, or
-    # the two plain sorts when the keys would not fit in 62 bits (the last two sizes).
-    from retrieval import index
-
-    rng = np.random.default_rng(n_terms % 1000)
-    for trial in range(40):
-        docs = 0 if trial == 0 else int(rng.integers(1, 9) if trial % 2 else rng.integers(9, 13))
-        doc_len = rng.integers(0, 30 if trial % 3 else 3, docs).astype(np.int64)
-        tokens = rng.integers(0, min(n_terms, 60), int(doc_len.sum())).astype(np.int32)
-        if trial % 4 == 0 and tokens.size:
-            tokens[: tokens.size // 2] = tokens[0]  # high frequencies
-        postings, doc_terms = index._batch_pairs(tokens, doc_len, n_terms, 17)
-        expected = index._batch_postings(tokens, doc_len, 17)
-        assert (postings is None) == (expected is None) == (tokens.size == 0)
-        for mine, theirs in zip((postings or ()) + doc_terms, (expected or ()) + index._batch_doc_terms(tokens, doc_len, n_terms)):
-            assert mine.dtype == theirs.dtype and np.array_equal(mine, theirs)

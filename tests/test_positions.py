@@ -11,7 +11,8 @@ import pytest
 
 from retrieval.acronyms import ArticleAcronyms
 from retrieval.corpus import load_corpus
-from retrieval.index import Bm25Index
+from retrieval.assemble import build_index, extend_index
+from retrieval.index_files import load_index, save_index
 from retrieval.ranking import proximity
 from retrieval.records import Article
 from retrieval.search import Engine, default_analyzer
@@ -105,8 +106,8 @@ def _positional_docs(engine: Engine):
 
 def test_extend_with_positions_equals_build(engine: Engine) -> None:
     docs = _positional_docs(engine)
-    whole = Bm25Index.build(docs, positional=True)
-    grown = Bm25Index.build(docs[:7], positional=True).extend(docs[7:], positional=True)
+    whole = build_index(docs, positional=True)
+    grown = extend_index(build_index(docs[:7], positional=True), docs[7:], positional=True)
     for doc in range(whole.n_docs):
         for a, b in zip(whole.words_of(doc), grown.words_of(doc)):
             np.testing.assert_array_equal(a, b)
@@ -114,9 +115,9 @@ def test_extend_with_positions_equals_build(engine: Engine) -> None:
 
 
 def test_saved_positions_and_forward_view_load_equal(engine: Engine, tmp_path: Path) -> None:
-    index = Bm25Index.build(_positional_docs(engine), positional=True)
-    index.save(tmp_path / "idx", fingerprint="fp")
-    loaded = Bm25Index.load(tmp_path / "idx", fingerprint="fp").index
+    index = build_index(_positional_docs(engine), positional=True)
+    save_index(index, tmp_path / "idx", fingerprint="fp")
+    loaded = load_index(tmp_path / "idx", fingerprint="fp").index
     assert loaded.has_words
     for doc in range(index.n_docs):
         for a, b in zip(index.words_of(doc), loaded.words_of(doc)):

@@ -315,7 +315,7 @@ def test_stored_span_text_is_the_articles_slice() -> None:
 
 
 def test_stored_articles_read_from_memory_mapped_arrays(tmp_path: Path) -> None:
-    # A warm start reads the arrays memory-mapped (`retrieval.index`): texts, slices and
+    # A warm start reads the arrays memory-mapped (`retrieval.index_files`): texts, slices and
     # whole articles decoded from the mapping as from the arrays in memory.
     import numpy as np
 
