@@ -33,14 +33,13 @@ from retrieval.build import Built
 from retrieval.candidates import Lacking, Measured, Scored, TermRows, best_first
 from retrieval.index import Bm25Index
 from retrieval.measure import Measurer
-from retrieval.question import SPELLING_MIN_LENGTH, named, spelling_key, titles, without_definition_frame
+from retrieval.reading import Reader, rarest_idf
+from retrieval.question import SPELLING_MIN_LENGTH, spelling_key, titles
 from retrieval import ranktrees
 from retrieval.ranking import Features, Query, Tuning, Unit, coverage, honorific_terms
 from retrieval.records import Answer, Article, ArticlesAt, Hit, Sentence
-from retrieval.stemming import is_root_word
 from retrieval.stored import StoredArticles
 from retrieval.text import Analyzer
-from retrieval.typos import misspelt_question_word, respelt
 
 log = logging.getLogger(__name__)
 
@@ -79,7 +78,6 @@ class Engine:
         self._articles: Sequence[Article] = articles if isinstance(articles, (tuple, StoredArticles)) else tuple(articles)
         if acronyms is None:
             acronyms = CorpusAcronyms(ArticleAcronyms.find(article.text, analyzer) for article in self._articles)
-        self._acronyms = acronyms
         ids = getattr(self._articles, "ids", None)
         if ids is None:
             ids = [article.id for article in self._articles]
@@ -113,6 +111,7 @@ class Engine:
                 (seen.setdefault(s.article_id, len(seen)) for s in sentences), dtype=np.int64, count=len(sentences)
             )
             self._version_ids = list(seen)
+        self._reader = Reader(index=index, analyzer=analyzer, acronyms=acronyms)
         self._measurer = Measurer(
             index=index, sentences=sentences, analyzer=analyzer, article_of=self._article_of, retired=self._retired
         )
@@ -263,7 +262,7 @@ class Engine:
                     # Asked again with those spellings as the words' terms: they count
                     # for BM25 and coverage as the word itself would.
                     return self._judge(
-                        self._respelled(asked, spelled), k=k, offset=offset, respelled=True
+                        self._reader.respelled(asked, spelled, tuning=tuning), k=k, offset=offset, respelled=True
                     )
             # A long question names more than one sentence repeats: an article lacking
             # fewer than `names_share` of its named things is still on its topic.
@@ -311,7 +310,7 @@ class Engine:
             article_text=article.text,
             scores=tuple(item.score for item in ranked[:2]),
             known=self._index.has_term,
-            rarest_idf=self._rarest_idf(),
+            rarest_idf=rarest_idf(self._index),
             lexicon=self._lexicon(),
             question_words=asked.words,
             window_words=lambda: self._analyzer.word_terms(" ".join(s.text for s in window)),
@@ -337,15 +336,6 @@ class Engine:
         if not bundled_folder.is_dir():
             _warn_missing_folder(name, own, bundled_folder)
         return bundled_folder
-
-    def _respelled(self, asked: Query, spelled: dict[str, dict[str, set[str]]]) -> Query:
-        """`asked` with each word of a name in `spelled` also asking for the spellings found."""
-        other = {term: set(spellings) for found in spelled.values() for term, spellings in found.items()}
-        words = [(word, terms + tuple(sorted(set().union(*(other.get(t, ()) for t in terms)) - set(terms))))
-                 for word, terms in asked.words]
-        added = [t for word_terms in other.values() for t in sorted(word_terms)]
-        return Query(text=asked.text, words=words, terms=asked.terms + added, units=self._units(words),
-                     names=tuple(named(words, skip=titles(asked.text))))
 
     def _spelled_otherwise(
         self, names: list[tuple[str, tuple[frozenset[str], ...]]], scored: list[Scored]
@@ -433,7 +423,11 @@ class Engine:
         tuning = self._tuning
         if not tuning.answer_mass:
             return tuning.answer_coverage
-        return min(tuning.answer_coverage, tuning.answer_mass * self._rarest_idf() / sum(u.weight for u in units))
+        return min(tuning.answer_coverage, tuning.answer_mass * rarest_idf(self._index) / sum(u.weight for u in units))
+
+    def read(self, query: str) -> Query:
+        """The question's words, BM25 terms and units (`reading.Reader.read`)."""
+        return self._reader.read(query, tuning=self._tuning)
 
     def candidates(self, query: Query, *, pool: int, full: bool = True) -> list[tuple[int, Features]]:
         """The `pool` best BM25 sentences and the neighbours of the best of them, with their features.
@@ -450,75 +444,6 @@ class Engine:
 
     def _terms_of(self, sid: int) -> frozenset[str]:
         return self._index.doc_terms(sid)
-
-    def read(self, query: str) -> Query:
-        """The question's words, BM25 terms and units; an acronym the corpus defines
-        somewhere also asks for its long form, and the other way round."""
-        # A definition question's frame ("Apa yang dimaksud dengan") is no BM25 evidence:
-        # as a rare word "dimaksud" outweighed the thing asked about. Its coverage units
-        # keep the frame: the answer floor was set with it, and leaving it out there too
-        # answered more IDK-MRC train questions that have no answer (declined 18.4% -> 18.0%).
-        asked = without_definition_frame(query)
-        terms, word_terms = self._analyzer.analyse(asked)
-        fixes = self._typo_fixes(word_terms)
-        if fixes:
-            terms, word_terms = _fixed(terms, word_terms, fixes)
-        words, added = self._acronyms.expand(asked, word_terms)
-        units_words = words
-        if asked != query:
-            _full, full_terms = self._analyzer.analyse(query)
-            if fixes:
-                _full, full_terms = _fixed(_full, full_terms, fixes)
-            units_words, _added = self._acronyms.expand(query, full_terms)
-        return Query(
-            text=query, words=words, terms=terms + added, units=self._units(units_words),
-            names=tuple(named(words, skip=titles(query))),
-        )
-
-    def _typo_fixes(self, word_terms: list[tuple[str, tuple[str, ...]]]) -> dict[str, tuple[str, ...]]:
-        """What to read instead of the terms of question words the index lacks (`retrieval.typos`):
-        nothing for a misspelt question word, the known term one letter off for another."""
-        if not self._tuning.respell_typos:
-            return {}
-        index = self._index
-        fixes: dict[str, tuple[str, ...]] = {}
-        for word, terms in word_terms:
-            if not terms or any(index.has_term(t) for t in terms):
-                continue
-            if misspelt_question_word(word.casefold()):
-                fixes.update((t, ()) for t in terms)
-                continue
-            # A capitalised word is a name, whose other spellings `_spelled_otherwise` looks
-            # for: one letter off a known word it is often another name ("Kongo", "Burma").
-            # A dictionary root is a real word the corpus lacks ("kamus"), not a typo.
-            if word[:1].isupper():
-                continue
-            for term in terms:
-                if not is_root_word(term) and (other := respelt(term, index.doc_freq)) is not None:
-                    fixes[term] = (other,)
-        return fixes
-
-    def _units(self, words: list[tuple[str, tuple[str, ...]]]) -> list[Unit]:
-        units: list[Unit] = []
-        seen: set[frozenset[str]] = set()
-        for _word, terms in words:
-            key = frozenset(terms)
-            if not key or key in seen:
-                continue
-            seen.add(key)
-            units.append(Unit(key, max(self._weight(t) for t in key)))
-        return units
-
-    def _weight(self, term: str) -> float:
-        # An unknown word weighs like the rarest possible term: a question full of
-        # words the corpus never uses is not one it can answer.
-        if self._index.has_term(term):
-            return max(self._index.idf(term), 0.05)
-        return self._tuning.unknown_weight * self._rarest_idf()
-
-    def _rarest_idf(self) -> float:
-        """The idf a term found in a single sentence would have, had it no floor."""
-        return math.log((self._index.n_docs + 0.5) / 0.5)
 
     def _fold_duplicates(
         self,
@@ -605,16 +530,6 @@ def _warn_missing_folder(name: str, own: Path | None, bundled_folder: Path) -> N
         name,
         where,
         name,
-    )
-
-
-def _fixed(
-    terms: list[str], word_terms: list[tuple[str, tuple[str, ...]]], fixes: dict[str, tuple[str, ...]]
-) -> tuple[list[str], list[tuple[str, tuple[str, ...]]]]:
-    """`terms` and `word_terms` with each term in `fixes` replaced by what it maps to."""
-    return (
-        [new for term in terms for new in fixes.get(term, (term,))],
-        [(word, tuple(new for term in ts for new in fixes.get(term, (term,)))) for word, ts in word_terms],
     )
 
 
