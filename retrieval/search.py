@@ -19,10 +19,8 @@ from __future__ import annotations
 
 import copy
 import functools
-import logging
 import math
 from collections.abc import Collection, Iterable, Mapping, Sequence
-from pathlib import Path
 
 import numpy as np
 
@@ -40,8 +38,6 @@ from retrieval.ranking import Features, Query, Tuning, Unit, coverage, honorific
 from retrieval.records import Answer, Article, ArticlesAt, Hit, Sentence
 from retrieval.stored import StoredArticles
 from retrieval.text import Analyzer
-
-log = logging.getLogger(__name__)
 
 # How many letters a name may add at its end over the article's spelling (`Tuning.name_stems`).
 _NAME_TAIL = 3
@@ -319,23 +315,11 @@ class Engine:
     def _lexicon(self) -> Lexicon:
         lexicon = self._abstention_words
         if lexicon is None:
-            lexicon = self._abstention_words = Lexicon.read(self._language_folder("abstention"), self._analyzer.terms)
+            lexicon = self._abstention_words = Lexicon.read(langfiles.language_subfolder(self._analyzer.directory, "abstention"), self._analyzer.terms)
         return lexicon
 
     def _wordnet(self) -> wordnet.Wordnet | None:
-        return wordnet.at(self._language_folder("wordnet"))
-
-    def _language_folder(self, name: str) -> Path:
-        """The `name` subfolder of the analyzer's language data when it has one, else the
-        bundled one's: a Docker volume mounted over /app/corpus hides the bundled folder,
-        while LANGUAGE_DATA_PATH (/app/lang) keeps a copy of it."""
-        own = self._analyzer.directory
-        if own is not None and (own / name).is_dir():
-            return own / name
-        bundled_folder = langfiles.BUNDLED_LANGUAGE_DATA / name
-        if not bundled_folder.is_dir():
-            _warn_missing_folder(name, own, bundled_folder)
-        return bundled_folder
+        return wordnet.at(langfiles.language_subfolder(self._analyzer.directory, "wordnet"))
 
     def _spelled_otherwise(
         self, names: list[tuple[str, tuple[frozenset[str], ...]]], scored: list[Scored]
@@ -518,19 +502,6 @@ class Engine:
             return None
         sentence = self.sentence(first + position)
         return sentence if sentence is not None and sentence.article_id == article_id else None
-
-
-@functools.cache
-def _warn_missing_folder(name: str, own: Path | None, bundled_folder: Path) -> None:
-    """Said once a process: without these lists the engine still answers, but declines less."""
-    where = f"{own / name} nor {bundled_folder}" if own is not None else str(bundled_folder)
-    log.warning(
-        "no language data folder %r (neither %s exists): the declines that need it are off;"
-        " copy corpus/lang/%s into LANGUAGE_DATA_PATH",
-        name,
-        where,
-        name,
-    )
 
 
 _DEFAULT_ANALYZER: Analyzer | None = None
