@@ -31,7 +31,6 @@ _ANAPHORA = re.compile(
 )
 
 
-
 class Measurer:
     """What measuring reads of a corpus (its index, sentences and each sid's article
     number) and the caches that last across questions: each article's terms and term
@@ -520,7 +519,8 @@ class Measurer:
         return out
 
     def article_terms(self, sid: int) -> frozenset[str]:
-        """Distinct terms of the whole article that sentence `sid` belongs to."""
+        """Distinct terms of the whole article that sentence `sid` belongs to (also read by the
+        engine's judging: names spelled otherwise, the abstention signals)."""
         number = self._article_of[sid]  # a NumPy scalar: searchsorted then needs no cast of the array
         terms = self._article_term_cache.get(int(number))
         if terms is None:
@@ -548,7 +548,6 @@ class Measurer:
             terms = frozenset(self._index.doc_term_ids(int(bounds[number]), int(bounds[number + 1])).tolist())
             self._article_id_cache[number] = terms
         return terms
-
 
 
 # The question kinds whose wanted thing beside a question word is a feature, and its name.

@@ -41,11 +41,10 @@ from retrieval.text import Analyzer
 
 # How many letters a name may add at its end over the article's spelling (`Tuning.name_stems`).
 _NAME_TAIL = 3
-
-
 # The candidate pool grows in steps of this many, so the pages of one question
 # ("more" in the bot asks k + 1 from an offset) are cut from one ranking.
 _PAGE_POOL = 10
+
 
 class Engine:
     _abstention_words: Lexicon | None = None  # see _lexicon
@@ -519,5 +518,3 @@ def default_analyzer(*, stems: tuple[str, Mapping[str, str]] | None = None) -> A
     if _DEFAULT_ANALYZER is None:
         _DEFAULT_ANALYZER = Analyzer.from_directory(langfiles.BUNDLED_LANGUAGE_DATA, stems=stems)
     return _DEFAULT_ANALYZER
-
-
