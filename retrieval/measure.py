@@ -36,7 +36,7 @@ class Measurer:
     number) and the caches that last across questions: each article's terms and term
     ids, where each article's sids begin, the features a tuning cannot weigh."""
 
-    _article_bounds: np.ndarray | None = None  # see article_terms
+    _article_bounds: np.ndarray | None = None  # see _bounds
     _skipped_for: tuple[Tuning, frozenset[str]] | None = None  # see _skipped
 
     def __init__(
@@ -526,12 +526,7 @@ class Measurer:
         if terms is None:
             if len(self._article_term_cache) >= _ARTICLE_CACHE_SIZE:
                 self._article_term_cache.clear()
-            bounds = self._article_bounds
-            if bounds is None:
-                # First sid of every article number (and the end), found once.
-                bounds = self._article_bounds = np.searchsorted(
-                    self._article_of, np.arange(int(self._article_of[-1]) + 2), side="left"
-                )
+            bounds = self._bounds()
             lo, hi = int(bounds[number]), int(bounds[number + 1])
             # An article's sids are consecutive: its terms are one slice of the doc-major view.
             terms = frozenset(self._index.term_names(self._index.doc_term_ids(lo, hi).tolist()))
