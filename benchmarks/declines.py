@@ -52,7 +52,7 @@ def _rule(engine: Engine, item: EvalQuestion) -> dict[str, object] | None:
         return None
     own = next(i for i, a in enumerate(engine.articles) if a.id == item.article_id)
     first = engine._first_sid[item.article_id]
-    own_terms = engine._article_terms(first)
+    own_terms = engine._measurer.article_terms(first)
     lacking = []
     for u in sorted(asked.units, key=lambda u: -u.weight):
         if u.terms.isdisjoint(own_terms):

@@ -70,7 +70,7 @@ def collect(engine: Engine, questions: Sequence[EvalQuestion]) -> list[Group]:
             continue
         wanted = [normalise(text) for text in (item.expect, *item.also)]
         rows, labels, base, extra = [], [], [], []
-        measured = engine._candidates(query, pool=tuning.candidates + 10, full=True)
+        measured = engine.measured(query, pool=tuning.candidates + 10, full=True)
         # Which candidates the engine may list, as search finds them.
         listed = measured.listed(engine.tuning).tolist()
         for sid, features, may_list in zip(measured.sids, measured.features(), listed, strict=True):

@@ -2,7 +2,7 @@
 columns (`Measured`), scored all at once (`Measured.scores`, bit for bit the
 `ranking.Features.score` of each row), which of them the engine may list
 (`Measured.listed`), and the records that ordering and folding near duplicates
-read (`Scored`, `TermRows`, `Lacking`). `search.Engine` measures; this module
+read (`Scored`, `TermRows`, `Lacking`). `measure.Measurer` measures; this module
 scores and sorts.
 """
 

@@ -7,10 +7,26 @@ splitter's abbreviations, abstention's lexicon, extraction's lists) reads them h
 
 from __future__ import annotations
 
+import functools
+import logging
 from pathlib import Path
+
+log = logging.getLogger(__name__)
 
 # The repository's language data; `LANGUAGE_DATA_PATH` (config.settings) defaults to it.
 BUNDLED_LANGUAGE_DATA = Path(__file__).resolve().parent.parent / "corpus" / "lang"
+
+
+def language_subfolder(own: Path | None, name: str) -> Path:
+    """The `name` subfolder of the language data folder `own` (an analyzer's `directory`)
+    when it has one, else the bundled one's: a Docker volume mounted over /app/corpus hides
+    the bundled folder, while LANGUAGE_DATA_PATH (/app/lang) keeps a copy of it."""
+    if own is not None and (own / name).is_dir():
+        return own / name
+    bundled_folder = BUNDLED_LANGUAGE_DATA / name
+    if not bundled_folder.is_dir():
+        _warn_missing_folder(name, own, bundled_folder)
+    return bundled_folder
 
 
 def data_lines(path: Path) -> list[str]:
@@ -26,3 +42,16 @@ def numbered_data_lines(path: Path) -> list[tuple[int, str]]:
         if line and not line.startswith("#"):
             out.append((number, line))
     return out
+
+
+@functools.cache
+def _warn_missing_folder(name: str, own: Path | None, bundled_folder: Path) -> None:
+    """Said once a process: without these lists the engine still answers, but declines less."""
+    where = f"{own / name} nor {bundled_folder}" if own is not None else str(bundled_folder)
+    log.warning(
+        "no language data folder %r (neither %s exists): the declines that need it are off;"
+        " copy corpus/lang/%s into LANGUAGE_DATA_PATH",
+        name,
+        where,
+        name,
+    )

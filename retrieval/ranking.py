@@ -1,6 +1,6 @@
 """How candidate sentences are described and ordered: the ranking stage.
 
-`Engine` (retrieval/search.py) finds candidates and measures them; this module
+`measure.Measurer` (retrieval/measure.py) finds candidates and measures them; this module
 says what is measured (`Features`, its `vector` and the `NAMES` beside it),
 how the measurements are weighed (`Tuning`: hand-set knobs and the log-linear
 weights fitted by benchmarks/ltr.py), and what the question contributes

@@ -1,4 +1,4 @@
-"""Candidates measured together (`Engine._measure`) equal the one-sentence-at-a-time reference."""
+"""Candidates measured together (`measure.Measurer`) equal the one-sentence-at-a-time reference."""
 
 from __future__ import annotations
 
@@ -14,7 +14,8 @@ from retrieval.corpus import load_corpus
 from tests.sampling import sample
 from retrieval.question import Wants, defines, gives_measure, names_agent, offers, offers_beside, offers_each, wants
 from retrieval.ranking import Features, Question, Tuning, coverage, proximity
-from retrieval.search import _ANAPHORA, Engine
+from retrieval.measure import _ANAPHORA, Measurer
+from retrieval.search import Engine
 
 SEED_EVAL = Path(__file__).resolve().parent.parent / "benchmarks" / "data" / "seed_eval.jsonl"
 QUESTIONS = [json.loads(line)["question"] for line in SEED_EVAL.read_text(encoding="utf-8").splitlines() if line.strip()]
@@ -32,7 +33,7 @@ def _reference(engine: Engine, sids: list[int], query) -> list[Features]:  # typ
     question = Question.read(query, best=max(own_of.values(), default=0.0))
 
     def neighbours(sid: int) -> list[int]:
-        return engine._neighbours(sid)
+        return engine._measurer._neighbours(sid)
 
     out = []
     for sid in sids:
@@ -55,7 +56,7 @@ def _reference(engine: Engine, sids: list[int], query) -> list[Features]:  # typ
                 previous=own_of[previous] if anaphoric else None,
                 coverage=coverage(question.units, own_terms),
                 window_coverage=coverage(question.units, window),
-                article_coverage=coverage(question.units, engine._article_terms(sid)),
+                article_coverage=coverage(question.units, engine._measurer.article_terms(sid)),
                 type_match=None if question.wanted in (Wants.ANYTHING, Wants.NAME) else offered,
                 apposition=question.wanted is Wants.PERSON and offered
                 and offers_beside(text, question.wanted, question=question.text),
@@ -84,8 +85,8 @@ def _reference(engine: Engine, sids: list[int], query) -> list[Features]:  # typ
 def test_measured_together_equals_one_at_a_time(engine: Engine, bits: bool, monkeypatch: pytest.MonkeyPatch) -> None:
     if not bits:
         # A question with more term sets (or words) than a 64-bit mask holds is measured set by set.
-        monkeypatch.setattr(Engine, "_bits", lambda self, sets: None)
-        monkeypatch.setattr(Engine, "_word_bits", lambda self, term_ids, words: None)
+        monkeypatch.setattr(Measurer, "_bits", lambda self, sets: None)
+        monkeypatch.setattr(Measurer, "_word_bits", lambda self, term_ids, words: None)
     compared = named = 0
     asked = sample(QUESTIONS)
     for question in asked:
@@ -98,10 +99,10 @@ def test_measured_together_equals_one_at_a_time(engine: Engine, bits: bool, monk
         compared += len(found)
         # Whether each candidate's article holds each thing the question names (what
         # search lists, `Measured.listed`, reads), against the article's terms as strings.
-        held = engine._candidates(query, pool=30, full=True).names_in_article
+        held = engine.measured(query, pool=30, full=True).names_in_article
         if query.names and sids:
             assert held is not None and held.tolist() == [
-                [any(not engine._article_terms(sid).isdisjoint(terms) for terms in needed) for _name, needed in query.names]
+                [any(not engine._measurer.article_terms(sid).isdisjoint(terms) for terms in needed) for _name, needed in query.names]
                 for sid in sids
             ], question
             named += 1
@@ -149,7 +150,7 @@ def test_scores_of_the_columns_equal_each_features_score(engine: Engine) -> None
             if not query.units:
                 continue
             for full in (True, False):
-                measured = tuned._candidates(query, pool=30, full=full)
+                measured = tuned.measured(query, pool=30, full=full)
                 expected = [f.score(tuning) for f in measured.features()]
                 assert measured.scores(tuning) == expected, question
                 compared += len(expected)
@@ -176,12 +177,12 @@ def test_terms_and_names_in_article_equal_the_sets(engine: Engine) -> None:
         query = engine.read(question)
         if not query.units:
             continue
-        measured = engine._candidates(query, pool=30, full=False)
+        measured = engine.measured(query, pool=30, full=False)
         assert list(measured.terms) == [frozenset(index.doc_term_ids(sid, sid + 1).tolist()) for sid in measured.sids]
         if query.names and measured.sids:
             assert measured.names_in_article is not None
             for sid, held in zip(measured.sids, measured.names_in_article.tolist()):
-                article = engine._article_term_ids(int(engine._article_of[sid]))
+                article = engine._measurer._article_term_ids(int(engine._article_of[sid]))
                 ids = [
                     frozenset(t for term in frozenset().union(*needed) if (t := index.term_id(term)) is not None)
                     for _name, needed in query.names
@@ -202,7 +203,7 @@ def test_near_duplicates_equal_the_pairwise_overlap(engine: Engine) -> None:
         query = engine.read(question)
         if not query.units:
             continue
-        terms = engine._candidates(query, pool=30, full=False).terms
+        terms = engine.measured(query, pool=30, full=False).terms
         sets = list(terms)
         for i in range(0, len(sets), 7):
             overlaps = [overlap(sets[i], other) for other in sets]
@@ -221,7 +222,7 @@ def test_folding_equals_the_pairwise_reference(engine: Engine) -> None:
     folded = 0
     for question in sample(QUESTIONS):
         query = engine.read(question)
-        measured = engine._candidates(query, pool=40, full=False)
+        measured = engine.measured(query, pool=40, full=False)
         scored = sorted(
             (Scored(s, w, sid, row) for row, (s, w, sid) in enumerate(
                 zip(measured.scores(tuning), measured.window_coverage.tolist(), measured.sids))),
@@ -264,8 +265,8 @@ def test_term_bits_equal_a_table_set_by_set(engine: Engine) -> None:
             for term in terms:
                 if (t := index.term_id(term)) is not None:
                     expected[t] |= np.uint64(1) << np.uint64(j)
-        assert (engine._bits(sets) == expected).all()
-    assert engine._bits([frozenset({"x"})] * 65) is None
+        assert (engine._measurer._bits(sets) == expected).all()
+    assert engine._measurer._bits([frozenset({"x"})] * 65) is None
 
 
 def test_lacking_names_equal_the_lists_per_candidate() -> None:

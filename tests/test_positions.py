@@ -64,7 +64,7 @@ def test_doc_and_article_terms_equal_reanalysis(engine: Engine) -> None:
         assert engine._terms_of(sentence.sid) == terms
         by_article.setdefault(sentence.article_id, set()).update(terms)
     for sentence in _sentences(engine):
-        assert engine._article_terms(sentence.sid) == by_article[sentence.article_id]
+        assert engine._measurer.article_terms(sentence.sid) == by_article[sentence.article_id]
 
 
 def test_analyse_is_terms_and_word_terms_in_one_pass(engine: Engine) -> None:
@@ -91,7 +91,7 @@ def test_proximity_and_matched_words_equal_reanalysis(engine: Engine, question: 
     query_terms = frozenset().union(*(u.terms for u in query.units))
     for sentence in _sentences(engine):
         full = analyzer.word_terms(sentence.text)
-        assert proximity(words, engine._word_terms(sentence.sid, sentence.text, ids)) == proximity(words, full)
+        assert proximity(words, engine._measurer._word_terms(sentence.sid, sentence.text, ids)) == proximity(words, full)
         slow = []
         for word, terms in full:
             if query_terms.intersection(terms) and word not in slow:

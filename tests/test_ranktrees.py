@@ -139,7 +139,7 @@ def _may_list(engine: Engine, query, sid: int, window_coverage: float) -> bool:
         return False
     if not query.names or not tuning.names_filter:
         return True
-    article = engine._article_terms(sid)
+    article = engine._measurer.article_terms(sid)
     lacking = sum(all(article.isdisjoint(terms) for terms in needed) for _name, needed in query.names)
     return lacking < tuning.names_share * len(query.names)
 
@@ -164,7 +164,7 @@ def _check_engine(engine: Engine, questions: list[str]) -> tuple[int, int, int]:
         query = engine.read(question)
         if not query.units:
             continue
-        measured = engine._candidates(query, pool=30, full=False)
+        measured = engine.measured(query, pool=30, full=False)
         features = measured.features()
         if not features:
             continue
@@ -177,7 +177,7 @@ def _check_engine(engine: Engine, questions: list[str]) -> tuple[int, int, int]:
         passing = [x for x, f in zip(linear, features) if f.window_coverage >= engine.tuning.hit_coverage]
         off_topic += bool(passing) and max(passing) > best
         # Off, the columns give each candidate's own `Features.score` (the log-linear one).
-        assert plain._candidates(query, pool=30, full=False).scores(plain.tuning) == [f.score(plain.tuning) for f in features]
+        assert plain.measured(query, pool=30, full=False).scores(plain.tuning) == [f.score(plain.tuning) for f in features]
         for f, log_linear, score in zip(features, linear, measured.scores(engine.tuning), strict=True):
             added = _reference(data["trees"], _reference_row(f, engine.tuning, log_linear, best))
             assert math.isclose(math.log(score), log_linear + added, rel_tol=0, abs_tol=1e-9), question
@@ -220,7 +220,7 @@ def _check_fitter(engine: Engine, questions: list[str]) -> int:
             continue
         x, _labels, _base, _kind, z = groups[0]
         got, got_linear, got_listed = trees.inputs(x, z, learned)
-        measured = engine._candidates(query, pool=tuning.candidates + 10, full=True)
+        measured = engine.measured(query, pool=tuning.candidates + 10, full=True)
         rows = [(sid, f) for sid, f in zip(measured.sids, measured.features()) if f.window_coverage >= tuning.hit_coverage]
         assert len(rows) == len(x)
         listed = [_may_list(engine, query, sid, f.window_coverage) for sid, f in rows]

@@ -320,17 +320,17 @@ def test_a_language_folder_missing_everywhere_is_said_once_and_the_engine_still_
     import shutil
 
     import config.settings
-    from retrieval import langfiles, search
+    from retrieval import langfiles
     from retrieval.corpus import load_corpus
     from retrieval.text import Analyzer
 
     lang = tmp_path / "lang"
     shutil.copytree(config.settings.BUNDLED_LANGUAGE_DATA, lang, ignore=shutil.ignore_patterns("abstention", "wordnet"))
     monkeypatch.setattr(langfiles, "BUNDLED_LANGUAGE_DATA", tmp_path / "hidden")
-    search._warn_missing_folder.cache_clear()
+    langfiles._warn_missing_folder.cache_clear()
     articles = load_corpus(config.settings.BUNDLED_CORPUS).articles
     engine = Engine.from_articles(articles, analyzer=Analyzer.from_directory(lang))
-    with caplog.at_level("WARNING", logger="retrieval.search"):
+    with caplog.at_level("WARNING", logger="retrieval.langfiles"):
         first = engine.search("Siapa yang diundang Rusia ke Moskow?")
         engine.search("Kapan Rusia mengundang oposisi?")
     warned = [r.getMessage() for r in caplog.records if "abstention" in r.getMessage()]

@@ -178,6 +178,7 @@ def test_the_engine_reads_the_wordnet_and_word_lists_of_its_own_language_folder(
     import shutil
 
     from config.settings import BUNDLED_LANGUAGE_DATA
+    from retrieval.langfiles import language_subfolder
     from retrieval.records import Article
     from retrieval.search import Engine
     from retrieval.text import Analyzer
@@ -191,10 +192,10 @@ def test_the_engine_reads_the_wordnet_and_word_lists_of_its_own_language_folder(
     answer = own.search("Di mana petani itu dimakamkan?")
     assert answer.answered and "Imogiri" in answer.hits[0].sentence.text
     assert not Engine.from_articles(articles).abstaining(None).search("Di mana petani itu dimakamkan?").answered
-    assert own._language_folder("abstention") == lang / "abstention"
+    assert language_subfolder(own.analyzer.directory, "abstention") == lang / "abstention"
     # A language folder without the subfolders falls back to the bundled ones.
     shutil.rmtree(lang / "wordnet")
     shutil.rmtree(lang / "abstention")
     bare = Engine.from_articles(articles, analyzer=Analyzer.from_directory(lang)).abstaining(None)
-    assert bare._language_folder("abstention") == BUNDLED_LANGUAGE_DATA / "abstention"
+    assert language_subfolder(bare.analyzer.directory, "abstention") == BUNDLED_LANGUAGE_DATA / "abstention"
     assert bare.search("Di mana raja itu dimakamkan?").answered
