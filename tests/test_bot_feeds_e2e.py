@@ -18,7 +18,6 @@ from pathlib import Path
 import pytest
 
 from bot.app import FEED_JOB
-from bot.render import format_date
 from bot.texts import text
 from config.settings import BUNDLED_CORPUS
 from retrieval.corpus import load_corpus

@@ -154,7 +154,7 @@ BAD_MARKDOWN = [
     ("blank id", f"---\nid: ' '\n{FRONT_OK}---\nTeks.\n", "id", "is blank"),
     ("duplicate key", f"---\n{FRONT_OK}title: Lagi\n---\nTeks.\n", "front matter", "'title' appears more than once"),
     ("anchor", f"---\n{FRONT_OK}author: &a Siapa\n---\nTeks.\n", "front matter", "anchor (&a)"),
-    ("anchor and alias", f"---\ntitle: &t Judul\nsource: *t\n---\nTeks.\n", "front matter", "anchor (&t)"),
+    ("anchor and alias", "---\ntitle: &t Judul\nsource: *t\n---\nTeks.\n", "front matter", "anchor (&t)"),
     ("python tag", f"---\n{FRONT_OK}author: !!python/object/apply:os.getcwd []\n---\nTeks.\n", "front matter", "tag 'tag:yaml.org,2002:python/object/apply:os.getcwd'"),
     ("custom tag", f"---\n{FRONT_OK}author: !penulis Siapa\n---\nTeks.\n", "front matter", "tag '!penulis'"),
     ("explicit str tag", f"---\n{FRONT_OK}author: !!str Siapa\n---\nTeks.\n", "front matter", "tags are not allowed"),

@@ -93,7 +93,7 @@ def test_an_editor_alone_is_not_the_author() -> None:
 
 
 def test_full_date_with_its_weekday_is_the_articles() -> None:
-    text = copy(HEADLINE, f"{PARAGRAPHS[0]} Hal itu disampaikan pada Kamis (12/12/2024).", f"Ia menambahkan, Jumat (13/12/2024), posko tetap dibuka.", PARAGRAPHS[2])
+    text = copy(HEADLINE, f"{PARAGRAPHS[0]} Hal itu disampaikan pada Kamis (12/12/2024).", "Ia menambahkan, Jumat (13/12/2024), posko tetap dibuka.", PARAGRAPHS[2])
     result = extract_text(text)
     assert (result.date, result.date_approximate) == (dt.date(2024, 12, 13), False)
 
@@ -110,7 +110,7 @@ def test_date_line_under_the_headline() -> None:
 
 
 def test_a_date_in_passing_or_with_the_wrong_weekday_is_not_used() -> None:
-    text = copy(HEADLINE, f"Banjir terbesar terjadi sejak 19 Juli 2012. {PARAGRAPHS[0]}", f"Rapat digelar Senin (13/12/2024).", PARAGRAPHS[1])
+    text = copy(HEADLINE, f"Banjir terbesar terjadi sejak 19 Juli 2012. {PARAGRAPHS[0]}", "Rapat digelar Senin (13/12/2024).", PARAGRAPHS[1])
     result = extract_text(text)  # 13 Dec 2024 was a Friday, not a Monday
     assert result.date is None
     assert any("date" in note for note in result.notes)

@@ -16,7 +16,7 @@ from retrieval.corpus import load_corpus
 from retrieval.records import Article
 from retrieval.search import Engine
 from retrieval.build import SentenceTable
-from retrieval.store import cache_root, extend_engine, open_engine
+from retrieval.store import cache_root, open_engine
 from retrieval.text import Analyzer
 from tests.conftest import SavedIndex, corpus_content
 from tests.sampling import sweep
