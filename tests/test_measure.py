@@ -108,7 +108,8 @@ def test_measured_together_equals_one_at_a_time(engine: Engine, bits: bool, monk
             named += 1
         else:
             assert held is None
-    assert compared > 20 * len(asked) and named > 5
+    # Most seed questions name something: the quick run's 4 must include some too.
+    assert compared > 20 * len(asked) and named > min(5, len(asked) // 2)
 
 
 def test_search_leaves_out_only_features_weighed_zero(engine: Engine) -> None:
