@@ -208,7 +208,7 @@ class Bm25Index:
 
     def doc_term_ids(self, first: int, end: int) -> np.ndarray:
         """Term ids of docs `first..end-1` (one run per doc, ascending; duplicates across docs)."""
-        doc_ptr, term_ids = self._forward_view()
+        doc_ptr, term_ids = self._forward
         return term_ids[doc_ptr[first] : doc_ptr[end]]
 
     def term_names(self, term_ids: Iterable[int]) -> list[str]:
@@ -236,13 +236,13 @@ class Bm25Index:
 
         One gather for a question's candidates instead of a slice per sentence.
         """
-        doc_ptr, term_ids = self._forward_view()
+        doc_ptr, term_ids = self._forward
         row, at = _runs(doc_ptr, doc_ids)
         return row, term_ids[at]
 
     def doc_term_runs_between(self, first: np.ndarray, end: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """(row, term id) of the docs `first[i]..end[i]-1` for every row i (duplicates across docs kept)."""
-        doc_ptr, term_ids = self._forward_view()
+        doc_ptr, term_ids = self._forward
         row, at = _spans(doc_ptr[np.asarray(first, dtype=np.int64)], doc_ptr[np.asarray(end, dtype=np.int64)])
         return row, term_ids[at]
 
@@ -253,9 +253,6 @@ class Bm25Index:
         ptr, word, term = self._words
         row, at = _runs(ptr, doc_ids)
         return row, word[at], term[at]
-
-    def _forward_view(self) -> tuple[np.ndarray, np.ndarray]:
-        return self._forward
 
     def doc_length(self, doc_id: int) -> int:
         return int(self._doc_len[doc_id])

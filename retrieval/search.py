@@ -110,8 +110,6 @@ class Engine:
         self._measurer = Measurer(
             index=index, sentences=sentences, analyzer=analyzer, article_of=self._article_of, retired=self._retired
         )
-        if index.n_docs:
-            index.doc_terms(0)  # build the doc-major view now, not on the first question
         if tuning.trees:
             # Read now (once a process): a broken trees file fails here, naming the file
             # (`ranktrees.ModelError`), not on the first question.
