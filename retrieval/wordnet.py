@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from retrieval.langfiles import BUNDLED_LANGUAGE_DATA
+from retrieval.langfiles import BUNDLED_LANGUAGE_DATA, numbered_data_lines
 from retrieval.ranking import Unit
 from retrieval.text import Analyzer
 
@@ -42,15 +42,13 @@ class Wordnet:
         naming the file and line. An older file's relations (`@n` hypernyms, `!n` antonyms)
         are skipped: nothing reads them."""
         try:
-            text = path.read_text(encoding="utf-8")
+            lines = numbered_data_lines(path)
         except (OSError, UnicodeDecodeError) as exc:
             raise ValueError(f"{path}: cannot read the wordnet ({exc})") from exc
         senses: dict[str, list[int]] = {}
         pos: list[str] = []
         sizes: list[int] = []
-        for number, line in enumerate(text.splitlines(), 1):
-            if not line.strip() or line.startswith("#"):
-                continue
+        for number, line in lines:
             fields = line.split()
             if fields[0] not in _POS:
                 raise ValueError(f"{path}:{number}: expected a part of speech (n, v, a, r) first, got {line!r}")
