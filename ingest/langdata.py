@@ -193,9 +193,10 @@ def at(directory: Path) -> LangData:
     """The extraction data of a language data folder (`LANGUAGE_DATA_PATH`, the setting
     the retriever reads too, e.g. /app/lang in the image) when it has an extraction
     folder, else the repository's `corpus/lang`'s; read once a process."""
-    if (Path(directory) / _EXTRACTION_FOLDER).is_dir():
-        return load(Path(directory))
-    return load(BUNDLED_LANGUAGE_DATA)
+    directory = Path(directory)
+    if directory != BUNDLED_LANGUAGE_DATA and not (directory / _EXTRACTION_FOLDER).is_dir():
+        return bundled()  # one copy of the bundled lists, however many folders lack their own
+    return load(directory)
 
 
 def bundled() -> LangData:
