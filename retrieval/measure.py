@@ -476,12 +476,8 @@ class Measurer:
             words[position] = ("", tuple(names))
         return words
 
-    def _neighbours(self, sid: int) -> list[int]:
-        article_of = self._article_of
-        return [n for n in (sid - 1, sid + 1) if 0 <= n < len(article_of) and article_of[n] == article_of[sid]]
-
     def _neighbour_flags(self, sids: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """Whether each of `sids` has a sentence before / after it in the same article (`_neighbours`)."""
+        """Whether each of `sids` has a sentence before / after it in the same article."""
         article_of = self._article_of
         sids = np.asarray(sids, dtype=np.int64)
         before, after = sids - 1, sids + 1
@@ -507,7 +503,7 @@ class Measurer:
         has_before, has_after = flags if flags is not None else self._neighbour_flags(np.asarray(sids, dtype=np.int64))
         out: dict[int, float] = {}
         for sid, b, a in zip(sids, has_before.tolist(), has_after.tolist()):
-            # max() over the neighbours in `_neighbours` order (before, then after).
+            # max() over the neighbours in order (before, then after).
             if b and a:
                 out[sid] = max(known[sid - 1], known[sid + 1])
             elif b:

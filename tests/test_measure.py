@@ -32,8 +32,11 @@ def _reference(engine: Engine, sids: list[int], query) -> list[Features]:  # typ
     own_of = dict(zip(sids, index.scores_for(query.terms, sids).tolist()))
     question = Question.read(query, best=max(own_of.values(), default=0.0))
 
+    sentences = engine._sentences
+
     def neighbours(sid: int) -> list[int]:
-        return engine._measurer._neighbours(sid)
+        article = sentences[sid].article_id
+        return [n for n in (sid - 1, sid + 1) if 0 <= n < len(sentences) and sentences[n].article_id == article]
 
     out = []
     for sid in sids:
