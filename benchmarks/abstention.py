@@ -1,11 +1,12 @@
 """Fit the abstention model (retrieval/abstention.py) on IDK-MRC and FacQA *train*.
 
-    python -m benchmarks.abstention [--cache DIR] [--write] [--report]
+    python -m benchmarks.abstention [--cache DIR] [--trees ROUNDS] [--write] [--report]
 
 Every question of IDK-MRC train (half of them unanswerable) and FacQA train (all
 answerable) is asked with the hand rules alone (`Engine.judge`); the questions
 those rules answer become rows of `Signals`, labelled unanswerable or not. A
-logistic regression (plain NumPy, L2) learns P(unanswerable); the threshold is
+logistic regression (plain NumPy, L2), or with `--trees` LightGBM's boosted trees
+(the `bench` extra), learns P(unanswerable); the threshold is
 the lowest at which the model declines at most `--budget` of IDK-MRC train's
 answerable questions and at most `--facqa-lost` FacQA train questions the rules
 answer right at rank 1.
@@ -17,6 +18,7 @@ nothing is fitted on them).
 from __future__ import annotations
 
 import argparse
+import dataclasses
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -35,6 +37,7 @@ from benchmarks.quality import (
     load_eval_set,
 )
 from retrieval.abstention import Abstention, Signals
+from retrieval.ranktrees import RankTrees
 from retrieval.corpus import load_corpus
 from retrieval.records import Article
 from retrieval.search import Engine
@@ -143,7 +146,36 @@ def fit_logistic(x: np.ndarray, y: np.ndarray, *, weight: np.ndarray, l2: float 
 def probabilities(model: Abstention, x: np.ndarray) -> np.ndarray:
     columns = [Signals.names_().index(name) for name in model.names]
     z = model.bias + np.nan_to_num(x[:, columns]) @ np.array(model.weights)
+    if model.trees is not None:
+        read = [Signals.names_().index(name) for name in model.trees.inputs]
+        z = z + model.trees.evaluate(np.nan_to_num(x[:, read]))
     return 1 / (1 + np.exp(-np.clip(z, -50, 50)))
+
+
+# Boosted trees (`--trees ROUNDS`): stumps of up to 4 leaves, so that each reads at most
+# a few signals together, and a leaf needs 50 questions, so that none is one data set's quirk.
+TREE_PARAMS = {
+    "objective": "binary", "num_leaves": 4, "learning_rate": 0.05, "min_data_in_leaf": 50,
+    "seed": 1, "deterministic": True, "num_threads": 1, "verbose": -1,
+}
+
+
+def fit_model(x: np.ndarray, y: np.ndarray, *, l2: float, rounds: int, solo: Sequence[str]) -> Abstention:
+    """The model fitted on rows `x` (all `Signals`) labelled `y` (1: unanswerable), threshold 1:
+    logistic weights, or with `rounds` > 0 boosted trees alone (LightGBM, the `bench` extra)."""
+    names = Signals.names_()
+    if rounds <= 0:
+        raw, bias = fit_logistic(x, y, weight=np.ones(len(y)), l2=l2)
+        return Abstention(names, tuple(float(v) for v in raw), float(bias), 1.0, tuple(solo))
+    import lightgbm
+
+    from benchmarks.trees import lightgbm_trees
+
+    booster = lightgbm.train(TREE_PARAMS, lightgbm.Dataset(np.nan_to_num(x), y, feature_name=list(names)), rounds)
+    trees, used = lightgbm_trees(booster.dump_model())
+    # The dump's first tree holds LightGBM's starting log-odds (the train share), so the
+    # leaves' sum is the whole log-odds and the bias stays 0.
+    return Abstention((), (), 0.0, 1.0, tuple(solo), RankTrees.of([n for n in names if n in used], trees))
 
 
 def alone(rows: Rows, names: Sequence[str]) -> np.ndarray:
@@ -185,6 +217,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     parser.add_argument("--l2", type=float, default=1.0)
     parser.add_argument(
+        "--trees", type=int, default=0, help="boosted trees of this many rounds instead of logistic weights (0: logistic)"
+    )
+    parser.add_argument(
         "--folds", type=int, default=10, help="choose the threshold on out-of-fold probabilities (<= 1: in sample)"
     )
     parser.add_argument(
@@ -199,19 +234,15 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def fit_and_report(args: argparse.Namespace) -> str:
     idk, facqa = load_rows("idk-train", args.cache), load_rows("facqa-train", args.cache)
-    names = Signals.names_()
     lines = []
-    xs, ys, ws, source = [], [], [], []
+    xs, ys = [], []
     solo = tuple(args.alone.split(",")) if args.alone else ()
-    for rows, tag in ((idk, "idk"), (facqa, "facqa")):
+    for rows in (idk, facqa):
         keep = keep_of(rows, solo)
         xs.append(rows.x[keep])
         ys.append(rows.unanswerable[keep].astype(float))
-        ws.append(np.ones(int(keep.sum())))
-        source += [tag] * int(keep.sum())
-    x, y, w = np.vstack(xs), np.concatenate(ys), np.concatenate(ws)
-    raw, bias = fit_logistic(x, y, weight=w, l2=args.l2)
-    model = Abstention(names, tuple(float(v) for v in raw), float(bias), 1.0, solo)
+    x, y = np.vstack(xs), np.concatenate(ys)
+    model = fit_model(x, y, l2=args.l2, rounds=args.trees, solo=solo)
     if args.folds > 1:
         # The threshold is chosen on out-of-fold probabilities: each block of rows scored
         # by a model fitted without it, so the budget holds for questions it never saw.
@@ -221,8 +252,7 @@ def fit_and_report(args: argparse.Namespace) -> str:
         row_fold = np.concatenate([fold_of[tag][kept_index[tag]] for tag in ("idk", "facqa")])
         for fold in range(args.folds):
             train = row_fold != fold
-            f_raw, f_bias = fit_logistic(x[train], y[train], weight=w[train], l2=args.l2)
-            f_model = Abstention(names, tuple(float(v) for v in f_raw), float(f_bias), 1.0, solo)
+            f_model = fit_model(x[train], y[train], l2=args.l2, rounds=args.trees, solo=solo)
             for rows, tag in ((idk, "idk"), (facqa, "facqa")):
                 held = fold_of[tag] == fold
                 oof[tag][held] = probabilities(f_model, np.nan_to_num(rows.x[held]))
@@ -232,8 +262,11 @@ def fit_and_report(args: argparse.Namespace) -> str:
         lines.append(f"out of fold ({args.folds} blocks): " + _fmt(outcome(idk, model, p=oof["idk"], threshold=threshold)))
     else:
         threshold = choose_threshold(model, idk, facqa, budget=args.budget, facqa_lost=args.facqa_lost)
-    model = Abstention(names, model.weights, model.bias, threshold, solo)
-    lines.append("weights: " + ", ".join(f"{n}={v:+.3f}" for n, v in zip(names, raw)) + f", bias={bias:+.3f}")
+    model = dataclasses.replace(model, threshold=threshold)
+    if model.trees is None:
+        lines.append("weights: " + ", ".join(f"{n}={v:+.3f}" for n, v in zip(model.names, model.weights)) + f", bias={model.bias:+.3f}")
+    else:
+        lines.append(f"{len(model.trees.trees)} trees over {len(model.trees.inputs)} signals: {', '.join(model.trees.inputs)}")
     lines.append(f"threshold {threshold:.4f}")
     sets = [("idk-train", idk), ("facqa-train", facqa)]
     if args.report:

@@ -110,8 +110,9 @@ def fit(parts: Sequence[tuple[list, float]], learned: np.ndarray, *, rounds: int
     return to_json(booster.dump_model())
 
 
-def to_json(dump: dict) -> dict:
-    """LightGBM's `dump_model()` as `ranktrees.FORMAT`, naming only the inputs the trees split on."""
+def lightgbm_trees(dump: dict) -> tuple[list[dict], set[str]]:
+    """LightGBM's `dump_model()` as `ranktrees`' nested split/leaf objects, and the
+    inputs they split on (the ranking trees' and the abstention model's alike)."""
     names = dump["feature_names"]
     used: set[str] = set()
 
@@ -124,7 +125,12 @@ def to_json(dump: dict) -> dict:
         used.add(name)
         return {"input": name, "at": float(tree["threshold"]), "le": node(tree["left_child"]), "gt": node(tree["right_child"])}
 
-    trees = [node(info["tree_structure"]) for info in dump["tree_info"]]
+    return [node(info["tree_structure"]) for info in dump["tree_info"]], used
+
+
+def to_json(dump: dict) -> dict:
+    """LightGBM's `dump_model()` as `ranktrees.FORMAT`, naming only the inputs the trees split on."""
+    trees, used = lightgbm_trees(dump)
     return {
         "format": ranktrees.FORMAT,
         "about": "Ranking trees added to the log-linear score; written by `python -m benchmarks.ltr --trees --write`.",

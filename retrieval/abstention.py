@@ -2,7 +2,7 @@
 
 The engine ranks candidates (retrieval/ranking.py), then keeps its hand rules
 (names the corpus lacks, coverage floors; retrieval/search.py). What passes
-them is judged here: a small logistic model over what the best candidate, its
+them is judged here: a small model (logistic weights, boosted trees) over what the best candidate, its
 window and its article hold of the question (`Signals`). A question that
 changes one thing of an answerable one ("komputer *makro*" over a paragraph on
 *mikro*computers, "Siapa yang *tidak* ...", a year the article never gives)
@@ -23,7 +23,10 @@ from dataclasses import dataclass, fields
 from functools import lru_cache
 from pathlib import Path
 
+import numpy as np
+
 from retrieval.ranking import Unit
+from retrieval.ranktrees import ModelError, RankTrees
 from retrieval.langfiles import numbered_data_lines
 from retrieval.text import Analyzer
 
@@ -136,17 +139,25 @@ _SIGNAL_NAMES = tuple(f.name for f in fields(Signals))
 
 @dataclass(frozen=True, slots=True)
 class Abstention:
-    """A logistic model: declines when P(unanswerable) from `Signals` reaches `threshold`,
-    or when one of the `alone` signals (binary, precise on train by themselves) is set."""
+    """P(unanswerable) from `Signals`: declines when it reaches `threshold`, or when one
+    of the `alone` signals (binary, precise on train by themselves) is set.
+
+    The log-odds are `bias`, plus the logistic `weights`, plus the sum of `trees`
+    (boosted trees over the signals, `retrieval.ranktrees`' shape) when it has them:
+    trees can read one signal differently beside another (a missing word matters
+    less when the window covers the rest), which a weighted sum cannot."""
 
     names: tuple[str, ...]
     weights: tuple[float, ...]
     bias: float
     threshold: float
     alone: tuple[str, ...] = ()
+    trees: RankTrees | None = None
 
     def probability(self, signals: Signals) -> float:
         z = self.bias + sum(w * getattr(signals, name) for name, w in zip(self.names, self.weights))
+        if self.trees is not None:
+            z += float(self.trees.evaluate(np.array([[getattr(signals, name) for name in self.trees.inputs]]))[0])
         return 1.0 / (1.0 + math.exp(-max(-50.0, min(50.0, z))))
 
     def declines(self, signals: Signals) -> bool:
@@ -155,13 +166,17 @@ class Abstention:
         return self.probability(signals) >= self.threshold
 
     def to_json(self) -> str:
-        data = {
+        data: dict[str, object] = {
             # One weight per signal, in raw units (not standardised): P = 1 / (1 + exp(-(bias + sum))).
             "weights": {name: round(w, 6) for name, w in zip(self.names, self.weights)},
             "bias": round(self.bias, 6),
             "threshold": round(self.threshold, 6),
             "alone": list(self.alone),
         }
+        if self.trees is not None:
+            # Leaves and thresholds unrounded: a rounded threshold would send a signal
+            # that sits on it down the other side.
+            data["trees"] = {"inputs": list(self.trees.inputs), "trees": list(self.trees.trees)}
         return json.dumps(data, indent=1) + "\n"
 
     @classmethod
@@ -171,13 +186,23 @@ class Abstention:
             names = tuple(str(n) for n in data["weights"])
             weights = tuple(float(w) for w in data["weights"].values())
             alone = tuple(str(n) for n in data.get("alone", ()))
-            model = cls(names, weights, float(data["bias"]), float(data["threshold"]), alone)
+            bias, threshold = float(data["bias"]), float(data["threshold"])
         except (KeyError, TypeError, ValueError, AttributeError) as exc:
             raise ValueError(f"{source}: needs weights (signal: number), bias and threshold ({exc!r})") from exc
-        unknown = (set(names) | set(alone)) - set(Signals.names_())
+        trees = None
+        if "trees" in data:
+            given = data["trees"]
+            if not isinstance(given, dict):
+                raise ValueError(f'{source}: "trees" must be an object with "inputs" and "trees"')
+            try:
+                trees = RankTrees.of(given.get("inputs"), given.get("trees"))
+            except ModelError as exc:
+                raise ValueError(f"{source}: trees: {exc}") from None
+        read = set(names) | set(alone) | set(trees.inputs if trees is not None else ())
+        unknown = read - set(Signals.names_())
         if unknown or len(names) != len(weights):
             raise ValueError(f"{source}: unknown signals {sorted(unknown)} or names/weights of different lengths")
-        return model
+        return cls(names, weights, bias, threshold, alone, trees)
 
 
 @lru_cache(maxsize=1)

@@ -84,11 +84,18 @@ class RankTrees:
         if not isinstance(data, dict) or data.get("format") != FORMAT:
             raise ModelError(f"not a {FORMAT} object")
         inputs, trees, wants = data.get("inputs"), data.get("trees"), data.get("wants")
-        if not isinstance(inputs, list) or not all(isinstance(name, str) for name in inputs):
-            raise ModelError('"inputs" must be a list of feature names')
+        _input_names(inputs)
         if wants != [w.value for w in WANTS]:
             # The "wants" input is an index into this list: another order means other trees.
             raise ModelError(f'"wants" must be {[w.value for w in WANTS]}')
+        return cls.of(inputs, trees)
+
+    @classmethod
+    def of(cls, inputs: object, trees: object) -> RankTrees:
+        """Trees over any named `inputs` (a list of names, and nested split/leaf objects as
+        above): the ranking trees once `parse` has checked their file, and the abstention
+        model's (`retrieval.abstention`), whose inputs are `Signals`."""
+        inputs = _input_names(inputs)
         if not isinstance(trees, list):
             raise ModelError('"trees" must be a list')
         depth = max((_depth(tree, inputs, f"tree {i}") for i, tree in enumerate(trees)), default=0)
@@ -220,6 +227,12 @@ def _pad(node: dict, inputs: list[str], tree: int, level: int, position: int, de
     split_at[tree, slot] = float(node["at"])
     _pad(node["le"], inputs, tree, level + 1, 2 * position, depth, split_input, split_at, leaves)
     _pad(node["gt"], inputs, tree, level + 1, 2 * position + 1, depth, split_input, split_at, leaves)
+
+
+def _input_names(inputs: object) -> list[str]:
+    if not isinstance(inputs, list) or not all(isinstance(name, str) for name in inputs):
+        raise ModelError('"inputs" must be a list of feature names')
+    return inputs
 
 
 def _finite(value: object) -> bool:

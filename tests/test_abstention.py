@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import json
 import math
+import random
 from pathlib import Path
 
 import pytest
@@ -12,6 +14,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from bot.catalogue import Catalogue
+from retrieval import abstention
 from retrieval.abstention import Abstention, Lexicon, Signals, bundled, measure, within
 from retrieval.question import named
 from retrieval.ranking import Unit
@@ -65,6 +68,91 @@ def test_a_model_file_naming_an_unknown_signal_is_refused_with_its_name() -> Non
 def test_the_bundled_model_reads_only_known_signals() -> None:
     model = bundled()
     assert model is not None and set(model.names) <= set(Signals.names_()) and 0 < model.threshold < 1
+    assert model.trees is None or set(model.trees.inputs) <= set(Signals.names_())
+
+
+def _walk(node: dict, signals: Signals) -> float:
+    """The reference: one tree from the root down (a value at the threshold goes left)."""
+    if "leaf" in node:
+        return node["leaf"]
+    return _walk(node["le"] if getattr(signals, node["input"]) <= node["at"] else node["gt"], signals)
+
+
+# Trees of uneven depth over two signals, and a third tree that is only a leaf.
+TREES = [
+    {"input": "article_gap", "at": 0.5, "le": {"leaf": -1.0}, "gt": {
+        "input": "near_miss", "at": 0.0, "le": {"leaf": 0.5}, "gt": {"leaf": 2.0}}},
+    {"input": "near_miss", "at": 1.0, "le": {"input": "article_gap", "at": 1.5, "le": {"leaf": 0.25}, "gt": {"leaf": -0.75}},
+     "gt": {"leaf": 1.5}},
+    {"leaf": -0.125},
+]
+
+
+def test_a_model_with_trees_adds_their_leaves_to_its_log_odds() -> None:
+    names = Signals.names_()
+    model = Abstention.from_json(
+        json.dumps({"weights": {"coverage": -2.0}, "bias": 0.5, "threshold": 0.5,
+                    "trees": {"inputs": ["article_gap", "near_miss"], "trees": TREES}})
+    )
+    assert model.trees is not None and model.trees.inputs == ("article_gap", "near_miss")
+    seen = set()
+    for gap in (0.0, 0.5, 1.0, 1.5, 2.0):
+        for near in (-1.0, 0.0, 1.0, 2.0):
+            signals = Signals(**{**{name: 0.25 for name in names}, "article_gap": gap, "near_miss": near})
+            z = 0.5 - 2.0 * 0.25 + math.fsum(_walk(tree, signals) for tree in TREES)
+            seen.add(z)
+            assert model.probability(signals) == pytest.approx(1 / (1 + math.exp(-z)), abs=1e-12)
+            assert model.declines(signals) == (1 / (1 + math.exp(-z)) >= 0.5)
+    assert len(seen) >= 5  # the rows do reach different leaves
+    again = Abstention.from_json(model.to_json())
+    assert again.trees is not None and again.trees.trees == model.trees.trees and again.to_json() == model.to_json()
+
+
+def test_the_bundled_trees_give_what_a_plain_walk_of_the_file_gives() -> None:
+    model = bundled()
+    if model is None or model.trees is None:
+        pytest.skip("the shipped model has no trees")
+    data = json.loads((Path(abstention.__file__).with_name("abstention.json")).read_text(encoding="utf-8"))
+    names = Signals.names_()
+    cuts: dict[str, list[float]] = {name: [0.0, 1.0] for name in names}
+
+    def collect(node: dict) -> None:
+        if "leaf" not in node:
+            cuts[node["input"]].append(node["at"])
+            collect(node["le"])
+            collect(node["gt"])
+
+    for tree in data["trees"]["trees"]:
+        collect(tree)
+    rng = random.Random(5)
+    probabilities = set()
+    for _ in range(300):
+        # Values on the thresholds too: there `<=` must go left, as LightGBM's did.
+        signals = Signals(**{name: rng.choice(cuts[name]) if rng.random() < 0.5 else rng.uniform(-1.0, 3.0) for name in names})
+        z = model.bias + math.fsum(w * getattr(signals, n) for n, w in zip(model.names, model.weights))
+        z += math.fsum(_walk(tree, signals) for tree in data["trees"]["trees"])
+        want = 1 / (1 + math.exp(-max(-50.0, min(50.0, z))))
+        assert model.probability(signals) == pytest.approx(want, abs=1e-9)
+        probabilities.add(round(want, 6))
+    assert len(probabilities) > 50
+
+
+@pytest.mark.parametrize(
+    ("trees", "complaint"),
+    [
+        ('"a"', '"trees" must be an object'),
+        ('{"inputs": "a", "trees": []}', '"inputs"'),
+        ('{"inputs": ["near_miss"], "trees": [{"input": "article_gap", "at": 0, "le": {"leaf": 1}, "gt": {"leaf": 2}}]}',
+         "article_gap"),
+        ('{"inputs": ["gap_of_nothing"], "trees": []}', "gap_of_nothing"),
+        ('{"inputs": ["near_miss"], "trees": [{"input": "near_miss", "at": 0, "le": {"leaf": 1}}]}', '"le" and "gt"'),
+    ],
+)
+def test_a_model_file_with_broken_trees_is_refused_naming_the_file(trees: str, complaint: str) -> None:
+    text = f'{{"weights": {{}}, "bias": 0, "threshold": 0.5, "trees": {trees}}}'
+    with pytest.raises(ValueError, match="model.json") as error:
+        Abstention.from_json(text, source="model.json")
+    assert complaint in str(error.value)
 
 
 def _signals(

@@ -70,8 +70,9 @@ def test_idkmrc_valid_floors() -> None:
     # the qualifier signal and a threshold at 0.1% of train's answerable questions to 0.270 / 0.068;
     # the undoing, window_opposite, relation_swap, name_part, names_absent and count_absent signals to 0.332 / 0.065
     # (unchanged by the ranking trees; refitted once they read the predicate: 0.322 / 0.065, and once
-    # their gap counted from the best candidate the engine may list: 0.322 / 0.065).
-    assert metrics.correct_abstention is not None and metrics.correct_abstention >= 0.30  # measured 0.322
+    # their gap counted from the best candidate the engine may list: 0.322 / 0.065); the synonym floor
+    # and a refit 0.332 / 0.065; boosted trees in place of the logistic weights 0.340 / 0.065.
+    assert metrics.correct_abstention is not None and metrics.correct_abstention >= 0.30  # measured 0.340
     assert metrics.wrongly_abstained <= 0.07  # measured 0.065
 
 
