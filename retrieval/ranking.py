@@ -98,7 +98,8 @@ class Tuning:
     # ...and as the start of an article's word with up to three letters more ("Indonesi",
     # "Paleolitik", "Utsmani" over "Indonesia", "Paleolitikum", "Utsmaniyah"), when that
     # accounts for every word of the name (IDK-MRC train: 3 answerable questions freed
-    # from the names rule, none of the unanswerable ones; all word pairs alike: 3 and 2).
+    # from the names rule, no unanswerable one; without that condition 3 and 2, a swap
+    # keeping part of the real name among them: "KeshoGUN Taisel" for "Keshogunan Tokugawa").
     name_prefixes: bool = True
     # ...and a name the question writes out, by its initials where a candidate article
     # uses that acronym without defining it ("National Aeronautics and Space
