@@ -25,6 +25,11 @@ _CONNECTORS = frozenset("dan dari untuk di ke pada atas bagi serta of the and fo
 _BRACKETED = re.compile(r"\(\s*([A-Z][A-Za-z]{1,9})\s*\)")
 _LOOK_BACK = 160  # characters before the bracket that may hold the long form
 _WORD = re.compile(r"[\w-]+")
+# A name written out in capitalised words, connectors allowed between them ("National
+# Aeronautics and Space Administration"), for `written_out`.
+_CAPITALISED_RUN = re.compile(
+    r"[A-Z][\w'’.-]*(?:\s+(?:(?:" + "|".join(sorted(_CONNECTORS)) + r")\s+)*[A-Z][\w'’.-]*)+"
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -143,6 +148,31 @@ class CorpusAcronyms:
             for pair in self._by_first_word.get(word.casefold(), ()):
                 found[pair.acronym_text] = pair
         return list(found.values())
+
+
+def written_out(question: str) -> list[tuple[str, str]]:
+    """Each name `question` writes out in two or more capitalised words, with the acronym
+    their initials spell (connectors skipped): ("Universitas Brawijaya", "UB").
+
+    An article may use only the acronym without ever defining it ("Presiden Eisenhower
+    mendirikan NASA") where a question spells the name out; `uses` then finds it there.
+    The question's first word is no part of a name: it is capitalised because it opens
+    the sentence ("Kapan Avengers ..." does not spell "KA").
+    """
+    found = []
+    for match in _CAPITALISED_RUN.finditer(question):
+        words = match.group(0).split()
+        if not question[: match.start()].strip():
+            words = words[1:]
+        capitalised = [w for w in words if w[0].isupper()]
+        if len(capitalised) >= 2:
+            found.append((" ".join(words), "".join(w[0] for w in capitalised)))
+    return found
+
+
+def uses(text: str, acronym: str) -> bool:
+    """Whether `text` writes `acronym` as a word of its own, in capitals (`_acronym_pattern`)."""
+    return _acronym_pattern(acronym).search(text) is not None
 
 
 # The same definitions recur across a corpus ("Komisi Pemberantasan Korupsi (KPK)"

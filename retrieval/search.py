@@ -26,6 +26,7 @@ import numpy as np
 
 from retrieval import langfiles, wordnet
 from retrieval.abstention import Abstention, Lexicon, Signals, bundled, measure
+from retrieval import acronyms as _acronyms
 from retrieval.acronyms import ArticleAcronyms, CorpusAcronyms
 from retrieval.build import Built
 from retrieval.candidates import Lacking, Measured, Scored, TermRows, best_first
@@ -39,8 +40,12 @@ from retrieval.records import Answer, Article, ArticlesAt, Hit, Sentence
 from retrieval.stored import StoredArticles
 from retrieval.text import Analyzer
 
-# How many letters a name may add at its end over the article's spelling (`Tuning.name_stems`).
+# How many letters a name may add at its end over the article's spelling (`Tuning.name_stems`),
+# or lack at its end (`Tuning.name_prefixes`).
 _NAME_TAIL = 3
+# The shortest spelling key a name lacking letters at its end is read by (`Tuning.name_prefixes`):
+# shorter ones begin too many other words.
+_PREFIX_MIN = 6
 # The candidate pool grows in steps of this many, so the pages of one question
 # ("more" in the bot asks k + 1 from an offset) are cut from one ranking.
 _PAGE_POOL = 10
@@ -250,7 +255,7 @@ class Engine:
                 # A name the corpus never spells so may be one it spells otherwise
                 # ("Ethiopia" over "Etiopia", "Budha" over "Buddha"): the candidates'
                 # articles that do hold it.
-                spelled = self._spelled_otherwise([(n, ts) for n, ts in names if n in unknown], scored)
+                spelled = self._spelled_otherwise([(n, ts) for n, ts in names if n in unknown], scored, query)
                 if spelled and not respelled:
                     # Asked again with those spellings as the words' terms: they count
                     # for BM25 and coverage as the word itself would.
@@ -319,16 +324,23 @@ class Engine:
         return wordnet.at(langfiles.language_subfolder(self._analyzer.directory, "wordnet"))
 
     def _spelled_otherwise(
-        self, names: list[tuple[str, tuple[frozenset[str], ...]]], scored: list[Scored]
+        self, names: list[tuple[str, tuple[frozenset[str], ...]]], scored: list[Scored], question: str
     ) -> dict[str, dict[str, set[str]]]:
         """For each of `names` (none of whose terms the index has), the terms of the articles
-        of `scored` spelled like one of its terms (`spelling_key`), by the name's term."""
+        of `scored` spelled like one of its terms (`spelling_key`), by the name's term; with
+        `Tuning.name_prefixes` and `name_initials` also the articles' words that begin with a
+        name's spelling or write the name `question` spells out as its acronym."""
         wanted: dict[str, tuple[str, str]] = {}
+        prefixes: dict[str, tuple[str, str]] = {}
         for name, needed in names:
             for terms in needed:
                 for term in terms:
                     if (key := spelling_key(term)) is not None:
                         wanted.setdefault(key, (name, term))
+                        if self._tuning.name_prefixes and len(key) >= _PREFIX_MIN:
+                            # A name cut short of the article's ending ("Indonesi", "Paleolitik"
+                            # and "Utsmani" for "Indonesia", "Paleolitikum", "Utsmaniyah").
+                            prefixes.setdefault(key, (name, term))
                         if self._tuning.name_stems:
                             # A name with letters added at its end ("Galenus" for "Galen",
                             # "Afrikan" for "Afrika"), where a swapped name differs inside.
@@ -341,15 +353,58 @@ class Engine:
         lengths = {len(key) for key in wanted}
         low, high = min(lengths) - 1, max(lengths) + 4
         seen: set[int] = set()
+        firsts: list[int] = []  # a sentence of each candidate article, in the candidates' order
+        cut_short: dict[str, dict[str, set[str]]] = {}
         for item in scored:
             number = int(self._article_of[item.sid])
             if number in seen:
                 continue
             seen.add(number)
+            firsts.append(item.sid)
             for other in self._measurer.article_terms(item.sid):
-                if low <= len(other) <= high and (hit := wanted.get(_spelling_key(other))) is not None:
+                if not low <= len(other) <= high or (key := _spelling_key(other)) is None:
+                    continue
+                if (hit := wanted.get(key)) is not None:
                     found.setdefault(hit[0], {}).setdefault(hit[1], set()).add(other)
+                for cut in range(1, _NAME_TAIL + 1) if prefixes else ():
+                    if (hit := prefixes.get(key[:-cut])) is not None:
+                        cut_short.setdefault(hit[0], {}).setdefault(hit[1], set()).add(other)
+        for name, needed in names:
+            # Read so only when that accounts for every word of the name: a swapped name
+            # keeps part of the real one ("KeshoGUN Taisel" for "Keshogunan Tokugawa").
+            loose = cut_short.get(name)
+            exact = found.get(name, {})
+            if loose and all(
+                any(t in loose or t in exact or self._index.has_term(t) for t in terms) for terms in needed
+            ):
+                for term, others in loose.items():
+                    found.setdefault(name, {}).setdefault(term, set()).update(others)
+        if self._tuning.name_initials:
+            self._written_as_acronym(names, firsts, question, found)
         return found
+
+    def _written_as_acronym(
+        self,
+        names: list[tuple[str, tuple[frozenset[str], ...]]],
+        firsts: list[int],
+        question: str,
+        found: dict[str, dict[str, set[str]]],
+    ) -> None:
+        """Adds to `found` the acronym of a name `question` writes out ("National Aeronautics
+        and Space Administration", "Universitas Brawijaya") where a candidate article (one
+        sentence of each in `firsts`) uses that acronym without ever defining it ("NASA", "UB")."""
+        for run, acronym in _acronyms.written_out(question):
+            words = set(run.split())
+            inside = [(name, needed) for name, needed in names if words.issuperset(name.split())]
+            if not inside:
+                continue
+            for sid in firsts:
+                if _acronyms.uses(self._articles[self._slot_of[self._sentences[sid].article_id]].text, acronym):
+                    terms = self._analyzer.terms(acronym)
+                    for name, needed in inside:
+                        for term in (t for ts in needed for t in ts):
+                            found.setdefault(name, {}).setdefault(term, set()).update(terms)
+                    break
 
     def _window(self, sid: int) -> tuple[tuple[Sentence, ...], frozenset[str]]:
         """Sentence `sid` with one neighbour each side, and their terms: the window the

@@ -284,6 +284,54 @@ def test_a_name_the_corpus_lacks_is_found_with_letters_added_at_its_end() -> Non
     assert not engine.search("Apa kontribusi Galenusian terhadap kedokteran?").answered
 
 
+def test_a_name_the_corpus_lacks_is_found_cut_short_of_an_article_word() -> None:
+    import dataclasses
+
+    engine = Engine.from_articles(
+        [
+            _article(
+                "utsmaniyah",
+                "Kesultanan Utsmaniyah didirikan oleh Osman I pada tahun 1299. "
+                "Ibu kotanya kemudian pindah ke Konstantinopel.",
+            ),
+            *_UNRELATED,
+        ]
+    )
+    asked = "Siapa pendiri Utsmani?"
+    answer = engine.search(asked)
+    assert answer.answered and answer.hits[0].sentence.article_id == "utsmaniyah"
+    # Read only as whole words and their spellings, "Utsmani" is a name the corpus never uses.
+    whole = engine.tuned(dataclasses.replace(engine.tuning, name_prefixes=False))
+    assert whole.search(asked).missing == ("Utsmani",)
+    # A name whose other word nothing accounts for is another name, part of it kept.
+    assert engine.search("Siapa pendiri Utsmani Taisel?").missing == ("Utsmani Taisel",)
+    # So is one cut more than three letters short ("Utsma").
+    assert not engine.search("Siapa pendiri Utsma?").answered
+
+
+def test_a_name_written_out_is_found_as_the_acronym_an_article_uses() -> None:
+    import dataclasses
+
+    engine = Engine.from_articles(
+        [
+            _article(
+                "nasa",
+                "Presiden Eisenhower mendirikan NASA pada tahun 1958. "
+                "Badan itu meneliti antariksa untuk keperluan sipil.",
+            ),
+            *_UNRELATED,
+        ]
+    )
+    asked = "Siapa pendiri National Aeronautics and Space Administration?"
+    answer = engine.search(asked)
+    assert answer.answered and answer.hits[0].sentence.article_id == "nasa"
+    # The article never defines NASA: without reading the initials the name is unknown.
+    spelled = engine.tuned(dataclasses.replace(engine.tuning, name_initials=False))
+    assert not spelled.search(asked).answered
+    # Other initials ("NOAA") are another name.
+    assert not engine.search("Siapa pendiri National Oceanic and Atmospheric Administration?").answered
+
+
 def test_the_coverage_floor_leaves_out_an_honorific_before_a_name() -> None:
     import dataclasses
 
