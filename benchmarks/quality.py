@@ -101,7 +101,11 @@ def load_eval_set(path: Path = SEED_EVAL) -> list[EvalQuestion]:
             raise ValueError(f"{path}:{number}: 'kind' must be one of {KINDS}, not {kind!r}")
         if (kind == "unanswerable") != (expect is None):
             raise ValueError(f"{path}:{number}: 'expect' is null exactly for kind 'unanswerable'")
-        questions.append(EvalQuestion(question, expect, kind))
+        # Where two sentences answer alike, either counts.
+        also = record.get("also", [])
+        if not isinstance(also, list) or not all(isinstance(a, str) and a.strip() for a in also) or (also and expect is None):
+            raise ValueError(f"{path}:{number}: 'also' must be a list of non-empty strings beside an 'expect'")
+        questions.append(EvalQuestion(question, expect, kind, tuple(also)))
     return questions
 
 

@@ -3,6 +3,7 @@ the corpus's idf, and the things it names (`ranking.Query`). A question word the
 lacks is read as what was meant (`retrieval.typos`), an acronym the corpus defines also
 asks for its long form and the other way round (`acronyms.CorpusAcronyms`), and a name
 the corpus spells otherwise can be asked again with its spellings (`Reader.respelled`).
+Chat words are read first as the standard ones articles use (`chatwords.ChatWords`).
 `search.Engine` makes one `Reader`; what it reads depends on the tuning it is given.
 """
 
@@ -11,6 +12,7 @@ from __future__ import annotations
 import math
 
 from retrieval.acronyms import CorpusAcronyms
+from retrieval.chatwords import ChatWords
 from retrieval.index import Bm25Index
 from retrieval.question import named, titles, without_definition_frame
 from retrieval.ranking import Query, Tuning, Unit
@@ -28,14 +30,19 @@ class Reader:
     """What reading a question needs of a corpus: its index (which terms it has, their idf),
     the analyzer and the acronyms the corpus defines."""
 
-    def __init__(self, *, index: Bm25Index, analyzer: Analyzer, acronyms: CorpusAcronyms) -> None:
+    def __init__(
+        self, *, index: Bm25Index, analyzer: Analyzer, acronyms: CorpusAcronyms, chat: ChatWords | None = None
+    ) -> None:
         self._index = index
         self._analyzer = analyzer
         self._acronyms = acronyms
+        self._chat = chat
 
     def read(self, query: str, *, tuning: Tuning) -> Query:
         """The question's words, BM25 terms and units; an acronym the corpus defines
-        somewhere also asks for its long form, and the other way round."""
+        somewhere also asks for its long form, and the other way round. The Query's text is
+        the question with its chat words in standard form (`standard`)."""
+        query = self.standard(query)
         # A definition question's frame ("Apa yang dimaksud dengan") is no BM25 evidence:
         # as a rare word "dimaksud" outweighed the thing asked about. Its coverage units
         # keep the frame: the answer floor was set with it, and leaving it out there too
@@ -56,6 +63,17 @@ class Reader:
             text=query, words=words, terms=terms + added, units=self._units(units_words, tuning),
             names=tuple(named(words, skip=titles(query))),
         )
+
+    def standard(self, query: str) -> str:
+        """`query` with its chat words as the standard ones (`chatwords.ChatWords.standard`)."""
+        if self._chat is None:
+            return query
+        return self._chat.standard(query, known=self._known_word)
+
+    def _known_word(self, word: str) -> bool | None:
+        """Whether the corpus uses `word`; None when it has no terms (a stop word)."""
+        terms = self._analyzer.terms(word)
+        return all(self._index.has_term(t) for t in terms) if terms else None
 
     def _typo_fixes(
         self, word_terms: list[tuple[str, tuple[str, ...]]], tuning: Tuning

@@ -18,13 +18,14 @@ scored by `candidates.Measured`; this module reads the question, judges, and fol
 from __future__ import annotations
 
 import copy
+import dataclasses
 import functools
 import math
 from collections.abc import Collection, Iterable, Mapping, Sequence
 
 import numpy as np
 
-from retrieval import langfiles, wordnet
+from retrieval import chatwords, langfiles, wordnet
 from retrieval.abstention import Abstention, Lexicon, Signals, bundled, measure
 from retrieval import acronyms as _acronyms
 from retrieval.acronyms import ArticleAcronyms, CorpusAcronyms
@@ -111,7 +112,10 @@ class Engine:
                 (seen.setdefault(s.article_id, len(seen)) for s in sentences), dtype=np.int64, count=len(sentences)
             )
             self._version_ids = list(seen)
-        self._reader = Reader(index=index, analyzer=analyzer, acronyms=acronyms)
+        self._reader = Reader(
+            index=index, analyzer=analyzer, acronyms=acronyms,
+            chat=chatwords.at(langfiles.language_subfolder(analyzer.directory, "chat")),
+        )
         self._measurer = Measurer(
             index=index, sentences=sentences, analyzer=analyzer, article_of=self._article_of, retired=self._retired
         )
@@ -218,7 +222,9 @@ class Engine:
     def judge(self, query: str, *, k: int = 3, offset: int = 0) -> tuple[Answer, Signals | None]:
         """The answer the hand rules give, before the abstention model, and what that model
         reads of the best candidate (None when the rules decline); benchmarks/abstention.py fits on it."""
-        return self._judge(self.read(query), k=k, offset=offset, respelled=False)
+        answer, signals = self._judge(self.read(query), k=k, offset=offset, respelled=False)
+        # Read in standard words (`chatwords`), answered as asked.
+        return (answer if answer.query == query else dataclasses.replace(answer, query=query)), signals
 
     def _judge(self, asked: Query, *, k: int, offset: int, respelled: bool) -> tuple[Answer, Signals | None]:
         query = asked.text

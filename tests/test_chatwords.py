@@ -1,0 +1,69 @@
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+
+from retrieval.chatwords import BUNDLED_CHAT_WORDS, ChatWords, ChatWordsError
+from retrieval.records import Article
+from retrieval.search import Engine
+
+# A corpus's words as `Reader` would say: a stop word has no content (None).
+_CORPUS = {"mengundang": True, "menyerang": True, "bertemu": True, "mengirimkan": True}
+_STOP = {"yang", "menurut", "nama"}
+
+
+def _known(word: str) -> bool | None:
+    return None if word.casefold() in _STOP else _CORPUS.get(word.casefold(), False)
+
+
+@pytest.fixture(scope="module")
+def chat() -> ChatWords:
+    return ChatWords.read(BUNDLED_CHAT_WORDS)
+
+
+def test_chat_words_read_as_standard_ones_and_particles_are_dropped(chat: ChatWords) -> None:
+    assert chat.standard("gimana sih sikap rusia yg baru", known=_known) == "bagaimana sikap rusia yang baru"
+    assert chat.standard("Knp AS gak mau?", known=_known) == "kenapa AS tidak mau?"
+
+
+def test_a_chat_verb_reads_as_its_me_form_only_when_the_corpus_uses_that(chat: ChatWords) -> None:
+    assert chat.standard("kapan rusia ngundang oposisi", known=_known) == "kapan rusia mengundang oposisi"
+    assert chat.standard("siapa nyerang aleppo", known=_known) == "siapa menyerang aleppo"
+    assert chat.standard("apa yg dia ngirimin", known=_known) == "apa yang dia mengirimkan"
+    # Nothing in the corpus says "menggorok": the word stays as typed.
+    assert chat.standard("siapa nggorok dia", known=_known) == "siapa nggorok dia"
+
+
+def test_standard_questions_names_and_stop_words_are_left_as_typed(chat: ChatWords) -> None:
+    for question in (
+        "Siapa nama presiden menurut laporan itu?",  # stop words starting like a chat verb
+        "Kapan LG merilis ponsel?",  # a name in capitals is no `lagi`
+        "Siapa yang mengundang Nasser ke Moskow?",
+    ):
+        assert chat.standard(question, known=_known) == question
+
+
+@pytest.mark.parametrize("line", ["gimana", "| bagaimana", "dua kata | dua"])
+def test_a_malformed_line_is_refused_naming_the_file_and_line(tmp_path: Path, line: str) -> None:
+    path = tmp_path / "informal.txt"
+    path.write_text(f"# chat\nyg | yang\n{line}\n", encoding="utf-8")
+    with pytest.raises(ChatWordsError, match=r"informal\.txt:3: "):
+        ChatWords.read(path)
+
+
+def test_the_engine_answers_a_chat_question_as_asked() -> None:
+    engine = Engine.from_articles(
+        [
+            Article(
+                id="jenewa", title="Jenewa", source="Sumber", date=dt.date(2017, 2, 7),
+                text="Setiap minggu, kedua delegasi selalu bertemu di Jenewa. Cuaca di Jenewa dingin.",
+            ),
+            Article(id="lain", title="Lain", source="Sumber", date=dt.date(2017, 2, 8), text="Harga kopi naik lagi."),
+        ]
+    )
+    question = "seberapa sering delegasi itu ketemu di jenewa sih"
+    answer = engine.search(question)
+    assert answer.answered and answer.hits[0].sentence.text.startswith("Setiap minggu")
+    assert answer.query == question  # shown as typed, read in standard words
