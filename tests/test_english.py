@@ -1,0 +1,122 @@
+"""English questions over an Indonesian corpus (retrieval/english.py) and the generator of
+their word list (benchmarks/wordnet_lexicon.py --english)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+
+from retrieval import english
+from retrieval.english import BUNDLED_ENGLISH, EnglishWords, EnglishWordsError
+from retrieval.langfiles import BUNDLED_LANGUAGE_DATA
+from retrieval.records import Article
+from retrieval.search import Engine
+
+
+@pytest.fixture(scope="module")
+def stop() -> english.StopWords:
+    return english.stop_words(BUNDLED_LANGUAGE_DATA)
+
+
+@pytest.mark.parametrize(
+    ("question", "is_english"),
+    [
+        ("Where are Russian and US diplomats continuing their talks?", True),
+        ("Who is Badr Jamus?", True),
+        ("Siapa yang diundang Rusia ke Moskow?", False),
+        # Indonesian questions naming an English title.
+        ("Kapan Fly to the Sky mulai debut?", False),
+        ("Siapa pengarang buku The Clash of Civilizations?", False),
+        ("Moskow", False),
+    ],
+)
+def test_a_question_is_english_by_its_stop_words(stop: english.StopWords, question: str, is_english: bool) -> None:
+    assert stop.asks_in_english(question) is is_english
+
+
+def test_inflected_and_irregular_forms_find_their_lemma(tmp_path: Path) -> None:
+    path = tmp_path / "english.txt"
+    path.write_text("# a comment\ninvite mengundang mengajak\nlead memimpin\ntalks perundingan\nled = lead\n", encoding="utf-8")
+    words = EnglishWords.read(path)
+    assert words.indonesian("Invited") == ("mengundang", "mengajak")
+    assert words.indonesian("led") == ("memimpin",)
+    assert words.indonesian("talks") == ("perundingan",)  # a lemma as written comes first
+    assert words.indonesian("zorblat") == ()
+
+
+@pytest.mark.parametrize("line", ["invite", "led = ", "led = lead = x", "1945 tahun"])
+def test_a_malformed_line_is_refused_naming_the_file_and_line(tmp_path: Path, line: str) -> None:
+    path = tmp_path / "english.txt"
+    path.write_text(f"invite mengundang\n{line}\n", encoding="utf-8")
+    with pytest.raises(EnglishWordsError, match=r"english\.txt:2: "):
+        EnglishWords.read(path)
+
+
+def test_the_bundled_list_reads_english_news_words_in_indonesian() -> None:
+    words = english.at(BUNDLED_ENGLISH.parent)
+    assert words is not None
+    assert "mengundang" in words.indonesian("invited")
+    assert "diplomat" in words.indonesian("diplomats")
+    assert "rundingan" in words.indonesian("talks")
+
+
+def _engine() -> Engine:
+    return Engine.from_articles(
+        [
+            Article(
+                id="jenewa", title="Jenewa", source="Sumber", date=dt.date(2017, 2, 7),
+                text="Diplomat Rusia dan AS melanjutkan perundingan di Jenewa. Cuaca di kota itu dingin.",
+            ),
+            Article(
+                id="moskow", title="Moskow", source="Sumber", date=dt.date(2015, 8, 5),
+                text="Rusia mengundang oposisi ke Moskow. Harga gandum di Moskow naik.",
+            ),
+        ]
+    )
+
+
+def test_an_english_question_finds_the_indonesian_sentence() -> None:
+    engine = _engine()
+    answer = engine.search("Where do the diplomats continue their talks?")
+    assert answer.answered and answer.hits[0].sentence.text.startswith("Diplomat Rusia")
+    answer = engine.search("Who was invited to Moscow by Russia?")
+    assert answer.answered and answer.hits[0].sentence.text.startswith("Rusia mengundang")
+
+
+def test_an_indonesian_question_is_read_as_written() -> None:
+    engine = _engine()
+    asked = engine.read("Apakah the talks dilanjutkan?")  # an Indonesian stop word: not English
+    assert "runding" not in asked.terms
+
+
+def test_the_generator_writes_each_lemmas_first_senses_and_irregular_forms(tmp_path: Path) -> None:
+    from benchmarks.wordnet_lexicon import main
+
+    tab = tmp_path / "wn-data-ind.tab"
+    tab.write_text(
+        "00000001-v\tind:lemma\tmemimpin\n00000002-n\tind:lemma\tplumbum\n00000003-v\tind:lemma\tmemandu\n"
+        "00000004-v\tind:lemma\tmembawa\n00000005-n\tind:lemma\tpemimpin\n",
+        encoding="utf-8",
+    )
+    pwn = tmp_path / "pwn"
+    pwn.mkdir()
+    licence = "  1 This software and database is being provided to you\n"
+    # `lead` v: senses 00000001, 00000099 (no Indonesian lemma), 00000003, 00000004: the
+    # first two with lemmas are kept. `leader_board` is a collocation.
+    (pwn / "index.verb").write_text(licence + "lead v 4 1 @ 4 2 00000001 00000099 00000003 00000004  \n", encoding="latin-1")
+    (pwn / "index.noun").write_text(
+        licence + "lead n 1 0 1 0 00000002  \nleader n 1 0 1 0 00000005  \nleader_board n 1 0 1 0 00000005  \n",
+        encoding="latin-1",
+    )
+    for name in ("adj", "adv"):
+        (pwn / f"index.{name}").write_text(licence, encoding="latin-1")
+    (pwn / "verb.exc").write_text("led lead\nzapped zap\n", encoding="latin-1")
+    for name in ("noun", "adj", "adv"):
+        (pwn / f"{name}.exc").write_text("", encoding="latin-1")
+    out = tmp_path / "wordnet-bahasa.txt"
+    assert main([str(tab), "--out", str(out), "--english", str(pwn)]) == 0
+    lines = [line for line in (tmp_path / "english.txt").read_text(encoding="utf-8").splitlines() if not line.startswith("#")]
+    assert lines == ["lead plumbum memimpin memandu", "leader pemimpin", "led = lead"]
+    assert EnglishWords.read(tmp_path / "english.txt").indonesian("led") == ("plumbum", "memimpin", "memandu")
