@@ -8,12 +8,14 @@ question under the answer floor (`Seberapa sering ... ketemu di Jenewa?` was
 declined). `ChatWords.standard` rewrites a question word by word before it is read:
 
 - a word of the list (`corpus/lang/chat/informal.txt`, `informal | standard`; an empty
-  standard side drops the word), typed in lower case or capitalised (`LG` is a
-  name, not `lagi`);
+  standard side drops the word), typed in lower case or, opening the question,
+  capitalised (inside it `Gunung Gede` and `LG` are names, not `besar` and `lagi`);
 - a lower-case word the corpus lacks that is chat's form of a me- verb: the
   standard form is `me` + the word (`ngundang` -> `mengundang`, `nyerang` ->
   `menyerang`, `nembak` -> `menembak`, `mukul` -> `memukul`), chat's `-in` its
-  `-kan` (`ngirimin` -> `mengirimkan`), taken only when the corpus knows that form.
+  `-kan` (`ngirimin` -> `mengirimkan`); or that says a closing syllable's `a` as
+  `e` (`dateng` -> `datang`, `nganggep` -> `menganggap`). A form is taken only
+  when the corpus knows it.
 
 Only questions are read through it, never articles, so the list sits in a
 subfolder outside the analyzer's fingerprint: editing it never invalidates an index.
@@ -37,6 +39,8 @@ _WORD = re.compile(r"\w+(?:-\w+)*")
 # is standard. Five letters at least: shorter words starting so are mostly real
 # words (`nama`, `mana`, `maju`).
 _NASAL_VERB = re.compile(r"(?!me)(?:ng[a-z]|ny[aeiou]|[mn][aeiou])[a-z]{3,}")
+# Chat says a closing syllable's `a` as `e`: `dateng`, `deket`, `seneng`, `nganggep`.
+_CLOSING_E = re.compile(r"e([b-df-hj-np-tv-z]+)$")
 
 
 class ChatWordsError(ValueError):
@@ -68,26 +72,35 @@ class ChatWords:
 
         def replace(match: re.Match[str]) -> str:
             word = match.group()
-            if word.isupper() and len(word) > 1:
+            # A capitalised word inside a question is a name (`Gunung Gede`, `Yue Shao Dong`).
+            if not (word.islower() or (match.start() == first and word[1:].islower())):
                 return word
             found = self.table.get(word.casefold())
             if found is not None:
                 return found
-            if word.islower() and _NASAL_VERB.fullmatch(word) and known(word) is False:
-                return next((form for form in _me_forms(word) if known(form)), word)
+            if word.islower() and len(word) >= 5 and known(word) is False:
+                return next((form for form in _standard_forms(word) if known(form)), word)
             return word
 
+        first = len(question) - len(question.lstrip())
         standard = _WORD.sub(replace, question)
         # A dropped particle leaves its spaces behind ("kenapa  rusia").
         return question if standard == question else re.sub(r"[ \t]{2,}", " ", standard).strip()
 
 
-def _me_forms(word: str) -> list[str]:
-    """The standard forms chat's `word` may stand for, likeliest first."""
-    stem = "me" + word
-    forms = [stem]
-    if word.endswith("in") and len(word) > 6:
-        forms = [stem[:-2] + "kan", stem[:-2] + "i", *forms]
+def _standard_forms(word: str) -> list[str]:
+    """The standard forms chat's `word` may stand for, likeliest first: its closing
+    syllable's `e` as `a` (`dateng`, `deket`), a me- verb (`nyerang`), or both (`nganggep`)."""
+    bases = [word]
+    if (opened := _CLOSING_E.sub(r"a\1", word)) != word:
+        bases.append(opened)
+    forms = bases[1:]
+    for base in bases:
+        if _NASAL_VERB.fullmatch(base):
+            stem = "me" + base
+            if base.endswith("in") and len(base) > 6:
+                forms += [stem[:-2] + "kan", stem[:-2] + "i"]
+            forms.append(stem)
     return forms
 
 

@@ -10,7 +10,7 @@ from retrieval.records import Article
 from retrieval.search import Engine
 
 # A corpus's words as `Reader` would say: a stop word has no content (None).
-_CORPUS = {"mengundang": True, "menyerang": True, "bertemu": True, "mengirimkan": True}
+_CORPUS = {"mengundang": True, "menyerang": True, "bertemu": True, "mengirimkan": True, "datang": True, "menganggap": True}
 _STOP = {"yang", "menurut", "nama"}
 
 
@@ -32,6 +32,9 @@ def test_a_chat_verb_reads_as_its_me_form_only_when_the_corpus_uses_that(chat: C
     assert chat.standard("kapan rusia ngundang oposisi", known=_known) == "kapan rusia mengundang oposisi"
     assert chat.standard("siapa nyerang aleppo", known=_known) == "siapa menyerang aleppo"
     assert chat.standard("apa yg dia ngirimin", known=_known) == "apa yang dia mengirimkan"
+    # Chat's `e` for a closing syllable's `a`, alone and in a me- verb.
+    assert chat.standard("kapan dia dateng", known=_known) == "kapan dia datang"
+    assert chat.standard("rusia nganggep siapa", known=_known) == "rusia menganggap siapa"
     # Nothing in the corpus says "menggorok": the word stays as typed.
     assert chat.standard("siapa nggorok dia", known=_known) == "siapa nggorok dia"
 
@@ -40,6 +43,7 @@ def test_standard_questions_names_and_stop_words_are_left_as_typed(chat: ChatWor
     for question in (
         "Siapa nama presiden menurut laporan itu?",  # stop words starting like a chat verb
         "Kapan LG merilis ponsel?",  # a name in capitals is no `lagi`
+        "Lembaga apa yang didirikan di kaki Gunung Gede?",  # nor a capitalised one `besar`
         "Siapa yang mengundang Nasser ke Moskow?",
     ):
         assert chat.standard(question, known=_known) == question
