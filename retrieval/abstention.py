@@ -54,6 +54,8 @@ _NOT_NEGATING_AFTER = frozenset({"hanya", "cuma", "sekadar", "lain", "saja"})
 # How many words after a negation the article's words count as negated:
 # "tidak dilaporkan ada masalah" negates "masalah".
 _NEGATION_REACH = 3
+# What "tidak ada ... yang" negates: a noun phrase and its clause, in one sentence.
+_NONE_REACH = 15
 # A question word one or two letters away from an article word ("makro"/"mikro",
 # "utara"/"utama") is a near miss only when both are long enough to be words, not codes.
 _NEAR_MIN_LENGTH = 4
@@ -574,10 +576,13 @@ def _held_plain(
     plain: set[str] = set()
     negated: set[str] = set()
     reach = 0
-    for word, terms in words:
+    for i, (word, terms) in enumerate(words):
         folded = word.casefold()
         if folded in _HELD_NEGATORS:
-            reach = _NEGATION_REACH
+            # "tak ada seorang pun di Irak ... yang meminta": nobody asked. "tidak ada" negates
+            # its noun and the clause that says what of it, not only the next words.
+            there_is_none = i + 1 < len(words) and words[i + 1][0].casefold() == "ada"
+            reach = _NONE_REACH if there_is_none else _NEGATION_REACH
             continue
         if reach and folded in _NEGATION_SKIP:
             continue

@@ -231,6 +231,10 @@ def test_a_word_the_question_negates_that_the_window_holds_plainly_is_negated_he
     reptile = "Reptil adalah hewan vertebrata berdarah dingin yang bersisik."
     assert held("Hewan apa yang tidak berdarah panas?", reptile) == 0.0
     assert held("Hewan apa yang tidak bersisik?", reptile) == 1.0
+    # "tak ada ... yang meminta" says that nobody asked, however long the noun phrase.
+    nobody = "Tak ada seorang pun di Irak, Libya, atau khususnya Yaman yang meminta gencatan senjata sebelum dialog."
+    assert held("Negara mana yang tidak meminta gencatan senjata sebelum dialog?", nobody) == 0.0
+    assert held("Negara mana yang tidak meminta gencatan senjata?", "Irak dan Libya meminta gencatan senjata.") == 1.0
 
 
 def test_a_word_the_question_asks_plainly_that_the_window_only_negates_is_negation_dropped() -> None:
