@@ -38,6 +38,7 @@ from retrieval.question import SPELLING_MIN_LENGTH, spelling_key, titles
 from retrieval import ranktrees
 from retrieval.ranking import Features, Query, Tuning, Unit, coverage, honorific_terms
 from retrieval.records import Answer, Article, ArticlesAt, Hit, Sentence
+from retrieval.stemming import is_root_word
 from retrieval.stored import StoredArticles
 from retrieval.text import Analyzer
 
@@ -290,6 +291,9 @@ class Engine:
                 ranked = complete  # those `listed` says, in score order
         if not ranked:
             return Answer(query=query), None
+        if tuning.unknown_asked_decline and (unasked := self._asked_unknown(asked)):
+            closest = self._fold_duplicates(ranked, units, limit=k, terms=terms)
+            return Answer(query=query, missing=unasked, closest=tuple(closest)), None
         if max(item.window_coverage for item in ranked[: k + offset]) < self._answer_floor(units):
             if not (tuning.floor_content and self._content_covered(asked, ranked[: k + offset])) and not (
                 tuning.floor_synonyms and self._synonyms_covered(asked, ranked[: k + offset])
@@ -419,6 +423,29 @@ class Engine:
         answer floor and the abstention signals read."""
         sentences = self.context(sid, before=1, after=1)
         return sentences, frozenset().union(*(self._terms_of(s.sid) for s in sentences))
+
+    def _asked_unknown(self, asked: Query) -> tuple[str, ...]:
+        """The question's words beside what it names, when every one is a dictionary word
+        the corpus never uses ("umur" of "Berapa umur Sergey Lavrov?"); else ().
+        The words that frame a question ("letak", "maksud") are left out: an answer
+        rarely repeats them. A word not written as a root ("berkembangbiak", "meliris")
+        may be a join or a typo, not a thing the corpus lacks."""
+        if not asked.names:
+            return ()
+        named_terms = frozenset().union(*(t for _name, needed in asked.names for t in needed))
+        frame = self._lexicon().frame
+        has_term = self._index.has_term
+        rest = [u for u in asked.units if u.terms.isdisjoint(named_terms) and u.terms.isdisjoint(frame)]
+        # A synonym's concept term ("~...") is known when any of its words is.
+        if not rest or any(any(has_term(t) for t in u.terms) for u in rest):
+            return ()
+        keys = {u.terms for u in rest}
+        words = [word for word, terms in asked.words if frozenset(terms) in keys]
+        # Written as a dictionary root itself: an affixed word the corpus lacks may be a
+        # typo whose stem is a word ("meliris", "memerankah").
+        if not all(is_root_word(word.casefold()) for word in words):
+            return ()
+        return tuple(dict.fromkeys(words))
 
     def _content_covered(self, asked: Query, ranked: list[Scored]) -> bool:
         """Whether a window of `ranked` covers the answer floor of the question's content words,

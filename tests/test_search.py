@@ -384,3 +384,25 @@ def test_a_language_folder_missing_everywhere_is_said_once_and_the_engine_still_
     warned = [r.getMessage() for r in caplog.records if "abstention" in r.getMessage()]
     assert len(warned) == 1 and str(lang / "abstention") in warned[0]
     assert first.hits
+
+
+def test_a_question_asking_only_what_the_corpus_never_mentions_of_what_it_names_is_declined() -> None:
+    import dataclasses
+
+    engine = Engine.from_articles(
+        [
+            _article("doha", "Menteri Luar Negeri Sergey Lavrov bertemu John Kerry di Doha. Keduanya membahas Suriah."),
+            _UNRELATED[0],
+        ]
+    )
+    # Lavrov is in the corpus; no article ever says "umur" or "lahir".
+    for question, word in (("Berapa umur Sergey Lavrov?", "umur"), ("Di mana Sergey Lavrov lahir?", "lahir")):
+        answer = engine.search(question)
+        assert not answer.answered and answer.missing == (word,)
+        assert answer.closest and answer.closest[0].sentence.article_id == "doha"
+        off = engine.tuned(dataclasses.replace(engine.tuning, unknown_asked_decline=False))
+        assert off.search(question).answered  # only this rule declines it
+    # A word the corpus has ("bertemu"), a frame word ("letak") or one not written as a
+    # root, which may be a typo ("meliris"), is no reason to decline.
+    for question in ("Di mana Sergey Lavrov bertemu John Kerry?", "Di mana letak Doha?", "Siapa yang meliris Lavrov?"):
+        assert not engine.search(question).missing, question
