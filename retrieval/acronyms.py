@@ -30,6 +30,12 @@ _WORD = re.compile(r"[\w-]+")
 _CAPITALISED_RUN = re.compile(
     r"[A-Z][\w'’.-]*(?:\s+(?:(?:" + "|".join(sorted(_CONNECTORS)) + r")\s+)*[A-Z][\w'’.-]*)+"
 )
+# Particles inside a person's name ("Mohammed bin Salman", "Ludwig van Beethoven"), for
+# `spelled_out`; with the connectors, inside an organisation's.
+_PARTICLES = frozenset("bin binti ibn al el van von de der den da du la le".split())
+_NAME_RUN = re.compile(
+    r"[A-Z][\w'’-]*\.?(?:\s+(?:(?:" + "|".join(sorted(_CONNECTORS | _PARTICLES)) + r")\s+)*[A-Z][\w'’-]*\.?)+"
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -168,6 +174,30 @@ def written_out(question: str) -> list[tuple[str, str]]:
         if len(capitalised) >= 2:
             found.append((" ".join(words), "".join(w[0] for w in capitalised)))
     return found
+
+
+def spelled_out(text: str, acronym: str) -> str | None:
+    """The first run of capitalised words in `text` whose initials spell `acronym`, the
+    particles of a person's name counted ("Mohammed bin Salman" for "MBS") or skipped,
+    as the connectors of an organisation's are: where a question says "MBS", "SBY" or
+    "KL" of a name its article only writes out."""
+    letters = acronym.casefold()
+    if not 3 <= len(letters) <= 6 or not letters.isalpha():
+        return None
+    for match in _NAME_RUN.finditer(text):
+        words = match.group(0).split()
+        for start in range(len(words)):
+            if not words[start][0].isupper():
+                continue
+            for end in range(start + 2, min(len(words), start + 2 * len(letters)) + 1):
+                run = words[start:end]
+                if not run[-1][0].isupper():
+                    continue
+                every = "".join(w[0].casefold() for w in run)
+                skipped = "".join(w[0].casefold() for w in run if w[0].isupper())
+                if letters in (every, skipped):
+                    return " ".join(w.rstrip(".") for w in run)
+    return None
 
 
 def uses(text: str, acronym: str) -> bool:

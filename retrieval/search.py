@@ -360,20 +360,18 @@ class Engine:
                                 if len(key) - cut >= SPELLING_MIN_LENGTH:
                                     wanted.setdefault(key[:-cut], (name, term))
         found: dict[str, dict[str, set[str]]] = {}
-        if not wanted:
-            return found
-        lengths = {len(key) for key in wanted}
-        low, high = min(lengths) - 1, max(lengths) + 4
         seen: set[int] = set()
         firsts: list[int] = []  # a sentence of each candidate article, in the candidates' order
-        cut_short: dict[str, dict[str, set[str]]] = {}
         for item in scored:
             number = int(self._article_of[item.sid])
-            if number in seen:
-                continue
-            seen.add(number)
-            firsts.append(item.sid)
-            for other in self._measurer.article_terms(item.sid):
+            if number not in seen:
+                seen.add(number)
+                firsts.append(item.sid)
+        lengths = {len(key) for key in wanted}
+        low, high = (min(lengths) - 1, max(lengths) + 4) if lengths else (0, -1)
+        cut_short: dict[str, dict[str, set[str]]] = {}
+        for sid in firsts if wanted else ():
+            for other in self._measurer.article_terms(sid):
                 if not low <= len(other) <= high or (key := _spelling_key(other)) is None:
                     continue
                 if (hit := wanted.get(key)) is not None:
@@ -392,8 +390,33 @@ class Engine:
                 for term, others in loose.items():
                     found.setdefault(name, {}).setdefault(term, set()).update(others)
         if self._tuning.name_initials:
-            self._written_as_acronym(names, firsts, question, found)
+            # Only beside a name with a spelling key: a name of one letter or two ("Ivan I")
+            # read as an acronym is a roman numeral ("II") an article uses.
+            if wanted:
+                self._written_as_acronym(names, firsts, question, found)
+            self._acronym_written_out(names, firsts, found)
         return found
+
+    def _acronym_written_out(
+        self, names: list[tuple[str, tuple[frozenset[str], ...]]], firsts: list[int], found: dict[str, dict[str, set[str]]]
+    ) -> None:
+        """Adds to `found` the words of the name an acronym of `names` ("MBS", "SBY") stands
+        for where a candidate article (one sentence of each in `firsts`) only writes it out
+        ("Mohammed bin Salman"): the other way round from `_written_as_acronym`."""
+        for name, needed in names:
+            if name in found or not (name.isupper() and name.isalpha()):
+                continue
+            # An acronym the language data spells out ("PBB": Perserikatan Bangsa-Bangsa) is
+            # that, not another run that happens to share its initials ("Presidensi Bombay British").
+            if any(t.startswith("~") for ts in needed for t in ts):
+                continue
+            for sid in firsts:
+                run = _acronyms.spelled_out(self._articles[self._slot_of[self._sentences[sid].article_id]].text, name)
+                if run is not None:
+                    terms = self._analyzer.terms(run)
+                    for term in (t for ts in needed for t in ts):
+                        found.setdefault(name, {}).setdefault(term, set()).update(terms)
+                    break
 
     def _written_as_acronym(
         self,

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from retrieval.acronyms import ArticleAcronyms, CorpusAcronyms
+from retrieval.acronyms import ArticleAcronyms, CorpusAcronyms, spelled_out
 from retrieval.records import Article
 from retrieval.search import Engine, default_analyzer
 from retrieval.store import open_engine
@@ -151,3 +151,34 @@ def test_acronym_pattern_matches_where_the_plain_lookbehind_pattern_does() -> No
             sample = "".join(rng.choice(pieces) for _ in range(rng.randint(0, 10)))
             assert [m.span() for m in fast.finditer(sample)] == [m.span() for m in plain.finditer(sample)], sample
         assert fast.search(f"oleh {acronym}.") and not fast.search(f"{acronym}-nya") and not fast.search(f"x{acronym}")
+
+
+@pytest.mark.parametrize(
+    ("acronym", "expected"),
+    [
+        ("MBS", "Mohammed bin Salman"),  # a particle's initial counted
+        ("SBY", "Susilo Bambang Yudhoyono"),
+        ("JFK", "John F Kennedy"),
+        ("MS", None),  # two letters: too many runs of two capitalised words share them
+        ("XYZ", None),
+    ],
+)
+def test_a_name_an_acronym_stands_for_is_found_written_out(acronym: str, expected: str | None) -> None:
+    text = (
+        "Putin bertemu Menteri Pertahanan Mohammed bin Salman di St. Petersburg. "
+        "Presiden Susilo Bambang Yudhoyono tiba. John F. Kennedy tewas di Dallas."
+    )
+    assert spelled_out(text, acronym) == expected
+
+
+def test_a_question_saying_an_acronym_finds_the_article_that_writes_the_name_out() -> None:
+    engine = Engine.from_articles(
+        [
+            _article("saudi", "Putin bertemu Mohammed bin Salman pada bulan Juni di St. Petersburg."),
+            _article("bbm", "Pemerintah Bombay Baru menaikkan harga bensin pada Juli."),
+        ]
+    )
+    answer = engine.search("Kapan Putin bertemu MBS?")
+    assert answer.answered and answer.hits[0].sentence.article_id == "saudi"
+    # An acronym the language data spells out is that, not another run of its initials.
+    assert engine.search("Kapan PBB menaikkan harga bensin?").missing == ("PBB",)
