@@ -367,18 +367,19 @@ class Engine:
             if number not in seen:
                 seen.add(number)
                 firsts.append(item.sid)
-        lengths = {len(key) for key in wanted}
-        low, high = (min(lengths) - 1, max(lengths) + 4) if lengths else (0, -1)
         cut_short: dict[str, dict[str, set[str]]] = {}
-        for sid in firsts if wanted else ():
-            for other in self._measurer.article_terms(sid):
-                if not low <= len(other) <= high or (key := _spelling_key(other)) is None:
-                    continue
-                if (hit := wanted.get(key)) is not None:
-                    found.setdefault(hit[0], {}).setdefault(hit[1], set()).add(other)
-                for cut in range(1, _NAME_TAIL + 1) if prefixes else ():
-                    if (hit := prefixes.get(key[:-cut])) is not None:
-                        cut_short.setdefault(hit[0], {}).setdefault(hit[1], set()).add(other)
+        if wanted:
+            lengths = {len(key) for key in wanted}
+            low, high = min(lengths) - 1, max(lengths) + 4
+            for sid in firsts:
+                for other in self._measurer.article_terms(sid):
+                    if not low <= len(other) <= high or (key := _spelling_key(other)) is None:
+                        continue
+                    if (hit := wanted.get(key)) is not None:
+                        found.setdefault(hit[0], {}).setdefault(hit[1], set()).add(other)
+                    for cut in range(1, _NAME_TAIL + 1) if prefixes else ():
+                        if (hit := prefixes.get(key[:-cut])) is not None:
+                            cut_short.setdefault(hit[0], {}).setdefault(hit[1], set()).add(other)
         for name, needed in names:
             # Read so only when that accounts for every word of the name: a swapped name
             # keeps part of the real one ("KeshoGUN Taisel" for "Keshogunan Tokugawa").
@@ -459,7 +460,7 @@ class Engine:
         frame = self._lexicon().frame
         has_term = self._index.has_term
         rest = [u for u in asked.units if u.terms.isdisjoint(named_terms) and u.terms.isdisjoint(frame)]
-        # A synonym's concept term ("~...") is known when any of its words is.
+        # A word counts as used when any of its terms is, a synonym's concept term ("~...") too.
         if not rest or any(any(has_term(t) for t in u.terms) for u in rest):
             return ()
         keys = {u.terms for u in rest}
