@@ -35,11 +35,21 @@ _NEGATION = re.compile(r"\b(tidak|tak|bukan|belum|tanpa|non|never|not|no)\b", re
 _DROPPED_NEGATORS = frozenset("tidak tak bukan belum tanpa".split())
 _HELD_NEGATION = re.compile(r"\b(tidak|tak|bukan|belum|tanpa)\b", re.I)
 # "Apakah ...?" opens a yes/no question as often as a "what" one: the window's
-# "tidak" may be its answer.
-_YES_NO = re.compile(r"\s*apakah\b", re.I)
+# "tidak" may be its answer. So do "Benarkah ...?", "Sudahkah ...?", an English
+# auxiliary ("Did ...?") and a chat "apa" before one ("apa Rusia sudah memutuskan ...?",
+# not "Apa yang sudah ...?").
+_YES_NO_OPENER = (
+    r"(apakah|apa\s+(benar|betul)|benarkah|betulkah|sudahkah|akankah|pernahkah|masihkah|bisakah|dapatkah|"
+    r"mungkinkah|adakah|did|does|do|is|are|was|were|has|have|will|can|"
+    r"apa\s+(?!yang\b|itu\b)(?:(?!yang\b)[\w-]+\s+){0,2}(sudah|telah|akan|bakal|masih|pernah|sedang))\b"
+)
+_YES_NO = re.compile(r"\s*" + _YES_NO_OPENER, re.I)
 # ... and so does one after a comma ("Menurut Lavrov, apakah serangan udara cukup untuk
 # mengalahkan teroris?"): an undoing it asks about may be answered "no".
-_YES_NO_CLAUSE = re.compile(r"(^|[,;:])\s*apakah\b", re.I)
+_YES_NO_CLAUSE = re.compile(r"(^|[,;:])\s*" + _YES_NO_OPENER, re.I)
+# A closing "(atau) tidak?" asks yes or no and negates nothing: "... jadi tidak?"
+# (`chatwords` reads a chat "jadi ga?" so).
+_YES_NO_TAG = re.compile(r"\s+(?:(?:atau|apa)\s+)?(?:tidak|belum|bukan)\W*$", re.I)
 _NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
 # Words that negate what follows them. In the article "kurang" ("kurang tepat") negates
 # too; in a question it is as often "less" as "not".
@@ -311,7 +321,9 @@ def measure(
     lacking_article = [u for u in content if u.terms.isdisjoint(article)]
     unknown = sum(u.weight for u in units if not any(known(t) for t in u.terms))
     near = any(_near_any(u.terms, article) for u in lacking_article)
-    negated = bool(_NEGATION.search(question))
+    tag = _YES_NO_TAG.search(question)
+    negated = bool(_NEGATION.search(question[: tag.start()] if tag else question))
+    yes_no = tag is not None or _YES_NO.match(question) is not None
     # "tidak berdarah panas" over "berdarah dingin" restates the article: a negated opposite is no change.
     opposite = not negated and _opposite_held(lacking_article, lexicon.opposites, article)
     negation = negated and not _NEGATION.search(window_text)
@@ -327,7 +339,7 @@ def measure(
         held = _held_plain(asked, window_analysed(), lexicon.opposites)
     # Analysing the window costs ~0.5 ms, mostly words seen the first time; most windows
     # hold no word the question asks right after their negation, seen from the words alone.
-    if _HELD_NEGATION.search(window_text) and not _YES_NO.match(question) and _may_drop(question_words, window_text):
+    if _HELD_NEGATION.search(window_text) and not yes_no and _may_drop(question_words, window_text):
         dropped = _dropped(question_words, window_analysed())
     # An article that qualifies the same way ("paling berkuasa" for "paling kuat") may say it in other words.
     qualifier = any(
@@ -336,7 +348,7 @@ def measure(
     )
     undoing = (
         not negated
-        and not _YES_NO_CLAUSE.search(question)
+        and not (tag or _YES_NO_CLAUSE.search(question))
         and any(not u.terms.isdisjoint(word) for u in lacking_article for word in lexicon.undoings)
     )
     window_opposite = not negated and _opposite_held(lacking_window, lexicon.opposites, window)

@@ -199,6 +199,9 @@ def test_negation_numbers_and_opposites_the_article_lacks() -> None:
     sentence = "Komputer mikro dibangun dengan prosesor tunggal."
     negated = _signals("Komputer apa yang tidak dibangun dengan prosesor?", sentence, PARAGRAPH, lexicon=lexicon)
     assert negated.negation == 1.0
+    # A closing "tidak?" asks yes or no ("... jadi ga?" in chat): it negates nothing.
+    for tagged in ("Komputer mikro dibangun dengan prosesor tidak?", "Komputer mikro dibangun dengan prosesor atau tidak?"):
+        assert _signals(tagged, sentence, PARAGRAPH, lexicon=lexicon).negation == 0.0, tagged
     year = _signals("Apa yang dikembangkan pada tahun 1980?", sentence, PARAGRAPH, lexicon=lexicon)
     assert year.number_gap == 1.0
     assert _signals("Apa yang dikembangkan pada tahun 1970?", sentence, PARAGRAPH, lexicon=lexicon).number_gap == 0.0
@@ -554,6 +557,18 @@ def test_an_undoing_the_article_never_mentions_is_an_undoing_signal() -> None:
     assert undoing("Kantor mana yang tidak ditutup?") == 0.0
     assert undoing("Apakah Google akan ditutup?") == 0.0
     assert undoing("Menurut Larry Page, apakah Google akan ditutup?") == 0.0
+    # Other ways to ask yes or no: "Benarkah", an English auxiliary, a chat "apa" before
+    # an auxiliary, a closing "(atau) tidak?"; "Apa yang sudah ..." still asks what.
+    for yes_no in (
+        "Benarkah Google ditutup?",
+        "Did Google ditutup?",
+        "apa Google sudah memutuskan menutup kantornya?",
+        "Google jadi ditutup tidak?",
+        "Google sudah ditutup atau belum?",
+    ):
+        assert undoing(yes_no) == 0.0, yes_no
+    assert undoing("Apa yang sudah ditutup Google?") == 1.0
+    assert undoing("Apa Google ditutup pada 2010?") == 1.0  # no auxiliary: read as "what"
     # Without the word list nothing is an undoing.
     assert _signals("Kapan Google ditutup?", founded, founded).undoing == 0.0
 
@@ -564,7 +579,7 @@ def test_negation_dropped_read_from_the_words_alone_first_is_the_full_analysis()
     # over windows of negations, "pernah"/"lagi", stop words, "paling"/"hanya" and asked words.
     import random
 
-    from retrieval.abstention import _HELD_NEGATION, _YES_NO, _dropped
+    from retrieval.abstention import _HELD_NEGATION, _YES_NO, _YES_NO_TAG, _dropped
 
     analyzer = default_analyzer()
     vocabulary = (
@@ -581,7 +596,7 @@ def test_negation_dropped_read_from_the_words_alone_first_is_the_full_analysis()
         question_words = analyzer.word_terms(question)
         expected = bool(
             _HELD_NEGATION.search(window)
-            and not _YES_NO.match(question)
+            and not (_YES_NO.match(question) or _YES_NO_TAG.search(question))
             and _dropped(question_words, analyzer.word_terms(window))
         )
         signals = measure(
