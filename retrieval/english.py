@@ -87,16 +87,18 @@ class EnglishWords:
     def indonesian(self, word: str) -> tuple[str, ...]:
         """The Indonesian words of English `word` (any case, maybe inflected); () when unknown."""
         word = word.casefold()
-        for lemma in self._lemmas(word):
+        # A lemma that is also another's irregular form has both senses: `offer` (a
+        # noun and a verb; `offer = off`, the adjective's comparative), `found`.
+        own = self.words.get(word, ()) + self.words.get(self.lemma_of.get(word, ""), ())
+        if own:
+            return tuple(dict.fromkeys(own))
+        for lemma in self._detached(word):
             found = self.words.get(lemma)
             if found:
                 return found
         return ()
 
-    def _lemmas(self, word: str) -> Iterable[str]:
-        if word in self.lemma_of:
-            yield self.lemma_of[word]
-        yield word
+    def _detached(self, word: str) -> Iterable[str]:
         for suffix, ending in _DETACH:
             if word.endswith(suffix) and len(word) - len(suffix) + len(ending) >= 3:
                 yield word[: len(word) - len(suffix)] + ending

@@ -46,6 +46,16 @@ def test_inflected_and_irregular_forms_find_their_lemma(tmp_path: Path) -> None:
     assert words.indonesian("zorblat") == ()
 
 
+def test_a_lemma_that_is_also_an_irregular_form_keeps_its_own_words_first(tmp_path: Path) -> None:
+    # WordNet lists `offer` as the comparative of `off` too: read only as `off`, "What did
+    # Putin's initiative offer?" asked for "menghentikan" and was declined as an undoing.
+    path = tmp_path / "english.txt"
+    path.write_text("offer menawarkan tawaran\noff mematikan menghentikan\noffer = off\n", encoding="utf-8")
+    assert EnglishWords.read(path).indonesian("offer") == ("menawarkan", "tawaran", "mematikan", "menghentikan")
+    bundled = english.at(BUNDLED_ENGLISH.parent)
+    assert bundled is not None and "menawarkan" in bundled.indonesian("offer")
+
+
 @pytest.mark.parametrize("line", ["invite", "led = ", "led = lead = x", "1945 tahun"])
 def test_a_malformed_line_is_refused_naming_the_file_and_line(tmp_path: Path, line: str) -> None:
     path = tmp_path / "english.txt"
