@@ -308,7 +308,7 @@ class Engine:
             return None
         best = self._sentences[ranked[0].sid]
         window, window_terms = self._window(best.sid)
-        article = self._articles[self._slot_of[best.article_id]]
+        article = self._article_holding(best.sid)
         return measure(
             question=asked.text,
             units=asked.units,
@@ -412,11 +412,9 @@ class Engine:
             if any(t.startswith("~") for ts in needed for t in ts):
                 continue
             for sid in firsts:
-                run = _acronyms.spelled_out(self._articles[self._slot_of[self._sentences[sid].article_id]].text, name)
+                run = _acronyms.spelled_out(self._article_holding(sid).text, name)
                 if run is not None:
-                    terms = self._analyzer.terms(run)
-                    for term in (t for ts in needed for t in ts):
-                        found.setdefault(name, {}).setdefault(term, set()).update(terms)
+                    _found_as(found, name, needed, self._analyzer.terms(run))
                     break
 
     def _written_as_acronym(
@@ -435,12 +433,15 @@ class Engine:
             if not inside:
                 continue
             for sid in firsts:
-                if _acronyms.uses(self._articles[self._slot_of[self._sentences[sid].article_id]].text, acronym):
+                if _acronyms.uses(self._article_holding(sid).text, acronym):
                     terms = self._analyzer.terms(acronym)
                     for name, needed in inside:
-                        for term in (t for ts in needed for t in ts):
-                            found.setdefault(name, {}).setdefault(term, set()).update(terms)
+                        _found_as(found, name, needed, terms)
                     break
+
+    def _article_holding(self, sid: int) -> Article:
+        """The article sentence `sid` belongs to (a candidate's: never retired)."""
+        return self._articles[self._slot_of[self._sentences[sid].article_id]]
 
     def _window(self, sid: int) -> tuple[tuple[Sentence, ...], frozenset[str]]:
         """Sentence `sid` with one neighbour each side, and their terms: the window the
@@ -616,6 +617,15 @@ class Engine:
 
 
 _DEFAULT_ANALYZER: Analyzer | None = None
+
+
+def _found_as(
+    found: dict[str, dict[str, set[str]]], name: str, needed: tuple[frozenset[str], ...], terms: Iterable[str]
+) -> None:
+    """Records in `found` (`Engine._spelled_otherwise`'s answer) that each term of `name`
+    (`needed`) is also found as `terms`."""
+    for term in (t for ts in needed for t in ts):
+        found.setdefault(name, {}).setdefault(term, set()).update(terms)
 
 
 @functools.lru_cache(maxsize=1 << 16)
