@@ -622,6 +622,9 @@ _GENERIC_NAME_WORDS = (
     )
 )
 _ASKING_WORDS = _QUESTION_WORDS | frozenset("bagaimana bagaimanakah mengapa kenapa darimana kemana".split())
+# An Arabic name's article or "son of" before a capital ("al-Jolani", "Al-Khatib",
+# "ibn-Sina"): part of the name, though it may open in lower case.
+_NAME_PARTICLE = re.compile(r"((?i:al|el|ad|an|ar|as|asy|at|az|ud|ul|ibn|bin))-(?=[A-Z])")
 
 
 # Academic degrees after a name ("Arief Yahya, M.Sc.", "Ganjar Pranowo, S.H., M.IP.",
@@ -655,8 +658,15 @@ def named(
         # The first word is capitalised because it opens the question, so it tells nothing.
         # Dates are left out: a news sentence rarely repeats its article's date
         # ("pada 12 September 2005"), and numbers are written in words as often.
+        particle = _NAME_PARTICLE.match(word)
+        if particle is not None:
+            # The article alone ("al") names nothing: every al-name holds it.
+            terms = tuple(t for t in terms if t != particle.group(1).casefold()) or terms
         is_name = (
-            i > 0 and word[:1].isupper() and word.casefold() not in _ASKING_WORDS and not _TIME_RE.fullmatch(word)
+            i > 0
+            and (word[:1].isupper() or particle is not None)
+            and word.casefold() not in _ASKING_WORDS
+            and not _TIME_RE.fullmatch(word)
         )
         is_number = False
         if (is_name or is_number) and terms:

@@ -223,6 +223,9 @@ def _named(question: str) -> list[str]:
         # The first word is capitalised because it opens the question.
         ("Rusia mengundang siapa ke Moskow?", ["Moskow"]),
         ("Siapakah yang menemukan virus polio?", []),
+        # An Arabic name's article opens a word of the name in lower case.
+        ("Siapa Abu Mohammed al-Jolani?", ["Abu Mohammed al-Jolani"]),
+        ("Kapan al-Qaeda dibentuk?", ["al-Qaeda"]),
     ],
 )
 def test_named_reads_the_things_a_question_names(question: str, names: list[str]) -> None:
@@ -244,6 +247,10 @@ def test_a_name_is_found_by_a_distinctive_word_not_a_generic_one() -> None:
     assert missing("Kapan Paul Leonard Newman lahir?", "Newman lahir pada 1925.") == []
     assert missing("Apa kata Lavrov tentang Korea Utara?", "Lavrov berbicara tentang Aleppo Utara.") == ["Korea Utara"]
     assert missing("Berapa luas Kabupaten Mantan Barat?", "Kabupaten Brebes di Jawa Barat luas.") == ["Kabupaten Mantan Barat"]
+    # Nor does the article "al" (or "Al") that every al-name holds.
+    assert missing("Apa kata Moaz Al-Khatib?", "Moaz tiba di Moskow.") == []
+    assert missing("Apa kata Ahmed al-Sharaa?", "Kata Bashar al-Assad ditolak.") == ["Ahmed al-Sharaa"]
+    assert missing("Apa kata Ahmed Al-Sharaa?", "Kata Bashar Al-Assad ditolak.") == ["Ahmed Al-Sharaa"]
 
 
 @pytest.mark.parametrize(
