@@ -57,6 +57,23 @@ def test_word_forms_meet_through_the_stemmer(engine: Engine) -> None:
     assert "menyerang" in answer.hits[0].matched_words
 
 
+def test_everyday_synonyms_find_a_sentence_that_says_it_otherwise() -> None:
+    # "makin parah" asked of "kian memprihatinkan"; the other sentence shares more
+    # of the question's own words.
+    engine = Engine.from_articles(
+        [
+            _article(
+                "kota",
+                "Beberapa pekan ini, kondisi warga kian memprihatinkan akibat blokade. "
+                "Warga kota makin sering menggelar kegiatan dalam kondisi apa pun.",
+            ),
+            *_UNRELATED,
+        ]
+    )
+    answer = engine.search("Kenapa kondisi warga makin parah?")
+    assert answer.answered and "akibat blokade" in answer.hits[0].sentence.text
+
+
 def test_abstains_when_nothing_is_relevant(engine: Engine) -> None:
     assert not engine.search("Berapa harga beras di Jakarta hari ini?").answered
     assert not engine.search("siapa yang apa?").answered  # only question and stop words

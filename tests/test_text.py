@@ -162,6 +162,9 @@ def test_long_form_yields_words_and_concept(analyzer: Analyzer) -> None:
         ("Moskow", "Moscow", "~moskow"),
         ("gencatan senjata", "ceasefire", "~gencatan_senjata"),
         ("pengungsi", "refugees", "~pengungsi"),
+        # Everyday words a reader and a reporter use for one thing.
+        ("makin", "kian", "~makin"),
+        ("parah", "memprihatinkan", "~parah"),
     ],
 )
 def test_synonyms_match_both_ways(analyzer: Analyzer, short: str, long: str, concept: str) -> None:
