@@ -43,7 +43,14 @@ def test_seed_evaluation_set_floors() -> None:
     # Written blind from the articles alone (README, "Blind question sets"); measured
     # 0.909 / 1.1%, 0.912 / 1.3%, 0.917 / 2.8%, 0.880 / 5.3% (0.864 / 3.4%, 0.762 / 15.0%,
     # 0.819 / 12.5%, 0.787 / 17.3% before chat words and English were read).
-    [("seed_blind1", 0.88, 0.03), ("seed_blind2", 0.89, 0.04), ("seed_blind3", 0.89, 0.05), ("seed_blind4", 0.85, 0.08)],
+    # The fifth, written in session 24 and never read: 0.853 / 1.3%.
+    [
+        ("seed_blind1", 0.88, 0.03),
+        ("seed_blind2", 0.89, 0.04),
+        ("seed_blind3", 0.89, 0.05),
+        ("seed_blind4", 0.85, 0.08),
+        ("seed_blind5", 0.83, 0.03),
+    ],
 )
 def test_blind_seed_set_floors(name: str, recall_at_1: float, wrongly: float) -> None:
     engine = Engine.from_articles(load_corpus(BUNDLED_CORPUS).articles)
