@@ -1,6 +1,6 @@
 """Fit the abstention model (retrieval/abstention.py) on IDK-MRC and FacQA *train*.
 
-    python -m benchmarks.abstention [--cache DIR] [--trees ROUNDS] [--write] [--report]
+    python -m benchmarks.abstention [--cache DIR] [--trees ROUNDS] [--removed] [--write] [--report]
 
 Every question of IDK-MRC train (half of them unanswerable) and FacQA train (all
 answerable) is asked with the hand rules alone (`Engine.judge`); the questions
@@ -9,10 +9,11 @@ logistic regression (plain NumPy, L2), or with `--trees` LightGBM's boosted tree
 (the `bench` extra), learns P(unanswerable); the threshold is
 the lowest at which the model declines at most `--budget` of IDK-MRC train's
 answerable questions and at most `--facqa-lost` FacQA train questions the rules
-answer right at rank 1.
+answer right at rank 1. `--removed` also fits on FacQA train asked over the news
+passages without its own (`without_own_passage`), labelled unanswerable.
 `--write` stores the model as JSON in retrieval/abstention.json. `--report`
-prints what the model does on the valid splits and the seed set (report only:
-nothing is fitted on them).
+prints what the model does on the valid splits, the seed set and the blind
+seed-corpus sets (report only: nothing is fitted on them).
 """
 
 from __future__ import annotations
@@ -25,9 +26,10 @@ from pathlib import Path
 
 import numpy as np
 
-from benchmarks.facqa import facqa_articles
+from benchmarks.facqa import facqa_articles, facqa_questions_by_passage
 from benchmarks.quality import (
     BUNDLED_CORPUS,
+    SEED_EVAL,
     DEFAULT_FACQA,
     DEFAULT_IDKMRC,
     EvalQuestion,
@@ -35,6 +37,7 @@ from benchmarks.quality import (
     facqa_eval_set,
     idkmrc_eval_set,
     load_eval_set,
+    normalise,
 )
 from retrieval.abstention import Abstention, Signals
 from retrieval.ranktrees import RankTrees
@@ -71,7 +74,10 @@ def collect(engine: Engine, questions: Sequence[EvalQuestion]) -> Rows:
         r1.append(rank == 1)
         r3.append(rank is not None and rank <= 3)
         kinds.append(item.kind)
-    return Rows(np.array(x, dtype=float), np.array(unans), np.array(declined), np.array(r1), np.array(r3), np.array(kinds))
+    return Rows(
+        np.array(x, dtype=float).reshape(-1, width), np.array(unans, dtype=bool), np.array(declined, dtype=bool),
+        np.array(r1, dtype=bool), np.array(r3, dtype=bool), np.array(kinds, dtype=str),
+    )
 
 
 def load_rows(name: str, cache: Path | None) -> Rows:
@@ -82,6 +88,10 @@ def load_rows(name: str, cache: Path | None) -> Rows:
             if data["x"].shape[1] == len(Signals.names_()):
                 return Rows(*(data[key] for key in ("x", "unanswerable", "declined", "right1", "right3", "kinds")))
     set_name, _, split = name.partition("-")
+    if name == "facqa-removed":
+        rows = without_own_passage()
+        _save(file, rows)
+        return rows
     if set_name == "idk":
         articles, questions = idkmrc_eval_set(DEFAULT_IDKMRC, split)
         if split == "train":
@@ -91,7 +101,9 @@ def load_rows(name: str, cache: Path | None) -> Rows:
     elif set_name == "facqa":
         articles, questions = facqa_articles(DEFAULT_FACQA), facqa_eval_set(DEFAULT_FACQA, split)
     else:
-        articles, questions = load_corpus(BUNDLED_CORPUS).articles, load_eval_set()
+        # "seed", or a blind seed-corpus set ("blind1" is seed_blind1.jsonl): reported, never fitted on.
+        path = SEED_EVAL if name == "seed" else SEED_EVAL.with_name(f"seed_{name}.jsonl")
+        articles, questions = load_corpus(BUNDLED_CORPUS).articles, load_eval_set(path)
     rows = collect(Engine.from_articles(articles).abstaining(None), questions)
     _save(file, rows)
     return rows
@@ -110,6 +122,33 @@ def _sharded(articles: Sequence[Article], questions: Sequence[EvalQuestion], *, 
         ids = {a.id for a in shard}
         asked = [q for q in questions if q.article_id in ids]
         parts.append(collect(Engine.from_articles(shard).abstaining(None), asked))
+    return Rows(*(np.concatenate([getattr(p, f) for p in parts]) for f in Rows.__dataclass_fields__))
+
+
+# Blocks of FacQA train passages taken out of the corpus at a time (`_without_own_passage`).
+REMOVED_BLOCKS = 20
+
+
+def without_own_passage(dataset_dir: Path = DEFAULT_FACQA, *, blocks: int = REMOVED_BLOCKS) -> Rows:
+    """FacQA train questions asked over the pooled news passages without their own: news
+    questions the corpus does not answer though it holds their names and words elsewhere,
+    the kind a reader asks of a news corpus (IDK-MRC's are one word changed). A question
+    whose answer text still stands in a passage left in is no row: it may be answered."""
+    articles = facqa_articles(dataset_dir)
+    triples = facqa_questions_by_passage(dataset_dir, "train")
+    passages = sorted({passage for _q, _a, passage in triples})
+    blocks = min(blocks, len(passages))
+    block_of = {passage: i * blocks // len(passages) for i, passage in enumerate(passages)}
+    parts: list[Rows] = []
+    for block in range(blocks):
+        kept = [a for a in articles if block_of.get(a.id) != block]
+        texts = [normalise(a.text) for a in kept]
+        asked = [
+            EvalQuestion(question, None, "facqa-removed")
+            for question, answer, passage in triples
+            if block_of[passage] == block and not any(normalise(answer) in text for text in texts)
+        ]
+        parts.append(collect(Engine.from_articles(kept).abstaining(None), asked))
     return Rows(*(np.concatenate([getattr(p, f) for p in parts]) for f in Rows.__dataclass_fields__))
 
 
@@ -225,6 +264,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument(
         "--alone", default="antonym", help="binary signals that decline by themselves (comma-separated; '' for none)"
     )
+    parser.add_argument(
+        "--removed",
+        action="store_true",
+        help="fit on FacQA train asked without its own passage too (labelled unanswerable)",
+    )
     parser.add_argument("--write", action="store_true", help=f"store the model in {MODEL_PATH}")
     parser.add_argument("--report", action="store_true", help="print the valid splits and the seed set too")
     args = parser.parse_args(argv)
@@ -234,10 +278,13 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def fit_and_report(args: argparse.Namespace) -> str:
     idk, facqa = load_rows("idk-train", args.cache), load_rows("facqa-train", args.cache)
+    fitted = [(idk, "idk"), (facqa, "facqa")]
+    if args.removed:
+        fitted.append((load_rows("facqa-removed", args.cache), "removed"))
     lines = []
     xs, ys = [], []
     solo = tuple(args.alone.split(",")) if args.alone else ()
-    for rows in (idk, facqa):
+    for rows, _tag in fitted:
         keep = keep_of(rows, solo)
         xs.append(rows.x[keep])
         ys.append(rows.unanswerable[keep].astype(float))
@@ -246,20 +293,23 @@ def fit_and_report(args: argparse.Namespace) -> str:
     if args.folds > 1:
         # The threshold is chosen on out-of-fold probabilities: each block of rows scored
         # by a model fitted without it, so the budget holds for questions it never saw.
-        oof = {tag: np.full(len(rows.x), np.nan) for rows, tag in ((idk, "idk"), (facqa, "facqa"))}
-        fold_of = {tag: (np.arange(len(rows.x)) * args.folds) // len(rows.x) for rows, tag in ((idk, "idk"), (facqa, "facqa"))}
-        kept_index = {tag: np.flatnonzero(keep_of(rows, solo)) for rows, tag in ((idk, "idk"), (facqa, "facqa"))}
-        row_fold = np.concatenate([fold_of[tag][kept_index[tag]] for tag in ("idk", "facqa")])
+        oof = {tag: np.full(len(rows.x), np.nan) for rows, tag in fitted}
+        fold_of = {tag: (np.arange(len(rows.x)) * args.folds) // len(rows.x) for rows, tag in fitted}
+        kept_index = {tag: np.flatnonzero(keep_of(rows, solo)) for rows, tag in fitted}
+        row_fold = np.concatenate([fold_of[tag][kept_index[tag]] for _rows, tag in fitted])
         for fold in range(args.folds):
             train = row_fold != fold
             f_model = fit_model(x[train], y[train], l2=args.l2, rounds=args.trees, solo=solo)
-            for rows, tag in ((idk, "idk"), (facqa, "facqa")):
+            for rows, tag in fitted:
                 held = fold_of[tag] == fold
                 oof[tag][held] = probabilities(f_model, np.nan_to_num(rows.x[held]))
         threshold = choose_threshold(
             model, idk, facqa, budget=args.budget, facqa_lost=args.facqa_lost, given=(oof["idk"], oof["facqa"])
         )
         lines.append(f"out of fold ({args.folds} blocks): " + _fmt(outcome(idk, model, p=oof["idk"], threshold=threshold)))
+        if args.removed:
+            removed = fitted[-1][0]
+            lines.append("  FacQA train without its passage, out of fold: " + _fmt(outcome(removed, model, p=oof["removed"], threshold=threshold)))
     else:
         threshold = choose_threshold(model, idk, facqa, budget=args.budget, facqa_lost=args.facqa_lost)
     model = dataclasses.replace(model, threshold=threshold)
@@ -270,7 +320,10 @@ def fit_and_report(args: argparse.Namespace) -> str:
     lines.append(f"threshold {threshold:.4f}")
     sets = [("idk-train", idk), ("facqa-train", facqa)]
     if args.report:
-        sets += [(name, load_rows(name, args.cache)) for name in ("idk-valid", "facqa-valid", "seed")]
+        sets += [
+            (name, load_rows(name, args.cache))
+            for name in ("idk-valid", "facqa-valid", "seed", "blind1", "blind2", "blind3", "blind4", "blind5")
+        ]
     for name, rows in sets:
         before, after = outcome(rows, None), outcome(rows, model)
         lines.append(f"{name:12} rules: " + _fmt(before) + "  | with model: " + _fmt(after))

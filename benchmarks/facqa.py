@@ -83,10 +83,23 @@ def facqa_articles(dataset_dir: Path) -> list[Article]:
             if key in seen:
                 continue
             seen.add(key)
-            digest = hashlib.sha1(key.encode("utf-8")).hexdigest()[:12]
             title = " ".join(text.split()[:_TITLE_WORDS])
-            articles.append(Article(id=f"facqa-{digest}", title=title, source="FacQA", date=None, text=text))
+            articles.append(Article(id=_passage_id(key), title=title, source="FacQA", date=None, text=text))
     return articles
+
+
+def facqa_questions_by_passage(dataset_dir: Path, split: str) -> list[tuple[str, str, str]]:
+    """(question, answer, id of the article `facqa_articles` makes of its passage) of one split."""
+    triples: list[tuple[str, str, str]] = []
+    for row in read_rows(dataset_dir, split):
+        answer = answer_text(row)
+        if answer.strip():
+            triples.append((detokenise(row.question), answer, _passage_id(_dedup_key(detokenise(row.passage)))))
+    return triples
+
+
+def _passage_id(key: str) -> str:
+    return "facqa-" + hashlib.sha1(key.encode("utf-8")).hexdigest()[:12]
 
 
 def facqa_questions(dataset_dir: Path, split: str) -> list[tuple[str, str]]:

@@ -9,7 +9,14 @@ from pathlib import Path
 
 import pytest
 
-from benchmarks.facqa import answer_text, detokenise, facqa_articles, facqa_questions, parse_row
+from benchmarks.facqa import (
+    answer_text,
+    detokenise,
+    facqa_articles,
+    facqa_questions,
+    facqa_questions_by_passage,
+    parse_row,
+)
 from benchmarks.quality import Bm25Reference, EvalQuestion, evaluate, load_eval_set, normalise
 from retrieval.corpus import load_corpus
 from retrieval.records import Article
@@ -104,6 +111,31 @@ def test_facqa_questions_pair_question_and_answer_and_skip_rows_without_answer(f
         ("Apa nama latin harimau sumatera?", "Panthera tigris"),
     ]
     assert facqa_questions(facqa_dir, "train")[0] == ("Siapa ketua Bapepam?", "Darmin Nasution")
+
+
+def test_questions_by_passage_name_the_article_their_passage_became(facqa_dir: Path) -> None:
+    ids = [a.id for a in facqa_articles(facqa_dir)]
+    assert facqa_questions_by_passage(facqa_dir, "valid") == [
+        ("Kapan?", "2005", ids[0]),
+        ("Apa nama latin harimau sumatera?", "Panthera tigris", ids[1]),
+    ]
+
+
+def test_questions_asked_without_their_passage_are_rows_labelled_unanswerable(facqa_dir: Path) -> None:
+    from benchmarks.abstention import without_own_passage
+
+    # The second train question's answer ("2005") stands in no other passage either.
+    _write_split(facqa_dir, "train", [
+        (["Siapa", "ketua", "Bapepam", "?"], ["Bapepam", "dipimpin", "Darmin", "Nasution", "sejak", "2005", "."],
+         ["O", "O", "B", "I", "O", "O", "O"]),
+        # Its answer ("Leuser") stands in the passage left in: no row.
+        (["Di", "mana", "harimau", "hidup", "?"], ["Harimau", "hidup", "di", "Leuser", "."], ["O", "O", "O", "B", "O"]),
+    ])
+    _write_split(facqa_dir, "valid", [
+        (["Apa", "?"], ["Gajah", "hidup", "di", "Leuser", "."], ["O", "O", "O", "B", "O"]),
+    ])
+    rows = without_own_passage(facqa_dir)
+    assert len(rows.unanswerable) == 1 and rows.unanswerable.all()
 
 
 def test_facqa_questions_refuse_the_held_out_test_split(facqa_dir: Path) -> None:
