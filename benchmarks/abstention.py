@@ -29,9 +29,9 @@ import numpy as np
 from benchmarks.facqa import facqa_articles, facqa_questions_by_passage
 from benchmarks.quality import (
     BUNDLED_CORPUS,
-    SEED_EVAL,
     DEFAULT_FACQA,
     DEFAULT_IDKMRC,
+    SEED_EVAL,
     EvalQuestion,
     _first_right,
     facqa_eval_set,
@@ -125,7 +125,7 @@ def _sharded(articles: Sequence[Article], questions: Sequence[EvalQuestion], *, 
     return Rows(*(np.concatenate([getattr(p, f) for p in parts]) for f in Rows.__dataclass_fields__))
 
 
-# Blocks of FacQA train passages taken out of the corpus at a time (`_without_own_passage`).
+# Blocks of FacQA train passages taken out of the corpus at a time (`without_own_passage`).
 REMOVED_BLOCKS = 20
 
 
@@ -270,7 +270,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         help="fit on FacQA train asked without its own passage too (labelled unanswerable)",
     )
     parser.add_argument("--write", action="store_true", help=f"store the model in {MODEL_PATH}")
-    parser.add_argument("--report", action="store_true", help="print the valid splits and the seed set too")
+    parser.add_argument(
+        "--report", action="store_true", help="print the valid splits, the seed set and the blind sets too"
+    )
     args = parser.parse_args(argv)
     print(fit_and_report(args))
     return 0
