@@ -32,6 +32,8 @@ def _hit_json(hit: Hit) -> dict[str, object]:
         "date": hit.article.date.isoformat() if hit.article.date else None,
         "url": hit.article.url,
         "score": hit.score,
+        # The question's words that neither the sentence nor its neighbours hold.
+        "missing_words": list(hit.missing_words),
     }
 
 

@@ -49,6 +49,7 @@ class KeptHit:
     score: float
     matched_words: tuple[str, ...]
     also_in: tuple[str, ...]  # article ids
+    missing_words: tuple[str, ...] = ()
 
     @classmethod
     def of(cls, hit: Hit) -> KeptHit:
@@ -60,6 +61,7 @@ class KeptHit:
             hit.score,
             hit.matched_words,
             hit.also_in_ids,
+            hit.missing_words,
         )
 
 
@@ -136,7 +138,7 @@ def _resolve(kept: KeptHit, edition: Edition) -> Hit | None:
     if article is None:
         return None
     also_in = tuple(a for a in (engine.article(i) for i in kept.also_in) if a is not None)
-    return Hit(sentence, article, kept.score, kept.matched_words, also_in)
+    return Hit(sentence, article, kept.score, kept.matched_words, also_in, kept.missing_words)
 
 
 class QueryCache:

@@ -115,8 +115,26 @@ def _also_in_html(hit: Hit, lang: Lang) -> str:
     return "\n" + html.escape(text(lang, "also_in", sources=sources), quote=False)
 
 
-def _excerpt_html(hit: Hit, number: int | None, sentence_text: str, lang: Lang) -> str:
-    """One quote block: the sentence, then `[n] <i>Source</i>, date`, then the headline."""
+# At most this many of a quote's missing words are named.
+_MISSING_SHOWN = 3
+
+
+def missing_words_text(hit: Hit, *, lang: Lang = "id") -> str:
+    """"Tidak memuat: pemimpin" for a quote that lacks words of the question, else ""."""
+    if not hit.missing_words:
+        return ""
+    words = ", ".join(hit.missing_words[:_MISSING_SHOWN]) + (", …" if len(hit.missing_words) > _MISSING_SHOWN else "")
+    return text(lang, "missing_words", words=words)
+
+
+def _missing_html(hit: Hit, lang: Lang) -> str:
+    line = missing_words_text(hit, lang=lang)
+    return "\n<i>" + html.escape(line, quote=False) + "</i>" if line else ""
+
+
+def _excerpt_html(hit: Hit, number: int | None, sentence_text: str, lang: Lang, *, missing: bool = True) -> str:
+    """One quote block: the sentence, then `[n] <i>Source</i>, date`, then the headline,
+    and (`missing`) the question's words the quote lacks."""
     art = hit.article
     date = format_date(art.date, approximate=art.date_approximate, lang=lang)
     label = f"[{number}] " if number is not None else ""
@@ -126,23 +144,24 @@ def _excerpt_html(hit: Hit, number: int | None, sentence_text: str, lang: Lang) 
         f"{html.escape(date, quote=False)}\n"
         f"{_headline_html(art)}"
         f"{_also_in_html(hit, lang)}"
+        f"{_missing_html(hit, lang) if missing else ''}"
     )
 
 
-def _fit_excerpt(hit: Hit, number: int | None, lang: Lang, budget: int) -> str | None:
+def _fit_excerpt(hit: Hit, number: int | None, lang: Lang, budget: int, *, missing: bool = True) -> str | None:
     """The excerpt's HTML within `budget` UTF-16 units, truncating the sentence if needed.
 
     The sentence is cut as plain text (then escaped and bolded), so the cut can
     never split a tag or an `&amp;`. Returns None when not even a stub fits.
     """
-    full = _excerpt_html(hit, number, hit.sentence.text, lang)
+    full = _excerpt_html(hit, number, hit.sentence.text, lang, missing=missing)
     if utf16_len(full) <= budget:
         return full
     sentence = hit.sentence.text
     lo, hi, best = 1, len(sentence) - 1, None
     while lo <= hi:  # longest prefix that fits
         mid = (lo + hi) // 2
-        candidate = _excerpt_html(hit, number, sentence[:mid].rstrip() + ELLIPSIS, lang)
+        candidate = _excerpt_html(hit, number, sentence[:mid].rstrip() + ELLIPSIS, lang, missing=missing)
         if utf16_len(candidate) <= budget:
             best, lo = candidate, mid + 1
         else:
@@ -429,7 +448,9 @@ class InlineItem:
 
 
 def render_inline(hit: Hit, *, lang: Lang = "id") -> InlineItem:
-    block = _fit_excerpt(hit, None, lang, MAX_MESSAGE)
+    # The quote goes into someone else's chat as a citation: what the asker's question
+    # lacked is no part of it.
+    block = _fit_excerpt(hit, None, lang, MAX_MESSAGE, missing=False)
     if block is None:
         block = html.escape(citation(hit.article, lang=lang), quote=False)
     name = SentenceKey.of(hit.sentence)
@@ -503,6 +524,8 @@ def answer_text(answer: Answer, *, lang: Lang = "id", catalogue: Catalogue | Non
         if hit.also_in:
             sources = "; ".join(citation(a, lang=lang) for a in hit.also_in[:3])
             lines.append("    " + text(lang, "also_in", sources=sources))
+        if missing := missing_words_text(hit, lang=lang):
+            lines.append("    " + missing)
         blocks.append("\n".join(lines))
     return "\n\n".join(blocks)
 

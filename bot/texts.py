@@ -64,6 +64,8 @@ _TEXTS: dict[str, dict[str, str]] = {
         "date_unknown": "tanggal tidak diketahui",
         "date_approx": "sekitar {date}",
         "also_in": "Juga dimuat di: {sources}",
+        # Under a quote whose sentence and its neighbours lack some words of the question.
+        "missing_words": "Tidak memuat: {words}",
         "excerpts_from": "Kutipan {first}–{last} untuk \u201c{query}\u201d",
         "context_title": "Konteks kutipan",
         "button_more": "Kutipan lain ▸",
@@ -151,6 +153,7 @@ _TEXTS: dict[str, dict[str, str]] = {
         "date_unknown": "date unknown",
         "date_approx": "around {date}",
         "also_in": "Also published in: {sources}",
+        "missing_words": "Missing: {words}",
         "excerpts_from": "Quotes {first}–{last} for \u201c{query}\u201d",
         "context_title": "Context of the quote",
         "button_more": "More quotes ▸",

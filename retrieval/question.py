@@ -584,6 +584,30 @@ _NOT_FOCUS = frozenset(
 )
 
 
+# The word after "berapa"/"how" that says what is measured or counted only by asking.
+_HOW_MUCH = re.compile(
+    r"\b(?:se)?berapa(?:kah)?\s+(banyak|sering|kerap|lama|jauh|besar|luas)\b|\bhow\s+(many|much|long|often|far)\b",
+    re.I,
+)
+
+
+def is_time_word(word: str) -> bool:
+    """A year, a date or a month or day name ("2015", "Desember", "12/12"): what a news
+    sentence seldom repeats of its article's date."""
+    return any(ch.isdigit() for ch in word) or bool(_TIME_RE.fullmatch(word))
+
+
+def kind_words(question: str) -> frozenset[str]:
+    """The question's words (folded) that say what kind of thing it asks for, not what
+    the answer holds: "*Negara* mana", "*Kota* apa", "*tahun* berapa", "berapa
+    *banyak*", "seberapa *sering*", "how *many*". A quote gives a country, a year or a
+    count; it need not repeat the word."""
+    found = {m.group(1).casefold() for m in _NOUN_WHICH.finditer(question)} - _NOT_FOCUS - _QUESTION_WORDS
+    found |= {word.casefold() for m in _HOW_MUCH.finditer(question) for word in m.groups() if word}
+    found |= {word for word in (w.casefold() for w in re.findall(r"\w+", question)) if word in _KIND_WORDS}
+    return frozenset(found)
+
+
 def focus(question: str, words: list[tuple[str, tuple[str, ...]]]) -> tuple[str, ...]:
     """Terms of the question's focus noun, given the question's (word, terms) pairs:
     the word just before "apa"/"manakah", else the first content word after the

@@ -44,6 +44,10 @@ class Hit:
     matched_words: tuple[str, ...] = ()
     # Other articles that carry a near-duplicate of this sentence.
     also_in: Sequence[Article] = ()
+    # Words of the question that neither the sentence nor its neighbours hold, as the
+    # question wrote them: a search engine's "Missing: ...", so a reader sees what the
+    # quote does not say ("Siapa *pemimpin* HTS?" over a sentence about HTS).
+    missing_words: tuple[str, ...] = ()
 
     @property
     def also_in_ids(self) -> tuple[str, ...]:

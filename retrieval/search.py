@@ -34,7 +34,7 @@ from retrieval.candidates import Lacking, Measured, Scored, TermRows, best_first
 from retrieval.index import Bm25Index
 from retrieval.measure import Measurer
 from retrieval.reading import Reader, rarest_idf
-from retrieval.question import SPELLING_MIN_LENGTH, spelling_key, titles
+from retrieval.question import SPELLING_MIN_LENGTH, is_time_word, kind_words, spelling_key, titles
 from retrieval import ranktrees
 from retrieval.ranking import Features, Query, Tuning, Unit, coverage, honorific_terms
 from retrieval.records import Answer, Article, ArticlesAt, Hit, Sentence
@@ -51,6 +51,8 @@ _PREFIX_MIN = 6
 # The candidate pool grows in steps of this many, so the pages of one question
 # ("more" in the bot asks k + 1 from an offset) are cut from one ranking.
 _PAGE_POOL = 10
+# Negations a quote may say in other words ("menolak" for "tidak mau"): never listed as missing.
+_NEGATIONS = frozenset("tidak tak bukan belum jangan not no never".split())
 
 
 class Engine:
@@ -299,8 +301,36 @@ class Engine:
                 tuning.floor_synonyms and self._synonyms_covered(asked, ranked[: k + offset])
             ):
                 return Answer(query=query), None
-        hits = self._fold_duplicates(ranked, units, limit=offset + k, terms=terms)
-        return Answer(query=query, hits=tuple(hits[offset : offset + k])), self._signals(asked, ranked)
+        hits = self._fold_duplicates(ranked, units, limit=offset + k, terms=terms)[offset : offset + k]
+        shown = tuple(dataclasses.replace(hit, missing_words=self._words_lacking(asked, hit.sentence.sid)) for hit in hits)
+        return Answer(query=query, hits=shown), self._signals(asked, ranked)
+
+    def _words_lacking(self, asked: Query, sid: int) -> tuple[str, ...]:
+        """The question's words (`Hit.missing_words`) that sentence `sid` and its neighbours
+        lack. A word of a name counts as held when the article holds the name: a story
+        names its subject in its lead, not in every sentence. Left out: the words that
+        frame a question ("letak", "maksud"), as for the answer floor; those that say what
+        kind of thing it asks ("*Negara* mana", "berapa *banyak*": `kind_words`); numbers
+        and dates, which a news sentence seldom repeats; and a negation, which a quote
+        says or not in other words."""
+        window = self._window(sid)[1]
+        article = self._measurer.article_terms(sid)
+        held_names = frozenset().union(*(
+            terms for _name, needed in asked.names if any(not article.isdisjoint(t) for t in needed) for terms in needed
+        ))
+        frame = self._lexicon().frame
+        kinds = kind_words(asked.text)
+        lacking: dict[str, str] = {}
+        for word, terms in asked.words:
+            found = frozenset(terms)
+            folded = word.casefold()
+            if not found or not found.isdisjoint(frame) or not found.isdisjoint(held_names):
+                continue
+            if folded in kinds or folded in _NEGATIONS or is_time_word(word):
+                continue
+            if found.isdisjoint(window):
+                lacking.setdefault(folded, word)
+        return tuple(lacking.values())
 
     def _signals(self, asked: Query, ranked: list[Scored]) -> Signals | None:
         """What the abstention model reads of the best of `ranked` (already in order)."""

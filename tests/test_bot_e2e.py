@@ -170,3 +170,12 @@ async def test_a_question_about_something_the_corpus_never_names_says_so(bot: Ru
     assert "tidak menyebut" in text
     # The closest sentence is shown only as not an answer: no buttons to page through it.
     assert not buttons(call)
+
+
+async def test_a_quote_that_lacks_a_word_of_the_question_says_which(bot: RunningBot) -> None:
+    # HTS is in the corpus, who leads it is not: the quotes are about HTS.
+    question = "Siapa pemimpin HTS?"
+    expected = bot.engine.search(question, k=3)
+    assert expected.answered and all(hit.missing_words == ("pemimpin",) for hit in expected.hits)
+    text = shown(await bot.ask(109, question))
+    assert text.count("Tidak memuat: pemimpin") == len(expected.hits)

@@ -36,7 +36,8 @@ def test_ask_json_has_exactly_the_documented_shape() -> None:
     assert answer["answered"] is True and 1 <= len(answer["results"]) <= 2
     assert answer["missing"] == [] and answer["closest"] == []
     first = answer["results"][0]
-    assert set(first) == {"text", "article_id", "title", "source", "date", "url", "score"}
+    assert set(first) == {"text", "article_id", "title", "source", "date", "url", "score", "missing_words"}
+    assert first["missing_words"] == []
     assert "Kuala Lumpur" in first["text"]
     assert first["date"] == "2015-08-05" and first["url"] is None
     assert isinstance(first["score"], float)

@@ -39,6 +39,13 @@ def test_pages_of_a_kept_ranking_neither_repeat_nor_skip(engine: Engine) -> None
         assert [h.sentence.sid for h in engine.search(QUESTION, k=3, offset=offset).hits] == seen[offset : offset + 3]
 
 
+def test_a_kept_quote_keeps_the_question_words_it_lacks(engine: Engine) -> None:
+    first = engine.search("Siapa pemimpin HTS?", k=4)
+    assert first.hits and all(h.missing_words for h in first.hits)
+    page = Ranking.first(first, edition=0).page(_edition(engine), offset=1, k=3)
+    assert [h.missing_words for h in page.answer.hits] == [h.missing_words for h in first.hits[1:]]
+
+
 def test_a_quote_gone_from_the_engine_is_left_out_and_the_next_one_moves_up(engine: Engine) -> None:
     first = engine.search(QUESTION, k=4)
     ranking = Ranking.first(first, edition=0).extended(engine.search(QUESTION, k=16), wanted=16)

@@ -532,3 +532,28 @@ def test_a_quantity_in_the_unit_asked_is_found(sentence: str, question: str, giv
     from retrieval.question import gives_measure
 
     assert gives_measure(sentence, question) is given
+
+
+@pytest.mark.parametrize(
+    ("question", "kinds"),
+    [
+        ("Negara mana yang memveto resolusi itu?", {"negara"}),
+        ("Di kota mana teroris memakai jeda?", {"kota"}),
+        ("Tahun berapa Rusia masuk ke Suriah?", {"tahun"}),
+        ("Seberapa sering mereka bertemu?", {"sering"}),
+        ("How many soldiers died?", {"many"}),
+        # The noun after "Siapa" is what the answer must be about, not a kind.
+        ("Siapa pemimpin HTS?", set()),
+    ],
+)
+def test_kind_words_say_what_kind_of_thing_is_asked(question: str, kinds: set[str]) -> None:
+    from retrieval.question import kind_words
+
+    assert kind_words(question) - {"mana", "berapa", "apa", "apakah"} == kinds
+
+
+def test_time_words_are_years_dates_and_month_names() -> None:
+    from retrieval.question import is_time_word
+
+    assert all(is_time_word(w) for w in ("2015", "Desember", "12/12", "kemarin"))
+    assert not any(is_time_word(w) for w in ("pemimpin", "Lavrov", "tentara"))

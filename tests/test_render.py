@@ -182,6 +182,19 @@ def test_inline_item_titled_by_source_and_date() -> None:
     assert "<b>Isi</b>" in item.message and visible(item.message)
 
 
+def test_a_quote_says_which_words_of_the_question_it_lacks_but_not_where_it_is_shared() -> None:
+    lacking = Hit(Sentence(1, "a1", 1, "HTS merebut Aleppo."), ARTICLE, 1.0, missing_words=("pemimpin",))
+    answer = Answer("Siapa pemimpin HTS?", (lacking, hit("Kalimat lain.", sid=2)))
+    shown = visible(render.render_answer(answer).text)
+    assert shown.count("Tidak memuat: pemimpin") == 1
+    assert "Missing: pemimpin" in visible(render.render_answer(answer, lang="en").text)
+    assert "\n    Tidak memuat: pemimpin\n" in render.answer_text(answer)
+    many = Hit(lacking.sentence, ARTICLE, 1.0, missing_words=("a", "b", "c", "d"))
+    assert render.missing_words_text(many) == "Tidak memuat: a, b, c, …"
+    # An inline quote is a citation dropped into another chat: no word of the asker's.
+    assert "pemimpin" not in render.render_inline(lacking).message
+
+
 def test_plain_renderer_uses_the_same_wording() -> None:
     answer = Answer("q", (hit("Kalimat <satu>.", words=("Kalimat",)), hit("Dua.", article=APPROX, sid=2)))
     plain = render.answer_text(answer)

@@ -74,6 +74,31 @@ def test_everyday_synonyms_find_a_sentence_that_says_it_otherwise() -> None:
     assert answer.answered and "akibat blokade" in answer.hits[0].sentence.text
 
 
+def test_a_hit_names_the_question_words_neither_it_nor_its_neighbours_hold() -> None:
+    engine = Engine.from_articles(
+        [
+            _article(
+                "hts",
+                "Rusia menjalin kontak langsung dengan HTS di Damaskus. Kontak itu berjalan secara konstruktif. "
+                "Para diplomat kemudian bertemu pekan lalu. Pertemuan itu membahas keamanan kedutaan.",
+            ),
+            *_UNRELATED,
+        ]
+    )
+    leader = engine.search("Siapa pemimpin HTS?")
+    assert leader.answered and all(hit.missing_words == ("pemimpin",) for hit in leader.hits)
+    # "diplomat" stands in the sentence before; "Rusia", a name, in the article's lead.
+    talks = engine.search("Apa yang dibahas pertemuan diplomat Rusia?")
+    assert talks.hits[0].sentence.text.startswith("Pertemuan itu membahas") and talks.hits[0].missing_words == ()
+    assert ("Kontak itu", ("dibahas",)) in [(h.sentence.text[:10], h.missing_words) for h in talks.hits]
+    # The words that frame a question ("dimaksud") are no words a quote lacks.
+    definition = engine.search("Apa yang dimaksud dengan kontak konstruktif?")
+    assert definition.hits[0].missing_words == ()
+    # Nor is the word that says what kind of thing is asked: the quote names a city.
+    where = engine.search("Di kota mana Rusia menjalin kontak dengan HTS?")
+    assert where.hits[0].sentence.text.startswith("Rusia menjalin") and where.hits[0].missing_words == ()
+
+
 def test_abstains_when_nothing_is_relevant(engine: Engine) -> None:
     assert not engine.search("Berapa harga beras di Jakarta hari ini?").answered
     assert not engine.search("siapa yang apa?").answered  # only question and stop words
