@@ -115,15 +115,18 @@ def _also_in_html(hit: Hit, lang: Lang) -> str:
     return "\n" + html.escape(text(lang, "also_in", sources=sources), quote=False)
 
 
-# At most this many of a quote's missing words are named.
+# At most this many of a quote's missing words are named, each at most this long.
 _MISSING_SHOWN = 3
+_MISSING_CHARS = 40
 
 
 def missing_words_text(hit: Hit, *, lang: Lang = "id") -> str:
     """"Tidak memuat: pemimpin" for a quote that lacks words of the question, else ""."""
     if not hit.missing_words:
         return ""
-    words = ", ".join(hit.missing_words[:_MISSING_SHOWN]) + (", …" if len(hit.missing_words) > _MISSING_SHOWN else "")
+    # A "word" of a pasted question may be a long run without spaces: each is cut short.
+    shown = (shorten(word, _MISSING_CHARS) for word in hit.missing_words[:_MISSING_SHOWN])
+    words = ", ".join(shown) + (", …" if len(hit.missing_words) > _MISSING_SHOWN else "")
     return text(lang, "missing_words", words=words)
 
 

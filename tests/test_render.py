@@ -191,6 +191,8 @@ def test_a_quote_says_which_words_of_the_question_it_lacks_but_not_where_it_is_s
     assert "\n    Tidak memuat: pemimpin\n" in render.answer_text(answer)
     many = Hit(lacking.sentence, ARTICLE, 1.0, missing_words=("a", "b", "c", "d"))
     assert render.missing_words_text(many) == "Tidak memuat: a, b, c, …"
+    pasted = Hit(lacking.sentence, ARTICLE, 1.0, missing_words=("x" * 5000,))
+    assert len(render.missing_words_text(pasted)) < 60
     # An inline quote is a citation dropped into another chat: no word of the asker's.
     assert "pemimpin" not in render.render_inline(lacking).message
 
