@@ -61,6 +61,11 @@ class Rows:
     right3: np.ndarray  # ... within rank 3
     kinds: np.ndarray  # question type (str)
 
+    @classmethod
+    def concatenated(cls, parts: Sequence[Rows]) -> Rows:
+        """The rows of `parts` one after another (a set asked in shards or blocks)."""
+        return cls(*(np.concatenate([getattr(p, f) for p in parts]) for f in cls.__dataclass_fields__))
+
 
 def collect(engine: Engine, questions: Sequence[EvalQuestion]) -> Rows:
     width = len(Signals.names_())
@@ -122,7 +127,7 @@ def _sharded(articles: Sequence[Article], questions: Sequence[EvalQuestion], *, 
         ids = {a.id for a in shard}
         asked = [q for q in questions if q.article_id in ids]
         parts.append(collect(Engine.from_articles(shard).abstaining(None), asked))
-    return Rows(*(np.concatenate([getattr(p, f) for p in parts]) for f in Rows.__dataclass_fields__))
+    return Rows.concatenated(parts)
 
 
 # Blocks of FacQA train passages taken out of the corpus at a time (`without_own_passage`).
@@ -149,7 +154,7 @@ def without_own_passage(dataset_dir: Path = DEFAULT_FACQA, *, blocks: int = REMO
             if block_of[passage] == block and not any(normalise(answer) in text for text in texts)
         ]
         parts.append(collect(Engine.from_articles(kept).abstaining(None), asked))
-    return Rows(*(np.concatenate([getattr(p, f) for p in parts]) for f in Rows.__dataclass_fields__))
+    return Rows.concatenated(parts)
 
 
 def _save(file: Path | None, rows: Rows) -> None:

@@ -86,7 +86,7 @@ def load(name: str, cache: Path) -> tuple[Rows, list[dict | None]]:
             ids = {a.id for a in shard}
             asked = [q for q in questions if q.article_id in ids]
             parts.append(_texts_rows(Engine.from_articles(shard).abstaining(None), asked))
-        rows = Rows(*(np.concatenate([getattr(p[0], f) for p in parts]) for f in Rows.__dataclass_fields__))
+        rows = Rows.concatenated([p[0] for p in parts])
         records = [r for p in parts for r in p[1]]
     else:
         articles, questions = facqa_articles(DEFAULT_FACQA), facqa_eval_set(DEFAULT_FACQA, split)
@@ -119,7 +119,7 @@ def _texts_rows(engine: Engine, questions: Sequence) -> tuple[Rows, list[dict | 
         current[0] = None
         parts.append(collect(engine, [item]))
         records.append(current[0])
-    rows = Rows(*(np.concatenate([getattr(p, f) for p in parts]) for f in Rows.__dataclass_fields__))
+    rows = Rows.concatenated(parts)
     return rows, records
 
 
