@@ -302,35 +302,41 @@ class Engine:
             ):
                 return Answer(query=query), None
         hits = self._fold_duplicates(ranked, units, limit=offset + k, terms=terms)[offset : offset + k]
-        shown = tuple(dataclasses.replace(hit, missing_words=self._words_lacking(asked, hit.sentence.sid)) for hit in hits)
+        lacking = self._words_lacking(asked, [hit.sentence.sid for hit in hits])
+        shown = tuple(dataclasses.replace(hit, missing_words=words) for hit, words in zip(hits, lacking))
         return Answer(query=query, hits=shown), self._signals(asked, ranked)
 
-    def _words_lacking(self, asked: Query, sid: int) -> tuple[str, ...]:
-        """The question's words (`Hit.missing_words`) that sentence `sid` and its neighbours
-        lack. A word of a name counts as held when the article holds the name: a story
-        names its subject in its lead, not in every sentence. Left out: the words that
-        frame a question ("letak", "maksud"), as for the answer floor; those that say what
-        kind of thing it asks ("*Negara* mana", "berapa *banyak*": `kind_words`); numbers
-        and dates, which a news sentence seldom repeats; and a negation, which a quote
-        says or not in other words."""
-        window = self._window(sid)[1]
-        article = self._measurer.article_terms(sid)
-        held_names = frozenset().union(*(
-            terms for _name, needed in asked.names if any(not article.isdisjoint(t) for t in needed) for terms in needed
-        ))
+    def _words_lacking(self, asked: Query, sids: list[int]) -> list[tuple[str, ...]]:
+        """For each of `sids`, the question's words (`Hit.missing_words`) that the sentence
+        and its neighbours lack. A word of a name counts as held when the article holds the
+        name: a story names its subject in its lead, not in every sentence. Left out: the
+        words that frame a question ("letak", "maksud"), as for the answer floor; those that
+        say what kind of thing it asks ("*Negara* mana", "berapa *banyak*": `kind_words`);
+        numbers and dates, which a news sentence seldom repeats; and a negation, which a
+        quote says or not in other words."""
         frame = self._lexicon().frame
         kinds = kind_words(asked.text)
-        lacking: dict[str, str] = {}
+        # What may be listed depends on the question alone: read once for every hit.
+        listable: list[tuple[str, str, frozenset[str]]] = []
         for word, terms in asked.words:
             found = frozenset(terms)
             folded = word.casefold()
-            if not found or not found.isdisjoint(frame) or not found.isdisjoint(held_names):
+            if not found or not found.isdisjoint(frame) or folded in kinds or folded in _NEGATIONS or is_time_word(word):
                 continue
-            if folded in kinds or folded in _NEGATIONS or is_time_word(word):
-                continue
-            if found.isdisjoint(window):
-                lacking.setdefault(folded, word)
-        return tuple(lacking.values())
+            listable.append((folded, word, found))
+        out: list[tuple[str, ...]] = []
+        for sid in sids:
+            window = self._window(sid)[1]
+            article = self._measurer.article_terms(sid)
+            held_names = frozenset().union(*(
+                terms for _name, needed in asked.names if any(not article.isdisjoint(t) for t in needed) for terms in needed
+            ))
+            lacking: dict[str, str] = {}
+            for folded, word, found in listable:
+                if found.isdisjoint(held_names) and found.isdisjoint(window):
+                    lacking.setdefault(folded, word)
+            out.append(tuple(lacking.values()))
+        return out
 
     def _signals(self, asked: Query, ranked: list[Scored]) -> Signals | None:
         """What the abstention model reads of the best of `ranked` (already in order)."""
