@@ -136,6 +136,7 @@ class Measured:
     near: np.ndarray | None = None  # None: not measured (no time/number/place/name question), all False
     unit: np.ndarray | None = None  # None: not measured (no `berapa` question, or weight 0), all False
     predicate: np.ndarray | None = None  # None: not measured (trees off, or nothing named), all -1.0
+    article_sentences: np.ndarray | None = None  # how many sentences each candidate's article has
 
     @classmethod
     def nothing(cls, wanted: Wants) -> Measured:
@@ -145,11 +146,19 @@ class Measured:
 
     def on_topic(self, tuning: Tuning) -> np.ndarray | None:
         """Whether each candidate's article holds enough of what the question names to be
-        on its topic (lacks fewer than `Tuning.names_share` of them); None when it names nothing."""
+        on its topic (lacks fewer than `Tuning.names_share` of them, or, a whole story of
+        `Tuning.story_sentences`, none); None when it names nothing."""
         held = self.names_in_article
         if held is None:
             return None
-        return (~held).sum(axis=1) < tuning.names_share * held.shape[1]
+        lacking = (~held).sum(axis=1)
+        on_topic = lacking < tuning.names_share * held.shape[1]
+        if tuning.story_sentences and self.article_sentences is not None:
+            # A whole story names what it is about, so one lacking a named thing is not
+            # about it; a short passage cut from a story may have lost the lead that names it.
+            story = self.article_sentences >= tuning.story_sentences
+            on_topic[story] = lacking[story] == 0
+        return on_topic
 
     def listed(self, tuning: Tuning, on_topic: np.ndarray | None = None) -> np.ndarray:
         """Which candidates the engine may list as answers: their window covers

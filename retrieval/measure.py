@@ -254,6 +254,7 @@ class Measurer:
             opens=opens,
             terms=own_terms,
             names_in_article=names_in_article,
+            article_sentences=(hi - lo)[art_row.reshape(-1)],
             agent=(
                 np.fromiter((names_agent(text) for text in texts), dtype=bool, count=n)
                 if wanted is Wants.PERSON else None

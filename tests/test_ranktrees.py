@@ -132,8 +132,9 @@ def test_the_outcome_table_sums_the_same_bits_as_the_level_walk() -> None:
 
 def _may_list(engine: Engine, query, sid: int, window_coverage: float) -> bool:
     """The reference for what the engine may list, from strings: the window covers
-    `hit_coverage` and the article lacks fewer than `names_share` of the named things
-    (a named thing is lacking when the article holds none of its distinctive words)."""
+    `hit_coverage` and the article lacks fewer than `names_share` of the named things,
+    or none when it is a whole story of `story_sentences` (a named thing is lacking when
+    the article holds none of its distinctive words)."""
     tuning = engine.tuning
     if window_coverage < tuning.hit_coverage:
         return False
@@ -141,6 +142,10 @@ def _may_list(engine: Engine, query, sid: int, window_coverage: float) -> bool:
         return True
     article = engine._measurer.article_terms(sid)
     lacking = sum(all(article.isdisjoint(terms) for terms in needed) for _name, needed in query.names)
+    article_id = engine.sentence(sid).article_id
+    sentences = sum(s.article_id == article_id for s in engine._sentences)
+    if tuning.story_sentences and sentences >= tuning.story_sentences:
+        return lacking == 0
     return lacking < tuning.names_share * len(query.names)
 
 
