@@ -745,6 +745,24 @@ _DEFINITION_FRAME = re.compile(
 _DEFINES = re.compile(r"\b(adalah|merupakan|ialah|yaitu|yakni|is|are|means)\b", re.I)
 
 
+def written_as_name(word: str, text: str) -> bool:
+    """Whether `text` writes `word` as a name: capitalised somewhere after a sentence's
+    first word, and never in lower case. A chat question writes names in lower case
+    ("ketemu lavrov di mana"); the article it is asked of tells which words are names."""
+    capitalised = False
+    for match in re.finditer(rf"(?<![\w-]){re.escape(word)}(?![\w-])", text, re.IGNORECASE):
+        found = match.group(0)
+        if not found[:1].isupper():
+            return False
+        capitalised = capitalised or not _SENTENCE_START.search(text, 0, match.start())
+    return capitalised
+
+
+# What may stand before a sentence's first word: its start, the end of the sentence
+# before, or an opening quotation mark or bracket.
+_SENTENCE_START = re.compile(r"(?:^|[.!?:]\s+|\n\s*|[\"“‘'(]\s*)\Z")
+
+
 def asks_definition(question: str) -> bool:
     return bool(_ASKS_DEFINITION.search(question))
 

@@ -34,7 +34,7 @@ from retrieval.candidates import Lacking, Measured, Scored, TermRows, best_first
 from retrieval.index import Bm25Index
 from retrieval.measure import Measurer
 from retrieval.reading import Reader, rarest_idf
-from retrieval.question import SPELLING_MIN_LENGTH, is_time_word, kind_words, spelling_key, titles
+from retrieval.question import SPELLING_MIN_LENGTH, is_time_word, kind_words, spelling_key, titles, written_as_name
 from retrieval import ranktrees
 from retrieval.ranking import Features, Query, Tuning, Unit, coverage, honorific_terms
 from retrieval.records import Answer, Article, ArticlesAt, Hit, Sentence
@@ -333,8 +333,14 @@ class Engine:
             ))
             lacking: dict[str, str] = {}
             for folded, word, found in listable:
-                if found.isdisjoint(held_names) and found.isdisjoint(window):
-                    lacking.setdefault(folded, word)
+                if not (found.isdisjoint(held_names) and found.isdisjoint(window)):
+                    continue
+                # A name asked in lower case ("lavrov") is held as a capitalised one is.
+                if word[:1].islower() and not found.isdisjoint(article) and written_as_name(
+                    word, self._article_holding(sid).text
+                ):
+                    continue
+                lacking.setdefault(folded, word)
             out.append(tuple(lacking.values()))
         return out
 

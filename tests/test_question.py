@@ -4,7 +4,7 @@ import re
 
 import pytest
 
-from retrieval.question import Wants, focus, named, offers, offers_beside, wants
+from retrieval.question import Wants, focus, named, offers, offers_beside, wants, written_as_name
 
 
 @pytest.mark.parametrize(
@@ -557,3 +557,18 @@ def test_time_words_are_years_dates_and_month_names() -> None:
 
     assert all(is_time_word(w) for w in ("2015", "Desember", "12/12", "kemarin"))
     assert not any(is_time_word(w) for w in ("pemimpin", "Lavrov", "tentara"))
+
+
+def test_a_text_tells_which_lower_case_words_are_names() -> None:
+    text = (
+        "Menteri Luar Negeri Rusia Sergei Lavrov berbicara di Moskow. Lavrov juga bertemu Kerry. "
+        "Dialog itu tidak membuahkan hasil. “Rusia tetap membantu,” kata dia. Para diplomat-diplomat bertemu."
+    )
+    assert written_as_name("lavrov", text) and written_as_name("rusia", text) and written_as_name("kerry", text)
+    # Capitalised only where a sentence opens: not a name.
+    assert not written_as_name("dialog", text)
+    # Written in lower case anywhere: not a name; nor a word the text never writes,
+    # nor one found only inside another word.
+    assert not written_as_name("hasil", text) and not written_as_name("aleppo", text)
+    assert not written_as_name("diplomat", text)
+    assert not written_as_name("Mosk", text)

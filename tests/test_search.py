@@ -97,6 +97,11 @@ def test_a_hit_names_the_question_words_neither_it_nor_its_neighbours_hold() -> 
     # Nor is the word that says what kind of thing is asked: the quote names a city.
     where = engine.search("Di kota mana Rusia menjalin kontak dengan HTS?")
     assert where.hits[0].sentence.text.startswith("Rusia menjalin") and where.hits[0].missing_words == ()
+    # A name typed in lower case is held as the capitalised one is: the article writes
+    # "HTS" as a name. "Rusia" it writes only where a sentence opens, which tells nothing.
+    chat = engine.search("apa yg dibahas pertemuan diplomat hts")
+    assert chat.hits[0].sentence.text.startswith("Pertemuan itu membahas") and chat.hits[0].missing_words == ()
+    assert engine.search("apa yg dibahas pertemuan diplomat rusia").hits[0].missing_words == ("rusia",)
 
 
 def test_abstains_when_nothing_is_relevant(engine: Engine) -> None:
