@@ -332,14 +332,15 @@ class Engine:
                 terms for _name, needed in asked.names if any(not article.isdisjoint(t) for t in needed) for terms in needed
             ))
             lacking: dict[str, str] = {}
+            text: str | None = None  # the article's, read once a hit and only when needed
             for folded, word, found in listable:
                 if not (found.isdisjoint(held_names) and found.isdisjoint(window)):
                     continue
                 # A name asked in lower case ("lavrov") is held as a capitalised one is.
-                if word[:1].islower() and not found.isdisjoint(article) and written_as_name(
-                    word, self._article_holding(sid).text
-                ):
-                    continue
+                if word[:1].islower() and not found.isdisjoint(article):
+                    text = self._article_holding(sid).text if text is None else text
+                    if written_as_name(word, text):
+                        continue
                 lacking.setdefault(folded, word)
             out.append(tuple(lacking.values()))
         return out
