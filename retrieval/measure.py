@@ -9,12 +9,13 @@ from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 
 import numpy as np
 
 from retrieval import ranktrees
 from retrieval.candidates import Measured, TermRows
+from retrieval.dating import may_be_date
 from retrieval.index import Bm25Index, sorted_unique
 from retrieval.question import Wants, defines, gives_measure, names_agent, offers_each
 from retrieval.ranking import Features, Query, Question, Tuning, Unit, proximity
@@ -47,9 +48,12 @@ class Measurer:
         analyzer: Analyzer,
         article_of: np.ndarray,
         retired: np.ndarray | None,
+        dated: Callable[[int], frozenset[str]] | None = None,
     ) -> None:
         """`article_of`: the article (version) number of every sid, an article's sids
-        consecutive; `retired`: a bool per sid, True for a sentence never quoted (None: none)."""
+        consecutive; `retired`: a bool per sid, True for a sentence never quoted (None: none);
+        `dated`: the terms an article (version) number's date says (`retrieval.dating`)."""
+        self._dated = dated
         self._index = index
         self._sentences = sentences
         self._analyzer = analyzer
@@ -85,7 +89,9 @@ class Measurer:
         neighbours = self._neighbour_scores(bm25, known, flags=flags)
         question = Question.read(query, best=max(bm25.values(), default=0.0))
         skip = self._skipped(tuning) if not full else frozenset()
-        return self._measure(sids, question, bm25=bm25, neighbours=neighbours, skip=skip, flags=flags)
+        return self._measure(
+            sids, question, bm25=bm25, neighbours=neighbours, skip=skip, flags=flags, dates=tuning.article_dates
+        )
 
     def _measure(
         self,
@@ -96,6 +102,7 @@ class Measurer:
         neighbours: dict[int, float],
         skip: frozenset[str],
         flags: tuple[np.ndarray, np.ndarray] | None = None,
+        dates: bool = True,
     ) -> Measured:
         """Every candidate's features, measured together from the index's arrays.
 
@@ -170,6 +177,12 @@ class Measurer:
             article_hits = self._unit_hits(units, art_owner, art_terms, distinct_arts.shape[0])[art_row.reshape(-1)]
             if question.names:
                 names_in_article = self._names_in_articles(question, distinct_arts)[art_row.reshape(-1)]
+        if dates and self._dated is not None:
+            dated_units = [i for i, unit in enumerate(units) if any(map(may_be_date, unit.terms))]
+            if dated_units:
+                # Every sentence of an article holds what its date says ("2016", "Desember").
+                said = self._date_hits(units, dated_units, distinct_arts)[art_row.reshape(-1)]
+                own_hits, window_hits, article_hits = own_hits | said, window_hits | said, article_hits | said
         own_cov, window_cov, article_cov = _coverages(weights, (own_hits, window_hits, article_hits))
 
         # Distinct terms of each candidate (ids: the same counts and overlaps as names).
@@ -529,6 +542,24 @@ class Measurer:
             terms = frozenset(self._index.term_names(self._index.doc_term_ids(lo, hi).tolist()))
             self._article_term_cache[int(number)] = terms
         return terms
+
+    def date_terms(self, sid: int) -> frozenset[str]:
+        """The terms the date of sentence `sid`'s article says (none when undated)."""
+        return frozenset() if self._dated is None else self._dated(int(self._article_of[sid]))
+
+    def _date_hits(self, units: list[Unit], dated_units: list[int], numbers: np.ndarray) -> np.ndarray:
+        """Which of `units` (only those at `dated_units` can) the date of each article
+        (version) of `numbers` says: a bool row per article, a column per unit."""
+        hits = np.zeros((len(numbers), len(units)), dtype=bool)
+        dated = self._dated
+        if dated is None:
+            return hits
+        for row, number in enumerate(numbers.tolist()):
+            said = dated(number)
+            if said:
+                for i in dated_units:
+                    hits[row, i] = not units[i].terms.isdisjoint(said)
+        return hits
 
     def _article_term_ids(self, number: int) -> frozenset[int]:
         """Distinct term ids of article (version) `number`."""

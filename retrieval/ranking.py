@@ -92,6 +92,10 @@ class Tuning:
     # paragraphs are that long (IDK-MRC valid unchanged; at 8 it lost an answer, at 6
     # FacQA train lost 6); 0 turns it off.
     story_sentences: int = 10
+    # Every sentence of a dated article holds its year and month ("Apa kata Lavrov soal
+    # al-Nusra pada 2016?" of a story dated 14 December 2016 that never writes "2016"):
+    # `retrieval.dating`.
+    article_dates: bool = True
     names_filter: bool = True
     # A name the corpus never uses is looked for in other spellings
     # (`question.spelling_key`) among the candidates' articles.

@@ -31,6 +31,7 @@ from retrieval import acronyms as _acronyms
 from retrieval.acronyms import ArticleAcronyms, CorpusAcronyms
 from retrieval.build import Built
 from retrieval.candidates import Lacking, Measured, Scored, TermRows, best_first
+from retrieval.dating import date_words
 from retrieval.index import Bm25Index
 from retrieval.measure import Measurer
 from retrieval.reading import Reader, rarest_idf
@@ -53,6 +54,8 @@ _PREFIX_MIN = 6
 _PAGE_POOL = 10
 # Negations a quote may say in other words ("menolak" for "tidak mau"): never listed as missing.
 _NEGATIONS = frozenset("tidak tak bukan belum jangan not no never".split())
+# Article versions whose date terms are kept; cleared when full (a question reads a few dozen).
+_DATE_CACHE_SIZE = 4096
 
 
 class Engine:
@@ -121,8 +124,10 @@ class Engine:
             stop_words=english.stop_words(analyzer.directory or langfiles.BUNDLED_LANGUAGE_DATA),
             english=lambda: english.at(langfiles.language_subfolder(analyzer.directory, "wordnet")),
         )
+        self._date_terms: dict[int, frozenset[str]] = {}  # see _version_date_terms
         self._measurer = Measurer(
-            index=index, sentences=sentences, analyzer=analyzer, article_of=self._article_of, retired=self._retired
+            index=index, sentences=sentences, analyzer=analyzer, article_of=self._article_of, retired=self._retired,
+            dated=self._version_date_terms,
         )
         if tuning.trees:
             # Read now (once a process): a broken trees file fails here, naming the file
@@ -352,13 +357,14 @@ class Engine:
         best = self._sentences[ranked[0].sid]
         window, window_terms = self._window(best.sid)
         article = self._article_holding(best.sid)
+        dated = self._dated(best.sid)
         return measure(
             question=asked.text,
             units=asked.units,
             names=asked.names,
-            own=self._terms_of(best.sid),
+            own=self._terms_of(best.sid) | dated,
             window=window_terms,
-            article=self._measurer.article_terms(best.sid),
+            article=self._measurer.article_terms(best.sid) | dated,
             window_text=" ".join(s.text for s in window),
             article_text=article.text,
             scores=tuple(item.score for item in ranked[:2]),
@@ -487,10 +493,27 @@ class Engine:
         return self._articles[self._slot_of[self._sentences[sid].article_id]]
 
     def _window(self, sid: int) -> tuple[tuple[Sentence, ...], frozenset[str]]:
-        """Sentence `sid` with one neighbour each side, and their terms: the window the
-        answer floor and the abstention signals read."""
+        """Sentence `sid` with one neighbour each side, and their terms, with those its
+        article's date says: the window the answer floor and the abstention signals read."""
         sentences = self.context(sid, before=1, after=1)
-        return sentences, frozenset().union(*(self._terms_of(s.sid) for s in sentences))
+        return sentences, frozenset().union(*(self._terms_of(s.sid) for s in sentences), self._dated(sid))
+
+    def _dated(self, sid: int) -> frozenset[str]:
+        """The terms sentence `sid`'s article date says, when `Tuning.article_dates`."""
+        return self._measurer.date_terms(sid) if self._tuning.article_dates else frozenset()
+
+    def _version_date_terms(self, number: int) -> frozenset[str]:
+        """The terms the date of article version `number` says (`retrieval.dating`). Read
+        only for a question that names a year or month: a stored article is decoded to
+        read its date."""
+        terms = self._date_terms.get(number)
+        if terms is None:
+            if len(self._date_terms) >= _DATE_CACHE_SIZE:
+                self._date_terms.clear()
+            article = self.article(self._version_ids[number])
+            words = () if article is None else date_words(article.date, approximate=article.date_approximate)
+            terms = self._date_terms[number] = frozenset(self._analyzer.terms(" ".join(words)))
+        return terms
 
     def _asked_unknown(self, asked: Query) -> tuple[str, ...]:
         """The question's words beside what it names, when every one is a dictionary word
