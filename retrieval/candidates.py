@@ -22,8 +22,8 @@ from retrieval.ranking import Features, Tuning
 
 
 class Lacking:
-    """For each candidate sid, the named things of the question its article lacks (`names`)
-    and how many (`count`), read from `names_in_article` (row i is `sids[i]`)."""
+    """For each candidate sid, the named things (and years) of the question its article
+    lacks (`names`) and how many (`count`), read from a bool column each (row i is `sids[i]`)."""
 
     __slots__ = ("_labels", "_held", "_row_of", "_counts")
 
@@ -137,6 +137,11 @@ class Measured:
     unit: np.ndarray | None = None  # None: not measured (no `berapa` question, or weight 0), all False
     predicate: np.ndarray | None = None  # None: not measured (trees off, or nothing named), all -1.0
     article_sentences: np.ndarray | None = None  # how many sentences each candidate's article has
+    # The years the question names (`years`) and, a column each, whether each candidate's
+    # article writes it or is dated in it, or is undated (`years_in_article`); both
+    # empty/None unless the question names a year and `Tuning.article_dates`.
+    years: tuple[str, ...] = ()
+    years_in_article: np.ndarray | None = None
 
     @classmethod
     def nothing(cls, wanted: Wants) -> Measured:
@@ -149,8 +154,9 @@ class Measured:
         on its topic (lacks fewer than `Tuning.names_share` of them, or, a whole story of
         `Tuning.story_sentences`, none); None when it names nothing."""
         held = self.names_in_article
+        in_year = None if self.years_in_article is None else self.years_in_article.all(axis=1)
         if held is None:
-            return None
+            return in_year
         lacking = (~held).sum(axis=1)
         on_topic = lacking < tuning.names_share * held.shape[1]
         if tuning.story_sentences and self.article_sentences is not None:
@@ -158,7 +164,16 @@ class Measured:
             # about it; a short passage cut from a story may have lost the lead that names it.
             story = self.article_sentences >= tuning.story_sentences
             on_topic[story] = lacking[story] == 0
-        return on_topic
+        return on_topic if in_year is None else on_topic & in_year
+
+    def lacking(self, names: list[str]) -> Lacking | None:
+        """Which of the question's `names` (`names_in_article`'s columns) and years each
+        candidate's article lacks; None when the question names neither."""
+        columns = [c for c in (self.names_in_article, self.years_in_article) if c is not None]
+        if not columns:
+            return None
+        labels = [*(names if self.names_in_article is not None else ()), *self.years]
+        return Lacking(labels, np.hstack(columns) if len(columns) > 1 else columns[0], self.sids)
 
     def listed(self, tuning: Tuning, on_topic: np.ndarray | None = None) -> np.ndarray:
         """Which candidates the engine may list as answers: their window covers

@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 
-__all__ = ["date_words", "may_be_date"]
+__all__ = ["date_words", "is_year", "may_be_date"]
 
 # Each month's names, Indonesian and English. Not abbreviated: "Jan" is as often a name
 # (Jan Egeland) and "Mar", "Des" are words of other languages.
@@ -43,7 +43,12 @@ def date_words(date: dt.date | None, *, approximate: bool = False) -> tuple[str,
     return (str(date.year), *_MONTH_NAMES[date.month - 1])
 
 
+def is_year(term: str) -> bool:
+    """Whether an analyzer term is a year a date may say (1800-2099)."""
+    return bool(_YEAR.fullmatch(term))
+
+
 def may_be_date(term: str) -> bool:
     """Whether an analyzer term could be one of `date_words`: a question without one
     needs no article's date read."""
-    return term in _ALL_MONTH_NAMES or bool(_YEAR.fullmatch(term))
+    return term in _ALL_MONTH_NAMES or is_year(term)

@@ -15,7 +15,7 @@ import numpy as np
 
 from retrieval import ranktrees
 from retrieval.candidates import Measured, TermRows
-from retrieval.dating import may_be_date
+from retrieval.dating import is_year, may_be_date
 from retrieval.index import Bm25Index, sorted_unique
 from retrieval.question import Wants, defines, gives_measure, names_agent, offers_each
 from retrieval.ranking import Features, Query, Question, Tuning, Unit, proximity
@@ -177,12 +177,24 @@ class Measurer:
             article_hits = self._unit_hits(units, art_owner, art_terms, distinct_arts.shape[0])[art_row.reshape(-1)]
             if question.names:
                 names_in_article = self._names_in_articles(question, distinct_arts)[art_row.reshape(-1)]
+        years: tuple[str, ...] = ()
+        years_in_article = None
         if dates and self._dated is not None:
             dated_units = [i for i, unit in enumerate(units) if any(map(may_be_date, unit.terms))]
             if dated_units:
                 # Every sentence of an article holds what its date says ("2016", "Desember").
                 said = self._date_hits(units, dated_units, distinct_arts)[art_row.reshape(-1)]
                 own_hits, window_hits, article_hits = own_hits | said, window_hits | said, article_hits | said
+                year_units = [i for i in dated_units if any(map(is_year, units[i].terms))]
+                if year_units:
+                    # A dated story of another year that never writes the one asked is not
+                    # about it; an undated article (a passage) may be.
+                    undated = np.fromiter(
+                        (not self._dated(number) for number in distinct_arts.tolist()), dtype=bool,
+                        count=distinct_arts.shape[0],
+                    )[art_row.reshape(-1)]
+                    years_in_article = article_hits[:, year_units] | undated[:, None]
+                    years = tuple(min(t for t in units[i].terms if is_year(t)) for i in year_units)
         own_cov, window_cov, article_cov = _coverages(weights, (own_hits, window_hits, article_hits))
 
         # Distinct terms of each candidate (ids: the same counts and overlaps as names).
@@ -268,6 +280,8 @@ class Measurer:
             terms=own_terms,
             names_in_article=names_in_article,
             article_sentences=(hi - lo)[art_row.reshape(-1)],
+            years=years,
+            years_in_article=years_in_article,
             agent=(
                 np.fromiter((names_agent(text) for text in texts), dtype=bool, count=n)
                 if wanted is Wants.PERSON else None

@@ -93,8 +93,9 @@ class Tuning:
     # FacQA train lost 6); 0 turns it off.
     story_sentences: int = 10
     # Every sentence of a dated article holds its year and month ("Apa kata Lavrov soal
-    # al-Nusra pada 2016?" of a story dated 14 December 2016 that never writes "2016"):
-    # `retrieval.dating`.
+    # al-Nusra pada 2016?" of a story dated 14 December 2016 that never writes "2016"),
+    # and a dated article that neither writes nor is dated in a year the question asks
+    # is off its topic: `retrieval.dating`.
     article_dates: bool = True
     names_filter: bool = True
     # A name the corpus never uses is looked for in other spellings

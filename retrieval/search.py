@@ -30,7 +30,7 @@ from retrieval.abstention import Abstention, Lexicon, Signals, bundled, measure
 from retrieval import acronyms as _acronyms
 from retrieval.acronyms import ArticleAcronyms, CorpusAcronyms
 from retrieval.build import Built
-from retrieval.candidates import Lacking, Measured, Scored, TermRows, best_first
+from retrieval.candidates import Measured, Scored, TermRows, best_first
 from retrieval.dating import date_words
 from retrieval.index import Bm25Index
 from retrieval.measure import Measurer
@@ -259,12 +259,13 @@ class Engine:
         # answer. When no candidate holds them all, say what the closest ones lack, and
         # show those only as not an answer.
         names = asked.names
-        if names and scored and measured.names_in_article is not None and on_topic is not None:
+        table = measured.lacking([name for name, _needed in names])
+        if table is not None and scored and on_topic is not None:
             # Scope is the article: a news story names its subject ("Aleppo") in its lead,
-            # not in every sentence that answers about it. How many named things each
-            # candidate's article lacks (`count`), and which (`lacking_of`): counts for
-            # every candidate, the names themselves only for the few the answer may list.
-            table = Lacking([name for name, _needed in names], measured.names_in_article, measured.sids)
+            # not in every sentence that answers about it, and its date says its year.
+            # How many named things and years each candidate's article lacks (`count`),
+            # and which (`lacking_of`): counts for every candidate, the names themselves
+            # only for the few the answer may list.
             count, lacking_of = table.count, table.names
             unknown = [name for name, needed in names if not any(self._index.has_term(t) for ts in needed for t in ts)]
             if unknown and tuning.name_spellings:
@@ -284,14 +285,15 @@ class Engine:
             complete = [item for item in ranked if topical[item.row]]
             # A question mostly about things the corpus never mentions ("Korea Utara"
             # beside "Lavrov") has no answer here, however well the rest matches.
-            if tuning.unknown_names_decline and 2 * len(unknown) >= len(names):
+            if names and tuning.unknown_names_decline and 2 * len(unknown) >= len(names):
                 complete = []
             if not complete:
                 # The closest hold as many of the named things as any candidate does (and at
                 # least one); the answer says what they lack.
                 nearer = sorted(scored, key=lambda item: count(item.sid))
                 missing = lacking_of(nearer[0].sid)
-                nearer = [item for item in nearer if count(item.sid) == len(missing) < len(names)]
+                asked_for = len(names) + len(measured.years)
+                nearer = [item for item in nearer if count(item.sid) == len(missing) < asked_for]
                 closest = self._fold_duplicates(nearer, units, limit=k, terms=terms)
                 return Answer(query=query, missing=tuple(missing), closest=tuple(closest)), None
             if tuning.names_filter:

@@ -64,3 +64,39 @@ def test_an_undated_article_holds_no_year() -> None:
     engine = _engine()
     assert engine._measurer.date_terms(engine.sentence_at("jembatan", 0).sid) == frozenset()
     assert engine._measurer.date_terms(engine.sentence_at("nusra", 0).sid) >= {"2016", "desember"}
+
+
+def test_a_year_no_story_is_dated_in_nor_writes_is_not_answered() -> None:
+    engine = Engine.from_articles(
+        [
+            *_engine().articles,
+            # Dated 2016, and writes a year of its own.
+            _article(
+                "perang",
+                "Perang saudara di Suriah sudah berlangsung sejak 2011. Lavrov menyebut al-Nusra sebagai teroris.",
+                dt.date(2016, 3, 1),
+            ),
+            # Another story writes the year asked, so it is a word of the corpus.
+            _article("pemilu", "Pemilu berikutnya digelar pada 2021. Partai-partai mulai berkampanye.", dt.date(2019, 5, 2)),
+        ]
+    )
+    answer = engine.search("Apa kata Lavrov soal al-Nusra pada 2021?")
+    assert not answer.answered and answer.missing == ("2021",)
+    # The closest are shown as not an answer, the story on al-Nusra first.
+    assert answer.closest and answer.closest[0].article.id in ("nusra", "perang")
+    # A year the story writes keeps it on topic, though it is dated otherwise.
+    written = engine.search("Apa kata Lavrov soal perang di Suriah sejak 2011?")
+    assert written.answered and written.hits[0].article.id == "perang"
+    # Without the dates, a story of 2016 was quoted as the answer.
+    blind = engine.tuned(dataclasses.replace(engine.tuning, article_dates=False))
+    quoted = blind.search("Apa kata Lavrov soal al-Nusra pada 2021?")
+    assert quoted.answered and quoted.hits[0].article.date.year == 2016
+
+
+def test_an_undated_article_stays_on_a_years_topic() -> None:
+    engine = _engine()
+    query = engine.read("Presiden meresmikan jembatan di Surabaya pada 2021?")
+    measured = engine.measured(query, pool=30, full=False)
+    assert measured.years == ("2021",) and measured.years_in_article is not None
+    by_article = {engine.sentence(sid).article_id: bool(row.all()) for sid, row in zip(measured.sids, measured.years_in_article)}
+    assert by_article["jembatan"] and not by_article.get("minyak", False)
