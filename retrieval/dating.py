@@ -11,8 +11,11 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Sequence
 
-__all__ = ["date_words", "is_year", "may_be_date"]
+from retrieval.ranking import Unit
+
+__all__ = ["date_units", "date_words", "is_year", "may_be_date"]
 
 # Each month's names, Indonesian and English. Not abbreviated: "Jan" is as often a name
 # (Jan Egeland) and "Mar", "Des" are words of other languages.
@@ -52,3 +55,9 @@ def may_be_date(term: str) -> bool:
     """Whether an analyzer term could be one of `date_words`: a question without one
     needs no article's date read."""
     return term in _ALL_MONTH_NAMES or is_year(term)
+
+
+def date_units(units: Sequence[Unit]) -> list[int]:
+    """The places of the question `units` an article's date may hold: none, and no date
+    is read, for a question naming no year or month."""
+    return [i for i, unit in enumerate(units) if any(map(may_be_date, unit.terms))]

@@ -15,7 +15,7 @@ import numpy as np
 
 from retrieval import ranktrees
 from retrieval.candidates import Measured, TermRows
-from retrieval.dating import is_year, may_be_date
+from retrieval.dating import date_units, is_year
 from retrieval.index import Bm25Index, sorted_unique
 from retrieval.question import Wants, defines, gives_measure, names_agent, offers_each
 from retrieval.ranking import Features, Query, Question, Tuning, Unit, proximity
@@ -179,22 +179,19 @@ class Measurer:
                 names_in_article = self._names_in_articles(question, distinct_arts)[art_row.reshape(-1)]
         years: tuple[str, ...] = ()
         years_in_article = None
-        if dates and self._dated is not None:
-            dated_units = [i for i, unit in enumerate(units) if any(map(may_be_date, unit.terms))]
-            if dated_units:
-                # Every sentence of an article holds what its date says ("2016", "Desember").
-                said = self._date_hits(units, dated_units, distinct_arts)[art_row.reshape(-1)]
-                own_hits, window_hits, article_hits = own_hits | said, window_hits | said, article_hits | said
-                year_units = [i for i in dated_units if any(map(is_year, units[i].terms))]
-                if year_units:
-                    # A dated story of another year that never writes the one asked is not
-                    # about it; an undated article (a passage) may be.
-                    undated = np.fromiter(
-                        (not self._dated(number) for number in distinct_arts.tolist()), dtype=bool,
-                        count=distinct_arts.shape[0],
-                    )[art_row.reshape(-1)]
-                    years_in_article = article_hits[:, year_units] | undated[:, None]
-                    years = tuple(min(t for t in units[i].terms if is_year(t)) for i in year_units)
+        dated = self._dated if dates else None
+        if dated is not None and (dated_units := date_units(units)):
+            # Every sentence of an article holds what its date says ("2016", "Desember").
+            said_by = [dated(number) for number in distinct_arts.tolist()]
+            said = _date_hits(units, dated_units, said_by)[art_row.reshape(-1)]
+            own_hits, window_hits, article_hits = own_hits | said, window_hits | said, article_hits | said
+            year_units = [i for i in dated_units if any(map(is_year, units[i].terms))]
+            if year_units:
+                # A dated story of another year that never writes the one asked is not
+                # about it; an undated article (a passage) may be.
+                undated = np.array([not terms for terms in said_by], dtype=bool)[art_row.reshape(-1)]
+                years_in_article = article_hits[:, year_units] | undated[:, None]
+                years = tuple(min(t for t in units[i].terms if is_year(t)) for i in year_units)
         own_cov, window_cov, article_cov = _coverages(weights, (own_hits, window_hits, article_hits))
 
         # Distinct terms of each candidate (ids: the same counts and overlaps as names).
@@ -561,20 +558,6 @@ class Measurer:
         """The terms the date of sentence `sid`'s article says (none when undated)."""
         return frozenset() if self._dated is None else self._dated(int(self._article_of[sid]))
 
-    def _date_hits(self, units: list[Unit], dated_units: list[int], numbers: np.ndarray) -> np.ndarray:
-        """Which of `units` (only those at `dated_units` can) the date of each article
-        (version) of `numbers` says: a bool row per article, a column per unit."""
-        hits = np.zeros((len(numbers), len(units)), dtype=bool)
-        dated = self._dated
-        if dated is None:
-            return hits
-        for row, number in enumerate(numbers.tolist()):
-            said = dated(number)
-            if said:
-                for i in dated_units:
-                    hits[row, i] = not units[i].terms.isdisjoint(said)
-        return hits
-
     def _article_term_ids(self, number: int) -> frozenset[int]:
         """Distinct term ids of article (version) `number`."""
         terms = self._article_id_cache.get(number)
@@ -610,6 +593,17 @@ def _unweighted(tuning: Tuning) -> frozenset[str]:
 
 # The word distances `ranking.proximity` counts as close.
 _STEPS = np.array([-2, -1, 1, 2], dtype=np.int64)
+
+
+def _date_hits(units: list[Unit], dated_units: list[int], said_by: list[frozenset[str]]) -> np.ndarray:
+    """Which of `units` (only those at `dated_units` can) each article's date says
+    (`said_by`, one article a row): a bool row per article, a column per unit."""
+    hits = np.zeros((len(said_by), len(units)), dtype=bool)
+    for row, said in enumerate(said_by):
+        if said:
+            for i in dated_units:
+                hits[row, i] = not units[i].terms.isdisjoint(said)
+    return hits
 
 
 def _coverage(weights: list[float], hits: np.ndarray, total: float) -> np.ndarray:

@@ -31,7 +31,7 @@ from retrieval import acronyms as _acronyms
 from retrieval.acronyms import ArticleAcronyms, CorpusAcronyms
 from retrieval.build import Built
 from retrieval.candidates import Measured, Scored, TermRows, best_first
-from retrieval.dating import date_words
+from retrieval.dating import date_units, date_words
 from retrieval.index import Bm25Index
 from retrieval.measure import Measurer
 from retrieval.reading import Reader, rarest_idf
@@ -357,9 +357,9 @@ class Engine:
         if not ranked:
             return None
         best = self._sentences[ranked[0].sid]
-        window, window_terms = self._window(best.sid)
+        window, window_terms = self._window(best.sid, asked)
         article = self._article_holding(best.sid)
-        dated = self._dated(best.sid)
+        dated = self._dated(best.sid, asked)
         return measure(
             question=asked.text,
             units=asked.units,
@@ -494,15 +494,20 @@ class Engine:
         """The article sentence `sid` belongs to (a candidate's: never retired)."""
         return self._articles[self._slot_of[self._sentences[sid].article_id]]
 
-    def _window(self, sid: int) -> tuple[tuple[Sentence, ...], frozenset[str]]:
+    def _window(self, sid: int, asked: Query | None = None) -> tuple[tuple[Sentence, ...], frozenset[str]]:
         """Sentence `sid` with one neighbour each side, and their terms, with those its
-        article's date says: the window the answer floor and the abstention signals read."""
+        article's date says of `asked` (`_dated`): the window the answer floor and the
+        abstention signals read."""
         sentences = self.context(sid, before=1, after=1)
-        return sentences, frozenset().union(*(self._terms_of(s.sid) for s in sentences), self._dated(sid))
+        terms = frozenset().union(*(self._terms_of(s.sid) for s in sentences))
+        return sentences, terms if asked is None else terms | self._dated(sid, asked)
 
-    def _dated(self, sid: int) -> frozenset[str]:
-        """The terms sentence `sid`'s article date says, when `Tuning.article_dates`."""
-        return self._measurer.date_terms(sid) if self._tuning.article_dates else frozenset()
+    def _dated(self, sid: int, asked: Query) -> frozenset[str]:
+        """The terms sentence `sid`'s article date says, when `Tuning.article_dates` and
+        `asked` names a year or month (else none, and no date is read)."""
+        if not self._tuning.article_dates or not date_units(asked.units):
+            return frozenset()
+        return self._measurer.date_terms(sid)
 
     def _version_date_terms(self, number: int) -> frozenset[str]:
         """The terms the date of article version `number` says (`retrieval.dating`). Read
@@ -557,7 +562,7 @@ class Engine:
             return False
         floor = self._answer_floor(content)
         for item in ranked:
-            if coverage(content, self._window(item.sid)[1]) >= floor:
+            if coverage(content, self._window(item.sid, asked)[1]) >= floor:
                 return True
         return False
 
@@ -572,7 +577,7 @@ class Engine:
         total = sum(u.weight for u in units)
         floor = self._answer_floor(units)
         for item in ranked:
-            window, terms = self._window(item.sid)
+            window, terms = self._window(item.sid, asked)
             lacking = [u for u in units if u.terms.isdisjoint(terms)]
             held = total - sum(u.weight for u in lacking)
             said = wordnet.synonym_weight(
