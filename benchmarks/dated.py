@@ -26,10 +26,9 @@ from benchmarks.quality import (
     evaluate,
     load_eval_set,
 )
-from retrieval.dating import date_words
+from retrieval.dating import date_words, is_year
 from retrieval.records import Article
 
-_NAMES_A_YEAR = re.compile(r"\b(?:1[89]|20)\d\d\b")
 _FORMS = ("year", "month and year", "a year no article has")
 
 
@@ -38,9 +37,12 @@ def dated_questions(questions: Sequence[EvalQuestion], articles: Sequence[Articl
     article is the question's own or, in the seed sets, the one holding its answer."""
     out: dict[str, list[EvalQuestion]] = {form: [] for form in _FORMS}
     for item in questions:
-        if item.expect is None or _NAMES_A_YEAR.search(item.question):
+        if item.expect is None or any(map(is_year, re.findall(r"\w+", item.question))):
             continue
-        article = next((a for a in articles if a.id == item.article_id or item.expect in a.text), None)
+        # A question's own article when it names one; else the first that holds its answer.
+        article = next(
+            (a for a in articles if (a.id == item.article_id if item.article_id else item.expect in a.text)), None
+        )
         if article is None or article.date is None:
             continue
         base = item.question.rstrip(" ?")
