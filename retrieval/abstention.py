@@ -50,6 +50,10 @@ _YES_NO_CLAUSE = re.compile(r"(^|[,;:])\s*" + _YES_NO_OPENER, re.I)
 # A closing "(atau) tidak?" asks yes or no and negates nothing: "... jadi tidak?"
 # (`chatwords` reads a chat "jadi ga?" so).
 _YES_NO_TAG = re.compile(r"\s+(?:(?:atau|apa)\s+)?(?:tidak|belum|bukan)\W*$", re.I)
+# So does an opening "Benar tidak ...?" ("true or not: ..."; chat's "bener gak ...?" reads
+# so): its "tidak" asks, and negates nothing that follows. Not "Benarkah tidak ...?" nor
+# "Benar tidak ada ...?", which ask about a negation ("is it true that none ...").
+_YES_NO_LEAD = re.compile(r"\s*(?:benar|betul)\s+(?:atau\s+)?(?:tidak|tak|bukan)\b(?!\s+ada\b)", re.I)
 _NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
 # Words that negate what follows them. In the article "kurang" ("kurang tepat") negates
 # too; in a question it is as often "less" as "not".
@@ -322,8 +326,11 @@ def measure(
     unknown = sum(u.weight for u in units if not any(known(t) for t in u.terms))
     near = any(_near_any(u.terms, article) for u in lacking_article)
     tag = _YES_NO_TAG.search(question)
-    negated = bool(_NEGATION.search(question[: tag.start()] if tag else question))
-    yes_no = tag is not None or _YES_NO.match(question) is not None
+    lead = _YES_NO_LEAD.match(question)
+    negated = bool(_NEGATION.search(question[lead.end() if lead else 0 : tag.start() if tag else len(question)]))
+    yes_no = tag is not None or lead is not None or _YES_NO.match(question) is not None
+    if lead:
+        question_words = question_words[len(re.findall(r"\w+", lead.group())) :]
     # "tidak berdarah panas" over "berdarah dingin" restates the article: a negated opposite is no change.
     opposite = not negated and _opposite_held(lacking_article, lexicon.opposites, article)
     negation = negated and not _NEGATION.search(window_text)
@@ -348,7 +355,7 @@ def measure(
     )
     undoing = (
         not negated
-        and not (tag or _YES_NO_CLAUSE.search(question))
+        and not (tag or lead or _YES_NO_CLAUSE.search(question))
         and any(not u.terms.isdisjoint(word) for u in lacking_article for word in lexicon.undoings)
     )
     window_opposite = not negated and _opposite_held(lacking_window, lexicon.opposites, window)

@@ -41,6 +41,9 @@ _WORD = re.compile(r"\w+(?:-\w+)*")
 _NASAL_VERB = re.compile(r"(?!me)(?:ng[a-z]|ny[aeiou]|[mn][aeiou])[a-z]{3,}")
 # Chat says a closing syllable's `a` as `e`: `dateng`, `deket`, `seneng`, `nganggep`.
 _CLOSING_E = re.compile(r"e([b-df-hj-np-tv-z]+)$")
+# Chat writes a reduplicated plural with a 2 (`sisa2`, `anak2nya`); three letters at
+# least before it, so a code (`co2`, `ps2`) is left alone.
+_TWICE = re.compile(r"([a-z]{3,})2(nya|ku|mu)?")
 
 
 class ChatWordsError(ValueError):
@@ -78,6 +81,9 @@ class ChatWords:
             found = self.table.get(word.casefold())
             if found is not None:
                 return found
+            if word.islower() and (twice := _TWICE.fullmatch(word)) and known(word) is False:
+                base = self.table.get(twice[1]) or twice[1]
+                return f"{base}-{base}{twice[2] or ''}"
             if word.islower() and len(word) >= 5 and known(word) is False:
                 return next((form for form in _standard_forms(word) if known(form)), word)
             return word

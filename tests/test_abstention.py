@@ -238,6 +238,11 @@ def test_a_word_the_question_negates_that_the_window_holds_plainly_is_negated_he
     nobody = "Tak ada seorang pun di Irak, Libya, atau khususnya Yaman yang meminta gencatan senjata sebelum dialog."
     assert held("Negara mana yang tidak meminta gencatan senjata sebelum dialog?", nobody) == 0.0
     assert held("Negara mana yang tidak meminta gencatan senjata?", "Irak dan Libya meminta gencatan senjata.") == 1.0
+    # "Benar tidak ...?" asks whether; its "tidak" negates nothing after it.
+    accused = "Lavrov menegaskan bahwa tuduhan Rusia memaksa warga sipil meninggalkan Aleppo tidaklah benar."
+    assert held("Benar tidak Rusia memaksa warga sipil meninggalkan Aleppo?", accused) == 0.0
+    assert held("benar atau tidak Rusia memaksa warga sipil meninggalkan Aleppo?", accused) == 0.0
+    assert held("Siapa yang tidak memaksa warga sipil meninggalkan Aleppo?", accused) == 1.0
 
 
 def test_a_word_the_question_asks_plainly_that_the_window_only_negates_is_negation_dropped() -> None:

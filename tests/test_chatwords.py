@@ -72,3 +72,11 @@ def test_the_engine_answers_a_chat_question_as_asked() -> None:
     answer = engine.search(question)
     assert answer.answered and answer.hits[0].sentence.text.startswith("Setiap minggu")
     assert answer.query == question  # shown as typed, read in standard words
+
+
+def test_a_plural_written_with_a_2_reads_as_the_word_twice(chat: ChatWords) -> None:
+    assert chat.standard("perang lawan sisa2 ISIS", known=_known) == "perang lawan sisa-sisa ISIS"
+    # The first half is a chat word too, and a suffix stays at the end.
+    assert chat.standard("siapa org2nya", known=_known) == "siapa orang-orangnya"
+    # A code is no plural.
+    assert chat.standard("berapa emisi co2 dan ps2", known=_known) == "berapa emisi co2 dan ps2"
