@@ -9,7 +9,7 @@ question is put down to one rule:
 - `unknown_names`: at least half the things the question names are words the corpus never uses;
 - `names`: no candidate's article holds one of the things the question names;
 - `hit_coverage` / `floor`: no candidate's window covers enough of the question;
-- `antonym`, `negated_held`, `negation_dropped`: the abstention signals that decline alone.
+- `antonym`, `negated_held`, `negation_dropped`, `count_unmatched`: the abstention signals that decline alone.
 
 It prints, per rule, how many answerable and unanswerable questions it declines,
 and with `--out` writes a JSON line per declined question (the rule, the names
@@ -32,7 +32,7 @@ from benchmarks.quality import DEFAULT_IDKMRC, EvalQuestion, idkmrc_eval_set
 from retrieval.records import Article
 from retrieval.search import Engine
 
-ALONE = ("antonym", "negated_held", "negation_dropped")
+ALONE = ("antonym", "negated_held", "negation_dropped", "count_unmatched")
 
 
 def _rule(engine: Engine, item: EvalQuestion) -> dict[str, object] | None:

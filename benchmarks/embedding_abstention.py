@@ -65,7 +65,7 @@ from retrieval.abstention import Abstention, Signals
 from retrieval.search import Engine
 
 EXTRA = ("cos_best", "cos_window", "cos_max", "drop_gain")
-ALONE = "antonym,negated_held,negation_dropped"
+ALONE = "antonym,negated_held,negation_dropped,count_unmatched"
 
 
 # --- rows with the texts the model reads ----------------------------------------------

@@ -79,6 +79,13 @@ _HOW_MANY = re.compile(r"\b(se)?berapa(kah)?\b", re.I)
 _WHAT_DATE = re.compile(r"\b(tahun|tanggal|abad|bulan|hari|pukul|jam)\s+(ke\s*-?\s*)?berapa", re.I)
 # A count written in words: "tiga belas", "dua puluh", "ratusan", "sepertiga", "keempat
 # kitab" (all four books).
+# Words between "berapa" and the thing it counts: "berapa *jumlah* tentara", "berapa
+# *kira-kira* penduduk".
+_COUNT_OPENERS = frozenset("jumlah banyak total kira-kira sekitar kurang lebih perkiraan rata-rata".split())
+# How near a number the counted thing stands in the window ("*130 ribu* warga", "harimau
+# sumatera yang tersisa hanya *400-500* ekor", "pengungsi saat ini mencapai sekitar *130 ribu*").
+_COUNT_REACH = 6
+_DIGIT = re.compile(r"\d")  # "22stasiun", "ke-59"
 _NUMBER_WORD = re.compile(
     r"\b(ke)?(satu|dua|tiga|empat|lima|enam|tujuh|delapan|sembilan|sepuluh|sebelas|setengah|separuh"
     r"|sepertiga|seperempat|tunggal|ganda)\b|\b\w*(belas|puluh|ratus|ribu|juta|miliar|triliun)(an)?\b",
@@ -134,6 +141,12 @@ class Signals:
     # 1 when "berapa" asks a count or an amount (not "tahun berapa") and the window holds
     # no number in digits or words
     count_absent: float
+    # 1 when "berapa" counts a thing ("Berapa jumlah *tentara* Rusia di Tartus?") and no
+    # number in the window stands within a few words of it or before a counter word
+    # (`Lexicon.counters`: "orang", "ekor"): the window counts something else ("*dua*
+    # pangkalan"). Not for a measure (`Lexicon.measures`: "berapa lama", "berapa berat")
+    # nor a date ("tahun berapa").
+    count_unmatched: float
     number_gap: float  # 1 when a number of the question is in neither the window nor the article
     names: float  # how many things the question names (capitalised runs, numbers)
     names_missing: float  # share of them the window lacks
@@ -244,12 +257,18 @@ class Lexicon:
     # Honorifics and ranks before a name ("jenderal", "sir", "syekh"), folded as written:
     # the coverage floor leaves them out (`Tuning.floor_honorifics`)
     honorifics: frozenset[str] = frozenset()
+    # Words that, after "berapa", ask a measure rather than a count of things ("lama",
+    # "berat", "persen"), and counter words that, after a number, count whatever is asked
+    # ("orang", "ekor", "buah"): folded, as written
+    measures: frozenset[str] = frozenset()
+    counters: frozenset[str] = frozenset()
 
     @classmethod
     def read(cls, directory: Path, terms: Callable[[str], list[str]]) -> Lexicon:
         """`frame.txt` (a word a line), `antonyms.txt` and `swaps.txt` (`asked: held ...` a line),
         `qualifiers.txt` (a word or phrase a line), `relations.txt` (a set of words a line,
-        `a/b` for one relation in several words), `undoing.txt` and `honorifics.txt` (a word a line)
+        `a/b` for one relation in several words), `undoing.txt`, `honorifics.txt`, `measures.txt`
+        and `counters.txt` (a word a line)
         under `directory`, each word but the qualifiers' turned into terms by `terms` (the
         engine's analyzer); absent files are empty."""
         frame: set[str] = set()
@@ -278,10 +297,13 @@ class Lexicon:
         undoings = tuple(dict.fromkeys(
             t for _number, line in _lines(directory / "undoing.txt") if (t := frozenset(_specific(terms(line))))
         ))
-        honorifics = frozenset(
-            word.casefold() for _number, line in _lines(directory / "honorifics.txt") for word in line.split()
+        honorifics, measures, counters = (
+            frozenset(word.casefold() for _number, line in _lines(directory / name) for word in line.split())
+            for name in ("honorifics.txt", "measures.txt", "counters.txt")
         )
-        return cls(frozenset(frame), tuple(opposites), qualifiers, tuple(relations), undoings, honorifics)
+        return cls(
+            frozenset(frame), tuple(opposites), qualifiers, tuple(relations), undoings, honorifics, measures, counters
+        )
 
 
 def _specific(terms: list[str]) -> list[str]:
@@ -374,6 +396,8 @@ def measure(
         and not _WHAT_DATE.search(question)
         and not (_NUMBER.search(window_text) or _NUMBER_WORD.search(window_text))
     )
+    counted = _counted(question, question_words, lexicon.measures, lexicon.counters)
+    count_unmatched = counted is not None and not _counts(counted, window_analysed(), lexicon.counters)
     numbers = set(_NUMBER.findall(question))
     # The article's numbers (a scan of its whole text) matter only to a question that has some.
     given = set(_NUMBER.findall(window_text)) | set(_NUMBER.findall(article_text)) if numbers else set()
@@ -401,12 +425,51 @@ def measure(
         names_absent=names_absent / len(names) if names else 0.0,
         undoing=float(undoing),
         count_absent=float(count_absent),
+        count_unmatched=float(count_unmatched),
         number_gap=float(bool(numbers - given)),
         names=float(len(names)),
         names_missing=len(missing_names) / len(names) if names else 0.0,
         margin=math.log(best / second) if best > 0 and second > 0 else 0.0,
         log_score=math.log(best) if best > 0 else 0.0,
         units=float(len(units)),
+    )
+
+
+def _counted(
+    question: str, words: Sequence[tuple[str, tuple[str, ...]]], measures: frozenset[str], counters: frozenset[str]
+) -> frozenset[str] | None:
+    """The terms of the thing "berapa" counts ("Berapa jumlah *tentara* ...?", past
+    `_COUNT_OPENERS` and counter words), or None for no count: no "berapa", a date ("tahun berapa"), a
+    measure ("berapa lama"), or nothing named after it ("berapa yang ...")."""
+    if not _HOW_MANY.search(question) or _WHAT_DATE.search(question):
+        return None
+    # "banyakkah", "orangkah": the -kah of a question word's neighbour asks, it names nothing.
+    folded = [word.casefold().removesuffix("kah") for word, _terms in words]
+    for i, word in enumerate(folded):
+        if _HOW_MANY.fullmatch(words[i][0]):
+            if i > 0 and folded[i - 1] in measures:
+                return None  # "umur berapa", "pukul berapa"
+            j = i + 1
+            while j < len(words) and (folded[j] in _COUNT_OPENERS or folded[j] in counters):
+                j += 1  # "berapa *jumlah* tentara", "berapa *orang* warga"
+            if j == len(words) or folded[j] in measures or not words[j][1]:
+                return None
+            # A thing named in two words may be counted by its second ("jumlah karakter
+            # *huruf*" over "26 huruf"); a name after it is no part of it ("tentara Rusia").
+            after = words[j + 1] if j + 1 < len(words) else ("", ())
+            return frozenset(words[j][1]) | (frozenset(after[1]) if after[0].islower() else frozenset())
+    return None
+
+
+def _counts(counted: frozenset[str], words: Sequence[tuple[str, tuple[str, ...]]], counters: frozenset[str]) -> bool:
+    """Whether a number in `words` counts `counted`: the thing stands within `_COUNT_REACH`
+    words of it, or a counter word follows it ("13 *orang*")."""
+    numbers = [i for i, (word, _terms) in enumerate(words) if _DIGIT.search(word) or _NUMBER_WORD.fullmatch(word)]
+    if not numbers:
+        return False
+    near = [i for i, (_word, terms) in enumerate(words) if not counted.isdisjoint(terms)]
+    return any(abs(i - n) <= _COUNT_REACH for n in numbers for i in near) or any(
+        words[k][0].casefold() in counters for n in numbers for k in range(n + 1, min(n + 3, len(words)))
     )
 
 

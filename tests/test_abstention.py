@@ -546,6 +546,34 @@ def test_a_count_asked_over_a_window_without_a_number_is_count_absent() -> None:
     assert absent("Siapa istri James Hepburn?", married) == 0.0
 
 
+def test_a_count_the_window_gives_only_for_another_thing_is_count_unmatched() -> None:
+    lexicon = Lexicon.read(default_analyzer_dir(), default_analyzer().terms)
+
+    def unmatched(question: str, window: str) -> float:
+        return _signals(question, window, window, lexicon=lexicon).count_unmatched
+
+    bases = "Rusia berharap mempertahankan dua pangkalan militernya di Suriah, yakni di Tartus dan Khmeimim."
+    assert unmatched("Berapa jumlah tentara Rusia di Tartus?", bases) == 1.0
+    assert unmatched("Berapa jumlah pangkalan militer Rusia di Suriah?", bases) == 0.0
+    # Near the number, before or after it, past "jumlah", "orang" and -kah.
+    refugees = "Total pengungsi saat ini mencapai sekitar 130 ribu warga."
+    assert unmatched("Berapakah total pengungsi dari Aleppo?", refugees) == 0.0
+    assert unmatched("Berapa orang pengungsi dari Aleppo?", refugees) == 0.0
+    far = "Pengungsi dari Aleppo tiba di kamp yang dibangun di luar kota, kata pejabat setempat, sekitar 130 ribu."
+    assert unmatched("Berapa pengungsi dari Aleppo?", far) == 1.0
+    # A counter word counts whatever is asked; so does the second word of a two-word thing.
+    assert unmatched("Berapa korban tewas di Aleppo?", "Serangan itu menewaskan 13 orang di Aleppo.") == 0.0
+    assert unmatched("Berapa jenis statistika?", "Ada dua macam statistika, yaitu deskriptif dan inferensial.") == 0.0
+    assert unmatched("Berapa jumlah karakter huruf bahasa Indonesia?", "Alfabetnya terdiri dari 26 huruf.") == 0.0
+    # A window without any number counts nothing either.
+    assert unmatched("Berapa jumlah pejuang FSA di Aleppo?", "Para komandan oposisi menolak tawaran Rusia.") == 1.0
+    # Not a count: a measure, a date, or nothing named after "berapa".
+    assert unmatched("Berapa lama perang berlangsung di Aleppo?", bases) == 0.0
+    assert unmatched("Umur berapa Lavrov menjadi menteri?", bases) == 0.0
+    assert unmatched("Tahun berapa Rusia membangun pangkalan di Tartus?", bases) == 0.0
+    assert unmatched("Rusia punya pangkalan berapa?", bases) == 0.0
+
+
 def test_an_undoing_the_article_never_mentions_is_an_undoing_signal() -> None:
     lexicon = Lexicon.read(default_analyzer_dir(), default_analyzer().terms)
     founded = "Google didirikan oleh Larry Page dan Sergey Brin pada tanggal 4 September 1998 di California."

