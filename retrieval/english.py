@@ -116,7 +116,14 @@ class EnglishWords:
         added: list[str] = []
         for word, terms in words:
             if terms and not any(known(t) for t in terms) and _WORD.fullmatch(word.casefold()):
-                extra = [t for w in self.indonesian(word) for t in terms_of(w) if known(t) and t not in terms]
+                indonesian = self.indonesian(word)
+                if indonesian and not any(terms_of(w) for w in indonesian):
+                    # Only function words in Indonesian (`according` -> `menurut`): it asks
+                    # for nothing, where as an unknown English term it weighed like the
+                    # rarest word and was listed as one the quote lacks.
+                    out.append((word, ()))
+                    continue
+                extra = [t for w in indonesian for t in terms_of(w) if known(t) and t not in terms]
                 extra = list(dict.fromkeys(extra))
                 if extra:
                     terms = terms + tuple(extra)

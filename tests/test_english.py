@@ -95,6 +95,21 @@ def test_an_english_question_finds_the_indonesian_sentence() -> None:
     assert answer.answered and answer.hits[0].sentence.text.startswith("Rusia mengundang")
 
 
+def test_an_english_word_that_is_only_a_function_word_in_indonesian_asks_for_nothing() -> None:
+    # `according` is `menurut`, `every` is `setiap`: Indonesian stop words. Read as unknown
+    # English terms they weighed like the rarest words and were listed as missing.
+    engine = _engine()
+    question = "According to Russia, who was invited to Moscow?"
+    asked = engine.read(question)
+    # No coverage unit (the answer floor, the abstention signals) and no listable word;
+    # BM25 never finds the term in an Indonesian index either way.
+    assert all("according" not in u.terms for u in asked.units)
+    assert dict(asked.words)["According"] == ()
+    assert any("invited" in u.terms for u in asked.units)  # a content word keeps its own term
+    answer = engine.search(question)
+    assert answer.answered and "According" not in answer.hits[0].missing_words
+
+
 def test_an_indonesian_question_is_read_as_written() -> None:
     engine = _engine()
     asked = engine.read("Apakah the talks dilanjutkan?")  # an Indonesian stop word: not English
