@@ -435,12 +435,32 @@ def measure(
     )
 
 
+def counted_word(question: str, words: Sequence[tuple[str, tuple[str, ...]]], lexicon: Lexicon) -> str | None:
+    """The word naming what "berapa" counts, as written ("Berapa jumlah *tentara* ...?"),
+    or None when the question counts nothing (`count_unmatched` reads the same word)."""
+    at = _counted_at(question, words, lexicon.measures, lexicon.counters)
+    return None if at is None else words[at][0]
+
+
 def _counted(
     question: str, words: Sequence[tuple[str, tuple[str, ...]]], measures: frozenset[str], counters: frozenset[str]
 ) -> frozenset[str] | None:
-    """The terms of the thing "berapa" counts ("Berapa jumlah *tentara* ...?", past
-    `_COUNT_OPENERS` and counter words), or None for no count: no "berapa", a date ("tahun berapa"), a
-    measure ("berapa lama"), or nothing named after it ("berapa yang ...")."""
+    """The terms of the thing "berapa" counts, or None for no count (`_counted_at`). A thing
+    named in two words may be counted by its second ("jumlah karakter *huruf*" over "26
+    huruf"); a name after it is no part of it ("tentara Rusia")."""
+    at = _counted_at(question, words, measures, counters)
+    if at is None:
+        return None
+    after = words[at + 1] if at + 1 < len(words) else ("", ())
+    return frozenset(words[at][1]) | (frozenset(after[1]) if after[0].islower() else frozenset())
+
+
+def _counted_at(
+    question: str, words: Sequence[tuple[str, tuple[str, ...]]], measures: frozenset[str], counters: frozenset[str]
+) -> int | None:
+    """Where in `words` the thing "berapa" counts stands ("Berapa jumlah *tentara* ...?",
+    past `_COUNT_OPENERS` and counter words), or None for no count: no "berapa", a date
+    ("tahun berapa"), a measure ("berapa lama"), or nothing named after it ("berapa yang ...")."""
     if not _HOW_MANY.search(question) or _WHAT_DATE.search(question):
         return None
     # "banyakkah", "orangkah": the -kah of a question word's neighbour asks, it names nothing.
@@ -454,10 +474,7 @@ def _counted(
                 j += 1  # "berapa *jumlah* tentara", "berapa *orang* warga"
             if j == len(words) or folded[j] in measures or not words[j][1]:
                 return None
-            # A thing named in two words may be counted by its second ("jumlah karakter
-            # *huruf*" over "26 huruf"); a name after it is no part of it ("tentara Rusia").
-            after = words[j + 1] if j + 1 < len(words) else ("", ())
-            return frozenset(words[j][1]) | (frozenset(after[1]) if after[0].islower() else frozenset())
+            return j
     return None
 
 

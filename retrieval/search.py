@@ -26,7 +26,7 @@ from collections.abc import Collection, Iterable, Mapping, Sequence
 import numpy as np
 
 from retrieval import chatwords, english, langfiles, wordnet
-from retrieval.abstention import Abstention, Lexicon, Signals, bundled, measure
+from retrieval.abstention import Abstention, Lexicon, Signals, bundled, counted_word, measure
 from retrieval import acronyms as _acronyms
 from retrieval.acronyms import ArticleAcronyms, CorpusAcronyms
 from retrieval.build import Built
@@ -225,9 +225,18 @@ class Engine:
         answer, signals = self.judge(query, k=k, offset=offset)
         model = self._abstention
         if answer.answered and signals is not None and model is not None and model.declines(signals):
-            # Nothing names what is missing: the best sentences are shown only as the closest.
-            return Answer(query=query, closest=answer.hits)
+            # The best sentences are shown only as the closest. A count they give only of
+            # another thing is named ("jumlah tentara"), as a thing they lack would be;
+            # the model's other declines name nothing.
+            return Answer(query=query, missing=self._count_missing(query, signals, model), closest=answer.hits)
         return answer
+
+    def _count_missing(self, query: str, signals: Signals, model: Abstention) -> tuple[str, ...]:
+        if not (signals.count_unmatched and "count_unmatched" in model.alone):
+            return ()
+        asked = self.read(query)
+        word = counted_word(asked.text, asked.words, self._lexicon())
+        return (f"jumlah {word}",) if word else ()
 
     def judge(self, query: str, *, k: int = 3, offset: int = 0) -> tuple[Answer, Signals | None]:
         """The answer the hand rules give, before the abstention model, and what that model

@@ -228,6 +228,7 @@ def test_a_count_the_corpus_gives_only_of_another_thing_is_declined() -> None:
     engine = Engine.from_articles([_news("korea-utara", _KOREA_STORY), _news("suriah", _LAVROV_STORY)])
     ships = engine.search("Berapa jumlah kapal perang Korea Utara di Laut Jepang?")
     assert not ships.answered and ships.closest
+    assert ships.missing == ("jumlah kapal",)  # said, as a thing the corpus lacks would be
     # Off (the model without the signal that declines alone), the same quote is the answer.
     model = engine._abstention
     assert model is not None and "count_unmatched" in model.alone
