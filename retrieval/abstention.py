@@ -77,8 +77,6 @@ _NEAR_MIN_LENGTH = 4
 # (`number_gap` and the ranking read those).
 _HOW_MANY = re.compile(r"\b(se)?berapa(kah)?\b", re.I)
 _WHAT_DATE = re.compile(r"\b(tahun|tanggal|abad|bulan|hari|pukul|jam)\s+(ke\s*-?\s*)?berapa", re.I)
-# A count written in words: "tiga belas", "dua puluh", "ratusan", "sepertiga", "keempat
-# kitab" (all four books).
 # Words between "berapa" and the thing it counts: "berapa *jumlah* tentara", "berapa
 # *kira-kira* penduduk".
 _COUNT_OPENERS = frozenset("jumlah banyak total kira-kira sekitar kurang lebih perkiraan rata-rata".split())
@@ -86,6 +84,8 @@ _COUNT_OPENERS = frozenset("jumlah banyak total kira-kira sekitar kurang lebih p
 # sumatera yang tersisa hanya *400-500* ekor", "pengungsi saat ini mencapai sekitar *130 ribu*").
 _COUNT_REACH = 6
 _DIGIT = re.compile(r"\d")  # "22stasiun", "ke-59"
+# A count written in words: "tiga belas", "dua puluh", "ratusan", "sepertiga", "keempat
+# kitab" (all four books).
 _NUMBER_WORD = re.compile(
     r"\b(ke)?(satu|dua|tiga|empat|lima|enam|tujuh|delapan|sembilan|sepuluh|sebelas|setengah|separuh"
     r"|sepertiga|seperempat|tunggal|ganda)\b|\b\w*(belas|puluh|ratus|ribu|juta|miliar|triliun)(an)?\b",
