@@ -329,7 +329,7 @@ def fit_and_report(args: argparse.Namespace) -> str:
     if args.report:
         sets += [
             (name, load_rows(name, args.cache))
-            for name in ("idk-valid", "facqa-valid", "seed", "blind1", "blind2", "blind3", "blind4", "blind5")
+            for name in ("idk-valid", "facqa-valid", "seed", "blind1", "blind2", "blind3", "blind4", "blind5", "blind6")
         ]
     for name, rows in sets:
         before, after = outcome(rows, None), outcome(rows, model)
