@@ -671,9 +671,11 @@ def named(
     words: list[tuple[str, tuple[str, ...]]], *, skip: frozenset[str] = frozenset()
 ) -> list[tuple[str, tuple[frozenset[str], ...]]]:
     """The things a question names, given its (word, terms) pairs: runs of capitalised
-    words after the first word ("Korea Utara", "Lavrov") and numbers ("1852"), each
-    with the terms of its distinctive words. A sentence is about the thing when it
-    holds any one of them. Words in `skip` (`titles`) are no part of a name."""
+    words after the first word ("Korea Utara", "Lavrov"), each with the terms of its
+    distinctive words; a word holding a digit ends its run ("G20"). A sentence is
+    about the thing when it holds any one of them. Words in `skip` (`titles`) are no
+    part of a name. Numbers are not names: a year is read against the article's date
+    (`dating`), a count may be written in words."""
     runs: list[list[tuple[str, tuple[str, ...]]]] = []
     current: list[tuple[str, tuple[str, ...]]] = []
     for i, (word, terms) in enumerate(words):
@@ -692,9 +694,8 @@ def named(
             and word.casefold() not in _ASKING_WORDS
             and not _TIME_RE.fullmatch(word)
         )
-        is_number = False
-        if (is_name or is_number) and terms:
-            if current and (is_number != any(ch.isdigit() for ch in current[-1][0])):
+        if is_name and terms:
+            if current and any(ch.isdigit() for ch in current[-1][0]):
                 runs.append(current)
                 current = []
             current.append((word, terms))
