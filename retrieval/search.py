@@ -222,26 +222,30 @@ class Engine:
 
     # --- search ---------------------------------------------------------------
     def search(self, query: str, *, k: int = 3, offset: int = 0) -> Answer:
-        answer, signals = self.judge(query, k=k, offset=offset)
+        asked = self.read(query)
+        answer, signals = self._judged(query, asked, k=k, offset=offset)
         model = self._abstention
         if answer.answered and signals is not None and model is not None and model.declines(signals):
             # The best sentences are shown only as the closest. A count they give only of
             # another thing is named ("jumlah tentara"), as a thing they lack would be;
             # the model's other declines name nothing.
-            return Answer(query=query, missing=self._count_missing(query, signals, model), closest=answer.hits)
+            return Answer(query=query, missing=self._count_missing(asked, signals, model), closest=answer.hits)
         return answer
 
-    def _count_missing(self, query: str, signals: Signals, model: Abstention) -> tuple[str, ...]:
+    def _count_missing(self, asked: Query, signals: Signals, model: Abstention) -> tuple[str, ...]:
         if not (signals.count_unmatched and "count_unmatched" in model.alone):
             return ()
-        asked = self.read(query)
         word = counted_word(asked.text, asked.words, self._lexicon())
         return (f"jumlah {word}",) if word else ()
 
     def judge(self, query: str, *, k: int = 3, offset: int = 0) -> tuple[Answer, Signals | None]:
         """The answer the hand rules give, before the abstention model, and what that model
         reads of the best candidate (None when the rules decline); benchmarks/abstention.py fits on it."""
-        answer, signals = self._judge(self.read(query), k=k, offset=offset, respelled=False)
+        return self._judged(query, self.read(query), k=k, offset=offset)
+
+    def _judged(self, query: str, asked: Query, *, k: int, offset: int) -> tuple[Answer, Signals | None]:
+        """`judge` of `query`, already read as `asked`."""
+        answer, signals = self._judge(asked, k=k, offset=offset, respelled=False)
         # Read in standard words (`chatwords`), answered as asked.
         return (answer if answer.query == query else dataclasses.replace(answer, query=query)), signals
 
@@ -366,7 +370,7 @@ class Engine:
         if not ranked:
             return None
         best = self._sentences[ranked[0].sid]
-        window, window_terms = self._window(best.sid, asked)
+        window, window_terms = self._window(best.sid)
         article = self._article_holding(best.sid)
         dated = self._dated(best.sid, asked)
         return measure(
@@ -374,7 +378,7 @@ class Engine:
             units=asked.units,
             names=asked.names,
             own=self._terms_of(best.sid) | dated,
-            window=window_terms,
+            window=window_terms | dated,
             article=self._measurer.article_terms(best.sid) | dated,
             window_text=" ".join(s.text for s in window),
             article_text=article.text,
