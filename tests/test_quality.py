@@ -20,6 +20,7 @@ from benchmarks.quality import (
     idkmrc_eval_set,
     load_eval_set,
 )
+from retrieval.abstention import bundled
 from retrieval.corpus import load_corpus
 from retrieval.records import Article
 from retrieval.search import Engine
@@ -233,7 +234,7 @@ def test_a_count_the_corpus_gives_only_of_another_thing_is_declined() -> None:
     assert not ships.answered and ships.closest
     assert ships.missing == ("jumlah kapal",)  # said, as a thing the corpus lacks would be
     # Off (the model without the signal that declines alone), the same quote is the answer.
-    model = engine._abstention
+    model = bundled()  # the model an engine answers with unless told otherwise
     assert model is not None and "count_unmatched" in model.alone
     alone = tuple(name for name in model.alone if name != "count_unmatched")
     assert engine.abstaining(dataclasses.replace(model, alone=alone)).search(
