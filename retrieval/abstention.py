@@ -59,6 +59,9 @@ _NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
 # too; in a question it is as often "less" as "not".
 _NEGATORS = frozenset("tidak tak bukan belum tanpa non".split())
 _HELD_NEGATORS = _NEGATORS | {"kurang"}
+# Words that say "not" of the word after them: "AS *enggan* menyerang al-Nusra" asks
+# what "AS tak mau menyerang al-Nusra" says, so the window's "tak" drops nothing.
+_UNWILLING = frozenset("enggan ogah emoh segan menolak gagal batal urung".split())
 # Words between a negation and what it negates: "tidak pernah menciptakan".
 _NEGATION_SKIP = frozenset({"pernah", "lagi"})
 # A negation that negates nothing: "paling tidak" (at least), "tidak hanya" (not only),
@@ -646,6 +649,9 @@ def _plain_words(words: Sequence[tuple[str, tuple[str, ...]]]) -> list[tuple[str
     for word, terms in words:
         folded = word.casefold()
         if folded in _NEGATORS:
+            after = True
+        elif folded in _UNWILLING:
+            out.append((word, terms))
             after = True
         elif after and folded in _NEGATION_SKIP:
             continue

@@ -275,6 +275,11 @@ def test_a_word_the_question_asks_plainly_that_the_window_only_negates_is_negati
     assert dropped("Apa lembaga profit di Bonn?", "Klimaschutz adalah lembaga non profit di Bonn.") == 0.0
     assert dropped("Kapan stok beras kurang dari satu juta ton?", "Stok beras kurang dari satu juta ton.") == 0.0
     assert dropped("Apa isi laporan itu?", "Biayanya tidak sedikit. Menurut laporan itu, biayanya besar.") == 0.0
+    # "enggan", "gagal" say "not" of the word after them: the question keeps the negation in other words.
+    nusra = "AS sebisa mungkin tak mau menyerang kelompok teroris front al-Nusra."
+    assert dropped("Kapan Lavrov menyatakan AS enggan menyerang al-Nusra?", nusra) == 0.0
+    assert dropped("Kapan AS gagal menyerang al-Nusra?", nusra) == 0.0
+    assert dropped("Kapan AS menyerang al-Nusra?", nusra) == 1.0
 
 
 @pytest.mark.parametrize(
