@@ -58,6 +58,9 @@ _NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
 # Words that negate what follows them. In the article "kurang" ("kurang tepat") negates
 # too; in a question it is as often "less" as "not".
 _NEGATORS = frozenset("tidak tak bukan belum tanpa non".split())
+# "Mengapa AS tidak mau menyerang al-Nusra?" asks the reason, which its answer gives
+# without saying the negation again ("keinginan Washington untuk melindungi al-Nusra").
+_WHY = re.compile(r"\b(mengapa|kenapa|why)\b", re.I)
 _HELD_NEGATORS = _NEGATORS | {"kurang"}
 # Words that say "not" of the word after them: "AS *enggan* menyerang al-Nusra" asks
 # what "AS tak mau menyerang al-Nusra" says, so the window's "tak" drops nothing.
@@ -111,7 +114,7 @@ class Signals:
     corpus_unknown: float  # share of the question's weight in words the corpus never uses
     near_miss: float  # 1 when a content word the article lacks is 1-2 letters from one it has
     antonym: float  # 1 when a content word the article lacks has its opposite in the article
-    negation: float  # 1 when the question negates ("tidak", "bukan", "belum") and the window does not
+    negation: float  # 1 when the question negates ("tidak", "bukan", "belum") and the window does not; 0 for a why-question
     # 1 when a word the question negates ("tidak *digunakan*") stands in the window, never
     # negated there ("digunakan"), and no opposite of it does ("tidak panas" over "dingin")
     negated_held: float
@@ -358,7 +361,7 @@ def measure(
         question_words = question_words[len(re.findall(r"\w+", lead.group())) :]
     # "tidak berdarah panas" over "berdarah dingin" restates the article: a negated opposite is no change.
     opposite = not negated and _opposite_held(lacking_article, lexicon.opposites, article)
-    negation = negated and not _NEGATION.search(window_text)
+    negation = negated and not _WHY.search(question) and not _NEGATION.search(window_text)
     held = dropped = False
     analysed: list[Sequence[tuple[str, tuple[str, ...]]]] = []
 

@@ -202,6 +202,9 @@ def test_negation_numbers_and_opposites_the_article_lacks() -> None:
     # A closing "tidak?" asks yes or no ("... jadi ga?" in chat): it negates nothing.
     for tagged in ("Komputer mikro dibangun dengan prosesor tidak?", "Komputer mikro dibangun dengan prosesor atau tidak?"):
         assert _signals(tagged, sentence, PARAGRAPH, lexicon=lexicon).negation == 0.0, tagged
+    # A why-question asks the reason, which the answer gives without saying "tidak" again.
+    for why in ("Mengapa komputer mikro tidak dibangun dengan prosesor ganda?", "Why was it not built with two processors?"):
+        assert _signals(why, sentence, PARAGRAPH, lexicon=lexicon).negation == 0.0, why
     year = _signals("Apa yang dikembangkan pada tahun 1980?", sentence, PARAGRAPH, lexicon=lexicon)
     assert year.number_gap == 1.0
     assert _signals("Apa yang dikembangkan pada tahun 1970?", sentence, PARAGRAPH, lexicon=lexicon).number_gap == 0.0
