@@ -50,6 +50,13 @@ _YES_NO_CLAUSE = re.compile(r"(^|[,;:])\s*" + _YES_NO_OPENER, re.I)
 # A closing "(atau) tidak?" asks yes or no and negates nothing: "... jadi tidak?"
 # (`chatwords` reads a chat "jadi ga?" so).
 _YES_NO_TAG = re.compile(r"\s+(?:(?:atau|apa)\s+)?(?:tidak|belum|bukan)\W*$", re.I)
+# Chat puts the tag right after the verb it asks about, before the rest of the question:
+# "kontak rusia as bakal berkurang *gak* di era trump", "oposisi setuju *gak* kalau ...".
+# A negation before a preposition or "kalau" negates no word; "yang tidak di ..." does.
+_YES_NO_MID_TAG = re.compile(
+    r"(?<!\byang)(?<!\bapa)\s+(?:tidak|belum|bukan)\s+(?=(?:di|ke|dari|pada|dalam|setelah|sejak|selama|saat|waktu|kalau|nanti)\b)",
+    re.I,
+)
 # So does an opening "Benar tidak ...?" ("true or not: ..."; chat's "bener gak ...?" reads
 # so): its "tidak" asks, and negates nothing that follows. Not "Benarkah tidak ...?" nor
 # "Benar tidak ada ...?", which ask about a negation ("is it true that none ...").
@@ -353,7 +360,7 @@ def measure(
     lacking_article = [u for u in content if u.terms.isdisjoint(article)]
     unknown = sum(u.weight for u in units if not any(known(t) for t in u.terms))
     near = any(_near_any(u.terms, article) for u in lacking_article)
-    tag = _YES_NO_TAG.search(question)
+    tag = _YES_NO_TAG.search(question) or _YES_NO_MID_TAG.search(question)
     lead = _YES_NO_LEAD.match(question)
     negated = bool(_NEGATION.search(question[lead.end() if lead else 0 : tag.start() if tag else len(question)]))
     yes_no = tag is not None or lead is not None or _YES_NO.match(question) is not None

@@ -283,6 +283,10 @@ def test_a_word_the_question_asks_plainly_that_the_window_only_negates_is_negati
     assert dropped("Kapan Lavrov menyatakan AS enggan menyerang al-Nusra?", nusra) == 0.0
     assert dropped("Kapan AS gagal menyerang al-Nusra?", nusra) == 0.0
     assert dropped("Kapan AS menyerang al-Nusra?", nusra) == 1.0
+    # Chat asks yes or no with a "tidak" right after the verb: "berkurang gak di era trump".
+    steady = "Frekuensi kontak kedua negara tidak akan berkurang."
+    assert dropped("kontak kedua negara bakal berkurang tidak di era trump", steady) == 0.0
+    assert dropped("kontak kedua negara bakal berkurang di era trump", steady) == 1.0
 
 
 @pytest.mark.parametrize(
