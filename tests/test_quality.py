@@ -250,3 +250,12 @@ def test_siapa_answered_by_a_group_before_a_sentence_that_only_holds_a_name() ->
     answer = engine.search("Siapa yang diundang Rusia ke Moskow?")
     assert answer.answered
     assert "delegasi dari kelompok oposisi Koalisi Nasional Suriah telah diundang" in answer.hits[0].sentence.text
+
+
+def test_a_year_the_article_is_dated_is_no_number_the_question_adds(lavrov: Engine) -> None:
+    # The story is dated 14 December 2016 and never writes "2016": the year a question
+    # names is given by its date, and only another year is a number the corpus lacks.
+    _answer, dated = lavrov.judge("Apa yang dikatakan Lavrov tentang serangan di Aleppo pada tahun 2016?")
+    _answer, other = lavrov.judge("Apa yang dikatakan Lavrov tentang serangan di Aleppo pada tahun 2019?")
+    assert dated is not None and dated.number_gap == 0.0
+    assert other is None or other.number_gap == 1.0
