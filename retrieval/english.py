@@ -24,6 +24,8 @@ from pathlib import Path
 from retrieval.langfiles import BUNDLED_LANGUAGE_DATA, data_lines, numbered_data_lines
 
 BUNDLED_ENGLISH = BUNDLED_LANGUAGE_DATA / "wordnet" / "english.txt"
+# Hand-written news words the first WordNet senses miss ("official" -> pejabat), added to those.
+BUNDLED_ENGLISH_NEWS = BUNDLED_ENGLISH.with_name("english-news.txt")
 
 # WordNet's detachment rules (its `morphy`), all parts of speech together: an
 # inflected form and the lemma it may come from, tried in this order.
@@ -84,6 +86,13 @@ class EnglishWords:
                 raise EnglishWordsError(f"{path}:{number}: expected 'lemma word ...' or 'form = lemma', got {line!r}")
         return cls(words, lemma_of)
 
+    def merged(self, more: EnglishWords) -> EnglishWords:
+        """These words with `more`'s added: a lemma in both has the Indonesian words of each."""
+        words = dict(self.words)
+        for lemma, indonesian in more.words.items():
+            words[lemma] = tuple(dict.fromkeys(words.get(lemma, ()) + indonesian))
+        return EnglishWords(words, {**self.lemma_of, **more.lemma_of})
+
     def indonesian(self, word: str) -> tuple[str, ...]:
         """The Indonesian words of English `word` (any case, maybe inflected); () when unknown."""
         word = word.casefold()
@@ -137,7 +146,11 @@ def at(folder: Path) -> EnglishWords | None:
     """The English words of a language data folder's `wordnet/` (`folder`), read once a
     process (~0.06 s), or None when it has no such file."""
     file = folder / BUNDLED_ENGLISH.name
-    return EnglishWords.read(file) if file.is_file() else None
+    if not file.is_file():
+        return None
+    words = EnglishWords.read(file)
+    news = folder / BUNDLED_ENGLISH_NEWS.name
+    return words.merged(EnglishWords.read(news)) if news.is_file() else words
 
 
 @lru_cache(maxsize=4)
