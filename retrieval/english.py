@@ -87,10 +87,16 @@ class EnglishWords:
         return cls(words, lemma_of)
 
     def merged(self, more: EnglishWords) -> EnglishWords:
-        """These words with `more`'s added: a lemma in both has the Indonesian words of each."""
+        """These words with `more`'s added: a lemma in both has the Indonesian words of each,
+        and so does an inflected form WordNet lists as a lemma of its own (`decided` ->
+        `nyata`, where `decide` gains `memutuskan`)."""
         words = dict(self.words)
         for lemma, indonesian in more.words.items():
             words[lemma] = tuple(dict.fromkeys(words.get(lemma, ()) + indonesian))
+        for form in self.words.keys() - more.words.keys():
+            lemma = next((lemma for lemma in self._detached(form) if lemma in more.words), None)
+            if lemma is not None:
+                words[form] = tuple(dict.fromkeys(words[form] + more.words[lemma]))
         return EnglishWords(words, {**self.lemma_of, **more.lemma_of})
 
     def indonesian(self, word: str) -> tuple[str, ...]:

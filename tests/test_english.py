@@ -74,11 +74,13 @@ def test_the_bundled_list_reads_english_news_words_in_indonesian() -> None:
 
 def test_news_words_the_first_wordnet_senses_miss_are_added_to_them(tmp_path: Path) -> None:
     # WordNet's first senses of "lead" are "mendahului", "memandu"...; a news story says "memimpin".
-    (tmp_path / "english.txt").write_text("lead mendahului memandu\nled = lead\n", encoding="utf-8")
-    (tmp_path / "english-news.txt").write_text("lead memimpin\nofficial pejabat\n", encoding="utf-8")
+    (tmp_path / "english.txt").write_text("lead mendahului memandu\nled = lead\ndecided nyata\n", encoding="utf-8")
+    (tmp_path / "english-news.txt").write_text("lead memimpin\nofficial pejabat\ndecide memutuskan\n", encoding="utf-8")
     words = english.at(tmp_path)
     assert words is not None
     assert words.indonesian("led") == ("mendahului", "memandu", "memimpin")
+    # WordNet lists "decided" as an adjective of its own, read before any lemma it may come from.
+    assert words.indonesian("decided") == ("nyata", "memutuskan")
     assert words.indonesian("officials") == ("pejabat",)
     bundled = english.at(BUNDLED_ENGLISH.parent)
     assert bundled is not None and "pejabat" in bundled.indonesian("officials")
