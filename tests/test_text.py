@@ -165,6 +165,11 @@ def test_long_form_yields_words_and_concept(analyzer: Analyzer) -> None:
         # Everyday words a reader and a reporter use for one thing.
         ("makin", "kian", "~makin"),
         ("parah", "memprihatinkan", "~parah"),
+        ("dulu", "sebelumnya", "~dulu"),
+        ("tanggapan", "respons", "~tanggapan"),
+        ("meneken", "menandatangani", "~meneken"),
+        ("kebuntuan", "jalan buntu", "~kebuntuan"),
+        ("undangan", "ajakan", "~undangan"),
     ],
 )
 def test_synonyms_match_both_ways(analyzer: Analyzer, short: str, long: str, concept: str) -> None:
