@@ -34,6 +34,7 @@ from benchmarks.quality import (
     SEED_EVAL,
     EvalQuestion,
     _first_right,
+    blind_sets,
     facqa_eval_set,
     idkmrc_eval_set,
     load_eval_set,
@@ -329,7 +330,7 @@ def fit_and_report(args: argparse.Namespace) -> str:
     if args.report:
         sets += [
             (name, load_rows(name, args.cache))
-            for name in ("idk-valid", "facqa-valid", "seed", "blind1", "blind2", "blind3", "blind4", "blind5", "blind6")
+            for name in ("idk-valid", "facqa-valid", "seed", *blind_sets())
         ]
     for name, rows in sets:
         before, after = outcome(rows, None), outcome(rows, model)
