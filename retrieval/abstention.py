@@ -51,10 +51,14 @@ _YES_NO_CLAUSE = re.compile(r"(^|[,;:])\s*" + _YES_NO_OPENER, re.I)
 # (`chatwords` reads a chat "jadi ga?" so).
 _YES_NO_TAG = re.compile(r"\s+(?:(?:atau|apa)\s+)?(?:tidak|belum|bukan)\W*$", re.I)
 # Chat puts the tag right after the verb it asks about, before the rest of the question:
-# "kontak rusia as bakal berkurang *gak* di era trump", "oposisi setuju *gak* kalau ...".
-# A negation before a preposition or "kalau" negates no word; "yang tidak di ..." does.
+# "kontak rusia as bakal berkurang *gak* di era trump", "lavrov yakin *gak* kontak ...".
+# A negation before a preposition or "kalau" negates no word ("yang tidak di ..." does),
+# nor does one after a verb of will or belief that a negation would stand before
+# ("oposisi mau gak keluar", not "oposisi gak mau keluar"; "mau tidak mau" neither).
 _YES_NO_MID_TAG = re.compile(
-    r"(?<!\byang)(?<!\bapa)\s+(?:tidak|belum|bukan)\s+(?=(?:di|ke|dari|pada|dalam|setelah|sejak|selama|saat|waktu|kalau|nanti)\b)",
+    r"(?<!\byang)(?<!\bapa)\s+(?:tidak|belum|bukan)\s+(?=(?:di|ke|dari|pada|dalam|setelah|sejak|selama|saat|waktu|kalau|nanti)\b)"
+    r"|\b(?:yakin|setuju|mau|bisa|jadi|boleh|tahu|tau|berani|sanggup|siap|ikut|berhasil|sukses)\s+(?:tidak|belum|bukan)\s+"
+    r"(?!(?:mau|bisa|ada|pernah|lagi|akan|dapat|boleh|usah|perlu)\b)(?=\w)",
     re.I,
 )
 # So does an opening "Benar tidak ...?" ("true or not: ..."; chat's "bener gak ...?" reads

@@ -246,6 +246,11 @@ def test_a_word_the_question_negates_that_the_window_holds_plainly_is_negated_he
     assert held("Benar tidak Rusia memaksa warga sipil meninggalkan Aleppo?", accused) == 0.0
     assert held("benar atau tidak Rusia memaksa warga sipil meninggalkan Aleppo?", accused) == 0.0
     assert held("Siapa yang tidak memaksa warga sipil meninggalkan Aleppo?", accused) == 1.0
+    # Chat asks yes or no with a "gak" after a verb of will or belief: "mau gak keluar".
+    leave = "Para komandan oposisi menolak tawaran Rusia untuk keluar dari Aleppo Timur."
+    assert held("oposisi mau tidak keluar dari aleppo timur", leave) == 0.0
+    assert held("lavrov yakin tidak oposisi keluar dari aleppo timur", leave) == 0.0
+    assert held("oposisi tidak keluar dari aleppo timur", leave) == 1.0
 
 
 def test_a_word_the_question_asks_plainly_that_the_window_only_negates_is_negation_dropped() -> None:
