@@ -165,6 +165,8 @@ def test_long_form_yields_words_and_concept(analyzer: Analyzer) -> None:
         # Everyday words a reader and a reporter use for one thing.
         ("makin", "kian", "~makin"),
         ("parah", "memprihatinkan", "~parah"),
+        ("parah", "memburuk", "~parah"),
+        ("keadaan", "kondisi", "~keadaan"),
         ("dulu", "sebelumnya", "~dulu"),
         ("tanggapan", "respons", "~tanggapan"),
         ("meneken", "menandatangani", "~meneken"),
