@@ -167,6 +167,8 @@ def test_long_form_yields_words_and_concept(analyzer: Analyzer) -> None:
         ("parah", "memprihatinkan", "~parah"),
         ("parah", "memburuk", "~parah"),
         ("keadaan", "kondisi", "~keadaan"),
+        ("mengumumkan", "disampaikan", "~mengumumkan"),
+        ("mengungkap", "menyampaikan", "~mengumumkan"),
         ("dulu", "sebelumnya", "~dulu"),
         ("tanggapan", "respons", "~tanggapan"),
         ("meneken", "menandatangani", "~meneken"),
