@@ -167,6 +167,7 @@ def test_long_form_yields_words_and_concept(analyzer: Analyzer) -> None:
         ("parah", "memprihatinkan", "~parah"),
         ("parah", "memburuk", "~parah"),
         ("keadaan", "kondisi", "~keadaan"),
+        ("berkali-kali", "berulang kali", "~berkali-kali"),
         ("mengumumkan", "disampaikan", "~mengumumkan"),
         ("mengungkap", "menyampaikan", "~mengumumkan"),
         ("dulu", "sebelumnya", "~dulu"),
