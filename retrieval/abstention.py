@@ -279,13 +279,16 @@ class Lexicon:
     # ("orang", "ekor", "buah"): folded, as written
     measures: frozenset[str] = frozenset()
     counters: frozenset[str] = frozenset()
+    # Terms of nouns for people ("korban", "pengungsi"): a counter word among them counts
+    # people only (`persons.txt`)
+    persons: frozenset[str] = frozenset()
 
     @classmethod
     def read(cls, directory: Path, terms: Callable[[str], list[str]]) -> Lexicon:
         """`frame.txt` (a word a line), `antonyms.txt` and `swaps.txt` (`asked: held ...` a line),
         `qualifiers.txt` (a word or phrase a line), `relations.txt` (a set of words a line,
-        `a/b` for one relation in several words), `undoing.txt`, `honorifics.txt`, `measures.txt`
-        and `counters.txt` (a word a line)
+        `a/b` for one relation in several words), `undoing.txt`, `honorifics.txt`, `measures.txt`,
+        `counters.txt` (a word a line) and `persons.txt` (words, several a line)
         under `directory`, each word but the qualifiers' turned into terms by `terms` (the
         engine's analyzer); absent files are empty."""
         frame: set[str] = set()
@@ -318,8 +321,10 @@ class Lexicon:
             frozenset(word.casefold() for _number, line in _lines(directory / name) for word in line.split())
             for name in ("honorifics.txt", "measures.txt", "counters.txt")
         )
+        persons = frozenset(t for _number, line in _lines(directory / "persons.txt") for t in terms(line))
         return cls(
-            frozenset(frame), tuple(opposites), qualifiers, tuple(relations), undoings, honorifics, measures, counters
+            frozenset(frame), tuple(opposites), qualifiers, tuple(relations), undoings, honorifics, measures, counters,
+            persons,
         )
 
 
@@ -414,7 +419,7 @@ def measure(
         and not (_NUMBER.search(window_text) or _NUMBER_WORD.search(window_text))
     )
     counted = _counted(question, question_words, lexicon.measures, lexicon.counters)
-    count_unmatched = counted is not None and not _counts(counted, window_analysed(), lexicon.counters)
+    count_unmatched = counted is not None and not _counts(counted, window_analysed(), lexicon.counters, lexicon.persons)
     numbers = set(_NUMBER.findall(question))
     # The article's numbers (a scan of its whole text) matter only to a question that has some.
     # The window's terms hold the article's date for a question that names a year: a story
@@ -501,15 +506,27 @@ def _counted_at(
     return None
 
 
-def _counts(counted: frozenset[str], words: Sequence[tuple[str, tuple[str, ...]]], counters: frozenset[str]) -> bool:
+def _counts(
+    counted: frozenset[str],
+    words: Sequence[tuple[str, tuple[str, ...]]],
+    counters: frozenset[str],
+    persons: frozenset[str],
+) -> bool:
     """Whether a number in `words` counts `counted`: the thing stands within `_COUNT_REACH`
-    words of it, or a counter word follows it ("13 *orang*")."""
+    words of it, or a counter word follows it ("13 *orang*"). A counter word for people
+    ("orang", `persons`) counts a thing the window names elsewhere only when that thing is
+    people: "250.000 orang tewas" is no count of the "senjata" the window says were supplied."""
     numbers = [i for i, (word, _terms) in enumerate(words) if _DIGIT.search(word) or _NUMBER_WORD.fullmatch(word)]
     if not numbers:
         return False
     near = [i for i, (_word, terms) in enumerate(words) if not counted.isdisjoint(terms)]
-    return any(abs(i - n) <= _COUNT_REACH for n in numbers for i in near) or any(
-        words[k][0].casefold() in counters for n in numbers for k in range(n + 1, min(n + 3, len(words)))
+    if any(abs(i - n) <= _COUNT_REACH for n in numbers for i in near):
+        return True
+    things = bool(near) and counted.isdisjoint(persons)
+    return any(
+        words[k][0].casefold() in counters and not (things and not persons.isdisjoint(words[k][1]))
+        for n in numbers
+        for k in range(n + 1, min(n + 3, len(words)))
     )
 
 

@@ -582,6 +582,11 @@ def test_a_count_the_window_gives_only_for_another_thing_is_count_unmatched() ->
     assert unmatched("Berapa korban tewas di Aleppo?", "Serangan itu menewaskan 13 orang di Aleppo.") == 0.0
     assert unmatched("Berapa jenis statistika?", "Ada dua macam statistika, yaitu deskriptif dan inferensial.") == 0.0
     assert unmatched("Berapa jumlah karakter huruf bahasa Indonesia?", "Alfabetnya terdiri dari 26 huruf.") == 0.0
+    # ...but a counter for people ("orang") counts no other thing the window names elsewhere.
+    arms = "Moskow terus memasok senjata kepada rezim Assad selama perang saudara yang menewaskan sedikitnya 250.000 orang."
+    assert unmatched("Berapa banyak senjata yang dipasok Rusia?", arms) == 1.0
+    assert unmatched("Berapa korban perang itu?", arms) == 0.0  # not named: "orang" counts them
+    assert unmatched("Berapa jumlah pejuang yang tewas?", "Para pejuang bertahan di kota. Serangan menewaskan 13 orang.") == 0.0
     # A window without any number counts nothing either.
     assert unmatched("Berapa jumlah pejuang FSA di Aleppo?", "Para komandan oposisi menolak tawaran Rusia.") == 1.0
     # Not a count: a measure, a date, or nothing named after "berapa".
