@@ -418,8 +418,10 @@ def measure(
         and not _WHAT_DATE.search(question)
         and not (_NUMBER.search(window_text) or _NUMBER_WORD.search(window_text))
     )
-    counted = _counted(question, question_words, lexicon.measures, lexicon.counters)
-    count_unmatched = counted is not None and not _counts(counted, window_analysed(), lexicon.counters, lexicon.persons)
+    counted_at = _counted_at(question, question_words, lexicon.measures, lexicon.counters)
+    count_unmatched = counted_at is not None and not _counts(
+        _counted(counted_at, question_words, window_analysed()), window_analysed(), lexicon.counters, lexicon.persons
+    )
     numbers = set(_NUMBER.findall(question))
     # The article's numbers (a scan of its whole text) matter only to a question that has some.
     # The window's terms hold the article's date for a question that names a year: a story
@@ -471,16 +473,17 @@ def counted_word(question: str, words: Sequence[tuple[str, tuple[str, ...]]], le
 
 
 def _counted(
-    question: str, words: Sequence[tuple[str, tuple[str, ...]]], measures: frozenset[str], counters: frozenset[str]
-) -> frozenset[str] | None:
-    """The terms of the thing "berapa" counts, or None for no count (`_counted_at`). A thing
+    at: int, words: Sequence[tuple[str, tuple[str, ...]]], window: Sequence[tuple[str, tuple[str, ...]]]
+) -> frozenset[str]:
+    """The terms of the thing "berapa" counts, the word at `at` (`_counted_at`). A thing
     named in two words may be counted by its second ("jumlah karakter *huruf*" over "26
-    huruf"); a name after it is no part of it ("tentara Rusia")."""
-    at = _counted_at(question, words, measures, counters)
-    if at is None:
-        return None
+    huruf"); a name after it is no part of it ("tentara Rusia"), nor one chat writes in
+    lower case ("tentara rusia") that the window writes as a name."""
     after = words[at + 1] if at + 1 < len(words) else ("", ())
-    return frozenset(words[at][1]) | (frozenset(after[1]) if after[0].islower() else frozenset())
+    written = [word for word, terms in window if not set(terms).isdisjoint(after[1])]
+    if not after[0].islower() or (written and all(word[:1].isupper() for word in written)):
+        return frozenset(words[at][1])
+    return frozenset(words[at][1]) | frozenset(after[1])
 
 
 def _counted_at(
