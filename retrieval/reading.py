@@ -18,6 +18,7 @@ from retrieval.acronyms import CorpusAcronyms
 from retrieval.chatwords import ChatWords
 from retrieval.english import EnglishWords, StopWords
 from retrieval.index import Bm25Index
+from retrieval.places import Places
 from retrieval.question import named, titles, without_definition_frame
 from retrieval.ranking import Query, Tuning, Unit
 from retrieval.stemming import is_root_word
@@ -43,15 +44,18 @@ class Reader:
         chat: ChatWords | None = None,
         stop_words: StopWords | None = None,
         english: Callable[[], EnglishWords | None] | None = None,
+        places: Places = Places(()),
     ) -> None:
         """`english` reads the English words when a question first needs them (`stop_words`
-        tell it is English)."""
+        tell it is English); `places` widens the things a question names to the places
+        that stand for them."""
         self._index = index
         self._analyzer = analyzer
         self._acronyms = acronyms
         self._chat = chat
         self._stop_words = stop_words
         self._english = english
+        self._places = places
 
     def read(self, query: str, *, tuning: Tuning) -> Query:
         """The question's words, BM25 terms and units; an acronym the corpus defines
@@ -85,7 +89,7 @@ class Reader:
                 )
         return Query(
             text=query, words=words, terms=terms + added, units=self._units(units_words, tuning),
-            names=tuple(named(words, skip=titles(query))),
+            names=self._places.widened(named(words, skip=titles(query))),
         )
 
     def standard(self, query: str) -> str:
@@ -157,7 +161,7 @@ class Reader:
                  for word, terms in asked.words]
         added = [t for word_terms in other.values() for t in sorted(word_terms)]
         return Query(text=asked.text, words=words, terms=asked.terms + added, units=self._units(words, tuning),
-                     names=tuple(named(words, skip=titles(asked.text))))
+                     names=self._places.widened(named(words, skip=titles(asked.text))))
 
 
 def _fixed(

@@ -25,7 +25,7 @@ from collections.abc import Collection, Iterable, Mapping, Sequence
 
 import numpy as np
 
-from retrieval import chatwords, english, langfiles, wordnet
+from retrieval import chatwords, english, langfiles, places, wordnet
 from retrieval.abstention import Abstention, Lexicon, Signals, bundled, counted_word, measure
 from retrieval import acronyms as _acronyms
 from retrieval.acronyms import ArticleAcronyms, CorpusAcronyms
@@ -123,6 +123,7 @@ class Engine:
             chat=chatwords.at(langfiles.language_subfolder(analyzer.directory, "chat")),
             stop_words=english.stop_words(analyzer.directory or langfiles.BUNDLED_LANGUAGE_DATA),
             english=lambda: english.at(langfiles.language_subfolder(analyzer.directory, "wordnet")),
+            places=places.at(langfiles.language_subfolder(analyzer.directory, "places"), analyzer.terms),
         )
         self._date_terms: dict[int, frozenset[str]] = {}  # see _version_date_terms
         self._measurer = Measurer(

@@ -156,7 +156,8 @@ def lavrov() -> Engine:
             _news(
                 "korea",
                 "Korea Selatan dan Jepang menggelar latihan militer bersama pekan ini. "
-                "Pyongyang mengecam latihan tersebut sebagai provokasi.",
+                # Not "Pyongyang", which stands for North Korea (corpus/lang/places/capitals.txt).
+                "Pemerintah Cina mengecam latihan tersebut sebagai provokasi.",
             ),
         ]
     )
