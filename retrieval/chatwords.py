@@ -107,6 +107,11 @@ def _standard_forms(word: str) -> list[str]:
             if base.endswith("in") and len(base) > 6:
                 forms += [stem[:-2] + "kan", stem[:-2] + "i"]
             forms.append(stem)
+        if base.startswith("nge") and len(base) > 6:
+            # `nge-` before a whole root stands for whichever me- form the root takes:
+            # `ngelawan` -> `melawan`, `ngerusak` -> `merusak`, `ngebantu` -> `membantu`.
+            root = base[3:]
+            forms += [prefix + root for prefix in ("me", "mem", "men", "meng")]
     return forms
 
 

@@ -10,7 +10,10 @@ from retrieval.records import Article
 from retrieval.search import Engine
 
 # A corpus's words as `Reader` would say: a stop word has no content (None).
-_CORPUS = {"mengundang": True, "menyerang": True, "bertemu": True, "mengirimkan": True, "datang": True, "menganggap": True}
+_CORPUS = {
+    "mengundang": True, "menyerang": True, "bertemu": True, "mengirimkan": True, "datang": True, "menganggap": True,
+    "melawan": True,
+}
 _STOP = {"yang", "menurut", "nama"}
 
 
@@ -37,6 +40,8 @@ def test_a_chat_verb_reads_as_its_me_form_only_when_the_corpus_uses_that(chat: C
     # Chat's `e` for a closing syllable's `a`, alone and in a me- verb.
     assert chat.standard("kapan dia dateng", known=_known) == "kapan dia datang"
     assert chat.standard("rusia nganggep siapa", known=_known) == "rusia menganggap siapa"
+    # `nge-` before a whole root: the root's own me- form.
+    assert chat.standard("siapa ngelawan rezim", known=_known) == "siapa melawan rezim"
     # Nothing in the corpus says "menggorok": the word stays as typed.
     assert chat.standard("siapa nggorok dia", known=_known) == "siapa nggorok dia"
 
