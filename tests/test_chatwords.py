@@ -31,6 +31,7 @@ def test_chat_words_read_as_standard_ones_and_particles_are_dropped(chat: ChatWo
     assert chat.standard("Knp AS gak mau?", known=_known) == "kenapa AS tidak mau?"
     assert chat.standard("knp dulu mereka ga mau dtg", known=_known) == "kenapa dulu mereka tidak mau datang"
     assert chat.standard("mnrt dia bbrp org dtg kmrn", known=_known) == "menurut dia beberapa orang datang kemarin"
+    assert chat.standard("mereka ngobrolin apa lwt telepon", known=_known) == "mereka membicarakan apa lewat telepon"
 
 
 def test_a_chat_verb_reads_as_its_me_form_only_when_the_corpus_uses_that(chat: ChatWords) -> None:

@@ -162,6 +162,7 @@ def test_long_form_yields_words_and_concept(analyzer: Analyzer) -> None:
         ("Moskow", "Moscow", "~moskow"),
         ("gencatan senjata", "ceasefire", "~gencatan_senjata"),
         ("gencatan senjata", "jeda tembak", "~gencatan_senjata"),
+        ("terorisme", "antiteror", "~terorisme"),
         ("pengungsi", "refugees", "~pengungsi"),
         # Everyday words a reader and a reporter use for one thing.
         ("makin", "kian", "~makin"),
