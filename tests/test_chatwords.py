@@ -32,6 +32,7 @@ def test_chat_words_read_as_standard_ones_and_particles_are_dropped(chat: ChatWo
     assert chat.standard("knp dulu mereka ga mau dtg", known=_known) == "kenapa dulu mereka tidak mau datang"
     assert chat.standard("mnrt dia bbrp org dtg kmrn", known=_known) == "menurut dia beberapa orang datang kemarin"
     assert chat.standard("mereka ngobrolin apa lwt telepon", known=_known) == "mereka membicarakan apa lewat telepon"
+    assert chat.standard("hts tu apa kok rusia kontak mrk", known=_known) == "hts itu apa rusia kontak mereka"
 
 
 def test_a_chat_verb_reads_as_its_me_form_only_when_the_corpus_uses_that(chat: ChatWords) -> None:
