@@ -86,11 +86,11 @@ class Metrics:
     misses: tuple[Miss, ...] = ()
 
 
-
 def blind_sets() -> list[str]:
     """The blind seed-corpus sets beside the seed set ("blind1" is seed_blind1.jsonl), in number order."""
     numbers = sorted(int(path.stem.removeprefix("seed_blind")) for path in SEED_EVAL.parent.glob("seed_blind*.jsonl"))
     return [f"blind{number}" for number in numbers]
+
 
 def load_eval_set(path: Path = SEED_EVAL) -> list[EvalQuestion]:
     questions: list[EvalQuestion] = []
