@@ -93,7 +93,15 @@ class EnglishWords:
         words = dict(self.words)
         for lemma, indonesian in more.words.items():
             words[lemma] = tuple(dict.fromkeys(words.get(lemma, ()) + indonesian))
-        for form in self.words.keys() - more.words.keys():
+        # Only a form one detachment rule makes of a lemma of `more` can come from it: those
+        # are tried, not all of WordNet's lemmas (which doubled the first English question's read).
+        made = {
+            lemma[: len(lemma) - len(ending)] + suffix
+            for lemma in more.words
+            for suffix, ending in _DETACH
+            if lemma.endswith(ending)
+        }
+        for form in sorted((made & self.words.keys()) - more.words.keys()):
             lemma = next((lemma for lemma in self._detached(form) if lemma in more.words), None)
             if lemma is not None:
                 words[form] = tuple(dict.fromkeys(words[form] + more.words[lemma]))
