@@ -18,7 +18,7 @@ from retrieval.acronyms import CorpusAcronyms
 from retrieval.chatwords import ChatWords
 from retrieval.english import EnglishWords, StopWords
 from retrieval.index import Bm25Index
-from retrieval.places import Places
+from retrieval.places import Names, Places
 from retrieval.question import named, titles, without_definition_frame
 from retrieval.ranking import Query, Tuning, Unit
 from retrieval.stemming import is_root_word
@@ -89,7 +89,7 @@ class Reader:
                 )
         return Query(
             text=query, words=words, terms=terms + added, units=self._units(units_words, tuning),
-            names=self._places.widened(named(words, skip=titles(query))),
+            names=self._names(words, query),
         )
 
     def standard(self, query: str) -> str:
@@ -161,7 +161,12 @@ class Reader:
                  for word, terms in asked.words]
         added = [t for word_terms in other.values() for t in sorted(word_terms)]
         return Query(text=asked.text, words=words, terms=asked.terms + added, units=self._units(words, tuning),
-                     names=self._places.widened(named(words, skip=titles(asked.text))))
+                     names=self._names(words, asked.text))
+
+    def _names(self, words: list[tuple[str, tuple[str, ...]]], text: str) -> Names:
+        """The things question `text` names (`question.named`), each place also held by the places
+        that stand for it (`places.Places`)."""
+        return self._places.widened(named(words, skip=titles(text)))
 
 
 def _fixed(
