@@ -112,6 +112,24 @@ def test_an_english_question_finds_the_indonesian_sentence() -> None:
     assert answer.answered and answer.hits[0].sentence.text.startswith("Rusia mengundang")
 
 
+def test_news_words_find_a_sentence_that_shares_no_wordnet_sense_with_the_question() -> None:
+    # WordNet reads "resident" as "penduduk", "penghuni"; a news story writes "warga".
+    # Every sentence names Aleppo Timur; only one says what its residents did.
+    engine = Engine.from_articles(
+        [
+            Article(
+                id="aleppo", title="Aleppo", source="Sumber", date=dt.date(2016, 12, 7),
+                text="Pasukan pemerintah Suriah terus maju di Aleppo Timur. "
+                "Listrik di Aleppo Timur padam sejak pekan lalu. "
+                "Warga Aleppo Timur mengungsi ke barat kota. "
+                "Oposisi bersumpah bertahan di Aleppo Timur sampai akhir.",
+            ),
+        ]
+    )
+    answer = engine.search("Where did the residents of East Aleppo go?")
+    assert answer.answered and answer.hits[0].sentence.text.startswith("Warga Aleppo Timur")
+
+
 def test_an_english_word_that_is_only_a_function_word_in_indonesian_asks_for_nothing() -> None:
     # `according` is `menurut`, `every` is `setiap`: Indonesian stop words. Read as unknown
     # English terms they weighed like the rarest words and were listed as missing.
