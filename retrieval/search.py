@@ -317,9 +317,12 @@ class Engine:
         if tuning.unknown_asked_decline and (unasked := self._asked_unknown(asked)):
             closest = self._fold_duplicates(ranked, units, limit=k, terms=terms)
             return Answer(query=query, missing=unasked, closest=tuple(closest)), None
-        if max(item.window_coverage for item in ranked[: k + offset]) < self._answer_floor(units):
-            if not (tuning.floor_content and self._content_covered(asked, ranked[: k + offset])) and not (
-                tuning.floor_synonyms and self._synonyms_covered(asked, ranked[: k + offset])
+        # The floor reads the first page whatever page or depth is asked: a question is
+        # answered or declined alike by the bot, `ask -k 10` and a press of "more".
+        first = ranked[: tuning.floor_depth]
+        if max(item.window_coverage for item in first) < self._answer_floor(units):
+            if not (tuning.floor_content and self._content_covered(asked, first)) and not (
+                tuning.floor_synonyms and self._synonyms_covered(asked, first)
             ):
                 return Answer(query=query), None
         hits = self._fold_duplicates(ranked, units, limit=offset + k, terms=terms)[offset : offset + k]

@@ -300,3 +300,17 @@ def test_a_year_the_article_is_dated_is_no_number_the_question_adds(lavrov: Engi
     _answer, other = lavrov.judge("Apa yang dikatakan Lavrov tentang serangan di Aleppo pada tahun 2019?")
     assert dated is not None and dated.number_gap == 0.0
     assert other is None or other.number_gap == 1.0
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["What will the weather be like in Moscow tomorrow?", "Siapa yang sekarang memimpin pemerintahan Suriah setelah Assad jatuh?"],
+)
+def test_whether_a_question_is_answered_does_not_depend_on_how_many_hits_are_asked_for(question: str) -> None:
+    # Neither is answered by the articles. The answer floor read as many hits as the
+    # caller asked for: the 4th-10th best quotes cleared it where the first page did not,
+    # so `ask -k 10` and a press of "more" answered what the bot's first page declined.
+    engine = Engine.from_articles(load_corpus(BUNDLED_CORPUS).articles)
+    assert [engine.search(question, k=k, offset=offset).answered for k, offset in ((3, 0), (10, 0), (3, 3))] == [
+        False
+    ] * 3
