@@ -62,8 +62,9 @@ class Tuning:
     # "menolak mengunjungi") 3 more answered on blind sets 7-8, 2 of them right.
     floor_synonyms: int = 5
     # One of the best this many hits must clear that floor, however many a caller asks
-    # for: the first page the bot shows. Read to the caller's depth, as before session 29,
-    # a question asked for 10 hits was answered where asked for 3 it was declined:
+    # for (a chat reply asks `results_per_answer` + 1, inline mode 10, `ask` 3): the
+    # default page of 3, whatever `results_per_answer` is set to. Read to the caller's
+    # depth, as before session 29, inline mode answered what a chat reply declined:
     # IDK-MRC valid declined 33.8% at 10 against 34.3% at 3 (wrongly 6.8% both), train
     # 30.6% / 3.2% against 30.9% / 3.3%, FacQA train one answer fewer at 3.
     floor_depth: int = 3

@@ -317,8 +317,8 @@ class Engine:
         if tuning.unknown_asked_decline and (unasked := self._asked_unknown(asked)):
             closest = self._fold_duplicates(ranked, units, limit=k, terms=terms)
             return Answer(query=query, missing=unasked, closest=tuple(closest)), None
-        # The floor reads the first page whatever page or depth is asked: a question is
-        # answered or declined alike by the bot, `ask -k 10` and a press of "more".
+        # The floor reads `floor_depth` hits whatever page or depth is asked: a question is
+        # answered or declined alike in a chat reply, inline, by `ask -k 10` and on "more".
         first = ranked[: tuning.floor_depth]
         if max(item.window_coverage for item in first) < self._answer_floor(units):
             if not (tuning.floor_content and self._content_covered(asked, first)) and not (

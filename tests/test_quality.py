@@ -308,8 +308,8 @@ def test_a_year_the_article_is_dated_is_no_number_the_question_adds(lavrov: Engi
 )
 def test_whether_a_question_is_answered_does_not_depend_on_how_many_hits_are_asked_for(question: str) -> None:
     # Neither is answered by the articles. The answer floor read as many hits as the
-    # caller asked for: the 4th-10th best quotes cleared it where the first page did not,
-    # so `ask -k 10` and a press of "more" answered what the bot's first page declined.
+    # caller asked for: the 4th-10th best quotes cleared it where the first 3 did not, so
+    # inline mode (10 hits) and `ask -k 10` answered what a chat reply (4) declined.
     engine = Engine.from_articles(load_corpus(BUNDLED_CORPUS).articles)
     assert [engine.search(question, k=k, offset=offset).answered for k, offset in ((3, 0), (10, 0), (3, 3))] == [
         False
