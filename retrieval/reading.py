@@ -19,7 +19,7 @@ from retrieval.chatwords import ChatWords
 from retrieval.english import EnglishWords, StopWords
 from retrieval.index import Bm25Index
 from retrieval.places import Names, Places
-from retrieval.question import named, titles, without_definition_frame
+from retrieval.question import named, titles, without_definition_frame, without_asides
 from retrieval.ranking import Query, Tuning, Unit
 from retrieval.stemming import is_root_word
 from retrieval.text import Analyzer
@@ -61,7 +61,7 @@ class Reader:
         """The question's words, BM25 terms and units; an acronym the corpus defines
         somewhere also asks for its long form, and the other way round. The Query's text is
         the question with its chat words in standard form (`standard`)."""
-        query = self.standard(query)
+        query = without_asides(self.standard(query))
         # A definition question's frame ("Apa yang dimaksud dengan") is no BM25 evidence:
         # as a rare word "dimaksud" outweighed the thing asked about. Its coverage units
         # keep the frame: the answer floor was set with it, and leaving it out there too

@@ -5,7 +5,9 @@ from __future__ import annotations
 import dataclasses
 import math
 
-from retrieval.question import Wants, asks_definition, without_definition_frame
+import pytest
+
+from retrieval.question import Wants, asks_definition, without_asides, without_definition_frame
 from retrieval.ranking import Features, Tuning
 from retrieval.records import Article
 from retrieval.search import Engine
@@ -113,6 +115,21 @@ def test_the_frame_of_a_definition_question_is_no_evidence() -> None:
     own = {engine.sentence(sid).text[:9]: f.own for sid, f in engine.candidates(plain, pool=10)}
     assert own["Pemisahan"] > own["Budaya ad"]
 
+
+
+@pytest.mark.parametrize(
+    ("question", "read"),
+    [
+        ("Siapa sebenarnya Mohammed bin Salman menurut artikel itu?", "Siapa Mohammed bin Salman?"),
+        ("Menurut berita tersebut, berapa korban yang tewas?", "berapa korban yang tewas?"),
+        ("Who is he according to the article?", "Who is he?"),
+        # "menurut berita tahun 2015" dates what is asked; "isi laporan itu" asks about one.
+        ("Berapa orang tewas menurut berita tahun 2015?", "Berapa orang tewas menurut berita tahun 2015?"),
+        ("Apa isi laporan itu?", "Apa isi laporan itu?"),
+    ],
+)
+def test_asides_that_point_at_the_text_itself_are_read_out(question: str, read: str) -> None:
+    assert without_asides(question) == read
 
 
 def test_the_frame_of_a_count_question_is_no_evidence() -> None:

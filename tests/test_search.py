@@ -74,6 +74,45 @@ def test_everyday_synonyms_find_a_sentence_that_says_it_otherwise() -> None:
     assert answer.answered and "akibat blokade" in answer.hits[0].sentence.text
 
 
+def test_everyday_synonyms_of_ability_and_danger() -> None:
+    # "sanggup ... bahaya" asked of "mampu ... ancaman"; the other sentence repeats
+    # as many of the question's own words but does not say what made it able.
+    engine = Engine.from_articles(
+        [
+            _article(
+                "suriah",
+                "Hanya bantuan udara Rusia yang membuat Suriah mampu menghentikan ancaman kelompok itu. "
+                "Tentara Suriah menghentikan serangan teroris di utara negeri pekan lalu, kata para pejabat.",
+            ),
+            *_UNRELATED,
+        ]
+    )
+    answer = engine.search("Apa yang membuat Suriah sanggup menghentikan bahaya teroris?")
+    assert answer.answered and "bantuan udara Rusia" in answer.hits[0].sentence.text
+
+
+def test_a_question_pointing_at_the_article_itself_is_read_without_the_pointer() -> None:
+    # "menurut artikel itu" and "sebenarnya" ask nothing: as words the corpus lacks they
+    # lowered the question's coverage and read as a qualifier no article holds.
+    engine = Engine.from_articles(
+        [
+            _article(
+                "saudi",
+                "Putin bertemu Mohammed bin Salman di Sochi pekan lalu. "
+                "Sang pangeran adalah putra bungsu Raja Salman dan menteri pertahanan kerajaan.",
+            ),
+            *_UNRELATED,
+        ]
+    )
+    for question in (
+        "Siapa sebenarnya Mohammed bin Salman menurut artikel itu?",
+        "Who is Mohammed bin Salman according to the article?",
+    ):
+        answer = engine.search(question)
+        assert answer.answered, question
+        assert "putra bungsu" in " ".join(hit.sentence.text for hit in answer.hits[:2]), question
+
+
 def test_a_hit_names_the_question_words_neither_it_nor_its_neighbours_hold() -> None:
     engine = Engine.from_articles(
         [
