@@ -200,7 +200,8 @@ async def answer_question(update: Update, context: Context, raw: str) -> None:
         if answer.missing:  # the corpus holds nothing about a thing the question names
             await _reply(message, render.render_not_about(answer, lang=lang))
         else:
-            await _reply(message, render.render_no_answer(question, edition.catalogue, lang=lang))
+            closest = answer.closest[0] if answer.closest else None
+            await _reply(message, render.render_no_answer(question, edition.catalogue, lang=lang, closest=closest))
         return
     cache_key = None
     if len(answer.hits) > k:  # kept for "more"; deepened on the first press or before a swap

@@ -312,16 +312,23 @@ def render_answer(
     return Rendered(body, markup, shown)
 
 
-def render_no_answer(query: str, catalogue: Catalogue, *, lang: Lang = "id") -> str:
-    """Nothing relevant: say so, suggest how to rephrase, and say what the corpus covers."""
-    lines = [
-        text(lang, "no_answer", query=shorten(query, _ECHO_CHARS)),
-        text(lang, "no_answer_tips"),
-    ]
+def render_no_answer(
+    query: str, catalogue: Catalogue, *, lang: Lang = "id", closest: Hit | None = None, limit: int = MAX_MESSAGE
+) -> str:
+    """No answer: say so, then the `closest` sentence (when the engine has one) marked as
+    not an answer, suggest how to rephrase, and say what the corpus covers."""
+    head = html.escape(text(lang, "no_answer", query=shorten(query, _ECHO_CHARS)), quote=False)
+    lines = [text(lang, "no_answer_tips")]
     covers = corpus_summary(catalogue, lang=lang)
     if covers:
         lines.append(covers + " " + text(lang, "see_sources"))
-    return html.escape("\n\n".join(lines), quote=False)
+    tail = html.escape("\n\n".join(lines), quote=False)
+    if closest is None:
+        return f"{head}\n\n{tail}"
+    label = html.escape(text(lang, "closest_not_answer"), quote=False)
+    budget = limit - utf16_len(head) - utf16_len(label) - utf16_len(tail) - 6
+    block = _fit_excerpt(closest, None, lang, budget)
+    return f"{head}\n\n{tail}" if block is None else f"{head}\n\n{label}\n{block}\n\n{tail}"
 
 
 def render_not_about(answer: Answer, *, lang: Lang = "id", limit: int = MAX_MESSAGE) -> str:
@@ -509,7 +516,11 @@ def answer_text(answer: Answer, *, lang: Lang = "id", catalogue: Catalogue | Non
             lines.append(f"{text(lang, 'closest_not_answer')}\n  {quoted_plain(hit.sentence.text)}\n    {citation(hit.article, lang=lang)}")
         return "\n\n".join(lines)
     if not answer.answered:
-        lines = [text(lang, "no_answer", query=shorten(answer.query, _ECHO_CHARS)), text(lang, "no_answer_tips")]
+        lines = [text(lang, "no_answer", query=shorten(answer.query, _ECHO_CHARS))]
+        if answer.closest:
+            hit = answer.closest[0]
+            lines.append(f"{text(lang, 'closest_not_answer')}\n  {quoted_plain(hit.sentence.text)}\n    {citation(hit.article, lang=lang)}")
+        lines.append(text(lang, "no_answer_tips"))
         covers = corpus_summary(catalogue, lang=lang) if catalogue is not None else ""
         if covers:
             lines.append(covers)

@@ -326,7 +326,7 @@ def _news(article_id: str, text: str) -> Article:
     return Article(id=article_id, title=f"Judul {article_id}", source="Sumber", date=dt.date(2016, 12, 14), text=text)
 
 
-def test_a_question_the_model_declines_is_shown_as_not_in_the_corpus() -> None:
+def test_a_question_the_model_declines_is_shown_as_not_in_the_corpus_with_the_closest_sentence() -> None:
     # (bot.cli is not imported here: its `ask` binds sys.stdout when first imported,
     # and the CLI tests that capture output import it under their own capture.)
     from bot.render import answer_text
@@ -336,7 +336,8 @@ def test_a_question_the_model_declines_is_shown_as_not_in_the_corpus() -> None:
         [_news("mikro", PARAGRAPH), _news("lain", "Presiden meresmikan jembatan baru di Surabaya pada hari Senin.")]
     )
     asked = "Kapan komputer mikro mulai dikembangkan?"
-    # A model that declines whatever passes the rules (this question does): a plain decline.
+    # A model that declines whatever passes the rules (this question does): a decline that
+    # names nothing missing.
     always = Abstention(names=("coverage",), weights=(0.0,), bias=10.0, threshold=0.5)
     never = Abstention(names=("coverage",), weights=(0.0,), bias=-10.0, threshold=0.5)
     assert engine.abstaining(never).search(asked).answered
@@ -346,7 +347,10 @@ def test_a_question_the_model_declines_is_shown_as_not_in_the_corpus() -> None:
     assert answer.closest and "mikro" in answer.closest[0].sentence.text
     shown = answer_text(answer, catalogue=Catalogue.of(engine.articles))
     assert shown.startswith(text("id", "no_answer", query=asked))
-    assert answer.closest[0].sentence.text not in shown
+    # Shown under its label, after the decline: never as a numbered quote.
+    label = text("id", "closest_not_answer")
+    assert shown.index(label) < shown.index(answer.closest[0].sentence.text)
+    assert "[1]" not in shown
 
 
 MIR = (

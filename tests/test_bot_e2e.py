@@ -172,6 +172,20 @@ async def test_a_question_about_something_the_corpus_never_names_says_so(bot: Ru
     assert not buttons(call)
 
 
+async def test_a_question_in_other_words_that_is_declined_shows_the_closest_sentence(bot: RunningBot) -> None:
+    # "berhenti menyokong" is said "mengalihkan dukungannya" in the article: too little of
+    # the question is held for an answer, so the sentence comes only as the closest.
+    question = "Menurut Lavrov, apakah Rusia bakal berhenti menyokong Assad?"
+    expected = bot.engine.search(question, k=4)
+    assert not expected.answered and not expected.missing and expected.closest
+    call = await bot.ask(111, question)
+    text = shown(call)
+    assert text.startswith("Tidak ada kalimat di korpus yang menjawab")
+    assert "Kalimat terdekat (bukan jawaban):" in text and "mengalihkan dukungannya" in text
+    assert "kata kunci lain" in text
+    assert not buttons(call)
+
+
 async def test_a_quote_that_lacks_a_word_of_the_question_says_which(bot: RunningBot) -> None:
     # HTS is in the corpus, who leads it is not: the quotes are about HTS.
     question = "Siapa pemimpin HTS?"

@@ -154,6 +154,20 @@ def test_no_answer_suggests_rephrasing_and_what_the_corpus_covers() -> None:
     assert "2 artikel" in shown and "/sumber" in shown
 
 
+def test_no_answer_shows_the_closest_sentence_marked_as_not_an_answer() -> None:
+    closest = hit("Lavrov <menepis> klaim itu.")
+    text = render.render_no_answer("apa?", Catalogue.of([ARTICLE]), closest=closest)
+    shown = visible(text)
+    assert shown.startswith("Tidak ada kalimat di korpus yang menjawab")
+    assert "Kalimat terdekat (bukan jawaban):" in shown and "Lavrov <menepis> klaim itu." in shown
+    assert shown.index("bukan jawaban") < shown.index("kata kunci lain")
+    plain = render.answer_text(Answer("apa?", closest=(closest,)), catalogue=Catalogue.of([ARTICLE]))
+    assert "Kalimat terdekat (bukan jawaban):\n  \u201cLavrov <menepis> klaim itu.\u201d" in plain
+    # A long sentence is cut to fit one message, never dropped from a short one.
+    long = hit("kata " * 2000)
+    assert render.utf16_len(render.render_no_answer("apa?", Catalogue.of([ARTICLE]), closest=long)) <= 4096
+
+
 def test_sources_list_fits_one_message_for_thousands_of_articles() -> None:
     articles = [
         Article(id=f"x{i}", title=f"Judul panjang nomor {i} " + "😀" * 10, source="S", date=dt.date(2020, 1, 1), text="")

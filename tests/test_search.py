@@ -113,6 +113,27 @@ def test_a_question_pointing_at_the_article_itself_is_read_without_the_pointer()
         assert "putra bungsu" in " ".join(hit.sentence.text for hit in answer.hits[:2]), question
 
 
+def test_a_declined_question_keeps_its_closest_sentence_only_when_it_shares_more_than_a_name() -> None:
+    engine = Engine.from_articles(
+        [
+            _article(
+                "assad",
+                "Lavrov menepis klaim bahwa Rusia bersiap mengalihkan dukungannya terhadap Assad. "
+                "Moskow akan memperlakukan para pemberontak seperti kelompok teroris. "
+                "Perundingan berlangsung di Jenewa pekan lalu.",
+            ),
+            *_UNRELATED,
+        ]
+    )
+    # Said in other words: declined, with the sentence that says it as the closest.
+    other_words = engine.search("Benarkah Rusia berhenti menyokong rezim Assad dan sekutunya, kata Lavrov?")
+    assert not other_words.answered and not other_words.missing
+    assert other_words.closest and "mengalihkan" in other_words.closest[0].sentence.text
+    # Off the topic, sharing only "Moskow": declined with nothing to show.
+    weather = engine.search("Bagaimana cuaca di Moskow besok?")
+    assert not weather.answered and weather.closest == ()
+
+
 def test_a_hit_names_the_question_words_neither_it_nor_its_neighbours_hold() -> None:
     engine = Engine.from_articles(
         [
