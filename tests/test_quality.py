@@ -93,6 +93,9 @@ _BLIND_FLOORS = (
     # Paraphrases only (75 `word-form`), beside 30 unanswerable questions.
     ("seed_blind20", 0.48, 0.30, 0.30),
     ("seed_blind21", 0.46, 0.22, 0.36),
+    # Chat Indonesian (45) and English (30) only, beside 30 unanswerable questions.
+    ("seed_blind22", 0.72, 0.07, 0.30),
+    ("seed_blind23", 0.72, 0.07, 0.23),
 )
 
 
