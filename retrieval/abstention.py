@@ -57,7 +57,7 @@ _YES_NO_TAG = re.compile(r"\s+(?:(?:atau|apa)\s+)?(?:tidak|belum|bukan)\W*$", re
 # ("oposisi mau gak keluar", not "oposisi gak mau keluar"; "mau tidak mau" neither).
 _YES_NO_MID_TAG = re.compile(
     r"(?<!\byang)(?<!\bapa)\s+(?:tidak|belum|bukan)\s+(?=(?:di|ke|dari|pada|dalam|setelah|sejak|selama|saat|waktu|kalau|nanti)\b)"
-    r"|\b(?:yakin|setuju|mau|bisa|jadi|boleh|tahu|tau|berani|sanggup|siap|ikut|berhasil|sukses)\s+(?:tidak|belum|bukan)\s+"
+    r"|\b(?:yakin|setuju|mau|bisa|jadi|boleh|tahu|tau|berani|sanggup|siap|ikut|berhasil|sukses|menerima|terima|menolak|tolak)\s+(?:tidak|belum|bukan)\s+"
     r"(?!(?:mau|bisa|ada|pernah|lagi|akan|dapat|boleh|usah|perlu)\b)(?=\w)",
     re.I,
 )

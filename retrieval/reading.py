@@ -19,6 +19,7 @@ from retrieval.chatwords import ChatWords
 from retrieval.english import EnglishWords, StopWords
 from retrieval.index import Bm25Index
 from retrieval.places import Names, Places
+from retrieval.attribution import SourceNames, without_attribution
 from retrieval.question import named, titles, without_definition_frame, without_asides
 from retrieval.ranking import Query, Tuning, Unit
 from retrieval.stemming import is_root_word
@@ -45,10 +46,12 @@ class Reader:
         stop_words: StopWords | None = None,
         english: Callable[[], EnglishWords | None] | None = None,
         places: Places = Places(()),
+        sources: Callable[[], SourceNames] | None = None,
     ) -> None:
         """`english` reads the English words when a question first needs them (`stop_words`
         tell it is English); `places` widens the things a question names to the places
-        that stand for them."""
+        that stand for them; `sources` gives the corpus's source names when a question
+        attributes something to a name the corpus never writes (`retrieval.attribution`)."""
         self._index = index
         self._analyzer = analyzer
         self._acronyms = acronyms
@@ -56,12 +59,15 @@ class Reader:
         self._stop_words = stop_words
         self._english = english
         self._places = places
+        self._sources = sources
 
     def read(self, query: str, *, tuning: Tuning) -> Query:
         """The question's words, BM25 terms and units; an acronym the corpus defines
         somewhere also asks for its long form, and the other way round. The Query's text is
         the question with its chat words in standard form (`standard`)."""
         query = without_asides(self.standard(query))
+        if self._sources is not None:
+            query = without_attribution(query, unknown=self._unknown_name, sources=self._sources)
         # A definition question's frame ("Apa yang dimaksud dengan") is no BM25 evidence:
         # as a rare word "dimaksud" outweighed the thing asked about. Its coverage units
         # keep the frame: the answer floor was set with it, and leaving it out there too
@@ -103,6 +109,10 @@ class Reader:
         if self._english is None or self._stop_words is None or not self._stop_words.asks_in_english(query):
             return None
         return self._english()
+
+    def _unknown_name(self, name: str) -> bool:
+        """Whether the corpus writes none of `name`'s words."""
+        return not any(self._known_word(word) for word in name.split())
 
     def _known_word(self, word: str) -> bool | None:
         """Whether the corpus uses `word`; None when it has no terms (a stop word)."""

@@ -38,6 +38,7 @@ from retrieval.reading import Reader, rarest_idf
 from retrieval.question import SPELLING_MIN_LENGTH, is_time_word, kind_words, spelling_key, titles, written_as_name
 from retrieval import ranktrees
 from retrieval.ranking import Features, Query, Tuning, Unit, coverage, honorific_terms
+from retrieval.attribution import SourceNames
 from retrieval.records import Answer, Article, ArticlesAt, Hit, Sentence
 from retrieval.stemming import is_root_word
 from retrieval.stored import StoredArticles
@@ -130,8 +131,10 @@ class Engine:
             stop_words=english.stop_words(analyzer.directory or langfiles.BUNDLED_LANGUAGE_DATA),
             english=lambda: english.at(langfiles.language_subfolder(analyzer.directory, "wordnet")),
             places=places.at(langfiles.language_subfolder(analyzer.directory, "places"), analyzer.terms),
+            sources=self._source_names,
         )
         self._date_terms: dict[int, frozenset[str]] = {}  # see _version_date_terms
+        self._sources: SourceNames | None = None  # see _source_names
         self._measurer = Measurer(
             index=index, sentences=sentences, analyzer=analyzer, article_of=self._article_of, retired=self._retired,
             dated=self._version_date_terms,
@@ -635,6 +638,15 @@ class Engine:
         if not tuning.answer_mass:
             return tuning.answer_coverage
         return min(tuning.answer_coverage, tuning.answer_mass * rarest_idf(self._index) / sum(u.weight for u in units))
+
+    def _source_names(self) -> SourceNames:
+        """The live articles' source names (`retrieval.attribution`), read once an engine:
+        a stored corpus lists its sources without reading its texts."""
+        if self._sources is None:
+            listed = getattr(self._articles, "sources_and_dates", None)
+            sources = (source for source, _date in listed()) if listed else (a.source for a in self._articles)
+            self._sources = SourceNames.of(sources)
+        return self._sources
 
     def read(self, query: str) -> Query:
         """The question's words, BM25 terms and units (`reading.Reader.read`)."""

@@ -250,6 +250,9 @@ def test_a_word_the_question_negates_that_the_window_holds_plainly_is_negated_he
     leave = "Para komandan oposisi menolak tawaran Rusia untuk keluar dari Aleppo Timur."
     assert held("oposisi mau tidak keluar dari aleppo timur", leave) == 0.0
     assert held("lavrov yakin tidak oposisi keluar dari aleppo timur", leave) == 0.0
+    # ... or after accepting or refusing: "nerima gak tawaran rusia" asks whether they did.
+    assert held("komandan oposisi menerima tidak tawaran rusia", leave) == 0.0
+    assert held("komandan oposisi tidak tawaran rusia", leave) == 1.0
     assert held("oposisi tidak keluar dari aleppo timur", leave) == 1.0
 
 
