@@ -30,6 +30,9 @@ def stop() -> english.StopWords:
         ("Kapan Fly to the Sky mulai debut?", False),
         ("Siapa pengarang buku The Clash of Civilizations?", False),
         ("Moskow", False),
+        # "per" is a stop word of both: it tells neither language.
+        ("In which countries, per Lavrov, did nobody demand a ceasefire?", True),
+        ("Berapa harga per liter bensin di Jakarta?", False),
     ],
 )
 def test_a_question_is_english_by_its_stop_words(stop: english.StopWords, question: str, is_english: bool) -> None:
