@@ -322,13 +322,7 @@ def render_no_answer(
     covers = corpus_summary(catalogue, lang=lang)
     if covers:
         lines.append(covers + " " + text(lang, "see_sources"))
-    tail = html.escape("\n\n".join(lines), quote=False)
-    if closest is None:
-        return f"{head}\n\n{tail}"
-    label = html.escape(text(lang, "closest_not_answer"), quote=False)
-    budget = limit - utf16_len(head) - utf16_len(label) - utf16_len(tail) - 6
-    block = _fit_excerpt(closest, None, lang, budget)
-    return f"{head}\n\n{tail}" if block is None else f"{head}\n\n{label}\n{block}\n\n{tail}"
+    return _with_closest(head, closest, html.escape("\n\n".join(lines), quote=False), lang=lang, limit=limit)
 
 
 def render_not_about(answer: Answer, *, lang: Lang = "id", limit: int = MAX_MESSAGE) -> str:
@@ -342,12 +336,24 @@ def render_not_about(answer: Answer, *, lang: Lang = "id", limit: int = MAX_MESS
     head = html.escape(
         text(lang, "not_about", missing="\0", query=shorten(answer.query, _ECHO_CHARS)), quote=False
     ).replace("\0", missing)
-    if not answer.closest:
-        return head
-    label = html.escape(text(lang, "closest_not_answer"), quote=False)
-    budget = limit - utf16_len(head) - utf16_len(label) - 4
-    block = _fit_excerpt(answer.closest[0], None, lang, budget)
-    return head if block is None else f"{head}\n\n{label}\n{block}"
+    closest = answer.closest[0] if answer.closest else None
+    return _with_closest(head, closest, "", lang=lang, limit=limit)
+
+
+def _with_closest(head: str, closest: Hit | None, tail: str, *, lang: Lang, limit: int) -> str:
+    """`head`, then `closest` under its not-an-answer label when an excerpt of it fits
+    within `limit`, then `tail` (all HTML; an empty `tail` adds nothing)."""
+    parts = [head]
+    if closest is not None:
+        label = html.escape(text(lang, "closest_not_answer"), quote=False)
+        # The separators: two line breaks before the label, one after it, two before a tail.
+        budget = limit - utf16_len(head) - utf16_len(label) - 4 - (utf16_len(tail) + 2 if tail else 0)
+        block = _fit_excerpt(closest, None, lang, budget)
+        if block is not None:
+            parts.append(f"{label}\n{block}")
+    if tail:
+        parts.append(tail)
+    return "\n\n".join(parts)
 
 
 def corpus_summary(catalogue: Catalogue, *, lang: Lang = "id") -> str:
@@ -506,20 +512,24 @@ def _single(sentence: str, i: int) -> str:
     return "\u2018" if i == 0 or sentence[i - 1] in _OPENS_AFTER else "\u2019"
 
 
+def _closest_plain(answer: Answer, lang: Lang) -> list[str]:
+    """The closest sentence under its not-an-answer label, in plain text (none: [])."""
+    if not answer.closest:
+        return []
+    hit = answer.closest[0]
+    return [f"{text(lang, 'closest_not_answer')}\n  {quoted_plain(hit.sentence.text)}\n    {citation(hit.article, lang=lang)}"]
+
+
 def answer_text(answer: Answer, *, lang: Lang = "id", catalogue: Catalogue | None = None) -> str:
     """The same answer as the bot's, in plain text for a terminal."""
     if not answer.answered and answer.missing:
         missing = text(lang, "and").join(answer.missing)
         lines = [text(lang, "not_about", missing=missing, query=shorten(answer.query, _ECHO_CHARS))]
-        if answer.closest:
-            hit = answer.closest[0]
-            lines.append(f"{text(lang, 'closest_not_answer')}\n  {quoted_plain(hit.sentence.text)}\n    {citation(hit.article, lang=lang)}")
+        lines += _closest_plain(answer, lang)
         return "\n\n".join(lines)
     if not answer.answered:
         lines = [text(lang, "no_answer", query=shorten(answer.query, _ECHO_CHARS))]
-        if answer.closest:
-            hit = answer.closest[0]
-            lines.append(f"{text(lang, 'closest_not_answer')}\n  {quoted_plain(hit.sentence.text)}\n    {citation(hit.article, lang=lang)}")
+        lines += _closest_plain(answer, lang)
         lines.append(text(lang, "no_answer_tips"))
         covers = corpus_summary(catalogue, lang=lang) if catalogue is not None else ""
         if covers:

@@ -57,38 +57,31 @@ def test_word_forms_meet_through_the_stemmer(engine: Engine) -> None:
     assert "menyerang" in answer.hits[0].matched_words
 
 
-def test_everyday_synonyms_find_a_sentence_that_says_it_otherwise() -> None:
-    # "makin parah" asked of "kian memprihatinkan"; the other sentence shares more
-    # of the question's own words.
-    engine = Engine.from_articles(
-        [
-            _article(
-                "kota",
-                "Beberapa pekan ini, kondisi warga kian memprihatinkan akibat blokade. "
-                "Warga kota makin sering menggelar kegiatan dalam kondisi apa pun.",
-            ),
-            *_UNRELATED,
-        ]
-    )
-    answer = engine.search("Kenapa kondisi warga makin parah?")
-    assert answer.answered and "akibat blokade" in answer.hits[0].sentence.text
-
-
-def test_everyday_synonyms_of_ability_and_danger() -> None:
-    # "sanggup ... bahaya" asked of "mampu ... ancaman"; the other sentence repeats
-    # as many of the question's own words but does not say what made it able.
-    engine = Engine.from_articles(
-        [
-            _article(
-                "suriah",
-                "Hanya bantuan udara Rusia yang membuat Suriah mampu menghentikan ancaman kelompok itu. "
-                "Tentara Suriah menghentikan serangan teroris di utara negeri pekan lalu, kata para pejabat.",
-            ),
-            *_UNRELATED,
-        ]
-    )
-    answer = engine.search("Apa yang membuat Suriah sanggup menghentikan bahaya teroris?")
-    assert answer.answered and "bantuan udara Rusia" in answer.hits[0].sentence.text
+@pytest.mark.parametrize(
+    ("text", "question", "answer"),
+    [
+        # "makin parah" asked of "kian memprihatinkan"; the other sentence shares more
+        # of the question's own words.
+        (
+            "Beberapa pekan ini, kondisi warga kian memprihatinkan akibat blokade. "
+            "Warga kota makin sering menggelar kegiatan dalam kondisi apa pun.",
+            "Kenapa kondisi warga makin parah?",
+            "akibat blokade",
+        ),
+        # "sanggup ... bahaya" asked of "mampu ... ancaman"; the other sentence repeats
+        # as many of the question's own words but does not say what made it able.
+        (
+            "Hanya bantuan udara Rusia yang membuat Suriah mampu menghentikan ancaman kelompok itu. "
+            "Tentara Suriah menghentikan serangan teroris di utara negeri pekan lalu, kata para pejabat.",
+            "Apa yang membuat Suriah sanggup menghentikan bahaya teroris?",
+            "bantuan udara Rusia",
+        ),
+    ],
+)
+def test_everyday_synonyms_find_a_sentence_that_says_it_otherwise(text: str, question: str, answer: str) -> None:
+    engine = Engine.from_articles([_article("kota", text), *_UNRELATED])
+    found = engine.search(question)
+    assert found.answered and answer in found.hits[0].sentence.text
 
 
 def test_a_question_pointing_at_the_article_itself_is_read_without_the_pointer() -> None:
