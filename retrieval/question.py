@@ -649,6 +649,10 @@ _ASKING_WORDS = _QUESTION_WORDS | frozenset("bagaimana bagaimanakah mengapa kena
 # An Arabic name's article or "son of" before a capital ("al-Jolani", "Al-Khatib",
 # "ibn-Sina"): part of the name, though it may open in lower case.
 _NAME_PARTICLE = re.compile(r"((?i:al|el|ad|an|ar|as|asy|at|az|ud|ul|ibn|bin))-(?=[A-Z])")
+# A brand written with a capital after a letter or two ("iPhone", "eBay", "tvOne"): a name
+# wherever it stands, even first, where a capital tells nothing. Not a preposition glued
+# to a name ("diTurki"), nor a longer word run into the next ("negaraRepublik"): typos.
+_INNER_CAPITAL = re.compile(r"(?!(?:di|ke)[A-Z])[a-z]{1,2}[A-Z][a-z]")
 
 
 # Academic degrees after a name ("Arief Yahya, M.Sc.", "Ganjar Pranowo, S.H., M.IP.",
@@ -689,8 +693,7 @@ def named(
             # The article alone ("al") names nothing: every al-name holds it.
             terms = tuple(t for t in terms if t != particle.group(1).casefold()) or terms
         is_name = (
-            i > 0
-            and (word[:1].isupper() or particle is not None)
+            (i > 0 and (word[:1].isupper() or particle is not None) or _INNER_CAPITAL.match(word) is not None)
             and word.casefold() not in _ASKING_WORDS
             and not _TIME_RE.fullmatch(word)
         )

@@ -226,6 +226,12 @@ def _named(question: str) -> list[str]:
         # An Arabic name's article opens a word of the name in lower case.
         ("Siapa Abu Mohammed al-Jolani?", ["Abu Mohammed al-Jolani"]),
         ("Kapan al-Qaeda dibentuk?", ["al-Qaeda"]),
+        # A brand's capital inside the word names it, even as the first word.
+        ("When is the next iPhone coming out?", ["iPhone"]),
+        ("eBay didirikan oleh siapa?", ["eBay"]),
+        # ... but not a preposition run into a name, nor one word run into the next.
+        ("Apakah kota yang terkenal diTurki?", []),
+        ("Apa ibu kota negaraRepublik itu?", []),
     ],
 )
 def test_named_reads_the_things_a_question_names(question: str, names: list[str]) -> None:

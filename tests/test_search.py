@@ -486,6 +486,16 @@ def test_a_language_folder_missing_everywhere_is_said_once_and_the_engine_still_
     assert first.hits
 
 
+def test_a_brand_written_with_an_inner_capital_is_a_name_the_corpus_lacks() -> None:
+    engine = Engine.from_articles(
+        [_article("doha", "Menteri Luar Negeri Sergey Lavrov bertemu John Kerry di Doha."), _UNRELATED[0]]
+    )
+    # Lower case first, it would read as a word; "iPad" names a thing no article mentions.
+    for question in ("Apa kata Lavrov tentang iPad?", "iPad buatan siapa menurut Lavrov?"):
+        answer = engine.search(question)
+        assert not answer.answered and answer.missing == ("iPad",)
+
+
 def test_a_question_asking_only_what_the_corpus_never_mentions_of_what_it_names_is_declined() -> None:
     import dataclasses
 
