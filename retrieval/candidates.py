@@ -136,6 +136,7 @@ class Measured:
     near: np.ndarray | None = None  # None: not measured (no time/number/place/name question), all False
     unit: np.ndarray | None = None  # None: not measured (no `berapa` question, or weight 0), all False
     predicate: np.ndarray | None = None  # None: not measured (trees off, or nothing named), all -1.0
+    reason: np.ndarray | None = None  # None: not measured (no why-question), all False
     article_sentences: np.ndarray | None = None  # how many sentences each candidate's article has
     # The years the question names (`years`) and, a column each, whether each candidate's
     # article writes it or is dated in it, or is undated (`years_in_article`); both
@@ -198,6 +199,7 @@ class Measured:
         near = self.near.tolist() if self.near is not None else [False] * len(self.sids)
         unit = self.unit.tolist() if self.unit is not None else [False] * len(self.sids)
         predicate = self.predicate.tolist() if self.predicate is not None else [-1.0] * len(self.sids)
+        reason = self.reason.tolist() if self.reason is not None else [False] * len(self.sids)
         return [
             Features(
                 own=own,
@@ -225,14 +227,16 @@ class Measured:
                 near=beside,
                 unit=measured,
                 predicate=said,
+                reason=because,
             )
             for (own, neighbour, previous, anaphoric, coverage, window, article, offered, apposition, focus_match,
-                 share, close, novelty, names_missing, defines, lead, length, opens, by, beside, measured, said) in zip(
+                 share, close, novelty, names_missing, defines, lead, length, opens, by, beside, measured, said,
+                 because) in zip(
                 self.own.tolist(), self.neighbour.tolist(), self.previous.tolist(), self.anaphoric.tolist(),
                 self.coverage.tolist(), self.window_coverage.tolist(), self.article_coverage.tolist(),
                 self.offered.tolist(), self.apposition.tolist(), focus, self.own_share.tolist(),
                 self.proximity.tolist(), self.novelty.tolist(), self.names_missing.tolist(), definition,
-                self.lead.tolist(), self.length.tolist(), self.opens.tolist(), agent, near, unit, predicate,
+                self.lead.tolist(), self.length.tolist(), self.opens.tolist(), agent, near, unit, predicate, reason,
             )
         ]
 
@@ -292,6 +296,7 @@ class Measured:
             self.near if self.near is not None and wanted is Wants.PLACE else never,
             self.near if self.near is not None and wanted is Wants.NAME else never,
             self.unit if self.unit is not None and wanted is Wants.NUMBER else never,
+            self.reason if self.reason is not None else never,
         ]
         if len(columns) != len(Features.NAMES):
             # `Features.vector` changed and these columns were not told: score row by row.

@@ -17,7 +17,7 @@ from retrieval import ranktrees
 from retrieval.candidates import Measured, TermRows
 from retrieval.dating import date_units, is_year
 from retrieval.index import Bm25Index, sorted_unique
-from retrieval.question import Wants, defines, gives_measure, names_agent, offers_each
+from retrieval.question import Wants, defines, gives_measure, gives_reason, names_agent, offers_each
 from retrieval.ranking import Features, Query, Question, Tuning, Unit, proximity
 from retrieval.records import Sentence
 from retrieval.text import Analyzer
@@ -289,6 +289,10 @@ class Measurer:
                 if wanted is Wants.NUMBER and "number_unit" not in skip else None
             ),
             predicate=predicate,
+            reason=(
+                np.fromiter((gives_reason(text) for text in texts), dtype=bool, count=n)
+                if question.reason and "reason_yes" not in skip else None
+            ),
         )
         return measured
 
@@ -578,14 +582,14 @@ _NEAR_KINDS = {Wants.TIME: "time_near", Wants.NUMBER: "number_near", Wants.PLACE
 def _unweighted(tuning: Tuning) -> frozenset[str]:
     """Features the score cannot read: weight 0 in the learned weights and not read by the
     ranking trees (the hand formula reads none of these)."""
-    optional = ("names_missing", "definition", "lead", "number_unit", "predicate", *_NEAR_KINDS.values())
+    optional = ("names_missing", "definition", "lead", "number_unit", "predicate", "reason_yes", *_NEAR_KINDS.values())
     if not tuning.learned:
         return frozenset(optional)
     weights = dict(zip(Features.NAMES, tuning.learned))
     # The ranking trees read some features the weights do not.
     read = frozenset(ranktrees.shipped().inputs) if tuning.trees else frozenset()
     parts = {"names_missing": ("names_missing",), "definition": ("definition_yes", "definition_no"), "lead": ("lead",)}
-    parts.update((name, (name,)) for name in (*_NEAR_KINDS.values(), "number_unit", "predicate"))
+    parts.update((name, (name,)) for name in (*_NEAR_KINDS.values(), "number_unit", "predicate", "reason_yes"))
     return frozenset(
         name for name in optional if all(weights.get(p, 0.0) == 0.0 and p not in read for p in parts[name])
     )

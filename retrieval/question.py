@@ -771,6 +771,31 @@ def asks_definition(question: str) -> bool:
     return bool(_ASKS_DEFINITION.search(question))
 
 
+# "Mengapa ...?", "Apa alasan ...?", "Why ...?" ask a reason, which the sentence that
+# answers usually marks ("karena", "akibat", "beralasan", "agar"); a sentence that only
+# restates what is asked about ("Kedua anggota DK PBB itu memveto ...") marks none.
+# Chat's "ngapain aja" (read as "mengapa saja") asks what was done, not why.
+_ASKS_REASON = re.compile(
+    r"\b((mengapa|kenapa|knp)(?!\s+(saja|aja)\b)|why|(apa|apakah)\s+(alasan|sebab|penyebab)|alasan\s+(apa|apakah)"
+    r"|apa\s+yang\s+(menyebabkan|membuat)|for\s+what\s+reason|what\s+(caused|made))\b",
+    re.I,
+)
+_GIVES_REASON = re.compile(
+    r"\b(karena|karenanya|dikarenakan|sebab|disebabkan|penyebab|akibat|diakibatkan|lantaran|alasan|beralasan"
+    r"|alasannya|dalih|berdalih|agar|supaya|demi|sehingga|bertujuan|tujuannya|because|due|reason|so\s+that)\b",
+    re.I,
+)
+
+
+def asks_reason(question: str) -> bool:
+    return bool(_ASKS_REASON.search(question))
+
+
+def gives_reason(sentence: str) -> bool:
+    """Whether `sentence` marks a cause or a purpose, as an answer to `asks_reason` does."""
+    return bool(_GIVES_REASON.search(sentence))
+
+
 # "Berapa jumlah stasiun ...?" asks "Berapa stasiun ...?": the sentence that answers
 # says "memiliki 22 stasiun" as often as "jumlah stasiun", and "jumlah" as evidence
 # favours any sentence that counts something else ("jumlah penduduk").

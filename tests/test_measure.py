@@ -13,7 +13,7 @@ from retrieval import ranktrees
 from retrieval.corpus import load_corpus
 from retrieval.dating import date_words
 from tests.sampling import sample
-from retrieval.question import Wants, defines, gives_measure, names_agent, offers, offers_beside, offers_each, wants
+from retrieval.question import Wants, defines, gives_measure, gives_reason, names_agent, offers, offers_beside, offers_each, wants
 from retrieval.ranking import Features, Question, Tuning, coverage, proximity
 from retrieval.measure import _ANAPHORA, Measurer
 from retrieval.search import Engine
@@ -92,6 +92,7 @@ def _reference(engine: Engine, sids: list[int], query) -> list[Features]:  # typ
                 and offers_beside(text, question.wanted, question=question.text),
                 unit=question.wanted is Wants.NUMBER and gives_measure(text, question.text),
                 predicate=coverage(rest, own_dated) if question.names and 0 < len(rest) < len(question.units) else -1.0,
+                reason=question.reason and gives_reason(text),
             )
         )
     return out

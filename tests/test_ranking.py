@@ -7,7 +7,14 @@ import math
 
 import pytest
 
-from retrieval.question import Wants, asks_definition, without_asides, without_definition_frame
+from retrieval.question import (
+    Wants,
+    asks_definition,
+    asks_reason,
+    gives_reason,
+    without_asides,
+    without_definition_frame,
+)
 from retrieval.ranking import Features, Tuning
 from retrieval.records import Article
 from retrieval.search import Engine
@@ -177,6 +184,45 @@ def test_a_siapa_question_prefers_the_sentence_that_says_who_did_it() -> None:
     plain = engine.tuned(dataclasses.replace(engine.tuning, learned=tuple(learned)))
     assert "Hendra Wijaya" in plain.search("Siapa yang membangun Jembatan Merah?").hits[0].sentence.text
     assert engine.search("Kapan Jembatan Merah dibangun?").hits[0].sentence.text.startswith("Pembangunan")
+
+
+@pytest.mark.parametrize(
+    ("question", "why"),
+    [
+        ("Mengapa Rusia memveto rencana itu?", True),
+        ("knp pangkalan rusia msh ada di suriah", True),
+        ("Apa alasan Rusia dan Cina memveto?", True),
+        ("Apa penyebab banjir bandang?", True),
+        ("Why did Russia veto the plan?", True),
+        ("What caused the flood?", True),
+        # Chat's "ngapain aja" ("mengapa saja" once read) asks what was done.
+        ("rusia as udh mengapa saja di jenewa", False),
+        ("Kapan Rusia memveto rencana itu?", False),
+    ],
+)
+def test_a_why_question_is_told_by_its_words(question: str, why: bool) -> None:
+    assert asks_reason(question) is why
+
+
+def test_a_why_question_prefers_the_sentence_that_gives_a_reason() -> None:
+    assert gives_reason("Rusia dan Cina beralasan, gencatan hanya memberi kesempatan bagi teroris.")
+    assert gives_reason("Situasi kian memprihatinkan akibat blokade.")
+    assert not gives_reason("Kedua anggota DK PBB itu memveto rencana gencatan senjata.")
+    # Both sentences hold every word asked; only the second says why.
+    engine = _jembatan_merah(
+        "Jembatan Merah ditutup untuk kendaraan pada tahun 1950. "
+        "Sungai di bawahnya lebar. "
+        "Jembatan Merah ditutup karena tiangnya retak."
+    )
+    learned = list(engine.tuning.learned)
+    assert learned[Features.NAMES.index("reason_yes")] > 0
+    learned[Features.NAMES.index("reason_yes")] = 0.0
+    plain = engine.tuned(dataclasses.replace(engine.tuning, learned=tuple(learned)))
+    for question in ("Mengapa Jembatan Merah ditutup?", "Why was the Jembatan Merah closed?"):
+        assert "karena" in engine.search(question).hits[0].sentence.text
+        assert "karena" not in plain.search(question).hits[0].sentence.text
+    # Another kind of question reads no reason.
+    assert "karena" not in engine.search("Kapan Jembatan Merah ditutup?").hits[0].sentence.text
 
 
 def test_a_kapan_question_marks_the_date_beside_what_it_asks() -> None:
