@@ -162,7 +162,9 @@ class Signals:
     # number in the window stands within a few words of it or before a counter word
     # (`Lexicon.counters`: "orang", "ekor"): the window counts something else ("*dua*
     # pangkalan"). Not for a measure (`Lexicon.measures`: "berapa lama", "berapa berat")
-    # nor a date ("tahun berapa").
+    # nor a date ("tahun berapa"). Also 1 when it asks an amount of money (`Lexicon.money`:
+    # "Berapa *nilai* senjata ...?") and the window names no currency: "empat tahun" is
+    # no price.
     count_unmatched: float
     number_gap: float  # 1 when a number of the question is in neither the window nor the article
     names: float  # how many things the question names (capitalised runs, numbers)
@@ -282,13 +284,19 @@ class Lexicon:
     # Terms of nouns for people ("korban", "pengungsi"): a counter word among them counts
     # people only (`persons.txt`)
     persons: frozenset[str] = frozenset()
+    # Words that, after "berapa" (or beside an English "how much"), ask an amount of money
+    # ("nilai", "biaya", "worth"), folded as written, and the currencies that write one
+    # ("rp", "dolar", "$"), as one pattern (None: no file, no money read)
+    money: frozenset[str] = frozenset()
+    currency: re.Pattern[str] | None = None
 
     @classmethod
     def read(cls, directory: Path, terms: Callable[[str], list[str]]) -> Lexicon:
         """`frame.txt` (a word a line), `antonyms.txt` and `swaps.txt` (`asked: held ...` a line),
         `qualifiers.txt` (a word or phrase a line), `relations.txt` (a set of words a line,
         `a/b` for one relation in several words), `undoing.txt`, `honorifics.txt`, `measures.txt`,
-        `counters.txt` (a word a line) and `persons.txt` (words, several a line)
+        `counters.txt` (a word a line), `persons.txt`, `money.txt` and `currencies.txt`
+        (words, several a line)
         under `directory`, each word but the qualifiers' turned into terms by `terms` (the
         engine's analyzer); absent files are empty."""
         frame: set[str] = set()
@@ -322,9 +330,17 @@ class Lexicon:
             for name in ("honorifics.txt", "measures.txt", "counters.txt")
         )
         persons = frozenset(t for _number, line in _lines(directory / "persons.txt") for t in terms(line))
+        money = frozenset(word.casefold() for _number, line in _lines(directory / "money.txt") for word in line.split())
+        currencies = [word.casefold() for _number, line in _lines(directory / "currencies.txt") for word in line.split()]
+        currency = (
+            # Whole, but touching a number: "Rp100.000", "US$3", "€20".
+            re.compile(r"(?<![^\W\d_])(?:" + "|".join(map(re.escape, sorted(currencies, key=len, reverse=True)))
+                       + r")(?![^\W\d_])", re.I)
+            if currencies else None
+        )
         return cls(
             frozenset(frame), tuple(opposites), qualifiers, tuple(relations), undoings, honorifics, measures, counters,
-            persons,
+            persons, money, currency,
         )
 
 
@@ -419,8 +435,15 @@ def measure(
         and not (_NUMBER.search(window_text) or _NUMBER_WORD.search(window_text))
     )
     counted_at = _counted_at(question, question_words, lexicon.measures, lexicon.counters)
-    count_unmatched = counted_at is not None and not _counts(
-        _counted(counted_at, question_words, window_analysed()), window_analysed(), lexicon.counters, lexicon.persons
+    count_unmatched = (
+        counted_at is not None
+        and not _counts(
+            _counted(counted_at, question_words, window_analysed()), window_analysed(), lexicon.counters, lexicon.persons
+        )
+    ) or (
+        lexicon.currency is not None
+        and money_asked(question, question_words, lexicon.money) is not None
+        and lexicon.currency.search(window_text) is None
     )
     numbers = set(_NUMBER.findall(question))
     # The article's numbers (a scan of its whole text) matter only to a question that has some.
@@ -506,6 +529,36 @@ def _counted_at(
             if j == len(words) or folded[j] in measures or not words[j][1]:
                 return None
             return j
+    return None
+
+
+# "Berapa nilai *ujian* ...?" asks a grade, not money.
+_GRADED = frozenset("ujian rapor raport ipk skor rata-rata akhir".split())
+_HOW_MUCH = re.compile(r"\bhow\s+much\b", re.I)
+
+
+def money_asked(question: str, words: Sequence[tuple[str, tuple[str, ...]]], money: frozenset[str]) -> str | None:
+    """What the question asks the amount of money of, as written ("Berapa *nilai senjata*
+    ...?", "How much ... *worth*?"), or None when it asks none: a word of `money` right
+    after "berapa" (past "jumlah", "besar", "total"; with the word after it), or anywhere
+    beside an English "how much"."""
+    if not money:
+        return None
+    folded = [word.casefold().removesuffix("kah") for word, _terms in words]
+    if _HOW_MUCH.search(question):
+        return next((words[i][0] for i, word in enumerate(folded) if word in money), None)
+    if not _HOW_MANY.search(question):
+        return None
+    for i, (word, _terms) in enumerate(words):
+        if _HOW_MANY.fullmatch(word):
+            j = i + 1
+            while j < len(folded) and folded[j] in _COUNT_OPENERS | {"besar", "besarnya"}:
+                j += 1
+            if j == len(folded) or folded[j] not in money:
+                return None
+            if j + 1 == len(folded) or not words[j + 1][1]:
+                return words[j][0]
+            return None if folded[j + 1] in _GRADED else f"{words[j][0]} {words[j + 1][0]}"
     return None
 
 

@@ -26,7 +26,7 @@ from collections.abc import Collection, Iterable, Mapping, Sequence
 import numpy as np
 
 from retrieval import chatwords, english, langfiles, places, wordnet
-from retrieval.abstention import Abstention, Lexicon, Signals, bundled, counted_word, measure
+from retrieval.abstention import Abstention, Lexicon, Signals, bundled, counted_word, measure, money_asked
 from retrieval import acronyms as _acronyms
 from retrieval.acronyms import ArticleAcronyms, CorpusAcronyms
 from retrieval.build import Built
@@ -247,8 +247,13 @@ class Engine:
     def _count_missing(self, asked: Query, signals: Signals, model: Abstention) -> tuple[str, ...]:
         if not (signals.count_unmatched and "count_unmatched" in model.alone):
             return ()
-        word = counted_word(asked.text, asked.words, self._lexicon())
-        return (f"jumlah {word}",) if word else ()
+        lexicon = self._lexicon()
+        word = counted_word(asked.text, asked.words, lexicon)
+        if word:
+            return (f"jumlah {word}",)
+        # An amount of money the window gives none of ("Berapa nilai senjata ...?").
+        priced = money_asked(asked.text, asked.words, lexicon.money)
+        return (priced,) if priced else ()
 
     def judge(self, query: str, *, k: int = 3, offset: int = 0) -> tuple[Answer, Signals | None]:
         """The answer the hand rules give, before the abstention model, and what that model

@@ -605,6 +605,37 @@ def test_a_count_the_window_gives_only_for_another_thing_is_count_unmatched() ->
     assert unmatched("Rusia punya pangkalan berapa?", bases) == 0.0
 
 
+def test_an_amount_of_money_the_window_names_no_currency_for_is_count_unmatched() -> None:
+    lexicon = Lexicon.read(default_analyzer_dir(), default_analyzer().terms)
+
+    def unmatched(question: str, window: str, *, with_lexicon: Lexicon = lexicon) -> float:
+        return _signals(question, window, window, lexicon=with_lexicon).count_unmatched
+
+    # Numbers, but no money: "empat tahun", "250.000 orang".
+    arms = "Moskow terus memasok senjata kepada rezim Assad selama empat tahun perang yang menewaskan 250.000 orang."
+    assert unmatched("Berapa nilai senjata yang dipasok Rusia kepada rezim Assad?", arms) == 1.0
+    assert unmatched("Berapa besar biaya perang itu?", arms) == 1.0
+    assert unmatched("How much were Russia's arms deliveries to Assad worth?", arms) == 1.0
+    # A currency, spelled out, as a code or a sign, touching the number or not.
+    for priced in (
+        "Rusia memasok senjata senilai 5 miliar dolar kepada Assad.",
+        "Rusia memasok senjata senilai Rp500 miliar kepada Assad.",
+        "Rusia memasok senjata senilai US$5 miliar kepada Assad.",
+    ):
+        assert unmatched("Berapa nilai senjata yang dipasok Rusia kepada rezim Assad?", priced) == 0.0, priced
+    # Not money: a grade, a weight, a count, or no list of money words at all.
+    assert unmatched("Berapa nilai ujian Budi?", "Budi lulus ujian pada tahun 2010.") == 0.0
+    assert unmatched("How much does the bridge weigh?", arms) == 0.0
+    assert unmatched("Berapa lama perang itu berlangsung?", arms) == 0.0
+    assert unmatched("Berapa nilai senjata yang dipasok Rusia kepada rezim Assad?", arms, with_lexicon=Lexicon()) == 0.0
+
+
+def test_a_money_question_over_a_corpus_without_the_amount_is_declined_naming_it(engine: Engine) -> None:
+    answer = engine.search("Berapa nilai senjata yang dipasok Rusia kepada rezim Assad?")
+    assert not answer.answered and answer.missing == ("nilai senjata",)
+    assert "memasok senjata" in answer.closest[0].sentence.text
+
+
 def test_an_undoing_the_article_never_mentions_is_an_undoing_signal() -> None:
     lexicon = Lexicon.read(default_analyzer_dir(), default_analyzer().terms)
     founded = "Google didirikan oleh Larry Page dan Sergey Brin pada tanggal 4 September 1998 di California."
