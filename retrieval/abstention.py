@@ -25,6 +25,7 @@ from pathlib import Path
 
 import numpy as np
 
+from retrieval.question import asks_day, gives_day
 from retrieval.ranking import Unit
 from retrieval.ranktrees import ModelError, RankTrees
 from retrieval.langfiles import numbered_data_lines
@@ -164,7 +165,8 @@ class Signals:
     # pangkalan"). Not for a measure (`Lexicon.measures`: "berapa lama", "berapa berat")
     # nor a date ("tahun berapa"). Also 1 when it asks an amount of money (`Lexicon.money`:
     # "Berapa *nilai* senjata ...?") and the window names no currency: "empat tahun" is
-    # no price.
+    # no price; or a day of a month ("Tanggal berapa ...?") and the window writes none:
+    # "pada hari Rabu" is no date.
     count_unmatched: float
     number_gap: float  # 1 when a number of the question is in neither the window nor the article
     names: float  # how many things the question names (capitalised runs, numbers)
@@ -444,7 +446,7 @@ def measure(
         lexicon.currency is not None
         and money_asked(question, question_words, lexicon.money) is not None
         and lexicon.currency.search(window_text) is None
-    )
+    ) or (asks_day(question) and not gives_day(window_text))
     numbers = set(_NUMBER.findall(question))
     # The article's numbers (a scan of its whole text) matter only to a question that has some.
     # The window's terms hold the article's date for a question that names a year: a story

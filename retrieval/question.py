@@ -155,6 +155,28 @@ _DATE_RE = re.compile(
     rf"(?:{_shared_letters(_MONTHS.split())})\s+\d{{4}}\b|(?:tahun|tanggal|sejak|pada)\s+(?:1[89]|20)\d\d\b))",
     re.I,
 )
+# A day of a month, as news and encyclopedias write one: "12 September", "September 12",
+# "(14/12)", "8/ 9", "12-09-2016", "tanggal 5", "20-29 September". A year alone
+# ("tahun 2016") or a weekday ("pada hari Rabu") names no day of a month.
+_DAY_OF_MONTH = re.compile(
+    rf"(?<!\d)\d{{1,2}}\s*(?:{_shared_letters(_MONTHS.split())})\b|\b(?:{_shared_letters(_MONTHS.split())})\.?\s+\d{{1,2}}(?!\d)"
+    r"|(?<!\d)\d{1,2}\s*/\s*\d{1,2}(?!\d)|(?<!\d)\d{1,2}-\d{1,2}-\d{2,4}(?!\d)|\btanggal\s+\d{1,2}(?!\d)"
+    rf"|(?<!\d)\d{{1,2}}\s*(?:-|–|hingga|sampai)\s*\d{{1,2}}\s+(?:{_shared_letters(_MONTHS.split())})\b",
+    re.I,
+)
+# "Tanggal berapa ...?", "On what date ...?" ask a day of a month, not a year.
+_ASKS_DAY = re.compile(r"\btanggal\s+(berapa|berapakah)\b|\b(on\s+)?what\s+(exact\s+)?date\b", re.I)
+
+
+def asks_day(question: str) -> bool:
+    return _ASKS_DAY.search(question) is not None
+
+
+def gives_day(text: str) -> bool:
+    """Whether `text` writes a day of a month (`asks_day`'s answer)."""
+    return _DAY_OF_MONTH.search(text) is not None
+
+
 _NUMBER_WORDS = (
     "dua tiga empat lima enam tujuh delapan sembilan sepuluh sebelas puluhan ratusan ribuan belas puluh ratus ribu "
     "juta miliar triliun seratus seribu setengah separuh "

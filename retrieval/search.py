@@ -35,7 +35,7 @@ from retrieval.dating import date_units, date_words
 from retrieval.index import Bm25Index
 from retrieval.measure import Measurer
 from retrieval.reading import Reader, rarest_idf
-from retrieval.question import SPELLING_MIN_LENGTH, is_time_word, kind_words, spelling_key, titles, written_as_name
+from retrieval.question import SPELLING_MIN_LENGTH, asks_day, is_time_word, kind_words, spelling_key, titles, written_as_name
 from retrieval import ranktrees
 from retrieval.ranking import Features, Query, Tuning, Unit, coverage, honorific_terms
 from retrieval.attribution import SourceNames
@@ -253,7 +253,9 @@ class Engine:
             return (f"jumlah {word}",)
         # An amount of money the window gives none of ("Berapa nilai senjata ...?").
         priced = money_asked(asked.text, asked.words, lexicon.money)
-        return (priced,) if priced else ()
+        if priced:
+            return (priced,)
+        return ("tanggal",) if asks_day(asked.text) else ()
 
     def judge(self, query: str, *, k: int = 3, offset: int = 0) -> tuple[Answer, Signals | None]:
         """The answer the hand rules give, before the abstention model, and what that model
