@@ -158,10 +158,11 @@ _DATE_RE = re.compile(
 # A day of a month, as news and encyclopedias write one: "12 September", "September 12",
 # "(14/12)", "8/ 9", "12-09-2016", "tanggal 5", "20-29 September". A year alone
 # ("tahun 2016") or a weekday ("pada hari Rabu") names no day of a month.
+_MONTH = _shared_letters(_MONTHS.split())
 _DAY_OF_MONTH = re.compile(
-    rf"(?<!\d)\d{{1,2}}\s*(?:{_shared_letters(_MONTHS.split())})\b|\b(?:{_shared_letters(_MONTHS.split())})\.?\s+\d{{1,2}}(?!\d)"
+    rf"(?<!\d)\d{{1,2}}\s*(?:{_MONTH})\b|\b(?:{_MONTH})\.?\s+\d{{1,2}}(?!\d)"
     r"|(?<!\d)\d{1,2}\s*/\s*\d{1,2}(?!\d)|(?<!\d)\d{1,2}-\d{1,2}-\d{2,4}(?!\d)|\btanggal\s+\d{1,2}(?!\d)"
-    rf"|(?<!\d)\d{{1,2}}\s*(?:-|–|hingga|sampai)\s*\d{{1,2}}\s+(?:{_shared_letters(_MONTHS.split())})\b",
+    rf"|(?<!\d)\d{{1,2}}\s*(?:-|–|hingga|sampai)\s*\d{{1,2}}\s+(?:{_MONTH})\b",
     re.I,
 )
 # "Tanggal berapa ...?", "On what date ...?" ask a day of a month, not a year.
