@@ -517,6 +517,8 @@ def _counted_at(
     """Where in `words` the thing "berapa" counts stands ("Berapa jumlah *tentara* ...?",
     past `_COUNT_OPENERS` and counter words), or None for no count: no "berapa", a date
     ("tahun berapa"), a measure ("berapa lama"), or nothing named after it ("berapa yang ...")."""
+    if _HOW_MANY_EN.search(question):
+        return _counted_in_english(words, measures)
     if not _HOW_MANY.search(question) or _WHAT_DATE.search(question):
         return None
     # "banyakkah", "orangkah": the -kah of a question word's neighbour asks, it names nothing.
@@ -529,6 +531,25 @@ def _counted_at(
             while j < len(words) and (folded[j] in _COUNT_OPENERS or folded[j] in counters):
                 j += 1  # "berapa *jumlah* tentara", "berapa *orang* warga"
             if j == len(words) or folded[j] in measures or not words[j][1]:
+                return None
+            return j
+    return None
+
+
+_HOW_MANY_EN = re.compile(r"\bhow\s+many\b", re.I)
+
+
+def _counted_in_english(words: Sequence[tuple[str, tuple[str, ...]]], measures: frozenset[str]) -> int | None:
+    """`_counted_at` of an English "How many ...?": the noun, past the names and stop words
+    English puts before it ("How many *Russian* soldiers", "How many of the fighters"); None
+    for a measure, read by the word's Indonesian terms ("How many *years*" is "tahun")."""
+    folded = [word.casefold() for word, _terms in words]
+    for i in range(1, len(words)):
+        if folded[i] == "many" and folded[i - 1] == "how":
+            j = i + 1
+            while j < len(words) and (not words[j][1] or words[j][0][:1].isupper()):
+                j += 1
+            if j == len(words) or not measures.isdisjoint(words[j][1]) or folded[j] in measures:
                 return None
             return j
     return None

@@ -603,6 +603,11 @@ def test_a_count_the_window_gives_only_for_another_thing_is_count_unmatched() ->
     assert unmatched("Umur berapa Lavrov menjadi menteri?", bases) == 0.0
     assert unmatched("Tahun berapa Rusia membangun pangkalan di Tartus?", bases) == 0.0
     assert unmatched("Rusia punya pangkalan berapa?", bases) == 0.0
+    # English puts names and stop words before what it counts, and reads the measure by
+    # its Indonesian word ("years" is "tahun").
+    assert unmatched("How many Russian soldiers are in Tartus?", bases) == 1.0
+    assert unmatched("How many of the Russian bases are in Syria?", bases) == 0.0
+    assert unmatched("How many years has Russia kept bases in Tartus?", bases) == 0.0
 
 
 def test_an_amount_of_money_the_window_names_no_currency_for_is_count_unmatched() -> None:
