@@ -523,16 +523,29 @@ def _counted_at(
         return None
     # "banyakkah", "orangkah": the -kah of a question word's neighbour asks, it names nothing.
     folded = [word.casefold().removesuffix("kah") for word, _terms in words]
-    for i, word in enumerate(folded):
-        if _HOW_MANY.fullmatch(words[i][0]):
-            if i > 0 and folded[i - 1] in measures:
-                return None  # "umur berapa", "pukul berapa"
+    # "berapa *jumlah* tentara", "berapa *orang* warga"
+    found = _past_how_many(words, folded, _COUNT_OPENERS | counters)
+    if found is None:
+        return None
+    i, j = found
+    if i > 0 and folded[i - 1] in measures:
+        return None  # "umur berapa", "pukul berapa"
+    if j == len(words) or folded[j] in measures or not words[j][1]:
+        return None
+    return j
+
+
+def _past_how_many(
+    words: Sequence[tuple[str, tuple[str, ...]]], folded: Sequence[str], skipped: frozenset[str]
+) -> tuple[int, int] | None:
+    """Where the question's first "berapa" stands in `words`, and the first word after it
+    that is not one of `skipped` (`folded` is `words` folded); None without a "berapa"."""
+    for i, (word, _terms) in enumerate(words):
+        if _HOW_MANY.fullmatch(word):
             j = i + 1
-            while j < len(words) and (folded[j] in _COUNT_OPENERS or folded[j] in counters):
-                j += 1  # "berapa *jumlah* tentara", "berapa *orang* warga"
-            if j == len(words) or folded[j] in measures or not words[j][1]:
-                return None
-            return j
+            while j < len(words) and folded[j] in skipped:
+                j += 1
+            return i, j
     return None
 
 
@@ -558,6 +571,8 @@ def _counted_in_english(words: Sequence[tuple[str, tuple[str, ...]]], measures: 
 # "Berapa nilai *ujian* ...?" asks a grade, not money.
 _GRADED = frozenset("ujian rapor raport ipk skor rata-rata akhir".split())
 _HOW_MUCH = re.compile(r"\bhow\s+much\b", re.I)
+# Words between "berapa" and the money it asks: "berapa *besar* biaya", "berapa *jumlah* dana".
+_MONEY_OPENERS = _COUNT_OPENERS | {"besar", "besarnya"}
 
 
 def money_asked(question: str, words: Sequence[tuple[str, tuple[str, ...]]], money: frozenset[str]) -> str | None:
@@ -570,19 +585,14 @@ def money_asked(question: str, words: Sequence[tuple[str, tuple[str, ...]]], mon
     folded = [word.casefold().removesuffix("kah") for word, _terms in words]
     if _HOW_MUCH.search(question):
         return next((words[i][0] for i, word in enumerate(folded) if word in money), None)
-    if not _HOW_MANY.search(question):
+    if not _HOW_MANY.search(question) or (found := _past_how_many(words, folded, _MONEY_OPENERS)) is None:
         return None
-    for i, (word, _terms) in enumerate(words):
-        if _HOW_MANY.fullmatch(word):
-            j = i + 1
-            while j < len(folded) and folded[j] in _COUNT_OPENERS | {"besar", "besarnya"}:
-                j += 1
-            if j == len(folded) or folded[j] not in money:
-                return None
-            if j + 1 == len(folded) or not words[j + 1][1]:
-                return words[j][0]
-            return None if folded[j + 1] in _GRADED else f"{words[j][0]} {words[j + 1][0]}"
-    return None
+    j = found[1]
+    if j == len(folded) or folded[j] not in money:
+        return None
+    if j + 1 == len(folded) or not words[j + 1][1]:
+        return words[j][0]
+    return None if folded[j + 1] in _GRADED else f"{words[j][0]} {words[j + 1][0]}"
 
 
 def _counts(
