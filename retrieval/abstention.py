@@ -25,7 +25,7 @@ from pathlib import Path
 
 import numpy as np
 
-from retrieval.question import asks_day, gives_day
+from retrieval.question import asks_day, asks_reason, gives_day
 from retrieval.ranking import Unit
 from retrieval.ranktrees import ModelError, RankTrees
 from retrieval.langfiles import numbered_data_lines
@@ -70,9 +70,6 @@ _NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
 # Words that negate what follows them. In the article "kurang" ("kurang tepat") negates
 # too; in a question it is as often "less" as "not".
 _NEGATORS = frozenset("tidak tak bukan belum tanpa non".split())
-# "Mengapa AS tidak mau menyerang al-Nusra?" asks the reason, which its answer gives
-# without saying the negation again ("keinginan Washington untuk melindungi al-Nusra").
-_WHY = re.compile(r"\b(mengapa|kenapa|why)\b", re.I)
 _HELD_NEGATORS = _NEGATORS | {"kurang"}
 # Words that say "not" of the word after them: "AS *enggan* menyerang al-Nusra" asks
 # what "AS tak mau menyerang al-Nusra" says, so the window's "tak" drops nothing.
@@ -395,7 +392,9 @@ def measure(
         question_words = question_words[len(re.findall(r"\w+", lead.group())) :]
     # "tidak berdarah panas" over "berdarah dingin" restates the article: a negated opposite is no change.
     opposite = not negated and _opposite_held(lacking_article, lexicon.opposites, article)
-    negation = negated and not _WHY.search(question) and not _NEGATION.search(window_text)
+    # "Mengapa AS tidak mau menyerang al-Nusra?" asks the reason, which its answer gives
+    # without saying the negation again ("keinginan Washington untuk melindungi al-Nusra").
+    negation = negated and not asks_reason(question) and not _NEGATION.search(window_text)
     held = dropped = False
     analysed: list[Sequence[tuple[str, tuple[str, ...]]]] = []
 

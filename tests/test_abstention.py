@@ -203,8 +203,16 @@ def test_negation_numbers_and_opposites_the_article_lacks() -> None:
     for tagged in ("Komputer mikro dibangun dengan prosesor tidak?", "Komputer mikro dibangun dengan prosesor atau tidak?"):
         assert _signals(tagged, sentence, PARAGRAPH, lexicon=lexicon).negation == 0.0, tagged
     # A why-question asks the reason, which the answer gives without saying "tidak" again.
-    for why in ("Mengapa komputer mikro tidak dibangun dengan prosesor ganda?", "Why was it not built with two processors?"):
+    # Asked as `question.asks_reason` reads it, "Apa alasan ..." and chat's "knp" too.
+    for why in (
+        "Mengapa komputer mikro tidak dibangun dengan prosesor ganda?",
+        "Why was it not built with two processors?",
+        "Apa alasan komputer mikro tidak dibangun dengan prosesor ganda?",
+        "knp komputer mikro tidak dibangun dengan prosesor ganda",
+    ):
         assert _signals(why, sentence, PARAGRAPH, lexicon=lexicon).negation == 0.0, why
+    # "Mengapa saja" in chat ("ngapain aja") asks what was done: the negation stands.
+    assert _signals("Mengapa saja yang tidak dibangun dengan prosesor?", sentence, PARAGRAPH, lexicon=lexicon).negation == 1.0
     year = _signals("Apa yang dikembangkan pada tahun 1980?", sentence, PARAGRAPH, lexicon=lexicon)
     assert year.number_gap == 1.0
     assert _signals("Apa yang dikembangkan pada tahun 1970?", sentence, PARAGRAPH, lexicon=lexicon).number_gap == 0.0
