@@ -84,8 +84,9 @@ class ChatWords:
             if word.islower() and (twice := _TWICE.fullmatch(word)) and known(word) is False:
                 base = self.table.get(twice[1]) or twice[1]
                 return f"{base}-{base}{twice[2] or ''}"
-            if word.islower() and len(word) >= 5 and known(word) is False:
-                return next((form for form in _standard_forms(word) if known(form)), word)
+            # The forms first: most words have none, and `known` analyses the word.
+            if word.islower() and len(word) >= 5 and (forms := _standard_forms(word)) and known(word) is False:
+                return next((form for form in forms if known(form)), word)
             return word
 
         first = len(question) - len(question.lstrip())

@@ -134,6 +134,8 @@ class Engine:
             sources=self._source_names,
         )
         self._date_terms: dict[int, frozenset[str]] = {}  # see _version_date_terms
+        # Dates repeat across articles: a date's words are analysed once (years x months).
+        self._date_words_terms: dict[tuple[str, ...], frozenset[str]] = {}
         self._sources: SourceNames | None = None  # see _source_names
         self._measurer = Measurer(
             index=index, sentences=sentences, analyzer=analyzer, article_of=self._article_of, retired=self._retired,
@@ -361,7 +363,7 @@ class Engine:
         words than its article's usually shares its names and a word or two more."""
         if not closest:
             return closest
-        _window, terms = self._window(closest[0].sentence.sid, asked)
+        terms = self._window_terms(closest[0].sentence.sid, asked)
         held = sum(not unit.terms.isdisjoint(terms) for unit in asked.units)
         return closest if held >= _CLOSEST_WORDS else []
 
@@ -385,7 +387,7 @@ class Engine:
             listable.append((folded, word, found))
         out: list[tuple[str, ...]] = []
         for sid in sids:
-            window = self._window(sid)[1]
+            window = self._window_terms(sid)
             article = self._measurer.article_terms(sid)
             held_names = frozenset().union(*(
                 terms for _name, needed in asked.names if any(not article.isdisjoint(t) for t in needed) for terms in needed
@@ -554,6 +556,16 @@ class Engine:
         terms = frozenset().union(*(self._terms_of(s.sid) for s in sentences))
         return sentences, terms if asked is None else terms | self._dated(sid, asked)
 
+    def _window_terms(self, sid: int, asked: Query | None = None) -> frozenset[str]:
+        """`_window`'s terms alone: one slice of the index's doc-major view, no sentence
+        built (a candidate's sid is live, and its article's sids share its number)."""
+        article_of = self._article_of
+        number = article_of[sid]
+        lo = sid - 1 if sid and article_of[sid - 1] == number else sid
+        hi = sid + 2 if sid + 1 < len(article_of) and article_of[sid + 1] == number else sid + 1
+        terms = frozenset(self._index.term_names(self._index.doc_term_ids(lo, hi).tolist()))
+        return terms if asked is None else terms | self._dated(sid, asked)
+
     def _dated(self, sid: int, asked: Query) -> frozenset[str]:
         """The terms sentence `sid`'s article date says, when `Tuning.article_dates` and
         `asked` names a year or month (else none, and no date is read)."""
@@ -571,7 +583,12 @@ class Engine:
                 self._date_terms.clear()
             article = self.article(self._version_ids[number])
             words = () if article is None else date_words(article.date, approximate=article.date_approximate)
-            terms = self._date_terms[number] = frozenset(self._analyzer.terms(" ".join(words)))
+            said = self._date_words_terms.get(words)
+            if said is None:
+                if len(self._date_words_terms) >= _DATE_CACHE_SIZE:
+                    self._date_words_terms.clear()
+                said = self._date_words_terms[words] = frozenset(self._analyzer.terms(" ".join(words)))
+            terms = self._date_terms[number] = said
         return terms
 
     def _asked_unknown(self, asked: Query) -> tuple[str, ...]:
@@ -614,7 +631,7 @@ class Engine:
             return False
         floor = self._answer_floor(content)
         for item in ranked:
-            if coverage(content, self._window(item.sid, asked)[1]) >= floor:
+            if coverage(content, self._window_terms(item.sid, asked)) >= floor:
                 return True
         return False
 

@@ -106,6 +106,13 @@ def test_extend_replaces_an_article_whose_id_exists(tmp_path: Path, seed_article
             assert after.engine.sentence(sentence.sid) == sentence
     hit = after.engine.search("Di mana Lavrov dan Kerry bertemu lagi pada hari Jumat?").hits[0]
     assert hit.article == updated and hit.sentence.text == UPDATED
+    # The window's terms read straight off the index are those of its sentences, beside
+    # the retired version's sids too.
+    engine = after.engine
+    for sid in range(engine.sentence_count):
+        if engine.sentence(sid) is not None:
+            window = engine.context(sid, before=1, after=1)
+            assert engine._window_terms(sid) == frozenset().union(*(engine._terms_of(s.sid) for s in window)), sid
 
     # A fresh build of the same corpus file is the same engine, sid for sid.
     fresh = open_engine(corpus, index_dir=tmp_path / "fresh")

@@ -39,6 +39,16 @@ def test_the_bundled_list_reads() -> None:
     assert (frozenset({"~moskow"}), frozenset({"~rusia"})) in table.pairs
 
 
+def test_widening_finds_every_pair_a_plain_scan_finds_in_its_order() -> None:
+    table = places.at(BUNDLED_CAPITALS.parent, default_analyzer().terms)
+    names = [(f"place {i}", (place,)) for i, (place, _other) in enumerate(table.pairs)]
+    names.append(("two places", (table.pairs[0][0], table.pairs[-1][0])))
+    for name, needed in names:
+        scanned = [other for place, other in table.pairs if any(not place.isdisjoint(terms) for terms in needed)]
+        expected = needed + tuple(p for p in dict.fromkeys(scanned) if p not in needed)
+        assert table.widened([(name, needed)]) == ((name, expected),)
+
+
 def _news(article_id: str, text: str) -> Article:
     return Article(id=article_id, title=article_id, source="Sumber", date=dt.date(2016, 12, 14), text=text)
 
