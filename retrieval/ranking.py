@@ -323,6 +323,7 @@ class Query:
     terms: list[str]
     units: list[Unit]
     names: tuple[tuple[str, tuple[frozenset[str], ...]], ...] = ()
+    english: bool = False  # asked in English: what a decline names is said in English too
 
 
 @dataclass(frozen=True, slots=True)

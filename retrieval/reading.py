@@ -75,7 +75,8 @@ class Reader:
         asked = without_definition_frame(query)
         terms, word_terms = self._analyzer.analyse(asked)
         # An English word is no Indonesian typo: it is read in Indonesian instead.
-        english = self._english_words(query)
+        in_english = self._stop_words is not None and self._stop_words.asks_in_english(query)
+        english = self._english() if in_english and self._english is not None else None
         fixes = self._typo_fixes(word_terms, tuning) if english is None else {}
         if fixes:
             terms, word_terms = _fixed(terms, word_terms, fixes)
@@ -96,6 +97,7 @@ class Reader:
         return Query(
             text=query, words=words, terms=terms + added, units=self._units(units_words, tuning),
             names=self._names(words, query),
+            english=in_english,
         )
 
     def standard(self, query: str) -> str:
@@ -103,12 +105,6 @@ class Reader:
         if self._chat is None:
             return query
         return self._chat.standard(query, known=self._known_word)
-
-    def _english_words(self, query: str) -> EnglishWords | None:
-        """The English words to read `query` with, when it is English (`english.StopWords`)."""
-        if self._english is None or self._stop_words is None or not self._stop_words.asks_in_english(query):
-            return None
-        return self._english()
 
     def _unknown_name(self, name: str) -> bool:
         """Whether the corpus writes none of `name`'s words."""
@@ -171,7 +167,7 @@ class Reader:
                  for word, terms in asked.words]
         added = [t for word_terms in other.values() for t in sorted(word_terms)]
         return Query(text=asked.text, words=words, terms=asked.terms + added, units=self._units(words, tuning),
-                     names=self._names(words, asked.text))
+                     names=self._names(words, asked.text), english=asked.english)
 
     def _names(self, words: list[tuple[str, tuple[str, ...]]], text: str) -> Names:
         """The things question `text` names (`question.named`), each place also held by the places

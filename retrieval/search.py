@@ -249,15 +249,20 @@ class Engine:
     def _count_missing(self, asked: Query, signals: Signals, model: Abstention) -> tuple[str, ...]:
         if not (signals.count_unmatched and "count_unmatched" in model.alone):
             return ()
+        # Named in the question's language: "jumlah soldiers" would read as neither.
         lexicon = self._lexicon()
         word = counted_word(asked.text, asked.words, lexicon)
         if word:
-            return (f"jumlah {word}",)
-        # An amount of money the window gives none of ("Berapa nilai senjata ...?").
+            return (f"the number of {word}",) if asked.english else (f"jumlah {word}",)
+        # An amount of money the window gives none of ("Berapa nilai senjata ...?"). An
+        # English question's money word is often a verb ("spent", "worth"): the thing
+        # lacking is said instead.
         priced = money_asked(asked.text, asked.words, lexicon.money)
         if priced:
-            return (priced,)
-        return ("tanggal",) if asks_day(asked.text) else ()
+            return ("an amount in any currency",) if asked.english else (priced,)
+        if asks_day(asked.text):
+            return ("the date",) if asked.english else ("tanggal",)
+        return ()
 
     def judge(self, query: str, *, k: int = 3, offset: int = 0) -> tuple[Answer, Signals | None]:
         """The answer the hand rules give, before the abstention model, and what that model

@@ -673,6 +673,20 @@ def test_a_money_or_date_question_over_a_corpus_without_one_is_declined_naming_i
     assert "pada hari Rabu" in answer.closest[0].sentence.text
 
 
+@pytest.mark.parametrize(
+    ("question", "missing"),
+    [
+        ("How many Russian soldiers are stationed in Tartus?", "the number of soldiers"),
+        ("How much were the weapons Russia supplied to Assad worth?", "an amount in any currency"),
+        ("On what date did the Syrian National Coalition delegation arrive in Moscow?", "the date"),
+        ("Berapa jumlah tentara Rusia di Tartus?", "jumlah tentara"),
+    ],
+)
+def test_a_decline_names_what_is_lacking_in_the_language_asked(engine: Engine, question: str, missing: str) -> None:
+    answer = engine.search(question)
+    assert not answer.answered and answer.missing == (missing,)
+
+
 def test_an_undoing_the_article_never_mentions_is_an_undoing_signal() -> None:
     lexicon = Lexicon.read(default_analyzer_dir(), default_analyzer().terms)
     founded = "Google didirikan oleh Larry Page dan Sergey Brin pada tanggal 4 September 1998 di California."
