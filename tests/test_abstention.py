@@ -719,6 +719,20 @@ def test_an_undoing_the_article_never_mentions_is_an_undoing_signal() -> None:
     assert _signals("Kapan Google ditutup?", founded, founded).undoing == 0.0
 
 
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Ke negara mana Bashar al-Assad kabur setelah digulingkan?",
+        "Ke negara mana Bashar al-Assad melarikan diri setelah digulingkan?",
+        "Kapan Donald Trump dilantik sebagai presiden AS?",
+    ],
+)
+def test_an_event_no_story_reports_is_declined_as_an_undoing(engine: Engine, question: str) -> None:
+    # The stories name Assad's fall and Trump's presidency, never a flight or a swearing-in.
+    assert engine.judge(question, k=3)[1].undoing == 1.0
+    assert not engine.search(question).answered
+
+
 def test_negation_dropped_read_from_the_words_alone_first_is_the_full_analysis() -> None:
     # `measure` looks for an asked word right after a negation in the window's surface words
     # before analysing it (`_may_drop`): its signal must equal `_dropped` over the full analysis,
