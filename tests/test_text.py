@@ -51,6 +51,8 @@ def test_stem_overrides_fix_sastrawi_quirks(analyzer: Analyzer) -> None:
     assert _stems(analyzer, "pengarang karangan arang") == ["karang", "karang", "arang"]
     # ... while mengawali (to begin) keeps awal and mengawal (to escort) gets kawal.
     assert _stems(analyzer, "mengawali awal mengawal dikawal") == ["awal", "awal", "kawal", "kawal"]
+    # Sastrawi alone reads -kah as the particle: menikah -> meni (red lead), not nikah.
+    assert _stems(analyzer, "menikah menikahi pernikahan nikah") == ["nikah"] * 4
 
 
 def test_noun_of_a_k_final_root_keeps_its_k(analyzer: Analyzer) -> None:
