@@ -725,10 +725,13 @@ def test_an_undoing_the_article_never_mentions_is_an_undoing_signal() -> None:
         "Ke negara mana Bashar al-Assad kabur setelah digulingkan?",
         "Ke negara mana Bashar al-Assad melarikan diri setelah digulingkan?",
         "Kapan Donald Trump dilantik sebagai presiden AS?",
+        "Kapan delegasi Koalisi Nasional Suriah akhirnya tiba di Moskow?",
+        "Siapa yang menggantikan Badr Jamus sebagai pemimpin koalisi?",
     ],
 )
 def test_an_event_no_story_reports_is_declined_as_an_undoing(engine: Engine, question: str) -> None:
-    # The stories name Assad's fall and Trump's presidency, never a flight or a swearing-in.
+    # The stories name Assad's fall, Trump's presidency, the delegation's invitation and
+    # Badr Jamus's leadership, never a flight, a swearing-in, an arrival or a successor.
     assert engine.judge(question, k=3)[1].undoing == 1.0
     assert not engine.search(question).answered
 
