@@ -843,11 +843,23 @@ def _near_any(terms: Iterable[str], vocabulary: frozenset[str]) -> bool:
         first, second, third = _pieces(term, 2)
         low, high = max(len(term) - 2, _NEAR_MIN_LENGTH), len(term) + 2
         masks = _letter_masks(term)  # `within`'s distance, its table of the term made once
-        for other in vocabulary:
-            if low <= len(other) <= high and (first in other or second in other or third in other):
-                if other != term and _distance(masks, len(term), other) <= 2:
-                    return True
+        by_length = _by_length(vocabulary)
+        for length in range(low, high + 1):
+            for other in by_length.get(length, ()):
+                if (first in other or second in other or third in other) and other != term:
+                    if _distance(masks, len(term), other) <= 2:
+                        return True
     return False
+
+
+@lru_cache(maxsize=64)
+def _by_length(vocabulary: frozenset[str]) -> dict[int, tuple[str, ...]]:
+    """An article's terms by length: `_near_any` reads only the few lengths within two of
+    a term's. Cached by the vocabulary (the measurer hands the same set for an article)."""
+    out: dict[int, list[str]] = {}
+    for term in vocabulary:
+        out.setdefault(len(term), []).append(term)
+    return {length: tuple(terms) for length, terms in out.items()}
 
 
 def _pieces(word: str, limit: int) -> tuple[str, ...]:
