@@ -855,7 +855,8 @@ def _near_any(terms: Iterable[str], vocabulary: frozenset[str]) -> bool:
 @lru_cache(maxsize=64)
 def _by_length(vocabulary: frozenset[str]) -> dict[int, tuple[str, ...]]:
     """An article's terms by length: `_near_any` reads only the few lengths within two of
-    a term's. Cached by the vocabulary (the measurer hands the same set for an article)."""
+    a term's. Cached by the vocabulary's contents: the engine hands an equal set (a new one,
+    with the article's date terms added) for each question its best sentence answers."""
     out: dict[int, list[str]] = {}
     for term in vocabulary:
         out.setdefault(len(term), []).append(term)

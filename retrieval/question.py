@@ -150,15 +150,15 @@ _TIME_RE = re.compile(
     rf"(?:{_shared_letters([*_MONTHS.split(), *_DAYS.split(), *_top_level(_RELATIVE_TIMES)])})\b))",
     re.I,
 )
+_MONTH = _shared_letters(_MONTHS.split())
 _DATE_RE = re.compile(
-    rf"(?=[(\w])(?:\(\d{{1,2}}/\d{{1,2}}(?:/\d{{2,4}})?\)|\b(?:\d{{1,2}}\s+(?:{_shared_letters(_MONTHS.split())})(?:\s+\d{{4}})?\b|"
-    rf"(?:{_shared_letters(_MONTHS.split())})\s+\d{{4}}\b|(?:tahun|tanggal|sejak|pada)\s+(?:1[89]|20)\d\d\b))",
+    rf"(?=[(\w])(?:\(\d{{1,2}}/\d{{1,2}}(?:/\d{{2,4}})?\)|\b(?:\d{{1,2}}\s+(?:{_MONTH})(?:\s+\d{{4}})?\b|"
+    rf"(?:{_MONTH})\s+\d{{4}}\b|(?:tahun|tanggal|sejak|pada)\s+(?:1[89]|20)\d\d\b))",
     re.I,
 )
 # A day of a month, as news and encyclopedias write one: "12 September", "September 12",
 # "(14/12)", "8/ 9", "12-09-2016", "tanggal 5", "20-29 September". A year alone
 # ("tahun 2016") or a weekday ("pada hari Rabu") names no day of a month.
-_MONTH = _shared_letters(_MONTHS.split())
 _DAY_OF_MONTH = re.compile(
     rf"(?<!\d)\d{{1,2}}\s*(?:{_MONTH})\b|\b(?:{_MONTH})\.?\s+\d{{1,2}}(?!\d)"
     r"|(?<!\d)\d{1,2}\s*/\s*\d{1,2}(?!\d)|(?<!\d)\d{1,2}-\d{1,2}-\d{2,4}(?!\d)|\btanggal\s+\d{1,2}(?!\d)"

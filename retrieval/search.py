@@ -557,9 +557,7 @@ class Engine:
         """Sentence `sid` with one neighbour each side, and their terms, with those its
         article's date says of `asked` (`_dated`): the window the answer floor and the
         abstention signals read."""
-        sentences = self.context(sid, before=1, after=1)
-        terms = frozenset().union(*(self._terms_of(s.sid) for s in sentences))
-        return sentences, terms if asked is None else terms | self._dated(sid, asked)
+        return self.context(sid, before=1, after=1), self._window_terms(sid, asked)
 
     def _window_terms(self, sid: int, asked: Query | None = None) -> frozenset[str]:
         """`_window`'s terms alone: one slice of the index's doc-major view, no sentence
