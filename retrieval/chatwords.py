@@ -112,7 +112,11 @@ def _standard_forms(word: str) -> list[str]:
             # `nge-` before a whole root stands for whichever me- form the root takes:
             # `ngelawan` -> `melawan`, `ngerusak` -> `merusak`, `ngebantu` -> `membantu`.
             root = base[3:]
-            forms += [prefix + root for prefix in ("me", "mem", "men", "meng")]
+            roots = [root]
+            if root.endswith("in") and len(root) > 4:
+                # ... and its `-in` the `-kan` or `-i` (`ngelibatin` -> `melibatkan`).
+                roots = [root[:-2] + "kan", root[:-2] + "i", root]
+            forms += [prefix + root for root in roots for prefix in ("me", "mem", "men", "meng")]
     return forms
 
 

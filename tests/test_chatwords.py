@@ -12,7 +12,7 @@ from retrieval.search import Engine
 # A corpus's words as `Reader` would say: a stop word has no content (None).
 _CORPUS = {
     "mengundang": True, "menyerang": True, "bertemu": True, "mengirimkan": True, "datang": True, "menganggap": True,
-    "melawan": True,
+    "melawan": True, "melibatkan": True,
 }
 _STOP = {"yang", "menurut", "nama"}
 
@@ -33,6 +33,10 @@ def test_chat_words_read_as_standard_ones_and_particles_are_dropped(chat: ChatWo
     assert chat.standard("mnrt dia bbrp org dtg kmrn", known=_known) == "menurut dia beberapa orang datang kemarin"
     assert chat.standard("mereka ngobrolin apa lwt telepon", known=_known) == "mereka membicarakan apa lewat telepon"
     assert chat.standard("hts tu apa kok rusia kontak mrk", known=_known) == "hts itu apa rusia kontak mereka"
+    # `sm` and `ama` are chat's `sama` as "with"/"and", never "same"; `pas` is "when".
+    assert chat.standard("lavrov ngobrol sm kerry pas di doha", known=_known) == "lavrov berbicara dengan kerry saat di doha"
+    assert chat.standard("alesan rusia ama cina apa", known=_known) == "alasan rusia dengan cina apa"
+    assert chat.standard("penasihatnya namanya sp", known=_known) == "penasihatnya namanya siapa"
 
 
 def test_a_chat_verb_reads_as_its_me_form_only_when_the_corpus_uses_that(chat: ChatWords) -> None:
@@ -44,6 +48,8 @@ def test_a_chat_verb_reads_as_its_me_form_only_when_the_corpus_uses_that(chat: C
     assert chat.standard("rusia nganggep siapa", known=_known) == "rusia menganggap siapa"
     # `nge-` before a whole root: the root's own me- form.
     assert chat.standard("siapa ngelawan rezim", known=_known) == "siapa melawan rezim"
+    # ... with chat's `-in` for `-kan`.
+    assert chat.standard("koalisi hrs ngelibatin siapa", known=_known) == "koalisi harus melibatkan siapa"
     # Nothing in the corpus says "menggorok": the word stays as typed.
     assert chat.standard("siapa nggorok dia", known=_known) == "siapa nggorok dia"
 
@@ -88,3 +94,19 @@ def test_a_plural_written_with_a_2_reads_as_the_word_twice(chat: ChatWords) -> N
     assert chat.standard("siapa org2nya", known=_known) == "siapa orang-orangnya"
     # A code is no plural.
     assert chat.standard("berapa emisi co2 dan ps2", known=_known) == "berapa emisi co2 dan ps2"
+
+
+def test_a_chat_with_is_no_word_the_answer_lacks() -> None:
+    # Unread, `sm` is a word the corpus never uses: the answer said it lacked it.
+    engine = Engine.from_articles(
+        [
+            Article(
+                id="doha", title="Doha", source="Sumber", date=dt.date(2015, 8, 5),
+                text="Lavrov juga bertemu di Doha dengan Menteri Luar Negeri AS John Kerry.",
+            ),
+            Article(id="lain", title="Lain", source="Sumber", date=dt.date(2017, 2, 8), text="Harga kopi naik lagi."),
+        ]
+    )
+    answer = engine.search("lavrov ketemu sm kerry di mana")
+    assert answer.answered and answer.hits[0].sentence.text.startswith("Lavrov juga bertemu")
+    assert answer.hits[0].missing_words == ()
