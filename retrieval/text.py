@@ -14,7 +14,7 @@ import hashlib
 import re
 import unicodedata
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache, partial
 from itertools import compress, islice
 from pathlib import Path
@@ -35,7 +35,8 @@ from retrieval.stemming import noun_of_k_root, sastrawi_pair_stem, sastrawi_stem
 # compare fingerprints and rebuild.
 # 3: a sentence ends before a citation mark's following capital (`kota.[2][3] Ia`),
 # and the mark's number is no word.
-TEXT_VERSION = "3"  # 2: ke-/pe-/per- nouns of k-final roots keep their k
+# 4: a synonym phrase's word matches with a possessive `-nya` and reduplicated.
+TEXT_VERSION = "4"  # 2: ke-/pe-/per- nouns of k-final roots keep their k
 
 _STOPWORD_GLOB = "stopwords*.txt"
 _SYNONYM_GLOB = "synonyms*.txt"
@@ -139,6 +140,16 @@ class Analyzer:
         # Synonyms are resolved after the word cache exists: phrases are split
         # into pieces exactly like running text.
         self._phrases_by_first: dict[str, list[_Phrase]] = _phrase_table(self, synonym_groups)
+        # The words of phrases matched in any case, which a possessive `-nya` may carry,
+        # and the one-word phrases, which a plural may be (`_phrase_key`).
+        self._phrase_words = frozenset(
+            form for phrases in self._phrases_by_first.values() for phrase in phrases
+            if not phrase.case_sensitive for form in phrase.pieces
+        )
+        self._plural_words = frozenset(
+            first for first, phrases in self._phrases_by_first.items()
+            if any(len(p.pieces) == 1 and not p.case_sensitive for p in phrases)
+        )
 
     @classmethod
     def from_directory(cls, path: Path, *, stems: tuple[str, Mapping[str, str]] | None = None) -> Analyzer:
@@ -362,8 +373,28 @@ class Analyzer:
     def _word_pieces(self, word: str) -> tuple[_Piece, ...]:
         pieces = self._words.get(word)
         if pieces is None:
-            pieces = self._words[word] = self._analyse_word(word)
+            pieces = self._analyse_word(word)
+            if any(piece.key.endswith("nya") or "-" in piece.key for piece in pieces):
+                pieces = tuple(replace(piece, key=self._phrase_key(piece.key)) for piece in pieces)
+            self._words[word] = pieces
         return pieces
+
+    def _phrase_key(self, key: str) -> str:
+        """`key` as synonym phrases read it: a word of a phrase with a possessive `-nya`
+        (`pangkalan militer*nya*` is a `pangkalan militer`, `pasukan*nya*` the `pasukan`
+        group's) is that word, unless the form itself is one too (`sebelumnya`); a plural
+        (`pangkalan-pangkalan`: a piece holds a hyphen only when reduplicated) is the
+        word when that is a phrase alone (`negara-negara Islam`, Islamic countries, is
+        no `Negara Islam`: `negara` is no phrase alone)."""
+        words = self._phrase_words
+        if key in words:
+            return key
+        if "-" in key:
+            base = key.partition("-")[0]  # `pangkalan-pangkalannya`
+            return base if base in self._plural_words else key
+        if len(key) >= 6 and key.endswith("nya") and key[:-3] in words:
+            return key[:-3]
+        return key
 
     def _match_phrases(self, pieces: list[_Piece]) -> dict[int, dict[str, int]]:
         """Concept terms keyed by the index of the phrase's last piece (longest match wins)."""

@@ -312,7 +312,7 @@ def test_a_year_the_article_is_dated_is_no_number_the_question_adds(lavrov: Engi
 
 @pytest.mark.parametrize(
     "question",
-    ["What will the weather be like in Moscow tomorrow?", "Siapa yang sekarang memimpin pemerintahan Suriah setelah Assad jatuh?"],
+    ["What will the weather be like in Moscow tomorrow?", "Berapa lama kontrak sewa pangkalan Tartus oleh Rusia?"],
 )
 def test_whether_a_question_is_answered_does_not_depend_on_how_many_hits_are_asked_for(question: str) -> None:
     # Neither is answered by the articles. The answer floor read as many hits as the

@@ -516,3 +516,20 @@ def test_a_question_asking_only_what_the_corpus_never_mentions_of_what_it_names_
     # root, which may be a typo ("meliris"), is no reason to decline.
     for question in ("Di mana Sergey Lavrov bertemu John Kerry?", "Di mana letak Doha?", "Siapa yang meliris Lavrov?"):
         assert not engine.search(question).missing, question
+
+
+def test_an_english_word_meets_its_group_in_a_word_with_a_possessive() -> None:
+    # `pasukannya` (its troops) held only the stem of `pasukan`, not its group: the
+    # answer said it lacked `troops`.
+    engine = Engine.from_articles(
+        [
+            Article(
+                id="tarik", title="Tarik", source="Sumber", date=dt.date(2016, 3, 15),
+                text="Rusia mulai menarik pasukannya dari Suriah pada hari Selasa.",
+            ),
+            Article(id="lain", title="Lain", source="Sumber", date=dt.date(2017, 2, 8), text="Harga kopi naik lagi."),
+        ]
+    )
+    answer = engine.search("When did Russia start pulling its troops out of Syria?")
+    assert answer.answered and answer.hits[0].sentence.text.startswith("Rusia mulai menarik")
+    assert "troops" not in answer.hits[0].missing_words

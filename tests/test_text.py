@@ -102,7 +102,7 @@ def test_reduplication(analyzer: Analyzer) -> None:
     assert analyzer.terms("negara-negara") == ["negara"]
     assert analyzer.terms("sisa-sisa") == ["sisa"]
     assert analyzer.terms("saluran-saluran") == analyzer.terms("saluran")
-    assert analyzer.terms("diplomat-diplomat") == ["diplomat"]
+    assert analyzer.terms("diplomat-diplomat") == analyzer.terms("diplomat") == ["diplomat", "~diplomat"]
 
 
 def test_hyphenated_compounds_split(analyzer: Analyzer) -> None:
@@ -208,6 +208,18 @@ def test_longest_phrase_wins(analyzer: Analyzer) -> None:
 def test_hyphenated_pair_matches_each_part(analyzer: Analyzer) -> None:
     terms = analyzer.terms("Kontak Rusia-AS")
     assert "~rusia" in terms and "~as" in terms
+
+
+def test_a_phrase_word_with_its_possessive_or_as_a_plural_is_that_word(analyzer: Analyzer) -> None:
+    assert "~pasukan" in analyzer.terms("pasukannya mundur")
+    assert "~pangkalan" in analyzer.terms("dua pangkalan militernya di Suriah")
+    assert "~pangkalan" in analyzer.terms("pangkalan-pangkalan tersebut")
+    assert "~pangkalan" in analyzer.terms("pangkalan-pangkalannya")
+    # A form that is a phrase word itself keeps its own group: `sebelumnya` (previously)
+    # is no `sebelum` (before).
+    assert analyzer.terms("sebelumnya") == ["~dulu"]
+    # Words that merely end so are left alone.
+    assert analyzer.terms("hanya itu") == []
 
 
 def test_reduplicated_word_does_not_fake_a_phrase(analyzer: Analyzer) -> None:
