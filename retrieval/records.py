@@ -46,7 +46,7 @@ class Hit:
     also_in: Sequence[Article] = ()
     # Words of the question that neither the sentence nor its neighbours hold, as the
     # question wrote them: a search engine's "Missing: ...", so a reader sees what the
-    # quote does not say ("Siapa *pemimpin* HTS?" over a sentence about HTS).
+    # quote does not say ("Siapa *anggota* HTS?" over a sentence about HTS).
     missing_words: tuple[str, ...] = ()
 
     @property

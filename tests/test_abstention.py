@@ -736,6 +736,15 @@ def test_an_event_no_story_reports_is_declined_as_an_undoing(engine: Engine, que
     assert not engine.search(question).answered
 
 
+@pytest.mark.parametrize("question", ["Siapa pemimpin HTS?", "siapa yang memimpin Pasukan Kedirgantaraan Rusia"])
+def test_a_leader_no_story_names_is_declined(engine: Engine, question: str) -> None:
+    # The HTS story names the group, never who leads it; the 2015 story does name the
+    # coalition's leader.
+    assert engine.judge(question, k=3)[1].undoing == 1.0
+    assert not engine.search(question).answered
+    assert engine.search("Siapa pemimpin Koalisi Nasional Suriah?").answered
+
+
 def test_negation_dropped_read_from_the_words_alone_first_is_the_full_analysis() -> None:
     # `measure` looks for an asked word right after a negation in the window's surface words
     # before analysing it (`_may_drop`): its signal must equal `_dropped` over the full analysis,
