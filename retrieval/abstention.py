@@ -322,7 +322,7 @@ class Lexicon:
                 raise ValueError(f"{directory / 'relations.txt'}:{number}: expected two or more words, got {line!r}")
             relations.append(members)
         undoings = tuple(dict.fromkeys(
-            t for _number, line in _lines(directory / "undoing.txt") if (t := frozenset(_specific(terms(line))))
+            t for _number, line in _lines(directory / "undoing.txt") if (t := _undoing_terms(line, terms))
         ))
         honorifics, measures, counters = (
             frozenset(word.casefold() for _number, line in _lines(directory / name) for word in line.split())
@@ -341,6 +341,15 @@ class Lexicon:
             frozenset(frame), tuple(opposites), qualifiers, tuple(relations), undoings, honorifics, measures, counters,
             persons, money, currency,
         )
+
+
+def _undoing_terms(line: str, terms: Callable[[str], list[str]]) -> frozenset[str]:
+    """The terms of an `undoing.txt` word: its group's (`_specific`), or with a leading `=`
+    its own stem only: `=tewas` (killed) is asked, not `meninggal` (died) of its group,
+    which an encyclopedia gives by dates."""
+    if line.startswith("="):
+        return frozenset(t for t in terms(line[1:]) if not t.startswith("~"))
+    return frozenset(_specific(terms(line)))
 
 
 def _specific(terms: list[str]) -> list[str]:

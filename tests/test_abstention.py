@@ -719,6 +719,22 @@ def test_an_undoing_the_article_never_mentions_is_an_undoing_signal() -> None:
     assert _signals("Kapan Google ditutup?", founded, founded).undoing == 0.0
 
 
+def test_an_undoing_written_with_an_equals_sign_is_that_word_not_its_group(tmp_path: Path) -> None:
+    # `=tewas` (killed) asks its own stem: `meninggal` (died), of its synonym group, is what an
+    # encyclopedia gives by dates ("(287 SM - 212 SM)").
+    lexicon = Lexicon.read(default_analyzer_dir(), default_analyzer().terms)
+    life = "Archimedes (287 SM - 212 SM) adalah ahli matematika Yunani dari Sirakusa."
+    war = "Pertempuran Aleppo berlangsung sejak 2012. Ribuan warga mengungsi."
+    assert _signals("Kapan Archimedes meninggal?", life, life, lexicon=lexicon).undoing == 0.0
+    assert _signals("Berapa warga sipil yang tewas di Aleppo?", war, war, lexicon=lexicon).undoing == 1.0
+    # Without the sign the word stands for its group, and the death is an undoing too.
+    lang = tmp_path / "abstention"
+    lang.mkdir()
+    (lang / "undoing.txt").write_text("tewas\n", encoding="utf-8")
+    grouped = Lexicon.read(lang, default_analyzer().terms)
+    assert _signals("Kapan Archimedes meninggal?", life, life, lexicon=grouped).undoing == 1.0
+
+
 @pytest.mark.parametrize(
     "question",
     [
