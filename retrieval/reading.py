@@ -141,15 +141,20 @@ class Reader:
         return fixes
 
     def _units(self, words: list[tuple[str, tuple[str, ...]]], tuning: Tuning) -> list[Unit]:
-        units: list[Unit] = []
-        seen: set[frozenset[str]] = set()
+        # A phrase of several words (`Menteri Pertahanan`) is one unit, held only by its
+        # concept, not by its words apart; it weighs what its words did.
+        shared = _phrase_concepts(words)
+        weights: dict[frozenset[str], float] = {}
         for _word, terms in words:
             key = frozenset(terms)
-            if not key or key in seen:
+            if not key:
                 continue
-            seen.add(key)
-            units.append(Unit(key, max(self._weight(t, tuning) for t in key)))
-        return units
+            weight = max(self._weight(t, tuning) for t in key)
+            if shared and (whole := key & shared):
+                weights[whole] = weights.get(whole, 0.0) + weight
+            elif key not in weights:
+                weights[key] = weight
+        return [Unit(key, weight) for key, weight in weights.items()]
 
     def _weight(self, term: str, tuning: Tuning) -> float:
         # An unknown word weighs like the rarest possible term: a question full of
@@ -173,6 +178,17 @@ class Reader:
         """The things question `text` names (`question.named`), each place also held by the places
         that stand for it (`places.Places`)."""
         return self._places.widened(named(words, skip=titles(text)))
+
+
+def _phrase_concepts(words: list[tuple[str, tuple[str, ...]]]) -> frozenset[str]:
+    """The concepts of synonym phrases of several words the question holds (`Menteri
+    Pertahanan`: `~menhan` on both words)."""
+    counts: dict[str, int] = {}
+    for _word, terms in words:
+        for term in terms:
+            if term.startswith("~"):
+                counts[term] = counts.get(term, 0) + 1
+    return frozenset(term for term, count in counts.items() if count > 1)
 
 
 def _fixed(

@@ -174,8 +174,9 @@ def test_idkmrc_valid_floors() -> None:
     # their gap counted from the best candidate the engine may list: 0.322 / 0.065); the synonym floor
     # and a refit 0.332 / 0.065; boosted trees in place of the logistic weights 0.340 / 0.063;
     # a count that counts another thing (count_unmatched, alone) and a refit 0.348 / 0.068; an amount
-    # of money 0.351 / 0.065; leading (`pimpin`) as an undoing, for the news questions, 0.359 / 0.071.
-    assert metrics.correct_abstention is not None and metrics.correct_abstention >= 0.30  # measured 0.359
+    # of money 0.351 / 0.065; leading (`pimpin`) as an undoing, for the news questions, 0.359 / 0.071;
+    # a phrase of several words as one content word 0.364 / 0.071.
+    assert metrics.correct_abstention is not None and metrics.correct_abstention >= 0.30  # measured 0.364
     assert metrics.wrongly_abstained <= 0.075  # measured 0.071
 
 

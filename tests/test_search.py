@@ -533,3 +533,21 @@ def test_an_english_word_meets_its_group_in_a_word_with_a_possessive() -> None:
     answer = engine.search("When did Russia start pulling its troops out of Syria?")
     assert answer.answered and answer.hits[0].sentence.text.startswith("Rusia mulai menarik")
     assert "troops" not in answer.hits[0].missing_words
+
+
+def test_a_phrase_the_question_names_is_not_held_by_its_words_apart() -> None:
+    # `Menteri Pertahanan` names one office: a window with `Menteri Luar Negeri` and
+    # `bertahan` holds its words, not it.
+    engine = Engine.from_articles(
+        [
+            Article(
+                id="lavrov", title="Lavrov", source="Sumber", date=dt.date(2016, 12, 14),
+                text="Menteri Luar Negeri Rusia Sergei Lavrov mengatakan pasukan Suriah masih bertahan di Aleppo. "
+                "Kota itu dikepung.",
+            ),
+            Article(id="lain", title="Lain", source="Sumber", date=dt.date(2017, 2, 8), text="Harga kopi naik lagi."),
+        ]
+    )
+    assert [sorted(unit.terms) for unit in engine.read("Siapa Menteri Pertahanan Rusia?").units][0] == ["~menhan"]
+    assert not engine.search("Siapa Menteri Pertahanan Rusia?").answered
+    assert engine.search("Siapa Menteri Luar Negeri Rusia?").answered
