@@ -288,14 +288,18 @@ class Lexicon:
     # ("rp", "dolar", "$"), as one pattern (None: no file, no money read)
     money: frozenset[str] = frozenset()
     currency: re.Pattern[str] | None = None
+    # Verbs of saying, folded as written (`retrieval/speakers.py`): after the speaker, and
+    # (`after:` lines) before them
+    speech: frozenset[str] = frozenset()
+    speech_after: frozenset[str] = frozenset()
 
     @classmethod
     def read(cls, directory: Path, terms: Callable[[str], list[str]]) -> Lexicon:
         """`frame.txt` (a word a line), `antonyms.txt` and `swaps.txt` (`asked: held ...` a line),
         `qualifiers.txt` (a word or phrase a line), `relations.txt` (a set of words a line,
         `a/b` for one relation in several words), `undoing.txt`, `honorifics.txt`, `measures.txt`,
-        `counters.txt` (a word a line), `persons.txt`, `money.txt` and `currencies.txt`
-        (words, several a line)
+        `counters.txt` (a word a line), `persons.txt`, `money.txt`, `currencies.txt` and
+        `speech.txt` (words, several a line)
         under `directory`, each word but the qualifiers' turned into terms by `terms` (the
         engine's analyzer); absent files are empty."""
         frame: set[str] = set()
@@ -330,6 +334,11 @@ class Lexicon:
         )
         persons = frozenset(t for _number, line in _lines(directory / "persons.txt") for t in terms(line))
         money = frozenset(word.casefold() for _number, line in _lines(directory / "money.txt") for word in line.split())
+        speech_lines = [line.casefold() for _number, line in _lines(directory / "speech.txt")]
+        speech = frozenset(word for line in speech_lines if not line.startswith("after:") for word in line.split())
+        speech_after = frozenset(
+            word for line in speech_lines if line.startswith("after:") for word in line.removeprefix("after:").split()
+        )
         currencies = [word.casefold() for _number, line in _lines(directory / "currencies.txt") for word in line.split()]
         currency = (
             # Whole, but touching a number: "Rp100.000", "US$3", "€20".
@@ -339,7 +348,7 @@ class Lexicon:
         )
         return cls(
             frozenset(frame), tuple(opposites), qualifiers, tuple(relations), undoings, honorifics, measures, counters,
-            persons, money, currency,
+            persons, money, currency, speech, speech_after,
         )
 
 

@@ -40,6 +40,7 @@ from retrieval import ranktrees
 from retrieval.ranking import Features, Query, Tuning, Unit, coverage, honorific_terms
 from retrieval.attribution import SourceNames
 from retrieval.records import Answer, Article, ArticlesAt, Hit, Sentence
+from retrieval.speakers import asked_speaker, quotes
 from retrieval.stemming import is_root_word
 from retrieval.stored import StoredArticles
 from retrieval.text import Analyzer
@@ -356,6 +357,11 @@ class Engine:
                 # the article's may find its sentence there).
                 closest = self._fold_duplicates(ranked, units, limit=k, terms=terms)
                 return Answer(query=query, closest=tuple(self._worth_showing(asked, closest))), None
+        if (speaker := asked_speaker(query)) and not self._quoted(speaker, first):
+            # "Apa kata John Kerry ...?" over stories that name Kerry and quote others: what
+            # they say is not his (`retrieval/speakers.py`).
+            closest = self._fold_duplicates(ranked, units, limit=k, terms=terms)
+            return Answer(query=query, closest=tuple(self._worth_showing(asked, closest))), None
         hits = self._fold_duplicates(ranked, units, limit=offset + k, terms=terms)[offset : offset + k]
         lacking = self._words_lacking(asked, [hit.sentence.sid for hit in hits])
         shown = tuple(dataclasses.replace(hit, missing_words=words) for hit, words in zip(hits, lacking))
@@ -548,6 +554,16 @@ class Engine:
                     for name, needed in inside:
                         _found_as(found, name, needed, terms)
                     break
+
+    def _quoted(self, speaker: tuple[str, ...], first: list[Scored]) -> bool:
+        """Whether the article of one of the `first` candidates quotes `speaker`."""
+        lexicon = self._lexicon()
+        if not (lexicon.speech or lexicon.speech_after):
+            return True  # no list, no check
+        return any(
+            quotes(self._article_holding(item.sid).text, speaker, before=lexicon.speech, after=lexicon.speech_after)
+            for item in first
+        )
 
     def _article_holding(self, sid: int) -> Article:
         """The article sentence `sid` belongs to (a candidate's: never retired)."""

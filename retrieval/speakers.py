@@ -1,0 +1,60 @@
+"""Whose words a question asks for: "Apa kata John Kerry ...?", "What did Kerry say ...?".
+
+Kutip answers by quoting. A question that asks what someone said is answered only
+by an article that quotes them; a sentence that merely names them ("Lavrov juga
+bertemu ... dengan Menteri Luar Negeri AS John Kerry") quotes someone else, and
+showing it as Kerry's answer misattributes it. A person is quoted where a word of
+their name stands just before a verb of saying ("Lavrov mengatakan", "Bogdanov
+menegaskan") or just after one ("kata Lavrov", "ujar sang penasihat, Walid
+Phares"); the verbs are language data (`corpus/lang/abstention/speech.txt`).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+__all__ = ["asked_speaker", "quotes"]
+
+# A name as a question writes it: capitalised words ("John Kerry", "Moaz Al-Khatib").
+_NAME = r"([A-Z][\w'.-]*(?:\s+[A-Z][\w'.-]*){0,3})"
+_ASKED = (
+    re.compile(
+        r"\b(?i:apa|bagaimana)\s+(?i:kata|komentar|yang\s+(?:dikatakan|disampaikan|diucapkan|dinyatakan)(?:\s+oleh)?)\s+"
+        + _NAME
+    ),
+    re.compile(r"\b(?i:what)\s+(?i:did|does|do|has|had|will|would)\s+" + _NAME + r"\s+(?i:say|said|tell|told|claim)\b"),
+    # The speaker first: "Lavrov mengatakan apa tentang ...?", "Kerry bilang apa?"
+    re.compile(r"(?<![\w-])" + _NAME + r"\s+(?i:berkata|mengatakan|bilang|menyatakan|menyebut|berkomentar)\s+(?i:apa)\b"),
+)
+_WORD = re.compile(r"[\w'-]+")
+# How near a verb of saying a word of the name stands: before it ("Lavrov juga
+# mengatakan") or after it ("ujar sang penasihat, Walid Phares").
+_BEFORE = 3
+_AFTER = 5
+# Words of a name too common to say whose it is.
+_SHORT = 3
+
+
+def asked_speaker(question: str) -> tuple[str, ...]:
+    """The words of the name whose words `question` asks for, folded; () when it asks none."""
+    for pattern in _ASKED:
+        found = pattern.search(question)
+        if found:
+            words = [word.casefold() for word in _WORD.findall(found.group(1))]
+            return tuple(word for word in words if len(word) >= _SHORT)
+    return ()
+
+
+def quotes(text: str, speaker: Iterable[str], *, before: frozenset[str], after: frozenset[str]) -> bool:
+    """Whether `text` quotes `speaker`: a word of the name within `_BEFORE` words before a
+    verb of saying of `before` ("Lavrov mengatakan"), or `_AFTER` words after one of
+    `after` ("kata Lavrov"); both folded."""
+    name = frozenset(speaker)
+    words = [word.casefold() for word in _WORD.findall(text)]
+    for at, word in enumerate(words):
+        if word in before and not name.isdisjoint(words[max(0, at - _BEFORE) : at]):
+            return True
+        if word in after and not name.isdisjoint(words[at + 1 : at + 1 + _AFTER]):
+            return True
+    return False

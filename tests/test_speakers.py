@@ -1,0 +1,54 @@
+from __future__ import annotations
+
+import pytest
+
+from config.settings import BUNDLED_CORPUS
+from retrieval.corpus import load_corpus
+from retrieval.search import Engine
+from retrieval.speakers import asked_speaker, quotes
+
+_BEFORE = frozenset({"mengatakan", "menegaskan"})
+_AFTER = frozenset({"kata", "ujar"})
+
+
+@pytest.mark.parametrize(
+    ("question", "speaker"),
+    [
+        ("Apa kata John Kerry tentang Aleppo?", ("john", "kerry")),
+        ("Apa yang dikatakan oleh Moaz Al-Khatib di Qatar?", ("moaz", "al-khatib")),
+        ("What did Kerry tell Lavrov in Kuala Lumpur?", ("kerry",)),
+        ("What does Lavrov claim happened in Palmyra?", ("lavrov",)),
+        ("Lavrov mengatakan apa tentang rudal Korea Utara?", ("lavrov",)),
+        ("Apa komentar Bogdanov soal HTS?", ("bogdanov",)),
+        # What a group or a lower-case (chat) name said, and questions that ask no one's words.
+        ("Apa kata oposisi Suriah soal negosiasi?", ()),
+        ("apa kata lavrov soal aleppo", ()),
+        ("Apa yang dibahas Lavrov dan Kerry?", ()),
+        ("What did the rebel fighters say?", ()),
+    ],
+)
+def test_the_speaker_a_question_asks_for(question: str, speaker: tuple[str, ...]) -> None:
+    assert asked_speaker(question) == speaker
+
+
+def test_a_name_quoted_stands_by_a_verb_of_saying() -> None:
+    def quoted(text: str, speaker: tuple[str, ...]) -> bool:
+        return quotes(text, speaker, before=_BEFORE, after=_AFTER)
+
+    assert quoted("Lavrov juga mengatakan bahwa AS enggan.", ("lavrov",))
+    assert quoted("“Ini sesuai prinsip kami,” ujar sang penasihat, Walid Phares.", ("walid", "phares"))
+    # Named beside someone else's words, not quoted: the object of `mengatakan`, or before `kata`.
+    assert not quoted("Lavrov mengatakan kepada John Kerry bahwa dialog berlanjut.", ("john", "kerry"))
+    assert not quoted("Lavrov bertemu John Kerry, kata juru bicara kementerian.", ("john", "kerry"))
+
+
+@pytest.fixture(scope="module")
+def engine() -> Engine:
+    return Engine.from_articles(load_corpus(BUNDLED_CORPUS).articles)
+
+
+def test_what_someone_never_quoted_said_is_declined(engine: Engine) -> None:
+    # The stories say Lavrov met Kerry in Kuala Lumpur, and quote Lavrov, never Kerry.
+    kerry = engine.search("What did John Kerry say after meeting Lavrov in Kuala Lumpur?")
+    assert not kerry.answered
+    assert engine.search("What did Lavrov say about humanitarian corridors for civilians in Aleppo?").answered
