@@ -72,16 +72,16 @@ def test_a_malformed_line_is_refused_naming_the_file_and_line(tmp_path: Path, li
         ChatWords.read(path)
 
 
+# An article on another subject: the engine's idf reads more than one article.
+_OTHER = Article(id="lain", title="Lain", source="Sumber", date=dt.date(2017, 2, 8), text="Harga kopi naik lagi.")
+
+
 def test_the_engine_answers_a_chat_question_as_asked() -> None:
-    engine = Engine.from_articles(
-        [
-            Article(
-                id="jenewa", title="Jenewa", source="Sumber", date=dt.date(2017, 2, 7),
-                text="Setiap minggu, kedua delegasi selalu bertemu di Jenewa. Cuaca di Jenewa dingin.",
-            ),
-            Article(id="lain", title="Lain", source="Sumber", date=dt.date(2017, 2, 8), text="Harga kopi naik lagi."),
-        ]
+    jenewa = Article(
+        id="jenewa", title="Jenewa", source="Sumber", date=dt.date(2017, 2, 7),
+        text="Setiap minggu, kedua delegasi selalu bertemu di Jenewa. Cuaca di Jenewa dingin.",
     )
+    engine = Engine.from_articles([jenewa, _OTHER])
     question = "seberapa sering delegasi itu ketemu di jenewa sih"
     answer = engine.search(question)
     assert answer.answered and answer.hits[0].sentence.text.startswith("Setiap minggu")
@@ -98,15 +98,11 @@ def test_a_plural_written_with_a_2_reads_as_the_word_twice(chat: ChatWords) -> N
 
 def test_a_chat_with_is_no_word_the_answer_lacks() -> None:
     # Unread, `sm` is a word the corpus never uses: the answer said it lacked it.
-    engine = Engine.from_articles(
-        [
-            Article(
-                id="doha", title="Doha", source="Sumber", date=dt.date(2015, 8, 5),
-                text="Lavrov juga bertemu di Doha dengan Menteri Luar Negeri AS John Kerry.",
-            ),
-            Article(id="lain", title="Lain", source="Sumber", date=dt.date(2017, 2, 8), text="Harga kopi naik lagi."),
-        ]
+    doha = Article(
+        id="doha", title="Doha", source="Sumber", date=dt.date(2015, 8, 5),
+        text="Lavrov juga bertemu di Doha dengan Menteri Luar Negeri AS John Kerry.",
     )
+    engine = Engine.from_articles([doha, _OTHER])
     answer = engine.search("lavrov ketemu sm kerry di mana")
     assert answer.answered and answer.hits[0].sentence.text.startswith("Lavrov juga bertemu")
     assert answer.hits[0].missing_words == ()

@@ -522,13 +522,7 @@ def test_an_english_word_meets_its_group_in_a_word_with_a_possessive() -> None:
     # `pasukannya` (its troops) held only the stem of `pasukan`, not its group: the
     # answer said it lacked `troops`.
     engine = Engine.from_articles(
-        [
-            Article(
-                id="tarik", title="Tarik", source="Sumber", date=dt.date(2016, 3, 15),
-                text="Rusia mulai menarik pasukannya dari Suriah pada hari Selasa.",
-            ),
-            Article(id="lain", title="Lain", source="Sumber", date=dt.date(2017, 2, 8), text="Harga kopi naik lagi."),
-        ]
+        [_article("tarik", "Rusia mulai menarik pasukannya dari Suriah pada hari Selasa."), *_UNRELATED]
     )
     answer = engine.search("When did Russia start pulling its troops out of Syria?")
     assert answer.answered and answer.hits[0].sentence.text.startswith("Rusia mulai menarik")
@@ -540,12 +534,12 @@ def test_a_phrase_the_question_names_is_not_held_by_its_words_apart() -> None:
     # `bertahan` holds its words, not it.
     engine = Engine.from_articles(
         [
-            Article(
-                id="lavrov", title="Lavrov", source="Sumber", date=dt.date(2016, 12, 14),
-                text="Menteri Luar Negeri Rusia Sergei Lavrov mengatakan pasukan Suriah masih bertahan di Aleppo. "
+            _article(
+                "lavrov",
+                "Menteri Luar Negeri Rusia Sergei Lavrov mengatakan pasukan Suriah masih bertahan di Aleppo. "
                 "Kota itu dikepung.",
             ),
-            Article(id="lain", title="Lain", source="Sumber", date=dt.date(2017, 2, 8), text="Harga kopi naik lagi."),
+            *_UNRELATED,
         ]
     )
     assert [sorted(unit.terms) for unit in engine.read("Siapa Menteri Pertahanan Rusia?").units][0] == ["~menhan"]
