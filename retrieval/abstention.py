@@ -288,10 +288,10 @@ class Lexicon:
     # ("rp", "dolar", "$"), as one pattern (None: no file, no money read)
     money: frozenset[str] = frozenset()
     currency: re.Pattern[str] | None = None
-    # Verbs of saying, folded as written (`retrieval/speakers.py`): after the speaker, and
-    # (`after:` lines) before them
+    # Verbs of saying, folded as written (`retrieval/speakers.py`): those the speaker
+    # stands before ("Lavrov mengatakan") and (`after:` lines) after ("kata Lavrov")
     speech: frozenset[str] = frozenset()
-    speech_after: frozenset[str] = frozenset()
+    speech_verb_first: frozenset[str] = frozenset()
 
     @classmethod
     def read(cls, directory: Path, terms: Callable[[str], list[str]]) -> Lexicon:
@@ -336,7 +336,7 @@ class Lexicon:
         money = frozenset(word.casefold() for _number, line in _lines(directory / "money.txt") for word in line.split())
         speech_lines = [line.casefold() for _number, line in _lines(directory / "speech.txt")]
         speech = frozenset(word for line in speech_lines if not line.startswith("after:") for word in line.split())
-        speech_after = frozenset(
+        speech_verb_first = frozenset(
             word for line in speech_lines if line.startswith("after:") for word in line.removeprefix("after:").split()
         )
         currencies = [word.casefold() for _number, line in _lines(directory / "currencies.txt") for word in line.split()]
@@ -348,7 +348,7 @@ class Lexicon:
         )
         return cls(
             frozenset(frame), tuple(opposites), qualifiers, tuple(relations), undoings, honorifics, measures, counters,
-            persons, money, currency, speech, speech_after,
+            persons, money, currency, speech, speech_verb_first,
         )
 
 

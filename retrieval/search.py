@@ -558,10 +558,13 @@ class Engine:
     def _quoted(self, speaker: tuple[str, ...], first: list[Scored]) -> bool:
         """Whether the article of one of the `first` candidates quotes `speaker`."""
         lexicon = self._lexicon()
-        if not (lexicon.speech or lexicon.speech_after):
+        if not (lexicon.speech or lexicon.speech_verb_first):
             return True  # no list, no check
         return any(
-            quotes(self._article_holding(item.sid).text, speaker, before=lexicon.speech, after=lexicon.speech_after)
+            quotes(
+                self._article_holding(item.sid).text, speaker,
+                name_first=lexicon.speech, verb_first=lexicon.speech_verb_first,
+            )
             for item in first
         )
 

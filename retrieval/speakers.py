@@ -46,15 +46,15 @@ def asked_speaker(question: str) -> tuple[str, ...]:
     return ()
 
 
-def quotes(text: str, speaker: Iterable[str], *, before: frozenset[str], after: frozenset[str]) -> bool:
+def quotes(text: str, speaker: Iterable[str], *, name_first: frozenset[str], verb_first: frozenset[str]) -> bool:
     """Whether `text` quotes `speaker`: a word of the name within `_BEFORE` words before a
-    verb of saying of `before` ("Lavrov mengatakan"), or `_AFTER` words after one of
-    `after` ("kata Lavrov"); both folded."""
+    verb of saying of `name_first` ("Lavrov mengatakan"), or `_AFTER` words after one of
+    `verb_first` ("kata Lavrov"); both folded."""
     name = frozenset(speaker)
     words = [word.casefold() for word in _WORD.findall(text)]
     for at, word in enumerate(words):
-        if word in before and not name.isdisjoint(words[max(0, at - _BEFORE) : at]):
+        if word in name_first and not name.isdisjoint(words[max(0, at - _BEFORE) : at]):
             return True
-        if word in after and not name.isdisjoint(words[at + 1 : at + 1 + _AFTER]):
+        if word in verb_first and not name.isdisjoint(words[at + 1 : at + 1 + _AFTER]):
             return True
     return False

@@ -7,8 +7,8 @@ from retrieval.corpus import load_corpus
 from retrieval.search import Engine
 from retrieval.speakers import asked_speaker, quotes
 
-_BEFORE = frozenset({"mengatakan", "menegaskan"})
-_AFTER = frozenset({"kata", "ujar"})
+_NAME_FIRST = frozenset({"mengatakan", "menegaskan"})
+_VERB_FIRST = frozenset({"kata", "ujar"})
 
 
 @pytest.mark.parametrize(
@@ -33,7 +33,7 @@ def test_the_speaker_a_question_asks_for(question: str, speaker: tuple[str, ...]
 
 def test_a_name_quoted_stands_by_a_verb_of_saying() -> None:
     def quoted(text: str, speaker: tuple[str, ...]) -> bool:
-        return quotes(text, speaker, before=_BEFORE, after=_AFTER)
+        return quotes(text, speaker, name_first=_NAME_FIRST, verb_first=_VERB_FIRST)
 
     assert quoted("Lavrov juga mengatakan bahwa AS enggan.", ("lavrov",))
     assert quoted("“Ini sesuai prinsip kami,” ujar sang penasihat, Walid Phares.", ("walid", "phares"))
