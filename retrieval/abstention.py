@@ -281,8 +281,10 @@ class Lexicon:
     measures: frozenset[str] = frozenset()
     counters: frozenset[str] = frozenset()
     # Terms of nouns for people ("korban", "pengungsi"): a counter word among them counts
-    # people only (`persons.txt`)
+    # people only (`persons.txt`), and those of people of any kind, which a people count
+    # counts without the window naming them ("korban", "warga"; its `any:` lines)
     persons: frozenset[str] = frozenset()
+    persons_any: frozenset[str] = frozenset()
     # Words that, after "berapa" (or beside an English "how much"), ask an amount of money
     # ("nilai", "biaya", "worth"), folded as written, and the currencies that write one
     # ("rp", "dolar", "$"), as one pattern (None: no file, no money read)
@@ -332,7 +334,9 @@ class Lexicon:
             frozenset(word.casefold() for _number, line in _lines(directory / name) for word in line.split())
             for name in ("honorifics.txt", "measures.txt", "counters.txt")
         )
-        persons = frozenset(t for _number, line in _lines(directory / "persons.txt") for t in terms(line))
+        person_lines = [line for _number, line in _lines(directory / "persons.txt")]
+        persons = frozenset(t for line in person_lines for t in terms(line.removeprefix("any:")))
+        persons_any = frozenset(t for line in person_lines if line.startswith("any:") for t in terms(line[4:]))
         money = frozenset(word.casefold() for _number, line in _lines(directory / "money.txt") for word in line.split())
         speech_lines = [line.casefold() for _number, line in _lines(directory / "speech.txt")]
         speech = frozenset(word for line in speech_lines if not line.startswith("after:") for word in line.split())
@@ -348,7 +352,7 @@ class Lexicon:
         )
         return cls(
             frozenset(frame), tuple(opposites), qualifiers, tuple(relations), undoings, honorifics, measures, counters,
-            persons, money, currency, speech, speech_verb_first,
+            persons, persons_any, money, currency, speech, speech_verb_first,
         )
 
 
@@ -457,7 +461,8 @@ def measure(
     count_unmatched = (
         counted_at is not None
         and not _counts(
-            _counted(counted_at, question_words, window_analysed()), window_analysed(), lexicon.counters, lexicon.persons
+            _counted(counted_at, question_words, window_analysed()), window_analysed(), lexicon.counters, lexicon.persons,
+            lexicon.persons_any,
         )
     ) or (
         lexicon.currency is not None
@@ -577,7 +582,11 @@ def _counted_in_english(words: Sequence[tuple[str, tuple[str, ...]]], measures: 
     for i in range(1, len(words)):
         if folded[i] == "many" and folded[i - 1] == "how":
             j = i + 1
-            while j < len(words) and (not words[j][1] or words[j][0][:1].isupper()):
+            # Past the words that qualify it ("How many *Russian* soldiers"), not a name that is
+            # itself the thing counted ("How many *Syrians* had been ...").
+            while j < len(words) and (
+                not words[j][1] or (words[j][0][:1].isupper() and j + 1 < len(words) and words[j + 1][1])
+            ):
                 j += 1
             if j == len(words) or not measures.isdisjoint(words[j][1]) or folded[j] in measures:
                 return None
@@ -617,17 +626,24 @@ def _counts(
     words: Sequence[tuple[str, tuple[str, ...]]],
     counters: frozenset[str],
     persons: frozenset[str],
+    persons_any: frozenset[str],
 ) -> bool:
     """Whether a number in `words` counts `counted`: the thing stands within `_COUNT_REACH`
     words of it, or a counter word follows it ("13 *orang*"). A counter word for people
     ("orang", `persons`) counts a thing the window names elsewhere only when that thing is
-    people: "250.000 orang tewas" is no count of the "senjata" the window says were supplied."""
+    people: "250.000 orang tewas" is no count of the "senjata" the window says were supplied;
+    and people of a kind the window never names only when they are people of any kind
+    (`persons_any`: "korban", "warga")."""
     numbers = [i for i, (word, _terms) in enumerate(words) if _DIGIT.search(word) or _NUMBER_WORD.fullmatch(word)]
     if not numbers:
         return False
     near = [i for i, (_word, terms) in enumerate(words) if not counted.isdisjoint(terms)]
     if any(abs(i - n) <= _COUNT_REACH for n in numbers for i in near):
         return True
+    if not near and not counted.isdisjoint(persons) and counted.isdisjoint(persons_any):
+        # People of a kind the window never names ("Berapa *tentara* Rusia yang tewas?"):
+        # "250.000 orang tewas" counts people, not them.
+        return False
     things = bool(near) and counted.isdisjoint(persons)
     return any(
         words[k][0].casefold() in counters and not (things and not persons.isdisjoint(words[k][1]))

@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 
 from bot.catalogue import Catalogue
 from retrieval import abstention
-from retrieval.abstention import Abstention, Lexicon, Signals, bundled, measure, within
+from retrieval.abstention import Abstention, Lexicon, Signals, bundled, counted_word, measure, within
 from retrieval.question import named
 from retrieval.ranking import Unit
 from retrieval.records import Article
@@ -604,6 +604,10 @@ def test_a_count_the_window_gives_only_for_another_thing_is_count_unmatched() ->
     assert unmatched("Berapa banyak senjata yang dipasok Rusia?", arms) == 1.0
     assert unmatched("Berapa korban perang itu?", arms) == 0.0  # not named: "orang" counts them
     assert unmatched("Berapa jumlah pejuang yang tewas?", "Para pejuang bertahan di kota. Serangan menewaskan 13 orang.") == 0.0
+    # People of a kind the window never names are not counted by "orang" (people of any kind
+    # are: `any:` in persons.txt).
+    assert unmatched("Berapa tentara Rusia yang tewas dalam perang itu?", arms) == 1.0
+    assert unmatched("Berapa warga yang tewas dalam perang itu?", arms) == 0.0
     # A window without any number counts nothing either.
     assert unmatched("Berapa jumlah pejuang FSA di Aleppo?", "Para komandan oposisi menolak tawaran Rusia.") == 1.0
     # Not a count: a measure, a date, or nothing named after "berapa".
@@ -616,6 +620,11 @@ def test_a_count_the_window_gives_only_for_another_thing_is_count_unmatched() ->
     assert unmatched("How many Russian soldiers are in Tartus?", bases) == 1.0
     assert unmatched("How many of the Russian bases are in Syria?", bases) == 0.0
     assert unmatched("How many years has Russia kept bases in Tartus?", bases) == 0.0
+    # ... but a name followed by no word it qualifies is itself what is counted.
+    words = default_analyzer().word_terms("How many Syrians had been forced to become refugees?")
+    assert counted_word("How many Syrians had been forced to become refugees?", words, lexicon) == "Syrians"
+    words = default_analyzer().word_terms("How many Russian soldiers are in Tartus?")
+    assert counted_word("How many Russian soldiers are in Tartus?", words, lexicon) == "soldiers"
 
 
 def test_an_amount_of_money_the_window_names_no_currency_for_is_count_unmatched() -> None:
