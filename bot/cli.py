@@ -20,6 +20,8 @@ def answer_json(answer: Answer) -> dict[str, object]:
         # question names: those names, and the closest sentences (not answers).
         "missing": list(answer.missing),
         "closest": [_hit_json(hit) for hit in answer.closest],
+        # When it declined because no article quotes the person whose words are asked for.
+        "unquoted": answer.unquoted or None,
     }
 
 

@@ -199,6 +199,8 @@ async def answer_question(update: Update, context: Context, raw: str) -> None:
     if not answer.answered:
         if answer.missing:  # the corpus holds nothing about a thing the question names
             await _reply(message, render.render_not_about(answer, lang=lang))
+        elif answer.unquoted:  # no article quotes the person whose words are asked for
+            await _reply(message, render.render_not_quoted(answer, lang=lang))
         else:
             closest = answer.closest[0] if answer.closest else None
             await _reply(message, render.render_no_answer(question, edition.catalogue, lang=lang, closest=closest))

@@ -340,6 +340,18 @@ def render_not_about(answer: Answer, *, lang: Lang = "id", limit: int = MAX_MESS
     return _with_closest(head, closest, "", lang=lang, limit=limit)
 
 
+def render_not_quoted(answer: Answer, *, lang: Lang = "id", limit: int = MAX_MESSAGE) -> str:
+    """The engine declined because the question asks what a person said and no article
+    quotes them (`answer.unquoted`): say so, then the closest sentence, marked as not an
+    answer."""
+    speaker = f"<i>{html.escape(answer.unquoted, quote=False)}</i>"
+    head = html.escape(
+        text(lang, "not_quoted", speaker="\0", query=shorten(answer.query, _ECHO_CHARS)), quote=False
+    ).replace("\0", speaker)
+    closest = answer.closest[0] if answer.closest else None
+    return _with_closest(head, closest, "", lang=lang, limit=limit)
+
+
 def _with_closest(head: str, closest: Hit | None, tail: str, *, lang: Lang, limit: int) -> str:
     """`head`, then `closest` under its not-an-answer label when an excerpt of it fits
     within `limit`, then `tail` (all HTML; an empty `tail` adds nothing)."""
@@ -525,6 +537,10 @@ def answer_text(answer: Answer, *, lang: Lang = "id", catalogue: Catalogue | Non
     if not answer.answered and answer.missing:
         missing = text(lang, "and").join(answer.missing)
         lines = [text(lang, "not_about", missing=missing, query=shorten(answer.query, _ECHO_CHARS))]
+        lines += _closest_plain(answer, lang)
+        return "\n\n".join(lines)
+    if not answer.answered and answer.unquoted:
+        lines = [text(lang, "not_quoted", speaker=answer.unquoted, query=shorten(answer.query, _ECHO_CHARS))]
         lines += _closest_plain(answer, lang)
         return "\n\n".join(lines)
     if not answer.answered:

@@ -42,6 +42,7 @@ _TEXTS: dict[str, dict[str, str]] = {
         "usage": "Tulis pertanyaannya setelah perintah, misalnya: /cari {example}",
         "no_answer": "Tidak ada kalimat di korpus yang menjawab \u201c{query}\u201d.",
         "not_about": "Kalimat terdekat di korpus tidak menyebut {missing}, jadi \u201c{query}\u201d tidak terjawab.",
+        "not_quoted": "Tidak ada artikel di korpus yang mengutip {speaker}, jadi \u201c{query}\u201d tidak terjawab.",
         "closest_not_answer": "Kalimat terdekat (bukan jawaban):",
         "and": " dan ",
         "no_answer_tips": (
@@ -131,6 +132,7 @@ _TEXTS: dict[str, dict[str, str]] = {
         "usage": "Write the question after the command, for example: /ask {example}",
         "no_answer": "No sentence in the corpus answers \u201c{query}\u201d.",
         "not_about": "The closest sentences in the corpus do not mention {missing}, so \u201c{query}\u201d is not answered.",
+        "not_quoted": "No article in the corpus quotes {speaker}, so \u201c{query}\u201d is not answered.",
         "closest_not_answer": "The closest sentence (not an answer):",
         "and": " and ",
         "no_answer_tips": (

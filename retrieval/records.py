@@ -68,6 +68,9 @@ class Answer:
     # are not an answer and must not be shown as one.
     missing: tuple[str, ...] = ()
     closest: tuple[Hit, ...] = ()
+    # When it declined because the question asks what a person said ("Apa kata John
+    # Kerry ...?") and no article quotes them: the name as the question wrote it.
+    unquoted: str = ""
 
     @property
     def answered(self) -> bool:

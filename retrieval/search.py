@@ -357,11 +357,12 @@ class Engine:
                 # the article's may find its sentence there).
                 closest = self._fold_duplicates(ranked, units, limit=k, terms=terms)
                 return Answer(query=query, closest=tuple(self._worth_showing(asked, closest))), None
-        if (speaker := asked_speaker(query)) and not self._quoted(speaker, first):
+        if (speaker := asked_speaker(query)) and not self._quoted(speaker.words, first):
             # "Apa kata John Kerry ...?" over stories that name Kerry and quote others: what
             # they say is not his (`retrieval/speakers.py`).
             closest = self._fold_duplicates(ranked, units, limit=k, terms=terms)
-            return Answer(query=query, closest=tuple(self._worth_showing(asked, closest))), None
+            closest = self._worth_showing(asked, closest)
+            return Answer(query=query, closest=tuple(closest), unquoted=speaker.name), None
         hits = self._fold_duplicates(ranked, units, limit=offset + k, terms=terms)[offset : offset + k]
         lacking = self._words_lacking(asked, [hit.sentence.sid for hit in hits])
         shown = tuple(dataclasses.replace(hit, missing_words=words) for hit, words in zip(hits, lacking))

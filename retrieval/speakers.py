@@ -13,8 +13,17 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from dataclasses import dataclass
 
-__all__ = ["asked_speaker", "quotes"]
+__all__ = ["Speaker", "asked_speaker", "quotes"]
+
+
+@dataclass(frozen=True, slots=True)
+class Speaker:
+    """A person whose words a question asks for: the name as written, and its words folded."""
+
+    name: str
+    words: tuple[str, ...]
 
 # A name as a question writes it: capitalised words ("John Kerry", "Moaz Al-Khatib").
 _NAME = r"([A-Z][\w'.-]*(?:\s+[A-Z][\w'.-]*){0,3})"
@@ -36,14 +45,15 @@ _AFTER = 5
 _SHORT = 3
 
 
-def asked_speaker(question: str) -> tuple[str, ...]:
-    """The words of the name whose words `question` asks for, folded; () when it asks none."""
+def asked_speaker(question: str) -> Speaker | None:
+    """The person whose words `question` asks for, or None when it asks none."""
     for pattern in _ASKED:
         found = pattern.search(question)
         if found:
             words = [word.casefold() for word in _WORD.findall(found.group(1))]
-            return tuple(word for word in words if len(word) >= _SHORT)
-    return ()
+            kept = tuple(word for word in words if len(word) >= _SHORT)
+            return Speaker(found.group(1), kept) if kept else None
+    return None
 
 
 def quotes(text: str, speaker: Iterable[str], *, name_first: frozenset[str], verb_first: frozenset[str]) -> bool:

@@ -57,3 +57,19 @@ def test_a_decline_names_what_is_missing_and_marks_the_closest_as_no_answer() ->
     # Nothing close enough: only the sentence about what is missing.
     bare, _ = parse_html(render.render_not_about(Answer("q", missing=("Korea Utara", "1852"))))
     assert "Korea Utara dan 1852" in bare and "bukan jawaban" not in bare
+
+
+def test_a_decline_for_words_nobody_quoted_names_the_speaker() -> None:
+    answer = Answer(
+        "What did John Kerry say in Kuala Lumpur?", closest=(hit("Lavrov bertemu Kerry di Kuala Lumpur."),),
+        unquoted="John Kerry",
+    )
+    assert not answer.answered
+    shown, _entities = parse_html(render.render_not_quoted(answer))
+    assert "Tidak ada artikel di korpus yang mengutip John Kerry" in shown
+    assert "Kalimat terdekat (bukan jawaban):" in shown and "Lavrov bertemu Kerry" in shown
+    assert "<i>John Kerry</i>" in render.render_not_quoted(answer)
+    english, _ = parse_html(render.render_not_quoted(answer, lang="en"))
+    assert "No article in the corpus quotes John Kerry" in english
+    plain = render.answer_text(answer)
+    assert "mengutip John Kerry" in plain and "bukan jawaban" in plain and "[1]" not in plain

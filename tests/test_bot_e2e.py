@@ -160,6 +160,16 @@ async def test_command_menu_is_set_in_both_languages(bot: RunningBot) -> None:
     assert [c["command"] for c in bot.server.commands(language_code="en")] == ["ask", "cari", "sumber", "help"]
 
 
+async def test_what_a_person_the_corpus_never_quotes_said_is_declined_naming_them(bot: RunningBot) -> None:
+    question = "What did John Kerry say after meeting Lavrov in Kuala Lumpur?"
+    expected = bot.engine.search(question, k=4)
+    assert not expected.answered and expected.unquoted == "John Kerry"
+    call = await bot.ask(110, question)
+    html, text = call.params["text"], shown(call)
+    assert "<i>John Kerry</i>" in html and "mengutip" in text
+    assert "bukan jawaban" in text and not buttons(call)
+
+
 async def test_a_question_about_something_the_corpus_never_names_says_so(bot: RunningBot) -> None:
     question = "Apa kata Lavrov tentang Korea Utara?"
     expected = bot.engine.search(question, k=4)

@@ -32,9 +32,9 @@ def test_ask_json_has_exactly_the_documented_shape() -> None:
     result = run("ask", "--json", "-k", "2", "Kapan Lavrov bertemu Kerry di Kuala Lumpur?")
     assert result.returncode == 0, result.stderr
     answer = json.loads(result.stdout)
-    assert set(answer) == {"query", "answered", "results", "missing", "closest"}
+    assert set(answer) == {"query", "answered", "results", "missing", "closest", "unquoted"}
     assert answer["answered"] is True and 1 <= len(answer["results"]) <= 2
-    assert answer["missing"] == [] and answer["closest"] == []
+    assert answer["missing"] == [] and answer["closest"] == [] and answer["unquoted"] is None
     first = answer["results"][0]
     assert set(first) == {"text", "article_id", "title", "source", "date", "url", "score", "missing_words"}
     assert first["missing_words"] == []
@@ -61,6 +61,14 @@ def test_ask_json_names_what_the_corpus_lacks_and_shows_no_answer() -> None:
     assert answer["answered"] is False and answer["results"] == []
     assert answer["missing"] == ["Korea Utara"]
     assert answer["closest"] and "Korea" not in answer["closest"][0]["text"]
+
+
+def test_ask_json_names_whose_words_no_article_quotes() -> None:
+    result = run("ask", "--json", "What did John Kerry say after meeting Lavrov in Kuala Lumpur?")
+    assert result.returncode == 0, result.stderr
+    answer = json.loads(result.stdout)
+    assert answer["answered"] is False and answer["results"] == [] and answer["missing"] == []
+    assert answer["unquoted"] == "John Kerry" and answer["closest"]
 
 
 def test_ask_text_shows_source_and_indonesian_date() -> None:
