@@ -1,4 +1,5 @@
-"""Whose words a question asks for: "Apa kata John Kerry ...?", "What did Kerry say ...?".
+"""Whose words a question asks for: "Apa kata John Kerry ...?", "Apa tanggapan Washington ...?",
+"What did Kerry say ...?".
 
 Kutip answers by quoting. A question that asks what someone said is answered only
 by an article that quotes them; a sentence that merely names them ("Lavrov juga
@@ -29,17 +30,20 @@ class Speaker:
 _NAME = r"([A-Z][\w'.-]*(?:\s+[A-Z][\w'.-]*){0,3})"
 _ASKED = (
     re.compile(
-        r"\b(?i:apa|bagaimana)\s+(?i:kata|komentar|yang\s+(?:dikatakan|disampaikan|diucapkan|dinyatakan)(?:\s+oleh)?)\s+"
+        r"\b(?i:apa|bagaimana)\s+(?i:kata|komentar|tanggapan|reaksi|respons|respon"
+        r"|yang\s+(?:dikatakan|disampaikan|diucapkan|dinyatakan)(?:\s+oleh)?)\s+"
         + _NAME
     ),
     re.compile(r"\b(?i:what)\s+(?i:did|does|do|has|had|will|would)\s+" + _NAME + r"\s+(?i:say|said|tell|told|claim)\b"),
+    re.compile(r"\b(?i:how)\s+(?i:did|does|do|has|had|will|would)\s+" + _NAME + r"\s+(?i:respond|react|reply|answer)\b"),
     # The speaker first: "Lavrov mengatakan apa tentang ...?", "Kerry bilang apa?"
     re.compile(r"(?<![\w-])" + _NAME + r"\s+(?i:berkata|mengatakan|bilang|menyatakan|menyebut|berkomentar)\s+(?i:apa)\b"),
 )
 _WORD = re.compile(r"[\w'-]+")
 # How near a verb of saying a word of the name stands: before it ("Lavrov juga
-# mengatakan") or after it ("ujar sang penasihat, Walid Phares").
-_BEFORE = 3
+# mengatakan", "Dari Damaskus, Departemen Luar Negeri Suriah memuji") or after it
+# ("ujar sang penasihat, Walid Phares").
+_BEFORE = 5
 _AFTER = 5
 # Words of a name too common to say whose it is.
 _SHORT = 3

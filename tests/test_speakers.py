@@ -7,7 +7,7 @@ from retrieval.corpus import load_corpus
 from retrieval.search import Engine
 from retrieval.speakers import Speaker, asked_speaker, quotes
 
-_NAME_FIRST = frozenset({"mengatakan", "menegaskan"})
+_NAME_FIRST = frozenset({"mengatakan", "menegaskan", "memuji"})
 _VERB_FIRST = frozenset({"kata", "ujar"})
 
 
@@ -20,6 +20,9 @@ _VERB_FIRST = frozenset({"kata", "ujar"})
         ("What does Lavrov claim happened in Palmyra?", "Lavrov", ("lavrov",)),
         ("Lavrov mengatakan apa tentang rudal Korea Utara?", "Lavrov", ("lavrov",)),
         ("Apa komentar Bogdanov soal HTS?", "Bogdanov", ("bogdanov",)),
+        # A response is words too.
+        ("Bagaimana tanggapan Washington atas tuduhan Lavrov?", "Washington", ("washington",)),
+        ("How did Washington respond to Lavrov's claim?", "Washington", ("washington",)),
     ],
 )
 def test_the_speaker_a_question_asks_for(question: str, name: str, words: tuple[str, ...]) -> None:
@@ -46,6 +49,8 @@ def test_a_name_quoted_stands_by_a_verb_of_saying() -> None:
 
     assert quoted("Lavrov juga mengatakan bahwa AS enggan.", ("lavrov",))
     assert quoted("“Ini sesuai prinsip kami,” ujar sang penasihat, Walid Phares.", ("walid", "phares"))
+    # A city for its government, a few words before the ministry that speaks for it.
+    assert quoted("Dari Damaskus, Departemen Luar Negeri Suriah memuji sikap Rusia.", ("damaskus",))
     # Named beside someone else's words, not quoted: the object of `mengatakan`, or before `kata`.
     assert not quoted("Lavrov mengatakan kepada John Kerry bahwa dialog berlanjut.", ("john", "kerry"))
     assert not quoted("Lavrov bertemu John Kerry, kata juru bicara kementerian.", ("john", "kerry"))
