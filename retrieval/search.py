@@ -240,9 +240,10 @@ class Engine:
         model = self._abstention
         if answer.answered and signals is not None and model is not None and model.declines(signals):
             # The best sentences are shown only as the closest. A count they give only of
-            # another thing is named ("jumlah tentara"), as a thing they lack would be;
+            # another thing is named ("jumlah tentara"), as a thing they lack would be, and
+            # so is an undoing or event their story never reports ("pemimpin", "dilantik");
             # the model's other declines name nothing.
-            missing = self._count_missing(asked, signals, model)
+            missing = self._count_missing(asked, signals, model) or self._undoing_missing(asked, signals, answer)
             closest = list(answer.hits) if missing else self._worth_showing(asked, list(answer.hits))
             return Answer(query=query, missing=missing, closest=tuple(closest))
         return answer
@@ -264,6 +265,18 @@ class Engine:
         if asks_day(asked.text):
             return ("the date",) if asked.english else ("tanggal",)
         return ()
+
+    def _undoing_missing(self, asked: Query, signals: Signals, answer: Answer) -> tuple[str, ...]:
+        """The question's words of `undoing.txt` that the best sentence's window lacks, as
+        written, when the `undoing` signal fired (its story never reports them)."""
+        if not signals.undoing or not answer.hits:
+            return ()
+        undoings = self._lexicon().undoings
+        window = self._window_terms(answer.hits[0].sentence.sid, asked)
+        return tuple(dict.fromkeys(
+            word for word, terms in asked.words
+            if terms and window.isdisjoint(terms) and any(not u.isdisjoint(terms) for u in undoings)
+        ))
 
     def judge(self, query: str, *, k: int = 3, offset: int = 0) -> tuple[Answer, Signals | None]:
         """The answer the hand rules give, before the abstention model, and what that model

@@ -376,9 +376,10 @@ def test_a_question_about_the_opposite_of_what_the_article_says_is_declined() ->
     )
     built = engine.search("Kapan stasiun luar angkasa Mir dibangun?")
     assert built.answered and "1986" in built.hits[0].sentence.text
-    # The article says "dibangun" (built), never "dihancurkan" (destroyed): no answer, whatever else matches.
+    # The article says "dibangun" (built), never "dihancurkan" (destroyed): no answer, whatever else
+    # matches; the decline names the word (since session 33).
     destroyed = engine.search("Kapan stasiun luar angkasa Mir dihancurkan?")
-    assert not destroyed.answered and destroyed.missing == () and destroyed.closest
+    assert not destroyed.answered and destroyed.missing == ("dihancurkan",) and destroyed.closest
     # The same question with the hand rules alone quotes the construction date as if it answered.
     assert engine.abstaining(None).search("Kapan stasiun luar angkasa Mir dihancurkan?").answered
 
@@ -758,7 +759,10 @@ def test_an_event_no_story_reports_is_declined_as_an_undoing(engine: Engine, que
     # The stories name Assad's fall, Trump's presidency, the delegation's invitation and
     # Badr Jamus's leadership, never a flight, a swearing-in, an arrival or a successor.
     assert engine.judge(question, k=3)[1].undoing == 1.0
-    assert not engine.search(question).answered
+    answer = engine.search(question)
+    assert not answer.answered
+    # The decline names the word the stories never use, above the closest sentences.
+    assert len(answer.missing) == 1 and answer.missing[0] in question and answer.closest
 
 
 @pytest.mark.parametrize("question", ["Siapa pemimpin HTS?", "siapa yang memimpin Pasukan Kedirgantaraan Rusia"])
@@ -766,7 +770,8 @@ def test_a_leader_no_story_names_is_declined(engine: Engine, question: str) -> N
     # The HTS story names the group, never who leads it; the 2015 story does name the
     # coalition's leader.
     assert engine.judge(question, k=3)[1].undoing == 1.0
-    assert not engine.search(question).answered
+    answer = engine.search(question)
+    assert not answer.answered and answer.missing in (("pemimpin",), ("memimpin",)) and answer.closest
     assert engine.search("Siapa pemimpin Koalisi Nasional Suriah?").answered
 
 
