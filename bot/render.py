@@ -332,22 +332,24 @@ def render_not_about(answer: Answer, *, lang: Lang = "id", limit: int = MAX_MESS
     Handlers call it when `not answer.answered and answer.missing`; the other
     declines keep `render_no_answer`.
     """
-    missing = text(lang, "and").join(f"<i>{html.escape(name, quote=False)}</i>" for name in answer.missing)
-    head = html.escape(
-        text(lang, "not_about", missing="\0", query=shorten(answer.query, _ECHO_CHARS)), quote=False
-    ).replace("\0", missing)
-    closest = answer.closest[0] if answer.closest else None
-    return _with_closest(head, closest, "", lang=lang, limit=limit)
+    return _naming_decline(answer, "not_about", "missing", answer.missing, lang=lang, limit=limit)
 
 
 def render_not_quoted(answer: Answer, *, lang: Lang = "id", limit: int = MAX_MESSAGE) -> str:
     """The engine declined because the question asks what a person said and no article
     quotes them (`answer.unquoted`): say so, then the closest sentence, marked as not an
     answer."""
-    speaker = f"<i>{html.escape(answer.unquoted, quote=False)}</i>"
+    return _naming_decline(answer, "not_quoted", "speaker", (answer.unquoted,), lang=lang, limit=limit)
+
+
+def _naming_decline(
+    answer: Answer, key: str, slot: str, names: Sequence[str], *, lang: Lang, limit: int
+) -> str:
+    """Text `key` with `names` in italics in its `slot`, then the closest sentence."""
+    named = text(lang, "and").join(f"<i>{html.escape(name, quote=False)}</i>" for name in names)
     head = html.escape(
-        text(lang, "not_quoted", speaker="\0", query=shorten(answer.query, _ECHO_CHARS)), quote=False
-    ).replace("\0", speaker)
+        text(lang, key, **{slot: "\0"}, query=shorten(answer.query, _ECHO_CHARS)), quote=False
+    ).replace("\0", named)
     closest = answer.closest[0] if answer.closest else None
     return _with_closest(head, closest, "", lang=lang, limit=limit)
 
@@ -534,15 +536,13 @@ def _closest_plain(answer: Answer, lang: Lang) -> list[str]:
 
 def answer_text(answer: Answer, *, lang: Lang = "id", catalogue: Catalogue | None = None) -> str:
     """The same answer as the bot's, in plain text for a terminal."""
-    if not answer.answered and answer.missing:
-        missing = text(lang, "and").join(answer.missing)
-        lines = [text(lang, "not_about", missing=missing, query=shorten(answer.query, _ECHO_CHARS))]
-        lines += _closest_plain(answer, lang)
-        return "\n\n".join(lines)
-    if not answer.answered and answer.unquoted:
-        lines = [text(lang, "not_quoted", speaker=answer.unquoted, query=shorten(answer.query, _ECHO_CHARS))]
-        lines += _closest_plain(answer, lang)
-        return "\n\n".join(lines)
+    if not answer.answered and (answer.missing or answer.unquoted):
+        query = shorten(answer.query, _ECHO_CHARS)
+        if answer.missing:
+            said = text(lang, "not_about", missing=text(lang, "and").join(answer.missing), query=query)
+        else:
+            said = text(lang, "not_quoted", speaker=answer.unquoted, query=query)
+        return "\n\n".join([said, *_closest_plain(answer, lang)])
     if not answer.answered:
         lines = [text(lang, "no_answer", query=shorten(answer.query, _ECHO_CHARS))]
         lines += _closest_plain(answer, lang)

@@ -295,6 +295,10 @@ class Lexicon:
     speech: frozenset[str] = frozenset()
     speech_verb_first: frozenset[str] = frozenset()
 
+    def undoes(self, terms: frozenset[str]) -> bool:
+        """Whether a word of `terms` is one of `undoing.txt`'s."""
+        return any(not word.isdisjoint(terms) for word in self.undoings)
+
     @classmethod
     def read(cls, directory: Path, terms: Callable[[str], list[str]]) -> Lexicon:
         """`frame.txt` (a word a line), `antonyms.txt` and `swaps.txt` (`asked: held ...` a line),
@@ -334,14 +338,13 @@ class Lexicon:
             frozenset(word.casefold() for _number, line in _lines(directory / name) for word in line.split())
             for name in ("honorifics.txt", "measures.txt", "counters.txt")
         )
-        person_lines = [line for _number, line in _lines(directory / "persons.txt")]
-        persons = frozenset(t for line in person_lines for t in terms(line.removeprefix("any:")))
-        persons_any = frozenset(t for line in person_lines if line.startswith("any:") for t in terms(line[4:]))
+        plain_persons, any_persons = _marked(directory / "persons.txt", "any:")
+        persons_any = frozenset(t for line in any_persons for t in terms(line))
+        persons = persons_any | frozenset(t for line in plain_persons for t in terms(line))
         money = frozenset(word.casefold() for _number, line in _lines(directory / "money.txt") for word in line.split())
-        speech_lines = [line.casefold() for _number, line in _lines(directory / "speech.txt")]
-        speech = frozenset(word for line in speech_lines if not line.startswith("after:") for word in line.split())
-        speech_verb_first = frozenset(
-            word for line in speech_lines if line.startswith("after:") for word in line.removeprefix("after:").split()
+        speech, speech_verb_first = (
+            frozenset(word.casefold() for line in lines for word in line.split())
+            for lines in _marked(directory / "speech.txt", "after:")
         )
         currencies = [word.casefold() for _number, line in _lines(directory / "currencies.txt") for word in line.split()]
         currency = (
@@ -373,6 +376,15 @@ def _specific(terms: list[str]) -> list[str]:
 
 def _lines(path: Path) -> list[tuple[int, str]]:
     return numbered_data_lines(path) if path.is_file() else []
+
+
+def _marked(path: Path, mark: str) -> tuple[list[str], list[str]]:
+    """The lines of `path` without `mark` before them, and those with it (`mark` cut off)."""
+    plain: list[str] = []
+    marked: list[str] = []
+    for _number, line in _lines(path):
+        (marked if line.startswith(mark) else plain).append(line.removeprefix(mark))
+    return plain, marked
 
 
 def measure(
@@ -439,7 +451,7 @@ def measure(
     undoing = (
         not negated
         and not (tag or lead or _YES_NO_CLAUSE.search(question))
-        and any(not u.terms.isdisjoint(word) for u in lacking_article for word in lexicon.undoings)
+        and any(lexicon.undoes(u.terms) for u in lacking_article)
     )
     window_opposite = not negated and _opposite_held(lacking_window, lexicon.opposites, window)
     asked_terms = frozenset().union(*(u.terms for u in content)) if content else frozenset()

@@ -271,11 +271,11 @@ class Engine:
         written, when the `undoing` signal fired (its story never reports them)."""
         if not signals.undoing or not answer.hits:
             return ()
-        undoings = self._lexicon().undoings
+        lexicon = self._lexicon()
         window = self._window_terms(answer.hits[0].sentence.sid, asked)
         return tuple(dict.fromkeys(
             word for word, terms in asked.words
-            if terms and window.isdisjoint(terms) and any(not u.isdisjoint(terms) for u in undoings)
+            if terms and window.isdisjoint(terms) and lexicon.undoes(frozenset(terms))
         ))
 
     def judge(self, query: str, *, k: int = 3, offset: int = 0) -> tuple[Answer, Signals | None]:
@@ -574,12 +574,16 @@ class Engine:
         lexicon = self._lexicon()
         if not (lexicon.speech or lexicon.speech_verb_first):
             return True  # no list, no check
+        # One sid an article: a stored corpus decodes an article's whole text on each read.
+        sids: dict[str, int] = {}
+        for item in first:
+            sids.setdefault(self._sentences[item.sid].article_id, item.sid)
         return any(
             quotes(
-                self._article_holding(item.sid).text, speaker,
+                self._article_holding(sid).text, speaker,
                 name_first=lexicon.speech, verb_first=lexicon.speech_verb_first,
             )
-            for item in first
+            for sid in sids.values()
         )
 
     def _article_holding(self, sid: int) -> Article:
