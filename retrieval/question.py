@@ -178,6 +178,40 @@ def gives_day(text: str) -> bool:
     return _DAY_OF_MONTH.search(text) is not None
 
 
+# A time told by another event or as a span from now, which answers a `kapan` as a date
+# does: "*setelah* Aleppo jatuh", "*jika* struktur ... sudah jelas", "*dalam dua atau
+# tiga hari* mendatang".
+_RELATIVE_TIME = re.compile(
+    r"\b(?:setelah|sesudah|sebelum|ketika|saat|sewaktu|semasa|begitu|usai|seusai|selepas|menjelang|selama|hingga|"
+    r"sampai|jika|bila|apabila|kalau|after|before|during|until|when|if|once)\b|"
+    r"\bdalam\s+(?:\S+\s+){0,3}(?:detik|menit|jam|hari|minggu|pekan|bulan|tahun)\b|"
+    # "kini", "baru-baru ini", "beberapa hari terakhir", "dua pekan kemudian"
+    r"\b(?:kini|sekarang|saat\s+ini|baru-baru\s+ini|belakangan|segera|kelak|silam|mendatang|"
+    r"now|recently|soon|ago|yesterday|today|tomorrow|tonight)\b|"
+    r"\b(?:detik|menit|jam|hari|minggu|pekan|bulan|tahun|dekade)\s+(?:lalu|terakhir|kemudian|berikutnya)\b",
+    re.I,
+)
+
+
+# A question that asks when, not one that names a time ("... pada tahun 2016?", which
+# `wants` reads as TIME too); "sampai kapan" asks an end, which may be an event.
+_ASKS_WHEN = re.compile(
+    r"\b(?<!sampai )(?<!hingga )(?:kapan(?:kah)?|bilamana|(?:tanggal|tahun|bulan|hari|pukul|jam)\s+(?:berapa|apa)(?:kah)?|"
+    r"(?<!until )when|what\s+(?:date|year|day|time))\b",
+    re.I,
+)
+
+
+def asks_when(question: str) -> bool:
+    return _ASKS_WHEN.search(question) is not None
+
+
+def gives_time(text: str) -> bool:
+    """Whether `text` says when: a date, a year, a day or a time of day (`offers` of a
+    `kapan`), or a time told by another event or as a span (`_RELATIVE_TIME`)."""
+    return _TIME_RE.search(text) is not None or _RELATIVE_TIME.search(text) is not None
+
+
 _NUMBER_WORDS = (
     "dua tiga empat lima enam tujuh delapan sembilan sepuluh sebelas puluhan ratusan ribuan belas puluh ratus ribu "
     "juta miliar triliun seratus seribu setengah separuh "

@@ -35,7 +35,9 @@ from retrieval.dating import date_units, date_words
 from retrieval.index import Bm25Index
 from retrieval.measure import Measurer
 from retrieval.reading import Reader, rarest_idf
-from retrieval.question import SPELLING_MIN_LENGTH, asks_day, is_time_word, kind_words, spelling_key, titles, written_as_name
+from retrieval.question import (
+    SPELLING_MIN_LENGTH, asks_day, asks_when, gives_time, is_time_word, kind_words, spelling_key, titles, written_as_name,
+)
 from retrieval import ranktrees
 from retrieval.ranking import Features, Query, Tuning, Unit, coverage, honorific_terms
 from retrieval.attribution import SourceNames
@@ -376,10 +378,26 @@ class Engine:
             closest = self._fold_duplicates(ranked, units, limit=k, terms=terms)
             closest = self._worth_showing(asked, closest)
             return Answer(query=query, closest=tuple(closest), unquoted=speaker.name), None
+        if tuning.news_when and asks_when(query) and not self._says_when(first[:1]):
+            closest = self._fold_duplicates(ranked, units, limit=k, terms=terms)
+            return Answer(query=query, missing=("when",) if asked.english else ("kapan",), closest=tuple(closest)), None
         hits = self._fold_duplicates(ranked, units, limit=offset + k, terms=terms)[offset : offset + k]
         lacking = self._words_lacking(asked, [hit.sentence.sid for hit in hits])
         shown = tuple(dataclasses.replace(hit, missing_words=words) for hit, words in zip(hits, lacking))
         return Answer(query=query, hits=shown), self._signals(asked, ranked)
+
+    def _says_when(self, first: list[Scored]) -> bool:
+        """Whether one of `first` can answer "kapan": a news story (a dated article) tells
+        when things happen ("pada Senin (12/12)", "kemarin", "setelah Aleppo jatuh"), so a
+        window of one that says no time at all does not answer when; a passage without a
+        date (an encyclopedia's, FacQA's) may give its times otherwise ("(1138-1194)")."""
+        for item in first:
+            if self._article_holding(item.sid).date is None:
+                return True
+            window, _terms = self._window(item.sid)
+            if any(gives_time(sentence.text) for sentence in window):
+                return True
+        return False
 
     def _worth_showing(self, asked: Query, closest: list[Hit]) -> list[Hit]:
         """`closest` when the first one's window holds `_CLOSEST_WORDS` of the question's

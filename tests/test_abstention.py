@@ -775,6 +775,46 @@ def test_a_leader_no_story_names_is_declined(engine: Engine, question: str) -> N
     assert engine.search("Siapa pemimpin Koalisi Nasional Suriah?").answered
 
 
+@pytest.mark.parametrize(
+    ("question", "missing"),
+    [
+        ("Kapan Walid Phares diangkat jadi penasihat Trump?", "kapan"),
+        ("Sejak kapan Rusia menggunakan Pangkalan Udara Khmeimim?", "kapan"),
+        ("When was Geir Pedersen appointed UN special envoy for Syria?", "when"),
+    ],
+)
+def test_a_when_question_over_news_that_says_no_time_is_declined(engine: Engine, question: str, missing: str) -> None:
+    # The stories name Phares, Khmeimim and Pedersen, never when he was appointed or the
+    # base first used: the closest sentences say no time, and the decline says so.
+    answer = engine.search(question)
+    assert not answer.answered and answer.missing == (missing,) and answer.closest
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Kapan Lavrov bertemu Kerry di Kuala Lumpur?",  # "pada hari Rabu"
+        "Kapan situasi di Aleppo diperkirakan selesai?",  # "dalam dua atau tiga hari"
+        "Kapan frekuensi pertemuan Rusia-AS dipastikan tidak berkurang?",  # "Jika struktur ... sudah jelas"
+    ],
+)
+def test_a_when_question_answered_by_a_time_a_date_or_an_event_is_answered(engine: Engine, question: str) -> None:
+    assert engine.search(question).answered
+
+
+def test_only_a_dated_story_must_say_when() -> None:
+    # An encyclopedia's passage (no date) gives its times otherwise ("(1138-1194)"): its
+    # sentence without a time may still answer.
+    text = "Pangkalan Tartus dibangun oleh Uni Soviet untuk armada Laut Tengah. Pangkalan itu kecil."
+    asked = "Kapan pangkalan Tartus dibangun oleh Uni Soviet?"
+    undated = Article(id="ensiklopedia", title="Tartus", source=None, date=None, text=text)
+    assert Engine.from_articles([undated]).search(asked).answered
+    answer = Engine.from_articles([_news("berita", text)]).search(asked)
+    assert not answer.answered and answer.missing == ("kapan",)
+    dated = _news("berita", text.replace("dibangun oleh", "dibangun pada 1971 oleh"))
+    assert Engine.from_articles([dated]).search(asked).answered
+
+
 def test_negation_dropped_read_from_the_words_alone_first_is_the_full_analysis() -> None:
     # `measure` looks for an asked word right after a negation in the window's surface words
     # before analysing it (`_may_drop`): its signal must equal `_dropped` over the full analysis,

@@ -4,7 +4,7 @@ import re
 
 import pytest
 
-from retrieval.question import Wants, focus, named, offers, offers_beside, wants, written_as_name
+from retrieval.question import Wants, asks_when, focus, gives_time, named, offers, offers_beside, wants, written_as_name
 
 
 @pytest.mark.parametrize(
@@ -578,3 +578,40 @@ def test_a_text_tells_which_lower_case_words_are_names() -> None:
     assert not written_as_name("hasil", text) and not written_as_name("aleppo", text)
     assert not written_as_name("diplomat", text)
     assert not written_as_name("Mosk", text)
+
+
+@pytest.mark.parametrize(
+    ("text", "says"),
+    [
+        ("Lavrov bertemu Kerry pada hari Rabu di Kuala Lumpur.", True),
+        ("Sebelumnya pada Senin (12/12), Tentara Arab Suriah maju.", True),
+        ("Pertempuran Aleppo berlangsung sejak 19 Juli 2012.", True),
+        ("Situasi di Aleppo akan selesai dalam dua atau tiga hari mendatang.", True),
+        ("Jika struktur penugasan sudah jelas, frekuensi pertemuan tidak akan berkurang.", True),
+        ("Oposisi bertemu pejabat Rusia beberapa hari terakhir di Turki.", True),
+        ("Rusia kini memiliki dua pangkalan di Suriah.", True),
+        ("Lalu, aliansi antara negara-negara Islam dan Arab juga mungkin akan terbentuk.", False),
+        ("Rusia berharap dapat mempertahankan dua pangkalan militernya di Suriah.", False),
+        ("Selain itu, utusan khusus PBB membahas penyelesaian politik.", False),
+    ],
+)
+def test_gives_time(text: str, says: bool) -> None:
+    assert gives_time(text) is says
+
+
+@pytest.mark.parametrize(
+    ("question", "asks"),
+    [
+        ("Kapan Lavrov bertemu Kerry?", True),
+        ("Sejak kapan Walid Phares jadi penasihat Trump?", True),
+        ("Tahun berapa Rusia membangun pangkalan di Tartus?", True),
+        ("Pada tanggal berapakah kapal itu tenggelam?", True),
+        ("When did ISIS recapture Palmyra?", True),
+        # Names a time, or asks an end that may be an event.
+        ("Apa yang dikatakan Lavrov tentang Aleppo pada tahun 2016?", False),
+        ("Sampai kapan oposisi akan melawan?", False),
+        ("Sudah berapa tahun Assad berkuasa?", False),
+    ],
+)
+def test_asks_when(question: str, asks: bool) -> None:
+    assert asks_when(question) is asks
