@@ -206,6 +206,32 @@ def asks_when(question: str) -> bool:
     return _ASKS_WHEN.search(question) is not None
 
 
+# "Berapa lama ...?", "Sudah berapa tahun ...?", "Dalam berapa hari ...?", "How long ...?":
+# a span, not a date ("tahun berapa" is `asks_when`'s).
+_TIME_UNITS = r"detik|menit|jam|hari|minggu|pekan|bulan|tahun|dekade|abad"
+_ASKS_DURATION = re.compile(rf"\b(?:berapa(?:kah)?\s+(?:lama|{_TIME_UNITS})|how\s+long)\b", re.I)
+# A span: "selama empat tahun", "lebih dari empat tahun", "dua atau tiga hari", "seminggu",
+# "sejak 19 Juli 2012", "three years".
+_DURATION = re.compile(
+    rf"\b(?:sejak|selama|since)\b|\b(?:se(?:{_TIME_UNITS}|windu)|berhari-hari|berbulan-bulan|bertahun-tahun)\b|"
+    rf"(?:\d[\d.,]*|\b(?:satu|dua|tiga|empat|lima|enam|tujuh|delapan|sembilan|sepuluh|sebelas|beberapa|"
+    rf"belasan|puluhan|ratusan|setengah|separuh|\w+\s+(?:belas|puluh|ratus)|"
+    rf"a|an|one|two|three|four|five|six|seven|eight|nine|ten|several|few))"
+    rf"\s*(?:atau\s+\S+\s+)?(?:{_TIME_UNITS}|seconds?|minutes?|hours?|days?|weeks?|months?|years?|decades?)\b",
+    re.I,
+)
+
+
+def asks_duration(question: str) -> bool:
+    return _ASKS_DURATION.search(question) is not None
+
+
+def gives_duration(text: str) -> bool:
+    """Whether `text` says how long: a number of time units, or a span from a time ("sejak",
+    "selama")."""
+    return _DURATION.search(text) is not None
+
+
 def gives_time(text: str) -> bool:
     """Whether `text` says when: a date, a year, a day or a time of day (`offers` of a
     `kapan`), or a time told by another event or as a span (`_RELATIVE_TIME`)."""

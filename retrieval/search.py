@@ -36,7 +36,7 @@ from retrieval.index import Bm25Index
 from retrieval.measure import Measurer
 from retrieval.reading import Reader, rarest_idf
 from retrieval.question import (
-    SPELLING_MIN_LENGTH, asks_day, asks_when, gives_time, is_time_word, kind_words, spelling_key, titles, written_as_name,
+    SPELLING_MIN_LENGTH, asks_day, asks_duration, asks_when, gives_duration, gives_time, is_time_word, kind_words, spelling_key, titles, written_as_name,
 )
 from retrieval import ranktrees
 from retrieval.ranking import Features, Query, Tuning, Unit, coverage, honorific_terms
@@ -378,26 +378,31 @@ class Engine:
             closest = self._fold_duplicates(ranked, units, limit=k, terms=terms)
             closest = self._worth_showing(asked, closest)
             return Answer(query=query, closest=tuple(closest), unquoted=speaker.name), None
-        if tuning.news_when and asks_when(query) and not self._says_when(first[:1]):
+        if tuning.news_when and (unsaid := self._time_unsaid(asked, ranked[0].sid)):
             closest = self._fold_duplicates(ranked, units, limit=k, terms=terms)
-            return Answer(query=query, missing=("when",) if asked.english else ("kapan",), closest=tuple(closest)), None
+            return Answer(query=query, missing=(unsaid,), closest=tuple(closest)), None
         hits = self._fold_duplicates(ranked, units, limit=offset + k, terms=terms)[offset : offset + k]
         lacking = self._words_lacking(asked, [hit.sentence.sid for hit in hits])
         shown = tuple(dataclasses.replace(hit, missing_words=words) for hit, words in zip(hits, lacking))
         return Answer(query=query, hits=shown), self._signals(asked, ranked)
 
-    def _says_when(self, first: list[Scored]) -> bool:
-        """Whether one of `first` can answer "kapan": a news story (a dated article) tells
-        when things happen ("pada Senin (12/12)", "kemarin", "setelah Aleppo jatuh"), so a
-        window of one that says no time at all does not answer when; a passage without a
-        date (an encyclopedia's, FacQA's) may give its times otherwise ("(1138-1194)")."""
-        for item in first:
-            if self._article_holding(item.sid).date is None:
-                return True
-            window, _terms = self._window(item.sid)
-            if any(gives_time(sentence.text) for sentence in window):
-                return True
-        return False
+    def _time_unsaid(self, asked: Query, sid: int) -> str | None:
+        """What a "kapan" or "berapa lama" question asks ("kapan", "berapa lama") when the
+        best sentence, `sid`, is from a news story (a dated article) and its window says no
+        time or no span at all; else None. A news story tells when things happen ("pada
+        Senin (12/12)", "kemarin", "setelah Aleppo jatuh") and how long ("selama empat
+        tahun"); a passage without a date (an encyclopedia's, FacQA's) may give them
+        otherwise ("(1138-1194)")."""
+        if asks_when(asked.text):
+            gives, unsaid = gives_time, "when" if asked.english else "kapan"
+        elif asks_duration(asked.text):
+            gives, unsaid = gives_duration, "how long" if asked.english else "berapa lama"
+        else:
+            return None
+        if self._article_holding(sid).date is None:
+            return None
+        window, _terms = self._window(sid)
+        return None if any(gives(sentence.text) for sentence in window) else unsaid
 
     def _worth_showing(self, asked: Query, closest: list[Hit]) -> list[Hit]:
         """`closest` when the first one's window holds `_CLOSEST_WORDS` of the question's

@@ -781,11 +781,14 @@ def test_a_leader_no_story_names_is_declined(engine: Engine, question: str) -> N
         ("Kapan Walid Phares diangkat jadi penasihat Trump?", "kapan"),
         ("Sejak kapan Rusia menggunakan Pangkalan Udara Khmeimim?", "kapan"),
         ("When was Geir Pedersen appointed UN special envoy for Syria?", "when"),
+        ("Sudah berapa lama Sergey Lavrov menjabat sebagai menteri luar negeri Rusia?", "berapa lama"),
+        ("How long is Russia's lease on the Tartus naval base?", "how long"),
     ],
 )
 def test_a_when_question_over_news_that_says_no_time_is_declined(engine: Engine, question: str, missing: str) -> None:
-    # The stories name Phares, Khmeimim and Pedersen, never when he was appointed or the
-    # base first used: the closest sentences say no time, and the decline says so.
+    # The stories name Phares, Khmeimim, Pedersen, Lavrov and Tartus, never when he was
+    # appointed, the base first used, for how long Lavrov has served or the lease runs:
+    # the closest sentences say no time, and the decline says so.
     answer = engine.search(question)
     assert not answer.answered and answer.missing == (missing,) and answer.closest
 
@@ -796,6 +799,8 @@ def test_a_when_question_over_news_that_says_no_time_is_declined(engine: Engine,
         "Kapan Lavrov bertemu Kerry di Kuala Lumpur?",  # "pada hari Rabu"
         "Kapan situasi di Aleppo diperkirakan selesai?",  # "dalam dua atau tiga hari"
         "Kapan frekuensi pertemuan Rusia-AS dipastikan tidak berkurang?",  # "Jika struktur ... sudah jelas"
+        "Berapa lama perang saudara di Suriah sudah berlangsung?",  # "selama empat tahun"
+        "Dalam berapa hari Lavrov berharap situasi di Aleppo timur beres?",  # "dalam dua atau tiga hari"
     ],
 )
 def test_a_when_question_answered_by_a_time_a_date_or_an_event_is_answered(engine: Engine, question: str) -> None:

@@ -4,7 +4,7 @@ import re
 
 import pytest
 
-from retrieval.question import Wants, asks_when, focus, gives_time, named, offers, offers_beside, wants, written_as_name
+from retrieval.question import Wants, asks_duration, asks_when, focus, gives_duration, gives_time, named, offers, offers_beside, wants, written_as_name
 
 
 @pytest.mark.parametrize(
@@ -615,3 +615,34 @@ def test_gives_time(text: str, says: bool) -> None:
 )
 def test_asks_when(question: str, asks: bool) -> None:
     assert asks_when(question) is asks
+
+
+@pytest.mark.parametrize(
+    ("question", "asks"),
+    [
+        ("Berapa lama perang saudara di Suriah sudah berlangsung?", True),
+        ("Sudah berapa tahun Bashar al-Assad berkuasa?", True),
+        ("Dalam berapa hari situasi di Aleppo selesai?", True),
+        ("How long is Russia's lease on the Tartus base?", True),
+        ("Tahun berapa Rusia membangun pangkalan di Tartus?", False),  # a date
+        ("Berapa orang yang dievakuasi?", False),
+    ],
+)
+def test_asks_duration(question: str, asks: bool) -> None:
+    assert asks_duration(question) is asks
+
+
+@pytest.mark.parametrize(
+    ("text", "says"),
+    [
+        ("Pertempuran Aleppo berlangsung lebih dari empat tahun sejak 19 Juli 2012.", True),
+        ("Situasi di Aleppo akan selesai dalam dua atau tiga hari mendatang.", True),
+        ("Delegasi itu tinggal seminggu di Moskow.", True),
+        ("Moskow terus memasok senjata selama perang saudara.", True),
+        ("The talks lasted three days.", True),
+        ("Setiap minggu, kedua pihak selalu bertemu di Jenewa.", False),
+        ("Rusia berharap dapat mempertahankan dua pangkalan militernya di Suriah.", False),
+    ],
+)
+def test_gives_duration(text: str, says: bool) -> None:
+    assert gives_duration(text) is says
