@@ -222,6 +222,39 @@ _DURATION = re.compile(
 )
 
 
+# "Apa hasil pertemuan ...?", "Bagaimana hasil kunjungan ...?", "perundingan ... hasilnya
+# apa", "What was the outcome of the talks ...?": the outcome of a meeting, which its
+# answer says in words of outcome (`_GIVES_OUTCOME`); not "hasil panen", "hasil karya".
+_MEETINGS = (
+    r"pertemuan|kunjungan|perundingan|pembicaraan|perbincangan|dialog|konferensi|sidang|rapat|pemilu|pemilihan|"
+    r"negosiasi|ktt|voting|pemungutan\s+suara|diskusi|konsultasi|"
+    r"meeting|visit|talks|negotiations?|conference|summit|vote|election"
+)
+_ASKS_OUTCOME = re.compile(
+    rf"\bhasil(?:nya)?\s+(?:akhir\s+)?(?:dari\s+)?(?:{_MEETINGS})\b|\b(?:{_MEETINGS})\b.*\bhasil(?:nya)?\b|"
+    rf"\b(?:result|outcome)s?\s+of\s+(?:[\w'’-]+\s+){{0,3}}(?:{_MEETINGS})\b",
+    re.I,
+)
+# "Apakah hasil pembicaraan itu diungkap ...?" asks whether, not what came of it.
+_YES_NO_OPENING = re.compile(r"\s*(?:apakah|adakah|benarkah|did|does|do|is|was|were|are)\b", re.I)
+_GIVES_OUTCOME = re.compile(
+    r"\b(?:hasil(?:nya)?|membuahkan|(?:ber|me|di)?sepakat(?:i)?|kesepakatan|menyepakati|setuju|menyetujui|disetujui|"
+    r"persetujuan|kebuntuan|buntu|gagal|kegagalan|berhasil|keberhasilan|sukses|mencapai|dicapai|tercapai|"
+    r"menghasilkan|memutuskan|keputusan|diputuskan|menolak|ditolak|penolakan|menerima|diterima|"
+    r"result(?:ed|s)?|outcome|agreed|agreement|deadlock|failed|succeeded|rejected|accepted|decided)\b",
+    re.I,
+)
+
+
+def asks_outcome(question: str) -> bool:
+    return _ASKS_OUTCOME.search(question) is not None and not _YES_NO_OPENING.match(question)
+
+
+def gives_outcome(text: str) -> bool:
+    """Whether `text` says how something turned out (`asks_outcome`'s answer)."""
+    return _GIVES_OUTCOME.search(text) is not None
+
+
 def asks_duration(question: str) -> bool:
     return _ASKS_DURATION.search(question) is not None
 

@@ -68,9 +68,10 @@ class Tuning:
     # IDK-MRC valid declined 33.8% at 10 against 34.3% at 3 (wrongly 6.8% both), train
     # 30.6% / 3.2% against 30.9% / 3.3%, FacQA train one answer fewer at 3.
     floor_depth: int = 3
-    # A `kapan` question over a news story (a dated article) whose first hits' windows say
-    # no time at all is declined (`Engine._says_when`).
-    news_when: bool = True
+    # A question asking when or how long over a news story (a dated article), or the
+    # outcome of a meeting over any text, whose best window says nothing in that form is
+    # declined (`Engine._form_unsaid`).
+    answer_forms: bool = True
     # ...and every listed hit's window at least this share.
     hit_coverage: float = 0.25
     # Share of the best neighbour's BM25 added to a sentence's own: the subject is

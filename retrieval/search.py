@@ -36,7 +36,8 @@ from retrieval.index import Bm25Index
 from retrieval.measure import Measurer
 from retrieval.reading import Reader, rarest_idf
 from retrieval.question import (
-    SPELLING_MIN_LENGTH, asks_day, asks_duration, asks_when, gives_duration, gives_time, is_time_word, kind_words, spelling_key, titles, written_as_name,
+    SPELLING_MIN_LENGTH, asks_day, asks_duration, asks_outcome, asks_when, gives_duration, gives_outcome,
+    gives_time, is_time_word, kind_words, spelling_key, titles, written_as_name,
 )
 from retrieval import ranktrees
 from retrieval.ranking import Features, Query, Tuning, Unit, coverage, honorific_terms
@@ -378,7 +379,9 @@ class Engine:
             closest = self._fold_duplicates(ranked, units, limit=k, terms=terms)
             closest = self._worth_showing(asked, closest)
             return Answer(query=query, closest=tuple(closest), unquoted=speaker.name), None
-        if tuning.news_when and (unsaid := self._time_unsaid(asked, ranked[0].sid)):
+        if tuning.answer_forms and (unsaid := self._form_unsaid(asked, ranked[0].sid)):
+            # "Kapan ...?", "Berapa lama ...?", "Apa hasil pertemuan ...?" over a window that
+            # says no time, no span, no outcome: the closest, and what they do not say.
             closest = self._fold_duplicates(ranked, units, limit=k, terms=terms)
             return Answer(query=query, missing=(unsaid,), closest=tuple(closest)), None
         hits = self._fold_duplicates(ranked, units, limit=offset + k, terms=terms)[offset : offset + k]
@@ -386,20 +389,25 @@ class Engine:
         shown = tuple(dataclasses.replace(hit, missing_words=words) for hit, words in zip(hits, lacking))
         return Answer(query=query, hits=shown), self._signals(asked, ranked)
 
-    def _time_unsaid(self, asked: Query, sid: int) -> str | None:
-        """What a "kapan" or "berapa lama" question asks ("kapan", "berapa lama") when the
-        best sentence, `sid`, is from a news story (a dated article) and its window says no
-        time or no span at all; else None. A news story tells when things happen ("pada
-        Senin (12/12)", "kemarin", "setelah Aleppo jatuh") and how long ("selama empat
-        tahun"); a passage without a date (an encyclopedia's, FacQA's) may give them
-        otherwise ("(1138-1194)")."""
+    def _form_unsaid(self, asked: Query, sid: int) -> str | None:
+        """What a question asks for in a form every answer takes, named as the decline
+        says it ("kapan", "berapa lama", "hasil"), when the window of the best sentence,
+        `sid`, says nothing in that form; else None.
+
+        A news story (a dated article) tells when things happen ("pada Senin (12/12)",
+        "kemarin", "setelah Aleppo jatuh") and how long ("selama empat tahun"); a passage
+        without a date (an encyclopedia's, FacQA's) may give them otherwise ("(1138-1194)"),
+        so only a dated story's window must. The outcome of a meeting or a visit is said
+        in words of outcome in any text ("membuahkan hasil", "mencapai kebuntuan")."""
         if asks_when(asked.text):
-            gives, unsaid = gives_time, "when" if asked.english else "kapan"
+            gives, unsaid, dated = gives_time, "when" if asked.english else "kapan", True
         elif asks_duration(asked.text):
-            gives, unsaid = gives_duration, "how long" if asked.english else "berapa lama"
+            gives, unsaid, dated = gives_duration, "how long" if asked.english else "berapa lama", True
+        elif asks_outcome(asked.text):
+            gives, unsaid, dated = gives_outcome, "the outcome" if asked.english else "hasil", False
         else:
             return None
-        if self._article_holding(sid).date is None:
+        if dated and self._article_holding(sid).date is None:
             return None
         window, _terms = self._window(sid)
         return None if any(gives(sentence.text) for sentence in window) else unsaid

@@ -807,6 +807,31 @@ def test_a_when_question_answered_by_a_time_a_date_or_an_event_is_answered(engin
     assert engine.search(question).answered
 
 
+@pytest.mark.parametrize(
+    ("question", "missing"),
+    [
+        ("Apa hasil pertemuan Lavrov dan Kerry di Kuala Lumpur?", "hasil"),
+        ("apa hasil kunjungan delegasi koalisi nasional suriah ke moskow", "hasil"),
+        ("What was the outcome of Lavrov's meeting with Kerry in Kuala Lumpur?", "the outcome"),
+    ],
+)
+def test_the_outcome_of_a_meeting_no_story_reports_is_declined(engine: Engine, question: str, missing: str) -> None:
+    # The stories report the meeting and the invitation, never what came of them.
+    answer = engine.search(question)
+    assert not answer.answered and answer.missing == (missing,) and answer.closest
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Bagaimana hasil pertemuan di Turki menurut Zakariya?",  # "telah mencapai kebuntuan"
+        "Apa hasil perundingan pemerintah Suriah dan oposisi yang diadakan di Rusia?",  # "tidak membuahkan hasil"
+    ],
+)
+def test_the_outcome_of_a_meeting_a_story_reports_is_answered(engine: Engine, question: str) -> None:
+    assert engine.search(question).answered
+
+
 def test_only_a_dated_story_must_say_when() -> None:
     # An encyclopedia's passage (no date) gives its times otherwise ("(1138-1194)"): its
     # sentence without a time may still answer.

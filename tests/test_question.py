@@ -4,7 +4,21 @@ import re
 
 import pytest
 
-from retrieval.question import Wants, asks_duration, asks_when, focus, gives_duration, gives_time, named, offers, offers_beside, wants, written_as_name
+from retrieval.question import (
+    Wants,
+    asks_duration,
+    asks_outcome,
+    asks_when,
+    focus,
+    gives_duration,
+    gives_outcome,
+    gives_time,
+    named,
+    offers,
+    offers_beside,
+    wants,
+    written_as_name,
+)
 
 
 @pytest.mark.parametrize(
@@ -646,3 +660,31 @@ def test_asks_duration(question: str, asks: bool) -> None:
 )
 def test_gives_duration(text: str, says: bool) -> None:
     assert gives_duration(text) is says
+
+
+@pytest.mark.parametrize(
+    ("question", "asks"),
+    [
+        ("Apa hasil kunjungan delegasi oposisi ke Moskow?", True),
+        ("perundingan yg diadain rusia antara rezim suriah dan oposisi hasilnya apa", True),
+        ("What was the outcome of Lavrov's meeting with Kerry?", True),
+        ("Apa hasil panen padi di Jawa?", False),  # a harvest, no meeting
+        ("Apakah hasil pembicaraan itu diungkap kepada wartawan?", False),  # whether, not what
+    ],
+)
+def test_asks_outcome(question: str, asks: bool) -> None:
+    assert asks_outcome(question) is asks
+
+
+@pytest.mark.parametrize(
+    ("text", "says"),
+    [
+        ("Zakariya menambahkan bahwa pertemuan di Turki telah mencapai kebuntuan.", True),
+        ("Dua putaran perundingan itu tidak membuahkan hasil.", True),
+        ("Kedua pihak menyepakati gencatan senjata.", True),
+        ("Lavrov bertemu lagi dengan Kerry pada hari Rabu di Kuala Lumpur.", False),
+        ("Rusia telah mengundang kelompok oposisi utama Suriah untuk mengunjungi Moskow.", False),
+    ],
+)
+def test_gives_outcome(text: str, says: bool) -> None:
+    assert gives_outcome(text) is says
