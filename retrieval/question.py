@@ -255,6 +255,27 @@ def gives_outcome(text: str) -> bool:
     return _GIVES_OUTCOME.search(text) is not None
 
 
+# "Berapa umur ...?", "Usianya berapa?", "How old ...?": an age, which news gives as
+# "berusia 57 tahun", "(57)" or a birth.
+_ASKS_AGE = re.compile(
+    r"\b(?:berapa(?:kah)?\s+(?:umur|usia)|(?:umur|usia)(?:nya)?\s+berapa|how\s+old|(?:at\s+)?what\s+age)\b", re.I
+)
+_GIVES_AGE = re.compile(
+    r"\b(?:berusia|berumur|umur|usia|lahir|kelahiran|ulang\s+tahun|hut|aged?|born|anniversary)\b|"
+    r"\b\d{1,3}\s*(?:tahun|thn|years?)\b|\(\d{1,3}\)|\bke-?\d{1,3}\b",
+    re.I,
+)
+
+
+def asks_age(question: str) -> bool:
+    return _ASKS_AGE.search(question) is not None
+
+
+def gives_age(text: str) -> bool:
+    """Whether `text` gives someone's age: a number of years, "berusia", a birth."""
+    return _GIVES_AGE.search(text) is not None
+
+
 def asks_duration(question: str) -> bool:
     return _ASKS_DURATION.search(question) is not None
 

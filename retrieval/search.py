@@ -36,8 +36,8 @@ from retrieval.index import Bm25Index
 from retrieval.measure import Measurer
 from retrieval.reading import Reader, rarest_idf
 from retrieval.question import (
-    SPELLING_MIN_LENGTH, asks_day, asks_duration, asks_outcome, asks_when, gives_duration, gives_outcome,
-    gives_time, is_time_word, kind_words, spelling_key, titles, written_as_name,
+    SPELLING_MIN_LENGTH, asks_age, asks_day, asks_duration, asks_outcome, asks_when, gives_age, gives_duration,
+    gives_outcome, gives_time, is_time_word, kind_words, spelling_key, titles, written_as_name,
 )
 from retrieval import ranktrees
 from retrieval.ranking import Features, Query, Tuning, Unit, coverage, honorific_terms
@@ -401,6 +401,8 @@ class Engine:
         in words of outcome in any text ("membuahkan hasil", "mencapai kebuntuan")."""
         if asks_when(asked.text):
             gives, unsaid, dated = gives_time, "when" if asked.english else "kapan", True
+        elif asks_age(asked.text):
+            gives, unsaid, dated = gives_age, "the age" if asked.english else "umur", True
         elif asks_duration(asked.text):
             gives, unsaid, dated = gives_duration, "how long" if asked.english else "berapa lama", True
         elif asks_outcome(asked.text):

@@ -783,12 +783,15 @@ def test_a_leader_no_story_names_is_declined(engine: Engine, question: str) -> N
         ("When was Geir Pedersen appointed UN special envoy for Syria?", "when"),
         ("Sudah berapa lama Sergey Lavrov menjabat sebagai menteri luar negeri Rusia?", "berapa lama"),
         ("How long is Russia's lease on the Tartus naval base?", "how long"),
+        ("Berapa umur Mohammed bin Salman waktu bertemu Putin?", "umur"),
+        ("How old is Mikhail Bogdanov?", "the age"),
     ],
 )
 def test_a_when_question_over_news_that_says_no_time_is_declined(engine: Engine, question: str, missing: str) -> None:
-    # The stories name Phares, Khmeimim, Pedersen, Lavrov and Tartus, never when he was
-    # appointed, the base first used, for how long Lavrov has served or the lease runs:
-    # the closest sentences say no time, and the decline says so.
+    # The stories name Phares, Khmeimim, Pedersen, Lavrov, Tartus, the prince and Bogdanov,
+    # never when he was appointed, the base first used, for how long Lavrov has served or
+    # the lease runs, nor anyone's age: the closest sentences say no time, and the decline
+    # says so.
     answer = engine.search(question)
     assert not answer.answered and answer.missing == (missing,) and answer.closest
 

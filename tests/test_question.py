@@ -6,10 +6,12 @@ import pytest
 
 from retrieval.question import (
     Wants,
+    asks_age,
     asks_duration,
     asks_outcome,
     asks_when,
     focus,
+    gives_age,
     gives_duration,
     gives_outcome,
     gives_time,
@@ -688,3 +690,29 @@ def test_asks_outcome(question: str, asks: bool) -> None:
 )
 def test_gives_outcome(text: str, says: bool) -> None:
     assert gives_outcome(text) is says
+
+
+@pytest.mark.parametrize(
+    ("question", "asks"),
+    [
+        ("Berapa umur Mohammed bin Salman?", True),
+        ("usianya berapa waktu itu?", True),
+        ("How old is Mikhail Bogdanov?", True),
+        ("Berapa lama Lavrov menjabat?", False),
+    ],
+)
+def test_asks_age(question: str, asks: bool) -> None:
+    assert asks_age(question) is asks
+
+
+@pytest.mark.parametrize(
+    ("text", "says"),
+    [
+        ("Sang pangeran, yang berusia 29 tahun, bertemu Putin.", True),
+        ("Lavrov (66) tiba di Doha.", True),
+        ("Kebun Raya Cibodas merayakan ulang tahun ke-153.", True),
+        ("Hal ini disampaikan Wakil Menteri Luar Negeri Rusia, Mikhail Bogdanov.", False),
+    ],
+)
+def test_gives_age(text: str, says: bool) -> None:
+    assert gives_age(text) is says

@@ -510,8 +510,9 @@ def test_a_question_asking_only_what_the_corpus_never_mentions_of_what_it_names_
         answer = engine.search(question)
         assert not answer.answered and answer.missing == (word,)
         assert answer.closest and answer.closest[0].sentence.article_id == "doha"
-        off = engine.tuned(dataclasses.replace(engine.tuning, unknown_asked_decline=False))
-        assert off.search(question).answered  # only this rule declines it
+        # Only this rule declines it, beside the one that asks an age of a dated story.
+        off = engine.tuned(dataclasses.replace(engine.tuning, unknown_asked_decline=False, answer_forms=False))
+        assert off.search(question).answered
     # A word the corpus has ("bertemu"), a frame word ("letak") or one not written as a
     # root, which may be a typo ("meliris"), is no reason to decline.
     for question in ("Di mana Sergey Lavrov bertemu John Kerry?", "Di mana letak Doha?", "Siapa yang meliris Lavrov?"):
