@@ -432,6 +432,8 @@ def _offered(
         return False, False
     asked = _asked(question)
     pattern = _OFFER_SCANS[kind]
+    if kind is Wants.PLACE and _ASKS_COUNTRY.search(question):
+        pattern = _COUNTRY_SCAN
     # A citation mark ("kota.[2]") is no number, name or date the sentence offers.
     if "[" in sentence:
         sentence = _CITATION_RE.sub(lambda m: " " * len(m.group(0)), sentence)
@@ -629,6 +631,41 @@ _OFFER_PATTERNS = {
     Wants.NAME: _PROPER_RE,
 }
 _OFFER_SCANS = {kind: _Scan(pattern) for kind, pattern in _OFFER_PATTERNS.items()}
+# Countries as Indonesian text names them (and the short forms news uses: AS, RRC, UEA).
+# "Negara mana yang memveto ...?" is answered by "... Rusia dan Cina ...", a country named
+# anywhere in the sentence, not only after "di", "ke", "dari" as another place is; "*Di*
+# negara mana ...?" asks where, which a place after "di" (a city) answers as before.
+_COUNTRIES = """
+    Afganistan | Afghanistan | Afrika Selatan | Albania | Aljazair | Amerika Serikat | Amerika |
+    Andorra | Angola | Arab Saudi | Argentina | Armenia | Australia | Austria | Azerbaijan | Bahama |
+    Bahrain | Bangladesh | Barbados | Belanda | Belarus | Belgia | Belize | Benin | Bhutan | Bolivia |
+    Bosnia | Botswana | Brasil | Brazil | Britania Raya | Brunei | Bulgaria | Burkina Faso | Burundi |
+    Ceko | Chad | Chili | Cile | Cina | China | Tiongkok | Denmark | Djibouti | Dominika | Ekuador |
+    El Salvador | Eritrea | Estonia | Etiopia | Ethiopia | Fiji | Filipina | Finlandia | Gabon |
+    Gambia | Georgia | Ghana | Grenada | Guatemala | Guinea | Guyana | Haiti | Honduras | Hongaria |
+    India | Indonesia | Inggris | Irak | Iran | Irlandia | Islandia | Israel | Italia | Jamaika |
+    Jepang | Jerman | Kamboja | Kamerun | Kanada | Kazakhstan | Kenya | Kirgistan | Kiribati |
+    Kolombia | Komoro | Kongo | Korea Selatan | Korea Utara | Korea | Kosta Rika | Kroasia | Kuba |
+    Kuwait | Laos | Latvia | Lebanon | Libanon | Lesotho | Liberia | Libya | Liechtenstein | Lituania |
+    Luksemburg | Madagaskar | Makedonia | Maladewa | Malawi | Malaysia | Mali | Malta | Maroko |
+    Mauritania | Mauritius | Meksiko | Mesir | Moldova | Monako | Mongolia | Montenegro | Mozambik |
+    Myanmar | Namibia | Nauru | Nepal | Niger | Nigeria | Nikaragua | Norwegia | Oman | Pakistan |
+    Palau | Palestina | Panama | Pantai Gading | Papua Nugini | Paraguay | Peru | Polandia | Portugal |
+    Prancis | Perancis | Qatar | Rumania | Rusia | Rwanda | Samoa | San Marino | Selandia Baru |
+    Senegal | Serbia | Seychelles | Sierra Leone | Singapura | Siprus | Slowakia | Slovakia |
+    Slovenia | Somalia | Spanyol | Sri Lanka | Sudan | Suriah | Suriname | Swedia | Swiss | Swaziland |
+    Tajikistan | Tanzania | Thailand | Timor Leste | Togo | Tonga | Trinidad | Tunisia | Turki |
+    Turkmenistan | Tuvalu | Uganda | Ukraina | Uni Emirat Arab | Uruguay | Uzbekistan | Vanuatu |
+    Vatikan | Venezuela | Vietnam | Yaman | Yordania | Yunani | Zambia | Zimbabwe | Taiwan |
+    Skotlandia | Wales | Irlandia Utara | AS | RRC | RRT | UEA
+"""
+_COUNTRY_NAMES = sorted(
+    (name.strip().replace(" ", r"\s+") for name in _COUNTRIES.split("|") if name.strip()), key=len, reverse=True
+)
+_COUNTRY_SCAN = _Scan(re.compile(_PLACE_RE.pattern + r"|\b(?:" + "|".join(_COUNTRY_NAMES) + r")\b"))
+_ASKS_COUNTRY = re.compile(
+    r"(?<!\bdi )(?<!\bke )(?<!\bdari )\bnegara(?:-negara)?\s+(?:mana|apa)|(?<!\bin )\bwhich\s+countr", re.I
+)
 _DATES = _Scan(_DATE_RE)
 
 

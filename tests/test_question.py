@@ -716,3 +716,15 @@ def test_asks_age(question: str, asks: bool) -> None:
 )
 def test_gives_age(text: str, says: bool) -> None:
     assert gives_age(text) is says
+
+
+def test_a_country_named_anywhere_answers_which_country() -> None:
+    # "Negara mana ...?" is answered by the countries a sentence names, wherever they
+    # stand; "Di kota mana ...?" still wants a place after "di", "ke" or "dari".
+    which_country = "Negara mana yang memveto gencatan senjata Aleppo di Dewan Keamanan PBB?"
+    where = "Di negara mana rencana gencatan senjata Aleppo diveto?"
+    named = "Rusia dan Cina memveto rencana itu."
+    assert offers(named, Wants.PLACE, question=which_country)
+    assert not offers(named, Wants.PLACE, question=where)
+    # A country the question names is nothing new.
+    assert not offers("Rusia memveto rencana itu.", Wants.PLACE, question="Negara mana selain Rusia yang memveto?")

@@ -242,3 +242,10 @@ def test_a_kapan_question_marks_the_date_beside_what_it_asks() -> None:
     assert weight > 0
     apart = dataclasses.replace(found["Jembat"], near=False)
     assert math.isclose(found["Jembat"].score(tuning), apart.score(tuning) * math.exp(weight))
+
+
+def test_which_country_is_answered_by_the_sentence_that_names_the_countries(engine: Engine) -> None:
+    # "Kedua anggota DK PBB itu memveto ..." says more of the question's words; the
+    # sentence before it names who vetoed (`question._ASKS_COUNTRY`).
+    answer = engine.search("Negara mana yang memveto gencatan senjata Aleppo di Dewan Keamanan PBB?")
+    assert answer.answered and "Rusia dan Cina" in answer.hits[0].sentence.text
