@@ -178,119 +178,6 @@ def gives_day(text: str) -> bool:
     return _DAY_OF_MONTH.search(text) is not None
 
 
-# A time told by another event or as a span from now, which answers a `kapan` as a date
-# does: "*setelah* Aleppo jatuh", "*jika* struktur ... sudah jelas", "*dalam dua atau
-# tiga hari* mendatang".
-_RELATIVE_TIME = re.compile(
-    r"\b(?:setelah|sesudah|sebelum|ketika|saat|sewaktu|semasa|begitu|usai|seusai|selepas|menjelang|selama|hingga|"
-    r"sampai|jika|bila|apabila|kalau|after|before|during|until|when|if|once)\b|"
-    r"\bdalam\s+(?:\S+\s+){0,3}(?:detik|menit|jam|hari|minggu|pekan|bulan|tahun)\b|"
-    # "kini", "baru-baru ini", "beberapa hari terakhir", "dua pekan kemudian"
-    r"\b(?:kini|sekarang|saat\s+ini|baru-baru\s+ini|belakangan|segera|kelak|silam|mendatang|"
-    r"now|recently|soon|ago|yesterday|today|tomorrow|tonight)\b|"
-    r"\b(?:detik|menit|jam|hari|minggu|pekan|bulan|tahun|dekade)\s+(?:lalu|terakhir|kemudian|berikutnya)\b",
-    re.I,
-)
-
-
-# A question that asks when, not one that names a time ("... pada tahun 2016?", which
-# `wants` reads as TIME too); "sampai kapan" asks an end, which may be an event.
-_ASKS_WHEN = re.compile(
-    r"\b(?<!sampai )(?<!hingga )(?:kapan(?:kah)?|bilamana|(?:tanggal|tahun|bulan|hari|pukul|jam)\s+(?:berapa|apa)(?:kah)?|"
-    r"(?<!until )when|what\s+(?:date|year|day|time))\b",
-    re.I,
-)
-
-
-def asks_when(question: str) -> bool:
-    return _ASKS_WHEN.search(question) is not None
-
-
-# "Berapa lama ...?", "Sudah berapa tahun ...?", "Dalam berapa hari ...?", "How long ...?":
-# a span, not a date ("tahun berapa" is `asks_when`'s).
-_TIME_UNITS = r"detik|menit|jam|hari|minggu|pekan|bulan|tahun|dekade|abad"
-_ASKS_DURATION = re.compile(rf"\b(?:berapa(?:kah)?\s+(?:lama|{_TIME_UNITS})|how\s+long)\b", re.I)
-# A span: "selama empat tahun", "lebih dari empat tahun", "dua atau tiga hari", "seminggu",
-# "sejak 19 Juli 2012", "three years".
-_DURATION = re.compile(
-    rf"\b(?:sejak|selama|since)\b|\b(?:se(?:{_TIME_UNITS}|windu)|berhari-hari|berbulan-bulan|bertahun-tahun)\b|"
-    rf"(?:\d[\d.,]*|\b(?:satu|dua|tiga|empat|lima|enam|tujuh|delapan|sembilan|sepuluh|sebelas|beberapa|"
-    rf"belasan|puluhan|ratusan|setengah|separuh|\w+\s+(?:belas|puluh|ratus)|"
-    rf"a|an|one|two|three|four|five|six|seven|eight|nine|ten|several|few))"
-    rf"\s*(?:atau\s+\S+\s+)?(?:{_TIME_UNITS}|seconds?|minutes?|hours?|days?|weeks?|months?|years?|decades?)\b",
-    re.I,
-)
-
-
-# "Apa hasil pertemuan ...?", "Bagaimana hasil kunjungan ...?", "perundingan ... hasilnya
-# apa", "What was the outcome of the talks ...?": the outcome of a meeting, which its
-# answer says in words of outcome (`_GIVES_OUTCOME`); not "hasil panen", "hasil karya".
-_MEETINGS = (
-    r"pertemuan|kunjungan|perundingan|pembicaraan|perbincangan|dialog|konferensi|sidang|rapat|pemilu|pemilihan|"
-    r"negosiasi|ktt|voting|pemungutan\s+suara|diskusi|konsultasi|"
-    r"meeting|visit|talks|negotiations?|conference|summit|vote|election"
-)
-_ASKS_OUTCOME = re.compile(
-    rf"\bhasil(?:nya)?\s+(?:akhir\s+)?(?:dari\s+)?(?:{_MEETINGS})\b|\b(?:{_MEETINGS})\b.*\bhasil(?:nya)?\b|"
-    rf"\b(?:result|outcome)s?\s+of\s+(?:[\w'’-]+\s+){{0,3}}(?:{_MEETINGS})\b",
-    re.I,
-)
-# "Apakah hasil pembicaraan itu diungkap ...?" asks whether, not what came of it.
-_YES_NO_OPENING = re.compile(r"\s*(?:apakah|adakah|benarkah|did|does|do|is|was|were|are)\b", re.I)
-_GIVES_OUTCOME = re.compile(
-    r"\b(?:hasil(?:nya)?|membuahkan|(?:ber|me|di)?sepakat(?:i)?|kesepakatan|menyepakati|setuju|menyetujui|disetujui|"
-    r"persetujuan|kebuntuan|buntu|gagal|kegagalan|berhasil|keberhasilan|sukses|mencapai|dicapai|tercapai|"
-    r"menghasilkan|memutuskan|keputusan|diputuskan|menolak|ditolak|penolakan|menerima|diterima|"
-    r"result(?:ed|s)?|outcome|agreed|agreement|deadlock|failed|succeeded|rejected|accepted|decided)\b",
-    re.I,
-)
-
-
-def asks_outcome(question: str) -> bool:
-    return _ASKS_OUTCOME.search(question) is not None and not _YES_NO_OPENING.match(question)
-
-
-def gives_outcome(text: str) -> bool:
-    """Whether `text` says how something turned out (`asks_outcome`'s answer)."""
-    return _GIVES_OUTCOME.search(text) is not None
-
-
-# "Berapa umur ...?", "Usianya berapa?", "How old ...?": an age, which news gives as
-# "berusia 57 tahun", "(57)" or a birth.
-_ASKS_AGE = re.compile(
-    r"\b(?:berapa(?:kah)?\s+(?:umur|usia)|(?:umur|usia)(?:nya)?\s+berapa|how\s+old|(?:at\s+)?what\s+age)\b", re.I
-)
-_GIVES_AGE = re.compile(
-    r"\b(?:berusia|berumur|umur|usia|lahir|kelahiran|ulang\s+tahun|hut|aged?|born|anniversary)\b|"
-    r"\b\d{1,3}\s*(?:tahun|thn|years?)\b|\(\d{1,3}\)|\bke-?\d{1,3}\b",
-    re.I,
-)
-
-
-def asks_age(question: str) -> bool:
-    return _ASKS_AGE.search(question) is not None
-
-
-def gives_age(text: str) -> bool:
-    """Whether `text` gives someone's age: a number of years, "berusia", a birth."""
-    return _GIVES_AGE.search(text) is not None
-
-
-def asks_duration(question: str) -> bool:
-    return _ASKS_DURATION.search(question) is not None
-
-
-def gives_duration(text: str) -> bool:
-    """Whether `text` says how long: a number of time units, or a span from a time ("sejak",
-    "selama")."""
-    return _DURATION.search(text) is not None
-
-
-def gives_time(text: str) -> bool:
-    """Whether `text` says when: a date, a year, a day or a time of day (`offers` of a
-    `kapan`), or a time told by another event or as a span (`_RELATIVE_TIME`)."""
-    return _TIME_RE.search(text) is not None or _RELATIVE_TIME.search(text) is not None
-
 
 _NUMBER_WORDS = (
     "dua tiga empat lima enam tujuh delapan sembilan sepuluh sebelas puluhan ratusan ribuan belas puluh ratus ribu "
@@ -763,6 +650,12 @@ _HOW_MUCH = re.compile(
     r"\b(?:se)?berapa(?:kah)?\s+(banyak|sering|kerap|lama|jauh|besar|luas)\b|\bhow\s+(many|much|long|often|far)\b",
     re.I,
 )
+
+
+def names_time(text: str) -> bool:
+    """Whether `text` names a date, a year, a day or a time of day: what `offers` reads as
+    a `kapan` answer, whatever the question names."""
+    return _TIME_RE.search(text) is not None
 
 
 def is_time_word(word: str) -> bool:

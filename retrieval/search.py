@@ -29,16 +29,14 @@ from retrieval import chatwords, english, langfiles, places, wordnet
 from retrieval.abstention import Abstention, Lexicon, Signals, bundled, counted_word, measure, money_asked
 from retrieval import acronyms as _acronyms
 from retrieval.acronyms import ArticleAcronyms, CorpusAcronyms
+from retrieval.answer_forms import answer_form
 from retrieval.build import Built
 from retrieval.candidates import Measured, Scored, TermRows, best_first
 from retrieval.dating import date_units, date_words
 from retrieval.index import Bm25Index
 from retrieval.measure import Measurer
 from retrieval.reading import Reader, rarest_idf
-from retrieval.question import (
-    SPELLING_MIN_LENGTH, asks_age, asks_day, asks_duration, asks_outcome, asks_when, gives_age, gives_duration,
-    gives_outcome, gives_time, is_time_word, kind_words, spelling_key, titles, written_as_name,
-)
+from retrieval.question import SPELLING_MIN_LENGTH, asks_day, is_time_word, kind_words, spelling_key, titles, written_as_name
 from retrieval import ranktrees
 from retrieval.ranking import Features, Query, Tuning, Unit, coverage, honorific_terms
 from retrieval.attribution import SourceNames
@@ -390,29 +388,15 @@ class Engine:
         return Answer(query=query, hits=shown), self._signals(asked, ranked)
 
     def _form_unsaid(self, asked: Query, sid: int) -> str | None:
-        """What a question asks for in a form every answer takes, named as the decline
-        says it ("kapan", "berapa lama", "hasil"), when the window of the best sentence,
-        `sid`, says nothing in that form; else None.
-
-        A news story (a dated article) tells when things happen ("pada Senin (12/12)",
-        "kemarin", "setelah Aleppo jatuh") and how long ("selama empat tahun"); a passage
-        without a date (an encyclopedia's, FacQA's) may give them otherwise ("(1138-1194)"),
-        so only a dated story's window must. The outcome of a meeting or a visit is said
-        in words of outcome in any text ("membuahkan hasil", "mencapai kebuntuan")."""
-        if asks_when(asked.text):
-            gives, unsaid, dated = gives_time, "when" if asked.english else "kapan", True
-        elif asks_age(asked.text):
-            gives, unsaid, dated = gives_age, "the age" if asked.english else "umur", True
-        elif asks_duration(asked.text):
-            gives, unsaid, dated = gives_duration, "how long" if asked.english else "berapa lama", True
-        elif asks_outcome(asked.text):
-            gives, unsaid, dated = gives_outcome, "the outcome" if asked.english else "hasil", False
-        else:
-            return None
-        if dated and self._article_holding(sid).date is None:
+        """What a question asks for in a form every answer takes (`answer_forms`: "kapan",
+        "berapa lama", "umur", "hasil"), when the window of the best sentence, `sid`, says
+        nothing in that form; else None. A time, a span or an age must be said only by a
+        news story (a dated article)."""
+        form = answer_form(asked.text)
+        if form is None or (form.news_only and self._article_holding(sid).date is None):
             return None
         window, _terms = self._window(sid)
-        return None if any(gives(sentence.text) for sentence in window) else unsaid
+        return None if any(form.gives(sentence.text) for sentence in window) else form.named(english=asked.english)
 
     def _worth_showing(self, asked: Query, closest: list[Hit]) -> list[Hit]:
         """`closest` when the first one's window holds `_CLOSEST_WORDS` of the question's

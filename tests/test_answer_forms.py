@@ -1,0 +1,78 @@
+from __future__ import annotations
+
+import pytest
+
+from retrieval.answer_forms import answer_form
+
+
+@pytest.mark.parametrize(
+    ("question", "asked"),
+    [
+        ("Kapan Lavrov bertemu Kerry?", "kapan"),
+        ("Sejak kapan Walid Phares jadi penasihat Trump?", "kapan"),
+        ("Tahun berapa Rusia membangun pangkalan di Tartus?", "kapan"),
+        ("Pada tanggal berapakah kapal itu tenggelam?", "kapan"),
+        ("When did ISIS recapture Palmyra?", "when"),
+        ("Berapa lama perang saudara di Suriah sudah berlangsung?", "berapa lama"),
+        ("Sudah berapa tahun Bashar al-Assad berkuasa?", "berapa lama"),
+        ("Dalam berapa hari situasi di Aleppo selesai?", "berapa lama"),
+        ("How long is Russia's lease on the Tartus base?", "how long"),
+        ("Berapa umur Mohammed bin Salman?", "umur"),
+        ("usianya berapa waktu itu?", "umur"),
+        ("How old is Mikhail Bogdanov?", "the age"),
+        ("Apa hasil kunjungan delegasi oposisi ke Moskow?", "hasil"),
+        ("perundingan yg diadain rusia antara rezim suriah dan oposisi hasilnya apa", "hasil"),
+        ("What was the outcome of Lavrov's meeting with Kerry?", "the outcome"),
+        # Names a time, asks an end that may be an event, a count, a harvest, or whether.
+        ("Apa yang dikatakan Lavrov tentang Aleppo pada tahun 2016?", None),
+        ("Sampai kapan oposisi akan melawan?", None),
+        ("Berapa orang yang dievakuasi?", None),
+        ("Apa hasil panen padi di Jawa?", None),
+        ("Apakah hasil pembicaraan itu diungkap kepada wartawan?", None),
+    ],
+)
+def test_the_form_a_question_asks_for(question: str, asked: str | None) -> None:
+    form = answer_form(question)
+    english = question.split()[0] in ("When", "How", "What")
+    assert (form.named(english=english) if form is not None else None) == asked
+
+
+@pytest.mark.parametrize(
+    ("question", "text", "gives"),
+    [
+        ("Kapan ...?", "Lavrov bertemu Kerry pada hari Rabu di Kuala Lumpur.", True),
+        ("Kapan ...?", "Sebelumnya pada Senin (12/12), Tentara Arab Suriah maju.", True),
+        ("Kapan ...?", "Situasi di Aleppo akan selesai dalam dua atau tiga hari mendatang.", True),
+        ("Kapan ...?", "Jika struktur penugasan sudah jelas, frekuensi pertemuan tidak akan berkurang.", True),
+        ("Kapan ...?", "Oposisi bertemu pejabat Rusia beberapa hari terakhir di Turki.", True),
+        ("Kapan ...?", "Rusia kini memiliki dua pangkalan di Suriah.", True),
+        ("Kapan ...?", "Lalu, aliansi antara negara-negara Islam dan Arab juga mungkin akan terbentuk.", False),
+        ("Kapan ...?", "Rusia berharap dapat mempertahankan dua pangkalan militernya di Suriah.", False),
+        ("Berapa lama ...?", "Pertempuran Aleppo berlangsung lebih dari empat tahun sejak 19 Juli 2012.", True),
+        ("Berapa lama ...?", "Delegasi itu tinggal seminggu di Moskow.", True),
+        ("Berapa lama ...?", "Moskow terus memasok senjata selama perang saudara.", True),
+        ("Berapa lama ...?", "The talks lasted three days.", True),
+        ("Berapa lama ...?", "Setiap minggu, kedua pihak selalu bertemu di Jenewa.", False),
+        ("Berapa lama ...?", "Rusia berharap dapat mempertahankan dua pangkalan militernya di Suriah.", False),
+        ("Berapa umur ...?", "Sang pangeran, yang berusia 29 tahun, bertemu Putin.", True),
+        ("Berapa umur ...?", "Lavrov (66) tiba di Doha.", True),
+        ("Berapa umur ...?", "Kebun Raya Cibodas merayakan ulang tahun ke-153.", True),
+        ("Berapa umur ...?", "Hal ini disampaikan Wakil Menteri Luar Negeri Rusia, Mikhail Bogdanov.", False),
+        ("Apa hasil pertemuan ...?", "Zakariya menambahkan bahwa pertemuan di Turki telah mencapai kebuntuan.", True),
+        ("Apa hasil pertemuan ...?", "Dua putaran perundingan itu tidak membuahkan hasil.", True),
+        ("Apa hasil pertemuan ...?", "Kedua pihak menyepakati gencatan senjata.", True),
+        ("Apa hasil pertemuan ...?", "Lavrov bertemu lagi dengan Kerry pada hari Rabu di Kuala Lumpur.", False),
+        ("Apa hasil pertemuan ...?", "Rusia telah mengundang kelompok oposisi utama Suriah ke Moskow.", False),
+    ],
+)
+def test_the_form_found_in_text(question: str, text: str, gives: bool) -> None:
+    form = answer_form(question)
+    assert form is not None and form.gives(text) is gives
+
+
+def test_only_an_outcome_must_be_said_by_text_without_a_date() -> None:
+    # An encyclopedia gives times, spans and ages otherwise ("(1138-1194)").
+    news_only = {q: answer_form(q).news_only for q in ("Kapan ...?", "Berapa lama ...?", "Berapa umur ...?")}
+    assert all(news_only.values())
+    outcome = answer_form("Apa hasil pertemuan ...?")
+    assert outcome is not None and not outcome.news_only
