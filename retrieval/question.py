@@ -785,11 +785,15 @@ def named(
         # An office spelled in several words ("Menteri Luar Negeri" Indonesia, which the
         # synonym list knows as one thing) tells no more than its title alone.
         office = frozenset(t for t in run[0][1] if t.startswith("~")) if run[0][0].casefold() in _TITLES else frozenset()
-        distinctive = [
-            frozenset(t) for w, t in run if w.casefold() not in _GENERIC_NAME_WORDS and office.isdisjoint(t)
-        ]
+        # In a name of three words or more, the kin words and the Arabic given names many
+        # share ("*Abu Mohammed* al-Jolani") do not tell it apart either.
+        generic = _GENERIC_NAME_WORDS | _GIVEN_NAME_WORDS if len(run) >= 3 else _GENERIC_NAME_WORDS
+        distinctive = [frozenset(t) for w, t in run if w.casefold() not in generic and office.isdisjoint(t)]
         out.append((" ".join(w for w, _ in run), tuple(distinctive or [frozenset(t) for _w, t in run])))
     return out
+
+
+_GIVEN_NAME_WORDS = frozenset("abu bin binti ibn ibnu mohammed mohammad mohamed ahmed".split())
 
 
 # "Apa itu X?", "Apa yang dimaksud dengan X?", "Apa arti X?": a definition, which a

@@ -257,6 +257,13 @@ def test_a_name_is_found_by_a_distinctive_word_not_a_generic_one() -> None:
     assert missing("Apa kata Moaz Al-Khatib?", "Moaz tiba di Moskow.") == []
     assert missing("Apa kata Ahmed al-Sharaa?", "Kata Bashar al-Assad ditolak.") == ["Ahmed al-Sharaa"]
     assert missing("Apa kata Ahmed Al-Sharaa?", "Kata Bashar Al-Assad ditolak.") == ["Ahmed Al-Sharaa"]
+    # In a name of three words or more a given name many share tells nothing either:
+    # "Mohammed" of "Mohammed bin Salman" is no "Abu Mohammed al-Jolani".
+    jolani = "Siapa Abu Mohammed al-Jolani?"
+    assert missing(jolani, "Menteri Pertahanan Mohammed bin Salman tiba.") == ["Abu Mohammed al-Jolani"]
+    assert missing(jolani, "Al-Jolani memimpin HTS.") == []
+    # Two words are told apart by either: "Muhammad SAW", "Tanowi Ahmad".
+    assert missing("Siapa ibu Muhammad SAW?", "Muhammad lahir di Mekkah.") == []
 
 
 @pytest.mark.parametrize(
