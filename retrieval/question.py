@@ -178,7 +178,6 @@ def gives_day(text: str) -> bool:
     return _DAY_OF_MONTH.search(text) is not None
 
 
-
 _NUMBER_WORDS = (
     "dua tiga empat lima enam tujuh delapan sembilan sepuluh sebelas puluhan ratusan ribuan belas puluh ratus ribu "
     "juta miliar triliun seratus seribu setengah separuh "
@@ -712,6 +711,10 @@ _GENERIC_NAME_WORDS = (
         bapak ibu saint santo st""".split()
     )
 )
+# ... nor, in a name of three words or more, the kin words and Arabic given names many share.
+_GENERIC_OR_GIVEN_NAME_WORDS = _GENERIC_NAME_WORDS | frozenset(
+    "abu bin binti ibn ibnu mohammed mohammad mohamed ahmed".split()
+)
 _ASKING_WORDS = _QUESTION_WORDS | frozenset("bagaimana bagaimanakah mengapa kenapa darimana kemana".split())
 # An Arabic name's article or "son of" before a capital ("al-Jolani", "Al-Khatib",
 # "ibn-Sina"): part of the name, though it may open in lower case.
@@ -787,13 +790,11 @@ def named(
         office = frozenset(t for t in run[0][1] if t.startswith("~")) if run[0][0].casefold() in _TITLES else frozenset()
         # In a name of three words or more, the kin words and the Arabic given names many
         # share ("*Abu Mohammed* al-Jolani") do not tell it apart either.
-        generic = _GENERIC_NAME_WORDS | _GIVEN_NAME_WORDS if len(run) >= 3 else _GENERIC_NAME_WORDS
+        generic = _GENERIC_OR_GIVEN_NAME_WORDS if len(run) >= 3 else _GENERIC_NAME_WORDS
         distinctive = [frozenset(t) for w, t in run if w.casefold() not in generic and office.isdisjoint(t)]
         out.append((" ".join(w for w, _ in run), tuple(distinctive or [frozenset(t) for _w, t in run])))
     return out
 
-
-_GIVEN_NAME_WORDS = frozenset("abu bin binti ibn ibnu mohammed mohammad mohamed ahmed".split())
 
 
 # "Apa itu X?", "Apa yang dimaksud dengan X?", "Apa arti X?": a definition, which a

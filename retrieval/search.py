@@ -395,7 +395,8 @@ class Engine:
         form = answer_form(asked.text)
         if form is None or (form.news_only and self._article_holding(sid).date is None):
             return None
-        window, _terms = self._window(sid)
+        # The window's sentences only: `_window` also reads their terms, which nothing here needs.
+        window = self.context(sid, before=1, after=1)
         return None if any(form.gives(sentence.text) for sentence in window) else form.named(english=asked.english)
 
     def _worth_showing(self, asked: Query, closest: list[Hit]) -> list[Hit]:
