@@ -65,7 +65,11 @@ class Reader:
         """The question's words, BM25 terms and units; an acronym the corpus defines
         somewhere also asks for its long form, and the other way round. The Query's text is
         the question with its chat words in standard form (`standard`)."""
-        query = without_asides(self.standard(query))
+        standard = self.standard(query)
+        # Chat writes names in lower case ("brp org tewas di palmyra"); an encyclopedia
+        # question in lower case ("apa nama latin dari kukang?") is still no chat.
+        chat = standard != query
+        query = without_asides(standard)
         if self._sources is not None:
             query = without_attribution(query, unknown=self._unknown_name, sources=self._sources)
         # A definition question's frame ("Apa yang dimaksud dengan") is no BM25 evidence:
@@ -96,8 +100,25 @@ class Reader:
                 )
         return Query(
             text=query, words=words, terms=terms + added, units=self._units(units_words, tuning),
-            names=self._names(words, query),
+            names=self._names(self._chat_names(words) if chat and tuning.chat_names else words, query),
             english=in_english,
+        )
+
+    def _chat_names(self, words: list[tuple[str, tuple[str, ...]]]) -> list[tuple[str, tuple[str, ...]]]:
+        """`words` with the names a chat question writes in lower case capitalised, as
+        `question.named` reads names: a word the corpus uses that is no dictionary root
+        and that the analyzer keeps whole (no affix stripped: "pertemuan" is no name)."""
+        return [
+            (word.capitalize(), terms) if i and self._chat_name(word, terms) else (word, terms)
+            for i, (word, terms) in enumerate(words)
+        ]
+
+    def _chat_name(self, word: str, terms: tuple[str, ...]) -> bool:
+        folded = word.casefold()
+        # Three letters at least: "sm", "tu" are chat words the list may not know.
+        return (
+            word.islower() and len(folded) >= 3 and folded.isalpha() and folded in terms
+            and not is_root_word(folded) and bool(self._known_word(word))
         )
 
     def standard(self, query: str) -> str:

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from pathlib import Path
 
@@ -106,3 +107,30 @@ def test_a_chat_with_is_no_word_the_answer_lacks() -> None:
     answer = engine.search("lavrov ketemu sm kerry di mana")
     assert answer.answered and answer.hits[0].sentence.text.startswith("Lavrov juga bertemu")
     assert answer.hits[0].missing_words == ()
+
+
+_PALMYRA = Article(
+    id="palmyra", title="Palmyra", source="Sumber", date=dt.date(2016, 12, 12),
+    text="Pasukan pemerintah merebut kembali Palmyra dari ISIS. Kota kuno itu kini sepi.",
+)
+_IDLIB = Article(
+    id="idlib", title="Idlib", source="Sumber", date=dt.date(2016, 12, 13),
+    text="Sebanyak 20 orang tewas dalam serangan udara di Idlib. Warga mengungsi ke utara.",
+)
+
+
+@pytest.mark.parametrize("tuned", [True, False])
+def test_a_chat_question_in_lower_case_names_what_the_corpus_knows_and_the_dictionary_does_not(tuned: bool) -> None:
+    engine = Engine.from_articles([_PALMYRA, _IDLIB, _OTHER])
+    engine = engine.tuned(dataclasses.replace(engine.tuning, chat_names=tuned))
+    chat = "brp org tewas di palmyra"
+    assert [name for name, _terms in engine.read(chat).names] == (["Palmyra"] if tuned else [])
+    answer = engine.search(chat)
+    # Read as a name, "palmyra" keeps the Idlib story's dead from being quoted as Palmyra's.
+    quoted_idlib = answer.answered and answer.hits[0].sentence.article_id == "idlib"
+    assert quoted_idlib is not tuned
+    # A question without chat words is read as typed: lower case there says nothing
+    # (encyclopedia questions write "apa nama latin dari kukang?").
+    assert engine.read("berapa orang tewas di palmyra?").names == ()
+    # Dictionary words and words the corpus never uses stay words.
+    assert engine.read("brp org tewas di kota kuno tadmur").names == ()
