@@ -25,7 +25,7 @@ from pathlib import Path
 
 import numpy as np
 
-from retrieval.question import asks_day, asks_reason, gives_day
+from retrieval.question import asks_day, asks_reason, asks_yes_no, asks_yes_no_in_clause, gives_day
 from retrieval.ranking import Unit
 from retrieval.ranktrees import ModelError, RankTrees
 from retrieval.langfiles import numbered_data_lines
@@ -35,19 +35,6 @@ _BUNDLED = Path(__file__).with_name("abstention.json")
 _NEGATION = re.compile(r"\b(tidak|tak|bukan|belum|tanpa|non|never|not|no)\b", re.I)
 _DROPPED_NEGATORS = frozenset("tidak tak bukan belum tanpa".split())
 _HELD_NEGATION = re.compile(r"\b(tidak|tak|bukan|belum|tanpa)\b", re.I)
-# "Apakah ...?" opens a yes/no question as often as a "what" one: the window's
-# "tidak" may be its answer. So do "Benarkah ...?", "Sudahkah ...?", an English
-# auxiliary ("Did ...?") and a chat "apa" before one ("apa Rusia sudah memutuskan ...?",
-# not "Apa yang sudah ...?").
-_YES_NO_OPENER = (
-    r"(apakah|apa\s+(benar|betul)|benarkah|betulkah|sudahkah|akankah|pernahkah|masihkah|bisakah|dapatkah|"
-    r"mungkinkah|adakah|did|does|do|is|are|was|were|has|have|will|can|"
-    r"apa\s+(?!yang\b|itu\b)(?:(?!yang\b)[\w-]+\s+){0,2}(sudah|telah|akan|bakal|masih|pernah|sedang))\b"
-)
-_YES_NO = re.compile(r"\s*" + _YES_NO_OPENER, re.I)
-# ... and so does one after a comma ("Menurut Lavrov, apakah serangan udara cukup untuk
-# mengalahkan teroris?"): an undoing it asks about may be answered "no".
-_YES_NO_CLAUSE = re.compile(r"(^|[,;:])\s*" + _YES_NO_OPENER, re.I)
 # A closing "(atau) tidak?" asks yes or no and negates nothing: "... jadi tidak?"
 # (`chatwords` reads a chat "jadi ga?" so).
 _YES_NO_TAG = re.compile(r"\s+(?:(?:atau|apa)\s+)?(?:tidak|belum|bukan)\W*$", re.I)
@@ -421,7 +408,7 @@ def measure(
     tag = _YES_NO_TAG.search(question) or _YES_NO_MID_TAG.search(question)
     lead = _YES_NO_LEAD.match(question)
     negated = bool(_NEGATION.search(question[lead.end() if lead else 0 : tag.start() if tag else len(question)]))
-    yes_no = tag is not None or lead is not None or _YES_NO.match(question) is not None
+    yes_no = tag is not None or lead is not None or asks_yes_no(question)
     if lead:
         question_words = question_words[len(re.findall(r"\w+", lead.group())) :]
     # "tidak berdarah panas" over "berdarah dingin" restates the article: a negated opposite is no change.
@@ -450,7 +437,7 @@ def measure(
     )
     undoing = (
         not negated
-        and not (tag or lead or _YES_NO_CLAUSE.search(question))
+        and not (tag or lead or asks_yes_no_in_clause(question))
         and any(lexicon.undoes(u.terms) for u in lacking_article)
     )
     window_opposite = not negated and _opposite_held(lacking_window, lexicon.opposites, window)

@@ -17,7 +17,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from retrieval.question import names_time
+from retrieval.question import asks_yes_no, names_time
 
 __all__ = ["AnswerForm", "answer_form"]
 
@@ -106,8 +106,6 @@ _ASKS_OUTCOME = re.compile(
     rf"\b(?:result|outcome)s?\s+of\s+(?:[\w'’-]+\s+){{0,3}}(?:{_MEETINGS})\b",
     re.I,
 )
-# "Apakah hasil pembicaraan itu diungkap ...?" asks whether, not what came of it.
-_YES_NO_OPENING = re.compile(r"\s*(?:apakah|adakah|benarkah|did|does|do|is|was|were|are)\b", re.I)
 _OUTCOME = re.compile(
     r"\b(?:hasil(?:nya)?|membuahkan|(?:ber|me|di)?sepakat(?:i)?|kesepakatan|menyepakati|setuju|menyetujui|disetujui|"
     r"persetujuan|kebuntuan|buntu|gagal|kegagalan|berhasil|keberhasilan|sukses|mencapai|dicapai|tercapai|"
@@ -118,7 +116,8 @@ _OUTCOME = re.compile(
 
 
 def _asks_outcome(question: str) -> bool:
-    return _ASKS_OUTCOME.search(question) is not None and not _YES_NO_OPENING.match(question)
+    # "Apakah hasil pembicaraan itu diungkap ...?" asks whether, not what came of it.
+    return _ASKS_OUTCOME.search(question) is not None and not asks_yes_no(question)
 
 
 def _pattern(pattern: re.Pattern[str]) -> Callable[[str], bool]:

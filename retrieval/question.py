@@ -859,6 +859,32 @@ _GIVES_REASON = re.compile(
 )
 
 
+# "Apakah ...?" opens a yes/no question as often as a "what" one: a window's "tidak"
+# may be its answer, and "Apakah hasil pembicaraan itu diungkap?" asks whether, not
+# what came of it. So do "Benarkah ...?", "Sudahkah ...?", an English auxiliary
+# ("Did ...?") and a chat "apa" before one ("apa Rusia sudah memutuskan ...?", not
+# "Apa yang sudah ...?").
+_YES_NO_OPENER = (
+    r"(apakah|apa\s+(benar|betul)|benarkah|betulkah|sudahkah|akankah|pernahkah|masihkah|bisakah|dapatkah|"
+    r"mungkinkah|adakah|did|does|do|is|are|was|were|has|have|will|can|"
+    r"apa\s+(?!yang\b|itu\b)(?:(?!yang\b)[\w-]+\s+){0,2}(sudah|telah|akan|bakal|masih|pernah|sedang))\b"
+)
+_YES_NO_OPENING = re.compile(r"\s*" + _YES_NO_OPENER, re.I)
+# ... and so does one after a comma ("Menurut Lavrov, apakah serangan udara cukup untuk
+# mengalahkan teroris?"): an undoing it asks about may be answered "no".
+_YES_NO_CLAUSE = re.compile(r"(^|[,;:])\s*" + _YES_NO_OPENER, re.I)
+
+
+def asks_yes_no(question: str) -> bool:
+    """Whether `question` opens as a yes/no question ("Apakah ...?", "Did ...?")."""
+    return _YES_NO_OPENING.match(question) is not None
+
+
+def asks_yes_no_in_clause(question: str) -> bool:
+    """Whether it opens so, or after a comma ("Menurut Lavrov, apakah ...?")."""
+    return _YES_NO_CLAUSE.search(question) is not None
+
+
 def asks_reason(question: str) -> bool:
     return bool(_ASKS_REASON.search(question))
 

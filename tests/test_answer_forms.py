@@ -29,6 +29,10 @@ from retrieval.answer_forms import answer_form
         ("Berapa orang yang dievakuasi?", None),
         ("Apa hasil panen padi di Jawa?", None),
         ("Apakah hasil pembicaraan itu diungkap kepada wartawan?", None),
+        # Any opening the abstention stage reads as yes/no (`question.asks_yes_no`).
+        ("Sudahkah hasil perundingan itu diumumkan?", None),
+        ("apa perundingan itu sudah ada hasilnya?", None),
+        ("Has the outcome of the talks been announced?", None),
     ],
 )
 def test_the_form_a_question_asks_for(question: str, asked: str | None) -> None:
