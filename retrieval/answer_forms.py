@@ -1,14 +1,15 @@
 """Forms every answer to a question takes, read from the question alone.
 
 "Kapan ...?" is answered by a time, "Berapa lama ...?" by a span, "Berapa umur ...?" by
-an age, "Apa hasil pertemuan ...?" by words of how it turned out. A news story says
-them whenever it reports them ("pada Senin (12/12)", "selama empat tahun", "berusia
-57 tahun", "mencapai kebuntuan"), so the engine declines a question whose best window
-says nothing in the form asked (`search.Engine`), naming what is missing.
+an age, "Di mana X lahir?" by a birth, "Apa hasil pertemuan ...?" by words of how it
+turned out. A news story says them whenever it reports them ("pada Senin (12/12)",
+"selama empat tahun", "berusia 57 tahun", "lahir di Damaskus", "mencapai kebuntuan"),
+so the engine declines a question whose best window says nothing in the form asked
+(`search.Engine`), naming what is missing.
 
-A time, a span and an age are read only of a news story (a dated article): a passage
-without a date, an encyclopedia's, gives them in ways news does not ("(1138-1194)", a
-reign's years). An outcome is said in words of outcome in any text.
+A time, a span, an age and a birth are read only of a news story (a dated article): a
+passage without a date, an encyclopedia's, gives them in ways news does not
+("(1138-1194)", a reign's years). An outcome is said in words of outcome in any text.
 """
 
 from __future__ import annotations
@@ -115,6 +116,15 @@ _OUTCOME = re.compile(
 )
 
 
+# "Kapan X lahir?", "X lahir di mana?", "Where was X born?": a news story that reports a
+# birth says it ("lahir di Damaskus", "kelahiran 1965"). Asked when or where: "aliansi
+# seperti apa yang mungkin lahir?" asks what may emerge.
+_BORN = r"(?:lahir|dilahirkan|kelahiran(?:nya)?|born)"
+_WHEN_OR_WHERE = r"(?:kapan(?:kah)?|(?:di\s*)?mana(?:kah)?|berapa|where|when|what\s+year)"
+_ASKS_BIRTH = re.compile(rf"\b{_WHEN_OR_WHERE}\b.*\b{_BORN}\b|\b{_BORN}\b.*\b{_WHEN_OR_WHERE}\b", re.I)
+_BIRTH = re.compile(r"\b(?:lahir|dilahirkan|kelahiran(?:nya)?|born|birth(?:place)?)\b", re.I)
+
+
 def _asks_outcome(question: str) -> bool:
     # "Apakah hasil pembicaraan itu diungkap ...?" asks whether, not what came of it.
     return _ASKS_OUTCOME.search(question) is not None and not asks_yes_no(question)
@@ -131,6 +141,7 @@ def _gives_time(text: str) -> bool:
 
 
 _FORMS: tuple[tuple[Callable[[str], bool], AnswerForm], ...] = (
+    (_pattern(_ASKS_BIRTH), AnswerForm("kelahiran", "the birth", _pattern(_BIRTH), True)),
     (_pattern(_ASKS_WHEN), AnswerForm("kapan", "when", _gives_time, True)),
     (_pattern(_ASKS_AGE), AnswerForm("umur", "the age", _pattern(_AGE), True)),
     (_pattern(_ASKS_DURATION), AnswerForm("berapa lama", "how long", _pattern(_DURATION), True)),

@@ -389,9 +389,9 @@ class Engine:
 
     def _form_unsaid(self, asked: Query, sid: int) -> str | None:
         """What a question asks for in a form every answer takes (`answer_forms`: "kapan",
-        "berapa lama", "umur", "hasil"), when the window of the best sentence, `sid`, says
-        nothing in that form; else None. A time, a span or an age must be said only by a
-        news story (a dated article)."""
+        "berapa lama", "umur", "kelahiran", "hasil"), when the window of the best sentence,
+        `sid`, says nothing in that form; else None. A time, a span, an age or a birth must
+        be said only by a news story (a dated article)."""
         form = answer_form(asked.text)
         if form is None or (form.news_only and self._article_holding(sid).date is None):
             return None

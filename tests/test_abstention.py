@@ -788,6 +788,8 @@ def test_a_leader_no_story_names_is_declined(engine: Engine, question: str) -> N
         ("Apa hasil pertemuan Lavrov dan Kerry di Kuala Lumpur?", "hasil"),
         ("apa hasil kunjungan delegasi koalisi nasional suriah ke moskow", "hasil"),
         ("What was the outcome of Lavrov's meeting with Kerry in Kuala Lumpur?", "the outcome"),
+        ("Bashar al-Assad lahir di mana?", "kelahiran"),
+        ("Where was Badr Jamus born?", "the birth"),
     ],
 )
 def test_a_question_whose_answer_form_the_closest_window_lacks_is_declined(
@@ -796,7 +798,8 @@ def test_a_question_whose_answer_form_the_closest_window_lacks_is_declined(
     # The stories name Phares, Khmeimim, Pedersen, Lavrov, Tartus, the prince and Bogdanov,
     # never when he was appointed or the base first used, for how long Lavrov has served or
     # the lease runs, anyone's age, nor what came of the Kuala Lumpur meeting or the
-    # invitation: the decline says what the closest sentences do not say.
+    # invitation, nor where Assad or Jamus was born: the decline says what the closest
+    # sentences do not say.
     answer = engine.search(question)
     assert not answer.answered and answer.missing == (missing,) and answer.closest
 
@@ -815,6 +818,11 @@ def test_a_question_whose_answer_form_the_closest_window_lacks_is_declined(
 )
 def test_a_question_whose_answer_form_the_window_gives_is_answered(engine: Engine, question: str) -> None:
     assert engine.search(question).answered
+
+
+def test_a_story_that_reports_a_birth_answers_where_it_was() -> None:
+    text = "Presiden Suriah Bashar al-Assad lahir di Damaskus pada 1965. Ia berkuasa sejak 2000."
+    assert Engine.from_articles([_news("berita", text)]).search("Bashar al-Assad lahir di mana?").answered
 
 
 def test_only_a_dated_story_must_say_when() -> None:

@@ -23,12 +23,17 @@ from retrieval.answer_forms import answer_form
         ("Apa hasil kunjungan delegasi oposisi ke Moskow?", "hasil"),
         ("perundingan yg diadain rusia antara rezim suriah dan oposisi hasilnya apa", "hasil"),
         ("What was the outcome of Lavrov's meeting with Kerry?", "the outcome"),
+        ("Bashar al-Assad lahir di mana?", "kelahiran"),
+        ("Kapan Mohammed bin Salman dilahirkan?", "kelahiran"),
+        ("Where was Lavrov born?", "the birth"),
         # Names a time, asks an end that may be an event, a count, a harvest, or whether.
         ("Apa yang dikatakan Lavrov tentang Aleppo pada tahun 2016?", None),
         ("Sampai kapan oposisi akan melawan?", None),
         ("Berapa orang yang dievakuasi?", None),
         ("Apa hasil panen padi di Jawa?", None),
         ("Apakah hasil pembicaraan itu diungkap kepada wartawan?", None),
+        # "lahir" as "emerge", asked neither when nor where.
+        ("Persekutuan seperti apa yang mungkin lahir?", None),
         # Any opening the abstention stage reads as yes/no (`question.asks_yes_no`).
         ("Sudahkah hasil perundingan itu diumumkan?", None),
         ("apa perundingan itu sudah ada hasilnya?", None),
@@ -37,7 +42,7 @@ from retrieval.answer_forms import answer_form
 )
 def test_the_form_a_question_asks_for(question: str, asked: str | None) -> None:
     form = answer_form(question)
-    english = question.split()[0] in ("When", "How", "What")
+    english = question.split()[0] in ("When", "How", "What", "Where")
     assert (form.named(english=english) if form is not None else None) == asked
 
 
@@ -67,6 +72,9 @@ def test_the_form_a_question_asks_for(question: str, asked: str | None) -> None:
         ("Apa hasil pertemuan ...?", "Kedua pihak menyepakati gencatan senjata.", True),
         ("Apa hasil pertemuan ...?", "Lavrov bertemu lagi dengan Kerry pada hari Rabu di Kuala Lumpur.", False),
         ("Apa hasil pertemuan ...?", "Rusia telah mengundang kelompok oposisi utama Suriah ke Moskow.", False),
+        ("Di mana ... lahir?", "Presiden Bashar al-Assad lahir di Damaskus pada 1965.", True),
+        ("Di mana ... lahir?", "Tempat kelahirannya, Aleppo, kini hancur.", True),
+        ("Di mana ... lahir?", "Pantau - Rusia telah menjalin kontak langsung dengan HTS di Damaskus.", False),
     ],
 )
 def test_the_form_found_in_text(question: str, text: str, gives: bool) -> None:
@@ -76,7 +84,9 @@ def test_the_form_found_in_text(question: str, text: str, gives: bool) -> None:
 
 def test_only_an_outcome_must_be_said_by_text_without_a_date() -> None:
     # An encyclopedia gives times, spans and ages otherwise ("(1138-1194)").
-    news_only = {q: answer_form(q).news_only for q in ("Kapan ...?", "Berapa lama ...?", "Berapa umur ...?")}
+    news_only = {
+        q: answer_form(q).news_only for q in ("Kapan ...?", "Berapa lama ...?", "Berapa umur ...?", "Di mana ... lahir?")
+    }
     assert all(news_only.values())
     outcome = answer_form("Apa hasil pertemuan ...?")
     assert outcome is not None and not outcome.news_only
