@@ -148,7 +148,8 @@ class Reader:
         for word, terms in word_terms:
             if not terms or any(index.has_term(t) for t in terms):
                 continue
-            if misspelt_question_word(word.casefold()):
+            # A dictionary word one letter off a question word is the word ("kapal", not "kapan").
+            if misspelt_question_word(word.casefold()) and not is_root_word(word.casefold()):
                 fixes.update((t, ()) for t in terms)
                 continue
             # A capitalised word is a name, whose other spellings `Engine._spelled_otherwise` looks

@@ -75,3 +75,11 @@ def test_a_name_or_a_dictionary_word_is_no_typo(engine: Engine) -> None:
     # "Tobaa" is a name the corpus may spell otherwise; "tingi" (a tree) a word it lacks.
     assert "toba" not in engine.read("Di mana Tobaa?").terms
     assert "tinggi" not in engine.read("Di mana kopi dataran tingi?").terms
+
+
+def test_a_dictionary_word_one_letter_off_a_question_word_is_the_word(engine: Engine) -> None:
+    # "kapal" is one letter off "kapan", "mata" off "mana": over a corpus that never uses
+    # them they are what the question asks about, not a misspelt question word.
+    asked = engine.read("Berapa banyak kapal di Danau Toba?")
+    assert [terms for word, terms in asked.words if word == "kapal"] == [("kapal",)]
+    assert "mata" in engine.read("Apa mata uang di Aceh?").terms
