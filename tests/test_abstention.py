@@ -753,11 +753,15 @@ def test_an_undoing_written_with_an_equals_sign_is_that_word_not_its_group(tmp_p
         "Kapan Donald Trump dilantik sebagai presiden AS?",
         "Kapan delegasi Koalisi Nasional Suriah akhirnya tiba di Moskow?",
         "Siapa yang menggantikan Badr Jamus sebagai pemimpin koalisi?",
+        "Berapa tentara Suriah yang gugur di Aleppo?",
+        "Siapa saja yang berangkat ke Moskow bersama delegasi koalisi?",
+        "Berapa tentara Rusia yang dikerahkan ke Aleppo?",
     ],
 )
 def test_an_event_no_story_reports_is_declined_as_an_undoing(engine: Engine, question: str) -> None:
-    # The stories name Assad's fall, Trump's presidency, the delegation's invitation and
-    # Badr Jamus's leadership, never a flight, a swearing-in, an arrival or a successor.
+    # The stories name Assad's fall, Trump's presidency, the delegation's invitation,
+    # Badr Jamus's leadership and the soldiers in Aleppo, never a flight, a swearing-in,
+    # an arrival, a successor, a soldier fallen, a departure or a deployment.
     assert engine.judge(question, k=3)[1].undoing == 1.0
     answer = engine.search(question)
     assert not answer.answered
