@@ -667,8 +667,13 @@ class Engine:
         keys = {u.terms for u in rest}
         words = [word for word, terms in asked.words if frozenset(terms) in keys]
         # Written as a dictionary root itself: an affixed word the corpus lacks may be a
-        # typo whose stem is a word ("meliris", "memerankah").
-        if not all(is_root_word(word.casefold()) for word in words):
+        # typo whose stem is a word ("meliris", "memerankah"). An English word is known by
+        # the Indonesian words it reads as ("population": "populasi").
+        if asked.english:
+            translated = {word for word, terms in asked.words if len(terms) > 1}
+            if not all(word in translated for word in words):
+                return ()
+        elif not all(is_root_word(word.casefold()) for word in words):
             return ()
         return tuple(dict.fromkeys(words))
 

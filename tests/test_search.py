@@ -520,6 +520,11 @@ def test_a_question_asking_only_what_the_corpus_never_mentions_of_what_it_names_
     # root, which may be a typo ("meliris"), is no reason to decline.
     for question in ("Di mana Sergey Lavrov bertemu John Kerry?", "Di mana letak Doha?", "Siapa yang meliris Lavrov?"):
         assert not engine.search(question).missing, question
+    # An English word is known by the Indonesian words it reads as: "population" is a
+    # word ("populasi") no article uses; "lavrovian" is none.
+    answer = engine.search("What is the population of Doha?")
+    assert not answer.answered and answer.missing == ("population",)
+    assert not engine.search("What is the lavrovian of Doha?").missing
 
 
 def test_an_english_word_meets_its_group_in_a_word_with_a_possessive() -> None:
