@@ -639,9 +639,10 @@ def _counts(
     near = [i for i, (_word, terms) in enumerate(words) if not counted.isdisjoint(terms)]
     if any(abs(i - n) <= _COUNT_REACH for n in numbers for i in near):
         return True
-    if not near and not counted.isdisjoint(persons) and counted.isdisjoint(persons_any):
+    if not near and (counted & persons) - persons_any:
         # People of a kind the window never names ("Berapa *tentara* Rusia yang tewas?"):
-        # "250.000 orang tewas" counts people, not them.
+        # "250.000 orang tewas" counts people, not them. A word read several ways (an
+        # English "members": "anggota", "warga") asks the kind when one reading is one.
         return False
     things = bool(near) and counted.isdisjoint(persons)
     return any(

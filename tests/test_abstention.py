@@ -628,6 +628,21 @@ def test_a_count_the_window_gives_only_for_another_thing_is_count_unmatched() ->
     assert counted_word("How many Russian soldiers are in Tartus?", words, lexicon) == "soldiers"
 
 
+def test_an_english_word_read_as_people_of_a_kind_is_not_counted_by_any_people() -> None:
+    # "members" reads as "anggota" and "warga": one reading asks members, so "250.000
+    # orang" (people of any kind) does not count them.
+    text = (
+        "Rusia mengundang delegasi oposisi Suriah ke Moskow. "
+        "Moskow terus memasok senjata kepada rezim Assad selama perang yang menewaskan 250.000 orang."
+    )
+    # Another story uses both readings, so the English word is read as them.
+    other = _news("klub", "Para anggota klub itu bertemu di balai. Warga kota ikut menonton.")
+    engine = Engine.from_articles([_news("undangan", text), other])
+    answer = engine.search("How many members were in the Syrian opposition delegation invited to Moscow?")
+    assert not answer.answered and answer.missing == ("the number of members",)
+    assert engine.search("How many people have died in the war?").answered
+
+
 def test_an_amount_of_money_the_window_names_no_currency_for_is_count_unmatched() -> None:
     lexicon = Lexicon.read(default_analyzer_dir(), default_analyzer().terms)
 
