@@ -796,7 +796,6 @@ def named(
     return out
 
 
-
 # "Apa itu X?", "Apa yang dimaksud dengan X?", "Apa arti X?": a definition, which a
 # sentence gives as "X adalah ...", "X merupakan ...", "X (...) ialah ...". Not
 # "Apa kepanjangan X?": that wants the long form, printed beside X in brackets
