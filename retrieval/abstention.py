@@ -461,7 +461,7 @@ def measure(
         counted_at is not None
         and not _counts(
             _counted(counted_at, question_words, window_analysed()), window_analysed(), lexicon.counters, lexicon.persons,
-            lexicon.persons_any,
+            lexicon.persons_any, lexicon.measures, _places(question_words),
         )
     ) or (
         lexicon.currency is not None
@@ -626,18 +626,25 @@ def _counts(
     counters: frozenset[str],
     persons: frozenset[str],
     persons_any: frozenset[str],
+    measures: frozenset[str] = frozenset(),
+    places: frozenset[str] = frozenset(),
 ) -> bool:
     """Whether a number in `words` counts `counted`: the thing stands within `_COUNT_REACH`
     words of it, or a counter word follows it ("13 *orang*"). A counter word for people
     ("orang", `persons`) counts a thing the window names elsewhere only when that thing is
     people: "250.000 orang tewas" is no count of the "senjata" the window says were supplied;
     and people of a kind the window never names only when they are people of any kind
-    (`persons_any`: "korban", "warga")."""
-    numbers = [i for i, (word, _terms) in enumerate(words) if _DIGIT.search(word) or _NUMBER_WORD.fullmatch(word)]
+    (`persons_any`: "korban", "warga"). A date or a measure (`_measuring`: "dua *hari*") counts
+    nothing, nor does a number of the place the question names (`_counts_other`)."""
+    numbers = [
+        i
+        for i, (word, _terms) in enumerate(words)
+        if (_DIGIT.search(word) or _NUMBER_WORD.fullmatch(word)) and not _measuring(i, words, counted, measures)
+    ]
     if not numbers:
         return False
     near = [i for i, (_word, terms) in enumerate(words) if not counted.isdisjoint(terms)]
-    if any(abs(i - n) <= _COUNT_REACH for n in numbers for i in near):
+    if any(abs(i - n) <= _COUNT_REACH and not _counts_other(n, words, places - counted) for n in numbers for i in near):
         return True
     if not near and (counted & persons) - persons_any:
         # People of a kind the window never names ("Berapa *tentara* Rusia yang tewas?"):
@@ -649,6 +656,48 @@ def _counts(
         words[k][0].casefold() in counters and not (things and not persons.isdisjoint(words[k][1]))
         for n in numbers
         for k in range(n + 1, min(n + 3, len(words)))
+    )
+
+
+def _counts_other(n: int, words: Sequence[tuple[str, tuple[str, ...]]], places: frozenset[str]) -> bool:
+    """Whether the number at `n` counts, right after it, the place the question puts the
+    thing it counts in (`places`): "*dua pangkalan* militernya" counts the bases of "Berapa
+    personel militer Rusia di pangkalan Tartus?", not its soldiers."""
+    k = n + 1
+    while k < len(words) and (_DIGIT.search(words[k][0]) or _NUMBER_WORD.fullmatch(words[k][0])):
+        k += 1
+    return k < len(words) and not places.isdisjoint(words[k][1])
+
+
+_PLACE_PREPOSITIONS = frozenset("di at in".split())
+
+
+def _places(words: Sequence[tuple[str, tuple[str, ...]]]) -> frozenset[str]:
+    """The terms of the words a question puts after a preposition of place ("di *pangkalan* Tartus")."""
+    return frozenset(
+        t
+        for (before, _before_terms), (_word, terms) in zip(words, words[1:])
+        if before.casefold() in _PLACE_PREPOSITIONS
+        for t in terms
+    )
+
+
+# Words a date or a label stands after: "*tahun* 2015", "*pukul* 10", "*nomor* 7".
+_NUMBERED_BY = frozenset("tahun tanggal pukul jam abad nomor kode angka".split())
+
+
+def _measuring(
+    i: int, words: Sequence[tuple[str, tuple[str, ...]]], counted: frozenset[str], measures: frozenset[str]
+) -> bool:
+    """Whether the number at `i` is a date or a measure rather than a count: "dua *hari*
+    sebelumnya", "*tahun* 2015", "(12/12)" count no fighters, unless the question counts
+    the measure itself ("Berapa hari ...?")."""
+    if "/" in words[i][0]:
+        return True
+    after = words[i + 1] if i + 1 < len(words) else ("", ())
+    before = words[i - 1][0].casefold() if i > 0 else ""
+    return (after[0].casefold() in measures and counted.isdisjoint(after[1])) or (
+        before in _NUMBERED_BY and before not in counted
     )
 
 
