@@ -781,6 +781,14 @@ def test_an_undoing_written_with_an_equals_sign_is_that_word_not_its_group(tmp_p
     assert _signals("Kapan Archimedes meninggal?", life, life, lexicon=grouped).undoing == 1.0
 
 
+def test_an_overthrow_the_article_never_reports_is_an_undoing() -> None:
+    lexicon = Lexicon.read(default_analyzer_dir(), default_analyzer().terms)
+    ruled = "Soeharto menjabat presiden Indonesia selama 32 tahun."
+    fell = "Soeharto menjabat presiden Indonesia sampai penggulingannya pada 1998."
+    assert _signals("Apa penyebab digulingkannya Soeharto?", ruled, ruled, lexicon=lexicon).undoing == 1.0
+    assert _signals("Apa penyebab digulingkannya Soeharto?", fell, fell, lexicon=lexicon).undoing == 0.0
+
+
 @pytest.mark.parametrize(
     "question",
     [
@@ -792,12 +800,13 @@ def test_an_undoing_written_with_an_equals_sign_is_that_word_not_its_group(tmp_p
         "Berapa tentara Suriah yang gugur di Aleppo?",
         "Siapa saja yang berangkat ke Moskow bersama delegasi koalisi?",
         "Berapa tentara Rusia yang dikerahkan ke Aleppo?",
+        "Kapan Rusia menarik Pasukan Kedirgantaraan dari Suriah?",
     ],
 )
 def test_an_event_no_story_reports_is_declined_as_an_undoing(engine: Engine, question: str) -> None:
     # The stories name Assad's fall, Trump's presidency, the delegation's invitation,
     # Badr Jamus's leadership and the soldiers in Aleppo, never a flight, a swearing-in,
-    # an arrival, a successor, a soldier fallen, a departure or a deployment.
+    # an arrival, a successor, a soldier fallen, a departure, a deployment or a withdrawal.
     assert engine.judge(question, k=3)[1].undoing == 1.0
     answer = engine.search(question)
     assert not answer.answered
