@@ -2,14 +2,15 @@
 
 "Kapan ...?" is answered by a time, "Berapa lama ...?" by a span, "Berapa umur ...?" by
 an age, "Di mana X lahir?" by a birth, "Apa hasil pertemuan ...?" by words of how it
-turned out. A news story says them whenever it reports them ("pada Senin (12/12)",
-"selama empat tahun", "berusia 57 tahun", "lahir di Damaskus", "mencapai kebuntuan"),
+turned out, "Siapa pejabat ...?" by a name beside an office. A news story says them
+whenever it reports them ("pada Senin (12/12)", "selama empat tahun", "berusia 57 tahun",
+"lahir di Damaskus", "mencapai kebuntuan", "Wamenlu Rusia, Mikhail Bogdanov"),
 so the engine declines a question whose best window says nothing in the form asked
 (`search.Engine`), naming what is missing.
 
-A time, a span, an age and a birth are read only of a news story (a dated article): a
-passage without a date, an encyclopedia's, gives them in ways news does not
-("(1138-1194)", a reign's years). An outcome is said in words of outcome in any text.
+A time, a span, an age, a birth and a name are read only of a news story (a dated
+article): a passage without a date, an encyclopedia's, gives them in ways news does not
+("(1138-1194)", a reign's years, a link). An outcome is said in words of outcome in any text.
 """
 
 from __future__ import annotations
@@ -27,12 +28,15 @@ __all__ = ["AnswerForm", "answer_form"]
 class AnswerForm:
     """What a question asks for in a form every answer takes: `gives` finds it in text,
     `word` and `word_en` name it in a decline ("kapan", "when"), and `news_only` says
-    that only a dated article's text must hold it."""
+    that only a dated article's text must hold it (within `reach` sentences of the best)."""
 
     word: str
     word_en: str
     gives: Callable[[str], bool]
     news_only: bool
+    # How many sentences either side of the best one may give it: a story may name an
+    # office's holder a sentence or two after it introduces the office.
+    reach: int = 1
 
     def named(self, *, english: bool) -> str:
         return self.word_en if english else self.word
@@ -43,7 +47,7 @@ def answer_form(question: str) -> AnswerForm | None:
     for asks, form in _FORMS:
         if asks(question):
             return form
-    return None
+    return _who_in_office(question)
 
 
 # A question that asks when, not one that names a time ("... pada tahun 2016?", which
@@ -123,6 +127,85 @@ _BORN = r"(?:lahir|dilahirkan|kelahiran(?:nya)?|born)"
 _WHEN_OR_WHERE = r"(?:kapan(?:kah)?|(?:di\s*)?mana(?:kah)?|berapa|where|when|what\s+year)"
 _ASKS_BIRTH = re.compile(rf"\b{_WHEN_OR_WHERE}\b.*\b{_BORN}\b|\b{_BORN}\b.*\b{_WHEN_OR_WHERE}\b", re.I)
 _BIRTH = re.compile(r"\b(?:lahir|dilahirkan|kelahiran(?:nya)?|born|birth(?:place)?)\b", re.I)
+
+
+# "Siapa kepala pusat rekonsiliasi Rusia?", "Siapa nama pejabat Rusia yang ...?", "penasihat
+# presiden AS yg ngomong ke sputnik namanya siapa", "Who was the US Secretary of State ...?": a
+# person named by an office (not "penasihat trump bilang koalisi bakal antara siapa aja",
+# whose "siapa" asks another). News names such a person beside the office, by a name of
+# two words or after the title: "Wakil Menteri Luar Negeri (Wamenlu) Rusia, *Mikhail
+# Bogdanov*", "Menteri Luar Negeri AS *John Kerry*", "Kepala media faksi Tastaqim (salah
+# satu faksi FSA), *Zakariya Malahifji*".
+_OFFICES = (
+    r"menteri|menlu|wamenlu|presiden|wapres|wakil|kepala|ketua|pemimpin|pimpinan|komandan|panglima|jubir|"
+    r"juru\s+bicara|duta|dubes|utusan|diplomat|pejabat|perwakilan|direktur|sekretaris|sekjen|gubernur|"
+    r"wali\s*kota|raja|pangeran|anggota|wartawan|analis|pengamat|pakar|ahli|tokoh|negosiator|delegasi|"
+    r"perdana\s+menteri|secretary|minister|president|leader|commander|envoy|official|spokesman|"
+    r"spokesperson|ambassador|head|chief|penasihat|advisor|adviser"
+)
+_ASKS_WHO_IN_OFFICE = re.compile(
+    rf"^\W*(?:siapa|sapa|who)(?:kah)?\s+(?:(?:nama|is|was|the)\s+)*(?:[A-Z]{{2,4}}\s+)?({_OFFICES})\b"
+    rf"|\b({_OFFICES})\b[^?]*\bnama(?:nya)?\s+(?:siapa|sapa)\b",
+    re.I,
+)
+_OFFICE = re.compile(rf"(?:{_OFFICES})", re.I)
+_TOKEN = re.compile(r"\w[\w'’-]*")
+# Words written capitalised in a title, an institution or a date, never a person's name.
+_TITLE_WORDS = frozenset(
+    "menteri luar negeri dalam pertahanan wakil presiden kepala ketua pemimpin komandan utusan khusus duta "
+    "besar perdana raja putra mahkota sang jenderal letnan kolonel mayor juru bicara dewan keamanan "
+    "kementerian pasukan tentara angkatan senin selasa rabu kamis jumat sabtu minggu januari februari maret "
+    "april mei juni juli agustus september oktober november desember the of secretary state minister "
+    "general foreign president".split()
+)
+# How many words from the office its holder's name may stand ("Kepala media faksi Tastaqim
+# (salah satu faksi FSA), Zakariya Malahifji": nine).
+_NAME_REACH = 10
+
+
+def _who_in_office(question: str) -> AnswerForm | None:
+    match = _ASKS_WHO_IN_OFFICE.search(question)
+    if match is None:
+        return None
+    office = (match.group(1) or match.group(2)).casefold()
+    asked = frozenset(word.casefold() for word in _TOKEN.findall(question))
+    return AnswerForm(
+        f"nama {office}", f"the {office}'s name", lambda text: _names_someone_in_office(text, asked), True, reach=2
+    )
+
+
+def _names_someone_in_office(text: str, asked: frozenset[str]) -> bool:
+    """Whether `text` names a person (`_person_at`) within `_NAME_REACH` words of an office;
+    the question's own words (`asked`) name nobody new."""
+    words = _TOKEN.findall(text)
+    for i, word in enumerate(words):
+        if not (_OFFICE.fullmatch(word) or (i + 1 < len(words) and _OFFICE.fullmatch(f"{word} {words[i + 1]}"))):
+            continue
+        if any(
+            _person_at(words, j, asked) for j in range(max(1, i - _NAME_REACH), min(len(words), i + _NAME_REACH + 1))
+        ):
+            return True
+    return False
+
+
+def _person_at(words: list[str], j: int, asked: frozenset[str]) -> bool:
+    """Whether `words[j]` (not the first word: every sentence capitalises that) is part of a
+    person's name: capitalised, no acronym nor title word nor a word of the question, and
+    beside another capitalised word or right after a title ("Menteri Luar Negeri *Lavrov*")."""
+    word = words[j]
+    if not _capitalised(word) or word.casefold() in asked or word.casefold() in _TITLE_WORDS:
+        return False
+    before = words[j - 1]
+    after = words[j + 1] if j + 1 < len(words) else ""
+    return (
+        _capitalised(after)
+        or (j > 1 and _capitalised(before) and before.casefold() not in asked and before.casefold() not in _TITLE_WORDS)
+        or before.casefold() in _TITLE_WORDS
+    )
+
+
+def _capitalised(word: str) -> bool:
+    return word[:1].isupper() and not word.isupper()
 
 
 def _asks_outcome(question: str) -> bool:

@@ -389,14 +389,15 @@ class Engine:
 
     def _form_unsaid(self, asked: Query, sid: int) -> str | None:
         """What a question asks for in a form every answer takes (`answer_forms`: "kapan",
-        "berapa lama", "umur", "kelahiran", "hasil"), when the window of the best sentence,
-        `sid`, says nothing in that form; else None. A time, a span, an age or a birth must
-        be said only by a news story (a dated article)."""
+        "berapa lama", "umur", "kelahiran", "hasil", "nama pejabat"), when the window of the
+        best sentence, `sid` (the form's `reach` sentences either side), says nothing in that
+        form; else None. A time, a span, an age, a birth or a name must be said only by a
+        news story (a dated article)."""
         form = answer_form(asked.text)
         if form is None or (form.news_only and self._article_holding(sid).date is None):
             return None
         # The window's sentences only: `_window` also reads their terms, which nothing here needs.
-        window = self.context(sid, before=1, after=1)
+        window = self.context(sid, before=form.reach, after=form.reach)
         return None if any(form.gives(sentence.text) for sentence in window) else form.named(english=asked.english)
 
     def _worth_showing(self, asked: Query, closest: list[Hit]) -> list[Hit]:

@@ -839,6 +839,8 @@ def test_a_leader_no_story_names_is_declined(engine: Engine, question: str) -> N
         ("What was the outcome of Lavrov's meeting with Kerry in Kuala Lumpur?", "the outcome"),
         ("Bashar al-Assad lahir di mana?", "kelahiran"),
         ("Where was Badr Jamus born?", "the birth"),
+        ("Siapa pejabat Rusia yang hadir dalam pertemuan dengan oposisi di Turki?", "nama pejabat"),
+        ("Siapa komandan Pasukan Kedirgantaraan Rusia yang bertugas di Suriah?", "nama komandan"),
     ],
 )
 def test_a_question_whose_answer_form_the_closest_window_lacks_is_declined(
@@ -847,8 +849,8 @@ def test_a_question_whose_answer_form_the_closest_window_lacks_is_declined(
     # The stories name Phares, Khmeimim, Pedersen, Lavrov, Tartus, the prince and Bogdanov,
     # never when he was appointed or the base first used, for how long Lavrov has served or
     # the lease runs, anyone's age, nor what came of the Kuala Lumpur meeting or the
-    # invitation, nor where Assad or Jamus was born: the decline says what the closest
-    # sentences do not say.
+    # invitation, nor where Assad or Jamus was born, nor who the Russian officials in Turkey
+    # or the air force's commander were: the decline says what the closest sentences do not say.
     answer = engine.search(question)
     assert not answer.answered and answer.missing == (missing,) and answer.closest
 
@@ -863,6 +865,9 @@ def test_a_question_whose_answer_form_the_closest_window_lacks_is_declined(
         "Dalam berapa hari Lavrov berharap situasi di Aleppo timur beres?",  # "dalam dua atau tiga hari"
         "Bagaimana hasil pertemuan di Turki menurut Zakariya?",  # "telah mencapai kebuntuan"
         "Apa hasil perundingan pemerintah Suriah dan oposisi yang diadakan di Rusia?",  # "tidak membuahkan hasil"
+        "Siapa pejabat Rusia yang mengumumkan kontak dengan HTS?",  # "Wamenlu Rusia, Mikhail Bogdanov"
+        # Named two sentences after the office: "ujar sang penasihat, Walid Phares".
+        "Siapa penasihat presiden AS yang menyebut kemungkinan koalisi antiterorisme dengan Rusia?",
     ],
 )
 def test_a_question_whose_answer_form_the_window_gives_is_answered(engine: Engine, question: str) -> None:

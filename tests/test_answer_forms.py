@@ -38,11 +38,19 @@ from retrieval.answer_forms import answer_form
         ("Sudahkah hasil perundingan itu diumumkan?", None),
         ("apa perundingan itu sudah ada hasilnya?", None),
         ("Has the outcome of the talks been announced?", None),
+        # A person named by an office, asked who.
+        ("Siapa kepala pusat rekonsiliasi Rusia di Suriah?", "nama kepala"),
+        ("Siapa nama pejabat Rusia yang bertemu oposisi di Turki?", "nama pejabat"),
+        ("penasihat presiden AS yg ngomong ke sputnik namanya siapa", "nama penasihat"),
+        ("Who was the US Secretary of State negotiating with Lavrov?", "the secretary's name"),
+        # Not when "siapa" asks another than the office, nor without an office.
+        ("penasihat trump bilang koalisi antiterorisme bakal antara siapa aja", None),
+        ("Siapa yang diundang Rusia ke Moskow?", None),
     ],
 )
 def test_the_form_a_question_asks_for(question: str, asked: str | None) -> None:
     form = answer_form(question)
-    english = question.split()[0] in ("When", "How", "What", "Where")
+    english = question.split()[0] in ("When", "How", "What", "Where", "Who")
     assert (form.named(english=english) if form is not None else None) == asked
 
 
@@ -75,6 +83,15 @@ def test_the_form_a_question_asks_for(question: str, asked: str | None) -> None:
         ("Di mana ... lahir?", "Presiden Bashar al-Assad lahir di Damaskus pada 1965.", True),
         ("Di mana ... lahir?", "Tempat kelahirannya, Aleppo, kini hancur.", True),
         ("Di mana ... lahir?", "Pantau - Rusia telah menjalin kontak langsung dengan HTS di Damaskus.", False),
+        # The holder beside the office: a name of two words, or one right after the title.
+        ("Siapa pejabat Rusia yang ...?", "Hal ini disampaikan Wakil Menteri Luar Negeri (Wamenlu) Rusia, Mikhail Bogdanov.", True),
+        ("Siapa pejabat Rusia yang ...?", "Kepala media faksi Tastaqim (salah satu faksi FSA), Zakariya Malahifji, berkata.", True),
+        ("Siapa pejabat Rusia yang ...?", "Hal itu dikatakan Menteri Luar Negeri Lavrov kemarin.", True),
+        # Not a place, an acronym, a title, the question's own names, or a sentence's first word.
+        ("Siapa pejabat Rusia yang ...?", "Oposisi menggelar pertemuan dengan para pejabat Rusia beberapa hari terakhir di Turki.", False),
+        ("Siapa pejabat Rusia yang ...?", "Menurut Dewan Keamanan PBB, para pejabat AS tidak hadir.", False),
+        ("Siapa pejabat Rusia yang ...?", "Pantau - Suriah menyambut para pejabat AS.", False),
+        ("Siapa komandan Pasukan Kedirgantaraan Rusia?", "Intervensi Pasukan Kedirgantaraan Rusia dipimpin komandan mereka.", False),
     ],
 )
 def test_the_form_found_in_text(question: str, text: str, gives: bool) -> None:
@@ -88,5 +105,6 @@ def test_only_an_outcome_must_be_said_by_text_without_a_date() -> None:
         q: answer_form(q).news_only for q in ("Kapan ...?", "Berapa lama ...?", "Berapa umur ...?", "Di mana ... lahir?")
     }
     assert all(news_only.values())
+    assert answer_form("Siapa kepala pusat rekonsiliasi Rusia?").news_only  # an encyclopedia names by links
     outcome = answer_form("Apa hasil pertemuan ...?")
     assert outcome is not None and not outcome.news_only

@@ -138,7 +138,7 @@ def test_a_hit_names_the_question_words_neither_it_nor_its_neighbours_hold() -> 
             *_UNRELATED,
         ]
     )
-    envoy = engine.search("Siapa perwakilan HTS?")
+    envoy = engine.search("Bagaimana kontak perwakilan HTS?")
     assert envoy.answered and all(hit.missing_words == ("perwakilan",) for hit in envoy.hits)
     # "diplomat" stands in the sentence before; "Rusia", a name, in the article's lead.
     talks = engine.search("Apa yang dibahas pertemuan diplomat Rusia?")
