@@ -594,6 +594,7 @@ def test_a_count_the_window_gives_only_for_another_thing_is_count_unmatched() ->
     refugees = "Total pengungsi saat ini mencapai sekitar 130 ribu warga."
     assert unmatched("Berapakah total pengungsi dari Aleppo?", refugees) == 0.0
     assert unmatched("Berapa orang pengungsi dari Aleppo?", refugees) == 0.0
+    assert unmatched("Berapa jumlah keseluruhan orang yang mengungsi dari Aleppo?", refugees) == 0.0  # past "keseluruhan"
     far = "Pengungsi dari Aleppo tiba di kamp yang dibangun di luar kota, kata pejabat setempat, sekitar 130 ribu."
     assert unmatched("Berapa pengungsi dari Aleppo?", far) == 1.0
     # A counter word counts whatever is asked; so does the second word of a two-word thing.
