@@ -38,6 +38,8 @@ def test_chat_words_read_as_standard_ones_and_particles_are_dropped(chat: ChatWo
     assert chat.standard("lavrov ngobrol sm kerry pas di doha", known=_known) == "lavrov berbicara dengan kerry saat di doha"
     assert chat.standard("alesan rusia ama cina apa", known=_known) == "alasan rusia dengan cina apa"
     assert chat.standard("penasihatnya namanya sp", known=_known) == "penasihatnya namanya siapa"
+    assert chat.standard("Kpan delegasi dtg? kmn mrk prgi", known=_known) == "kapan delegasi datang? ke mana mereka prgi"
+    assert chat.standard("lavrov bilang bhw smua pny hak", known=_known) == "lavrov berkata bahwa semua punya hak"
 
 
 def test_a_chat_verb_reads_as_its_me_form_only_when_the_corpus_uses_that(chat: ChatWords) -> None:
