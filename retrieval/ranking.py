@@ -138,6 +138,10 @@ class Tuning:
     # uses that acronym without defining it ("National Aeronautics and Space
     # Administration" over "NASA", "Universitas Brawijaya" over "UB"; train 2 and 1).
     name_initials: bool = True
+    # A question whose best sentence's article names a namesake of a person it asks
+    # ("Gichin Francis" over "Michael Francis Middleton": `retrieval/namesakes.py`) is
+    # declined, naming the person.
+    namesakes: bool = True
     # A question word the corpus never uses is read as the question word (dropped) or the
     # corpus word (`retrieval.typos`) one letter off: "berapkah", "kepercyaan".
     respell_typos: bool = True

@@ -35,6 +35,7 @@ from retrieval.candidates import Measured, Scored, TermRows, best_first
 from retrieval.dating import date_units, date_words
 from retrieval.index import Bm25Index
 from retrieval.measure import Measurer
+from retrieval.namesakes import namesake_named
 from retrieval.reading import Reader, rarest_idf
 from retrieval.question import SPELLING_MIN_LENGTH, asks_day, is_time_word, kind_words, spelling_key, titles, written_as_name
 from retrieval import ranktrees
@@ -377,6 +378,11 @@ class Engine:
             closest = self._fold_duplicates(ranked, units, limit=k, terms=terms)
             closest = self._worth_showing(asked, closest)
             return Answer(query=query, closest=tuple(closest), unquoted=speaker.name), None
+        if tuning.namesakes and (namesake := self._namesake(asked, ranked[0].sid)):
+            # "Kapan Gichin Francis lahir?" over a story on Kate Middleton that names her
+            # father Michael Francis Middleton: another of the family, not the one asked.
+            closest = self._fold_duplicates(ranked, units, limit=k, terms=terms)
+            return Answer(query=query, missing=(namesake,), closest=tuple(closest)), None
         if tuning.answer_forms and (unsaid := self._form_unsaid(asked, ranked[0].sid)):
             # "Kapan ...?", "Berapa lama ...?", "Apa hasil pertemuan ...?" over a window that
             # says no time, no span, no outcome: the closest, and what they do not say.
@@ -386,6 +392,19 @@ class Engine:
         lacking = self._words_lacking(asked, [hit.sentence.sid for hit in hits])
         shown = tuple(dataclasses.replace(hit, missing_words=words) for hit, words in zip(hits, lacking))
         return Answer(query=query, hits=shown), self._signals(asked, ranked)
+
+    def _namesake(self, asked: Query, sid: int) -> str | None:
+        """The name of several words the question asks whose namesake, not it, the article
+        of `sid` names (`namesakes.namesake_named`), or None."""
+        several = [(name, needed) for name, needed in asked.names if " " in name]
+        if not several:
+            return None
+        article = self._measurer.article_terms(sid)
+        for name, needed in several:
+            if article.isdisjoint(needed[0]) and not article.isdisjoint(needed[-1]):
+                if namesake_named(name, needed, article, self._article_holding(sid).text, common=is_root_word):
+                    return name
+        return None
 
     def _form_unsaid(self, asked: Query, sid: int) -> str | None:
         """What a question asks for in a form every answer takes (`answer_forms`: "kapan",
