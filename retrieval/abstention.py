@@ -81,7 +81,9 @@ _HOW_MANY = re.compile(r"\b(se)?berapa(kah)?\b", re.I)
 _WHAT_DATE = re.compile(r"\b(tahun|tanggal|abad|bulan|hari|pukul|jam)\s+(ke\s*-?\s*)?berapa", re.I)
 # Words between "berapa" and the thing it counts: "berapa *jumlah* tentara", "berapa
 # *kira-kira* penduduk".
-_COUNT_OPENERS = frozenset("jumlah banyak total keseluruhan seluruh kira-kira sekitar kurang lebih perkiraan rata-rata".split())
+_COUNT_OPENERS = frozenset(
+    "jumlah banyak total keseluruhan seluruh kira-kira sekitar kurang lebih perkiraan rata-rata".split()
+)
 # How near a number the counted thing stands in the window ("*130 ribu* warga", "harimau
 # sumatera yang tersisa hanya *400-500* ekor", "pengungsi saat ini mencapai sekitar *130 ribu*").
 _COUNT_REACH = 6
@@ -626,8 +628,8 @@ def _counts(
     counters: frozenset[str],
     persons: frozenset[str],
     persons_any: frozenset[str],
-    measures: frozenset[str] = frozenset(),
-    places: frozenset[str] = frozenset(),
+    measures: frozenset[str],
+    places: frozenset[str],
 ) -> bool:
     """Whether a number in `words` counts `counted`: the thing stands within `_COUNT_REACH`
     words of it, or a counter word follows it ("13 *orang*"). A counter word for people

@@ -401,6 +401,7 @@ class Engine:
             return None
         article = self._measurer.article_terms(sid)
         for name, needed in several:
+            # The article's text is read only when its terms leave room for a namesake.
             if article.isdisjoint(needed[0]) and not article.isdisjoint(needed[-1]):
                 if namesake_named(name, needed, article, self._article_holding(sid).text, common=is_root_word):
                     return name
