@@ -783,7 +783,7 @@ def _negated(words: Sequence[tuple[str, tuple[str, ...]]]) -> list[tuple[frozens
     for i, (word, terms) in enumerate(words):
         folded = word.casefold()
         if folded in _NEGATORS:
-            after = True
+            after = not _describes(words, i)
         elif after and folded in _NEGATION_SKIP:
             continue
         else:
@@ -792,6 +792,21 @@ def _negated(words: Sequence[tuple[str, tuple[str, ...]]]) -> list[tuple[frozens
                 out.append((frozenset(terms), frozenset(terms) | frozenset(following)))
             after = False
     return out
+
+
+# A verb form: what a question asks of the thing a clause before it describes.
+_VERB_FORM = re.compile(r"(?:di|me|ter|ber)[a-z]{4,}")
+
+
+def _describes(words: Sequence[tuple[str, tuple[str, ...]]], i: int) -> bool:
+    """Whether the negation at `i` stands in a clause that only describes a thing the
+    question asks something else of: "Kapan kesepakatan gencatan senjata *yang tidak
+    dijalankan* Obama itu *dicapai*?" asks when the agreement was reached, not of what
+    was not done. A noun, then "yang", then the negation, then a verb beyond the one it
+    negates; "Apa nama gunung yang tidak berada di Malang?" asks the clause itself."""
+    if i < 2 or words[i - 1][0].casefold() != "yang" or not words[i - 2][1]:
+        return False
+    return sum(bool(_VERB_FORM.fullmatch(word)) for word, _terms in words[i + 1 :]) >= 2
 
 
 def _dropped(question: Sequence[tuple[str, tuple[str, ...]]], window: Sequence[tuple[str, tuple[str, ...]]]) -> bool:

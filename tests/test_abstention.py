@@ -262,6 +262,11 @@ def test_a_word_the_question_negates_that_the_window_holds_plainly_is_negated_he
     assert held("komandan oposisi menerima tidak tawaran rusia", leave) == 0.0
     assert held("komandan oposisi tidak tawaran rusia", leave) == 1.0
     assert held("oposisi tidak keluar dari aleppo timur", leave) == 1.0
+    # A negated clause that only describes what the question asks something else of.
+    deal = "Kesepakatan gencatan senjata yang berhasil disepakati pada September lalu dijalankan sebagian."
+    assert held("Kapan kesepakatan yang tidak dijalankan Obama itu disepakati?", deal) == 0.0
+    assert held("Kesepakatan apa yang tidak dijalankan Obama?", deal) == 1.0
+    assert held("Kapan kesepakatan yang tidak dijalankan Obama itu ada?", deal) == 1.0  # no verb after it
 
 
 def test_a_word_the_question_asks_plainly_that_the_window_only_negates_is_negation_dropped() -> None:
