@@ -148,7 +148,8 @@ _ASKS_WHO_IN_OFFICE = re.compile(
     rf"|\b({_OFFICES})\b[^?]*\bnama(?:nya)?\s+(?:siapa|sapa)\b",
     re.I,
 )
-_OFFICE = re.compile(rf"(?:{_OFFICES})", re.I)
+# ... which a story may say by the verb of leading: "dipimpin Prof Hwang Woo Suk".
+_OFFICE = re.compile(rf"(?:{_OFFICES}|dipimpin|memimpin|diketuai|mengetuai|led|headed)", re.I)
 _TOKEN = re.compile(r"\w[\w'’-]*")
 # Words written capitalised in a title, an institution or a date, never a person's name.
 _TITLE_WORDS = frozenset(
@@ -159,8 +160,9 @@ _TITLE_WORDS = frozenset(
     "general foreign president".split()
 )
 # How many words from the office its holder's name may stand ("Kepala media faksi Tastaqim
-# (salah satu faksi FSA), Zakariya Malahifji": nine).
-_NAME_REACH = 10
+# (salah satu faksi FSA), Zakariya Malahifji": nine; "Kepala Bidang Informasi dan Sistem
+# Pelaporan KLB Flu Burung RSPI, dr ...": thirteen).
+_NAME_REACH = 15
 
 
 def _who_in_office(question: str) -> AnswerForm | None:
@@ -191,7 +193,9 @@ def _names_someone_in_office(text: str, asked: frozenset[str]) -> bool:
 def _person_at(words: list[str], j: int, asked: frozenset[str]) -> bool:
     """Whether `words[j]` (not the first word: every sentence capitalises that) is part of a
     person's name: capitalised, no acronym nor title word nor a word of the question, and
-    beside another capitalised word or right after a title ("Menteri Luar Negeri *Lavrov*")."""
+    beside another capitalised word or an initial ("George W *Bush*"; the office's own words
+    count: "Kepala Bagian Humas Garuda *Pujobroto*") or right after a title ("Menteri Luar
+    Negeri *Lavrov*")."""
     word = words[j]
     if not _capitalised(word) or word.casefold() in asked or word.casefold() in _TITLE_WORDS:
         return False
@@ -199,13 +203,19 @@ def _person_at(words: list[str], j: int, asked: frozenset[str]) -> bool:
     after = words[j + 1] if j + 1 < len(words) else ""
     return (
         _capitalised(after)
-        or (j > 1 and _capitalised(before) and before.casefold() not in asked and before.casefold() not in _TITLE_WORDS)
+        or _initial(after)
+        or (j > 1 and (_capitalised(before) or _initial(before)) and before.casefold() not in _TITLE_WORDS)
         or before.casefold() in _TITLE_WORDS
     )
 
 
 def _capitalised(word: str) -> bool:
     return word[:1].isupper() and not word.isupper()
+
+
+def _initial(word: str) -> bool:
+    """An initial of a name: "George *W* Bush", "*MS* Kaban"."""
+    return 0 < len(word) <= 2 and word.isupper() and word.isalpha()
 
 
 def _asks_outcome(question: str) -> bool:

@@ -87,6 +87,16 @@ def test_the_form_a_question_asks_for(question: str, asked: str | None) -> None:
         ("Siapa pejabat Rusia yang ...?", "Hal ini disampaikan Wakil Menteri Luar Negeri (Wamenlu) Rusia, Mikhail Bogdanov.", True),
         ("Siapa pejabat Rusia yang ...?", "Kepala media faksi Tastaqim (salah satu faksi FSA), Zakariya Malahifji, berkata.", True),
         ("Siapa pejabat Rusia yang ...?", "Hal itu dikatakan Menteri Luar Negeri Lavrov kemarin.", True),
+        # An initial, the office's own capitalised words before a one-word name, a verb of
+        # leading, and a long office.
+        ("Siapa Presiden AS?", "Kemarin Presiden AS George W Bush mengatakan hal itu.", True),
+        ("Siapakah Kepala Bagian Humas Garuda?", "Kepala Bagian Humas Garuda Pujobroto mengatakan itu.", True),
+        ("Siapakah ketua tim itu?", "Tim beranggotakan 11 orang yang dipimpin Prof Hwang Woo Suk ini sukses.", True),
+        (
+            "Siapakah Kepala Bidang Informasi dan Sistem Pelaporan KLB Flu Burung RSPI?",
+            "Hal itu kata Kepala Bidang Informasi dan Sistem Pelaporan KLB Flu Burung RSPI, dr Ilham Patu.",
+            True,
+        ),
         # Not a place, an acronym, a title, the question's own names, or a sentence's first word.
         ("Siapa pejabat Rusia yang ...?", "Oposisi menggelar pertemuan dengan para pejabat Rusia beberapa hari terakhir di Turki.", False),
         ("Siapa pejabat Rusia yang ...?", "Menurut Dewan Keamanan PBB, para pejabat AS tidak hadir.", False),
