@@ -584,11 +584,15 @@ def test_a_count_asked_over_a_window_without_a_number_is_count_absent() -> None:
     assert absent("Siapa istri James Hepburn?", married) == 0.0
 
 
+def _unmatched(question: str, window: str) -> float:
+    """`count_unmatched` of `question` over `window` with the bundled word lists."""
+    lexicon = Lexicon.read(default_analyzer_dir(), default_analyzer().terms)
+    return _signals(question, window, window, lexicon=lexicon).count_unmatched
+
+
 def test_a_count_the_window_gives_only_for_another_thing_is_count_unmatched() -> None:
     lexicon = Lexicon.read(default_analyzer_dir(), default_analyzer().terms)
-
-    def unmatched(question: str, window: str) -> float:
-        return _signals(question, window, window, lexicon=lexicon).count_unmatched
+    unmatched = _unmatched
 
     bases = "Rusia berharap mempertahankan dua pangkalan militernya di Suriah, yakni di Tartus dan Khmeimim."
     assert unmatched("Berapa jumlah tentara Rusia di Tartus?", bases) == 1.0
@@ -634,14 +638,8 @@ def test_a_count_the_window_gives_only_for_another_thing_is_count_unmatched() ->
     assert counted_word("How many Russian soldiers are in Tartus?", words, lexicon) == "soldiers"
 
 
-
-
 def test_a_number_of_a_measure_or_of_the_place_asked_counts_no_thing() -> None:
-    lexicon = Lexicon.read(default_analyzer_dir(), default_analyzer().terms)
-
-    def unmatched(question: str, window: str) -> float:
-        return _signals(question, window, window, lexicon=lexicon).count_unmatched
-
+    unmatched = _unmatched
     # "dua hari" is two days, "(12/12)" a date and "tahun 2015" a year, though the
     # fighters stand beside them.
     days = "Para komandan oposisi, dua hari sebelumnya, menolak tawaran Rusia untuk keluar."
@@ -655,6 +653,8 @@ def test_a_number_of_a_measure_or_of_the_place_asked_counts_no_thing() -> None:
     assert unmatched("Berapa jumlah personel militer Rusia di pangkalan Tartus?", bases) == 1.0
     assert unmatched("Berapa jumlah personel militer Rusia di Suriah?", bases) == 0.0
     assert unmatched("Berapa jumlah personel militer di pangkalan Tartus?", "Ada 4.000 personel militer di dua pangkalan.") == 0.0
+
+
 def test_an_english_word_read_as_people_of_a_kind_is_not_counted_by_any_people() -> None:
     # "members" reads as "anggota" and "warga": one reading asks members, so "250.000
     # orang" (people of any kind) does not count them.
