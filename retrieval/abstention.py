@@ -274,6 +274,9 @@ class Lexicon:
     # counts without the window naming them ("korban", "warga"; its `any:` lines)
     persons: frozenset[str] = frozenset()
     persons_any: frozenset[str] = frozenset()
+    # Terms of words that name the same people, a group a `same:` line of `persons.txt`
+    # ("warga penduduk rakyat masyarakat": a place's people), counted as one thing
+    same_people: tuple[frozenset[str], ...] = ()
     # Words that, after "berapa" (or beside an English "how much"), ask an amount of money
     # ("nilai", "biaya", "worth"), folded as written, and the currencies that write one
     # ("rp", "dolar", "$"), as one pattern (None: no file, no money read)
@@ -328,8 +331,10 @@ class Lexicon:
             for name in ("honorifics.txt", "measures.txt", "counters.txt")
         )
         plain_persons, any_persons = _marked(directory / "persons.txt", "any:")
+        plain_persons, same_lines = _split(plain_persons, "same:")
         persons_any = frozenset(t for line in any_persons for t in terms(line))
         persons = persons_any | frozenset(t for line in plain_persons for t in terms(line))
+        same_people = tuple(frozenset(t for word in line.split() for t in terms(word)) for line in same_lines)
         money = frozenset(word.casefold() for _number, line in _lines(directory / "money.txt") for word in line.split())
         speech, speech_verb_first = (
             frozenset(word.casefold() for line in lines for word in line.split())
@@ -344,7 +349,7 @@ class Lexicon:
         )
         return cls(
             frozenset(frame), tuple(opposites), qualifiers, tuple(relations), undoings, honorifics, measures, counters,
-            persons, persons_any, money, currency, speech, speech_verb_first,
+            persons, persons_any, same_people, money, currency, speech, speech_verb_first,
         )
 
 
@@ -369,9 +374,14 @@ def _lines(path: Path) -> list[tuple[int, str]]:
 
 def _marked(path: Path, mark: str) -> tuple[list[str], list[str]]:
     """The lines of `path` without `mark` before them, and those with it (`mark` cut off)."""
+    return _split([line for _number, line in _lines(path)], mark)
+
+
+def _split(lines: Iterable[str], mark: str) -> tuple[list[str], list[str]]:
+    """`lines` without `mark` before them, and those with it (`mark` cut off)."""
     plain: list[str] = []
     marked: list[str] = []
-    for _number, line in _lines(path):
+    for line in lines:
         (marked if line.startswith(mark) else plain).append(line.removeprefix(mark))
     return plain, marked
 
@@ -462,8 +472,8 @@ def measure(
     count_unmatched = (
         counted_at is not None
         and not _counts(
-            _counted(counted_at, question_words, window_analysed()), window_analysed(), lexicon.counters, lexicon.persons,
-            lexicon.persons_any, lexicon.measures, _places(question_words),
+            _as_one(_counted(counted_at, question_words, window_analysed()), lexicon.same_people), window_analysed(),
+            lexicon.counters, lexicon.persons, lexicon.persons_any, lexicon.measures, _places(question_words),
         )
     ) or (
         lexicon.currency is not None
@@ -659,6 +669,12 @@ def _counts(
         for n in numbers
         for k in range(n + 1, min(n + 3, len(words)))
     )
+
+
+def _as_one(counted: frozenset[str], groups: tuple[frozenset[str], ...]) -> frozenset[str]:
+    """`counted` with the terms of every group of `groups` it shares one with: "Berapa
+    *penduduk* ...?" is counted by "200 ribu lebih *warga*"."""
+    return counted.union(*(group for group in groups if not counted.isdisjoint(group)))
 
 
 def _counts_other(n: int, words: Sequence[tuple[str, tuple[str, ...]]], places: frozenset[str]) -> bool:

@@ -655,6 +655,13 @@ def test_a_number_of_a_measure_or_of_the_place_asked_counts_no_thing() -> None:
     assert unmatched("Berapa jumlah personel militer di pangkalan Tartus?", "Ada 4.000 personel militer di dua pangkalan.") == 0.0
 
 
+def test_words_for_one_people_count_as_one_thing() -> None:
+    # `same:` in persons.txt: "penduduk" and "warga" name a place's people; the dead are others.
+    residents = "Sampai saat ini masih terdapat 200 ribu lebih warga yang berada di Aleppo Timur."
+    assert _unmatched("Berapa banyak penduduk yang masih bertahan di Aleppo Timur?", residents) == 0.0
+    assert _unmatched("Berapa korban tewas di Aleppo Timur?", residents) == 1.0
+
+
 def test_an_english_word_read_as_people_of_a_kind_is_not_counted_by_any_people() -> None:
     # "members" reads as "anggota" and "warga": one reading asks members, so "250.000
     # orang" (people of any kind) does not count them.
