@@ -72,6 +72,9 @@ class Tuning:
     # outcome of a meeting over any text, whose best window says nothing in that form is
     # declined (`Engine._form_unsaid`).
     answer_forms: bool = True
+    # Of the two best sentences, the one that itself says what such a question asks for
+    # comes first when the best does not (`Engine._form_first`).
+    form_first: bool = True
     # A chat question (one written with chat words) names in lower case what the corpus
     # uses and the dictionary does not ("brp org tewas di *palmyra*"), as if capitalised:
     # a story that never names Palmyra does not answer it. Development sets 5 more

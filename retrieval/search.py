@@ -388,7 +388,8 @@ class Engine:
             # says no time, no span, no outcome: the closest, and what they do not say.
             closest = self._fold_duplicates(ranked, units, limit=k, terms=terms)
             return Answer(query=query, missing=(unsaid,), closest=tuple(closest)), None
-        hits = self._fold_duplicates(ranked, units, limit=offset + k, terms=terms)[offset : offset + k]
+        quoted = self._form_first(asked, ranked) if tuning.answer_forms and tuning.form_first else ranked
+        hits = self._fold_duplicates(quoted, units, limit=offset + k, terms=terms)[offset : offset + k]
         lacking = self._words_lacking(asked, [hit.sentence.sid for hit in hits])
         shown = tuple(dataclasses.replace(hit, missing_words=words) for hit, words in zip(hits, lacking))
         return Answer(query=query, hits=shown), self._signals(asked, ranked)
@@ -406,6 +407,24 @@ class Engine:
                 if namesake_named(name, needed, article, self._article_holding(sid).text, common=is_root_word):
                     return name
         return None
+
+    def _form_first(self, asked: Query, ranked: list[Scored]) -> list[Scored]:
+        """`ranked` with its second sentence first when the question asks for an answer
+        form (`answer_forms`) that the second sentence says and the best does not: "Siapa
+        penasihat ...?" quotes the sentence naming him before the one that only names the
+        office, "Bagaimana hasil pertemuan ...?" the one that says how it ended. A time, a
+        span, an age, a birth or a name counts only in a news story, as in `_form_unsaid`."""
+        if len(ranked) < 2:
+            return ranked
+        form = answer_form(asked.text)
+        if form is None:
+            return ranked
+        first, second = (self._sentences[item.sid] for item in ranked[:2])
+        if form.news_only and self._article_holding(second.sid).date is None:
+            return ranked
+        if form.gives(first.text) or not form.gives(second.text):
+            return ranked
+        return [ranked[1], ranked[0], *ranked[2:]]
 
     def _form_unsaid(self, asked: Query, sid: int) -> str | None:
         """What a question asks for in a form every answer takes (`answer_forms`: "kapan",

@@ -554,3 +554,40 @@ def test_a_phrase_the_question_names_is_not_held_by_its_words_apart() -> None:
     assert [sorted(unit.terms) for unit in engine.read("Siapa Menteri Pertahanan Rusia?").units][0] == ["~menhan"]
     assert not engine.search("Siapa Menteri Pertahanan Rusia?").answered
     assert engine.search("Siapa Menteri Luar Negeri Rusia?").answered
+
+
+def test_of_the_two_best_the_one_saying_what_the_question_asks_for_comes_first() -> None:
+    import dataclasses
+
+    articles = [
+        _article(
+            "koalisi",
+            "Penasihat presiden AS menyebut koalisi antiteror dengan Rusia mungkin terbentuk. "
+            "Penasihat kebijakan luar negeri Walid Phares mengatakan hal itu kepada Sputnik.",
+        ),
+        _article(
+            "turki",
+            "Pertemuan oposisi dengan Rusia di Turki membahas evakuasi warga sipil dari Aleppo. "
+            "Zakariya menambahkan bahwa pertemuan di Turki telah mencapai kebuntuan.",
+        ),
+        *_UNRELATED,
+    ]
+    engine = Engine.from_articles(articles)
+    off = engine.tuned(dataclasses.replace(engine.tuning, form_first=False))
+    asked = {
+        # A name beside the office, and how the meeting ended.
+        "Siapa penasihat presiden AS yang menyebut koalisi antiteror dengan Rusia?": "Penasihat kebijakan",
+        "Bagaimana hasil pertemuan oposisi dengan Rusia di Turki?": "Zakariya",
+    }
+    for question, answer in asked.items():
+        before, after = off.search(question), engine.search(question)
+        assert before.answered and after.answered
+        # Ranked by score alone the other sentence is first; the two trade places only.
+        assert not before.hits[0].sentence.text.startswith(answer)
+        assert after.hits[0].sentence.text.startswith(answer)
+        assert [h.sentence.sid for h in after.hits[:2]] == [h.sentence.sid for h in before.hits[1::-1]]
+    # An encyclopedia's name is not read (`_form_unsaid`'s news-only forms): undated, the
+    # score's order stands.
+    undated = Engine.from_articles([dataclasses.replace(article, date=None) for article in articles])
+    question = "Siapa penasihat presiden AS yang menyebut koalisi antiteror dengan Rusia?"
+    assert undated.search(question).hits[0].sentence.text.startswith("Penasihat presiden")
