@@ -29,7 +29,7 @@ from retrieval import chatwords, english, langfiles, places, wordnet
 from retrieval.abstention import Abstention, Lexicon, Signals, bundled, counted_word, measure, money_asked
 from retrieval import acronyms as _acronyms
 from retrieval.acronyms import ArticleAcronyms, CorpusAcronyms
-from retrieval.answer_forms import answer_form
+from retrieval.answer_forms import AnswerForm, answer_form
 from retrieval.build import Built
 from retrieval.candidates import Measured, Scored, TermRows, best_first
 from retrieval.dating import date_units, date_words
@@ -383,12 +383,14 @@ class Engine:
             # father Michael Francis Middleton: another of the family, not the one asked.
             closest = self._fold_duplicates(ranked, units, limit=k, terms=terms)
             return Answer(query=query, missing=(namesake,), closest=tuple(closest)), None
-        if tuning.answer_forms and (unsaid := self._form_unsaid(asked, ranked[0].sid)):
+        # The form every answer to the question takes, read once for both its uses below.
+        form = answer_form(asked.text) if tuning.answer_forms else None
+        if form is not None and (unsaid := self._form_unsaid(asked, form, ranked[0].sid)):
             # "Kapan ...?", "Berapa lama ...?", "Apa hasil pertemuan ...?" over a window that
             # says no time, no span, no outcome: the closest, and what they do not say.
             closest = self._fold_duplicates(ranked, units, limit=k, terms=terms)
             return Answer(query=query, missing=(unsaid,), closest=tuple(closest)), None
-        quoted = self._form_first(asked, ranked) if tuning.answer_forms and tuning.form_first else ranked
+        quoted = self._form_first(form, ranked) if form is not None and tuning.form_first else ranked
         hits = self._fold_duplicates(quoted, units, limit=offset + k, terms=terms)[offset : offset + k]
         lacking = self._words_lacking(asked, [hit.sentence.sid for hit in hits])
         shown = tuple(dataclasses.replace(hit, missing_words=words) for hit, words in zip(hits, lacking))
@@ -408,16 +410,13 @@ class Engine:
                     return name
         return None
 
-    def _form_first(self, asked: Query, ranked: list[Scored]) -> list[Scored]:
+    def _form_first(self, form: AnswerForm, ranked: list[Scored]) -> list[Scored]:
         """`ranked` with its second sentence first when the question asks for an answer
-        form (`answer_forms`) that the second sentence says and the best does not: "Siapa
+        `form` (`answer_forms`) that the second sentence says and the best does not: "Siapa
         penasihat ...?" quotes the sentence naming him before the one that only names the
         office, "Bagaimana hasil pertemuan ...?" the one that says how it ended. A time, a
         span, an age, a birth or a name counts only in a news story, as in `_form_unsaid`."""
         if len(ranked) < 2:
-            return ranked
-        form = answer_form(asked.text)
-        if form is None:
             return ranked
         first, second = (self._sentences[item.sid] for item in ranked[:2])
         if form.news_only and self._article_holding(second.sid).date is None:
@@ -426,14 +425,13 @@ class Engine:
             return ranked
         return [ranked[1], ranked[0], *ranked[2:]]
 
-    def _form_unsaid(self, asked: Query, sid: int) -> str | None:
-        """What a question asks for in a form every answer takes (`answer_forms`: "kapan",
+    def _form_unsaid(self, asked: Query, form: AnswerForm, sid: int) -> str | None:
+        """What a question asks for in a `form` every answer takes (`answer_forms`: "kapan",
         "berapa lama", "umur", "kelahiran", "hasil", "nama pejabat"), when the window of the
         best sentence, `sid` (the form's `reach` sentences either side), says nothing in that
         form; else None. A time, a span, an age, a birth or a name must be said only by a
         news story (a dated article)."""
-        form = answer_form(asked.text)
-        if form is None or (form.news_only and self._article_holding(sid).date is None):
+        if form.news_only and self._article_holding(sid).date is None:
             return None
         # The window's sentences only: `_window` also reads their terms, which nothing here needs.
         window = self.context(sid, before=form.reach, after=form.reach)
