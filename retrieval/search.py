@@ -314,6 +314,7 @@ class Engine:
         # answer. When no candidate holds them all, say what the closest ones lack, and
         # show those only as not an answer.
         names = asked.names
+        unnamed: list[Scored] = []  # passages off the question's topic only by its names
         table = measured.lacking([name for name, _needed in names])
         if table is not None and scored and on_topic is not None:
             # Scope is the article: a news story names its subject ("Aleppo") in its lead,
@@ -354,6 +355,10 @@ class Engine:
                     closest = self._worth_showing(asked, closest)
                 return Answer(query=query, missing=tuple(missing), closest=tuple(closest)), None
             if tuning.names_filter:
+                if tuning.unnamed_passages and measured.article_sentences is not None:
+                    # A passage cut from a story may have lost the lead that names its subject.
+                    short = (measured.article_sentences < tuning.story_sentences).tolist()
+                    unnamed = [item for item in ranked if not topical[item.row] and short[item.row]]
                 ranked = complete  # those `listed` says, in score order
         if not ranked:
             return Answer(query=query), None
@@ -391,10 +396,28 @@ class Engine:
             closest = self._fold_duplicates(ranked, units, limit=k, terms=terms)
             return Answer(query=query, missing=(unsaid,), closest=tuple(closest)), None
         quoted = self._form_first(form, ranked) if form is not None and tuning.form_first else ranked
-        hits = self._fold_duplicates(quoted, units, limit=offset + k, terms=terms)[offset : offset + k]
+        hits = self._fold_duplicates(quoted, units, limit=offset + k, terms=terms)
+        if len(hits) < offset + k and (said := self._said_but_unnamed(asked, unnamed)):
+            # Fewer answers than the page holds: after them, the passages that say all the
+            # question asks but the thing it names, each marked with the name it lacks.
+            hits = self._fold_duplicates(quoted + said, units, limit=offset + k, terms=terms)
+        hits = hits[offset : offset + k]
         lacking = self._words_lacking(asked, [hit.sentence.sid for hit in hits])
         shown = tuple(dataclasses.replace(hit, missing_words=words) for hit, words in zip(hits, lacking))
         return Answer(query=query, hits=shown), self._signals(asked, ranked)
+
+    def _said_but_unnamed(self, asked: Query, unnamed: list[Scored]) -> list[Scored]:
+        """Of `unnamed`, those whose window lacks no word of the question but the words
+        of the things it names ("Siapa juru kamera film Brokeback Mountain?" over a later
+        passage of its review: "Film ... ini, oleh juru kamera Rodrigo Prieto ...")."""
+        if not unnamed:
+            return []
+        named = {word.casefold() for name, _needed in asked.names for word in name.split()}
+        lacking = self._words_lacking(asked, [item.sid for item in unnamed])
+        return [
+            item for item, words in zip(unnamed, lacking)
+            if words and all(word.casefold() in named for word in words)
+        ]
 
     def _namesake(self, asked: Query, sid: int) -> str | None:
         """The name of several words the question asks whose namesake, not it, the article

@@ -194,11 +194,16 @@ def _check_engine(engine: Engine, questions: list[str]) -> tuple[int, int, int]:
             assert math.isclose(math.log(score), log_linear + added, rel_tol=0, abs_tol=1e-9), question
             changed += abs(added) > 1e-6
             compared += 1
-        # What search lists are candidates the reference lets it list.
+        # What search lists are candidates the reference lets it list, then only passages
+        # lacking nothing the question asks but its names (`Tuning.unnamed_passages`).
         answer = engine.search(question)
-        assert all(
-            _may_list(engine, query, hit.sentence.sid, 1.0) for hit in answer.hits
-        ), question
+        listable = [_may_list(engine, query, hit.sentence.sid, 1.0) for hit in answer.hits]
+        assert listable == sorted(listable, reverse=True), question
+        named = {word.casefold() for name, _needed in query.names for word in name.split()}
+        for hit in (hit for hit, ok in zip(answer.hits, listable) if not ok):
+            assert hit.missing_words and all(w.casefold() in named for w in hit.missing_words), question
+            sentences = sum(s.article_id == hit.article.id for s in engine._sentences)
+            assert sentences < engine.tuning.story_sentences, question
     return changed, compared, off_topic
 
 

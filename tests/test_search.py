@@ -591,3 +591,36 @@ def test_of_the_two_best_the_one_saying_what_the_question_asks_for_comes_first()
     undated = Engine.from_articles([dataclasses.replace(article, date=None) for article in articles])
     question = "Siapa penasihat presiden AS yang menyebut koalisi antiteror dengan Rusia?"
     assert undated.search(question).hits[0].sentence.text.startswith("Penasihat presiden")
+
+
+def test_a_passage_lacking_only_the_name_asked_follows_the_answers_marked_with_it() -> None:
+    import dataclasses
+
+    filler = " ".join(f"Kalimat pengisi nomor {n} tentang cuaca kota." for n in range(10))
+    engine = Engine.from_articles(
+        [
+            _article(
+                "lead",
+                "Universiade Izmir resmi ditutup di stadion utama oleh gubernur. "
+                "Atlet tuan rumah tampil gemilang sepanjang pekan dan meraih banyak medali.",
+            ),
+            # Cut from the same story after its lead: it never names the games.
+            _article("later", "Para atlet tuan rumah meraih medali 10 emas, 11 perak, dan enam perunggu."),
+            # Lacks the name and a word more ("tuan rumah"): about something else.
+            _article("other", "Para atlet tamu meraih medali 12 emas dan tiga perak."),
+            # A whole story names its subject: one that never does is not about it.
+            _article("story", f"Para atlet tuan rumah meraih medali 9 emas dan dua perak. {filler}"),
+            *_UNRELATED,
+        ]
+    )
+    question = "Medali apa yang diraih atlet tuan rumah di Universiade Izmir?"
+    off = engine.tuned(dataclasses.replace(engine.tuning, unnamed_passages=False))
+    before, after = off.search(question, k=5), engine.search(question, k=5)
+    assert before.answered and {hit.article.id for hit in before.hits} == {"lead"}
+    assert [hit.sentence.sid for hit in after.hits[: len(before.hits)]] == [hit.sentence.sid for hit in before.hits]
+    added = after.hits[len(before.hits) :]
+    assert [(hit.article.id, hit.missing_words) for hit in added] == [("later", ("Universiade", "Izmir"))]
+    # Listed after the answers, never in their place, and never as the only quote: a
+    # question no article names the subject of is still declined.
+    assert engine.search(question, k=1).hits == before.hits[:1]
+    assert not engine.search("Medali apa yang diraih atlet tuan rumah di Olimpiade Tokyo?").answered
