@@ -98,11 +98,15 @@ def test_a_news_word_said_otherwise_is_no_word_the_quote_lacks() -> None:
             "Serangan kilat kelompok oposisi dimulai pada 27 November dari Idlib. "
             "Rusia membuka kontak langsung dengan kelompok itu sesudahnya. "
             "Perang membuat jutaan warga mengungsi dari rumah mereka. "
-            "Inisiatif damai Presiden diumumkan bulan Juni.",
+            "Inisiatif damai Presiden diumumkan bulan Juni. "
+            "Lavrov menepis klaim bahwa Rusia bersiap mengalihkan dukungannya. "
+            "Kontak kedua negara akan tetap intens tahun depan.",
         ),
         *_UNRELATED,
     ])
     asked = {
+        "Apakah Lavrov membantah klaim bahwa Rusia bersiap mengalihkan dukungannya?": "Lavrov menepis",
+        "Will contacts between the two countries stay intense next year?": "Kontak kedua",
         "Kapan serbuan kilat kubu penentang dimulai?": "Serangan kilat",
         "Dengan siapa Rusia membuka komunikasi langsung?": "Rusia membuka kontak",
         "Berapa juta warga terusir dari rumah mereka?": "Perang membuat",
