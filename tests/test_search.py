@@ -100,13 +100,17 @@ def test_a_news_word_said_otherwise_is_no_word_the_quote_lacks() -> None:
             "Perang membuat jutaan warga mengungsi dari rumah mereka. "
             "Inisiatif damai Presiden diumumkan bulan Juni. "
             "Lavrov menepis klaim bahwa Rusia bersiap mengalihkan dukungannya. "
-            "Kontak kedua negara akan tetap intens tahun depan.",
+            "Kontak kedua negara akan tetap intens tahun depan. "
+            "Aliansi antiteror kedua negara mungkin terbentuk. "
+            "Para pejuang keluar dari kota itu pada Senin.",
         ),
         *_UNRELATED,
     ])
     asked = {
         "Apakah Lavrov membantah klaim bahwa Rusia bersiap mengalihkan dukungannya?": "Lavrov menepis",
         "Will contacts between the two countries stay intense next year?": "Kontak kedua",
+        "Apakah persekutuan antiteror kedua negara mungkin terbentuk?": "Aliansi antiteror",
+        "Kapan para pejuang hengkang dari kota itu?": "Para pejuang keluar",
         "Kapan serbuan kilat kubu penentang dimulai?": "Serangan kilat",
         "Dengan siapa Rusia membuka komunikasi langsung?": "Rusia membuka kontak",
         "Berapa juta warga terusir dari rumah mereka?": "Perang membuat",
