@@ -772,6 +772,10 @@ def named(
                 runs.append(current)
                 current = []
             current.append((word, terms))
+        elif current and is_name and _initial_within(words, i, skip):
+            # A middle initial ("Sony D. Kuncoro", "George W. Bush") is part of the name:
+            # it names nothing itself, but it must not cut the name in two.
+            current.append((word, terms))
         elif current:
             runs.append(current)
             current = []
@@ -791,9 +795,20 @@ def named(
         # In a name of three words or more, the kin words and the Arabic given names many
         # share ("*Abu Mohammed* al-Jolani") do not tell it apart either.
         generic = _GENERIC_OR_GIVEN_NAME_WORDS if len(run) >= 3 else _GENERIC_NAME_WORDS
-        distinctive = [frozenset(t) for w, t in run if w.casefold() not in generic and office.isdisjoint(t)]
-        out.append((" ".join(w for w, _ in run), tuple(distinctive or [frozenset(t) for _w, t in run])))
+        distinctive = [frozenset(t) for w, t in run if t and w.casefold() not in generic and office.isdisjoint(t)]
+        out.append((" ".join(w for w, _ in run), tuple(distinctive or [frozenset(t) for _w, t in run if t])))
     return out
+
+
+def _initial_within(words: list[tuple[str, tuple[str, ...]]], i: int, skip: frozenset[str]) -> bool:
+    """Whether `words[i]` is one capital letter before a capitalised word that names
+    something (not a degree of `skip`: the "M" of "M.Sc." is no initial)."""
+    word = words[i][0]
+    after, terms = words[i + 1] if i + 1 < len(words) else ("", ())
+    return (
+        len(word) == 1 and word.isalpha() and word.isupper()
+        and after[:1].isupper() and bool(terms) and after not in skip
+    )
 
 
 # "Apa itu X?", "Apa yang dimaksud dengan X?", "Apa arti X?": a definition, which a

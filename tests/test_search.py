@@ -661,3 +661,19 @@ def test_a_passage_lacking_only_the_name_asked_follows_the_answers_marked_with_i
     # question no article names the subject of is still declined.
     assert engine.search(question, k=1).hits == before.hits[:1]
     assert not engine.search("Medali apa yang diraih atlet tuan rumah di Olimpiade Tokyo?").answered
+
+
+def test_a_name_with_a_middle_initial_is_held_by_its_first_name() -> None:
+    engine = Engine.from_articles([
+        _article(
+            "sony",
+            "Sony mengalahkan unggulan teratas di final Kejuaraan Asia 2005. "
+            "Sony, pebulu tangkis kelahiran 7 Juli 1984, meraih gelar ketiganya di kejuaraan itu.",
+        ),
+        _article("taufik", "Pebulu tangkis Taufik Hidayat lahir di Bandung pada 10 Agustus 1981."),
+        *_UNRELATED,
+    ])
+    # "D." is an initial, not the end of a name: "Kuncoro", which the story never writes,
+    # is no second name of which the corpus knows nothing.
+    answer = engine.search("Tanggal berapakah pebulu tangkis Sony D. Kuncoro lahir?")
+    assert answer.answered and "7 Juli 1984" in answer.hits[0].sentence.text
