@@ -132,9 +132,13 @@ class Reader:
         return not any(self._known_word(word) for word in name.split())
 
     def _known_word(self, word: str) -> bool | None:
-        """Whether the corpus uses `word`; None when it has no terms (a stop word)."""
+        """Whether the corpus uses `word`; None when it has no terms (a stop word). A
+        synonym group's concept term ("~pasukan" of "militer") is no part of the word: a
+        corpus that writes "militer" only inside another group's phrase ("pangkalan
+        militer") still uses it."""
         terms = self._analyzer.terms(word)
-        return all(self._index.has_term(t) for t in terms) if terms else None
+        own = [t for t in terms if not t.startswith("~")] or terms
+        return all(self._index.has_term(t) for t in own) if own else None
 
     def _typo_fixes(
         self, word_terms: list[tuple[str, tuple[str, ...]]], tuning: Tuning

@@ -677,3 +677,13 @@ def test_a_name_with_a_middle_initial_is_held_by_its_first_name() -> None:
     # is no second name of which the corpus knows nothing.
     answer = engine.search("Tanggal berapakah pebulu tangkis Sony D. Kuncoro lahir?")
     assert answer.answered and "7 Juli 1984" in answer.hits[0].sentence.text
+
+
+def test_a_word_the_corpus_writes_only_inside_a_synonym_phrase_is_not_read_as_chat() -> None:
+    # "militer" stands in this corpus only inside "pangkalan militer", one synonym phrase;
+    # its own group's concept never does. It is still a word the corpus uses, not chat's
+    # bare me- verb ("memiliter").
+    engine = Engine.from_articles(
+        [_article("pangkalan", "Rusia ingin mempertahankan pangkalan militer di pesisir."), *_UNRELATED]
+    )
+    assert engine.read("Apa operasi militer Rusia?").text == "Apa operasi militer Rusia?"
