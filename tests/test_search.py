@@ -102,7 +102,9 @@ def test_a_news_word_said_otherwise_is_no_word_the_quote_lacks() -> None:
             "Lavrov menepis klaim bahwa Rusia bersiap mengalihkan dukungannya. "
             "Kontak kedua negara akan tetap intens tahun depan. "
             "Aliansi antiteror kedua negara mungkin terbentuk. "
-            "Para pejuang keluar dari kota itu pada Senin.",
+            "Para pejuang keluar dari kota itu pada Senin. "
+            "Rusia ingin mempertahankan pangkalan militer di pesisir. "
+            "Menlu yakin hubungan kedua negara membaik.",
         ),
         *_UNRELATED,
     ])
@@ -111,6 +113,8 @@ def test_a_news_word_said_otherwise_is_no_word_the_quote_lacks() -> None:
         "Will contacts between the two countries stay intense next year?": "Kontak kedua",
         "Apakah persekutuan antiteror kedua negara mungkin terbentuk?": "Aliansi antiteror",
         "Kapan para pejuang hengkang dari kota itu?": "Para pejuang keluar",
+        "Apa fasilitas militer yang ingin dipertahankan Rusia?": "Rusia ingin",
+        "Apakah Menlu optimistis hubungan kedua negara membaik?": "Menlu yakin",
         "Kapan serbuan kilat kubu penentang dimulai?": "Serangan kilat",
         "Dengan siapa Rusia membuka komunikasi langsung?": "Rusia membuka kontak",
         "Berapa juta warga terusir dari rumah mereka?": "Perang membuat",
