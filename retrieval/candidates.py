@@ -160,12 +160,19 @@ class Measured:
             return in_year
         lacking = (~held).sum(axis=1)
         on_topic = lacking < tuning.names_share * held.shape[1]
-        if tuning.story_sentences and self.article_sentences is not None:
-            # A whole story names what it is about, so one lacking a named thing is not
-            # about it; a short passage cut from a story may have lost the lead that names it.
-            story = self.article_sentences >= tuning.story_sentences
-            on_topic[story] = lacking[story] == 0
+        # A whole story names what it is about, so one lacking a named thing is not
+        # about it; a short passage cut from a story may have lost the lead that names it.
+        story = self.stories(tuning)
+        on_topic[story] = lacking[story] == 0
         return on_topic if in_year is None else on_topic & in_year
+
+    def stories(self, tuning: Tuning) -> np.ndarray:
+        """Whether each candidate's article is a whole story (`Tuning.story_sentences`
+        sentences or more) rather than a passage cut from one; with the setting off, or
+        the sizes unmeasured, every article is read as a passage."""
+        if not tuning.story_sentences or self.article_sentences is None:
+            return np.zeros(len(self.sids), dtype=bool)
+        return self.article_sentences >= tuning.story_sentences
 
     def lacking(self, names: list[str]) -> Lacking | None:
         """Which of the question's `names` (`names_in_article`'s columns) and years each

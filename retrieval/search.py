@@ -355,10 +355,10 @@ class Engine:
                     closest = self._worth_showing(asked, closest)
                 return Answer(query=query, missing=tuple(missing), closest=tuple(closest)), None
             if tuning.names_filter:
-                if tuning.unnamed_passages and measured.article_sentences is not None:
+                if tuning.unnamed_passages:
                     # A passage cut from a story may have lost the lead that names its subject.
-                    short = (measured.article_sentences < tuning.story_sentences).tolist()
-                    unnamed = [item for item in ranked if not topical[item.row] and short[item.row]]
+                    story = measured.stories(tuning).tolist()
+                    unnamed = [item for item in ranked if not topical[item.row] and not story[item.row]]
                 ranked = complete  # those `listed` says, in score order
         if not ranked:
             return Answer(query=query), None

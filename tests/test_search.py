@@ -661,6 +661,10 @@ def test_a_passage_lacking_only_the_name_asked_follows_the_answers_marked_with_i
     assert [hit.sentence.sid for hit in after.hits[: len(before.hits)]] == [hit.sentence.sid for hit in before.hits]
     added = after.hits[len(before.hits) :]
     assert [(hit.article.id, hit.missing_words) for hit in added] == [("later", ("Universiade", "Izmir"))]
+    # Off, every article is read as a passage (`Measured.stories`), the whole story too.
+    passages = engine.tuned(dataclasses.replace(engine.tuning, story_sentences=0)).search(question, k=5)
+    assert {hit.article.id for hit in passages.hits[: len(before.hits)]} == {"lead"}
+    assert {hit.article.id for hit in passages.hits[len(before.hits) :]} == {"later", "story"}
     # Listed after the answers, never in their place, and never as the only quote: a
     # question no article names the subject of is still declined.
     assert engine.search(question, k=1).hits == before.hits[:1]
