@@ -138,7 +138,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         booster = _trees(x, y, args.rounds)
         auc = _auc(oof["idk"][keep["idk"]], idk.unanswerable[keep["idk"]])
         print(f"{label}: trees' out-of-fold AUC over the IDK-MRC train rows the model reads {auc:.4f}")
-        for budget in (0.001, 0.003, 0.01):
+        for budget in (0.001, 0.003, 0.01, 0.02):
             threshold = choose_threshold(stub, idk, facqa, budget=budget, facqa_lost=2, given=(oof["idk"], oof["facqa"]))
             line = f"  budget {budget:.3f} thr {threshold:.4f}: train out of fold " + _fmt(
                 outcome(idk, stub, p=oof["idk"], threshold=threshold)
