@@ -626,6 +626,9 @@ def test_a_count_the_window_gives_only_for_another_thing_is_count_unmatched() ->
     assert unmatched("Umur berapa Lavrov menjadi menteri?", bases) == 0.0
     assert unmatched("Tahun berapa Rusia membangun pangkalan di Tartus?", bases) == 0.0
     assert unmatched("Rusia punya pangkalan berapa?", bases) == 0.0
+    # A rate is a measure too: the flow is given in its unit, not beside the word "debit".
+    flow = "Debit air yang dikeluarkan dari pintu waduk ke areal pertanian mencapai 6.000 meter kubik per detik."
+    assert unmatched("Berapakah debit air yang dikeluarkan dari pintu waduk ke areal pertanian?", flow) == 0.0
     # English puts names and stop words before what it counts, and reads the measure by
     # its Indonesian word ("years" is "tahun").
     assert unmatched("How many Russian soldiers are in Tartus?", bases) == 1.0
