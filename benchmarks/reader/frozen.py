@@ -2,6 +2,7 @@
 import os, sys, json, time, torch, numpy as np
 CACHE = os.environ.get('KUTIP_READER_CACHE', '/tmp/emb')
 from benchmarks.reader import weights as e5w, model
+from benchmarks.embedding_head import joint_text
 K = int(sys.argv[1]); MAXT = 256
 torch.set_num_threads(2)
 meta, dirs, W = e5w.weights()
@@ -13,7 +14,7 @@ for name in sys.argv[2:]:
     seqs = []
     for i in idx:
         r = recs[i]
-        ids = tok(f"{r['question']} \n {' '.join(r['window'])}", True)[: MAXT - 2]
+        ids = tok(joint_text(r), True)[: MAXT - 2]
         seqs.append([tok.bos] + ids + [tok.eos])
     order = np.argsort([len(s) for s in seqs])
     out = [None] * len(seqs)

