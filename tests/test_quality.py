@@ -178,8 +178,9 @@ def test_idkmrc_valid_floors() -> None:
     # and a refit 0.332 / 0.065; boosted trees in place of the logistic weights 0.340 / 0.063;
     # a count that counts another thing (count_unmatched, alone) and a refit 0.348 / 0.068; an amount
     # of money 0.351 / 0.065; leading (`pimpin`) as an undoing, for the news questions, 0.359 / 0.071;
-    # a phrase of several words as one content word 0.364 / 0.071.
-    assert metrics.correct_abstention is not None and metrics.correct_abstention >= 0.30  # measured 0.364
+    # a phrase of several words as one content word 0.364 / 0.071; the reader (retrieval/reader.py,
+    # session 42) 0.487 / 0.071, every recall the same.
+    assert metrics.correct_abstention is not None and metrics.correct_abstention >= 0.45  # measured 0.487
     assert metrics.wrongly_abstained <= 0.075  # measured 0.071
 
 
