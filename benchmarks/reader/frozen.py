@@ -5,7 +5,7 @@ from benchmarks.reader import weights as e5w, model
 from benchmarks.embedding_head import joint_text
 K = int(sys.argv[1]); MAXT = 256
 torch.set_num_threads(2)
-meta, dirs, W = e5w.weights()
+_meta, W = e5w.weights()
 emb = model.Embed(W); layers = [model.Layer(W, l) for l in range(K)]
 tok = e5w.Tok()
 for name in sys.argv[2:]:

@@ -24,8 +24,9 @@ def main() -> None:
     parser.add_argument("--first", type=int, default=6, help="the first fine-tuned layer (K of train.py)")
     parser.add_argument("--max-tokens", type=int, default=256)
     parser.add_argument("--decline-above", type=float, required=True)
+    parser.add_argument("--out", type=Path, default=ROOT, help="where to write (a trial elsewhere than the product)")
     args = parser.parse_args()
-    _meta, _dirs, base = e5w.weights()
+    _meta, base = e5w.weights()
     state = torch.load(args.checkpoint)
     layers, head = state["layers"], state["head"]
     out: dict[str, np.ndarray] = {}
@@ -43,14 +44,14 @@ def main() -> None:
             out[f"l{layer}.{norm}.b"] = layers[f"{i}.{norm}.bias"].numpy().astype(np.float32)
     out["head.w"] = head["weight"].numpy()[0].astype(np.float32)
     out["head.b"] = head["bias"].numpy().astype(np.float32)
-    np.savez_compressed(ROOT / "reader.npz", **out)
+    np.savez_compressed(args.out / "reader.npz", **out)
     settings = {
         "base_sha256": hashlib.sha256(Path(e5w.NE).read_bytes()).hexdigest(),
         "max_tokens": args.max_tokens,
         "decline_above": args.decline_above,
     }
-    (ROOT / "reader.json").write_text(json.dumps(settings, indent=1) + "\n", encoding="utf-8")
-    print(f"wrote {ROOT / 'reader.npz'} ({(ROOT / 'reader.npz').stat().st_size / 1e6:.1f} MB) and reader.json")
+    (args.out / "reader.json").write_text(json.dumps(settings, indent=1) + "\n", encoding="utf-8")
+    print(f"wrote {args.out / 'reader.npz'} ({(args.out / 'reader.npz').stat().st_size / 1e6:.1f} MB) and reader.json")
 
 
 if __name__ == "__main__":

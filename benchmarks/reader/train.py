@@ -21,7 +21,7 @@ def data(name):
     seqs = {int(i): h[offs[n]:offs[n+1]] for n, i in enumerate(idx)}
     return rows, seqs
 D = {n: data(n) for n in ('idk-train', 'facqa-train', 'idk-valid', 'facqa-valid')}
-meta, dirs, W = e5w.weights()
+_meta, W = e5w.weights()
 layers = nn.ModuleList([model.Layer(W, l) for l in range(args.K, 12)])
 head = nn.Linear(384, 1); nn.init.zeros_(head.weight); nn.init.zeros_(head.bias)
 def half(name, i, n):  # same blocks as embedding_head._folds (10 contiguous), halves by block
