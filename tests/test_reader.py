@@ -150,3 +150,21 @@ def test_a_question_about_a_thing_the_corpus_lacks_stays_declined(seed_engine: E
     answer = seed_engine.search("Apa kata Lavrov tentang Korea Utara?")
     assert not answer.answered
     assert answer.missing == ("Korea Utara",)
+
+
+def test_the_next_page_and_a_repeated_question_read_no_window_again(monkeypatch: pytest.MonkeyPatch) -> None:
+    # Each reading is a ~57 ms forward pass; "more" and a question asked again reuse it.
+    reader = reading.bundled()
+    assert reader is not None
+    passes: list[list[int]] = []
+    forward = reader._model.score
+    monkeypatch.setattr(reader._model, "score", lambda ids: passes.append(ids) or forward(ids))
+    engine = Engine.from_articles([_BANDUNG])
+    question = "Berapa luas kota Bandung?"  # asked by no other test: the reader has not read it
+    first = engine.search(question, k=1)
+    assert first.answered and len(passes) == 1
+    assert engine.search(question, k=1, offset=1).answered and len(passes) == 1
+    assert engine.search(question, k=1) == first and len(passes) == 1
+    window = ["Kota ini dikenal sebagai Kota Kembang karena banyak taman bunga."]
+    assert reader.unanswered(question, window) == reader.unanswered(question, tuple(window))
+    assert len(passes) == 2

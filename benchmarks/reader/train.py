@@ -1,5 +1,5 @@
 """See benchmarks/reader/__init__.py."""
-import os, time, argparse, torch, numpy as np, torch.nn as nn
+import os, json, time, argparse, torch, numpy as np, torch.nn as nn
 CACHE = os.environ.get('KUTIP_READER_CACHE', '/tmp/emb')
 from benchmarks.reader import weights as e5w, model
 from benchmarks.embedding_abstention import load, ALONE
@@ -10,17 +10,27 @@ ap = argparse.ArgumentParser()
 ap.add_argument('--K', type=int, default=6); ap.add_argument('--epochs', type=float, default=2)
 ap.add_argument('--lr', type=float, default=3e-5); ap.add_argument('--bs', type=int, default=16)
 ap.add_argument('--hold', default='')   # 'A' or 'B': train without that half of idk-train/facqa-train, predict it
+ap.add_argument('--target', choices=('question', 'window'), default='question')  # window: hard_negatives.py's labels
+ap.add_argument('--hard-negatives', action='store_true')  # with hard_negatives.py's rows
 ap.add_argument('--tag', default='full'); ap.add_argument('--save', default='')
 args = ap.parse_args()
 torch.manual_seed(0); np.random.seed(0); torch.set_num_threads(2)
 solo = tuple(ALONE.split(','))
-def data(name):
-    rows, recs = load(name, Path(CACHE))
+def data_seqs(name):
     h = np.load(f'{CACHE}/{name}.h{args.K}.npy'); idx = np.load(f'{CACHE}/{name}.h{args.K}.idx.npy'); lens = np.load(f'{CACHE}/{name}.h{args.K}.len.npy')
     offs = np.concatenate([[0], np.cumsum(lens)])
-    seqs = {int(i): h[offs[n]:offs[n+1]] for n, i in enumerate(idx)}
-    return rows, seqs
+    return {int(i): h[offs[n]:offs[n+1]] for n, i in enumerate(idx)}
+def data(name):
+    return load(name, Path(CACHE))[0], data_seqs(name)
 D = {n: data(n) for n in ('idk-train', 'facqa-train', 'idk-valid', 'facqa-valid')}
+Y = {n: np.load(f'{CACHE}/{n}.winlabel.npy').astype(float) if args.target == 'window' else D[n][0].unanswerable.astype(float)
+     for n in ('idk-train', 'facqa-train')}
+HN = {}  # name -> each hard-negative row's question row (`qi`), which decides its half
+if args.hard_negatives:
+    for n in ('idk-train', 'facqa-train'):
+        records = json.load(open(f'{CACHE}/{n}-hn.texts.json'))
+        D[n + '-hn'] = (None, data_seqs(f'{n}-hn')); Y[n + '-hn'] = np.array([r['label'] for r in records], float)
+        HN[n] = [r['qi'] for r in records]
 _meta, W = e5w.weights()
 layers = nn.ModuleList([model.Layer(W, l) for l in range(args.K, 12)])
 head = nn.Linear(384, 1); nn.init.zeros_(head.weight); nn.init.zeros_(head.bias)
@@ -31,10 +41,11 @@ for name in ('idk-train', 'facqa-train'):
     rows, seqs = D[name]; n = len(rows.x)
     for i in seqs:
         (held if half(name, i, n) == args.hold else train).append((name, i))
+    train += [(name + '-hn', j) for j, qi in enumerate(HN.get(name, ())) if half(name, qi, n) != args.hold]
 def batch(items):
     T = max(len(D[n][1][i]) for n, i in items)
     x = torch.zeros(len(items), T, 384); m = torch.zeros(len(items), T, dtype=torch.bool)
-    y = torch.tensor([float(D[n][0].unanswerable[i]) for n, i in items])
+    y = torch.tensor([Y[n][i] if n in Y else 0.0 for n, i in items])  # valid rows: labels unused
     for k, (n, i) in enumerate(items):
         s = D[n][1][i]; x[k, :len(s)] = torch.from_numpy(s.astype(np.float32)); m[k, :len(s)] = True
     return x, m, y
