@@ -53,6 +53,11 @@ def _asked(name: str):
         yield NEWS_ENGINE.abstaining(None), load_eval_set(SEED_EVAL.with_name(f"{name}.jsonl"))
 
 
+def relaxed(engine: Engine) -> Engine:
+    """`engine` without the answer floor: what a floor decline would have answered."""
+    return engine.tuned(dataclasses.replace(engine.tuning, answer_coverage=0.0, answer_mass=0.0, hit_coverage=0.0))
+
+
 def ruled(name: str) -> list[dict | None]:
     """Per question: what the rules' decline shows closest (None when they answer or show nothing)."""
     file = CACHE / f"{name}.ruled.json"
@@ -61,15 +66,16 @@ def ruled(name: str) -> list[dict | None]:
     reader = reading.bundled()
     out: list[dict | None] = []
     for engine, questions in _asked(name):
+        floorless = relaxed(engine)
         for item in questions:
             answer, _signals = engine.judge(item.question, k=10)
-            relaxed = engine.tuned(dataclasses.replace(engine.tuning, answer_coverage=0.0, answer_mass=0.0, hit_coverage=0.0)).judge(item.question, k=10)[0]
-            if answer.answered or answer.missing or answer.unquoted or not relaxed.answered:
+            unfloored = floorless.judge(item.question, k=10)[0]
+            if answer.answered or answer.missing or answer.unquoted or not unfloored.answered:
                 out.append(None)
                 continue
-            best = relaxed.hits[0].sentence
+            best = unfloored.hits[0].sentence
             window = [s.text for s in engine.context(best.sid, before=1, after=1)]
-            rank = None if item.expect is None else _first_right(relaxed.hits, (item.expect, *item.also), item.article_id)
+            rank = None if item.expect is None else _first_right(unfloored.hits, (item.expect, *item.also), item.article_id)
             out.append({"score": reader.unanswered(engine.read(item.question).text, window), "right1": rank == 1,
                         "right3": rank is not None and rank <= 3})
     file.write_text(json.dumps(out), encoding="utf-8")

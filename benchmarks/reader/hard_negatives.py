@@ -12,12 +12,12 @@ question's row, so that out-of-fold halves keep a question's rows together. Besi
 `{name}.winlabel.npy` relabels the set's own rows by their window: 1 when it holds none
 of the question's answers (always, for an unanswerable question), -1 where no window was read.
 """
-import dataclasses, json, os, sys
+import json, os, sys
 
 import numpy as np
 
 from benchmarks.quality import normalise
-from benchmarks.reader.choose import _asked
+from benchmarks.reader.choose import _asked, relaxed
 
 CACHE = os.environ.get("KUTIP_READER_CACHE", "/tmp/emb")
 
@@ -26,18 +26,22 @@ def _holds(texts, wanted) -> bool:
     return any(w in normalise(" ".join(texts)) for w in wanted)
 
 
+def _wanted(item) -> list[str]:
+    return [] if item.expect is None else [normalise(e) for e in (item.expect, *item.also)]
+
+
 def hard_negatives(name: str) -> list[dict]:
     rows, qi = [], -1
     for engine, questions in _asked(name):
-        relaxed = engine.tuned(dataclasses.replace(engine.tuning, answer_coverage=0.0, answer_mass=0.0, hit_coverage=0.0))
+        floorless = relaxed(engine)
         for item in questions:
             qi += 1
             if item.expect is None:
                 continue
-            wanted = [normalise(e) for e in (item.expect, *item.also)]
+            wanted = _wanted(item)
             asked = engine.read(item.question).text
             found: dict[int, dict] = {}
-            for rank, hit in enumerate(relaxed.judge(item.question, k=10)[0].hits):
+            for rank, hit in enumerate(floorless.judge(item.question, k=10)[0].hits):
                 window = [s.text for s in engine.context(hit.sentence.sid, before=1, after=1)]
                 own = item.article_id is None or hit.article.id == item.article_id
                 label = 0 if own and _holds([hit.sentence.text], wanted) else 1 if not _holds(window, wanted) else None
@@ -54,7 +58,7 @@ def window_labels(name: str) -> np.ndarray:
     labels = np.full(len(records), -1)
     for i, (item, record) in enumerate(zip(questions, records)):
         if record is not None:
-            wanted = [] if item.expect is None else [normalise(e) for e in (item.expect, *item.also)]
+            wanted = _wanted(item)
             labels[i] = 0 if wanted and _holds(record["window"], wanted) else 1
     return labels
 
